@@ -1,0 +1,102 @@
+#include "collectors/header_block.h"
+
+#include <string>
+
+namespace sg {
+
+namespace {
+
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool is_field_name_char(unsigned char c) { return c > 32 && c < 127 && c != ':'; }
+
+// End of the line starting at `pos` (index of '\n', or size).
+size_t line_end(std::string_view text, size_t pos) {
+  const size_t end = text.find('\n', pos);
+  return end == std::string_view::npos ? text.size() : end;
+}
+
+}  // namespace
+
+bool field_name_is(std::string_view name, std::string_view wanted) {
+  if (name.size() != wanted.size()) return false;
+  for (size_t i = 0; i < name.size(); ++i)
+    if (lower(name[i]) != lower(wanted[i])) return false;
+  return true;
+}
+
+HeaderBlock split_header_block(std::string_view message, size_t max_fields) {
+  HeaderBlock block;
+  size_t pos = 0;
+  size_t line_number = 1;
+  // An mbox separator or a BOM at the very top is not part of the header.
+  if (message.substr(0, 3) == "\xEF\xBB\xBF") pos = 3;
+  if (message.substr(pos, 5) == "From ") {
+    pos = line_end(message, pos);
+    if (pos < message.size()) ++pos;
+    ++line_number;
+  }
+  const size_t start = pos;
+  HeaderField* current = nullptr;
+  size_t current_start = 0;
+  while (pos < message.size()) {
+    const size_t end = line_end(message, pos);
+    std::string_view line = message.substr(pos, end - pos);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    const size_t next = end < message.size() ? end + 1 : end;
+    if (line.empty()) {  // end of header block
+      block.raw = message.substr(start, next - start);
+      block.body_offset = next;
+      return block;
+    }
+    if (line[0] == ' ' || line[0] == '\t') {
+      if (current) {
+        current->raw_value = message.substr(current_start, end - current_start);
+        if (!current->raw_value.empty() && current->raw_value.back() == '\r') current->raw_value.remove_suffix(1);
+      } else {
+        block.problems.push_back("line " + std::to_string(line_number) + ": continuation line before any field");
+      }
+    } else {
+      size_t colon = 0;
+      while (colon < line.size() && is_field_name_char(static_cast<unsigned char>(line[colon]))) ++colon;
+      size_t name_end = colon;
+      while (colon < line.size() && (line[colon] == ' ' || line[colon] == '\t')) ++colon;  // "Name : value"
+      if (colon < line.size() && line[colon] == ':' && name_end > 0) {
+        if (block.fields.size() < max_fields) {
+          block.fields.push_back(HeaderField{line.substr(0, name_end), {}, line_number});
+          current = &block.fields.back();
+          current_start = pos + colon + 1;
+          current->raw_value = message.substr(current_start, pos + line.size() - current_start);
+        } else {
+          current = nullptr;
+          if (block.problems.empty() || block.problems.back().find("too many") == std::string::npos)
+            block.problems.push_back("line " + std::to_string(line_number) + ": too many header fields, rest ignored");
+        }
+      } else {
+        block.problems.push_back("line " + std::to_string(line_number) + ": not a header field");
+        current = nullptr;
+      }
+    }
+    pos = next;
+    ++line_number;
+  }
+  block.raw = message.substr(start);
+  block.body_offset = message.size();
+  return block;
+}
+
+std::string unfold(std::string_view raw_value) {
+  std::string out;
+  out.reserve(raw_value.size());
+  for (size_t i = 0; i < raw_value.size(); ++i) {
+    const char c = raw_value[i];
+    if (c == '\r' || c == '\n') continue;  // folding: the following WSP stays
+    out.push_back(c);
+  }
+  size_t begin = 0, end = out.size();
+  while (begin < end && (out[begin] == ' ' || out[begin] == '\t')) ++begin;
+  while (end > begin && (out[end - 1] == ' ' || out[end - 1] == '\t')) --end;
+  return out.substr(begin, end - begin);
+}
+
+}  // namespace sg

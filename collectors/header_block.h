@@ -1,0 +1,38 @@
+// Splitting a raw message into header fields (RFC 5322 §2.2), zero-copy.
+#pragma once
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sg {
+
+/// One header field as it stands in the message: views into the caller's buffer.
+struct HeaderField {
+  std::string_view name;       ///< field name as written (case preserved)
+  std::string_view raw_value;  ///< everything after the colon, folding kept
+  size_t line = 0;             ///< 1-based line number of the field's first line
+};
+
+/// The header block of a message.
+struct HeaderBlock {
+  std::vector<HeaderField> fields;  ///< in order of appearance, top first
+  std::string_view raw;             ///< the header block including its final line break
+  size_t body_offset = 0;           ///< where the body starts in the message (== size if none)
+  std::vector<std::string> problems;  ///< lines that are not fields, "line N: reason"
+};
+
+/// Splits `message` into fields. Accepts LF, CRLF and mixed line ends, a leading
+/// mbox "From " line, and stops at the first empty line. Lines that are neither a
+/// field nor a continuation are reported in `problems` and skipped. Bounded: at
+/// most `max_fields` fields are kept.
+HeaderBlock split_header_block(std::string_view message, size_t max_fields = 4096);
+
+/// Unfolds a raw value: CRLF/LF followed by WSP becomes the WSP; leading and
+/// trailing whitespace trimmed.
+std::string unfold(std::string_view raw_value);
+
+/// Case-insensitive ASCII comparison of field names.
+bool field_name_is(std::string_view name, std::string_view wanted);
+
+}  // namespace sg

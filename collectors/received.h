@@ -1,0 +1,17 @@
+// Parsing one Received header value into a Hop.
+#pragma once
+#include <string_view>
+
+#include "core/evidence.h"
+
+namespace sg {
+
+/// Parses an unfolded Received value (without "Received:") written by any common
+/// MTA: Postfix, Sendmail, Exim, qmail, Courier, Exchange/Outlook.com, Gmail,
+/// Yahoo/Yahoo Japan, MS SMTPSVC, and truncated pasted forms with no `by` part.
+/// Arbitrary bytes in, bounded work; never throws. Sets Hop::parsed=false (and
+/// keeps raw) when nothing could be read, Hop::is_hop=false for non-network lines.
+/// Hop::trusted is left false: trust is decided by the caller.
+Hop parse_received(std::string_view value);
+
+}  // namespace sg

@@ -1,0 +1,28 @@
+// Domain names: normalisation to lowercase A-labels and the registrable domain.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sg {
+
+/// Normalises a host or domain name as found in mail: trims a trailing dot and
+/// surrounding brackets/quotes, lowercases, converts U-labels to A-labels (IDNA2008
+/// via libidn2, UTS#46 non-transitional). Returns nullopt when the result is not a
+/// plausible DNS name (empty label, label > 63 octets, name > 253, bytes outside
+/// letters/digits/'-'/'_'), or when it is a bare IP literal or a single label.
+std::optional<std::string> normalize_domain(std::string_view text);
+
+/// As normalize_domain, but single-label names ("localhost", "MP61") are accepted.
+std::optional<std::string> normalize_host_name(std::string_view text);
+
+/// The registrable domain ("eTLD+1") of a normalised name per the Public Suffix
+/// List (libpsl's built-in list): "re27.leadw.link" -> "leadw.link". Returns the
+/// name itself when it is a public suffix or has no known suffix.
+std::string registrable_domain(std::string_view normalized_name);
+
+/// True for names under reserved or special-use TLDs that never name a real
+/// sender (".local", ".localdomain", ".invalid", ".internal", ".lan", ".home.arpa").
+bool is_special_use_domain(std::string_view normalized_name);
+
+}  // namespace sg

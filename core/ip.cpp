@@ -1,0 +1,155 @@
+#include "core/ip.h"
+
+#include <arpa/inet.h>
+
+#include <cstring>
+
+namespace sg {
+
+namespace {
+
+bool starts_with_nocase(std::string_view text, std::string_view prefix) {
+  if (text.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    char c = text[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != prefix[i]) return false;
+  }
+  return true;
+}
+
+// inet_pton accepts only canonical dotted quads (no leading zeros, exactly four parts),
+// which is what a Received header should contain; "010.1.1.1" is rejected, not misread.
+bool parse_v4(const char* text, std::array<uint8_t, 16>& out) {
+  in_addr addr{};
+  if (inet_pton(AF_INET, text, &addr) != 1) return false;
+  std::memcpy(out.data(), &addr, 4);
+  return true;
+}
+
+}  // namespace
+
+std::optional<IpAddress> IpAddress::parse(std::string_view text) {
+  if (starts_with_nocase(text, "ipv6:")) text.remove_prefix(5);
+  if (auto zone = text.find('%'); zone != std::string_view::npos) text = text.substr(0, zone);
+  if (text.empty() || text.size() > 45) return std::nullopt;
+  char buffer[64];
+  std::memcpy(buffer, text.data(), text.size());
+  buffer[text.size()] = '\0';
+
+  IpAddress result;
+  if (text.find(':') == std::string_view::npos) {
+    if (!parse_v4(buffer, result.bytes_)) return std::nullopt;
+    result.family_ = Family::v4;
+    return result;
+  }
+  in6_addr addr6{};
+  if (inet_pton(AF_INET6, buffer, &addr6) != 1) return std::nullopt;
+  std::array<uint8_t, 16> bytes{};
+  std::memcpy(bytes.data(), &addr6, 16);
+  return v6(bytes);
+}
+
+IpAddress IpAddress::v4(uint32_t host_order) {
+  IpAddress result;
+  result.family_ = Family::v4;
+  result.bytes_[0] = static_cast<uint8_t>(host_order >> 24);
+  result.bytes_[1] = static_cast<uint8_t>(host_order >> 16);
+  result.bytes_[2] = static_cast<uint8_t>(host_order >> 8);
+  result.bytes_[3] = static_cast<uint8_t>(host_order);
+  return result;
+}
+
+IpAddress IpAddress::v6(const std::array<uint8_t, 16>& bytes) {
+  static constexpr uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  IpAddress result;
+  if (std::memcmp(bytes.data(), kMapped, 12) == 0) {
+    result.family_ = Family::v4;
+    std::memcpy(result.bytes_.data(), bytes.data() + 12, 4);
+    return result;
+  }
+  result.family_ = Family::v6;
+  result.bytes_ = bytes;
+  return result;
+}
+
+uint32_t IpAddress::v4_value() const {
+  if (!is_v4()) return 0;
+  return (uint32_t{bytes_[0]} << 24) | (uint32_t{bytes_[1]} << 16) | (uint32_t{bytes_[2]} << 8) |
+         uint32_t{bytes_[3]};
+}
+
+std::string IpAddress::to_string() const {
+  char buffer[INET6_ADDRSTRLEN];
+  // glibc's inet_ntop follows RFC 5952: lowercase, longest zero run compressed,
+  // a single zero field never compressed.
+  if (is_v4()) return inet_ntop(AF_INET, bytes_.data(), buffer, sizeof buffer);
+  return inet_ntop(AF_INET6, bytes_.data(), buffer, sizeof buffer);
+}
+
+bool IpAddress::is_loopback() const {
+  if (is_v4()) return bytes_[0] == 127;
+  static constexpr uint8_t kLoop[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  return std::memcmp(bytes_.data(), kLoop, 16) == 0;
+}
+
+bool IpAddress::is_private() const {
+  if (is_v4()) {
+    const uint8_t a = bytes_[0], b = bytes_[1];
+    return a == 0 || a == 10 || a == 127 || (a == 169 && b == 254) || (a == 172 && (b & 0xf0) == 16) ||
+           (a == 192 && b == 168) || (a == 100 && (b & 0xc0) == 64) || a >= 224;
+  }
+  const uint8_t a = bytes_[0], b = bytes_[1];
+  bool all_zero = true;
+  for (int i = 0; i < 15; ++i) all_zero = all_zero && bytes_[i] == 0;
+  if (all_zero) return true;                       // :: and ::1
+  if ((a & 0xfe) == 0xfc) return true;             // fc00::/7 unique local
+  if (a == 0xfe && (b & 0xc0) == 0x80) return true;  // fe80::/10 link local
+  return a == 0xff;                                // multicast
+}
+
+std::optional<IpPrefix> IpPrefix::parse(std::string_view text) {
+  const auto slash = text.find('/');
+  auto address = IpAddress::parse(text.substr(0, slash));
+  if (!address) return std::nullopt;
+  int length = address->bit_width();
+  if (slash != std::string_view::npos) {
+    std::string_view digits = text.substr(slash + 1);
+    if (digits.empty() || digits.size() > 3) return std::nullopt;
+    length = 0;
+    for (char c : digits) {
+      if (c < '0' || c > '9') return std::nullopt;
+      length = length * 10 + (c - '0');
+    }
+    // "::ffff:1.2.3.0/120" names an IPv4 /24.
+    if (address->is_v4() && text.substr(0, slash).find(':') != std::string_view::npos) length -= 96;
+    if (length < 0 || length > address->bit_width()) return std::nullopt;
+  }
+  std::array<uint8_t, 16> bytes = address->bytes();
+  const int width = address->bit_width();
+  for (int bit = length; bit < width; ++bit) bytes[bit / 8] &= static_cast<uint8_t>(~(0x80u >> (bit % 8)));
+  IpPrefix prefix;
+  prefix.network = address->is_v4() ? IpAddress::v4((uint32_t{bytes[0]} << 24) | (uint32_t{bytes[1]} << 16) |
+                                                    (uint32_t{bytes[2]} << 8) | bytes[3])
+                                    : IpAddress::v6(bytes);
+  prefix.length = length;
+  return prefix;
+}
+
+bool IpPrefix::contains(const IpAddress& address) const {
+  if (address.family() != network.family()) return false;
+  const auto& a = address.bytes();
+  const auto& n = network.bytes();
+  int bit = 0;
+  for (; bit + 8 <= length; bit += 8)
+    if (a[bit / 8] != n[bit / 8]) return false;
+  if (bit < length) {
+    const uint8_t mask = static_cast<uint8_t>(0xff00u >> (length - bit));
+    if ((a[bit / 8] & mask) != n[bit / 8]) return false;
+  }
+  return true;
+}
+
+std::string IpPrefix::to_string() const { return network.to_string() + "/" + std::to_string(length); }
+
+}  // namespace sg

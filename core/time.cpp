@@ -1,0 +1,267 @@
+#include "core/time.h"
+
+#include <cstdio>
+
+namespace sg {
+
+namespace {
+
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+int month_from_name(std::string_view word) {
+  static constexpr const char* kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                            "jul", "aug", "sep", "oct", "nov", "dec"};
+  if (word.size() < 3) return 0;
+  for (int i = 0; i < 12; ++i)
+    if (lower(word[0]) == kMonths[i][0] && lower(word[1]) == kMonths[i][1] && lower(word[2]) == kMonths[i][2])
+      return i + 1;
+  return 0;
+}
+
+// RFC 5322 §4.3 obsolete zones plus common ones seen in the wild.
+std::optional<int> zone_from_name(std::string_view word) {
+  struct Zone {
+    const char* name;
+    int minutes;
+  };
+  static constexpr Zone kZones[] = {{"ut", 0},       {"utc", 0},      {"gmt", 0},    {"z", 0},      {"est", -300},
+                                    {"edt", -240},   {"cst", -360},   {"cdt", -300}, {"mst", -420}, {"mdt", -360},
+                                    {"pst", -480},   {"pdt", -420},   {"jst", 540},  {"cet", 60},   {"cest", 120},
+                                    {"bst", 60},     {"met", 60},     {"mest", 120}, {"eet", 120},  {"eest", 180},
+                                    {"hkt", 480},    {"kst", 540},    {"ist", 330},  {"msk", 180},  {"aest", 600},
+                                    {"aedt", 660}};
+  if (word.size() > 4) return std::nullopt;
+  for (const Zone& zone : kZones) {
+    std::string_view name(zone.name);
+    if (name.size() != word.size()) continue;
+    bool same = true;
+    for (size_t i = 0; i < name.size(); ++i) same = same && lower(word[i]) == name[i];
+    if (same) return zone.minutes;
+  }
+  return std::nullopt;
+}
+
+struct Scanner {
+  std::string_view text;
+  size_t pos = 0;
+
+  bool done() const { return pos >= text.size(); }
+  void skip_separators() {
+    while (pos < text.size()) {
+      const char c = text[pos];
+      if (c == '(') {  // comment, possibly nested
+        int depth = 0;
+        while (pos < text.size()) {
+          if (text[pos] == '(') ++depth;
+          if (text[pos] == ')' && --depth == 0) break;
+          ++pos;
+        }
+        ++pos;
+        continue;
+      }
+      if (c == ' ' || c == '\t' || c == ',' || c == '\r' || c == '\n') {
+        ++pos;
+        continue;
+      }
+      break;
+    }
+  }
+  std::string_view word() {
+    const size_t start = pos;
+    while (pos < text.size() && is_alpha(text[pos])) ++pos;
+    return text.substr(start, pos - start);
+  }
+  // Reads up to max_digits digits; returns -1 if none.
+  long number(int max_digits, int* count = nullptr) {
+    long value = 0;
+    int digits = 0;
+    while (pos < text.size() && is_digit(text[pos]) && digits < max_digits) {
+      value = value * 10 + (text[pos] - '0');
+      ++pos;
+      ++digits;
+    }
+    if (count) *count = digits;
+    return digits ? value : -1;
+  }
+};
+
+bool valid_civil(int year, int month, int day, int hour, int minute, int second) {
+  return year >= 1970 && year <= 9999 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour >= 0 &&
+         hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 60;
+}
+
+std::optional<ZonedTime> parse_iso(std::string_view text) {
+  // YYYY-MM-DD[T ]HH:MM[:SS][Z|±HH[:]MM]
+  Scanner s{text};
+  s.skip_separators();
+  int digits = 0;
+  const long year = s.number(4, &digits);
+  if (digits != 4 || s.done() || s.text[s.pos] != '-') return std::nullopt;
+  ++s.pos;
+  const long month = s.number(2);
+  if (s.done() || s.text[s.pos] != '-') return std::nullopt;
+  ++s.pos;
+  const long day = s.number(2);
+  long hour = 0, minute = 0, second = 0;
+  int offset = 0;
+  if (!s.done() && (s.text[s.pos] == 'T' || s.text[s.pos] == ' ')) {
+    ++s.pos;
+    hour = s.number(2);
+    if (s.done() || s.text[s.pos] != ':') return std::nullopt;
+    ++s.pos;
+    minute = s.number(2);
+    if (!s.done() && s.text[s.pos] == ':') {
+      ++s.pos;
+      second = s.number(2);
+      if (!s.done() && s.text[s.pos] == '.')
+        for (++s.pos; !s.done() && is_digit(s.text[s.pos]);) ++s.pos;
+    }
+    if (!s.done() && (s.text[s.pos] == '+' || s.text[s.pos] == '-')) {
+      const int sign = s.text[s.pos] == '-' ? -1 : 1;
+      ++s.pos;
+      const long oh = s.number(2);
+      if (!s.done() && s.text[s.pos] == ':') ++s.pos;
+      const long om = s.number(2);
+      if (oh < 0) return std::nullopt;
+      offset = sign * static_cast<int>(oh * 60 + (om < 0 ? 0 : om));
+    }
+  }
+  if (!valid_civil(static_cast<int>(year), static_cast<int>(month), static_cast<int>(day), static_cast<int>(hour),
+                   static_cast<int>(minute), static_cast<int>(second)))
+    return std::nullopt;
+  ZonedTime result;
+  result.offset_minutes = offset;
+  result.utc = make_utc(static_cast<int>(year), static_cast<int>(month), static_cast<int>(day),
+                        static_cast<int>(hour), static_cast<int>(minute), static_cast<int>(second)) -
+               offset * 60;
+  return result;
+}
+
+}  // namespace
+
+UnixTime make_utc(int year, int month, int day, int hour, int minute, int second) {
+  // Howard Hinnant's days_from_civil.
+  year -= month <= 2;
+  const long era = (year >= 0 ? year : year - 399) / 400;
+  const long yoe = year - era * 400;
+  const long doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+  const long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  const long days = era * 146097 + doe - 719468;
+  return static_cast<UnixTime>(days) * 86400 + hour * 3600 + minute * 60 + second;
+}
+
+std::optional<ZonedTime> parse_mail_date(std::string_view text) {
+  if (text.size() > 256) text = text.substr(0, 256);
+  if (auto iso = parse_iso(text)) return iso;
+
+  Scanner s{text};
+  long day = -1, month = 0, year = -1, hour = -1, minute = -1, second = 0;
+  std::optional<int> offset;
+  // Tokens may come as "Tue, 29 Aug 2023 16:20:12 +0000" or asctime-like
+  // "Tue Aug 29 16:20:12 2023"; collect them by shape.
+  for (int tokens = 0; !s.done() && tokens < 16; ++tokens) {
+    s.skip_separators();
+    if (s.done()) break;
+    const char c = s.text[s.pos];
+    if (is_alpha(c)) {
+      const std::string_view word = s.word();
+      if (int m = month_from_name(word); m && month == 0 && word.size() <= 9) {
+        month = m;
+      } else if (hour >= 0 && !offset) {
+        if (auto zone = zone_from_name(word)) offset = *zone;
+      }
+      continue;
+    }
+    if (c == '+' || c == '-') {
+      ++s.pos;
+      int digits = 0;
+      const long value = s.number(4, &digits);
+      if (hour >= 0 && !offset && digits == 4 && value % 100 < 60 && value / 100 <= 18) {
+        offset = static_cast<int>((value / 100) * 60 + value % 100) * (c == '-' ? -1 : 1);
+      } else if (month && year < 0 && day >= 0 && digits >= 2) {
+        year = value;  // "29-Aug-2023"
+      }
+      continue;
+    }
+    if (is_digit(c)) {
+      int digits = 0;
+      const long value = s.number(4, &digits);
+      if (!s.done() && s.text[s.pos] == ':') {  // time of day
+        ++s.pos;
+        hour = value;
+        minute = s.number(2);
+        if (!s.done() && s.text[s.pos] == ':') {
+          ++s.pos;
+          second = s.number(2);
+          if (second < 0) second = 0;
+        }
+        while (!s.done() && (s.text[s.pos] == '.' || is_digit(s.text[s.pos]))) ++s.pos;  // fractions
+        continue;
+      }
+      if (!s.done() && s.text[s.pos] == '-' && month == 0) {  // "29-Aug-2023"
+        day = value;
+        ++s.pos;
+        continue;
+      }
+      if (digits == 4 || (day >= 0 && year < 0 && month)) {
+        if (year < 0) year = value;
+      } else if (day < 0) {
+        day = value;
+      } else if (year < 0) {
+        year = value;
+      }
+      continue;
+    }
+    ++s.pos;  // any other byte: skip
+  }
+  if (year >= 0 && year < 100) year += year < 70 ? 2000 : 1900;
+  if (day < 0 || month == 0 || year < 0 || hour < 0 || minute < 0) return std::nullopt;
+  if (!valid_civil(static_cast<int>(year), static_cast<int>(month), static_cast<int>(day), static_cast<int>(hour),
+                   static_cast<int>(minute), static_cast<int>(second)))
+    return std::nullopt;
+  ZonedTime result;
+  result.offset_minutes = offset.value_or(0);
+  result.utc = make_utc(static_cast<int>(year), static_cast<int>(month), static_cast<int>(day),
+                        static_cast<int>(hour), static_cast<int>(minute), static_cast<int>(second)) -
+               result.offset_minutes * 60;
+  return result;
+}
+
+std::string format_iso8601(UnixTime time) {
+  long days = static_cast<long>(time / 86400);
+  long seconds = static_cast<long>(time % 86400);
+  if (seconds < 0) {
+    seconds += 86400;
+    --days;
+  }
+  // civil_from_days
+  days += 719468;
+  const long era = (days >= 0 ? days : days - 146096) / 146097;
+  const long doe = days - era * 146097;
+  const long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  long year = yoe + era * 400;
+  const long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const long mp = (5 * doy + 2) / 153;
+  const long day = doy - (153 * mp + 2) / 5 + 1;
+  const long month = mp + (mp < 10 ? 3 : -9);
+  year += month <= 2;
+  char buffer[96];
+  std::snprintf(buffer, sizeof buffer, "%04ld-%02ld-%02ldT%02ld:%02ld:%02ldZ", year, month, day, seconds / 3600,
+                (seconds / 60) % 60, seconds % 60);
+  return buffer;
+}
+
+std::optional<UnixTime> parse_user_date(std::string_view text, bool end_of_day) {
+  if (text.size() == 10 && text[4] == '-' && text[7] == '-') {
+    auto parsed = parse_iso(text);
+    if (!parsed) return std::nullopt;
+    return parsed->utc + (end_of_day ? 86399 : 0);
+  }
+  if (auto parsed = parse_iso(text)) return parsed->utc;
+  if (auto parsed = parse_mail_date(text)) return parsed->utc;
+  return std::nullopt;
+}
+
+}  // namespace sg
