@@ -1,0 +1,53 @@
+// The commands of the `spamgraph` binary as library calls: main.cpp only parses
+// arguments, tests call these directly.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "collectors/analyze.h"
+#include "core/result.h"
+#include "store/store.h"
+
+namespace sg {
+
+/// Exit codes of every command.
+enum ExitCode : int { kExitOk = 0, kExitSomeUnreadable = 1, kExitFatal = 2 };
+
+/// What `ingest` should read and how.
+struct IngestOptions {
+  std::vector<std::string> paths;  ///< files, folders, or "-" for standard input
+  std::string format = "auto";     ///< auto, eml, dir, maildir, mbox, paste
+  AnalysisOptions analysis;
+  size_t batch_messages = 2000;    ///< messages per transaction
+  double batch_seconds = 1.0;      ///< ...or this long, whichever comes first
+  bool progress = false;           ///< redraw a progress line on stderr
+};
+
+/// The summary `ingest` prints.
+struct IngestReport {
+  int64_t read = 0;        ///< messages read from the sources
+  int64_t stored = 0;      ///< new messages stored
+  int64_t duplicates = 0;  ///< already in the store (same header block)
+  int64_t unreadable = 0;  ///< messages or sources that could not be read at all
+  std::map<std::string, int64_t> unreadable_reasons;
+  int64_t received_fields = 0;                       ///< Received fields seen
+  std::map<std::string, int64_t> received_unreadable;  ///< unreadable Received fields by dialect guess
+  std::vector<std::string> errors;                   ///< the first errors, each naming file and place
+  uint64_t bytes = 0;                                ///< message bytes read
+};
+
+/// Reads every message of the sources, analyses it, stores it in batches.
+/// A source that cannot be read is counted and reported; the rest continue and
+/// every committed batch stays stored. Fails only when the store fails.
+Result<IngestReport> run_ingest(Store& store, const IngestOptions& options, std::ostream& progress);
+void print_ingest_report(const IngestReport& report, std::ostream& out);
+
+/// Analyses the first message of `path` ("-" = stdin) without storing it.
+Result<Evidence> analyze_path(const std::string& path, const std::string& format, const AnalysisOptions& options);
+/// A header-analyser style table: origin, hops with delays and trust marks, auth, indicators.
+void print_evidence_table(const Evidence& evidence, std::ostream& out);
+
+}  // namespace sg

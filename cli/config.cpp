@@ -1,0 +1,70 @@
+#include "cli/config.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+namespace sg {
+
+namespace {
+
+std::string trim(const std::string& text) {
+  const auto begin = text.find_first_not_of(" \t\r");
+  if (begin == std::string::npos) return {};
+  const auto end = text.find_last_not_of(" \t\r");
+  return text.substr(begin, end - begin + 1);
+}
+
+std::string env(const char* name) {
+  const char* value = std::getenv(name);
+  return value ? value : "";
+}
+
+}  // namespace
+
+std::string default_config_path(const std::string& explicit_path) {
+  if (!explicit_path.empty()) return explicit_path;
+  if (std::string path = env("SPAMGRAPH_CONFIG"); !path.empty()) return path;
+  std::string base = env("XDG_CONFIG_HOME");
+  if (base.empty() && !env("HOME").empty()) base = env("HOME") + "/.config";
+  if (base.empty()) return {};
+  std::string candidate = base + "/spamgraph/config";
+  std::error_code ignored;
+  return std::filesystem::is_regular_file(candidate, ignored) ? candidate : std::string();
+}
+
+Result<Config> load_config(const std::string& path) {
+  Config config;
+  if (path.empty()) return config;
+  std::ifstream in(path);
+  if (!in) return Error{"cannot read config file", path};
+  config.path = path;
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    const std::string where = path + ":" + std::to_string(number);
+    std::string content = trim(line.substr(0, line.find('#')));
+    if (content.empty()) continue;
+    const auto equals = content.find('=');
+    if (equals == std::string::npos) return Error{"expected `key = value`", where};
+    const std::string key = trim(content.substr(0, equals));
+    const std::string value = trim(content.substr(equals + 1));
+    if (key == "db") {
+      config.db = value;
+    } else if (key == "trusted") {
+      if (!config.trusted.empty()) config.trusted += ",";
+      config.trusted += value;
+    } else {
+      return Error{"unknown key `" + key + "` (known: db, trusted)", where};
+    }
+  }
+  return config;
+}
+
+std::string resolve_db_path(const std::string& flag, const Config& config) {
+  if (!flag.empty()) return flag;
+  if (!config.db.empty()) return config.db;
+  if (std::string path = env("SPAMGRAPH_DB"); !path.empty()) return path;
+  return "spamgraph.db";
+}
+
+}  // namespace sg

@@ -1,0 +1,20 @@
+// Evidence as JSON: the `parse --json` output and the summary kept with each stored message.
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include "core/evidence.h"
+
+namespace sg {
+
+/// The full analysis of one message: origin, hops (top first, with trust marks),
+/// envelope_from, header_from, spf, auth_results, dkim, indicators, time, problems.
+nlohmann::json evidence_to_json(const Evidence& evidence);
+
+/// The compact form stored with a message: hops with trust marks, origin, time
+/// source and problems (the raw headers are stored separately).
+nlohmann::json evidence_summary_json(const Evidence& evidence);
+
+/// One hop as JSON ({"from_ip", "from_helo", "from_rdns", "by", "with", "id", "for", "date", "trusted", ...}).
+nlohmann::json hop_to_json(const Hop& hop);
+
+}  // namespace sg

@@ -1,0 +1,24 @@
+// Printing answers of store queries, as tables for people and JSON for tools.
+#pragma once
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "store/store.h"
+
+namespace sg {
+
+/// `shares` as JSON: an array of {"domain"|"ip", "roles", "via", "first_seen", "last_seen", "messages", "trusted"}.
+nlohmann::json shares_to_json(const std::vector<SharedLink>& links, bool values_are_domains);
+/// `shares` as a table with a heading naming the query.
+void print_shares(const std::string& query, const std::vector<SharedLink>& links, bool values_are_domains,
+                  std::ostream& out);
+
+nlohmann::json stats_to_json(const StoreStats& stats);
+void print_stats(const StoreStats& stats, std::ostream& out);
+
+nlohmann::json report_to_json(const EntityReport& report);
+void print_report(const EntityReport& report, std::ostream& out);
+
+}  // namespace sg

@@ -1,0 +1,40 @@
+// Header analysis: one raw message in, its Evidence out.
+#pragma once
+#include <memory>
+#include <string_view>
+
+#include "collectors/trust.h"
+#include "core/evidence.h"
+
+namespace sg {
+
+class CharsetDecoder;
+
+/// What header analysis needs besides the bytes.
+struct AnalysisOptions {
+  TrustConfig trust;            ///< the user's own servers; empty = infer
+  bool body_urls = true;        ///< walk the MIME body for URLs (recorded, never fetched)
+  UnixTime fallback_time = 0;   ///< message time when no hop and no Date header has one
+};
+
+/// Turns raw messages into Evidence. Holds the charset converters it reuses, so
+/// keep one per thread. Analysis is a pure function of the bytes and the options.
+class Analyzer {
+ public:
+  explicit Analyzer(AnalysisOptions options);
+  ~Analyzer();
+  Analyzer(const Analyzer&) = delete;
+  Analyzer& operator=(const Analyzer&) = delete;
+
+  /// Analyses one message (a whole RFC 5322 message, or just its header block).
+  /// Never fails: what could not be read is listed in Evidence::problems.
+  Evidence analyze(std::string_view message, const MessageSource& source);
+
+  const AnalysisOptions& options() const { return options_; }
+
+ private:
+  AnalysisOptions options_;
+  std::unique_ptr<CharsetDecoder> decoder_;
+};
+
+}  // namespace sg

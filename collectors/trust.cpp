@@ -1,0 +1,154 @@
+#include "collectors/trust.h"
+
+#include "core/domain.h"
+
+namespace sg {
+
+namespace {
+
+bool is_separator(char c) { return c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ';'; }
+
+// The "by" part as a host name or address literal, normalised for comparison.
+std::string by_host(const Hop& hop) {
+  std::string_view by = hop.by;
+  while (!by.empty() && (by.front() == '[' || by.front() == '(')) by.remove_prefix(1);
+  while (!by.empty() && (by.back() == ']' || by.back() == ')' || by.back() == '.')) by.remove_suffix(1);
+  if (auto ip = IpAddress::parse(by)) return ip->to_string();
+  if (auto name = normalize_host_name(by)) return *name;
+  return {};
+}
+
+// Decides trust for one hop; shared by the configured and inferred modes.
+struct TrustPolicy {
+  virtual ~TrustPolicy() = default;
+  virtual bool by_is_ours(const Hop& hop, bool topmost) = 0;
+  virtual bool sender_is_ours(const Hop& hop) = 0;
+};
+
+struct ConfiguredPolicy : TrustPolicy {
+  const TrustConfig& config;
+  explicit ConfiguredPolicy(const TrustConfig& c) : config(c) {}
+  bool by_is_ours(const Hop& hop, bool) override {
+    const std::string host = by_host(hop);
+    return !host.empty() && config.trusts_host(host);
+  }
+  bool sender_is_ours(const Hop& hop) override {
+    if (hop.from_ip && config.trusts_ip(*hop.from_ip)) return true;
+    // The rDNS was recorded by a trusted server, so it is a fact; the HELO is not.
+    return !hop.from_rdns.empty() && config.trusts_host(hop.from_rdns);
+  }
+};
+
+struct InferredPolicy : TrustPolicy {
+  std::string own_domain;  // registrable domain of the first named `by`
+  bool by_is_ours(const Hop& hop, bool topmost) override {
+    const std::string host = by_host(hop);
+    if (host.empty()) return false;
+    if (auto ip = IpAddress::parse(host)) return topmost || own_domain.empty() || ip->is_private();
+    const std::string domain = registrable_domain(host);
+    if (own_domain.empty()) own_domain = domain;
+    return domain == own_domain || host.find('.') == std::string::npos;
+  }
+  bool sender_is_ours(const Hop& hop) override {
+    if (hop.from_ip && (hop.from_ip->is_private() || hop.from_ip->is_loopback())) return true;
+    if (hop.from_rdns.empty() || own_domain.empty()) return false;
+    auto rdns = normalize_domain(hop.from_rdns);
+    return rdns && registrable_domain(*rdns) == own_domain;
+  }
+};
+
+}  // namespace
+
+Result<TrustConfig> TrustConfig::parse(std::string_view list) {
+  TrustConfig config;
+  if (auto status = config.add(list); !status) return status.error();
+  return config;
+}
+
+Status TrustConfig::add(std::string_view list) {
+  size_t pos = 0;
+  while (pos < list.size()) {
+    while (pos < list.size() && is_separator(list[pos])) ++pos;
+    size_t end = pos;
+    while (end < list.size() && !is_separator(list[end])) ++end;
+    const std::string_view item = list.substr(pos, end - pos);
+    pos = end;
+    if (item.empty()) continue;
+    if (auto prefix = IpPrefix::parse(item)) {
+      networks.push_back(*prefix);
+    } else if (item.substr(0, 2) == "*.") {
+      auto name = normalize_domain(item.substr(2));
+      if (!name) return Error{"not a host name wildcard", std::string(item)};
+      suffixes.push_back("." + *name);
+    } else if (auto name = normalize_host_name(item)) {
+      hosts.push_back(*name);
+    } else {
+      return Error{"not a host name, *.suffix or CIDR prefix", std::string(item)};
+    }
+  }
+  return Ok{};
+}
+
+bool TrustConfig::trusts_ip(const IpAddress& address) const {
+  for (const IpPrefix& prefix : networks)
+    if (prefix.contains(address)) return true;
+  return false;
+}
+
+bool TrustConfig::trusts_host(std::string_view name) const {
+  if (auto ip = IpAddress::parse(name)) return trusts_ip(*ip);
+  auto normalized = normalize_host_name(name);
+  if (!normalized) return false;
+  for (const std::string& host : hosts)
+    if (*normalized == host) return true;
+  for (const std::string& suffix : suffixes)
+    if (normalized->size() > suffix.size() &&
+        normalized->compare(normalized->size() - suffix.size(), suffix.size(), suffix) == 0)
+      return true;
+  return false;
+}
+
+int mark_trust(std::vector<Hop>& hops, const TrustConfig& config, bool& origin_is_fact) {
+  ConfiguredPolicy configured(config);
+  InferredPolicy inferred;
+  TrustPolicy& policy = config.empty() ? static_cast<TrustPolicy&>(inferred) : configured;
+
+  origin_is_fact = false;
+  int origin = -1;
+  bool boundary_open = true;
+  bool topmost = true;
+  for (size_t i = 0; i < hops.size(); ++i) {
+    Hop& hop = hops[i];
+    hop.trusted = false;
+    if (!hop.is_hop || !boundary_open) continue;
+    hop.trusted = policy.by_is_ours(hop, topmost);
+    topmost = false;
+    if (!hop.trusted) {
+      boundary_open = false;
+      continue;
+    }
+    const bool has_sender = hop.from_ip || !hop.from_helo.empty() || !hop.from_rdns.empty();
+    if (!has_sender || policy.sender_is_ours(hop)) continue;
+    origin = static_cast<int>(i);
+    origin_is_fact = true;
+    boundary_open = false;
+  }
+  if (origin >= 0) return origin;
+  // No trusted hop named an outside sender. If the trusted chain ended at a `by`
+  // that is not ours, the next sender down is the best lead (a claim); with no
+  // trusted hop at all, take what the chain claims: the deepest public sender.
+  size_t first_untrusted = 0;
+  while (first_untrusted < hops.size() && (hops[first_untrusted].trusted || !hops[first_untrusted].is_hop))
+    ++first_untrusted;
+  if (first_untrusted == hops.size()) return -1;  // internal mail: every hop is ours
+  if (first_untrusted > 0) {
+    for (size_t i = first_untrusted; i < hops.size(); ++i)
+      if (hops[i].is_hop && hops[i].from_ip && !hops[i].from_ip->is_private()) return static_cast<int>(i);
+    return -1;
+  }
+  for (size_t i = hops.size(); i-- > 0;)
+    if (hops[i].is_hop && hops[i].from_ip && !hops[i].from_ip->is_private()) return static_cast<int>(i);
+  return -1;
+}
+
+}  // namespace sg

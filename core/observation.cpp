@@ -1,0 +1,46 @@
+#include "core/observation.h"
+
+#include "core/domain.h"
+
+namespace sg {
+
+namespace {
+
+bool graph_worthy(const IpAddress& ip) { return !ip.is_private(); }
+
+void add_hop_name(std::vector<Observation>& out, const EntityRef& ip, const std::string& name, const char* relation,
+                  UnixTime time, bool trusted) {
+  if (name.empty()) return;
+  auto domain = normalize_domain(name);
+  if (!domain) return;
+  out.push_back(Observation{ip, relation, EntityRef{"domain", *domain}, time, trusted});
+}
+
+}  // namespace
+
+std::vector<Observation> observations_from_evidence(const Evidence& evidence) {
+  std::vector<Observation> out;
+  const EntityRef message{"message", evidence.header_hash};
+  const UnixTime time = evidence.time;
+
+  for (size_t i = 0; i < evidence.hops.size(); ++i) {
+    const Hop& hop = evidence.hops[i];
+    if (!hop.is_hop || !hop.from_ip || !graph_worthy(*hop.from_ip)) continue;
+    const EntityRef ip{"ip", hop.from_ip->to_string()};
+    const bool is_origin = static_cast<int>(i) == evidence.origin_hop;
+    out.push_back(Observation{message, is_origin ? kSentFrom : kRelayedBy, ip, time, hop.trusted});
+    add_hop_name(out, ip, hop.from_helo, "helo", time, hop.trusted);
+    add_hop_name(out, ip, hop.from_rdns, "ptr", time, hop.trusted);
+  }
+  for (const Indicator& indicator : evidence.indicators) {
+    // Hop-derived indicators are represented above with their IP; the rest hang off the message.
+    if (indicator.role == "origin-ip" || indicator.role == "relay-ip" || indicator.role == "helo" ||
+        indicator.role == "rdns")
+      continue;
+    out.push_back(Observation{message, indicator.role, EntityRef{indicator.kind, indicator.value}, time,
+                              indicator.trusted});
+  }
+  return out;
+}
+
+}  // namespace sg

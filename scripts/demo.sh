@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Sets up, builds, and runs the main job on the bundled case: the two header
+# excerpts of the blog post that started spamgraph (data/seed/), then answers
+# "which domains share 103.244.54.137".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+build=$(scripts/build.sh release)
+db="${SPAMGRAPH_DEMO_DB:-$build/demo.db}"
+rm -f "$db" "$db-wal" "$db-shm"
+"$build/spamgraph" --db "$db" ingest data/seed/
+echo
+"$build/spamgraph" --db "$db" shares 103.244.54.137
+echo
+"$build/spamgraph" --db "$db" shares 114.113.195.0/24

@@ -1,0 +1,281 @@
+// Read-side queries of the store: shares, stats, show.
+#include <algorithm>
+#include <set>
+
+#include "core/domain.h"
+#include "core/ip.h"
+#include "store/store.h"
+
+namespace sg {
+
+namespace {
+
+}  // namespace
+
+// Accumulates rows into one SharedLink per value.
+class LinkCollector {
+ public:
+  void add(const std::string& value, const std::string& role, const std::string& via, UnixTime first,
+           UnixTime last, int64_t message_id, bool trusted) {
+    Entry& entry = entries_[value];
+    entry.roles.insert(role);
+    entry.via.insert(via);
+    if (!entry.seen || first < entry.first) entry.first = first;
+    if (!entry.seen || last > entry.last) entry.last = last;
+    entry.seen = true;
+    if (message_id) entry.messages.insert(message_id);
+    entry.trusted = entry.trusted || trusted;
+  }
+
+  std::vector<SharedLink> take() {
+    std::vector<SharedLink> links;
+    for (auto& [value, entry] : entries_) {
+      SharedLink link;
+      link.value = value;
+      link.roles.assign(entry.roles.begin(), entry.roles.end());
+      link.via.assign(entry.via.begin(), entry.via.end());
+      link.first_seen = entry.first;
+      link.last_seen = entry.last;
+      link.messages = static_cast<int64_t>(entry.messages.size());
+      link.trusted = entry.trusted;
+      links.push_back(std::move(link));
+    }
+    std::sort(links.begin(), links.end(), [](const SharedLink& a, const SharedLink& b) {
+      return a.first_seen != b.first_seen ? a.first_seen < b.first_seen : a.value < b.value;
+    });
+    return links;
+  }
+
+ private:
+  struct Entry {
+    std::set<std::string> roles, via;
+    UnixTime first = 0, last = 0;
+    bool seen = false;
+    std::set<int64_t> messages;
+    bool trusted = false;
+  };
+  std::map<std::string, Entry> entries_;
+};
+
+namespace {
+
+// The message relations that tie a message to an IP, and the role the IP played.
+const char* ip_role_for(std::string_view relation) {
+  if (relation == kSentFrom) return "origin-ip";
+  if (relation == kRelayedBy) return "relay-ip";
+  return "originating-ip";
+}
+
+constexpr const char* kMessageIpRelations = "('sent-from', 'relayed-by', 'originating-ip')";
+
+}  // namespace
+
+Result<std::vector<int64_t>> Store::ip_ids(const std::string& ip_or_prefix) {
+  std::vector<int64_t> ids;
+  if (ip_or_prefix.find('/') == std::string::npos) {
+    auto ip = IpAddress::parse(ip_or_prefix);
+    if (!ip) return Error{"not an IP address or prefix", ip_or_prefix};
+    if (auto id = find_entity(EntityRef{"ip", ip->to_string()})) ids.push_back(*id);
+    return ids;
+  }
+  auto prefix = IpPrefix::parse(ip_or_prefix);
+  if (!prefix) return Error{"not an IP address or prefix", ip_or_prefix};
+  // Keys are canonical text, so a scan is the honest way until prefixes get an index.
+  auto scan = db_.prepare("SELECT id, key FROM entity WHERE kind = 'ip'");
+  while (scan.step())
+    if (auto ip = IpAddress::parse(scan.text_view(1)); ip && prefix->contains(*ip)) ids.push_back(scan.int64(0));
+  return ids;
+}
+
+Result<std::vector<SharedLink>> Store::domains_sharing_ip(const std::string& ip_text, const TimeRange& range) {
+  auto ids = ip_ids(ip_text);
+  if (!ids) return ids.error();
+  LinkCollector links;
+  for (int64_t id : *ids)
+    if (auto status = collect_domains_of_ip(id, range, links); !status) return status.error();
+  return links.take();
+}
+
+Status Store::collect_domains_of_ip(int64_t id, const TimeRange& range, LinkCollector& links) {
+  // Direct: ip -helo/ptr-> domain and domain -resolves-to-> ip, timed by their observations.
+  auto direct = db_.prepare(
+      "SELECT d.key, e.relation, MIN(o.time), MAX(o.time), o.source_kind, o.source_id, MAX(o.trusted)"
+      " FROM edge e JOIN entity d ON d.id = CASE WHEN e.src = ?1 THEN e.dst ELSE e.src END"
+      " JOIN observation o ON o.edge_id = e.id"
+      " WHERE (e.src = ?1 OR e.dst = ?1) AND d.kind = 'domain' AND o.time BETWEEN ?2 AND ?3"
+      " GROUP BY e.id, o.source_kind, o.source_id");
+  direct.bind(1, id).bind(2, range.lower()).bind(3, range.upper());
+  while (direct.step())
+    links.add(direct.text(0), direct.text(1), "direct", direct.int64(2), direct.int64(3),
+              direct.text_view(4) == "message" ? direct.int64(5) : 0, direct.int64(6) != 0);
+  if (!direct.error().empty()) return Error{direct.error(), db_.path()};
+
+  // Through messages: message -sent-from/relayed-by-> ip, message -role-> domain.
+  auto via_messages = db_.prepare(std::string(
+      "SELECT d.key, e2.relation, e1.relation, m.time, m.id, e1.trusted"
+      " FROM edge e1 JOIN message m ON m.id = e1.src"
+      " JOIN edge e2 ON e2.src = e1.src JOIN entity d ON d.id = e2.dst"
+      " WHERE e1.dst = ?1 AND e1.relation IN ") + kMessageIpRelations +
+      " AND d.kind = 'domain' AND m.time BETWEEN ?2 AND ?3");
+  via_messages.bind(1, id).bind(2, range.lower()).bind(3, range.upper());
+  while (via_messages.step()) {
+    const UnixTime time = via_messages.int64(3);
+    links.add(via_messages.text(0), via_messages.text(1), ip_role_for(via_messages.text_view(2)), time, time,
+              via_messages.int64(4), via_messages.int64(5) != 0);
+  }
+  if (!via_messages.error().empty()) return Error{via_messages.error(), db_.path()};
+  return Ok{};
+}
+
+Result<std::vector<SharedLink>> Store::ips_sharing_domain(const std::string& domain_text, const TimeRange& range) {
+  auto domain = normalize_domain(domain_text);
+  if (!domain) return Error{"not a domain name", domain_text};
+  auto id = find_entity(EntityRef{"domain", *domain});
+  LinkCollector links;
+  if (!id) return links.take();
+
+  // The domain itself and, for a registrable domain, every name under it.
+  const char* kTargets = "(SELECT ?1 UNION SELECT id FROM entity WHERE parent_id = ?1 AND kind = 'domain')";
+  auto direct = db_.prepare(std::string(
+      "SELECT i.key, e.relation, MIN(o.time), MAX(o.time), o.source_kind, o.source_id, MAX(o.trusted)"
+      " FROM edge e JOIN entity i ON i.id = CASE WHEN e.dst IN ") + kTargets + " THEN e.src ELSE e.dst END"
+      " JOIN observation o ON o.edge_id = e.id"
+      " WHERE (e.dst IN " + kTargets + " OR e.src IN " + kTargets + ") AND i.kind = 'ip'"
+      " AND o.time BETWEEN ?2 AND ?3 GROUP BY e.id, o.source_kind, o.source_id");
+  direct.bind(1, *id).bind(2, range.lower()).bind(3, range.upper());
+  while (direct.step())
+    links.add(direct.text(0), direct.text(1), "direct", direct.int64(2), direct.int64(3),
+              direct.text_view(4) == "message" ? direct.int64(5) : 0, direct.int64(6) != 0);
+  if (!direct.error().empty()) return Error{direct.error(), db_.path()};
+
+  auto via_messages = db_.prepare(std::string(
+      "SELECT i.key, e2.relation, e1.relation, m.time, m.id, e2.trusted"
+      " FROM edge e1 JOIN message m ON m.id = e1.src"
+      " JOIN edge e2 ON e2.src = e1.src JOIN entity i ON i.id = e2.dst"
+      " WHERE e1.dst IN ") + kTargets + " AND e2.relation IN " + kMessageIpRelations +
+      " AND m.time BETWEEN ?2 AND ?3");
+  via_messages.bind(1, *id).bind(2, range.lower()).bind(3, range.upper());
+  while (via_messages.step()) {
+    const UnixTime time = via_messages.int64(3);
+    links.add(via_messages.text(0), ip_role_for(via_messages.text_view(1)), via_messages.text(2), time, time,
+              via_messages.int64(4), via_messages.int64(5) != 0);
+  }
+  if (!via_messages.error().empty()) return Error{via_messages.error(), db_.path()};
+  return links.take();
+}
+
+Result<StoreStats> Store::stats() {
+  StoreStats stats;
+  auto count = [&](const char* sql, int64_t& out) -> Status {
+    auto query = db_.prepare(sql);
+    if (query.step()) out = query.int64(0);
+    if (!query.error().empty()) return Error{query.error(), db_.path()};
+    return Ok{};
+  };
+  if (auto s = count("SELECT COUNT(*) FROM message", stats.messages); !s) return s.error();
+  if (auto s = count("SELECT COUNT(*) FROM edge", stats.edges); !s) return s.error();
+  if (auto s = count("SELECT COUNT(*) FROM observation", stats.observations); !s) return s.error();
+  auto kinds = db_.prepare("SELECT kind, COUNT(*) FROM entity WHERE kind != 'message' GROUP BY kind");
+  while (kinds.step()) stats.entities[kinds.text(0)] = kinds.int64(1);
+  auto range = db_.prepare("SELECT MIN(time), MAX(time) FROM message");
+  if (range.step() && !range.is_null(0)) {
+    stats.first_message = range.int64(0);
+    stats.last_message = range.int64(1);
+  }
+  return stats;
+}
+
+Result<EntityReport> Store::show(const EntityRef& requested, int provenance_limit) {
+  EntityRef entity = requested;
+  if (entity.kind == "ip") {
+    auto ip = IpAddress::parse(entity.key);
+    if (!ip) return Error{"not an IP address", entity.key};
+    entity.key = ip->to_string();
+  } else if (entity.kind == "domain") {
+    auto domain = normalize_domain(entity.key);
+    if (!domain) return Error{"not a domain name", entity.key};
+    entity.key = *domain;
+  } else if (entity.kind == "message" && entity.key.size() < 64) {
+    // A unique prefix of the header hash is enough, as with git.
+    auto match = db_.prepare("SELECT header_hash FROM message WHERE header_hash >= ?1 AND header_hash < ?2 LIMIT 2");
+    match.bind(1, entity.key).bind(2, entity.key + "\x7f");
+    std::vector<std::string> found;
+    while (match.step()) found.push_back(match.text(0));
+    if (found.size() > 1) return Error{"ambiguous message hash prefix", entity.key};
+    if (found.size() == 1) entity.key = found[0];
+  }
+  auto id = find_entity(entity);
+  if (!id) return Error{"not in the store", entity.kind + " " + entity.key};
+
+  EntityReport report;
+  report.entity = entity;
+  auto parent = db_.prepare("SELECT p.key FROM entity e JOIN entity p ON p.id = e.parent_id WHERE e.id = ?1");
+  parent.bind(1, *id);
+  if (parent.step()) report.parent = parent.text(0);
+
+  auto edges = db_.prepare(
+      "SELECT e.id, e.src = ?1, e.relation, o.kind, o.key, e.first_seen, e.last_seen, e.count, e.trusted"
+      " FROM edge e JOIN entity o ON o.id = CASE WHEN e.src = ?1 THEN e.dst ELSE e.src END"
+      " WHERE e.src = ?1 OR e.dst = ?1 ORDER BY e.relation, e.first_seen, o.key");
+  edges.bind(1, *id);
+  auto observations = db_.prepare(
+      "SELECT o.source_kind, o.time, o.trusted, COALESCE(m.header_hash || ' ' || m.source_path, i.label || ' ' || i.path, '')"
+      " FROM observation o LEFT JOIN message m ON o.source_kind = 'message' AND m.id = o.source_id"
+      " LEFT JOIN import i ON o.source_kind = 'import' AND i.id = o.source_id"
+      " WHERE o.edge_id = ?1 ORDER BY o.time DESC LIMIT ?2");
+  auto message_source = db_.prepare("SELECT header_hash || ' ' || source_path, time FROM message WHERE id = ?1");
+  while (edges.step()) {
+    EdgeView view;
+    view.outgoing = edges.int64(1) != 0;
+    view.relation = edges.text(2);
+    view.other = EntityRef{edges.text(3), edges.text(4)};
+    view.first_seen = edges.int64(5);
+    view.last_seen = edges.int64(6);
+    view.count = edges.int64(7);
+    view.trusted = edges.int64(8) != 0;
+    observations.bind(1, edges.int64(0)).bind(2, provenance_limit);
+    while (observations.step())
+      view.provenance.push_back(Provenance{observations.text(0), observations.text(3), observations.int64(1),
+                                           observations.int64(2) != 0});
+    observations.reset();
+    if (view.provenance.empty()) {
+      // A message's own edge: the message is the provenance.
+      const bool message_is_subject = view.outgoing ? entity.kind == "message" : view.other.kind == "message";
+      if (message_is_subject) {
+        message_source.bind(1, view.outgoing ? *id : *find_entity(view.other));
+        if (message_source.step())
+          view.provenance.push_back(Provenance{"message", message_source.text(0), message_source.int64(1), view.trusted});
+        message_source.reset();
+      }
+    }
+    report.edges.push_back(std::move(view));
+  }
+  if (!edges.error().empty()) return Error{edges.error(), db_.path()};
+
+  if (entity.kind == "message") {
+    auto message = db_.prepare(
+        "SELECT header_hash, time, time_source, COALESCE(subject, ''), source_kind, source_path,"
+        " COALESCE(source_offset, 0), COALESCE(uidvalidity, 0), COALESCE(uid, 0), ingested_at, raw_headers, summary"
+        " FROM message WHERE id = ?1");
+    message.bind(1, *id);
+    if (message.step()) {
+      MessageRecord record;
+      record.header_hash = message.text(0);
+      record.time = message.int64(1);
+      record.time_source = message.text(2);
+      record.subject = message.text(3);
+      record.source.kind = message.text(4);
+      record.source.path = message.text(5);
+      record.source.offset = static_cast<uint64_t>(message.int64(6));
+      record.source.uidvalidity = static_cast<uint64_t>(message.int64(7));
+      record.source.uid = static_cast<uint64_t>(message.int64(8));
+      record.ingested_at = message.int64(9);
+      record.raw_headers = message.text(10);
+      record.summary_json = message.text(11);
+      report.message = std::move(record);
+    }
+  }
+  return report;
+}
+
+}  // namespace sg

@@ -1,0 +1,104 @@
+#include "store/schema.h"
+
+#include <string>
+#include <vector>
+
+namespace sg {
+
+namespace {
+
+// Each entry moves the schema from version i to i+1. Never edit a released entry:
+// add a new one.
+const std::vector<const char*>& migrations() {
+  static const std::vector<const char*> kMigrations = {
+      R"sql(
+CREATE TABLE entity (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,          -- message, ip, prefix, asn, domain, email, url, org, route, campaign
+  key TEXT NOT NULL,           -- normalised identity within the kind
+  parent_id INTEGER REFERENCES entity(id),  -- registrable domain of a domain, domain of an email
+  UNIQUE (kind, key)
+);
+CREATE INDEX entity_parent ON entity(parent_id);
+CREATE TABLE edge (
+  id INTEGER PRIMARY KEY,
+  src INTEGER NOT NULL REFERENCES entity(id),
+  relation TEXT NOT NULL,
+  dst INTEGER NOT NULL REFERENCES entity(id),
+  first_seen INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  trusted INTEGER NOT NULL DEFAULT 0,  -- 1 once any observation was a fact
+  UNIQUE (src, relation, dst)
+);
+CREATE INDEX edge_dst ON edge(dst, relation);
+CREATE TABLE message (
+  id INTEGER PRIMARY KEY REFERENCES entity(id),
+  header_hash TEXT NOT NULL UNIQUE,
+  time INTEGER NOT NULL,
+  time_source TEXT NOT NULL,
+  subject TEXT,
+  source_kind TEXT NOT NULL,
+  source_path TEXT NOT NULL,
+  source_offset INTEGER,
+  uidvalidity INTEGER,
+  uid INTEGER,
+  ingested_at INTEGER NOT NULL,
+  raw_headers BLOB NOT NULL,
+  summary TEXT NOT NULL
+);
+CREATE INDEX message_time ON message(time);
+-- Provenance of edges whose subject is not the message itself (a message's own
+-- edges are their own provenance: edge.src is the message).
+CREATE TABLE import (
+  id INTEGER PRIMARY KEY,
+  label TEXT NOT NULL,
+  path TEXT NOT NULL,
+  time INTEGER NOT NULL
+);
+CREATE TABLE observation (
+  id INTEGER PRIMARY KEY,
+  edge_id INTEGER NOT NULL REFERENCES edge(id),
+  time INTEGER NOT NULL,
+  source_kind TEXT NOT NULL,   -- message, import, lookup
+  source_id INTEGER NOT NULL,  -- message.id, import.id or lookup id
+  trusted INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX observation_edge ON observation(edge_id, time);
+)sql",
+  };
+  return kMigrations;
+}
+
+}  // namespace
+
+int current_schema_version() { return static_cast<int>(migrations().size()); }
+
+Status migrate(sql::Database& db) {
+  if (auto status = db.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"); !status)
+    return status;
+  int version = 0;
+  {
+    auto query = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'");
+    if (!query.ok()) return Error{query.error(), db.path()};
+    if (query.step()) version = std::stoi(query.text(0));
+  }
+  if (version > current_schema_version())
+    return Error{"written by a newer spamgraph (schema " + std::to_string(version) + ", this build knows " +
+                     std::to_string(current_schema_version()) + ")",
+                 db.path()};
+  for (; version < current_schema_version(); ++version) {
+    std::string script = "BEGIN IMMEDIATE;\n";
+    script += migrations()[static_cast<size_t>(version)];
+    script += "INSERT INTO meta(key, value) VALUES('schema_version', '" + std::to_string(version + 1) +
+              "') ON CONFLICT(key) DO UPDATE SET value = excluded.value;\nCOMMIT;";
+    if (auto status = db.exec(script); !status) {
+      (void)db.exec("ROLLBACK");
+      return Error{"migration to schema " + std::to_string(version + 1) + " failed: " + status.error().message,
+                   db.path()};
+    }
+  }
+  return Ok{};
+}
+
+}  // namespace sg

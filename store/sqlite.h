@@ -1,0 +1,69 @@
+// A thin RAII layer over the SQLite C API: a connection and prepared statements.
+#pragma once
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+
+namespace sg::sql {
+
+/// A prepared statement. Bind with 1-based indices, step, read columns, reset.
+class Statement {
+ public:
+  Statement() = default;
+  Statement(sqlite3* db, std::string_view sql);  ///< check ok() afterwards
+  ~Statement();
+  Statement(Statement&& other) noexcept;
+  Statement& operator=(Statement&& other) noexcept;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  bool ok() const { return stmt_ != nullptr; }
+  Statement& bind(int index, int64_t value);
+  Statement& bind(int index, std::string_view text);
+  Statement& bind_blob(int index, std::string_view bytes);
+  Statement& bind_null(int index);
+  /// Steps once: true when a row is available, false when done; errors set error().
+  bool step();
+  /// Steps until done (for INSERT/UPDATE); returns false on error.
+  bool run();
+  void reset();  ///< resets and clears bindings
+  int64_t int64(int column) const;
+  std::string text(int column) const;
+  std::string_view text_view(int column) const;  ///< valid until the next step/reset
+  bool is_null(int column) const;
+  const std::string& error() const { return error_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* stmt_ = nullptr;
+  std::string error_;
+};
+
+/// An open database connection.
+class Database {
+ public:
+  Database() = default;
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  /// Opens (creating if needed) the file at `path`.
+  Status open(const std::string& path);
+  /// Runs one or more statements without results.
+  Status exec(std::string_view sql);
+  Statement prepare(std::string_view sql) { return Statement(db_, sql); }
+  int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
+  std::string last_error() const { return db_ ? sqlite3_errmsg(db_) : "database not open"; }
+  sqlite3* handle() { return db_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::string path_;
+};
+
+}  // namespace sg::sql

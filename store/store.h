@@ -1,0 +1,162 @@
+// The campaign graph in one SQLite file: entities, typed edges with time
+// aggregation, observations with provenance, and the raw evidence.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/evidence.h"
+#include "core/observation.h"
+#include "core/result.h"
+#include "store/sqlite.h"
+
+namespace sg {
+
+class LinkCollector;
+
+/// An inclusive time window; unset ends are open.
+struct TimeRange {
+  std::optional<UnixTime> since;
+  std::optional<UnixTime> until;
+  UnixTime lower() const { return since.value_or(INT64_MIN); }
+  UnixTime upper() const { return until.value_or(INT64_MAX); }
+};
+
+/// One answer row of `shares`: a domain (for an IP query) or an IP (for a domain query).
+struct SharedLink {
+  std::string value;               ///< the domain or IP tied to the queried entity
+  std::vector<std::string> roles;  ///< how `value` appeared: helo, ptr, envelope-from, origin-ip, ...
+  std::vector<std::string> via;    ///< how the link was made: "direct" or the message relation(s) of the IP
+  UnixTime first_seen = 0;
+  UnixTime last_seen = 0;
+  int64_t messages = 0;            ///< distinct messages behind the link
+  bool trusted = false;            ///< at least one observation was a fact, not a claim
+};
+
+/// Counts for `stats`.
+struct StoreStats {
+  int64_t messages = 0;
+  int64_t edges = 0;
+  int64_t observations = 0;
+  std::map<std::string, int64_t> entities;  ///< per kind (message excluded)
+  std::optional<UnixTime> first_message;
+  std::optional<UnixTime> last_message;
+};
+
+/// Where an observation came from.
+struct Provenance {
+  std::string kind;    ///< "message", "import", "lookup"
+  std::string ref;     ///< message hash (with source path) or import label
+  UnixTime time = 0;
+  bool trusted = false;
+};
+
+/// One edge as `show` prints it, seen from the shown entity.
+struct EdgeView {
+  bool outgoing = true;     ///< shown entity is the subject
+  std::string relation;
+  EntityRef other;
+  UnixTime first_seen = 0;
+  UnixTime last_seen = 0;
+  int64_t count = 0;
+  bool trusted = false;
+  std::vector<Provenance> provenance;  ///< the most recent few observations
+};
+
+/// A stored message's own record.
+struct MessageRecord {
+  std::string header_hash;
+  UnixTime time = 0;
+  std::string time_source;
+  std::string subject;
+  MessageSource source;
+  UnixTime ingested_at = 0;
+  std::string raw_headers;
+  std::string summary_json;  ///< hops with trust marks and problems, as analysed at ingest
+};
+
+/// Everything the store knows about one entity.
+struct EntityReport {
+  EntityRef entity;
+  std::string parent;  ///< registrable domain of a domain, domain of an e-mail address
+  std::vector<EdgeView> edges;
+  std::optional<MessageRecord> message;
+};
+
+/// The store. One writer per file (SQLite WAL lets readers proceed).
+class Store {
+ public:
+  /// Opens or creates the database at `path`, applying schema migrations.
+  static Result<std::unique_ptr<Store>> open(const std::string& path);
+  ~Store();
+
+  /// Starts a write batch; everything until commit() lands atomically.
+  Status begin();
+  /// Commits the current batch (flushing aggregated edge updates).
+  Status commit();
+  /// Discards the current batch.
+  void rollback();
+
+  /// Adds one analysed message with its observations. Returns false (and changes
+  /// nothing) when a message with the same header hash is already stored.
+  /// `summary_json` is stored alongside for `show message`.
+  Result<bool> add_message(const Evidence& evidence, const std::string& summary_json);
+  /// True when a message with this header hash is stored.
+  Result<bool> has_message(const std::string& header_hash);
+
+  /// Registers an import (indicator list, dataset) and returns its id for provenance.
+  Result<int64_t> add_import(const std::string& label, const std::string& path, UnixTime time);
+  /// Records one observation whose provenance is an import.
+  Status observe_import(const Observation& observation, int64_t import_id);
+
+  /// For an IP, or every stored IP inside a prefix ("114.113.195.0/24"): the domains tied to it directly (helo, ptr, resolves-to) or through
+  /// the messages it sent or relayed.
+  Result<std::vector<SharedLink>> domains_sharing_ip(const std::string& ip, const TimeRange& range);
+  /// For a domain (and its subdomains when it is a registrable domain): the IPs.
+  Result<std::vector<SharedLink>> ips_sharing_domain(const std::string& domain, const TimeRange& range);
+  Result<StoreStats> stats();
+  /// Every edge of the entity with times and provenance; error if unknown.
+  Result<EntityReport> show(const EntityRef& entity, int provenance_limit = 5);
+
+  /// The underlying database, for migrations tests and integrity checks.
+  sql::Database& database() { return db_; }
+
+ private:
+  Store() = default;
+  Status prepare_statements();
+  Result<std::vector<int64_t>> ip_ids(const std::string& ip_or_prefix);
+  Status collect_domains_of_ip(int64_t id, const TimeRange& range, LinkCollector& links);
+  Result<int64_t> entity_id(const EntityRef& entity);
+  std::optional<int64_t> find_entity(const EntityRef& entity);
+  Result<int64_t> upsert_edge(int64_t src, const std::string& relation, int64_t dst, UnixTime time, bool trusted,
+                              bool src_is_new_message);
+  Status flush_edges();
+
+  struct EdgeState {
+    int64_t id = 0;
+    UnixTime first_seen = 0;
+    UnixTime last_seen = 0;
+    int64_t count = 0;
+    bool trusted = false;
+    bool dirty = false;
+  };
+
+  sql::Database db_;
+  bool in_batch_ = false;
+  std::unordered_map<std::string, int64_t> entity_cache_;  ///< "kind\0key" -> id
+  std::unordered_map<std::string, EdgeState> edge_cache_;  ///< "src\0relation\0dst" -> state
+  sql::Statement find_entity_;
+  sql::Statement insert_entity_;
+  sql::Statement find_edge_;
+  sql::Statement insert_edge_;
+  sql::Statement update_edge_;
+  sql::Statement insert_observation_;
+  sql::Statement find_message_;
+  sql::Statement insert_message_;
+};
+
+}  // namespace sg

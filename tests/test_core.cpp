@@ -1,0 +1,97 @@
+#include <doctest/doctest.h>
+
+#include "core/domain.h"
+#include "core/hash.h"
+#include "core/ip.h"
+#include "core/time.h"
+
+using namespace sg;
+
+TEST_CASE("IPv4 and IPv6 parse and print canonically") {
+  CHECK(IpAddress::parse("103.244.54.137")->to_string() == "103.244.54.137");
+  CHECK(IpAddress::parse("IPv6:2001:DB8:0:0:1:0:0:1")->to_string() == "2001:db8::1:0:0:1");
+  CHECK(IpAddress::parse("2001:db8:0:1:1:1:1:1")->to_string() == "2001:db8:0:1:1:1:1:1");  // RFC 5952 4.2.2
+  CHECK(IpAddress::parse("fe80::1%eth0")->to_string() == "fe80::1");
+  auto mapped = IpAddress::parse("::ffff:114.113.195.11");
+  REQUIRE(mapped);
+  CHECK(mapped->is_v4());
+  CHECK(mapped->to_string() == "114.113.195.11");
+  CHECK(*mapped == *IpAddress::parse("114.113.195.11"));
+  CHECK_FALSE(IpAddress::parse("256.1.1.1"));
+  CHECK_FALSE(IpAddress::parse("1.2.3"));
+  CHECK_FALSE(IpAddress::parse(""));
+  CHECK_FALSE(IpAddress::parse("re27.leadw.link"));
+  CHECK_FALSE(IpAddress::parse(std::string(100, '1')));
+}
+
+TEST_CASE("private and public addresses") {
+  CHECK(IpAddress::parse("10.56.145.42")->is_private());
+  CHECK(IpAddress::parse("192.168.1.1")->is_private());
+  CHECK(IpAddress::parse("127.0.0.1")->is_private());
+  CHECK(IpAddress::parse("::1")->is_private());
+  CHECK(IpAddress::parse("fd00::5")->is_private());
+  CHECK_FALSE(IpAddress::parse("103.244.54.137")->is_private());
+  CHECK_FALSE(IpAddress::parse("192.0.2.10")->is_private());  // documentation ranges stand in for real ones
+  CHECK_FALSE(IpAddress::parse("2603:10b6:a03:2b0::19")->is_private());
+}
+
+TEST_CASE("prefixes contain what they should") {
+  auto prefix = IpPrefix::parse("114.113.195.77/24");
+  REQUIRE(prefix);
+  CHECK(prefix->to_string() == "114.113.195.0/24");
+  CHECK(prefix->contains(*IpAddress::parse("114.113.195.101")));
+  CHECK_FALSE(prefix->contains(*IpAddress::parse("114.113.196.1")));
+  CHECK_FALSE(prefix->contains(*IpAddress::parse("2001:db8::1")));
+  auto v6 = IpPrefix::parse("2001:db8::/33");
+  REQUIRE(v6);
+  CHECK(v6->contains(*IpAddress::parse("2001:db8:7fff::1")));
+  CHECK_FALSE(v6->contains(*IpAddress::parse("2001:db8:8000::1")));
+  CHECK(IpPrefix::parse("::ffff:10.0.0.0/104")->to_string() == "10.0.0.0/8");
+  CHECK_FALSE(IpPrefix::parse("10.0.0.0/33"));
+  CHECK_FALSE(IpPrefix::parse("10.0.0.0/"));
+}
+
+TEST_CASE("domain names are normalised to lowercase A-labels") {
+  CHECK(normalize_domain("Static-IP.137.54.244.103.rev.I4HK.com.") == "static-ip.137.54.244.103.rev.i4hk.com");
+  CHECK(normalize_domain("bücher.example") == "xn--bcher-kva.example");
+  CHECK(normalize_domain("例え.jp") == "xn--r8jz45g.jp");
+  CHECK_FALSE(normalize_domain("localhost"));
+  CHECK(normalize_host_name("localhost") == "localhost");
+  CHECK_FALSE(normalize_domain("103.244.54.137"));
+  CHECK_FALSE(normalize_domain("a..b"));
+  CHECK_FALSE(normalize_domain(std::string(70, 'a') + ".com"));
+  CHECK_FALSE(normalize_domain("bad domain.com"));
+  CHECK_FALSE(normalize_domain("********"));
+}
+
+TEST_CASE("registrable domains come from the public suffix list") {
+  CHECK(registrable_domain("re27.leadw.link") == "leadw.link");
+  CHECK(registrable_domain("static-ip.137.54.244.103.rev.i4hk.com") == "i4hk.com");
+  CHECK(registrable_domain("mail.example.co.jp") == "example.co.jp");
+  CHECK(registrable_domain("kldoqzn6x62p3.top") == "kldoqzn6x62p3.top");
+}
+
+TEST_CASE("mail dates in their many forms") {
+  auto utc = [](const char* text) {
+    auto parsed = parse_mail_date(text);
+    return parsed ? format_iso8601(parsed->utc) : std::string("none");
+  };
+  CHECK(utc("Tue, 29 Aug 2023 16:20:12 +0000") == "2023-08-29T16:20:12Z");
+  CHECK(utc("Tue, 29 Aug 2023 09:20:10 -0700 (PDT)") == "2023-08-29T16:20:10Z");
+  CHECK(utc("02 Sep 2023 04:24:06 +0200") == "2023-09-02T02:24:06Z");
+  CHECK(utc("Sat, 2 Sep 2023 02:04:03 +0200") == "2023-09-02T00:04:03Z");
+  CHECK(utc("29 Aug 23 16:20 GMT") == "2023-08-29T16:20:00Z");
+  CHECK(utc("Thu, 1 Jan 2004 09:00:00 JST") == "2004-01-01T00:00:00Z");
+  CHECK(utc("Tue Aug 29 16:20:12 2023") == "2023-08-29T16:20:12Z");
+  CHECK(utc("2023-09-02T04:24:06Z") == "2023-09-02T04:24:06Z");
+  CHECK(utc("") == "none");
+  CHECK(utc("not a date at all") == "none");
+  CHECK(utc("32 Foo 2023 99:99:99") == "none");
+  CHECK(parse_user_date("2024-01-31").value() == make_utc(2024, 1, 31, 0, 0, 0));
+  CHECK(parse_user_date("2024-01-31", true).value() == make_utc(2024, 1, 31, 23, 59, 59));
+  CHECK_FALSE(parse_user_date("yesterday"));
+}
+
+TEST_CASE("sha256 matches the standard test vector") {
+  CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
