@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs every libFuzzer target for SECONDS (default 20) each, seeded from the corpus.
+# scripts/fuzz.sh 600 is the long run; crashes land in build-fuzz/crashes/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-20}"
+build=$(scripts/build.sh fuzz)
+mkdir -p "$build/crashes"
+for target in "$build"/fuzz_*; do
+  [ -x "$target" ] || continue
+  name=$(basename "$target")
+  seeds="$build/seeds/$name"
+  mkdir -p "$seeds"
+  # Seed each target with real input of its kind; the corpus is read-only, so copy.
+  case "$name" in
+    fuzz_received) grep -rh --binary-files=text -m 3 '^Received:' ../shared/corpus 2>/dev/null | head -300 |
+                     awk '{ sub(/^Received:[ \t]*/, ""); print > ("'"$seeds"'/r" NR) }' || true ;;
+    *) find ../shared/corpus -type f -size -64k 2>/dev/null | head -200 | while read -r f; do
+         cp "$f" "$seeds/$(echo "$f" | md5sum | cut -c1-16)"; done || true ;;
+  esac
+  echo "fuzz: $name for ${seconds}s" >&2
+  "$target" -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+    -artifact_prefix="$build/crashes/$name-" "$seeds" >"$build/$name.log" 2>&1 || {
+      echo "fuzz: $name failed, see $build/$name.log" >&2; tail -40 "$build/$name.log" >&2; exit 1; }
+  grep -E "^#[0-9]+.*DONE|Done [0-9]+ runs" "$build/$name.log" | tail -1 >&2 || true
+done
