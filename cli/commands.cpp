@@ -1,11 +1,159 @@
 #include "cli/commands.h"
 
+#include <fmt/format.h>
+
+#include <chrono>
+
+#include "cli/evidence_json.h"
+#include "collectors/mail_source.h"
+
 namespace sg {
 
-Result<IngestReport> run_ingest(Store&, const IngestOptions&, std::ostream&) { return Error{"not yet wired", ""}; }
-void print_ingest_report(const IngestReport&, std::ostream&) {}
-Result<Evidence> analyze_path(const std::string& path, const std::string&, const AnalysisOptions&) {
-  return Error{"not yet wired", path};
+namespace {
+
+constexpr size_t kMaxReportedErrors = 50;
+
+using Clock = std::chrono::steady_clock;
+
+void note_error(IngestReport& report, const std::string& text) {
+  if (report.errors.size() < kMaxReportedErrors) report.errors.push_back(text);
+}
+
+// Keeps the numbers of one ingest and redraws the progress line at most ~10x/s.
+class Progress {
+ public:
+  Progress(std::ostream& out, bool enabled) : out_(out), enabled_(enabled), start_(Clock::now()) {}
+  void update(const IngestReport& report, bool final = false) {
+    if (!enabled_) return;
+    const auto now = Clock::now();
+    if (!final && now - last_ < std::chrono::milliseconds(100)) return;
+    last_ = now;
+    const double seconds = std::chrono::duration<double>(now - start_).count();
+    out_ << fmt::format("\r{} read, {} new, {} duplicates, {} unreadable  {:.0f} msg/s ", report.read, report.stored,
+                        report.duplicates, report.unreadable, seconds > 0 ? report.read / seconds : 0.0);
+    if (final) out_ << "\n";
+    out_.flush();
+  }
+
+ private:
+  std::ostream& out_;
+  bool enabled_;
+  Clock::time_point start_, last_{};
+};
+
+}  // namespace
+
+Result<IngestReport> run_ingest(Store& store, const IngestOptions& options, std::ostream& progress_out) {
+  IngestReport report;
+  auto format = parse_mail_format(options.format);
+  if (!format) return Error{"unknown format (auto, eml, dir, maildir, mbox, paste)", "--format " + options.format};
+
+  Analyzer analyzer(options.analysis);
+  Progress progress(progress_out, options.progress);
+  size_t in_batch = 0;
+  auto batch_started = Clock::now();
+  std::optional<Error> store_error;
+
+  auto commit = [&]() -> bool {
+    if (auto status = store.commit(); !status) {
+      store_error = status.error();
+      return false;
+    }
+    in_batch = 0;
+    return true;
+  };
+
+  for (const std::string& path : options.paths) {
+    std::vector<Error> problems;
+    auto sink = [&](RawMessage&& raw) -> bool {
+      ++report.read;
+      report.bytes += raw.bytes.size();
+      Evidence evidence = analyzer.analyze(raw.bytes, raw.source);
+      for (const Hop& hop : evidence.hops) {
+        ++report.received_fields;
+        if (!hop.parsed) ++report.received_unreadable[hop.dialect.empty() ? "unknown" : hop.dialect];
+      }
+      if (evidence.hops.empty() && evidence.raw_headers.find(':') == std::string::npos) {
+        ++report.unreadable;
+        ++report.unreadable_reasons["no header fields"];
+        std::string where = raw.source.path;
+        if (raw.source.kind == "mbox") where += fmt::format(" @{}", raw.source.offset);
+        note_error(report, where + ": no header fields, not a message");
+        progress.update(report);
+        return true;
+      }
+      if (in_batch == 0) {
+        if (auto status = store.begin(); !status) {
+          store_error = status.error();
+          return false;
+        }
+        batch_started = Clock::now();
+      }
+      auto added = store.add_message(evidence, evidence_summary_json(evidence).dump());
+      if (!added) {
+        store_error = added.error();
+        return false;
+      }
+      ++(*added ? report.stored : report.duplicates);
+      ++in_batch;
+      if (in_batch >= options.batch_messages ||
+          Clock::now() - batch_started > std::chrono::duration<double>(options.batch_seconds))
+        if (!commit()) return false;
+      progress.update(report);
+      return true;
+    };
+    auto status = read_messages(path, *format, sink, problems);
+    if (store_error) {
+      store.rollback();
+      return *store_error;
+    }
+    for (const Error& problem : problems) {
+      ++report.unreadable;
+      ++report.unreadable_reasons[problem.message];
+      note_error(report, problem.to_string());
+    }
+    if (!status) {
+      ++report.unreadable;
+      ++report.unreadable_reasons[status.error().message];
+      note_error(report, status.error().to_string());
+    }
+  }
+  if (in_batch > 0 && !commit()) return *store_error;
+  progress.update(report, true);
+  return report;
+}
+
+void print_ingest_report(const IngestReport& report, std::ostream& out) {
+  out << fmt::format("read {}, new {}, duplicates {}, unreadable {}\n", report.read, report.stored, report.duplicates,
+                     report.unreadable);
+  for (const auto& [reason, count] : report.unreadable_reasons) out << fmt::format("  unreadable: {} x{}\n", reason, count);
+  int64_t unreadable_received = 0;
+  for (const auto& [dialect, count] : report.received_unreadable) unreadable_received += count;
+  if (unreadable_received > 0) {
+    out << fmt::format("Received fields: {}, not readable {}:", report.received_fields, unreadable_received);
+    for (const auto& [dialect, count] : report.received_unreadable) out << fmt::format(" {} {}", dialect, count);
+    out << "\n";
+  }
+  for (const std::string& error : report.errors) out << "  " << error << "\n";
+}
+
+Result<Evidence> analyze_path(const std::string& path, const std::string& format_name,
+                              const AnalysisOptions& options) {
+  auto format = parse_mail_format(format_name);
+  if (!format) return Error{"unknown format (auto, eml, mbox, paste)", "--format " + format_name};
+  std::optional<RawMessage> first;
+  std::vector<Error> problems;
+  auto status = read_messages(
+      path, *format,
+      [&](RawMessage&& raw) {
+        first = std::move(raw);
+        return false;  // the first message is all `parse` wants
+      },
+      problems);
+  if (!status) return status.error();
+  if (!first) return problems.empty() ? Error{"no message found", path} : problems.front();
+  Analyzer analyzer(options);
+  return analyzer.analyze(first->bytes, first->source);
 }
 
 }  // namespace sg

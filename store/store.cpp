@@ -1,6 +1,8 @@
 #include "store/store.h"
 
 #include <ctime>
+#include <map>
+#include <tuple>
 
 #include "core/domain.h"
 #include "store/schema.h"
@@ -217,7 +219,23 @@ Result<bool> Store::add_message(const Evidence& evidence, const std::string& sum
         .bind(10, static_cast<int64_t>(evidence.source.uid));
   if (!insert_message_.run()) return fail(Error{"storing message: " + insert_message_.error(), evidence.source.path});
 
-  for (const Observation& observation : observations_from_evidence(evidence)) {
+  // A message's own edges are unique per (relation, object): a relay seen in two
+  // hops of one message is one edge, trusted if either hop was.
+  std::vector<Observation> observations = observations_from_evidence(evidence);
+  std::map<std::tuple<std::string, std::string, std::string>, size_t> first_of;
+  std::vector<bool> repeated(observations.size(), false);
+  for (size_t i = 0; i < observations.size(); ++i) {
+    const Observation& o = observations[i];
+    if (o.subject.kind != "message") continue;
+    auto [it, inserted] = first_of.emplace(std::make_tuple(o.relation, o.object.kind, o.object.key), i);
+    if (!inserted) {
+      observations[it->second].trusted = observations[it->second].trusted || o.trusted;
+      repeated[i] = true;
+    }
+  }
+  for (size_t i = 0; i < observations.size(); ++i) {
+    if (repeated[i]) continue;
+    const Observation& observation = observations[i];
     const bool from_message = observation.subject.kind == "message";
     auto subject = from_message ? Result<int64_t>(*message_id) : entity_id(observation.subject);
     if (!subject) return fail(subject.error());

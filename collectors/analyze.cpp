@@ -1,6 +1,7 @@
 #include "collectors/analyze.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <tuple>
 

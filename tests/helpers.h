@@ -1,0 +1,37 @@
+// Shared test helpers: temporary folders and running the spamgraph binary.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace sg {
+
+/// A temporary folder removed when the object goes out of scope.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& name);
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& root() const { return root_; }
+  std::string path(const std::string& name) const { return root_ + "/" + name; }
+
+ private:
+  std::string root_;
+};
+
+/// What a child process printed and how it ended.
+struct CommandResult {
+  int exit_code = -1;  ///< exit status, or -1 when killed by a signal
+  std::string out;
+  std::string err;
+};
+
+/// Runs argv[0] with the arguments (no shell), feeding `input` to stdin.
+CommandResult run_command(const std::vector<std::string>& argv, const std::string& input = "");
+
+/// Path of a file of ../shared (the corpus, fixtures, seed) relative to the repository.
+std::string shared_path(const std::string& relative);
+/// Path of a file inside the repository.
+std::string repo_path(const std::string& relative);
+
+}  // namespace sg

@@ -1,0 +1,150 @@
+// The `spamgraph` binary as a user runs it: the bundled case end to end.
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <set>
+
+#include "tests/helpers.h"
+
+using namespace sg;
+using nlohmann::json;
+
+namespace {
+
+const json* find_value(const json& rows, const char* key, const std::string& value) {
+  for (const json& row : rows)
+    if (row.value(key, "") == value) return &row;
+  return nullptr;
+}
+
+bool has(const json& list, const std::string& item) {
+  for (const json& value : list)
+    if (value == item) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("cli: the bundled case answers as the blog did") {
+  TempDir dir("cli-seed");
+  const std::string db = dir.path("seed.db");
+  CommandResult ingest = run_command({SPAMGRAPH_BINARY, "--db", db, "ingest", repo_path("data/seed")});
+  INFO(ingest.out << ingest.err);
+  REQUIRE(ingest.exit_code == 0);
+  CHECK(ingest.out.find("read 2, new 2, duplicates 0, unreadable 0") != std::string::npos);
+
+  CommandResult shares = run_command({SPAMGRAPH_BINARY, "--db", db, "shares", "103.244.54.137", "--json"});
+  REQUIRE(shares.exit_code == 0);
+  const json rows = json::parse(shares.out);
+  // HELO names given from 103.244.54.137...
+  for (const char* helo : {"kldoqzn6x62p3.top", "somach789.xyz"}) {
+    const json* row = find_value(rows, "domain", helo);
+    REQUIRE_MESSAGE(row, helo);
+    CHECK(has((*row)["roles"], "helo"));
+    CHECK((*row)["messages"] == 1);
+  }
+  // ...and the envelope senders of the messages it sent.
+  for (const char* sender : {"g0zs8omwfqere.link", "authoranz.xyz"}) {
+    const json* row = find_value(rows, "domain", sender);
+    REQUIRE_MESSAGE(row, sender);
+    CHECK(has((*row)["roles"], "envelope-from"));
+    CHECK(has((*row)["via"], "origin-ip"));
+  }
+  CHECK(find_value(rows, "domain", "static-ip.137.54.244.103.rev.i4hk.com"));
+  // The relay's own HELO is not a domain of 103.244.54.137.
+  CHECK_FALSE(find_value(rows, "domain", "re27.leadw.link"));
+
+  // The relays that handed the messages on.
+  CommandResult relays = run_command({SPAMGRAPH_BINARY, "--db", db, "shares", "g0zs8omwfqere.link", "--json"});
+  REQUIRE(relays.exit_code == 0);
+  const json ips = json::parse(relays.out);
+  REQUIRE(find_value(ips, "ip", "114.113.195.101"));
+  CHECK(has((*find_value(ips, "ip", "114.113.195.101"))["roles"], "relay-ip"));
+  CHECK(has((*find_value(ips, "ip", "103.244.54.137"))["roles"], "origin-ip"));
+  CHECK_FALSE(find_value(ips, "ip", "114.113.195.11"));
+  CommandResult second = run_command({SPAMGRAPH_BINARY, "--db", db, "shares", "authoranz.xyz", "--json"});
+  CHECK(find_value(json::parse(second.out), "ip", "114.113.195.11"));
+
+  // Re-ingesting changes nothing.
+  CommandResult again = run_command({SPAMGRAPH_BINARY, "--db", db, "ingest", repo_path("data/seed")});
+  CHECK(again.out.find("read 2, new 0, duplicates 2") != std::string::npos);
+  CommandResult stats = run_command({SPAMGRAPH_BINARY, "--db", db, "stats", "--json"});
+  REQUIRE(stats.exit_code == 0);
+  const json counts = json::parse(stats.out);
+  CHECK(counts["messages"] == 2);
+  CHECK(counts["ip"] == 3);
+}
+
+TEST_CASE("cli: parse --json shows the analysis without storing") {
+  CommandResult parsed =
+      run_command({SPAMGRAPH_BINARY, "parse", repo_path("data/seed/jacks-1.txt"), "--json"});
+  INFO(parsed.err);
+  REQUIRE(parsed.exit_code == 0);
+  const json evidence = json::parse(parsed.out);
+  CHECK(evidence["origin"]["ip"] == "103.244.54.137");
+  CHECK(evidence["origin"]["helo"] == "kldoqzn6x62p3.top");
+  CHECK(evidence["origin"]["rdns"] == "static-ip.137.54.244.103.rev.i4hk.com");
+  REQUIRE(evidence["hops"].size() == 2);
+  CHECK(evidence["hops"][0]["from_ip"] == "114.113.195.101");
+  CHECK(evidence["hops"][0]["from_helo"] == "re27.leadw.link");
+  CHECK(evidence["hops"][0]["trusted"] == false);
+  CHECK(evidence["spf"]["result"] == "pass");
+  CHECK(evidence["spf"]["client_ip"] == "114.113.195.101");
+  CHECK(evidence["envelope_from"] == "bounce-********@g0zs8omwfqere.link");
+  std::set<std::string> roles;
+  for (const json& indicator : evidence["indicators"])
+    roles.insert(indicator["role"].get<std::string>() + " " + indicator["value"].get<std::string>());
+  CHECK(roles.count("header-from kldoqzn6x62p3.top"));
+  CHECK(roles.count("envelope-from g0zs8omwfqere.link"));
+  CHECK(roles.count("relay-ip 114.113.195.101"));
+  CHECK(roles.count("origin-ip 103.244.54.137"));
+
+  CommandResult table = run_command({SPAMGRAPH_BINARY, "parse", repo_path("data/seed/jacks-2.txt")});
+  REQUIRE(table.exit_code == 0);
+  CHECK(table.out.find("103.244.54.137") != std::string::npos);
+  CHECK(table.out.find("claim") != std::string::npos);
+}
+
+TEST_CASE("cli: errors name the file or field, exit codes tell usage from unreadable input") {
+  TempDir dir("cli-errors");
+  const std::string db = dir.path("e.db");
+  CommandResult missing = run_command({SPAMGRAPH_BINARY, "--db", db, "ingest", dir.path("nope.mbox")});
+  CHECK(missing.exit_code == 1);
+  CHECK(missing.out.find("nope.mbox") != std::string::npos);
+
+  CommandResult bad_trust = run_command({SPAMGRAPH_BINARY, "parse", repo_path("data/seed/jacks-1.txt"), "--trusted", "a$b"});
+  CHECK(bad_trust.exit_code == 2);
+  CHECK(bad_trust.err.find("--trusted") != std::string::npos);
+
+  CommandResult bad_date = run_command({SPAMGRAPH_BINARY, "--db", db, "shares", "103.244.54.137", "--since", "soon"});
+  CHECK(bad_date.exit_code == 2);
+  CHECK(bad_date.err.find("--since") != std::string::npos);
+
+  CommandResult usage = run_command({SPAMGRAPH_BINARY, "frobnicate"});
+  CHECK(usage.exit_code == 2);
+
+  // Unreadable input among good input: the good part is stored, exit code 1.
+  CommandResult mixed = run_command({SPAMGRAPH_BINARY, "--db", db, "ingest", repo_path("data/seed"), dir.path("nope")});
+  CHECK(mixed.exit_code == 1);
+  CommandResult stats = run_command({SPAMGRAPH_BINARY, "--db", db, "stats", "--json"});
+  CHECK(json::parse(stats.out)["messages"] == 2);
+
+  // A config file with a bad line is named with its line number.
+  const std::string config = dir.path("config");
+  FILE* file = fopen(config.c_str(), "w");
+  fputs("# spamgraph\ndb = x.db\nwhatever\n", file);
+  fclose(file);
+  CommandResult bad_config = run_command({SPAMGRAPH_BINARY, "--config", config, "stats"});
+  CHECK(bad_config.exit_code == 2);
+  CHECK(bad_config.err.find(config + ":3") != std::string::npos);
+}
+
+TEST_CASE("cli: trusted hosts from --trusted turn claims into facts") {
+  const std::string eml = shared_path("corpus/spamassassin/t/data/spam/001");
+  CommandResult plain = run_command({SPAMGRAPH_BINARY, "parse", eml, "--json"});
+  REQUIRE(plain.exit_code == 0);
+  const json inferred = json::parse(plain.out);
+  REQUIRE(inferred["hops"].size() >= 2);
+  // With inference the topmost hop with a `by` is ours.
+  CHECK(inferred["hops"][0]["trusted"] == true);
+}
