@@ -4,7 +4,6 @@
 
 #include <chrono>
 
-#include "cli/evidence_json.h"
 #include "collectors/mail_source.h"
 
 namespace sg {
@@ -89,7 +88,7 @@ Result<IngestReport> run_ingest(Store& store, const IngestOptions& options, std:
         }
         batch_started = Clock::now();
       }
-      auto added = store.add_message(evidence, evidence_summary_json(evidence).dump());
+      auto added = store.add_message(evidence);
       if (!added) {
         store_error = added.error();
         return false;

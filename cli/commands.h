@@ -21,8 +21,8 @@ struct IngestOptions {
   std::vector<std::string> paths;  ///< files, folders, or "-" for standard input
   std::string format = "auto";     ///< auto, eml, dir, maildir, mbox, paste
   AnalysisOptions analysis;
-  size_t batch_messages = 2000;    ///< messages per transaction
-  double batch_seconds = 1.0;      ///< ...or this long, whichever comes first
+  size_t batch_messages = 10000;   ///< messages per transaction
+  double batch_seconds = 2.0;      ///< ...or this long, whichever comes first
   bool progress = false;           ///< redraw a progress line on stderr
 };
 

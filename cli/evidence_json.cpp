@@ -85,22 +85,4 @@ nlohmann::json evidence_to_json(const Evidence& evidence) {
   return out;
 }
 
-nlohmann::json evidence_summary_json(const Evidence& evidence) {
-  nlohmann::json out;
-  out["origin"] = origin_json(evidence);
-  out["hops"] = nlohmann::json::array();
-  for (const Hop& hop : evidence.hops) {
-    nlohmann::json item = {{"trusted", hop.trusted}};
-    if (hop.from_ip) item["from_ip"] = hop.from_ip->to_string();
-    if (!hop.from_helo.empty()) item["from_helo"] = hop.from_helo;
-    if (!hop.from_rdns.empty()) item["from_rdns"] = hop.from_rdns;
-    if (!hop.by.empty()) item["by"] = hop.by;
-    if (hop.date) item["date"] = format_iso8601(hop.date->utc);
-    if (!hop.parsed) item["parsed"] = false;
-    out["hops"].push_back(std::move(item));
-  }
-  if (!evidence.problems.empty()) out["problems"] = evidence.problems;
-  return out;
-}
-
 }  // namespace sg

@@ -1,4 +1,4 @@
-// Evidence as JSON: the `parse --json` output and the summary kept with each stored message.
+// Evidence as JSON: the `parse --json` output and the hops `show message` prints.
 #pragma once
 #include <nlohmann/json.hpp>
 
@@ -10,9 +10,6 @@ namespace sg {
 /// envelope_from, header_from, spf, auth_results, dkim, indicators, time, problems.
 nlohmann::json evidence_to_json(const Evidence& evidence);
 
-/// The compact form stored with a message: hops with trust marks, origin, time
-/// source and problems (the raw headers are stored separately).
-nlohmann::json evidence_summary_json(const Evidence& evidence);
 
 /// One hop as JSON ({"from_ip", "from_helo", "from_rdns", "by", "with", "id", "for", "date", "trusted", ...}).
 nlohmann::json hop_to_json(const Hop& hop);

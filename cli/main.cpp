@@ -162,10 +162,14 @@ int main(int argc, char** argv) {
   if (show->parsed()) {
     auto report = (*store)->show(EntityRef{show_kind, show_key});
     if (!report) return fail(report.error());
+    std::optional<Evidence> reanalysed;
+    if (report->message)
+      reanalysed = Analyzer(analysis).analyze(report->message->raw_headers, report->message->source);
+    const Evidence* hops = reanalysed ? &*reanalysed : nullptr;
     if (json)
-      std::cout << report_to_json(*report).dump(2) << "\n";
+      std::cout << report_to_json(*report, hops).dump(2) << "\n";
     else
-      print_report(*report, std::cout);
+      print_report(*report, std::cout, hops);
     return kExitOk;
   }
   return kExitFatal;

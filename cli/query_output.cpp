@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "cli/evidence_json.h"
+
 namespace sg {
 
 namespace {
@@ -69,7 +71,7 @@ void print_stats(const StoreStats& stats, std::ostream& out) {
                        format_iso8601(*stats.last_message));
 }
 
-nlohmann::json report_to_json(const EntityReport& report) {
+nlohmann::json report_to_json(const EntityReport& report, const Evidence* analysis) {
   nlohmann::json out = {{"kind", report.entity.kind}, {"key", report.entity.key}};
   if (!report.parent.empty()) out["parent"] = report.parent;
   out["edges"] = nlohmann::json::array();
@@ -94,13 +96,13 @@ nlohmann::json report_to_json(const EntityReport& report) {
                       {"time_source", m.time_source},
                       {"subject", m.subject},
                       {"source", {{"kind", m.source.kind}, {"path", m.source.path}, {"offset", m.source.offset}}},
-                      {"ingested_at", format_iso8601(m.ingested_at)},
-                      {"analysis", nlohmann::json::parse(m.summary_json, nullptr, false)}};
+                      {"ingested_at", format_iso8601(m.ingested_at)}};
+    if (analysis) out["message"]["analysis"] = evidence_to_json(*analysis);
   }
   return out;
 }
 
-void print_report(const EntityReport& report, std::ostream& out) {
+void print_report(const EntityReport& report, std::ostream& out, const Evidence* analysis) {
   out << report.entity.kind << " " << report.entity.key;
   if (!report.parent.empty()) out << "  (under " << report.parent << ")";
   out << "\n";
@@ -110,14 +112,14 @@ void print_report(const EntityReport& report, std::ostream& out) {
                        m.subject, m.source.kind, m.source.path);
     if (m.source.kind == "mbox") out << " @" << m.source.offset;
     out << "\n";
-    auto summary = nlohmann::json::parse(m.summary_json, nullptr, false);
-    if (summary.is_object() && summary.contains("hops")) {
+    if (analysis) {
       out << "  hops (top first):\n";
-      int index = 0;
-      for (const auto& hop : summary["hops"]) {
-        out << fmt::format("    {} [{}] from {} {} {} by {}\n", index++,
-                           hop.value("trusted", false) ? "trusted" : "claim  ", hop.value("from_ip", "-"),
-                           hop.value("from_helo", "-"), hop.value("from_rdns", "-"), hop.value("by", "-"));
+      for (size_t i = 0; i < analysis->hops.size(); ++i) {
+        const Hop& hop = analysis->hops[i];
+        out << fmt::format("    {} [{}] from {} {} {} by {}{}\n", i, hop.trusted ? "trusted" : "claim  ",
+                           hop.from_ip ? hop.from_ip->to_string() : "-", hop.from_helo.empty() ? "-" : hop.from_helo,
+                           hop.from_rdns.empty() ? "-" : hop.from_rdns, hop.by.empty() ? "-" : hop.by,
+                           static_cast<int>(i) == analysis->origin_hop ? "   <- origin" : "");
       }
     }
   }

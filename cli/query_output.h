@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/evidence.h"
 #include "store/store.h"
 
 namespace sg {
@@ -18,7 +19,9 @@ void print_shares(const std::string& query, const std::vector<SharedLink>& links
 nlohmann::json stats_to_json(const StoreStats& stats);
 void print_stats(const StoreStats& stats, std::ostream& out);
 
-nlohmann::json report_to_json(const EntityReport& report);
-void print_report(const EntityReport& report, std::ostream& out);
+/// `show`: for a message, `analysis` is its stored header block analysed again
+/// (with the current trust settings) and supplies the hops.
+nlohmann::json report_to_json(const EntityReport& report, const Evidence* analysis = nullptr);
+void print_report(const EntityReport& report, std::ostream& out, const Evidence* analysis = nullptr);
 
 }  // namespace sg

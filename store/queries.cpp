@@ -198,7 +198,8 @@ Result<EntityReport> Store::show(const EntityRef& requested, int provenance_limi
   } else if (entity.kind == "message" && entity.key.size() < 64) {
     // A unique prefix of the header hash is enough, as with git.
     auto match = db_.prepare("SELECT header_hash FROM message WHERE header_hash >= ?1 AND header_hash < ?2 LIMIT 2");
-    match.bind(1, entity.key).bind(2, entity.key + "\x7f");
+    const std::string upper = entity.key + "\x7f";
+    match.bind(1, entity.key).bind(2, upper);
     std::vector<std::string> found;
     while (match.step()) found.push_back(match.text(0));
     if (found.size() > 1) return Error{"ambiguous message hash prefix", entity.key};
@@ -255,7 +256,7 @@ Result<EntityReport> Store::show(const EntityRef& requested, int provenance_limi
   if (entity.kind == "message") {
     auto message = db_.prepare(
         "SELECT header_hash, time, time_source, COALESCE(subject, ''), source_kind, source_path,"
-        " COALESCE(source_offset, 0), COALESCE(uidvalidity, 0), COALESCE(uid, 0), ingested_at, raw_headers, summary"
+        " COALESCE(source_offset, 0), COALESCE(uidvalidity, 0), COALESCE(uid, 0), ingested_at, raw_headers"
         " FROM message WHERE id = ?1");
     message.bind(1, *id);
     if (message.step()) {
@@ -271,7 +272,6 @@ Result<EntityReport> Store::show(const EntityRef& requested, int provenance_limi
       record.source.uid = static_cast<uint64_t>(message.int64(8));
       record.ingested_at = message.int64(9);
       record.raw_headers = message.text(10);
-      record.summary_json = message.text(11);
       report.message = std::move(record);
     }
   }

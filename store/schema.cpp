@@ -16,9 +16,11 @@ CREATE TABLE entity (
   id INTEGER PRIMARY KEY,
   kind TEXT NOT NULL,          -- message, ip, prefix, asn, domain, email, url, org, route, campaign
   key TEXT NOT NULL,           -- normalised identity within the kind
-  parent_id INTEGER REFERENCES entity(id),  -- registrable domain of a domain, domain of an email
-  UNIQUE (kind, key)
+  parent_id INTEGER REFERENCES entity(id)  -- registrable domain of a domain, domain of an email
 );
+-- Messages are found through message.header_hash; keeping them out of this index
+-- saves a 64-byte index entry per message.
+CREATE UNIQUE INDEX entity_key ON entity(kind, key) WHERE kind != 'message';
 CREATE INDEX entity_parent ON entity(parent_id);
 CREATE TABLE edge (
   id INTEGER PRIMARY KEY,
@@ -44,8 +46,7 @@ CREATE TABLE message (
   uidvalidity INTEGER,
   uid INTEGER,
   ingested_at INTEGER NOT NULL,
-  raw_headers BLOB NOT NULL,
-  summary TEXT NOT NULL
+  raw_headers BLOB NOT NULL
 );
 CREATE INDEX message_time ON message(time);
 -- Provenance of edges whose subject is not the message itself (a message's own

@@ -11,6 +11,7 @@
 namespace sg::sql {
 
 /// A prepared statement. Bind with 1-based indices, step, read columns, reset.
+/// Bound text and blobs are NOT copied: keep them alive until reset() or run() returns.
 class Statement {
  public:
   Statement() = default;

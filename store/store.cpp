@@ -40,8 +40,9 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
   std::unique_ptr<Store> store(new Store());
   if (auto status = store->db_.open(path); !status) return status.error();
   // WAL: readers never block the ingest; NORMAL sync is durable at every
-  // checkpoint and never corrupts on power loss.
-  if (auto status = store->db_.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+  // checkpoint and never corrupts on power loss. Foreign keys stay unenforced:
+  // the store is the only writer, and the checks cost two index seeks per edge.
+  if (auto status = store->db_.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                                     "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;");
       !status)
     return status.error();
@@ -60,7 +61,7 @@ Status Store::prepare_statements() {
     const char* text;
   };
   const Item items[] = {
-      {&find_entity_, "SELECT id FROM entity WHERE kind = ?1 AND key = ?2"},
+      {&find_entity_, "SELECT id FROM entity WHERE kind = ?1 AND key = ?2 AND kind != 'message'"},
       {&insert_entity_, "INSERT INTO entity(kind, key, parent_id) VALUES (?1, ?2, ?3)"},
       {&find_edge_, "SELECT id, first_seen, last_seen, count, trusted FROM edge WHERE src = ?1 AND relation = ?2 AND dst = ?3"},
       {&insert_edge_,
@@ -71,7 +72,7 @@ Status Store::prepare_statements() {
       {&find_message_, "SELECT id FROM message WHERE header_hash = ?1"},
       {&insert_message_,
        "INSERT INTO message(id, header_hash, time, time_source, subject, source_kind, source_path, source_offset,"
-       " uidvalidity, uid, ingested_at, raw_headers, summary) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"},
+       " uidvalidity, uid, ingested_at, raw_headers) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"},
   };
   for (const Item& item : items) {
     *item.target = db_.prepare(item.text);
@@ -107,9 +108,17 @@ void Store::rollback() {
   // Cached ids may name rows that no longer exist.
   entity_cache_.clear();
   edge_cache_.clear();
+  dirty_edges_.clear();
 }
 
 std::optional<int64_t> Store::find_entity(const EntityRef& entity) {
+  if (entity.kind == "message") {
+    find_message_.bind(1, entity.key);
+    std::optional<int64_t> id;
+    if (find_message_.step()) id = find_message_.int64(0);
+    find_message_.reset();
+    return id;
+  }
   if (auto it = entity_cache_.find(entity_cache_key(entity)); it != entity_cache_.end()) return it->second;
   find_entity_.bind(1, entity.kind).bind(2, entity.key);
   std::optional<int64_t> id;
@@ -157,6 +166,7 @@ Result<int64_t> Store::upsert_edge(int64_t src, const std::string& relation, int
       state.last_seen = std::max(state.last_seen, time);
       state.count += 1;
       state.trusted = state.trusted || trusted;
+      if (!state.dirty) dirty_edges_.push_back(&state);
       state.dirty = true;
       return state.id;
     }
@@ -170,13 +180,14 @@ Result<int64_t> Store::upsert_edge(int64_t src, const std::string& relation, int
 }
 
 Status Store::flush_edges() {
-  for (auto& [key, state] : edge_cache_) {
-    if (!state.dirty) continue;
+  for (EdgeState* dirty : dirty_edges_) {
+    EdgeState& state = *dirty;
     update_edge_.bind(1, state.id).bind(2, state.first_seen).bind(3, state.last_seen).bind(4, state.count).bind(
         5, int64_t{state.trusted});
     if (!update_edge_.run()) return Error{"updating edge: " + update_edge_.error(), db_.path()};
     state.dirty = false;
   }
+  dirty_edges_.clear();
   return Ok{};
 }
 
@@ -189,7 +200,7 @@ Result<bool> Store::has_message(const std::string& header_hash) {
   return found;
 }
 
-Result<bool> Store::add_message(const Evidence& evidence, const std::string& summary_json) {
+Result<bool> Store::add_message(const Evidence& evidence) {
   auto exists = has_message(evidence.header_hash);
   if (!exists) return exists.error();
   if (*exists) return false;
@@ -201,9 +212,10 @@ Result<bool> Store::add_message(const Evidence& evidence, const std::string& sum
     if (own_batch) rollback();
     return error;
   };
-  auto message_id = entity_id(EntityRef{"message", evidence.header_hash});
-  if (!message_id) return fail(message_id.error());
-  insert_message_.bind(1, *message_id)
+  insert_entity_.bind(1, "message").bind(2, evidence.header_hash);
+  if (!insert_entity_.run()) return fail(Error{"storing message: " + insert_entity_.error(), evidence.source.path});
+  const int64_t message_id = db_.last_insert_id();
+  insert_message_.bind(1, message_id)
       .bind(2, evidence.header_hash)
       .bind(3, evidence.time)
       .bind(4, evidence.time_source)
@@ -212,8 +224,7 @@ Result<bool> Store::add_message(const Evidence& evidence, const std::string& sum
       .bind(7, evidence.source.path)
       .bind(8, static_cast<int64_t>(evidence.source.offset))
       .bind(11, static_cast<int64_t>(std::time(nullptr)))
-      .bind_blob(12, evidence.raw_headers)
-      .bind(13, summary_json);
+      .bind_blob(12, evidence.raw_headers);
   if (evidence.source.kind == "imap")
     insert_message_.bind(9, static_cast<int64_t>(evidence.source.uidvalidity))
         .bind(10, static_cast<int64_t>(evidence.source.uid));
@@ -237,7 +248,7 @@ Result<bool> Store::add_message(const Evidence& evidence, const std::string& sum
     if (repeated[i]) continue;
     const Observation& observation = observations[i];
     const bool from_message = observation.subject.kind == "message";
-    auto subject = from_message ? Result<int64_t>(*message_id) : entity_id(observation.subject);
+    auto subject = from_message ? Result<int64_t>(message_id) : entity_id(observation.subject);
     if (!subject) return fail(subject.error());
     auto object = entity_id(observation.object);
     if (!object) return fail(object.error());
@@ -245,7 +256,7 @@ Result<bool> Store::add_message(const Evidence& evidence, const std::string& sum
                             from_message);
     if (!edge) return fail(edge.error());
     if (from_message) continue;
-    insert_observation_.bind(1, *edge).bind(2, observation.time).bind(3, "message").bind(4, *message_id).bind(
+    insert_observation_.bind(1, *edge).bind(2, observation.time).bind(3, "message").bind(4, message_id).bind(
         5, int64_t{observation.trusted});
     if (!insert_observation_.run()) return fail(Error{"storing observation: " + insert_observation_.error(), ""});
   }

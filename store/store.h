@@ -75,8 +75,7 @@ struct MessageRecord {
   std::string subject;
   MessageSource source;
   UnixTime ingested_at = 0;
-  std::string raw_headers;
-  std::string summary_json;  ///< hops with trust marks and problems, as analysed at ingest
+  std::string raw_headers;   ///< re-analyse these for the hops (analysis is a pure function)
 };
 
 /// Everything the store knows about one entity.
@@ -103,8 +102,7 @@ class Store {
 
   /// Adds one analysed message with its observations. Returns false (and changes
   /// nothing) when a message with the same header hash is already stored.
-  /// `summary_json` is stored alongside for `show message`.
-  Result<bool> add_message(const Evidence& evidence, const std::string& summary_json);
+  Result<bool> add_message(const Evidence& evidence);
   /// True when a message with this header hash is stored.
   Result<bool> has_message(const std::string& header_hash);
 
@@ -149,6 +147,7 @@ class Store {
   bool in_batch_ = false;
   std::unordered_map<std::string, int64_t> entity_cache_;  ///< "kind\0key" -> id
   std::unordered_map<std::string, EdgeState> edge_cache_;  ///< "src\0relation\0dst" -> state
+  std::vector<EdgeState*> dirty_edges_;  ///< updated in this batch (unordered_map nodes do not move)
   sql::Statement find_entity_;
   sql::Statement insert_entity_;
   sql::Statement find_edge_;

@@ -61,7 +61,7 @@ TEST_CASE("crash safety: kill -9 mid-ingest, integrity holds, rerun completes wi
   }
   // Wait until at least one batch is committed, then kill without warning.
   int64_t committed = 0;
-  for (int attempt = 0; attempt < 4000 && committed == 0; ++attempt) {
+  for (int attempt = 0; attempt < 4000 && committed <= 0; ++attempt) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
     if (!std::filesystem::exists(db_path)) continue;
     sql::Database reader;

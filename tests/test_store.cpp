@@ -62,12 +62,12 @@ TEST_CASE("store: messages become edges; shares answers both directions with tim
   auto store = Store::open(temp_db("shares.db"));
   REQUIRE(store);
   const UnixTime t1 = make_utc(2019, 12, 20, 0, 0, 0), t2 = make_utc(2020, 2, 1, 0, 0, 0);
-  auto first = (*store)->add_message(seed_like("h1", "114.113.195.101", "kldoqzn6x62p3.top", "g0zs8omwfqere.link", t1), "{}");
+  auto first = (*store)->add_message(seed_like("h1", "114.113.195.101", "kldoqzn6x62p3.top", "g0zs8omwfqere.link", t1));
   REQUIRE(first);
   CHECK(*first);
-  auto second = (*store)->add_message(seed_like("h2", "114.113.195.11", "somach789.xyz", "authoranz.xyz", t2), "{}");
+  auto second = (*store)->add_message(seed_like("h2", "114.113.195.11", "somach789.xyz", "authoranz.xyz", t2));
   REQUIRE(second);
-  auto again = (*store)->add_message(seed_like("h1", "114.113.195.101", "kldoqzn6x62p3.top", "g0zs8omwfqere.link", t1), "{}");
+  auto again = (*store)->add_message(seed_like("h1", "114.113.195.101", "kldoqzn6x62p3.top", "g0zs8omwfqere.link", t1));
   REQUIRE(again);
   CHECK_FALSE(*again);  // same header block: nothing changes
 
@@ -138,11 +138,11 @@ TEST_CASE("store: a rolled-back batch leaves nothing behind and the next batch w
   auto store = Store::open(temp_db("rollback.db"));
   REQUIRE(store);
   REQUIRE((*store)->begin());
-  REQUIRE((*store)->add_message(seed_like("r1", "114.113.195.101", "a.example", "b.example", 100), "{}"));
+  REQUIRE((*store)->add_message(seed_like("r1", "114.113.195.101", "a.example", "b.example", 100)));
   (*store)->rollback();
   CHECK((*store)->stats()->messages == 0);
   REQUIRE((*store)->begin());
-  REQUIRE((*store)->add_message(seed_like("r1", "114.113.195.101", "a.example", "b.example", 100), "{}"));
+  REQUIRE((*store)->add_message(seed_like("r1", "114.113.195.101", "a.example", "b.example", 100)));
   REQUIRE((*store)->commit());
   CHECK((*store)->stats()->messages == 1);
   CHECK((*store)->stats()->entities["domain"] >= 2);
