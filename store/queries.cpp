@@ -112,10 +112,12 @@ Status Store::collect_domains_of_ip(int64_t id, const TimeRange& range, LinkColl
 
   // Through messages: message -sent-from/relayed-by-> ip, message -role-> domain.
   auto via_messages = db_.prepare(std::string(
-      "SELECT d.key, e2.relation, e1.relation, m.time, m.id, e1.trusted"
-      " FROM edge e1 JOIN message m ON m.id = e1.src"
-      " JOIN edge e2 ON e2.src = e1.src JOIN entity d ON d.id = e2.dst"
-      " WHERE e1.dst = ?1 AND e1.relation IN ") + kMessageIpRelations +
+      "SELECT d.key, r2.name, r1.name, m.time, m.id, l1.trusted"
+      " FROM message_link l1 JOIN relation r1 ON r1.id = l1.relation_id"
+      " JOIN message m ON m.id = l1.message_id"
+      " JOIN message_link l2 ON l2.message_id = l1.message_id JOIN relation r2 ON r2.id = l2.relation_id"
+      " JOIN entity d ON d.id = l2.entity_id"
+      " WHERE l1.entity_id = ?1 AND r1.name IN ") + kMessageIpRelations +
       " AND d.kind = 'domain' AND m.time BETWEEN ?2 AND ?3");
   via_messages.bind(1, id).bind(2, range.lower()).bind(3, range.upper());
   while (via_messages.step()) {
@@ -149,10 +151,12 @@ Result<std::vector<SharedLink>> Store::ips_sharing_domain(const std::string& dom
   if (!direct.error().empty()) return Error{direct.error(), db_.path()};
 
   auto via_messages = db_.prepare(std::string(
-      "SELECT i.key, e2.relation, e1.relation, m.time, m.id, e2.trusted"
-      " FROM edge e1 JOIN message m ON m.id = e1.src"
-      " JOIN edge e2 ON e2.src = e1.src JOIN entity i ON i.id = e2.dst"
-      " WHERE e1.dst IN ") + kTargets + " AND e2.relation IN " + kMessageIpRelations +
+      "SELECT i.key, r2.name, r1.name, m.time, m.id, l2.trusted"
+      " FROM message_link l1 JOIN relation r1 ON r1.id = l1.relation_id"
+      " JOIN message m ON m.id = l1.message_id"
+      " JOIN message_link l2 ON l2.message_id = l1.message_id JOIN relation r2 ON r2.id = l2.relation_id"
+      " JOIN entity i ON i.id = l2.entity_id"
+      " WHERE l1.entity_id IN ") + kTargets + " AND r2.name IN " + kMessageIpRelations +
       " AND m.time BETWEEN ?2 AND ?3");
   via_messages.bind(1, *id).bind(2, range.lower()).bind(3, range.upper());
   while (via_messages.step()) {
@@ -173,9 +177,10 @@ Result<StoreStats> Store::stats() {
     return Ok{};
   };
   if (auto s = count("SELECT COUNT(*) FROM message", stats.messages); !s) return s.error();
-  if (auto s = count("SELECT COUNT(*) FROM edge", stats.edges); !s) return s.error();
+  if (auto s = count("SELECT (SELECT COUNT(*) FROM edge) + (SELECT COUNT(*) FROM message_link)", stats.edges); !s)
+    return s.error();
   if (auto s = count("SELECT COUNT(*) FROM observation", stats.observations); !s) return s.error();
-  auto kinds = db_.prepare("SELECT kind, COUNT(*) FROM entity WHERE kind != 'message' GROUP BY kind");
+  auto kinds = db_.prepare("SELECT kind, COUNT(*) FROM entity GROUP BY kind");
   while (kinds.step()) stats.entities[kinds.text(0)] = kinds.int64(1);
   auto range = db_.prepare("SELECT MIN(time), MAX(time) FROM message");
   if (range.step() && !range.is_null(0)) {
@@ -195,16 +200,8 @@ Result<EntityReport> Store::show(const EntityRef& requested, int provenance_limi
     auto domain = normalize_domain(entity.key);
     if (!domain) return Error{"not a domain name", entity.key};
     entity.key = *domain;
-  } else if (entity.kind == "message" && entity.key.size() < 64) {
-    // A unique prefix of the header hash is enough, as with git.
-    auto match = db_.prepare("SELECT header_hash FROM message WHERE header_hash >= ?1 AND header_hash < ?2 LIMIT 2");
-    const std::string upper = entity.key + "\x7f";
-    match.bind(1, entity.key).bind(2, upper);
-    std::vector<std::string> found;
-    while (match.step()) found.push_back(match.text(0));
-    if (found.size() > 1) return Error{"ambiguous message hash prefix", entity.key};
-    if (found.size() == 1) entity.key = found[0];
   }
+  if (entity.kind == "message") return show_message(entity.key);
   auto id = find_entity(entity);
   if (!id) return Error{"not in the store", entity.kind + " " + entity.key};
 
@@ -224,7 +221,6 @@ Result<EntityReport> Store::show(const EntityRef& requested, int provenance_limi
       " FROM observation o LEFT JOIN message m ON o.source_kind = 'message' AND m.id = o.source_id"
       " LEFT JOIN import i ON o.source_kind = 'import' AND i.id = o.source_id"
       " WHERE o.edge_id = ?1 ORDER BY o.time DESC LIMIT ?2");
-  auto message_source = db_.prepare("SELECT header_hash || ' ' || source_path, time FROM message WHERE id = ?1");
   while (edges.step()) {
     EdgeView view;
     view.outgoing = edges.int64(1) != 0;
@@ -239,42 +235,83 @@ Result<EntityReport> Store::show(const EntityRef& requested, int provenance_limi
       view.provenance.push_back(Provenance{observations.text(0), observations.text(3), observations.int64(1),
                                            observations.int64(2) != 0});
     observations.reset();
-    if (view.provenance.empty()) {
-      // A message's own edge: the message is the provenance.
-      const bool message_is_subject = view.outgoing ? entity.kind == "message" : view.other.kind == "message";
-      if (message_is_subject) {
-        message_source.bind(1, view.outgoing ? *id : *find_entity(view.other));
-        if (message_source.step())
-          view.provenance.push_back(Provenance{"message", message_source.text(0), message_source.int64(1), view.trusted});
-        message_source.reset();
-      }
-    }
     report.edges.push_back(std::move(view));
   }
   if (!edges.error().empty()) return Error{edges.error(), db_.path()};
 
-  if (entity.kind == "message") {
-    auto message = db_.prepare(
-        "SELECT header_hash, time, time_source, COALESCE(subject, ''), source_kind, source_path,"
-        " COALESCE(source_offset, 0), COALESCE(uidvalidity, 0), COALESCE(uid, 0), ingested_at, raw_headers"
-        " FROM message WHERE id = ?1");
-    message.bind(1, *id);
-    if (message.step()) {
-      MessageRecord record;
-      record.header_hash = message.text(0);
-      record.time = message.int64(1);
-      record.time_source = message.text(2);
-      record.subject = message.text(3);
-      record.source.kind = message.text(4);
-      record.source.path = message.text(5);
-      record.source.offset = static_cast<uint64_t>(message.int64(6));
-      record.source.uidvalidity = static_cast<uint64_t>(message.int64(7));
-      record.source.uid = static_cast<uint64_t>(message.int64(8));
-      record.ingested_at = message.int64(9);
-      record.raw_headers = message.text(10);
-      report.message = std::move(record);
+  // The messages that name this entity, one row per relation, newest messages as provenance.
+  auto per_relation = db_.prepare(
+      "SELECT r.id, r.name, COUNT(*), MIN(m.time), MAX(m.time), MAX(l.trusted)"
+      " FROM message_link l JOIN relation r ON r.id = l.relation_id JOIN message m ON m.id = l.message_id"
+      " WHERE l.entity_id = ?1 GROUP BY r.id ORDER BY r.name");
+  per_relation.bind(1, *id);
+  auto recent = db_.prepare(
+      "SELECT m.header_hash, m.source_path, m.time, l.trusted FROM message_link l JOIN message m ON m.id = l.message_id"
+      " WHERE l.entity_id = ?1 AND l.relation_id = ?2 ORDER BY m.time DESC LIMIT ?3");
+  while (per_relation.step()) {
+    EdgeView view;
+    view.outgoing = false;
+    view.relation = per_relation.text(1);
+    view.count = per_relation.int64(2);
+    view.first_seen = per_relation.int64(3);
+    view.last_seen = per_relation.int64(4);
+    view.trusted = per_relation.int64(5) != 0;
+    recent.bind(1, *id).bind(2, per_relation.int64(0)).bind(3, provenance_limit);
+    while (recent.step()) {
+      if (view.other.key.empty()) view.other = EntityRef{"message", recent.text(0)};
+      view.provenance.push_back(
+          Provenance{"message", recent.text(0) + " " + recent.text(1), recent.int64(2), recent.int64(3) != 0});
     }
+    recent.reset();
+    report.edges.push_back(std::move(view));
   }
+  if (!per_relation.error().empty()) return Error{per_relation.error(), db_.path()};
+  return report;
+}
+
+Result<EntityReport> Store::show_message(const std::string& hash_or_prefix) {
+  // A unique prefix of the header hash is enough, as with git.
+  const std::string upper = hash_or_prefix + "\x7f";
+  auto match = db_.prepare(
+      "SELECT id, header_hash, time, time_source, COALESCE(subject, ''), source_kind, source_path,"
+      " COALESCE(source_offset, 0), COALESCE(uidvalidity, 0), COALESCE(uid, 0), ingested_at, raw_headers"
+      " FROM message WHERE header_hash >= ?1 AND header_hash < ?2 LIMIT 2");
+  match.bind(1, hash_or_prefix).bind(2, upper);
+  if (!match.step()) return Error{"not in the store", "message " + hash_or_prefix};
+  const int64_t id = match.int64(0);
+  MessageRecord record;
+  record.header_hash = match.text(1);
+  record.time = match.int64(2);
+  record.time_source = match.text(3);
+  record.subject = match.text(4);
+  record.source.kind = match.text(5);
+  record.source.path = match.text(6);
+  record.source.offset = static_cast<uint64_t>(match.int64(7));
+  record.source.uidvalidity = static_cast<uint64_t>(match.int64(8));
+  record.source.uid = static_cast<uint64_t>(match.int64(9));
+  record.ingested_at = match.int64(10);
+  record.raw_headers = match.text(11);
+  if (match.step()) return Error{"ambiguous message hash prefix", hash_or_prefix};
+
+  EntityReport report;
+  report.entity = EntityRef{"message", record.header_hash};
+  auto links = db_.prepare(
+      "SELECT r.name, e.kind, e.key, l.trusted FROM message_link l JOIN relation r ON r.id = l.relation_id"
+      " JOIN entity e ON e.id = l.entity_id WHERE l.message_id = ?1 ORDER BY r.name, e.key");
+  links.bind(1, id);
+  while (links.step()) {
+    EdgeView view;
+    view.relation = links.text(0);
+    view.other = EntityRef{links.text(1), links.text(2)};
+    view.first_seen = view.last_seen = record.time;
+    view.count = 1;
+    view.trusted = links.int64(3) != 0;
+    view.provenance.push_back(
+        Provenance{"message", record.header_hash + " " + record.source.path, record.time, view.trusted});
+    report.edges.push_back(std::move(view));
+  }
+  if (!links.error().empty()) return Error{links.error(), db_.path()};
+  report.message = std::move(record);
   return report;
 }
 

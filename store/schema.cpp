@@ -14,14 +14,18 @@ const std::vector<const char*>& migrations() {
       R"sql(
 CREATE TABLE entity (
   id INTEGER PRIMARY KEY,
-  kind TEXT NOT NULL,          -- message, ip, prefix, asn, domain, email, url, org, route, campaign
+  kind TEXT NOT NULL,          -- ip, prefix, asn, domain, email, url, org, route, campaign
   key TEXT NOT NULL,           -- normalised identity within the kind
-  parent_id INTEGER REFERENCES entity(id)  -- registrable domain of a domain, domain of an email
+  parent_id INTEGER REFERENCES entity(id),  -- registrable domain of a domain, domain of an email
+  UNIQUE (kind, key)
 );
--- Messages are found through message.header_hash; keeping them out of this index
--- saves a 64-byte index entry per message.
-CREATE UNIQUE INDEX entity_key ON entity(kind, key) WHERE kind != 'message';
 CREATE INDEX entity_parent ON entity(parent_id);
+CREATE TABLE relation (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE    -- sent-from, relayed-by, helo, ptr, envelope-from, ...
+);
+-- Edges between entities (ip -helo-> domain, domain -resolves-to-> ip, ...),
+-- aggregated over time; each sighting is an observation.
 CREATE TABLE edge (
   id INTEGER PRIMARY KEY,
   src INTEGER NOT NULL REFERENCES entity(id),
@@ -35,8 +39,8 @@ CREATE TABLE edge (
 );
 CREATE INDEX edge_dst ON edge(dst, relation);
 CREATE TABLE message (
-  id INTEGER PRIMARY KEY REFERENCES entity(id),
-  header_hash TEXT NOT NULL UNIQUE,
+  id INTEGER PRIMARY KEY,
+  header_hash TEXT NOT NULL UNIQUE,  -- SHA-256 of the header block (LF line ends): the identity
   time INTEGER NOT NULL,
   time_source TEXT NOT NULL,
   subject TEXT,
@@ -49,23 +53,32 @@ CREATE TABLE message (
   raw_headers BLOB NOT NULL
 );
 CREATE INDEX message_time ON message(time);
--- Provenance of edges whose subject is not the message itself (a message's own
--- edges are their own provenance: edge.src is the message).
+-- A message's own edges (message -envelope-from-> domain, message -sent-from-> ip):
+-- seen once, at the message's time, with the message as provenance. Kept apart from
+-- `edge` because they are most of the graph and need no aggregation.
+CREATE TABLE message_link (
+  message_id INTEGER NOT NULL REFERENCES message(id),
+  relation_id INTEGER NOT NULL REFERENCES relation(id),
+  entity_id INTEGER NOT NULL REFERENCES entity(id),
+  trusted INTEGER NOT NULL,
+  PRIMARY KEY (message_id, relation_id, entity_id)
+) WITHOUT ROWID;
+CREATE INDEX message_link_entity ON message_link(entity_id, relation_id);
 CREATE TABLE import (
   id INTEGER PRIMARY KEY,
   label TEXT NOT NULL,
   path TEXT NOT NULL,
   time INTEGER NOT NULL
 );
+-- Provenance of `edge`: every sighting, with the message, lookup or import behind it.
 CREATE TABLE observation (
-  id INTEGER PRIMARY KEY,
   edge_id INTEGER NOT NULL REFERENCES edge(id),
   time INTEGER NOT NULL,
   source_kind TEXT NOT NULL,   -- message, import, lookup
   source_id INTEGER NOT NULL,  -- message.id, import.id or lookup id
-  trusted INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX observation_edge ON observation(edge_id, time);
+  trusted INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (edge_id, time, source_kind, source_id)
+) WITHOUT ROWID;
 )sql",
   };
   return kMigrations;

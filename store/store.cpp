@@ -1,6 +1,8 @@
 #include "store/store.h"
 
+#include <algorithm>
 #include <ctime>
+#include <iterator>
 #include <map>
 #include <tuple>
 
@@ -61,19 +63,23 @@ Status Store::prepare_statements() {
     const char* text;
   };
   const Item items[] = {
-      {&find_entity_, "SELECT id FROM entity WHERE kind = ?1 AND key = ?2 AND kind != 'message'"},
-      {&insert_entity_, "INSERT INTO entity(kind, key, parent_id) VALUES (?1, ?2, ?3)"},
+      {&find_entity_, "SELECT id FROM entity WHERE kind = ?1 AND key = ?2"},
+      {&insert_entity_, "INSERT OR IGNORE INTO entity(kind, key, parent_id) VALUES (?1, ?2, ?3)"},
       {&find_edge_, "SELECT id, first_seen, last_seen, count, trusted FROM edge WHERE src = ?1 AND relation = ?2 AND dst = ?3"},
       {&insert_edge_,
        "INSERT INTO edge(src, relation, dst, first_seen, last_seen, count, trusted) VALUES (?1, ?2, ?3, ?4, ?4, 1, ?5)"},
       {&update_edge_, "UPDATE edge SET first_seen = ?2, last_seen = ?3, count = ?4, trusted = ?5 WHERE id = ?1"},
       {&insert_observation_,
-       "INSERT INTO observation(edge_id, time, source_kind, source_id, trusted) VALUES (?1, ?2, ?3, ?4, ?5)"},
+       "INSERT INTO observation(edge_id, time, source_kind, source_id, trusted) VALUES (?1, ?2, ?3, ?4, ?5)"
+       " ON CONFLICT DO UPDATE SET trusted = MAX(trusted, excluded.trusted)"},
       {&find_message_, "SELECT id FROM message WHERE header_hash = ?1"},
       {&insert_message_,
-       "INSERT INTO message(id, header_hash, time, time_source, subject, source_kind, source_path, source_offset,"
-       " uidvalidity, uid, ingested_at, raw_headers) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"},
+       "INSERT INTO message(header_hash, time, time_source, subject, source_kind, source_path, source_offset,"
+       " uidvalidity, uid, ingested_at, raw_headers) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"},
+      {&find_relation_, "SELECT id FROM relation WHERE name = ?1"},
+      {&insert_relation_, "INSERT INTO relation(name) VALUES (?1)"},
   };
+
   for (const Item& item : items) {
     *item.target = db_.prepare(item.text);
     if (!item.target->ok()) return Error{"preparing statement: " + item.target->error(), db_.path()};
@@ -109,73 +115,87 @@ void Store::rollback() {
   entity_cache_.clear();
   edge_cache_.clear();
   dirty_edges_.clear();
+  relation_cache_.clear();
 }
 
 std::optional<int64_t> Store::find_entity(const EntityRef& entity) {
-  if (entity.kind == "message") {
-    find_message_.bind(1, entity.key);
-    std::optional<int64_t> id;
-    if (find_message_.step()) id = find_message_.int64(0);
-    find_message_.reset();
-    return id;
-  }
   if (auto it = entity_cache_.find(entity_cache_key(entity)); it != entity_cache_.end()) return it->second;
   find_entity_.bind(1, entity.kind).bind(2, entity.key);
   std::optional<int64_t> id;
   if (find_entity_.step()) id = find_entity_.int64(0);
   find_entity_.reset();
-  if (id && entity.kind != "message") entity_cache_.emplace(entity_cache_key(entity), *id);
+  if (id) entity_cache_.emplace(entity_cache_key(entity), *id);
   return id;
 }
 
 Result<int64_t> Store::entity_id(const EntityRef& entity) {
-  if (auto id = find_entity(entity)) return *id;
+  const std::string cache_key = entity_cache_key(entity);
+  if (auto it = entity_cache_.find(cache_key); it != entity_cache_.end()) return it->second;
   std::optional<int64_t> parent_id;
   if (auto parent = parent_of(entity)) {
     auto id = entity_id(*parent);
     if (!id) return id.error();
     parent_id = *id;
   }
+  // Insert first: most uncached entities are new, and a failed insert is as cheap
+  // as the lookup it replaces.
   insert_entity_.bind(1, entity.kind).bind(2, entity.key);
   if (parent_id) insert_entity_.bind(3, *parent_id);
   if (!insert_entity_.run()) return Error{"storing entity: " + insert_entity_.error(), entity.kind + " " + entity.key};
-  const int64_t id = db_.last_insert_id();
-  if (entity.kind != "message") entity_cache_.emplace(entity_cache_key(entity), id);
+  int64_t id = 0;
+  if (sqlite3_changes(db_.handle()) > 0) {
+    id = db_.last_insert_id();
+  } else {
+    auto found = find_entity(entity);
+    if (!found) return Error{"entity vanished", entity.kind + " " + entity.key};
+    id = *found;
+  }
+  entity_cache_.emplace(cache_key, id);
   return id;
 }
 
-Result<int64_t> Store::upsert_edge(int64_t src, const std::string& relation, int64_t dst, UnixTime time, bool trusted,
-                                   bool src_is_new_message) {
-  // A new message's own edges cannot exist yet: insert without looking, and do not
-  // cache them, since they will never be seen again.
-  if (!src_is_new_message) {
-    const std::string key = edge_cache_key(src, relation, dst);
-    auto it = edge_cache_.find(key);
-    if (it == edge_cache_.end()) {
-      find_edge_.bind(1, src).bind(2, relation).bind(3, dst);
-      if (find_edge_.step()) {
-        EdgeState state{find_edge_.int64(0), find_edge_.int64(1), find_edge_.int64(2), find_edge_.int64(3),
-                        find_edge_.int64(4) != 0, false};
-        it = edge_cache_.emplace(key, state).first;
-      }
-      find_edge_.reset();
+Result<int64_t> Store::relation_id(const std::string& name) {
+  if (auto it = relation_cache_.find(name); it != relation_cache_.end()) return it->second;
+  find_relation_.bind(1, name);
+  std::optional<int64_t> id;
+  if (find_relation_.step()) id = find_relation_.int64(0);
+  find_relation_.reset();
+  if (!id) {
+    insert_relation_.bind(1, name);
+    if (!insert_relation_.run()) return Error{"storing relation: " + insert_relation_.error(), name};
+    id = db_.last_insert_id();
+  }
+  relation_cache_.emplace(name, *id);
+  return *id;
+}
+
+Result<int64_t> Store::upsert_edge(int64_t src, const std::string& relation, int64_t dst, UnixTime time,
+                                   bool trusted) {
+  const std::string key = edge_cache_key(src, relation, dst);
+  auto it = edge_cache_.find(key);
+  if (it == edge_cache_.end()) {
+    find_edge_.bind(1, src).bind(2, relation).bind(3, dst);
+    if (find_edge_.step()) {
+      EdgeState state{find_edge_.int64(0), find_edge_.int64(1), find_edge_.int64(2), find_edge_.int64(3),
+                      find_edge_.int64(4) != 0, false};
+      it = edge_cache_.emplace(key, state).first;
     }
-    if (it != edge_cache_.end()) {
-      EdgeState& state = it->second;
-      state.first_seen = std::min(state.first_seen, time);
-      state.last_seen = std::max(state.last_seen, time);
-      state.count += 1;
-      state.trusted = state.trusted || trusted;
-      if (!state.dirty) dirty_edges_.push_back(&state);
-      state.dirty = true;
-      return state.id;
-    }
+    find_edge_.reset();
+  }
+  if (it != edge_cache_.end()) {
+    EdgeState& state = it->second;
+    state.first_seen = std::min(state.first_seen, time);
+    state.last_seen = std::max(state.last_seen, time);
+    state.count += 1;
+    state.trusted = state.trusted || trusted;
+    if (!state.dirty) dirty_edges_.push_back(&state);
+    state.dirty = true;
+    return state.id;
   }
   insert_edge_.bind(1, src).bind(2, relation).bind(3, dst).bind(4, time).bind(5, int64_t{trusted});
   if (!insert_edge_.run()) return Error{"storing edge: " + insert_edge_.error(), relation};
   const int64_t id = db_.last_insert_id();
-  if (!src_is_new_message)
-    edge_cache_.emplace(edge_cache_key(src, relation, dst), EdgeState{id, time, time, 1, trusted, false});
+  edge_cache_.emplace(key, EdgeState{id, time, time, 1, trusted, false});
   return id;
 }
 
@@ -212,57 +232,74 @@ Result<bool> Store::add_message(const Evidence& evidence) {
     if (own_batch) rollback();
     return error;
   };
-  insert_entity_.bind(1, "message").bind(2, evidence.header_hash);
-  if (!insert_entity_.run()) return fail(Error{"storing message: " + insert_entity_.error(), evidence.source.path});
-  const int64_t message_id = db_.last_insert_id();
-  insert_message_.bind(1, message_id)
-      .bind(2, evidence.header_hash)
-      .bind(3, evidence.time)
-      .bind(4, evidence.time_source)
-      .bind(5, evidence.subject)
-      .bind(6, evidence.source.kind)
-      .bind(7, evidence.source.path)
-      .bind(8, static_cast<int64_t>(evidence.source.offset))
-      .bind(11, static_cast<int64_t>(std::time(nullptr)))
-      .bind_blob(12, evidence.raw_headers);
+  insert_message_.bind(1, evidence.header_hash)
+      .bind(2, evidence.time)
+      .bind(3, evidence.time_source)
+      .bind(4, evidence.subject)
+      .bind(5, evidence.source.kind)
+      .bind(6, evidence.source.path)
+      .bind(7, static_cast<int64_t>(evidence.source.offset))
+      .bind(10, static_cast<int64_t>(std::time(nullptr)))
+      .bind_blob(11, evidence.raw_headers);
   if (evidence.source.kind == "imap")
-    insert_message_.bind(9, static_cast<int64_t>(evidence.source.uidvalidity))
-        .bind(10, static_cast<int64_t>(evidence.source.uid));
+    insert_message_.bind(8, static_cast<int64_t>(evidence.source.uidvalidity))
+        .bind(9, static_cast<int64_t>(evidence.source.uid));
   if (!insert_message_.run()) return fail(Error{"storing message: " + insert_message_.error(), evidence.source.path});
+  const int64_t message_id = db_.last_insert_id();
 
-  // A message's own edges are unique per (relation, object): a relay seen in two
-  // hops of one message is one edge, trusted if either hop was.
-  std::vector<Observation> observations = observations_from_evidence(evidence);
-  std::map<std::tuple<std::string, std::string, std::string>, size_t> first_of;
-  std::vector<bool> repeated(observations.size(), false);
-  for (size_t i = 0; i < observations.size(); ++i) {
-    const Observation& o = observations[i];
-    if (o.subject.kind != "message") continue;
-    auto [it, inserted] = first_of.emplace(std::make_tuple(o.relation, o.object.kind, o.object.key), i);
-    if (!inserted) {
-      observations[it->second].trusted = observations[it->second].trusted || o.trusted;
-      repeated[i] = true;
-    }
-  }
-  for (size_t i = 0; i < observations.size(); ++i) {
-    if (repeated[i]) continue;
-    const Observation& observation = observations[i];
-    const bool from_message = observation.subject.kind == "message";
-    auto subject = from_message ? Result<int64_t>(message_id) : entity_id(observation.subject);
-    if (!subject) return fail(subject.error());
+  // A message's own links are unique per (relation, entity): a relay seen in two
+  // hops of one message is one link, trusted if either hop was.
+  std::map<std::pair<int64_t, int64_t>, bool> links;
+  for (const Observation& observation : observations_from_evidence(evidence)) {
     auto object = entity_id(observation.object);
     if (!object) return fail(object.error());
-    auto edge = upsert_edge(*subject, observation.relation, *object, observation.time, observation.trusted,
-                            from_message);
+    if (observation.subject.kind == "message") {
+      auto relation = relation_id(observation.relation);
+      if (!relation) return fail(relation.error());
+      bool& trusted = links[{*relation, *object}];
+      trusted = trusted || observation.trusted;
+      continue;
+    }
+    auto subject = entity_id(observation.subject);
+    if (!subject) return fail(subject.error());
+    auto edge = upsert_edge(*subject, observation.relation, *object, observation.time, observation.trusted);
     if (!edge) return fail(edge.error());
-    if (from_message) continue;
     insert_observation_.bind(1, *edge).bind(2, observation.time).bind(3, "message").bind(4, message_id).bind(
         5, int64_t{observation.trusted});
     if (!insert_observation_.run()) return fail(Error{"storing observation: " + insert_observation_.error(), ""});
   }
+  if (auto status = insert_links(message_id, links); !status) return fail(status.error());
   if (own_batch)
     if (auto status = commit(); !status) return status.error();
   return true;
+}
+
+Status Store::insert_links(int64_t message_id, const std::map<std::pair<int64_t, int64_t>, bool>& links) {
+  // One multi-row INSERT per message instead of one statement per link: the
+  // per-statement overhead dominated the ingest profile.
+  auto it = links.begin();
+  while (it != links.end()) {
+    const size_t rows = std::min<size_t>(kMaxLinkRows, static_cast<size_t>(std::distance(it, links.end())));
+    sql::Statement& insert = link_insert(rows);
+    for (int row = 0; row < static_cast<int>(rows); ++row, ++it) {
+      const int base = row * 4;
+      insert.bind(base + 1, message_id).bind(base + 2, it->first.first).bind(base + 3, it->first.second).bind(
+          base + 4, int64_t{it->second});
+    }
+    if (!insert.run()) return Error{"storing message links: " + insert.error(), db_.path()};
+  }
+  return Ok{};
+}
+
+sql::Statement& Store::link_insert(size_t rows) {
+  if (link_inserts_.size() < rows + 1) link_inserts_.resize(rows + 1);
+  sql::Statement& statement = link_inserts_[rows];
+  if (!statement.ok()) {
+    std::string text = "INSERT INTO message_link(message_id, relation_id, entity_id, trusted) VALUES ";
+    for (size_t row = 0; row < rows; ++row) text += row ? ",(?,?,?,?)" : "(?,?,?,?)";
+    statement = db_.prepare(text);
+  }
+  return statement;
 }
 
 Result<int64_t> Store::add_import(const std::string& label, const std::string& path, UnixTime time) {
@@ -278,7 +315,7 @@ Status Store::observe_import(const Observation& observation, int64_t import_id) 
   if (observation.relation.empty()) return Ok{};  // the entity alone was the observation
   auto object = entity_id(observation.object);
   if (!object) return object.error();
-  auto edge = upsert_edge(*subject, observation.relation, *object, observation.time, observation.trusted, false);
+  auto edge = upsert_edge(*subject, observation.relation, *object, observation.time, observation.trusted);
   if (!edge) return edge.error();
   insert_observation_.bind(1, *edge).bind(2, observation.time).bind(3, "import").bind(4, import_id).bind(
       5, int64_t{observation.trusted});

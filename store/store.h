@@ -127,11 +127,15 @@ class Store {
   Store() = default;
   Status prepare_statements();
   Result<std::vector<int64_t>> ip_ids(const std::string& ip_or_prefix);
+  Result<EntityReport> show_message(const std::string& hash_or_prefix);
   Status collect_domains_of_ip(int64_t id, const TimeRange& range, LinkCollector& links);
   Result<int64_t> entity_id(const EntityRef& entity);
   std::optional<int64_t> find_entity(const EntityRef& entity);
-  Result<int64_t> upsert_edge(int64_t src, const std::string& relation, int64_t dst, UnixTime time, bool trusted,
-                              bool src_is_new_message);
+  Result<int64_t> upsert_edge(int64_t src, const std::string& relation, int64_t dst, UnixTime time, bool trusted);
+  Result<int64_t> relation_id(const std::string& name);
+  Status insert_links(int64_t message_id, const std::map<std::pair<int64_t, int64_t>, bool>& links);
+  sql::Statement& link_insert(size_t rows);
+  static constexpr size_t kMaxLinkRows = 16;
   Status flush_edges();
 
   struct EdgeState {
@@ -147,7 +151,9 @@ class Store {
   bool in_batch_ = false;
   std::unordered_map<std::string, int64_t> entity_cache_;  ///< "kind\0key" -> id
   std::unordered_map<std::string, EdgeState> edge_cache_;  ///< "src\0relation\0dst" -> state
-  std::vector<EdgeState*> dirty_edges_;  ///< updated in this batch (unordered_map nodes do not move)
+  std::vector<EdgeState*> dirty_edges_;
+  std::unordered_map<std::string, int64_t> relation_cache_;  ///< relation name -> id
+  std::vector<sql::Statement> link_inserts_;  ///< [n]: INSERT of n message links  ///< updated in this batch (unordered_map nodes do not move)
   sql::Statement find_entity_;
   sql::Statement insert_entity_;
   sql::Statement find_edge_;
@@ -156,6 +162,8 @@ class Store {
   sql::Statement insert_observation_;
   sql::Statement find_message_;
   sql::Statement insert_message_;
+  sql::Statement find_relation_;
+  sql::Statement insert_relation_;
 };
 
 }  // namespace sg

@@ -84,7 +84,7 @@ TEST_CASE("crash safety: kill -9 mid-ingest, integrity holds, rerun completes wi
     kept = scalar(db, "SELECT COUNT(*) FROM message");
     CHECK(kept >= committed);
     // Batches are atomic: every stored message has its graph.
-    CHECK(scalar(db, "SELECT COUNT(*) FROM message m WHERE NOT EXISTS (SELECT 1 FROM edge e WHERE e.src = m.id)") == 0);
+    CHECK(scalar(db, "SELECT COUNT(*) FROM message m WHERE NOT EXISTS (SELECT 1 FROM message_link l WHERE l.message_id = m.id)") == 0);
   }
   MESSAGE("messages kept after kill -9: " << kept << " of " << total);
   CHECK(kept < total);  // otherwise the kill came too late to test anything
