@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <thread>
 
+#include "cli/bounded_queue.h"
 #include "collectors/mail_source.h"
 
 namespace sg {
@@ -42,82 +44,109 @@ class Progress {
 
 }  // namespace
 
+namespace {
+
+// What the reading thread hands to the storing thread.
+struct IngestItem {
+  std::optional<Evidence> evidence;  ///< an analysed message, or
+  std::vector<Error> problems;       ///< what could not be read (message or source)
+  uint64_t bytes = 0;
+};
+
+// Reads and analyses every source on its own thread, so analysis overlaps the
+// SQLite writes; stops early when the consumer closes the queue.
+void produce(const IngestOptions& options, MailFormat format, BoundedQueue<IngestItem>& queue) {
+  Analyzer analyzer(options.analysis);
+  for (const std::string& path : options.paths) {
+    std::vector<Error> problems;
+    auto sink = [&](RawMessage&& raw) -> bool {
+      IngestItem item;
+      item.bytes = raw.bytes.size();
+      Evidence evidence = analyzer.analyze(raw.bytes, raw.source);
+      if (evidence.hops.empty() && evidence.raw_headers.find(':') == std::string::npos) {
+        std::string where = raw.source.path;
+        if (raw.source.kind == "mbox") where += fmt::format(" @{}", raw.source.offset);
+        item.problems.push_back(Error{"no header fields, not a message", where});
+      } else {
+        item.evidence = std::move(evidence);
+      }
+      return queue.push(std::move(item));
+    };
+    auto status = read_messages(path, format, sink, problems);
+    if (!status) problems.push_back(status.error());
+    if (!problems.empty()) {
+      IngestItem item;
+      item.problems = std::move(problems);
+      if (!queue.push(std::move(item))) break;
+    }
+  }
+  queue.close();
+}
+
+}  // namespace
+
 Result<IngestReport> run_ingest(Store& store, const IngestOptions& options, std::ostream& progress_out) {
   IngestReport report;
   auto format = parse_mail_format(options.format);
   if (!format) return Error{"unknown format (auto, eml, dir, maildir, mbox, paste)", "--format " + options.format};
 
-  Analyzer analyzer(options.analysis);
+  BoundedQueue<IngestItem> queue(256);
+  std::thread reader([&] { produce(options, *format, queue); });
   Progress progress(progress_out, options.progress);
   size_t in_batch = 0;
   auto batch_started = Clock::now();
   std::optional<Error> store_error;
 
-  auto commit = [&]() -> bool {
-    if (auto status = store.commit(); !status) {
-      store_error = status.error();
-      return false;
-    }
-    in_batch = 0;
-    return true;
-  };
-
-  for (const std::string& path : options.paths) {
-    std::vector<Error> problems;
-    auto sink = [&](RawMessage&& raw) -> bool {
+  while (auto item = queue.pop()) {
+    if (!item->evidence) {
       ++report.read;
-      report.bytes += raw.bytes.size();
-      Evidence evidence = analyzer.analyze(raw.bytes, raw.source);
-      for (const Hop& hop : evidence.hops) {
-        ++report.received_fields;
-        if (!hop.parsed) ++report.received_unreadable[hop.dialect.empty() ? "unknown" : hop.dialect];
-      }
-      if (evidence.hops.empty() && evidence.raw_headers.find(':') == std::string::npos) {
+      for (const Error& problem : item->problems) {
         ++report.unreadable;
-        ++report.unreadable_reasons["no header fields"];
-        std::string where = raw.source.path;
-        if (raw.source.kind == "mbox") where += fmt::format(" @{}", raw.source.offset);
-        note_error(report, where + ": no header fields, not a message");
-        progress.update(report);
-        return true;
+        ++report.unreadable_reasons[problem.message];
+        note_error(report, problem.to_string());
       }
-      if (in_batch == 0) {
-        if (auto status = store.begin(); !status) {
-          store_error = status.error();
-          return false;
-        }
-        batch_started = Clock::now();
+      if (item->bytes == 0) --report.read;  // a source-level problem, not a message
+      continue;
+    }
+    const Evidence& evidence = *item->evidence;
+    ++report.read;
+    report.bytes += item->bytes;
+    for (const Hop& hop : evidence.hops) {
+      ++report.received_fields;
+      if (!hop.parsed) ++report.received_unreadable[hop.dialect.empty() ? "unknown" : hop.dialect];
+    }
+    if (in_batch == 0) {
+      if (auto status = store.begin(); !status) {
+        store_error = status.error();
+        break;
       }
-      auto added = store.add_message(evidence);
-      if (!added) {
-        store_error = added.error();
-        return false;
+      batch_started = Clock::now();
+    }
+    auto added = store.add_message(evidence);
+    if (!added) {
+      store_error = added.error();
+      break;
+    }
+    ++(*added ? report.stored : report.duplicates);
+    ++in_batch;
+    if (in_batch >= options.batch_messages ||
+        Clock::now() - batch_started > std::chrono::duration<double>(options.batch_seconds)) {
+      if (auto status = store.commit(); !status) {
+        store_error = status.error();
+        break;
       }
-      ++(*added ? report.stored : report.duplicates);
-      ++in_batch;
-      if (in_batch >= options.batch_messages ||
-          Clock::now() - batch_started > std::chrono::duration<double>(options.batch_seconds))
-        if (!commit()) return false;
-      progress.update(report);
-      return true;
-    };
-    auto status = read_messages(path, *format, sink, problems);
-    if (store_error) {
-      store.rollback();
-      return *store_error;
+      in_batch = 0;
     }
-    for (const Error& problem : problems) {
-      ++report.unreadable;
-      ++report.unreadable_reasons[problem.message];
-      note_error(report, problem.to_string());
-    }
-    if (!status) {
-      ++report.unreadable;
-      ++report.unreadable_reasons[status.error().message];
-      note_error(report, status.error().to_string());
-    }
+    progress.update(report);
   }
-  if (in_batch > 0 && !commit()) return *store_error;
+  queue.close();
+  reader.join();
+  if (store_error) {
+    store.rollback();
+    return *store_error;
+  }
+  if (in_batch > 0)
+    if (auto status = store.commit(); !status) return status.error();
   progress.update(report, true);
   return report;
 }

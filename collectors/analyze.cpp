@@ -1,9 +1,6 @@
 #include "collectors/analyze.h"
 
 #include <algorithm>
-#include <map>
-#include <set>
-#include <tuple>
 
 #include "collectors/address.h"
 #include "collectors/auth_headers.h"
@@ -28,18 +25,19 @@ std::string header_identity(std::string_view raw) {
   return sha256_hex(lf);
 }
 
-// Collects indicators, deduplicated on (kind, value, role); trusted wins.
+// Collects indicators, deduplicated on (kind, value, role); trusted wins. A
+// message has a few dozen at most, so a linear scan beats any index.
 class IndicatorSet {
  public:
-  void add(std::string kind, std::string value, std::string role, bool trusted) {
+  void add(std::string_view kind, std::string value, std::string_view role, bool trusted) {
     if (value.empty()) return;
-    auto key = std::make_tuple(kind, value, role);
-    if (auto it = index_.find(key); it != index_.end()) {
-      items_[it->second].trusted = items_[it->second].trusted || trusted;
-      return;
+    for (Indicator& item : items_) {
+      if (item.value == value && item.role == role && item.kind == kind) {
+        item.trusted = item.trusted || trusted;
+        return;
+      }
     }
-    index_.emplace(key, items_.size());
-    items_.push_back(Indicator{std::move(kind), std::move(value), std::move(role), trusted});
+    items_.push_back(Indicator{std::string(kind), std::move(value), std::string(role), trusted});
   }
   void add_domain(std::string_view name, const char* role, bool trusted) {
     if (auto domain = normalize_domain(name)) add("domain", *domain, role, trusted);
@@ -61,7 +59,6 @@ class IndicatorSet {
 
  private:
   std::vector<Indicator> items_;
-  std::map<std::tuple<std::string, std::string, std::string>, size_t> index_;
 };
 
 // The fields analysis reads, recognised once by name.

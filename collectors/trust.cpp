@@ -41,19 +41,30 @@ struct ConfiguredPolicy : TrustPolicy {
 
 struct InferredPolicy : TrustPolicy {
   std::string own_domain;  // registrable domain of the first named `by`
+
+  // Same registrable domain as ours, without a PSL lookup per hop: once own_domain
+  // is a registrable domain, a name is under it exactly when it ends with it.
+  bool is_ours(std::string_view host) const {
+    if (host == own_domain) return true;
+    return host.size() > own_domain.size() && host[host.size() - own_domain.size() - 1] == '.' &&
+           host.substr(host.size() - own_domain.size()) == own_domain;
+  }
   bool by_is_ours(const Hop& hop, bool topmost) override {
     const std::string host = by_host(hop);
     if (host.empty()) return false;
     if (auto ip = IpAddress::parse(host)) return topmost || own_domain.empty() || ip->is_private();
-    const std::string domain = registrable_domain(host);
-    if (own_domain.empty()) own_domain = domain;
-    return domain == own_domain || host.find('.') == std::string::npos;
+    if (host.find('.') == std::string::npos) return true;  // an internal single-label name
+    if (own_domain.empty()) {
+      own_domain = registrable_domain(host);
+      return true;
+    }
+    return is_ours(host);
   }
   bool sender_is_ours(const Hop& hop) override {
     if (hop.from_ip && (hop.from_ip->is_private() || hop.from_ip->is_loopback())) return true;
     if (hop.from_rdns.empty() || own_domain.empty()) return false;
     auto rdns = normalize_domain(hop.from_rdns);
-    return rdns && registrable_domain(*rdns) == own_domain;
+    return rdns && is_ours(*rdns);
   }
 };
 
