@@ -151,6 +151,7 @@ Evidence Analyzer::analyze(std::string_view message, const MessageSource& source
   for (size_t i = 0; i < evidence.hops.size(); ++i) {
     const Hop& hop = evidence.hops[i];
     if (!hop.is_hop) continue;
+    if (evidence.origin_is_fact && static_cast<int>(i) < evidence.origin_hop) continue;  // the user's own relays
     if (hop.from_ip && !hop.from_ip->is_private())
       indicators.add("ip", hop.from_ip->to_string(), static_cast<int>(i) == evidence.origin_hop ? "origin-ip" : "relay-ip",
                      hop.trusted);

@@ -22,7 +22,8 @@ std::string by_host(const Hop& hop) {
 struct TrustPolicy {
   virtual ~TrustPolicy() = default;
   virtual bool by_is_ours(const Hop& hop, bool topmost) = 0;
-  virtual bool sender_is_ours(const Hop& hop) = 0;
+  /// `below` is the next hop down (written by this hop's sender), if any.
+  virtual bool sender_is_ours(const Hop& hop, const Hop* below) = 0;
 };
 
 struct ConfiguredPolicy : TrustPolicy {
@@ -32,7 +33,7 @@ struct ConfiguredPolicy : TrustPolicy {
     const std::string host = by_host(hop);
     return !host.empty() && config.trusts_host(host);
   }
-  bool sender_is_ours(const Hop& hop) override {
+  bool sender_is_ours(const Hop& hop, const Hop*) override {
     if (hop.from_ip && config.trusts_ip(*hop.from_ip)) return true;
     // The rDNS was recorded by a trusted server, so it is a fact; the HELO is not.
     return !hop.from_rdns.empty() && config.trusts_host(hop.from_rdns);
@@ -40,32 +41,51 @@ struct ConfiguredPolicy : TrustPolicy {
 };
 
 struct InferredPolicy : TrustPolicy {
-  std::string own_domain;  // registrable domain of the first named `by`
+  std::vector<std::string> own_domains;  // registrable domain of the first named `by`, and the provider's others
 
-  // Same registrable domain as ours, without a PSL lookup per hop: once own_domain
-  // is a registrable domain, a name is under it exactly when it ends with it.
+  // Same registrable domain as ours, without a PSL lookup per hop: a name is under
+  // a registrable domain exactly when it equals it or ends with "." + it.
   bool is_ours(std::string_view host) const {
-    if (host == own_domain) return true;
-    return host.size() > own_domain.size() && host[host.size() - own_domain.size() - 1] == '.' &&
-           host.substr(host.size() - own_domain.size()) == own_domain;
+    for (const std::string& own : own_domains) {
+      if (host == own) return true;
+      if (host.size() > own.size() && host[host.size() - own.size() - 1] == '.' &&
+          host.substr(host.size() - own.size()) == own)
+        return true;
+    }
+    return false;
   }
   bool by_is_ours(const Hop& hop, bool topmost) override {
     const std::string host = by_host(hop);
     if (host.empty()) return false;
-    if (auto ip = IpAddress::parse(host)) return topmost || own_domain.empty() || ip->is_private();
+    if (auto ip = IpAddress::parse(host)) return topmost || own_domains.empty() || ip->is_private();
     if (host.find('.') == std::string::npos) return true;  // an internal single-label name
-    if (own_domain.empty()) {
-      own_domain = registrable_domain(host);
+    if (own_domains.empty()) {
+      own_domains.push_back(registrable_domain(host));
       return true;
     }
     return is_ours(host);
   }
-  bool sender_is_ours(const Hop& hop) override {
+  bool sender_is_ours(const Hop& hop, const Hop* below) override {
     if (hop.from_ip && (hop.from_ip->is_private() || hop.from_ip->is_loopback())) return true;
-    if (hop.from_rdns.empty() || own_domain.empty()) return false;
-    auto rdns = normalize_domain(hop.from_rdns);
-    return rdns && is_ours(*rdns);
+    if (own_domains.empty()) return false;
+    if (!hop.from_rdns.empty())
+      if (auto rdns = normalize_domain(hop.from_rdns); rdns && is_ours(*rdns)) return true;
+    // Large providers relay between their own machines without rDNS (Exchange
+    // Online: "from X.prod.outlook.com (2603:10b6:...)"). A sender naming itself
+    // under our domain counts as ours only when the hop below was written by that
+    // same machine: its `by` is under our domains, or has the sender's host label
+    // under another of the provider's domains (MW4PR03CA0010.outlook.office365.com).
+    auto helo = normalize_domain(hop.from_helo);
+    if (!helo || !is_ours(*helo) || !below) return false;
+    const std::string below_by = by_host(*below);
+    if (below_by.empty() || IpAddress::parse(below_by)) return false;
+    if (is_ours(below_by)) return true;
+    if (first_label(below_by) != first_label(*helo)) return false;
+    own_domains.push_back(registrable_domain(below_by));
+    return true;
   }
+
+  static std::string_view first_label(std::string_view name) { return name.substr(0, name.find('.')); }
 };
 
 }  // namespace
@@ -139,7 +159,10 @@ int mark_trust(std::vector<Hop>& hops, const TrustConfig& config, bool& origin_i
       continue;
     }
     const bool has_sender = hop.from_ip || !hop.from_helo.empty() || !hop.from_rdns.empty();
-    if (!has_sender || policy.sender_is_ours(hop)) continue;
+    const Hop* below = nullptr;
+    for (size_t j = i + 1; j < hops.size() && !below; ++j)
+      if (hops[j].is_hop) below = &hops[j];
+    if (!has_sender || policy.sender_is_ours(hop, below)) continue;
     origin = static_cast<int>(i);
     origin_is_fact = true;
     boundary_open = false;

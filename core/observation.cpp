@@ -26,6 +26,9 @@ std::vector<Observation> observations_from_evidence(const Evidence& evidence) {
   for (size_t i = 0; i < evidence.hops.size(); ++i) {
     const Hop& hop = evidence.hops[i];
     if (!hop.is_hop || !hop.from_ip || !graph_worthy(*hop.from_ip)) continue;
+    // Above a factual origin every sender is one of the user's own relays: not
+    // campaign infrastructure.
+    if (evidence.origin_is_fact && static_cast<int>(i) < evidence.origin_hop) continue;
     const EntityRef ip{"ip", hop.from_ip->to_string()};
     const bool is_origin = static_cast<int>(i) == evidence.origin_hop;
     out.push_back(Observation{message, is_origin ? kSentFrom : kRelayedBy, ip, time, hop.trusted});

@@ -1,0 +1,98 @@
+// Header analysis of real messages: origin, trust, indicators.
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "collectors/analyze.h"
+#include "tests/helpers.h"
+
+using namespace sg;
+
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+Evidence analyze_file(const std::string& relative, const std::string& trusted = "") {
+  AnalysisOptions options;
+  if (!trusted.empty()) options.trust = TrustConfig::parse(trusted).value();
+  Analyzer analyzer(options);
+  return analyzer.analyze(read_file(shared_path(relative)), MessageSource{"eml", relative, 0, 0, 0});
+}
+
+const Hop& origin(const Evidence& evidence) {
+  REQUIRE(evidence.origin_hop >= 0);
+  return evidence.hops[static_cast<size_t>(evidence.origin_hop)];
+}
+
+bool has_indicator(const Evidence& evidence, const std::string& role, const std::string& value) {
+  for (const Indicator& indicator : evidence.indicators)
+    if (indicator.role == role && indicator.value == value) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("analyze: Exchange Online's internal hops are the recipient's, the origin is Amazon SES") {
+  const Evidence evidence = analyze_file("corpus/phishing_pot/email/sample-1007.eml");
+  CHECK(origin(evidence).from_ip->to_string() == "69.169.224.12");
+  CHECK(evidence.origin_is_fact);
+  CHECK(evidence.hops[0].trusted);
+  CHECK(evidence.time_source == "trusted-hop");
+  CHECK(has_indicator(evidence, "origin-ip", "69.169.224.12"));
+  CHECK_FALSE(has_indicator(evidence, "relay-ip", "2603:10b6:a03:4c3::16"));  // the provider's own relay
+  CHECK(has_indicator(evidence, "dkim-domain", "amazonses.com"));
+  CHECK(has_indicator(evidence, "header-from", "auswestbc.com.au"));
+}
+
+TEST_CASE("analyze: a configured trust list decides, and hops below it are claims") {
+  // Without configuration the topmost `by` is ours; with a list naming only a
+  // host that never appears, nothing is trusted and the chain's claim is used.
+  const Evidence inferred = analyze_file("corpus/phishing_pot/email/sample-1007.eml");
+  const Evidence strict = analyze_file("corpus/phishing_pot/email/sample-1007.eml", "mx.example.invalid");
+  CHECK(inferred.origin_is_fact);
+  CHECK_FALSE(strict.origin_is_fact);
+  for (const Hop& hop : strict.hops) CHECK_FALSE(hop.trusted);
+}
+
+TEST_CASE("analyze: the same header block stored with CRLF or LF is one message") {
+  std::string lf = "Received: from a.example (a.example [192.0.2.1]) by mx.example.net; Tue, 29 Aug 2023 16:20:12 +0000\n"
+                   "From: x@a.example\nSubject: hi\n\nbody\n";
+  std::string crlf;
+  for (char c : lf) {
+    if (c == '\n') crlf += '\r';
+    crlf += c;
+  }
+  Analyzer analyzer{AnalysisOptions{}};
+  CHECK(analyzer.analyze(lf, {}).header_hash == analyzer.analyze(crlf, {}).header_hash);
+  CHECK(analyzer.analyze(lf, {}).header_hash != analyzer.analyze(lf + "X", {}).header_hash + "x");
+}
+
+TEST_CASE("analyze: the message time is the first trusted hop's stamp, not the sender's Date") {
+  const std::string message =
+      "Received: from relay.example (relay.example [198.51.100.7]) by mx.example.net with ESMTP; Tue, 29 Aug 2023 16:20:12 +0000\n"
+      "Date: Mon, 1 Jan 2001 00:00:00 +0000\n"
+      "From: a@relay.example\n\n";
+  Analyzer analyzer{AnalysisOptions{}};
+  const Evidence evidence = analyzer.analyze(message, {});
+  CHECK(format_iso8601(evidence.time) == "2023-08-29T16:20:12Z");
+  CHECK(evidence.time_source == "trusted-hop");
+  Analyzer untrusted{AnalysisOptions{TrustConfig::parse("other.example").value(), true, 0}};
+  CHECK(untrusted.analyze(message, {}).time_source == "date-header");
+}
+
+TEST_CASE("analyze: arbitrary bytes never crash and are reported") {
+  Analyzer analyzer{AnalysisOptions{}};
+  std::string junk;
+  for (int i = 0; i < 5000; ++i) junk += static_cast<char>((i * 7919) % 256);
+  const Evidence evidence = analyzer.analyze(junk, {});
+  CHECK(evidence.header_hash.size() == 64);
+  const Evidence empty = analyzer.analyze("", {});
+  CHECK(empty.hops.empty());
+  CHECK(empty.origin_hop == -1);
+}
