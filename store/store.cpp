@@ -105,6 +105,10 @@ Status Store::commit() {
     return status;
   }
   in_batch_ = false;
+  // Memory stays flat however much is ingested: the caches only save lookups,
+  // and a year of spam names far more URLs and addresses than are worth keeping.
+  if (entity_cache_.size() > kMaxCachedEntities) entity_cache_.clear();
+  if (edge_cache_.size() > kMaxCachedEntities) edge_cache_.clear();
   return Ok{};
 }
 

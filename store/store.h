@@ -136,6 +136,7 @@ class Store {
   Status insert_links(int64_t message_id, const std::map<std::pair<int64_t, int64_t>, bool>& links);
   sql::Statement& link_insert(size_t rows);
   static constexpr size_t kMaxLinkRows = 16;
+  static constexpr size_t kMaxCachedEntities = 200000;
   Status flush_edges();
 
   struct EdgeState {
