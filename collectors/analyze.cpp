@@ -179,7 +179,7 @@ Evidence Analyzer::analyze(std::string_view message, const MessageSource& source
         if (item.field == Field::arc_authentication_results) instance = arc_instance_of(item.value).value_or(0);
         for (AuthResult& result : parse_authentication_results(item.value, instance)) {
           for (const auto& [property, value] : result.properties) {
-            if (property == "header.from" || (result.method == "from" && property == "from"))
+            if (property == "header.from")  // also Yahoo's bare "from=": see parse_authentication_results
               indicators.add_domain(domain_of_identity(value), "header-from", trusted);
             else if (property == "header.d" || property == "header.i")
               indicators.add_domain(domain_of_identity(value), "dkim-domain", trusted);

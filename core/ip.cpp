@@ -32,7 +32,7 @@ bool parse_v4(const char* text, std::array<uint8_t, 16>& out) {
 std::optional<IpAddress> IpAddress::parse(std::string_view text) {
   if (starts_with_nocase(text, "ipv6:")) text.remove_prefix(5);
   if (auto zone = text.find('%'); zone != std::string_view::npos) text = text.substr(0, zone);
-  if (text.empty() || text.size() > 45) return std::nullopt;
+  if (text.empty() || text.size() > 45 || text.find('\0') != std::string_view::npos) return std::nullopt;
   char buffer[64];
   std::memcpy(buffer, text.data(), text.size());
   buffer[text.size()] = '\0';

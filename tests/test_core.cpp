@@ -22,6 +22,7 @@ TEST_CASE("IPv4 and IPv6 parse and print canonically") {
   CHECK_FALSE(IpAddress::parse(""));
   CHECK_FALSE(IpAddress::parse("re27.leadw.link"));
   CHECK_FALSE(IpAddress::parse(std::string(100, '1')));
+  CHECK_FALSE(IpAddress::parse(std::string_view("1.2.3.4\0junk", 12)));
 }
 
 TEST_CASE("private and public addresses") {

@@ -1,0 +1,511 @@
+#include "collectors/address.h"
+
+#include <array>
+#include <cstdint>
+
+namespace sg {
+
+namespace rfc5322 {
+
+namespace {
+
+// Marks the bytes in `chars`: the scanners below skip unmarked bytes in a tight loop.
+constexpr std::array<bool, 256> byte_set(std::string_view chars) {
+  std::array<bool, 256> table{};
+  for (char c : chars) table[static_cast<unsigned char>(c)] = true;
+  return table;
+}
+
+constexpr std::array<bool, 256> kCommentSpecials = byte_set("\\()");
+constexpr std::array<bool, 256> kQuotedSpecials = byte_set("\\\"");
+
+}  // namespace
+
+size_t skip_comment(std::string_view text, size_t pos, bool* closed) {
+  if (closed) *closed = true;
+  // Fast path: most comments hold no nesting and no escapes, and memchr is vectorised.
+  if (const size_t close = text.find(')', pos + 1); close != std::string_view::npos) {
+    const std::string_view inner = text.substr(pos + 1, close - pos - 1);
+    if (inner.find('(') == std::string_view::npos && inner.find('\\') == std::string_view::npos) return close + 1;
+  }
+  size_t depth = 0;
+  for (size_t i = pos; i < text.size(); ++i) {
+    while (i < text.size() && !kCommentSpecials[static_cast<unsigned char>(text[i])]) ++i;
+    if (i >= text.size()) break;
+    const char c = text[i];
+    if (c == '\\') {
+      ++i;  // quoted-pair: the next byte is literal, even '(' or ')'
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')') {
+      if (depth <= 1) return i + 1;
+      --depth;
+    }
+  }
+  if (closed) *closed = false;
+  return text.size();
+}
+
+size_t skip_quoted_string(std::string_view text, size_t pos, bool* closed) {
+  if (closed) *closed = true;
+  for (size_t i = pos + 1; i < text.size(); ++i) {
+    while (i < text.size() && !kQuotedSpecials[static_cast<unsigned char>(text[i])]) ++i;
+    if (i >= text.size()) break;
+    if (text[i] == '\\') {
+      ++i;
+    } else {
+      return i + 1;
+    }
+  }
+  if (closed) *closed = false;
+  return text.size();
+}
+
+std::string unquote(std::string_view inner) {
+  if (inner.find('\\') == std::string_view::npos) return std::string(inner);
+  std::string out;
+  out.reserve(inner.size());
+  for (size_t i = 0; i < inner.size(); ++i) {
+    if (inner[i] == '\\' && i + 1 < inner.size()) ++i;
+    out.push_back(inner[i]);
+  }
+  return out;
+}
+
+std::string ascii_lower(std::string_view text) {
+  std::string out(text);
+  ascii_lower_in_place(out);
+  return out;
+}
+
+}  // namespace rfc5322
+
+namespace {
+
+using rfc5322::append_without;
+using rfc5322::is_space;
+using rfc5322::skip_comment;
+using rfc5322::skip_quoted_string;
+
+// Bytes an addr-spec loses (whitespace, controls, angle brackets) or that start
+// a comment or quoted string; normalize_address copies runs of the others in bulk.
+constexpr std::array<bool, 256> kAddressSpecials = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0; c <= 0x20; ++c) table[c] = true;
+  table[0x7f] = table['<'] = table['>'] = table['('] = table['"'] = true;
+  return table;
+}();
+
+bool is_space_or_angle(char c) { return is_space(c) || c == '<' || c == '>'; }
+
+bool starts_with_nocase(std::string_view text, std::string_view prefix) {
+  if (text.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    char c = text[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != prefix[i]) return false;
+  }
+  return true;
+}
+
+// The parts of an RFC 2047 encoded word "=?charset?X?text?=" found at `pos`.
+struct EncodedWord {
+  size_t end = 0;          // index just past "?=", 0 when `pos` starts no encoded word
+  char encoding = 0;       // 'q' or 'b'
+  std::string_view text;   // the encoded text
+};
+
+// Charset and text lengths are capped, so a run of "=?=?=?" costs a bounded
+// look-ahead per start and the scan stays linear.
+EncodedWord encoded_word_at(std::string_view s, size_t pos) {
+  constexpr size_t kMaxCharset = 64, kMaxText = 1024;
+  EncodedWord word;
+  if (pos + 1 >= s.size() || s[pos] != '=' || s[pos + 1] != '?') return word;
+  size_t i = pos + 2;
+  const size_t charset_start = i;
+  while (i < s.size() && i - charset_start <= kMaxCharset && s[i] != '?' && !is_space(s[i])) ++i;
+  if (i == charset_start || i + 2 >= s.size() || s[i] != '?' || s[i + 2] != '?') return word;
+  const char encoding = static_cast<char>(s[i + 1] | 0x20);
+  if (encoding != 'q' && encoding != 'b') return word;
+  const size_t text_start = i + 3;
+  for (size_t j = text_start; j + 1 < s.size() && j - text_start <= kMaxText && !is_space(s[j]); ++j) {
+    if (s[j] == '?' && s[j + 1] == '=') {
+      word.end = j + 2;
+      word.encoding = encoding;
+      word.text = s.substr(text_start, j - text_start);
+      return word;
+    }
+  }
+  return word;
+}
+
+// Index just past the '>' closing the angle bracket at `pos` (quoted strings
+// inside may hold '>'); s.size() when it is never closed.
+size_t skip_angle(std::string_view s, size_t pos) {
+  for (size_t i = pos + 1; i < s.size();) {
+    if (s[i] == '>') return i + 1;
+    i = s[i] == '"' ? skip_quoted_string(s, i) : i + 1;
+  }
+  return s.size();
+}
+
+size_t skip_domain_literal(std::string_view s, size_t pos) {
+  const size_t close = s.find(']', pos + 1);
+  return close == std::string_view::npos ? s.size() : close + 1;
+}
+
+// How one address list is read: in the last-resort pass comments are text, so
+// "Name,(<a@b>)" still yields a@b.
+struct ListScan {
+  bool comments_are_text = false;
+  size_t max_addresses = kMaxAddressesPerField;
+};
+
+// Skips the lexical unit at `i` that may hide separators (quoted string,
+// comment, angle address, domain literal, encoded word); returns `i` unchanged
+// when there is none.
+size_t skip_unit(std::string_view s, size_t i, const ListScan& scan) {
+  switch (s[i]) {
+    case '"':
+      return skip_quoted_string(s, i);
+    case '(':
+      return scan.comments_are_text ? i : skip_comment(s, i);
+    case '<':
+      return skip_angle(s, i);
+    case '[':
+      return skip_domain_literal(s, i);
+    case '=': {
+      const EncodedWord word = encoded_word_at(s, i);
+      return word.end ? word.end : i;
+    }
+    default:
+      return i;
+  }
+}
+
+// The last '@' that is not inside a quoted local part ("a@b"@c has one, "a@b"
+// has none), or npos: what follows it is the domain.
+size_t last_unquoted_at(std::string_view word) {
+  size_t found = std::string_view::npos;
+  for (size_t i = 0; i < word.size();) {
+    if (word[i] == '"') {
+      i = skip_quoted_string(word, i);
+    } else {
+      if (word[i] == '@') found = i;
+      ++i;
+    }
+  }
+  return found;
+}
+
+bool has_unquoted_at(std::string_view word) { return last_unquoted_at(word) != std::string_view::npos; }
+
+// RFC 5322 dot-atom text (UTF-8 allowed, RFC 6532): what a lone local part may be.
+bool is_dot_atom(std::string_view word) {
+  constexpr std::string_view kSpecials = "!#$%&'*+-/=?^_`{|}~.";
+  for (char c : word) {
+    const auto u = static_cast<unsigned char>(c);
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || u >= 0x80 ||
+                    kSpecials.find(c) != std::string_view::npos;
+    if (!ok) return false;
+  }
+  return !word.empty();
+}
+
+// The address of a segment that has no angle brackets: the last word holding an
+// '@' (display names that imitate an address come first); a lone word without
+// '@' only when the segment is the whole field ("Return-Path: MAILER-DAEMON").
+std::optional<std::string> bare_address(std::string_view seg, const ListScan& scan, bool whole_field) {
+  std::string_view chosen;
+  size_t words = 0;
+  std::string_view only_word;
+  for (size_t i = 0; i < seg.size();) {
+    if (is_space(seg[i])) {
+      ++i;
+      continue;
+    }
+    if (seg[i] == '(' && !scan.comments_are_text) {
+      i = skip_comment(seg, i);
+      continue;
+    }
+    const size_t start = i;
+    while (i < seg.size() && !is_space(seg[i]) && !(seg[i] == '(' && !scan.comments_are_text)) {
+      const size_t next = seg[i] == '"' ? skip_quoted_string(seg, i) : i + 1;
+      i = next;
+    }
+    const std::string_view word = seg.substr(start, i - start);
+    ++words;
+    only_word = word;
+    if (has_unquoted_at(word)) chosen = word;
+  }
+  if (chosen.empty() && whole_field && words == 1 && is_dot_atom(only_word) && !encoded_word_at(only_word, 0).end)
+    chosen = only_word;
+  if (chosen.empty()) return std::nullopt;
+  std::string address = normalize_address(chosen);
+  if (address.empty()) return std::nullopt;
+  return address;
+}
+
+// Bytes the list scanner must look at; everything else is skipped in a tight loop.
+constexpr std::array<bool, 256> kListSpecials = [] {
+  std::array<bool, 256> table{};
+  for (unsigned char c : std::string_view("\"(<[=,;:")) table[c] = true;
+  return table;
+}();
+
+// The address of one mailbox: its first angle address (found by the list scan)
+// if there is one, else a bare addr-spec.
+std::optional<std::string> mailbox_address(std::string_view seg, std::string_view angle, const ListScan& scan,
+                                           bool whole_field) {
+  if (angle.data() == nullptr) return bare_address(seg, scan, whole_field);
+  std::string address = normalize_address(angle);
+  if (address.empty()) return std::nullopt;
+  return address;
+}
+
+// Splits the list into mailbox segments at top-level ',' and ';' (group end);
+// a top-level ':' starts a group, so what precedes it (the group name) is
+// dropped. One pass: the first angle address of each segment is noted on the way.
+void scan_address_list(std::string_view value, const ListScan& scan, std::vector<std::string>& out) {
+  size_t seg_start = 0;
+  std::string_view angle;
+  bool split = false;
+  auto take = [&](size_t seg_end, bool whole_field) {
+    const std::string_view seg = value.substr(seg_start, seg_end - seg_start);
+    if (auto address = mailbox_address(seg, angle, scan, whole_field)) out.push_back(std::move(*address));
+  };
+  for (size_t i = 0; i < value.size() && out.size() < scan.max_addresses;) {
+    const char c = value[i];
+    if (!kListSpecials[static_cast<unsigned char>(c)]) {
+      ++i;
+    } else if (c == ',' || c == ';') {
+      take(i, false);
+      seg_start = ++i;
+      angle = {};
+      split = true;
+    } else if (c == ':') {
+      seg_start = ++i;
+      angle = {};
+      split = true;
+    } else {
+      const size_t next = skip_unit(value, i, scan);
+      if (c == '<' && angle.data() == nullptr) angle = value.substr(i, next - i);
+      i = next == i ? i + 1 : next;
+    }
+  }
+  if (out.size() < scan.max_addresses && seg_start <= value.size()) take(value.size(), !split);
+}
+
+std::vector<std::string> read_addresses(std::string_view value, size_t max_addresses) {
+  std::vector<std::string> out;
+  ListScan scan;
+  scan.max_addresses = max_addresses;
+  scan_address_list(value, scan, out);
+  if (out.empty()) {
+    scan.comments_are_text = true;
+    scan_address_list(value, scan, out);
+  }
+  return out;
+}
+
+// --- List-Unsubscribe -------------------------------------------------------
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+int base64_value(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
+
+void append_q_decoded(std::string_view text, std::string& out) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '_') {
+      out.push_back(' ');
+    } else if (text[i] == '=' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(text[i]);
+    }
+  }
+}
+
+void append_b_decoded(std::string_view text, std::string& out) {
+  uint32_t bits = 0;
+  int count = 0;
+  for (char c : text) {
+    const int v = base64_value(c);
+    if (v < 0) continue;
+    bits = (bits << 6) | static_cast<uint32_t>(v);
+    count += 6;
+    if (count >= 8) {
+      count -= 8;
+      out.push_back(static_cast<char>((bits >> count) & 0xff));
+    }
+  }
+}
+
+// Minimal RFC 2047 decoding for fields that must be ASCII anyway (URIs): the
+// charset is ignored, whitespace between adjacent encoded words dropped (§6.2).
+std::string decode_encoded_words(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  bool after_word = false;  // the last thing read was an encoded word
+  for (size_t i = 0; i < s.size();) {
+    if (const EncodedWord word = encoded_word_at(s, i); word.end) {
+      if (word.encoding == 'q') {
+        append_q_decoded(word.text, out);
+      } else {
+        append_b_decoded(word.text, out);
+      }
+      after_word = true;
+      i = word.end;
+    } else if (is_space(s[i])) {
+      size_t end = i;
+      while (end < s.size() && is_space(s[end])) ++end;
+      if (!after_word || !encoded_word_at(s, end).end) out.append(s.substr(i, end - i));
+      i = end;
+    } else {
+      out.push_back(s[i++]);
+      after_word = false;
+    }
+  }
+  return out;
+}
+
+// "mailto:..." / "http://..." / "https://..." with the scheme lower-cased and
+// whitespace removed, or "" for anything else.
+std::string unsubscribe_uri(std::string_view raw) {
+  std::string uri;
+  append_without(uri, raw, [](char c) { return is_space(c); });
+  for (std::string_view scheme : {"mailto:", "http:", "https:"}) {
+    if (starts_with_nocase(uri, scheme)) {
+      if (uri.size() == scheme.size()) return {};
+      for (size_t i = 0; i < scheme.size(); ++i) uri[i] = scheme[i];
+      return uri;
+    }
+  }
+  return {};
+}
+
+void unsubscribe_from_brackets(std::string_view v, std::vector<std::string>& out) {
+  for (size_t i = v.find('<'); i != std::string_view::npos && out.size() < kMaxUnsubscribeUris;
+       i = v.find('<', i)) {
+    const size_t close = v.find('>', i + 1);
+    const size_t end = close == std::string_view::npos ? v.size() : close;
+    if (std::string uri = unsubscribe_uri(v.substr(i + 1, end - i - 1)); !uri.empty()) out.push_back(std::move(uri));
+    i = end;
+  }
+}
+
+void unsubscribe_from_words(std::string_view v, std::vector<std::string>& out) {
+  for (size_t i = 0; i < v.size() && out.size() < kMaxUnsubscribeUris;) {
+    if (is_space(v[i]) || v[i] == ',') {
+      ++i;
+      continue;
+    }
+    const size_t start = i;
+    while (i < v.size() && !is_space(v[i]) && v[i] != ',') ++i;
+    if (std::string uri = unsubscribe_uri(v.substr(start, i - start)); !uri.empty()) out.push_back(std::move(uri));
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> parse_address_list(std::string_view value) {
+  return read_addresses(value, kMaxAddressesPerField);
+}
+
+std::optional<std::string> parse_single_address(std::string_view value) {
+  std::vector<std::string> found = read_addresses(value, 1);
+  if (found.empty()) return std::nullopt;
+  return std::move(found.front());
+}
+
+std::string_view address_domain(std::string_view address) {
+  const size_t at = address.rfind('@');
+  return at == std::string_view::npos ? std::string_view{} : address.substr(at + 1);
+}
+
+std::string normalize_address(std::string_view address) {
+  std::string out;
+  out.reserve(address.size());
+  for (size_t i = 0; i < address.size();) {
+    const size_t run = i;
+    while (i < address.size() && !kAddressSpecials[static_cast<unsigned char>(address[i])]) ++i;
+    out.append(address.data() + run, i - run);
+    if (i >= address.size()) break;
+    if (address[i] == '(') {
+      i = skip_comment(address, i);
+    } else if (address[i] == '"') {
+      // Spaces are data inside quotes; folding and control bytes are not.
+      const size_t end = skip_quoted_string(address, i);
+      append_without(out, address.substr(i, end - i), [](char c) { return c != ' ' && is_space(c); });
+      i = end;
+    } else {
+      ++i;  // whitespace, control byte or angle bracket: dropped
+    }
+  }
+  // Obsolete source route "@a,@b:" and a "mailto:" some senders put in From.
+  if (!out.empty() && out.front() == '@') {
+    const size_t colon = out.find(':');
+    out.erase(0, colon == std::string::npos ? out.size() : colon + 1);
+  }
+  if (starts_with_nocase(out, "mailto:")) out.erase(0, 7);
+  if (const size_t at = last_unquoted_at(out); at != std::string::npos) {
+    for (size_t i = at + 1; i < out.size(); ++i)
+      if (out[i] >= 'A' && out[i] <= 'Z') out[i] = static_cast<char>(out[i] - 'A' + 'a');
+  }
+  return out;
+}
+
+std::string parse_message_id(std::string_view value) {
+  std::string_view id;
+  for (size_t i = 0; i < value.size();) {
+    if (value[i] == '(') {
+      i = skip_comment(value, i);
+    } else if (value[i] == '<') {
+      const size_t close = value.find('>', i + 1);
+      const size_t end = close == std::string_view::npos ? value.size() : close;
+      id = value.substr(i + 1, end - i - 1);
+      break;
+    } else if (!is_space(value[i]) && id.empty()) {
+      // No bracket (yet): the first bare word is the id unless a bracketed one follows.
+      const size_t start = i;
+      while (i < value.size() && !is_space(value[i]) && value[i] != '(' && value[i] != '<') ++i;
+      id = value.substr(start, i - start);
+    } else {
+      ++i;
+    }
+  }
+  std::string out;
+  append_without(out, id, [](char c) { return is_space_or_angle(c); });
+  return out;
+}
+
+std::vector<std::string> parse_list_unsubscribe(std::string_view value) {
+  std::vector<std::string> out;
+  std::string decoded;
+  std::string_view v = value;
+  if (v.find('<') == std::string_view::npos && v.find("=?") != std::string_view::npos) {
+    decoded = decode_encoded_words(value);
+    v = decoded;
+  }
+  if (v.find('<') != std::string_view::npos) {
+    unsubscribe_from_brackets(v, out);
+  } else {
+    unsubscribe_from_words(v, out);
+  }
+  return out;
+}
+
+}  // namespace sg

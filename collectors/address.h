@@ -1,0 +1,99 @@
+// Addresses and identifiers in structured header fields (RFC 5322 §3.4, §3.6.4,
+// RFC 2369): From, Sender, Reply-To, To, Return-Path, Message-ID, List-Unsubscribe.
+// Spam is written by adversaries, so every function takes arbitrary bytes, does
+// work linear in the input, never throws, and returns what it could read.
+#pragma once
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sg {
+
+/// At most this many addresses are returned from one field (a To: with 100k
+/// recipients must not turn into 100k indicators).
+inline constexpr size_t kMaxAddressesPerField = 1000;
+
+/// The addr-specs ("local@domain") of a mailbox or address list, in order.
+/// Display names (quoted, encoded words, unquoted with stray commas) and comments
+/// are dropped; group syntax ("undisclosed-recipients:;", "team: a@x, b@y;")
+/// yields its members; obsolete routes ("<@a,@b:x@y>") are removed; "<>" yields
+/// nothing. An address without '@' is kept only inside angle brackets
+/// ("<MAILER-DAEMON>") or when it is the whole value, so a display name never
+/// becomes an address. The domain part is lower-cased (ASCII only), the local
+/// part kept as written. If nothing is found, addresses hidden in comments
+/// ("Name,(<a@b>)") are accepted as a last resort.
+std::vector<std::string> parse_address_list(std::string_view value);
+
+/// The first address parse_address_list would return (Sender, Return-Path).
+std::optional<std::string> parse_single_address(std::string_view value);
+
+/// The part of `address` after its last '@' ("" when there is none). A view into
+/// `address`, so `address.substr(0, size - domain.size())` is "local@".
+std::string_view address_domain(std::string_view address);
+
+/// One addr-spec cleaned up: surrounding angle brackets, whitespace, control
+/// bytes and comments (outside quotes) removed, a source route or "mailto:"
+/// prefix dropped, the domain part lower-cased. "" when nothing is left.
+std::string normalize_address(std::string_view address);
+
+/// A Message-ID value without angle brackets ("<abc@host>" -> "abc@host"), case
+/// kept (ids compare case-sensitively). Tolerates comments, missing or unbalanced
+/// brackets and whitespace inside; takes the first id when there are several.
+std::string parse_message_id(std::string_view value);
+
+/// At most this many URIs are returned from one List-Unsubscribe field.
+inline constexpr size_t kMaxUnsubscribeUris = 64;
+
+/// The mailto:, http: and https: URIs of a List-Unsubscribe value (RFC 2369),
+/// from its <...> elements in order, whitespace removed, scheme lower-cased (the
+/// rest as written). Other schemes are skipped. Falls back to bare words when
+/// there are no angle brackets, and decodes RFC 2047 encoded words first when a
+/// sender (wrongly) encoded the whole field.
+std::vector<std::string> parse_list_unsubscribe(std::string_view value);
+
+/// Lexical pieces of RFC 5322 that the structured-field parsers share.
+namespace rfc5322 {
+
+/// `pos` points at '(': returns the index just past the matching ')', honouring
+/// nesting and backslash escapes; text.size() when the comment is unterminated
+/// (then *closed, if given, is set false). Iterative, so 100k '(' cost a
+/// counter, not a stack.
+size_t skip_comment(std::string_view text, size_t pos, bool* closed = nullptr);
+
+/// `pos` points at '"': returns the index just past the closing quote (escapes
+/// honoured); text.size() when the string is unterminated (*closed set false).
+size_t skip_quoted_string(std::string_view text, size_t pos, bool* closed = nullptr);
+
+/// The content of a quoted string (without its quotes) with backslash escapes removed.
+std::string unquote(std::string_view inner);
+
+/// True for space, tab, CR, LF and other control bytes, which the parsers treat
+/// as separators (folding may survive in values; NUL must not end a token).
+inline bool is_space(char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; }
+
+/// ASCII-only lower-casing; bytes >= 0x80 (UTF-8) are left alone.
+std::string ascii_lower(std::string_view text);
+
+/// ascii_lower in place.
+inline void ascii_lower_in_place(std::string& text) {
+  for (char& c : text) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+/// Appends `text` to `out` without the bytes for which `drop(c)` is true. Runs
+/// between dropped bytes are copied in bulk: per-byte push_back dominated profiles.
+template <typename Drop>
+void append_without(std::string& out, std::string_view text, Drop drop) {
+  size_t run = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (!drop(text[i])) continue;
+    out.append(text.data() + run, i - run);
+    run = i + 1;
+  }
+  out.append(text.data() + run, text.size() - run);
+}
+
+}  // namespace rfc5322
+
+}  // namespace sg

@@ -1,0 +1,501 @@
+#include "collectors/auth_headers.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <string>
+
+#include "collectors/address.h"
+#include "core/ip.h"
+
+namespace sg {
+
+namespace {
+
+using rfc5322::ascii_lower;
+using rfc5322::is_space;
+using rfc5322::skip_comment;
+using rfc5322::skip_quoted_string;
+
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (lower(a[i]) != lower(b[i])) return false;
+  return true;
+}
+
+bool all_digits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+// A decimal number of 1 to 9 digits (so it fits an int), else nullopt.
+std::optional<int> small_number(std::string_view digits) {
+  if (!all_digits(digits) || digits.size() > 9) return std::nullopt;
+  int n = 0;
+  for (char c : digits) n = n * 10 + (c - '0');
+  return n;
+}
+
+size_t skip_spaces(std::string_view s, size_t i) {
+  while (i < s.size() && is_space(s[i])) ++i;
+  return i;
+}
+
+// True when `s` needs no collapsing: single spaces between words only.
+bool is_collapsed(std::string_view s) {
+  char previous = ' ';  // so a leading space counts as a run
+  for (char c : s) {
+    if (is_space(c) && (c != ' ' || previous == ' ')) return false;
+    previous = c;
+  }
+  return previous != ' ';
+}
+
+// Whitespace runs (folding that survived, tabs) become one space; ends trimmed.
+std::string collapse_spaces(std::string_view s) {
+  if (is_collapsed(s)) return std::string(s);
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    if (is_space(s[i])) {
+      ++i;
+      continue;
+    }
+    size_t end = i;
+    while (end < s.size() && !is_space(s[end])) ++end;
+    if (!out.empty()) out += ' ';
+    out.append(s.data() + i, end - i);
+    i = end;
+  }
+  return out;
+}
+
+// The text inside the comment or quoted string that spans [start, end).
+std::string_view inner_text(std::string_view s, size_t start, size_t end, bool closed) {
+  const size_t stop = closed ? end - 1 : end;
+  return stop > start + 1 ? s.substr(start + 1, stop - start - 1) : std::string_view{};
+}
+
+// --- Received-SPF -------------------------------------------------------------
+
+bool is_spf_result(std::string_view word) {
+  // RFC 7208 results, plus "error" and "unknown" that RFC 4408-era writers still use.
+  for (std::string_view known :
+       {"pass", "fail", "softfail", "neutral", "none", "temperror", "permerror", "error", "unknown"})
+    if (iequals(word, known)) return true;
+  return false;
+}
+
+// RFC 7208 key characters: ALPHA / DIGIT / "-" / "_" / ".".
+constexpr std::array<bool, 256> kSpfKeyChars = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 256; ++c)
+    table[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+               c == '.';
+  return table;
+}();
+
+// Bytes that end an unquoted value: whitespace, ';' and the start of a comment.
+constexpr std::array<bool, 256> kSpfValueEnds = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0; c <= 0x20; ++c) table[c] = true;
+  table[0x7f] = table[';'] = table['('] = true;
+  return table;
+}();
+
+bool is_spf_key_char(char c) { return kSpfKeyChars[static_cast<unsigned char>(c)]; }
+
+// Reads one value after '=': a quoted string, or everything up to ';', a space or a comment.
+std::string read_spf_value(std::string_view v, size_t& i) {
+  if (i < v.size() && v[i] == '"') {
+    bool closed = true;
+    const size_t end = skip_quoted_string(v, i, &closed);
+    std::string value = rfc5322::unquote(inner_text(v, i, end, closed));
+    i = end;
+    return value;
+  }
+  const size_t start = i;
+  while (i < v.size() && !kSpfValueEnds[static_cast<unsigned char>(v[i])]) ++i;
+  return std::string(v.substr(start, i - start));
+}
+
+void assign_spf_key(SpfVerdict& spf, std::string_view key, std::string value) {
+  std::string* field = nullptr;
+  if (iequals(key, "client-ip")) {
+    field = &spf.client_ip;
+  } else if (iequals(key, "envelope-from")) {
+    field = &spf.envelope_from;
+  } else if (iequals(key, "helo")) {
+    field = &spf.helo;
+  } else if (iequals(key, "receiver")) {
+    field = &spf.receiver;
+  } else if (iequals(key, "identity")) {
+    field = &spf.identity;
+  }
+  if (field && field->empty()) *field = std::move(value);
+}
+
+// Reads "key=value; key=value" from `i` on, skipping comments and stray words.
+void read_spf_pairs(std::string_view v, size_t i, SpfVerdict& spf) {
+  while (i < v.size()) {
+    const char c = v[i];
+    if (is_space(c) || c == ';') {
+      ++i;
+      continue;
+    }
+    if (c == '(') {
+      i = skip_comment(v, i);
+      continue;
+    }
+    const size_t key_start = i;
+    while (i < v.size() && is_spf_key_char(v[i])) ++i;
+    if (i == key_start) {
+      ++i;  // a byte that cannot start a key: skip it
+      continue;
+    }
+    const std::string_view key = v.substr(key_start, i - key_start);
+    const size_t eq = skip_spaces(v, i);
+    if (eq >= v.size() || v[eq] != '=') continue;  // a bare word, not a pair
+    i = skip_spaces(v, eq + 1);
+    assign_spf_key(spf, key, read_spf_value(v, i));
+  }
+}
+
+// The word after `pos` in `text` with trailing punctuation trimmed.
+std::string_view word_at(std::string_view text, size_t pos) {
+  pos = skip_spaces(text, pos);
+  size_t end = pos;
+  while (end < text.size() && !is_space(text[end])) ++end;
+  std::string_view word = text.substr(pos, end - pos);
+  while (!word.empty() && (word.back() == ',' || word.back() == ';' || word.back() == ')')) word.remove_suffix(1);
+  return word;
+}
+
+// "domain of X designates ...": X when it is a mailbox. Outlook's "domain of
+// transitioning X" is Microsoft wording, not a name.
+std::string mailbox_in_comment(std::string_view comment) {
+  // Searched without its first letter so "Domain of" matches too, at memchr speed.
+  constexpr std::string_view kPhrase = "omain of ";
+  size_t at = comment.find(kPhrase);
+  while (at != std::string_view::npos && (at == 0 || lower(comment[at - 1]) != 'd')) at = comment.find(kPhrase, at + 1);
+  if (at == std::string_view::npos) return {};
+  std::string_view word = word_at(comment, at + kPhrase.size());
+  if (iequals(word, "transitioning"))
+    word = word_at(comment, static_cast<size_t>(word.data() - comment.data()) + word.size());
+  if (word.find('@') == std::string_view::npos) return {};
+  return normalize_address(word);
+}
+
+// The first word of the comment that is an IP address, as written.
+std::string ip_in_comment(std::string_view comment) {
+  for (size_t i = 0; i < comment.size();) {
+    i = skip_spaces(comment, i);
+    size_t end = i;
+    while (end < comment.size() && !is_space(comment[end])) ++end;
+    std::string_view word = comment.substr(i, end - i);
+    while (!word.empty() && (word.back() == ',' || word.back() == ';' || word.back() == ')' || word.back() == ']'))
+      word.remove_suffix(1);
+    while (!word.empty() && (word.front() == '[' || word.front() == '(')) word.remove_prefix(1);
+    if (word.size() >= 2 && IpAddress::parse(word)) return std::string(word);
+    i = end;
+  }
+  return {};
+}
+
+// "mybox.example.org: ..." -> "mybox.example.org" (a host name, no spaces, and
+// a space after the colon so an IPv6 address is not cut at its first colon).
+std::string receiver_in_comment(std::string_view comment) {
+  const size_t colon = comment.find(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 >= comment.size() || comment[colon + 1] != ' ')
+    return {};
+  const std::string_view host = comment.substr(0, colon);
+  for (char c : host)
+    if (is_space(c)) return {};
+  return std::string(host);
+}
+
+void fill_from_comment(SpfVerdict& spf) {
+  if (spf.comment.empty()) return;
+  if (spf.envelope_from.empty()) spf.envelope_from = mailbox_in_comment(spf.comment);
+  if (spf.client_ip.empty()) spf.client_ip = ip_in_comment(spf.comment);
+  if (spf.receiver.empty()) spf.receiver = receiver_in_comment(spf.comment);
+}
+
+// --- Authentication-Results ---------------------------------------------------
+
+enum class TokenKind : uint8_t { word, equals, semicolon };
+
+struct Token {
+  TokenKind kind = TokenKind::word;
+  std::string_view text;  // the word; for a quoted string its inside, escapes still in
+  bool quoted = false;
+};
+
+constexpr size_t kMaxTokens = 4096;
+
+// Bytes that end a word: separators, and the starts of comments and quoted strings.
+constexpr std::array<bool, 256> kWordEnds = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0; c <= 0x20; ++c) table[c] = true;
+  table[0x7f] = true;
+  for (unsigned char c : std::string_view("()\";=")) table[c] = true;
+  return table;
+}();
+
+bool ends_word(char c) { return kWordEnds[static_cast<unsigned char>(c)]; }
+
+// Splits the value into words, '=' and ';'. Comments vanish here, which is what
+// lets "dkim (x) / 1 (y) = (z) fail" and "reason (BAH) = ..." read like plain pairs.
+std::vector<Token> tokenize(std::string_view v) {
+  std::vector<Token> tokens;
+  tokens.reserve(std::min(kMaxTokens, v.size() / 4 + 8));  // one allocation for typical fields
+  for (size_t i = 0; i < v.size() && tokens.size() < kMaxTokens;) {
+    const char c = v[i];
+    if (is_space(c) || c == ')') {
+      ++i;
+    } else if (c == '(') {
+      i = skip_comment(v, i);
+    } else if (c == ';' || c == '=') {
+      tokens.push_back({c == ';' ? TokenKind::semicolon : TokenKind::equals, v.substr(i, 1), false});
+      ++i;
+    } else if (c == '"') {
+      bool closed = true;
+      const size_t end = skip_quoted_string(v, i, &closed);
+      tokens.push_back({TokenKind::word, inner_text(v, i, end, closed), true});
+      i = end;
+    } else {
+      const size_t start = i;
+      while (i < v.size() && !ends_word(v[i])) ++i;
+      tokens.push_back({TokenKind::word, v.substr(start, i - start), false});
+    }
+  }
+  return tokens;
+}
+
+std::string token_value(const Token& token) {
+  return token.quoted ? rfc5322::unquote(token.text) : std::string(token.text);
+}
+
+// Joins the words of a key split by comments ("policy (x) . (y) expired"); a
+// word that does not continue the key replaces it (junk before the real key).
+void append_key_part(std::string& key, std::string_view part) {
+  constexpr size_t kMaxKey = 256;
+  if (part.empty()) return;
+  const bool joins =
+      key.empty() || key.back() == '.' || key.back() == '/' || part.front() == '.' || part.front() == '/';
+  if (!joins) key.clear();
+  if (key.size() + part.size() <= kMaxKey) key += part;
+}
+
+struct AuthParser {
+  AuthParser(const std::vector<Token>& all, int instance) : tokens(all), arc_instance(instance) { results.reserve(4); }
+
+  const std::vector<Token>& tokens;
+  int arc_instance = 0;
+  size_t i = 0;
+  std::string authserv_id;
+  std::vector<AuthResult> results;
+
+  bool at(size_t k, TokenKind kind) const { return k < tokens.size() && tokens[k].kind == kind; }
+
+  // "i=N;" in front of an ARC-Authentication-Results value.
+  void skip_arc_instance() {
+    if (at(0, TokenKind::word) && iequals(tokens[0].text, "i") && at(1, TokenKind::equals) && at(2, TokenKind::word) &&
+        all_digits(tokens[2].text)) {
+      if (arc_instance == 0) arc_instance = small_number(tokens[2].text).value_or(0);
+      i = at(3, TokenKind::semicolon) ? 4 : 3;
+    }
+  }
+
+  // authserv-id [version]; a word directly followed by '=' is a method instead.
+  void read_authserv_id() {
+    if (!at(i, TokenKind::word) || at(i + 1, TokenKind::equals)) return;
+    authserv_id = ascii_lower(token_value(tokens[i]));
+    ++i;
+    if (at(i, TokenKind::word) && !tokens[i].quoted && all_digits(tokens[i].text) && !at(i + 1, TokenKind::equals)) ++i;
+  }
+
+  AuthResult& start_result(std::string method, std::string result) {
+    AuthResult& r = results.emplace_back();
+    r.authserv_id = authserv_id;
+    r.method = std::move(method);
+    r.result = std::move(result);
+    r.arc_instance = arc_instance;
+    r.properties.reserve(4);  // most results carry one to four: one allocation
+    return r;
+  }
+
+  void add_property(std::string key, std::string value) {
+    AuthResult& r = results.empty() ? start_result({}, {}) : results.back();
+    if (r.properties.size() < kMaxAuthProperties) r.properties.emplace_back(std::move(key), std::move(value));
+  }
+
+  // One "key = value" at the start of a resinfo group.
+  void open_group(std::string key, std::string value) {
+    if (key == "from") {  // Yahoo: the header From domain
+      start_result({}, {});
+      add_property("header.from", std::move(value));
+    } else if (key.find('.') != std::string::npos) {  // a property without a method
+      start_result({}, {});
+      add_property(std::move(key), std::move(value));
+    } else {
+      rfc5322::ascii_lower_in_place(value);
+      start_result(key.substr(0, key.find('/')), std::move(value));
+    }
+  }
+
+  void parse() {
+    skip_arc_instance();
+    read_authserv_id();
+    bool group_start = true;
+    while (i < tokens.size() && results.size() < kMaxAuthResults) {
+      if (tokens[i].kind == TokenKind::semicolon) {
+        group_start = true;
+        ++i;
+        continue;
+      }
+      std::string key;
+      while (at(i, TokenKind::word)) append_key_part(key, tokens[i++].text);
+      if (!at(i, TokenKind::equals)) continue;  // words without '=' ("none", junk)
+      ++i;  // '='
+      std::string value;
+      if (at(i, TokenKind::word)) value = token_value(tokens[i++]);
+      if (key.empty()) continue;  // "= value" with no key
+      rfc5322::ascii_lower_in_place(key);
+      if (group_start) {
+        open_group(std::move(key), std::move(value));
+        group_start = false;
+      } else {
+        add_property(std::move(key), std::move(value));
+      }
+    }
+  }
+};
+
+// --- DKIM-Signature -----------------------------------------------------------
+
+std::string without_spaces(std::string_view s) {
+  std::string out;
+  rfc5322::append_without(out, s, [](char c) { return is_space(c); });
+  return out;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+void lowercase_domain_part(std::string& identity) {
+  const size_t at = identity.rfind('@');
+  if (at == std::string::npos) return;
+  for (size_t k = at + 1; k < identity.size(); ++k) identity[k] = lower(identity[k]);
+}
+
+}  // namespace
+
+std::optional<SpfVerdict> parse_received_spf(std::string_view value) {
+  SpfVerdict spf;
+  size_t i = skip_spaces(value, 0);
+  size_t word_end = i;
+  while (word_end < value.size() && is_spf_key_char(value[word_end])) ++word_end;
+  const std::string_view first = value.substr(i, word_end - i);
+  const size_t after = skip_spaces(value, word_end);
+  const bool starts_with_pair = after < value.size() && value[after] == '=';
+  if (!starts_with_pair) {
+    if (!is_spf_result(first)) return std::nullopt;
+    spf.result = ascii_lower(first);
+    i = after;
+    if (i < value.size() && value[i] == '(') {
+      bool closed = true;
+      const size_t end = skip_comment(value, i, &closed);
+      spf.comment = collapse_spaces(inner_text(value, i, end, closed));
+      i = end;
+    }
+  }
+  read_spf_pairs(value, i, spf);
+  spf.envelope_from = normalize_address(spf.envelope_from);
+  if (iequals(spf.receiver, "<UNKNOWN>")) spf.receiver.clear();
+  spf.identity = ascii_lower(spf.identity);
+  fill_from_comment(spf);
+  if (spf.result.empty() && spf.client_ip.empty() && spf.envelope_from.empty() && spf.helo.empty() &&
+      spf.receiver.empty() && spf.identity.empty())
+    return std::nullopt;
+  return spf;
+}
+
+std::vector<AuthResult> parse_authentication_results(std::string_view value, int arc_instance) {
+  const std::vector<Token> tokens = tokenize(value);
+  AuthParser parser(tokens, arc_instance);
+  parser.parse();
+  return std::move(parser.results);
+}
+
+std::optional<int> arc_instance_of(std::string_view value) {
+  size_t i = 0;
+  auto skip_cfws = [&] {
+    while (i < value.size() && (is_space(value[i]) || value[i] == '('))
+      i = value[i] == '(' ? skip_comment(value, i) : i + 1;
+  };
+  skip_cfws();
+  if (i >= value.size() || lower(value[i]) != 'i') return std::nullopt;
+  ++i;
+  skip_cfws();
+  if (i >= value.size() || value[i] != '=') return std::nullopt;
+  ++i;
+  skip_cfws();
+  const size_t start = i;
+  while (i < value.size() && value[i] >= '0' && value[i] <= '9') ++i;
+  const std::optional<int> n = small_number(value.substr(start, i - start));
+  skip_cfws();
+  if (i < value.size() && value[i] != ';') return std::nullopt;
+  return n;
+}
+
+std::vector<AuthResult> parse_arc_authentication_results(std::string_view value) {
+  return parse_authentication_results(value, arc_instance_of(value).value_or(0));
+}
+
+std::string_view find_property(const AuthResult& result, std::string_view name) {
+  for (const auto& [key, value] : result.properties)
+    if (key == name) return value;
+  return {};
+}
+
+std::optional<DkimSignature> parse_dkim_signature(std::string_view value) {
+  DkimSignature sig;
+  bool found = false;
+  for (size_t start = 0; start <= value.size();) {
+    size_t end = value.find(';', start);
+    if (end == std::string_view::npos) end = value.size();
+    const std::string_view item = value.substr(start, end - start);
+    start = end + 1;
+    const size_t eq = item.find('=');
+    if (eq == std::string_view::npos) continue;
+    const std::string_view tag = trim(item.substr(0, eq));
+    if (tag.size() != 1) continue;
+    std::string* field = nullptr;
+    switch (lower(tag[0])) {
+      case 'd': field = &sig.domain; break;
+      case 's': field = &sig.selector; break;
+      case 'i': field = &sig.identity; break;
+      case 'a': field = &sig.algorithm; break;
+      default: break;
+    }
+    if (!field || !field->empty()) continue;
+    *field = without_spaces(item.substr(eq + 1));
+    found = found || !field->empty();
+  }
+  if (!found) return std::nullopt;
+  sig.domain = ascii_lower(sig.domain);
+  if (!sig.domain.empty() && sig.domain.back() == '.') sig.domain.pop_back();
+  lowercase_domain_part(sig.identity);
+  return sig;
+}
+
+}  // namespace sg

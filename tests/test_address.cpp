@@ -1,0 +1,223 @@
+// Address lists, Message-ID and List-Unsubscribe parsing. Values are copied
+// from the corpus under /work/shared/corpus (file named above each) and from the
+// seed case (seed/blog-ja-cks-part2.txt).
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "collectors/address.h"
+
+using namespace sg;
+using namespace std::string_literals;
+using Addresses = std::vector<std::string>;
+
+TEST_CASE("address list: display names, comments, encoded words") {
+  // spamassassin/t/data/nice/authres (From: comma inside a quoted display name)
+  CHECK(parse_address_list("\"Ximian, Inc.\" <evolve@ximian.com>") == Addresses{"evolve@ximian.com"});
+  // php-mime-mail-parser/tests/mails/issue84 (old "addr (Name)" form)
+  CHECK(parse_address_list("tyra3l@gmail.com (Ferenc Kovacs)") == Addresses{"tyra3l@gmail.com"});
+  // spamscope-mail-parser/tests/mails/mail_test_18 (encoded word holding an encoded comma)
+  CHECK(parse_address_list("=?iso-8859-1?Q?Last=DFlName=2C_FirstName?= <comma.name@example.com>") ==
+        Addresses{"comma.name@example.com"});
+  // An encoded word with a raw comma and '<' is left alone, not split.
+  CHECK(parse_address_list("=?utf-8?Q?a,<b@c>?= <real@example.org>") == Addresses{"real@example.org"});
+  // spamassassin/t/data/nice/cjk/gb2312.2 (encoded word inside a comment)
+  CHECK(parse_address_list("Jason Lee (=?GB2312?Q?=C0=EE=D5=B9=B7=E6?=) <Jason_Lee@quantatw.com>") ==
+        Addresses{"Jason_Lee@quantatw.com"});
+  // spamscope-mail-parser/tests/mails/mail_test_19 (an address as display name)
+  CHECK(parse_address_list("henry@example.com <ivan@example.com>") == Addresses{"ivan@example.com"});
+  // Display name spoofing with angle brackets inside the quotes.
+  CHECK(parse_address_list("\"PayPal <service@paypal.com>\" <x@Evil.Example>") == Addresses{"x@evil.example"});
+  // linux-erofs-list-archive/messages/c6fd23e5aab68b6a6127ff87f0f12250d3de0ba4.eml (UTF-8, no space)
+  CHECK(parse_address_list("ANUNCIO<estacióndepolicía@policía.com>") ==
+        Addresses{"estacióndepolicía@policía.com"});
+  // spamassassin/t/data/nice/unicode1
+  CHECK(parse_address_list("=?ISO-8859-1?Q?Maril=F9?= Gioffré ♥ <Marilù.Gioffré@esempio-università.it>") ==
+        Addresses{"Marilù.Gioffré@esempio-università.it"});
+}
+
+TEST_CASE("address list: spam formatting") {
+  // phishing_pot/email/sample-3341.eml (unquoted comma in the display name)
+  CHECK(parse_address_list("Amazon Gutschein, <service@stayfriends.de>") == Addresses{"service@stayfriends.de"});
+  // phishing_pot/email/sample-2601.eml
+  CHECK(parse_address_list("Audien Atom - Hearing Aid  ,_<xvrgtjjhljvmqtq@sqsxeifw8ab1rhy72m6e.com>") ==
+        Addresses{"xvrgtjjhljvmqtq@sqsxeifw8ab1rhy72m6e.com"});
+  // phishing_pot/email/sample-3729.eml (space before '>')
+  CHECK(parse_address_list("Costco <NEW_OFFRE_4_55450@a.b.c.d.j.k.l.n.o.b.conyou.shop >") ==
+        Addresses{"NEW_OFFRE_4_55450@a.b.c.d.j.k.l.n.o.b.conyou.shop"});
+  // phishing_pot/email/sample-3878.eml (the only address sits in a comment)
+  CHECK(parse_address_list("Ihr Rabatt,(<service@stayfriends.de>)") == Addresses{"service@stayfriends.de"});
+  // linux-erofs-list-archive/messages/3b5cf0298061638e5cd09ae8bc947fa03b1d835c.eml (Reply-To, empty member)
+  CHECK(parse_address_list("Mail@lists.ozlabs.org, , Do@lists.ozlabs.org, ndaluka.thomas@udsm.ac.tz") ==
+        Addresses{"Mail@lists.ozlabs.org", "Do@lists.ozlabs.org", "ndaluka.thomas@udsm.ac.tz"});
+  // Bare address after a display name, without brackets.
+  CHECK(parse_address_list("John Smith jsmith@Example.COM") == Addresses{"jsmith@example.com"});
+  // A lone display name is not an address when other members exist.
+  CHECK(parse_address_list("Amazon, <a@b.example>") == Addresses{"a@b.example"});
+  CHECK(parse_address_list("\"MyFullName\"").empty());
+  CHECK(parse_address_list("Two Words").empty());
+}
+
+TEST_CASE("address list: groups, routes, envelope forms") {
+  // spamassassin/t/data/dkim/arc/ok01.eml (To:)
+  CHECK(parse_address_list("undisclosed-recipients:;").empty());
+  CHECK(parse_address_list("undisclosed-recipients: ;").empty());
+  CHECK(parse_address_list("Team: a@Example.com, \"B, b\" <b@EXAMPLE.org>;, c@x.test") ==
+        Addresses{"a@example.com", "b@example.org", "c@x.test"});
+  // Obsolete source route, with commas inside the brackets.
+  CHECK(parse_address_list("Someone <@a.example,@b.example:x@Y.Example>") == Addresses{"x@y.example"});
+  // sisimai-set-of-emails/maildir/bsd/lhost-postfix-29.eml (Return-Path: null sender)
+  CHECK(parse_address_list("<>").empty());
+  CHECK_FALSE(parse_single_address("<>"));
+  // sisimai-set-of-emails/maildir/bsd/lhost-ezweb-01.eml (Return-Path: no domain)
+  CHECK(parse_single_address("<MAILER-DAEMON>") == "MAILER-DAEMON");
+  CHECK(parse_single_address("MAILER-DAEMON") == "MAILER-DAEMON");
+  // phishing_pot/email/sample-4048.eml (Return-Path without brackets, '@' in the local part)
+  CHECK(parse_single_address("bounce-phishing@pot+2Df+2Dp=hotmail.com@mail.findauto.co") ==
+        "bounce-phishing@pot+2Df+2Dp=hotmail.com@mail.findauto.co");
+  // phishing_pot/email/sample-432.eml (Return-Path)
+  CHECK(parse_single_address("<admin=arbe.org.uk@bounces.elasticemail.net>") ==
+        "admin=arbe.org.uk@bounces.elasticemail.net");
+  // seed/blog-ja-cks-part2.txt (masked envelope sender)
+  CHECK(parse_single_address("<bounce-********@g0zs8omwfqere.link>") == "bounce-********@g0zs8omwfqere.link");
+  CHECK(parse_single_address("bounce-********@G0ZS8OMWFQERE.link") == "bounce-********@g0zs8omwfqere.link");
+  // spamassassin/t/data/nice/authres (Sender:)
+  CHECK(parse_single_address("announce-admin@helixcode.com") == "announce-admin@helixcode.com");
+  CHECK(parse_single_address("a@one.example, b@two.example") == "a@one.example");
+  // Quoted local part and domain literal are kept as written.
+  CHECK(parse_address_list("\"john doe\"@Example.com") == Addresses{"\"john doe\"@example.com"});
+  CHECK(parse_address_list("<user@[IPv6:2001:db8::1]>") == Addresses{"user@[ipv6:2001:db8::1]"});
+  CHECK(parse_address_list("user@[192.0.2.1], other@x.example") == Addresses{"user@[192.0.2.1]", "other@x.example"});
+  // "mailto:" some senders put inside the brackets.
+  CHECK(parse_address_list("Shop <mailto:Sales@Shop.Example>") == Addresses{"Sales@shop.example"});
+  // Local part case is kept, domain lower-cased.
+  CHECK(parse_single_address("Foo <Some.User@Example.COM>") == "Some.User@example.com");
+}
+
+TEST_CASE("address list: hostile input") {
+  CHECK(parse_address_list("").empty());
+  CHECK(parse_address_list(",,,;;;:::").empty());
+  // Unterminated quote: everything is display name.
+  CHECK(parse_address_list("\"abc <a@b.example>").empty());
+  // Unterminated angle bracket.
+  CHECK(parse_address_list("Foo <a@B.example") == Addresses{"a@b.example"});
+  // Unterminated comment hides the rest in the first pass, the fallback reads it.
+  CHECK(parse_address_list("(note <a@b.example>") == Addresses{"a@b.example"});
+  CHECK(parse_address_list(std::string(100000, '(')).empty());
+  CHECK(parse_address_list(std::string(100000, '<')).empty());
+  CHECK(parse_address_list(std::string(100000, '"')).empty());
+  // NUL and control bytes never end up in an address.
+  CHECK(parse_address_list("Name <a\0b@c.example>\0, d@e.example"s) == Addresses{"ab@c.example", "d@e.example"});
+  // Output is capped.
+  std::string many;
+  for (int k = 0; k < 3000; ++k) many += "u" + std::to_string(k) + "@x.example, ";
+  const Addresses capped = parse_address_list(many);
+  REQUIRE(capped.size() == kMaxAddressesPerField);
+  CHECK(capped.front() == "u0@x.example");
+  CHECK(capped.back() == "u999@x.example");
+  // A megabyte of '=?' starts that are no encoded words.
+  std::string junk;
+  while (junk.size() < (1u << 20)) junk += "=?=?x?";
+  CHECK(parse_address_list(junk + " <a@b.example>") == Addresses{"a@b.example"});
+}
+
+TEST_CASE("address_domain and normalize_address") {
+  CHECK(address_domain("bounce-********@g0zs8omwfqere.link") == "g0zs8omwfqere.link");
+  CHECK(address_domain("a@b@c.example") == "c.example");
+  CHECK(address_domain("@kldoqzn6x62p3.top") == "kldoqzn6x62p3.top");
+  CHECK(address_domain("MAILER-DAEMON") == "");
+  CHECK(address_domain("") == "");
+  const std::string address = "local@Dom.Example";
+  const std::string_view domain = address_domain(address);
+  CHECK(std::string_view(address).substr(0, address.size() - domain.size()) == "local@");
+
+  CHECK(normalize_address(" < User@Example.COM > ") == "User@example.com");
+  CHECK(normalize_address("<@relay.example:User@Example.COM>") == "User@example.com");
+  CHECK(normalize_address("user(comment)@example.com") == "user@example.com");
+  CHECK(normalize_address("\"A@B\"@Example.COM") == "\"A@B\"@example.com");
+  CHECK(normalize_address("\"only@Quoted\"") == "\"only@Quoted\"");
+  CHECK(normalize_address("<>") == "");
+  CHECK(normalize_address("@only.route") == "");
+}
+
+TEST_CASE("Message-ID") {
+  // spamassassin/t/data/nice/spf1
+  CHECK(parse_message_id("<1076436841.67074.8fa05ccdc458abe5.1446041b@persist.google.com>") ==
+        "1076436841.67074.8fa05ccdc458abe5.1446041b@persist.google.com");
+  // spamassassin/t/data/nice/authres
+  CHECK(parse_message_id(" <989962282.546.27.camel@milkplus>") == "989962282.546.27.camel@milkplus");
+  // mimekit/UnitTests/TestData/messages/feedback-report.txt (no brackets)
+  CHECK(parse_message_id("8787KJKJ3K4J3K4J3K4J3.mail@example.net") == "8787KJKJ3K4J3K4J3K4J3.mail@example.net");
+  // sisimai-set-of-emails/maildir/bsd/lhost-postfix-09.eml (no brackets, no '@')
+  CHECK(parse_message_id("20140913142357") == "20140913142357");
+  // Folded onto the next line (Outlook), case kept.
+  CHECK(parse_message_id("\r\n <PN2P287MB19810E68B1FA612F87AA40959149A@PN2P287MB1981.INDP287.PROD.OUTLOOK.COM>") ==
+        "PN2P287MB19810E68B1FA612F87AA40959149A@PN2P287MB1981.INDP287.PROD.OUTLOOK.COM");
+  CHECK(parse_message_id("(comment <not@this>) <abc@host> trailing junk") == "abc@host");
+  CHECK(parse_message_id("junk <abc@host>") == "abc@host");
+  CHECK(parse_message_id("<a@b> <c@d>") == "a@b");
+  CHECK(parse_message_id("<abc@host") == "abc@host");
+  CHECK(parse_message_id("<<abc@host>>") == "abc@host");
+  CHECK(parse_message_id("< abc @ host >") == "abc@host");
+  CHECK(parse_message_id("<>") == "");
+  CHECK(parse_message_id("") == "");
+  CHECK(parse_message_id(std::string(100000, '(')) == "");
+  CHECK(parse_message_id("<a\0b@host>"s) == "ab@host");
+}
+
+TEST_CASE("List-Unsubscribe") {
+  // spamassassin/t/data/nice/mailman_message.txt
+  CHECK(parse_list_unsubscribe(" <http://www.winehq.com/mailman/listinfo/wine-announce>,\n\t"
+                               "<mailto:wine-announce-request@winehq.com?subject=unsubscribe>") ==
+        Addresses{"http://www.winehq.com/mailman/listinfo/wine-announce",
+                  "mailto:wine-announce-request@winehq.com?subject=unsubscribe"});
+  // spamscope-mail-parser/tests/mails/mail_test_13
+  CHECK(parse_list_unsubscribe(
+            "<https://cimanagementconference.us14.list-manage.com/unsubscribe?u=3f21937f0f636c8cec1db30bf&id="
+            "9bc9573bd6&e=042ea43672&c=199bb58d0b>, <mailto:unsubscribe-mc.us14_3f21937f0f636c8cec1db30bf."
+            "199bb58d0b-042ea43672@mailin.mcsv.net?subject=unsubscribe>") ==
+        Addresses{"https://cimanagementconference.us14.list-manage.com/unsubscribe?u=3f21937f0f636c8cec1db30bf&id="
+                  "9bc9573bd6&e=042ea43672&c=199bb58d0b",
+                  "mailto:unsubscribe-mc.us14_3f21937f0f636c8cec1db30bf.199bb58d0b-042ea43672@mailin.mcsv.net?"
+                  "subject=unsubscribe"});
+  // phishing_pot/email/sample-432.eml (the whole field RFC 2047-encoded, CRLF folded)
+  CHECK(parse_list_unsubscribe(
+            "\r\n =?us-ascii?q?=3Cmailto=3Aunsubscribe+izchUfhpgGGkSsKhcJ1mtg2=40bounces=2Eelasticem?=\r\n"
+            " =?us-ascii?q?ail=2Enet=3Fsubject=3Dunsubscribe=3E=2C?=\r\n"
+            " =?us-ascii?q?_=3Chttp=3A=2F=2F17ZJK=2Etrk=2Eelasticemail=2Ecom=2Ftracking=2Funsubscribe=3Fmsgid?=\r\n"
+            " =?us-ascii?q?=3DizchUfhpgGGkSsKhcJ1mtg2&c=3D1629661665740109352=3E?=") ==
+        Addresses{"mailto:unsubscribe+izchUfhpgGGkSsKhcJ1mtg2@bounces.elasticemail.net?subject=unsubscribe",
+                  "http://17ZJK.trk.elasticemail.com/tracking/unsubscribe?msgid=izchUfhpgGGkSsKhcJ1mtg2&c="
+                  "1629661665740109352"});
+  // Base64 encoded words too.
+  CHECK(parse_list_unsubscribe("=?utf-8?B?PG1haWx0bzp1QHguZXhhbXBsZT4=?=") == Addresses{"mailto:u@x.example"});
+  // Scheme case, folded URI, other schemes and bare URIs.
+  CHECK(parse_list_unsubscribe("<MAILTO:Off@List.Example>, <HTTPS://list.example/\r\n u?id=1>, <ftp://x>") ==
+        Addresses{"mailto:Off@List.Example", "https://list.example/u?id=1"});
+  CHECK(parse_list_unsubscribe("https://bare.example/u, mailto:bare@x.example") ==
+        Addresses{"https://bare.example/u", "mailto:bare@x.example"});
+  CHECK(parse_list_unsubscribe("<mailto:>, <>, <javascript:alert(1)>").empty());
+  // Hostile.
+  CHECK(parse_list_unsubscribe("").empty());
+  CHECK(parse_list_unsubscribe("<http://unterminated.example/x") == Addresses{"http://unterminated.example/x"});
+  CHECK(parse_list_unsubscribe(std::string(100000, '<')).empty());
+  std::string many;
+  for (int k = 0; k < 500; ++k) many += "<http://x.example/" + std::to_string(k) + ">,";
+  CHECK(parse_list_unsubscribe(many).size() == kMaxUnsubscribeUris);
+}
+
+TEST_CASE("rfc5322 lexical helpers") {
+  using namespace sg::rfc5322;
+  bool closed = false;
+  CHECK(skip_comment("(a (b) \\) c) rest", 0, &closed) == 12);
+  CHECK(closed);
+  CHECK(skip_comment("(never", 0, &closed) == 6);
+  CHECK_FALSE(closed);
+  CHECK(skip_quoted_string("\"a \\\" b\" rest", 0, &closed) == 8);
+  CHECK(closed);
+  CHECK(skip_quoted_string("\"open", 0, &closed) == 5);
+  CHECK_FALSE(closed);
+  CHECK(unquote("a \\\"b\\\\") == "a \"b\\");
+  CHECK(ascii_lower("ÀBC-dEf") == "Àbc-def");
+}
