@@ -86,17 +86,26 @@ HeaderBlock split_header_block(std::string_view message, size_t max_fields) {
 }
 
 std::string unfold(std::string_view raw_value) {
+  size_t begin = 0, end = raw_value.size();
+  while (begin < end && (raw_value[begin] == ' ' || raw_value[begin] == '\t' || raw_value[begin] == '\r' ||
+                         raw_value[begin] == '\n'))
+    ++begin;
+  while (end > begin && (raw_value[end - 1] == ' ' || raw_value[end - 1] == '\t' || raw_value[end - 1] == '\r' ||
+                         raw_value[end - 1] == '\n'))
+    --end;
+  raw_value = raw_value.substr(begin, end - begin);
+  // Most values are one line: no copy-by-character needed.
   std::string out;
   out.reserve(raw_value.size());
-  for (size_t i = 0; i < raw_value.size(); ++i) {
-    const char c = raw_value[i];
-    if (c == '\r' || c == '\n') continue;  // folding: the following WSP stays
-    out.push_back(c);
+  size_t pos = 0;
+  while (pos < raw_value.size()) {
+    size_t line_break = raw_value.find_first_of("\r\n", pos);
+    if (line_break == std::string_view::npos) line_break = raw_value.size();
+    out.append(raw_value.data() + pos, line_break - pos);  // folding: the following WSP stays
+    pos = line_break;
+    while (pos < raw_value.size() && (raw_value[pos] == '\r' || raw_value[pos] == '\n')) ++pos;
   }
-  size_t begin = 0, end = out.size();
-  while (begin < end && (out[begin] == ' ' || out[begin] == '\t')) ++begin;
-  while (end > begin && (out[end - 1] == ' ' || out[end - 1] == '\t')) --end;
-  return out.substr(begin, end - begin);
+  return out;
 }
 
 }  // namespace sg

@@ -96,3 +96,29 @@ TEST_CASE("mail dates in their many forms") {
 TEST_CASE("sha256 matches the standard test vector") {
   CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
+
+#include "collectors/header_block.h"
+
+TEST_CASE("header fields split and unfold, whatever the line ends") {
+  const std::string message =
+      "From sender@example.org Mon Jan  6 10:00:00 2020\n"
+      "Received: from a.example\r\n\tby b.example;\r\n Tue, 29 Aug 2023 16:20:12 +0000\r\n"
+      "Subject : spaced name\n"
+      "not a field line\n"
+      "X-Empty:\n"
+      "\n"
+      "body";
+  HeaderBlock block = split_header_block(message);
+  REQUIRE(block.fields.size() == 3);
+  CHECK(block.fields[0].name == "Received");
+  CHECK(block.fields[0].line == 2);
+  CHECK(unfold(block.fields[0].raw_value) == "from a.example\tby b.example; Tue, 29 Aug 2023 16:20:12 +0000");
+  CHECK(block.fields[1].name == "Subject");
+  CHECK(unfold(block.fields[1].raw_value) == "spaced name");
+  CHECK(unfold(block.fields[2].raw_value).empty());
+  REQUIRE(block.problems.size() == 1);
+  CHECK(block.problems[0] == "line 6: not a header field");
+  CHECK(message.substr(block.body_offset) == "body");
+  CHECK(field_name_is("RECEIVED", "received"));
+  CHECK(unfold("  \r\n  ") == "");
+}
