@@ -1,5 +1,6 @@
 #include "collectors/header_block.h"
 
+#include <algorithm>
 #include <string>
 
 namespace sg {
@@ -94,17 +95,20 @@ std::string unfold(std::string_view raw_value) {
                          raw_value[end - 1] == '\n'))
     --end;
   raw_value = raw_value.substr(begin, end - begin);
-  // Most values are one line: no copy-by-character needed.
+  // Copy line by line (memchr for '\n'); the WSP after a line break stays.
   std::string out;
   out.reserve(raw_value.size());
   size_t pos = 0;
   while (pos < raw_value.size()) {
-    size_t line_break = raw_value.find_first_of("\r\n", pos);
+    size_t line_break = raw_value.find('\n', pos);
     if (line_break == std::string_view::npos) line_break = raw_value.size();
-    out.append(raw_value.data() + pos, line_break - pos);  // folding: the following WSP stays
-    pos = line_break;
-    while (pos < raw_value.size() && (raw_value[pos] == '\r' || raw_value[pos] == '\n')) ++pos;
+    size_t line_end = line_break;
+    if (line_end > pos && raw_value[line_end - 1] == '\r') --line_end;
+    out.append(raw_value.data() + pos, line_end - pos);
+    pos = line_break + 1;
   }
+  // A lone CR (old Mac line end) is a line break too.
+  if (out.find('\r') != std::string::npos) out.erase(std::remove(out.begin(), out.end(), '\r'), out.end());
   return out;
 }
 
