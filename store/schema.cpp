@@ -17,8 +17,12 @@ CREATE TABLE entity (
   kind TEXT NOT NULL,          -- ip, prefix, asn, domain, email, url, org, route, campaign
   key TEXT NOT NULL,           -- normalised identity within the kind
   parent_id INTEGER REFERENCES entity(id),  -- registrable domain of a domain, domain of an email
-  UNIQUE (kind, key)
+  key_hash INTEGER NOT NULL    -- 64-bit FNV-1a of kind and key: the lookup index
 );
+-- An index of 8-byte hashes instead of (kind, key) text: URLs and addresses are
+-- long and mostly new, and random inserts into a small index stay in the cache.
+-- (kind, key) identity is enforced by the store, which compares the text too.
+CREATE INDEX entity_key_hash ON entity(key_hash);
 CREATE INDEX entity_parent ON entity(parent_id);
 CREATE TABLE relation (
   id INTEGER PRIMARY KEY,

@@ -15,6 +15,22 @@ namespace {
 
 std::string entity_cache_key(const EntityRef& entity) { return entity.kind + '\0' + entity.key; }
 
+// FNV-1a over kind, a separator and key: stable across builds and platforms,
+// which std::hash is not.
+int64_t entity_key_hash(const EntityRef& entity) {
+  uint64_t hash = 14695981039346656037ull;
+  auto mix = [&](std::string_view bytes) {
+    for (unsigned char c : bytes) {
+      hash ^= c;
+      hash *= 1099511628211ull;
+    }
+  };
+  mix(entity.kind);
+  mix(std::string_view("\0", 1));
+  mix(entity.key);
+  return static_cast<int64_t>(hash);
+}
+
 std::string edge_cache_key(int64_t src, const std::string& relation, int64_t dst) {
   std::string key = std::to_string(src);
   key += '\0';
@@ -63,8 +79,8 @@ Status Store::prepare_statements() {
     const char* text;
   };
   const Item items[] = {
-      {&find_entity_, "SELECT id FROM entity WHERE kind = ?1 AND key = ?2"},
-      {&insert_entity_, "INSERT OR IGNORE INTO entity(kind, key, parent_id) VALUES (?1, ?2, ?3)"},
+      {&find_entity_, "SELECT id FROM entity WHERE key_hash = ?3 AND kind = ?1 AND key = ?2"},
+      {&insert_entity_, "INSERT INTO entity(kind, key, parent_id, key_hash) VALUES (?1, ?2, ?3, ?4)"},
       {&find_edge_, "SELECT id, first_seen, last_seen, count, trusted FROM edge WHERE src = ?1 AND relation = ?2 AND dst = ?3"},
       {&insert_edge_,
        "INSERT INTO edge(src, relation, dst, first_seen, last_seen, count, trusted) VALUES (?1, ?2, ?3, ?4, ?4, 1, ?5)"},
@@ -124,7 +140,7 @@ void Store::rollback() {
 
 std::optional<int64_t> Store::find_entity(const EntityRef& entity) {
   if (auto it = entity_cache_.find(entity_cache_key(entity)); it != entity_cache_.end()) return it->second;
-  find_entity_.bind(1, entity.kind).bind(2, entity.key);
+  find_entity_.bind(1, entity.kind).bind(2, entity.key).bind(3, entity_key_hash(entity));
   std::optional<int64_t> id;
   if (find_entity_.step()) id = find_entity_.int64(0);
   find_entity_.reset();
@@ -141,19 +157,11 @@ Result<int64_t> Store::entity_id(const EntityRef& entity) {
     if (!id) return id.error();
     parent_id = *id;
   }
-  // Insert first: most uncached entities are new, and a failed insert is as cheap
-  // as the lookup it replaces.
-  insert_entity_.bind(1, entity.kind).bind(2, entity.key);
+  if (auto found = find_entity(entity)) return *found;
+  insert_entity_.bind(1, entity.kind).bind(2, entity.key).bind(4, entity_key_hash(entity));
   if (parent_id) insert_entity_.bind(3, *parent_id);
   if (!insert_entity_.run()) return Error{"storing entity: " + insert_entity_.error(), entity.kind + " " + entity.key};
-  int64_t id = 0;
-  if (sqlite3_changes(db_.handle()) > 0) {
-    id = db_.last_insert_id();
-  } else {
-    auto found = find_entity(entity);
-    if (!found) return Error{"entity vanished", entity.kind + " " + entity.key};
-    id = *found;
-  }
+  const int64_t id = db_.last_insert_id();
   entity_cache_.emplace(cache_key, id);
   return id;
 }
