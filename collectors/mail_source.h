@@ -1,0 +1,83 @@
+// Reading raw messages from where users keep them: .eml files, folders of them,
+// Maildir, mbox (streamed), pasted header excerpts and standard input.
+#pragma once
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/evidence.h"
+#include "core/result.h"
+
+namespace sg {
+
+/// How to read a path. `automatic` decides from what is there (see detect_format).
+enum class MailFormat { automatic, eml, directory, maildir, mbox, paste };
+
+/// "auto", "eml", "dir", "maildir", "mbox", "paste" (also "automatic", "directory").
+std::optional<MailFormat> parse_mail_format(std::string_view name);
+
+/// The name parse_mail_format reads ("auto" for automatic).
+std::string_view format_name(MailFormat format);
+
+/// What the start of a file (or of standard input) holds: mbox when it starts
+/// with a "From " line, paste when looks_like_paste(), eml when it starts with a
+/// header field, else automatic, meaning "not a message". Compressed data (gzip,
+/// bzip2, xz) is not a message either.
+MailFormat detect_format(std::string_view start);
+
+/// One message as stored, with where it came from.
+struct RawMessage {
+  std::string bytes;      ///< mbox: without the From line, ">From " unquoted; paste: the normalised header block
+  MessageSource source;   ///< kind "eml", "maildir", "mbox", "paste" or "stdin"; path "-" for standard input;
+                          ///< offset of the From line (mbox) or of the excerpt (paste), else 0
+  std::string envelope;   ///< mbox From line without "From " and line break ("" if none)
+};
+
+/// Bounds and buffer sizes. Reading an mbox takes about chunk_size + 1 MiB (the
+/// longest line handled in one piece) + max_message_size of memory, whatever
+/// the size of the file.
+struct ReaderOptions {
+  size_t chunk_size = 1u << 20;          ///< bytes read from a file at a time
+  size_t max_message_size = 64u << 20;   ///< larger messages are skipped and reported
+  size_t max_depth = 32;                 ///< folder nesting followed below the given path
+};
+
+/// Pulls messages one at a time from a path. Folders are walked recursively,
+/// a folder's files before its subfolders, each in sorted byte order, skipping
+/// names that start with '.' (except Maildir++ ".Folder" subfolders inside a
+/// Maildir) and not following symlinked folders.
+/// A folder with cur/ or new/ is a Maildir (cur, then new; tmp ignored); other
+/// files in a folder are detected one by one (detect_format). Problems with one
+/// message or file (unreadable, too large, not mail) are appended to the
+/// `problems` of next() and reading goes on.
+class MessageReader {
+ public:
+  /// Opens `path` ("-" = standard input) as `format`. Fails, with the path in
+  /// Error::where, when the path does not exist or does not fit the format
+  /// (a folder as mbox, a file as maildir, standard input as a folder).
+  static Result<std::unique_ptr<MessageReader>> open(const std::string& path,
+                                                     MailFormat format = MailFormat::automatic,
+                                                     const ReaderOptions& options = {});
+  ~MessageReader();
+  MessageReader(const MessageReader&) = delete;
+  MessageReader& operator=(const MessageReader&) = delete;
+
+  /// The next message, or nullopt when all sources are read. Never throws.
+  std::optional<RawMessage> next(std::vector<Error>& problems);
+
+ private:
+  struct Impl;
+  explicit MessageReader(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Opens `path` and hands every message to `sink` until it returns false.
+/// The Status fails only when the path cannot be opened.
+Status read_messages(const std::string& path, MailFormat format, const std::function<bool(RawMessage&&)>& sink,
+                     std::vector<Error>& problems, const ReaderOptions& options = {});
+
+}  // namespace sg

@@ -1,0 +1,747 @@
+#include "collectors/mime_urls.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <unordered_set>
+
+#include "collectors/encoded_words.h"
+
+namespace sg {
+
+namespace {
+
+constexpr size_t kMaxProblems = 16;  // one broken message must not flood the report
+
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+bool is_blank(char c) { return c == ' ' || c == '\t'; }
+bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+std::string to_lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = lower(c);
+  return out;
+}
+
+// Case-insensitive: does `text` hold `lower_word` at `pos`?
+bool has_at(std::string_view text, size_t pos, std::string_view lower_word) {
+  if (pos > text.size() || text.size() - pos < lower_word.size()) return false;
+  for (size_t i = 0; i < lower_word.size(); ++i)
+    if (lower(text[pos + i]) != lower_word[i]) return false;
+  return true;
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (is_blank(text.front()) || text.front() == '\r' || text.front() == '\n'))
+    text.remove_prefix(1);
+  while (!text.empty() && (is_blank(text.back()) || text.back() == '\r' || text.back() == '\n')) text.remove_suffix(1);
+  return text;
+}
+
+// [begin, end) of the line starting at `pos`, and where the next line starts.
+struct Line {
+  std::string_view text;  // without the line break
+  size_t next = 0;
+};
+
+Line line_at(std::string_view text, size_t pos) {
+  size_t end = text.find('\n', pos);
+  const size_t next = end == std::string_view::npos ? text.size() : end + 1;
+  if (end == std::string_view::npos) end = text.size();
+  std::string_view line = text.substr(pos, end - pos);
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return {line, next};
+}
+
+// Length of the field name at the start of `line` when it is "Name:" (blanks
+// allowed before the colon), else 0.
+size_t field_name_length(std::string_view line) {
+  size_t i = 0;
+  while (i < line.size() && static_cast<unsigned char>(line[i]) > 32 && static_cast<unsigned char>(line[i]) < 127 &&
+         line[i] != ':')
+    ++i;
+  const size_t name_end = i;
+  while (i < line.size() && is_blank(line[i])) ++i;
+  if (name_end == 0 || i >= line.size() || line[i] != ':') return 0;
+  return line.substr(i + 1, 2) == "//" ? 0 : name_end;  // "http://x" opens a body, it is no field
+}
+
+// The unfolded value of the first field called `name` (lower case) in `headers`.
+std::string header_value(std::string_view headers, std::string_view name) {
+  size_t pos = 0;
+  while (pos < headers.size()) {
+    Line line = line_at(headers, pos);
+    pos = line.next;
+    if (line.text.empty()) break;
+    const size_t name_length = field_name_length(line.text);
+    if (name_length != name.size() || !has_at(line.text, 0, name)) continue;
+    std::string value(line.text.substr(line.text.find(':') + 1));
+    while (pos < headers.size()) {  // continuation lines
+      Line more = line_at(headers, pos);
+      if (more.text.empty() || !is_blank(more.text.front())) break;
+      value += more.text;
+      pos = more.next;
+    }
+    return std::string(trim(value));
+  }
+  return {};
+}
+
+// A MIME entity: its header lines and its body. Lenient about a missing blank
+// line: the first line that is neither a field nor a continuation starts the body.
+struct Entity {
+  std::string_view headers;
+  std::string_view body;
+};
+
+Entity split_entity(std::string_view part) {
+  size_t pos = 0;
+  while (pos < part.size()) {
+    const Line line = line_at(part, pos);
+    if (trim(line.text).empty()) return {part.substr(0, pos), part.substr(line.next)};
+    const bool continuation = is_blank(line.text.front()) && pos > 0;
+    if (!continuation && field_name_length(line.text) == 0) return {part.substr(0, pos), part.substr(pos)};
+    pos = line.next;
+  }
+  return {part, {}};
+}
+
+std::string encode_utf8(uint32_t cp) {
+  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return "\xEF\xBF\xBD";
+  std::string out;
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+  return out;
+}
+
+struct NamedEntity {
+  std::string_view name;
+  std::string_view text;
+  bool without_semicolon;  // legacy entities browsers accept without ';'
+};
+
+// Only what matters for finding URLs: delimiters and the characters spammers
+// write as entities to hide a scheme or host from naive scanners.
+constexpr NamedEntity kEntities[] = {
+    {"amp", "&", true},    {"lt", "<", true},     {"gt", ">", true},      {"quot", "\"", true},
+    {"apos", "'", false},  {"nbsp", " ", true},   {"colon", ":", false},  {"sol", "/", false},
+    {"period", ".", false}, {"equals", "=", false}, {"quest", "?", false}, {"num", "#", false},
+    {"percnt", "%", false}, {"lpar", "(", false}, {"rpar", ")", false},   {"commat", "@", false},
+    {"hyphen", "-", false}, {"lowbar", "_", false}, {"tab", " ", false},  {"newline", " ", false},
+};
+
+std::string decode_entities(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    const size_t amp = text.find('&', i);
+    if (amp == std::string_view::npos) {
+      out.append(text.substr(i));
+      break;
+    }
+    out.append(text.substr(i, amp - i));
+    i = amp + 1;
+    if (i < text.size() && text[i] == '#') {
+      size_t j = i + 1;
+      const bool hex = j < text.size() && (text[j] == 'x' || text[j] == 'X');
+      if (hex) ++j;
+      uint32_t cp = 0;
+      size_t digits = 0;
+      while (j < text.size() && digits < 8) {
+        const char c = text[j];
+        int v = -1;
+        if (c >= '0' && c <= '9') v = c - '0';
+        else if (hex && c >= 'a' && c <= 'f') v = c - 'a' + 10;
+        else if (hex && c >= 'A' && c <= 'F') v = c - 'A' + 10;
+        if (v < 0) break;
+        cp = cp * (hex ? 16 : 10) + static_cast<uint32_t>(v);
+        ++digits;
+        ++j;
+      }
+      if (digits == 0) {
+        out.push_back('&');
+        continue;
+      }
+      while (j < text.size() && digits >= 8 && is_alnum(text[j])) ++j;  // overlong number: swallow the rest
+      if (j < text.size() && text[j] == ';') ++j;
+      out += encode_utf8(cp);
+      i = j;
+      continue;
+    }
+    size_t j = i;
+    while (j < text.size() && j - i < 10 && is_alnum(text[j])) ++j;
+    const std::string name = to_lower(text.substr(i, j - i));
+    const bool semicolon = j < text.size() && text[j] == ';';
+    bool decoded = false;
+    for (const NamedEntity& entity : kEntities) {
+      if (entity.name != name || !(semicolon || entity.without_semicolon)) continue;
+      out.append(entity.text);
+      i = semicolon ? j + 1 : j;
+      decoded = true;
+      break;
+    }
+    if (!decoded) out.push_back('&');
+  }
+  return out;
+}
+
+// Characters a URL runs through in running text; everything else ends it.
+bool is_url_char(char c) {
+  const unsigned char u = static_cast<unsigned char>(c);
+  if (u <= 0x20 || u >= 0x7F) return false;
+  switch (c) {
+    case '<': case '>': case '"': case '\'': case '`': case '{': case '}': case '|': case '\\': case '^':
+      return false;
+    default:
+      return true;
+  }
+}
+
+// Drops sentence punctuation and unbalanced closing brackets a URL was written before.
+std::string_view trim_url_tail(std::string_view url) {
+  // Bracket counts are taken once: trimming stays linear however many there are.
+  long round = 0, square = 0;  // unmatched ')' and ']' (negative: more openers)
+  for (char c : url) {
+    round += c == ')' ? 1 : c == '(' ? -1 : 0;
+    square += c == ']' ? 1 : c == '[' ? -1 : 0;
+  }
+  while (!url.empty()) {
+    const char c = url.back();
+    if (c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == '*') {
+      url.remove_suffix(1);
+    } else if (c == ')' && round > 0) {
+      url.remove_suffix(1);
+      --round;
+    } else if (c == ']' && square > 0) {
+      url.remove_suffix(1);
+      --square;
+    } else {
+      break;
+    }
+  }
+  return url;
+}
+
+// Scheme and host lower-cased, extra slashes after the scheme dropped and an
+// empty path written "/" (as browsers do, so "https:///x.cn" and "https://x.cn/"
+// are one URL); user info, path and query kept as written.
+std::string normalize_url(std::string_view url) {
+  const size_t colon = url.find("://");
+  size_t authority = colon + 3;
+  std::string out = to_lower(url.substr(0, authority));
+  while (authority < url.size() && url[authority] == '/') ++authority;
+  size_t authority_end = url.find_first_of("/?#\\", authority);
+  if (authority_end == std::string_view::npos) authority_end = url.size();
+  const size_t at = url.substr(authority, authority_end - authority).rfind('@');
+  const size_t host = at == std::string_view::npos ? authority : authority + at + 1;
+  out.append(url.substr(authority, host - authority));
+  out += to_lower(url.substr(host, authority_end - host));
+  if (authority_end == url.size() || url[authority_end] != '/') out += '/';
+  out.append(url.substr(authority_end));
+  return out;
+}
+
+bool plausible_host(std::string_view host, bool need_dot) {
+  if (host.empty() || host.size() > 253) return false;
+  bool alnum = false;
+  for (char c : host) {
+    if (is_alnum(c)) alnum = true;
+    else if (c != '.' && c != '-' && c != '_' && c != ':') return false;  // ':' only in IPv6 literals
+  }
+  return alnum && (!need_dot || host.find('.') != std::string_view::npos);
+}
+
+// The lower-case name of the attribute whose value starts at `pos`
+// ('href="|x'), or "" when `pos` does not start an attribute value.
+std::string attribute_before(std::string_view text, size_t pos) {
+  size_t i = pos;
+  if (i > 0 && (text[i - 1] == '"' || text[i - 1] == '\'')) --i;
+  while (i > 0 && is_blank(text[i - 1])) --i;
+  if (i == 0 || text[i - 1] != '=') return {};
+  --i;
+  while (i > 0 && is_blank(text[i - 1])) --i;
+  size_t begin = i;
+  while (begin > 0 && (is_alnum(text[begin - 1]) || text[begin - 1] == '-' || text[begin - 1] == ':')) --begin;
+  return to_lower(text.substr(begin, i - begin));
+}
+
+// Scheme-relative links ("//cdn.x.com/a.png") count in these attributes only.
+bool link_attribute(std::string_view name) {
+  return name == "href" || name == "src" || name == "action" || name == "background" || name == "formaction";
+}
+
+// Namespace and DTD identifiers (xmlns="http://www.w3.org/1999/xhtml", the
+// DOCTYPE) are names, not links: as indicators they would tie every HTML mail
+// to www.w3.org and schemas.microsoft.com.
+bool html_identifier(std::string_view text, size_t pos) {
+  if (attribute_before(text, pos).substr(0, 5) == "xmlns") return true;
+  const size_t window = pos > 256 ? pos - 256 : 0;  // a DOCTYPE names its DTD within a few words
+  const size_t open = text.substr(window, pos - window).rfind('<');
+  if (open == std::string_view::npos) return false;
+  const std::string_view tag = text.substr(window + open, pos - window - open);
+  return tag.find('>') == std::string_view::npos && has_at(tag, 0, "<!doctype");
+}
+
+// Collects URLs in order, without duplicates, up to a cap.
+class UrlCollector {
+ public:
+  UrlCollector(size_t max_urls, size_t max_length) : max_urls_(max_urls), max_length_(max_length) {}
+
+  void add(std::string url) {
+    if (full_ || seen_.count(url)) return;
+    if (urls_.size() >= max_urls_) {
+      full_ = true;
+      return;
+    }
+    seen_.insert(url);
+    urls_.push_back(std::move(url));
+  }
+
+  void scan(std::string_view text, bool html) {
+    if (html) {
+      const std::string decoded = decode_entities(text);
+      scan_plain(decoded, true);
+    } else {
+      scan_plain(text, false);
+    }
+  }
+
+  bool full() const { return full_; }
+  std::vector<std::string> take() { return std::move(urls_); }
+
+ private:
+  static size_t url_end(std::string_view text, size_t begin) {
+    size_t end = begin;
+    while (end < text.size() && is_url_char(text[end])) ++end;
+    return end;
+  }
+
+  // Adds text[begin, end) after `prefix` when its host is plausible.
+  bool take_url(std::string_view text, size_t begin, size_t end, std::string_view prefix, bool need_dot) {
+    std::string_view url = text.substr(begin, std::min(end - begin, max_length_ + 1));
+    url = trim_url_tail(url);
+    if (url.size() > max_length_) url = url.substr(0, max_length_);
+    std::string candidate(prefix);
+    candidate.append(url);
+    if (!plausible_host(url_host(candidate), need_dot)) return false;
+    add(normalize_url(candidate));
+    return true;
+  }
+
+  // Tries the URL that starts at `begin` and whose host starts at `host`.
+  // The host is checked before the rest is scanned, and a failure skips the
+  // whole host: "http://!http://!..." costs one pass, not one pass per "://".
+  // Returns where scanning goes on; sets `taken` when a URL was added.
+  size_t try_url(std::string_view text, size_t begin, size_t host, std::string_view prefix, bool need_dot,
+                 bool& taken) {
+    size_t authority_end = host;
+    while (authority_end < text.size() && is_url_char(text[authority_end]) && text[authority_end] != '/' &&
+           text[authority_end] != '?' && text[authority_end] != '#')
+      ++authority_end;
+    std::string authority = "//";
+    authority.append(trim_url_tail(text.substr(host, authority_end - host)));
+    taken = false;
+    if (!plausible_host(url_host(authority), need_dot)) return std::max(authority_end, begin + 1);
+    const size_t end = url_end(text, authority_end);
+    taken = take_url(text, begin, end, prefix, need_dot);
+    return taken ? end : std::max(authority_end, begin + 1);
+  }
+
+  // Jumps from one trigger character to the next (':' of "://", '.' of "www.",
+  // '=' of an HTML attribute) instead of testing every byte: bodies are large.
+  void scan_plain(std::string_view text, bool html) {
+    static const std::array<bool, 256> kTrigger = [] {
+      std::array<bool, 256> table{};
+      table[static_cast<unsigned char>(':')] = table[static_cast<unsigned char>('.')] = true;
+      table[static_cast<unsigned char>('=')] = true;
+      return table;
+    }();
+    const size_t n = text.size();
+    size_t i = 0;
+    size_t floor = 0;  // where the last URL tried ended: nothing before it starts a new one
+    bool taken = false;
+    while (i < n && !full_) {
+      while (i < n && !kTrigger[static_cast<unsigned char>(text[i])]) ++i;
+      if (i >= n) break;
+      const char c = text[i];
+      if (c == ':' && i + 2 < n && text[i + 1] == '/' && text[i + 2] == '/') {
+        size_t start = std::string_view::npos;
+        if (i >= floor + 5 && has_at(text, i - 5, "https")) start = i - 5;
+        else if (i >= floor + 4 && has_at(text, i - 4, "http")) start = i - 4;
+        else if (i >= floor + 3 && has_at(text, i - 3, "ftp")) start = i - 3;
+        if (start != std::string_view::npos) {
+          if (html && html_identifier(text, start)) {
+            i = floor = url_end(text, i + 3);
+            continue;
+          }
+          size_t host = i + 3;
+          while (host < n && text[host] == '/') ++host;  // "https:///x.cn"
+          i = floor = try_url(text, start, host, "", false, taken);
+          continue;
+        }
+      } else if (c == '.' && i >= floor + 3 && i + 1 < n && is_alnum(text[i + 1]) && has_at(text, i - 3, "www")) {
+        const size_t start = i - 3;
+        const char before = start > 0 ? text[start - 1] : ' ';
+        if (!is_alnum(before) && before != '.' && before != '-' && before != '_' && before != '/' &&
+            before != '@' && before != ':') {
+          i = floor = try_url(text, start, start, "http://", true, taken);
+          continue;
+        }
+      } else if (c == '=' && html) {
+        size_t j = i + 1;
+        while (j < n && is_blank(text[j])) ++j;
+        if (j < n && (text[j] == '"' || text[j] == '\'')) ++j;
+        if (j + 2 < n && text[j] == '/' && text[j + 1] == '/' && is_alnum(text[j + 2]) &&
+            link_attribute(attribute_before(text, j))) {
+          i = floor = try_url(text, j, j + 2, "http:", true, taken);
+          continue;
+        }
+      }
+      ++i;
+    }
+  }
+
+  size_t max_urls_;
+  size_t max_length_;
+  bool full_ = false;
+  std::vector<std::string> urls_;
+  std::unordered_set<std::string> seen_;
+};
+
+std::string_view first_token(std::string_view value) {
+  value = trim(value);
+  size_t end = 0;
+  while (end < value.size() && !is_blank(value[end]) && value[end] != ';' && value[end] != '(') ++end;
+  return value.substr(0, end);
+}
+
+// charset= from <meta charset> or <meta http-equiv content="...; charset=">.
+std::string sniff_html_charset(std::string_view html) {
+  const std::string head = to_lower(html.substr(0, 4096));
+  size_t pos = 0;
+  while ((pos = head.find("charset", pos)) != std::string::npos) {
+    size_t i = pos + 7;
+    pos = i;
+    while (i < head.size() && is_blank(head[i])) ++i;
+    if (i >= head.size() || head[i] != '=') continue;
+    ++i;
+    while (i < head.size() && (is_blank(head[i]) || head[i] == '"' || head[i] == '\'')) ++i;
+    size_t end = i;
+    while (end < head.size() && (is_alnum(head[end]) || head[end] == '-' || head[end] == '_' || head[end] == '.' ||
+                                 head[end] == ':'))
+      ++end;
+    if (end > i) return head.substr(i, end - i);
+  }
+  return {};
+}
+
+bool looks_like_html(std::string_view text) {
+  const std::string_view start = trim(text.substr(0, 512));
+  return has_at(start, 0, "<!doctype html") || has_at(start, 0, "<html") || has_at(start, 0, "<head") ||
+         has_at(start, 0, "<body") || has_at(start, 0, "<div") || has_at(start, 0, "<table") ||
+         has_at(start, 0, "<p>") || has_at(start, 0, "<a ");
+}
+
+// A delimiter line "--boundary" (or the close "--boundary--") found in a body.
+struct Delimiter {
+  size_t start = std::string_view::npos;  // first byte of the line
+  size_t next = 0;                        // first byte after the line
+  bool close = false;
+};
+
+Delimiter find_delimiter(std::string_view body, size_t from, std::string_view delimiter) {
+  size_t pos = from;
+  while ((pos = body.find(delimiter, pos)) != std::string_view::npos) {
+    if (pos == 0 || body[pos - 1] == '\n') {
+      const Line line = line_at(body, pos);
+      std::string_view rest = line.text.substr(delimiter.size());
+      const bool close = rest.substr(0, 2) == "--";
+      if (close) rest.remove_prefix(2);
+      // A longer boundary that merely starts with ours is not ours (nested parts).
+      if (close || trim(rest).empty()) return {pos, line.next, close};
+    }
+    pos += delimiter.size();
+  }
+  return {};
+}
+
+// The text before the line break that precedes a delimiter belongs to the
+// delimiter (RFC 2046 §5.1.1).
+std::string_view part_before(std::string_view body, size_t begin, size_t delimiter_start) {
+  size_t end = delimiter_start;
+  if (end > begin && body[end - 1] == '\n') --end;
+  if (end > begin && body[end - 1] == '\r') --end;
+  return body.substr(begin, end - begin);
+}
+
+// For a multipart without boundary=: the first "--token" line, when one exists.
+std::string guess_boundary(std::string_view body) {
+  size_t pos = 0;
+  for (int lines = 0; pos < body.size() && lines < 200; ++lines) {
+    const Line line = line_at(body, pos);
+    pos = line.next;
+    const std::string_view text = trim(line.text);
+    if (text.size() > 2 && text.size() <= 72 && text.substr(0, 2) == "--" &&
+        text.find_first_of(" \t") == std::string_view::npos) {
+      std::string_view token = text.substr(2);
+      if (token.size() > 2 && token.substr(token.size() - 2) == "--") token.remove_suffix(2);
+      if (!token.empty()) return std::string(token);
+    }
+  }
+  return {};
+}
+
+class Walker {
+ public:
+  Walker(CharsetDecoder& decoder, std::vector<std::string>& problems, const MimeLimits& limits)
+      : decoder_(decoder), problems_(problems), limits_(limits), urls_(limits.max_urls, limits.max_url_length) {}
+
+  void entity(std::string_view headers, std::string_view body, size_t depth, bool digest) {
+    if (stop_) return;
+    if (++parts_ > limits_.max_parts) {
+      problem("more than " + std::to_string(limits_.max_parts) + " MIME parts, rest ignored");
+      stop_ = true;
+      return;
+    }
+    ContentType type = parse_content_type(header_value(headers, "content-type"));
+    if (type.type.empty()) {
+      type.type = digest ? "message" : "text";
+      type.subtype = digest ? "rfc822" : "plain";
+    }
+    const std::string encoding = to_lower(first_token(header_value(headers, "content-transfer-encoding")));
+    if (type.type == "multipart") {
+      if (depth >= limits_.max_depth) return too_deep();
+      multipart(type, body, depth);
+    } else if (type.type == "message" && (type.subtype == "rfc822" || type.subtype == "global")) {
+      if (depth >= limits_.max_depth) return too_deep();
+      std::string decoded;
+      std::string_view inner = body;
+      if (encoding == "base64" || encoding == "quoted-printable") {
+        decoded = transfer_decode(body, encoding);
+        inner = decoded;
+      }
+      if (inner.substr(0, 5) == "From ") inner = inner.substr(line_at(inner, 0).next);  // mbox envelope line
+      const Entity nested = split_entity(inner);
+      entity(nested.headers, nested.body, depth + 1, false);
+    } else if (type.type == "text" && type.subtype != "rfc822-headers") {
+      text(type, encoding, body);
+    }
+    // Other types (images, archives, ...) hold no readable links: skipped.
+  }
+
+  std::vector<std::string> take() {
+    if (urls_.full()) problem("more than " + std::to_string(limits_.max_urls) + " URLs, rest ignored");
+    return urls_.take();
+  }
+
+ private:
+  void problem(const std::string& reason) {
+    if (reported_.size() >= kMaxProblems) {
+      if (!overflow_) problems_.push_back("body: further MIME problems not listed");
+      overflow_ = true;
+      return;
+    }
+    std::string text = "body: " + reason;
+    if (std::find(reported_.begin(), reported_.end(), text) != reported_.end()) return;
+    reported_.push_back(text);
+    problems_.push_back(std::move(text));
+  }
+
+  void too_deep() {
+    problem("MIME nesting deeper than " + std::to_string(limits_.max_depth) + " levels, inner parts ignored");
+  }
+
+  void multipart(const ContentType& type, std::string_view body, size_t depth) {
+    std::string boundary = type.boundary;
+    if (boundary.empty()) {
+      boundary = guess_boundary(body);
+      if (boundary.empty()) {
+        problem("multipart without boundary, read as text");
+        return text(ContentType{"text", "plain", {}, {}}, {}, body);
+      }
+      problem("multipart without boundary parameter, guessed \"" + boundary + "\"");
+    }
+    std::string delimiter = "--" + boundary;
+    Delimiter current = find_delimiter(body, 0, delimiter);
+    if (current.start == std::string_view::npos) {
+      // Spam generators sometimes declare one boundary and use another.
+      const std::string guess = guess_boundary(body);
+      if (!guess.empty() && guess != boundary) current = find_delimiter(body, 0, "--" + guess);
+      if (current.start == std::string_view::npos) {
+        problem("boundary \"" + boundary + "\" not found, read as text");
+        return text(ContentType{"text", "plain", {}, {}}, {}, body);
+      }
+      problem("boundary \"" + boundary + "\" not found, guessed \"" + guess + "\"");
+      boundary = guess;
+      delimiter = "--" + guess;
+    }
+    const bool digest = type.subtype == "digest";
+    while (!current.close && !stop_) {
+      const Delimiter next = find_delimiter(body, current.next, delimiter);
+      if (next.start == std::string_view::npos) {
+        problem("multipart \"" + boundary + "\" not closed");
+        const Entity part = split_entity(body.substr(current.next));
+        entity(part.headers, part.body, depth + 1, digest);
+        return;
+      }
+      const Entity part = split_entity(part_before(body, current.next, next.start));
+      entity(part.headers, part.body, depth + 1, digest);
+      current = next;
+    }
+  }
+
+  std::string transfer_decode(std::string_view body, std::string_view encoding) {
+    if (encoding == "base64") return decode_base64(body);
+    if (encoding == "quoted-printable") return decode_quoted_printable(body);
+    // Mailers that forget the header still write quoted-printable: "=3D" gives them away.
+    if (body.find("=3D") != std::string_view::npos || body.find("=3d") != std::string_view::npos)
+      return decode_quoted_printable(body);
+    return std::string(body);
+  }
+
+  void text(const ContentType& type, std::string_view encoding, std::string_view body) {
+    if (decoded_ >= limits_.max_decoded_bytes) {
+      problem("more than " + std::to_string(limits_.max_decoded_bytes) + " bytes of text, rest ignored");
+      stop_ = true;
+      return;
+    }
+    const size_t budget = limits_.max_decoded_bytes - decoded_;
+    // base64 shrinks by 3/4; the other encodings never grow.
+    const size_t input_budget = encoding == "base64" ? budget / 3 * 4 + 4 : budget;
+    if (body.size() > input_budget) {
+      body = body.substr(0, input_budget);
+      problem("more than " + std::to_string(limits_.max_decoded_bytes) + " bytes of text, rest ignored");
+      stop_ = true;
+    }
+    const std::string raw = transfer_decode(body, encoding);
+    const bool html = type.subtype == "html" || looks_like_html(raw);
+    std::string charset = type.charset;
+    if (charset.empty() && html) charset = sniff_html_charset(raw);
+    Conversion converted = decoder_.convert(raw, charset);
+    if (!converted.known_charset) problem("unknown charset \"" + charset + "\", read as UTF-8");
+    decoded_ += converted.text.size();
+    urls_.scan(converted.text, html);
+  }
+
+  CharsetDecoder& decoder_;
+  std::vector<std::string>& problems_;
+  const MimeLimits& limits_;
+  UrlCollector urls_;
+  std::vector<std::string> reported_;  // what this walk reported, for de-duplication
+  bool overflow_ = false;
+  size_t parts_ = 0;
+  size_t decoded_ = 0;
+  bool stop_ = false;
+};
+
+}  // namespace
+
+ContentType parse_content_type(std::string_view value) {
+  ContentType result;
+  value = trim(value);
+  size_t i = 0;
+  while (i < value.size() && value[i] != ';' && value[i] != '/' && !is_blank(value[i])) ++i;
+  result.type = to_lower(value.substr(0, i));
+  while (i < value.size() && is_blank(value[i])) ++i;
+  if (i < value.size() && value[i] == '/') {
+    ++i;
+    while (i < value.size() && is_blank(value[i])) ++i;
+    const size_t begin = i;
+    while (i < value.size() && value[i] != ';' && !is_blank(value[i])) ++i;
+    result.subtype = to_lower(value.substr(begin, i - begin));
+  }
+  // Parameters: name [blanks] = [blanks] (token | "quoted").
+  while (i < value.size()) {
+    while (i < value.size() && (value[i] == ';' || is_blank(value[i]) || value[i] == '\r' || value[i] == '\n')) ++i;
+    const size_t name_begin = i;
+    while (i < value.size() && value[i] != '=' && value[i] != ';' && !is_blank(value[i])) ++i;
+    std::string name = to_lower(value.substr(name_begin, i - name_begin));
+    while (i < value.size() && is_blank(value[i])) ++i;
+    if (i >= value.size() || value[i] != '=') {
+      if (i < value.size() && value[i] != ';') ++i;  // junk: step over it
+      continue;
+    }
+    ++i;
+    while (i < value.size() && is_blank(value[i])) ++i;
+    std::string parameter;
+    if (i < value.size() && value[i] == '"') {
+      ++i;
+      while (i < value.size() && value[i] != '"') {
+        if (value[i] == '\\' && i + 1 < value.size()) ++i;
+        parameter.push_back(value[i++]);
+      }
+      if (i < value.size()) ++i;
+    } else {
+      const size_t begin = i;
+      while (i < value.size() && value[i] != ';' && !is_blank(value[i])) ++i;
+      parameter = std::string(value.substr(begin, i - begin));
+    }
+    // RFC 2231: "name*=charset'lang'value" and "name*0=" continuations.
+    bool extended = false;
+    if (const size_t star = name.find('*'); star != std::string::npos) {
+      extended = name.size() > star + 1 ? name.back() == '*' : true;
+      name.resize(star);
+    }
+    if (extended) {
+      const size_t first = parameter.find('\'');
+      const size_t second = first == std::string::npos ? std::string::npos : parameter.find('\'', first + 1);
+      if (second != std::string::npos) parameter = parameter.substr(second + 1);
+    }
+    if (name == "boundary" && result.boundary.empty()) result.boundary = parameter;
+    else if (name == "charset" && result.charset.empty()) result.charset = to_lower(trim(parameter));
+  }
+  return result;
+}
+
+std::vector<std::string> extract_body_urls(std::string_view headers, std::string_view body, CharsetDecoder& decoder,
+                                           std::vector<std::string>& problems, const MimeLimits& limits) {
+  Walker walker(decoder, problems, limits);
+  walker.entity(headers, body, 0, false);
+  return walker.take();
+}
+
+std::vector<std::string> extract_text_urls(std::string_view text, bool html, size_t max_urls) {
+  UrlCollector collector(max_urls, MimeLimits{}.max_url_length);
+  collector.scan(text, html);
+  return collector.take();
+}
+
+std::string url_host(std::string_view url) {
+  std::string_view rest = trim(url);
+  if (const size_t colon = rest.find("://"); colon != std::string_view::npos) {
+    bool scheme = colon > 0;
+    for (size_t i = 0; i < colon; ++i)
+      if (!is_alnum(rest[i]) && rest[i] != '+' && rest[i] != '-' && rest[i] != '.') scheme = false;
+    if (scheme) rest.remove_prefix(colon + 3);
+  } else if (rest.substr(0, 2) == "//") {
+    rest.remove_prefix(2);
+  }
+  while (!rest.empty() && rest.front() == '/') rest.remove_prefix(1);  // "https:///host": browsers skip them
+  rest = rest.substr(0, rest.find_first_of("/?#\\ "));
+  if (const size_t at = rest.rfind('@'); at != std::string_view::npos) rest.remove_prefix(at + 1);
+  std::string_view host;
+  if (!rest.empty() && rest.front() == '[') {
+    const size_t close = rest.find(']');
+    host = close == std::string_view::npos ? rest.substr(1) : rest.substr(1, close - 1);
+  } else {
+    host = rest.substr(0, rest.find(':'));
+  }
+  while (!host.empty() && host.back() == '.') host.remove_suffix(1);
+  return to_lower(host);
+}
+
+}  // namespace sg

@@ -1,0 +1,54 @@
+// URLs in message bodies: a bounded MIME walk (multipart, nested messages,
+// base64 and quoted-printable, any charset) and a URL scanner for text and HTML.
+// URLs are recorded as written, never fetched.
+#pragma once
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sg {
+
+class CharsetDecoder;
+
+/// Bounds of one body walk: spam is written to exhaust parsers.
+struct MimeLimits {
+  size_t max_depth = 8;                   ///< nesting of multipart / message/rfc822
+  size_t max_parts = 256;                 ///< parts visited in total
+  size_t max_urls = 1000;                 ///< URLs returned
+  size_t max_decoded_bytes = 4u << 20;    ///< text decoded and scanned in total (real mail has far less)
+  size_t max_url_length = 2048;           ///< longer URLs are cut here
+};
+
+/// A Content-Type value, parsed. Names are lower case; empty when absent.
+struct ContentType {
+  std::string type;      ///< "text", "multipart", ...
+  std::string subtype;   ///< "plain", "html", "mixed", ...
+  std::string boundary;  ///< boundary= (quotes removed, case kept)
+  std::string charset;   ///< charset= (lower case)
+};
+
+/// Parses a Content-Type field value leniently: missing subtype, spaces around
+/// '=', quoted or bare values, RFC 2231 "charset*=utf-8''x" forms.
+ContentType parse_content_type(std::string_view value);
+
+/// The URLs in the body of one message, in order of first appearance, without
+/// duplicates: http, https and ftp URLs plus bare "www." links (returned with
+/// "http://" prepended), from text/plain and text/html parts (entities decoded,
+/// href/src/action values included) after transfer and charset decoding.
+/// `headers` is the message's header block, `body` what follows it. Scheme and
+/// host are lower-cased. What could not be read is appended to `problems` as
+/// "body: reason". Arbitrary bytes in, bounded work.
+std::vector<std::string> extract_body_urls(std::string_view headers, std::string_view body, CharsetDecoder& decoder,
+                                           std::vector<std::string>& problems, const MimeLimits& limits = {});
+
+/// The URLs in already-decoded UTF-8 text (`html`: decode entities first and read
+/// attribute values too). Same rules and normalisation as extract_body_urls.
+std::vector<std::string> extract_text_urls(std::string_view text, bool html, size_t max_urls = 1000);
+
+/// The host of a URL, lower case, without user info, port, IPv6 brackets or a
+/// final dot: "http://a@Evil.COM.:8080/x" -> "evil.com". Also takes "www.x.com/y"
+/// without a scheme. "" when there is none.
+std::string url_host(std::string_view url);
+
+}  // namespace sg

@@ -1,0 +1,282 @@
+// RFC 2047 encoded words and charset conversion, on real Subjects from the
+// corpus (/work/shared/corpus, see its SOURCES.md "Charset traps") and on
+// hostile input.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+
+#include "collectors/encoded_words.h"
+#include "collectors/header_block.h"
+
+using namespace sg;
+
+namespace {
+
+std::string corpus_path(const std::string& relative) {
+  const char* root = std::getenv("SPAMGRAPH_CORPUS");
+  return std::string(root ? root : "/work/shared/corpus") + "/" + relative;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  REQUIRE_MESSAGE(in.good(), "cannot read " << path);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+// The raw (folded) value of the first Subject of a corpus message.
+std::string raw_subject(const std::string& relative) {
+  const std::string message = read_file(corpus_path(relative));
+  const HeaderBlock block = split_header_block(message);
+  for (const HeaderField& field : block.fields)
+    if (field_name_is(field.name, "subject")) return std::string(field.raw_value);
+  FAIL("no Subject in " << relative);
+  return {};
+}
+
+const std::string kFFFD = "\xEF\xBF\xBD";
+
+}  // namespace
+
+TEST_CASE("base64 is decoded leniently") {
+  CHECK(decode_base64("aGVsbG8=") == "hello");
+  CHECK(decode_base64("aGVs\r\nbG8") == "hello");           // line break, no padding
+  CHECK(decode_base64(" a G V s b G 8 = ! ") == "hello");   // blanks and junk skipped
+  CHECK(decode_base64("QQ==QQ==") == "AA");                 // padding ends a block
+  CHECK(decode_base64("QUJD-") == "ABC");                   // '-' is junk, not URL-safe 62
+  CHECK(decode_base64("Q") == "");                           // dangling 6 bits dropped
+  CHECK(decode_base64("") == "");
+}
+
+TEST_CASE("quoted-printable is decoded leniently") {
+  CHECK(decode_quoted_printable("caf=C3=A9") == "caf\xC3\xA9");
+  CHECK(decode_quoted_printable("caf=c3=a9") == "caf\xC3\xA9");  // lower-case hex
+  CHECK(decode_quoted_printable("soft=\r\nbreak") == "softbreak");
+  CHECK(decode_quoted_printable("soft= \t\nbreak") == "softbreak");  // blanks before the break
+  CHECK(decode_quoted_printable("a=ZZb") == "a=ZZb");                // malformed: kept
+  CHECK(decode_quoted_printable("a=4") == "a=4");                    // truncated escape at the end
+  CHECK(decode_quoted_printable("end=") == "end");
+  CHECK(decode_quoted_printable("href=3D\"x\"") == "href=\"x\"");
+}
+
+TEST_CASE("UTF-8 validation and sanitising") {
+  CHECK(is_valid_utf8("plain ascii"));
+  CHECK(is_valid_utf8("\xE6\x97\xA5\xE6\x9C\xAC"));  // 日本
+  CHECK(is_valid_utf8("\xF0\x9F\x8E\x89"));          // 🎉
+  CHECK_FALSE(is_valid_utf8("\xC0\xAF"));            // overlong '/'
+  CHECK_FALSE(is_valid_utf8("\xED\xA0\x80"));        // surrogate
+  CHECK_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));    // > U+10FFFF
+  CHECK_FALSE(is_valid_utf8("\xE3\x81"));            // truncated
+  CHECK(sanitize_utf8("a\xE3\x81" "b") == "a" + kFFFD + "b");  // one U+FFFD for the truncated character
+  CHECK(sanitize_utf8("\xFF\xFE") == kFFFD + kFFFD);
+  CHECK(sanitize_utf8("\xE6\x97\xA5") == "\xE6\x97\xA5");
+}
+
+TEST_CASE("charset labels map to the supersets mail needs") {
+  CHECK(iconv_charset_name("gb2312") == "GB18030");
+  CHECK(iconv_charset_name("GB2312") == "GB18030");
+  CHECK(iconv_charset_name("\"gbk\"") == "GB18030");
+  CHECK(iconv_charset_name("Shift_JIS") == "CP932");
+  CHECK(iconv_charset_name("euc-jp") == "EUC-JP-MS");
+  CHECK(iconv_charset_name("ISO-2022-JP") == "ISO-2022-JP");
+  CHECK(iconv_charset_name("iso-8859-1") == "WINDOWS-1252");
+  CHECK(iconv_charset_name("ks_c_5601-1987") == "CP949");
+  CHECK(iconv_charset_name("iso-8859-8-i") == "ISO-8859-8");
+  CHECK(iconv_charset_name("utf-8*en") == "UTF-8");  // RFC 2231 language suffix
+  CHECK(iconv_charset_name("us-ascii") == "UTF-8");
+  CHECK(iconv_charset_name("") == "UTF-8");
+  CHECK(iconv_charset_name("koi8-r") == "KOI8-R");
+  CHECK(iconv_charset_name("x-mac-roman") == "MACINTOSH");
+  // Never handed to iconv_open: path-like or option-carrying names.
+  CHECK(iconv_charset_name("utf-8//TRANSLIT") == "");
+  CHECK(iconv_charset_name("../../etc/passwd") == "");
+  CHECK(iconv_charset_name(std::string(100, 'a')) == "");
+}
+
+TEST_CASE("charsets convert to UTF-8") {
+  CharsetDecoder decoder;
+  CHECK(decoder.to_utf8("\x82\xA0", "Shift_JIS") == "\xE3\x81\x82");           // あ
+  CHECK(decoder.to_utf8("\x87\x40", "shift_jis") == "\xE2\x91\xA0");           // ① (NEC row 13)
+  CHECK(decoder.to_utf8("\xA4\xA2", "EUC-JP") == "\xE3\x81\x82");              // あ
+  CHECK(decoder.to_utf8("\xC4\xE3\xBA\xC3", "gb2312") == "\xE4\xBD\xA0\xE5\xA5\xBD");  // 你好
+  CHECK(decoder.to_utf8("\xA7\x41\xA6\x6E", "big5") == "\xE4\xBD\xA0\xE5\xA5\xBD");    // 你好
+  CHECK(decoder.to_utf8("\xF0\xD2\xC9\xD7\xC5\xD4", "koi8-r") == "Привет");
+  CHECK(decoder.to_utf8("\xCF\xF0\xE8\xE2\xE5\xF2", "windows-1251") == "Привет");
+  CHECK(decoder.to_utf8("\xB1", "iso-8859-2") == "ą");
+  CHECK(decoder.to_utf8("caf\xE9 \x80", "iso-8859-1") == "café €");  // read as windows-1252
+  CHECK(decoder.to_utf8("\xE0", "iso-8859-8-i") == "א");
+  CHECK(decoder.to_utf8("\xB0\xA1", "euc-kr") == "가");
+  CHECK(decoder.to_utf8(std::string_view("\xFF\xFEh\0i\0", 6), "utf-16") == "hi");
+  CHECK(decoder.to_utf8("Hi Mom -+Jjo--!", "utf-7") == "Hi Mom -\xE2\x98\xBA-!");
+  CHECK(decoder.to_utf8("\x1B$B$3$s$K$A$O\x1B(B", "iso-2022-jp") == "こんにちは");
+}
+
+TEST_CASE("ISO-2022-JP with NEC extensions falls back to CP932 (CP50220)") {
+  CharsetDecoder decoder;
+  // JIS 0x2D62 is № in NEC row 13: strict ISO-2022-JP has no such character.
+  const Conversion conversion = decoder.convert("\x1B$B-b\x1B(B41", "iso-2022-jp");
+  CHECK(conversion.text == "№41");
+  CHECK(conversion.replaced == 0);
+  CHECK(decoder.to_utf8("\x1B$B-!\x1B(B", "ISO-2022-JP") == "①");
+  // Half-width katakana by ESC ( I and by SO/SI (CP50221), and "ESC $ @".
+  CHECK(decoder.to_utf8("\x1B(I1\x1B(B", "iso-2022-jp") == "ｱ");
+  CHECK(decoder.to_utf8("\x0E\x31\x0F" "a", "iso-2022-jp") == "ｱa");
+  CHECK(decoder.to_utf8("\x1B$@-b\x1B(B", "iso-2022-jp") == "№");
+  // An unknown escape costs one U+FFFD, the rest still decodes.
+  const Conversion broken = decoder.convert("\x1B$Z-b\x1B$B-b\x1B(B", "iso-2022-jp");
+  CHECK(broken.text.find("№") != std::string::npos);
+  CHECK(is_valid_utf8(broken.text));
+}
+
+TEST_CASE("undecodable bytes become U+FFFD, unknown charsets are read as UTF-8") {
+  CharsetDecoder decoder;
+  const Conversion truncated = decoder.convert("\x82", "shift_jis");
+  CHECK(truncated.text == kFFFD);
+  CHECK(truncated.replaced == 1);
+  const Conversion bad = decoder.convert("a\xFF\xFF" "b", "gb2312");
+  CHECK(bad.text.find(kFFFD) != std::string::npos);
+  CHECK(bad.text.front() == 'a');
+  CHECK(bad.text.back() == 'b');
+  const Conversion unknown = decoder.convert("ok \xE2\x9C\x93 \xFF", "x-klingon");
+  CHECK_FALSE(unknown.known_charset);
+  CHECK(unknown.text == "ok \xE2\x9C\x93 " + kFFFD);
+  const Conversion injected = decoder.convert("x", "utf-8//IGNORE");
+  CHECK_FALSE(injected.known_charset);
+  CHECK(injected.text == "x");
+}
+
+TEST_CASE("real Subjects from the corpus") {
+  CharsetDecoder decoder;
+  // ISO-2022-JP with the NEC character № (php-mime-mail-parser issue116).
+  CHECK(decoder.decode_header_value(raw_subject("php-mime-mail-parser/tests/mails/issue116")) ==
+        "ЖД№41 от 28.09.2016");
+  // Japanese labelled gb2312 with a GBK-only pair (the long vowel mark).
+  CHECK(decoder.decode_header_value(raw_subject(
+            "linux-erofs-list-archive/messages/1d8072ba01af837c491948791c3030ee5c567a93.eml")) ==
+        "E T Cサービスのお知らせ");
+  // gb2312 label, GBK content, two folded words.
+  CHECK(decoder.decode_header_value(raw_subject("spamscope-mail-parser/tests/mails/mail_test_9")) ==
+        "我把镜头拉近些，你们看看这个是什么屄，这种场合自然少不了内射");
+  // Two ISO-2022-JP B-words mixing Japanese and ASCII.
+  CHECK(decoder.decode_header_value(raw_subject("mimekit/UnitTests/TestData/messages/japanese.txt")) ==
+        "日本語メールテスト (testing Japanese emails)");
+  CHECK(decoder.decode_header_value(raw_subject(
+            "linux-erofs-list-archive/messages/7b1cb5555e42bab623ef3e3f180f268aa7cea6ac.eml")) ==
+        "取引目的等の確認のお願い");  // Shift_JIS
+  CHECK(decoder.decode_header_value(raw_subject("sisimai-set-of-emails/maildir/bsd/lhost-office365-04.eml")) ==
+        "Undeliverable: ニャーン");
+  // Raw text, then an encoded word: the space between them stays.
+  CHECK(decoder.decode_header_value(raw_subject("php-mime-mail-parser/tests/mails/m0022")) ==
+        "[PRJ-OTH] asdf  árvíztűrő tükörfúrógép");
+  CHECK(decoder.decode_header_value(raw_subject("php-mime-mail-parser/tests/mails/issue149")) ==
+        "מענה 'אני לא נמצא': Invoice 02722027");  // iso-8859-8-i
+  CHECK(decoder.decode_header_value(raw_subject("php-mime-mail-parser/tests/mails/issue212"))
+            .rfind("Automatyczna odpowiedź: Piotrze, test z 6 miesięcy", 0) == 0);  // windows-1250
+  CHECK(decoder.decode_header_value(raw_subject("rspamd/test/functional/messages/spam.eml"))
+            .rfind("Аудиоэнциклопедии для детей", 0) == 0);  // windows-1251
+  // RFC 2231 language tags, and ž split across two words of one charset.
+  CHECK(decoder.decode_header_value(raw_subject("spamassassin/t/data/nice/unicode1")) == "Domače omrežje");
+  // UTF-8 split over B and Q words, emoji and a URL inside.
+  CHECK(decoder.decode_header_value(raw_subject("rspamd/test/functional/messages/urlinsubjectencoded.eml")) ==
+        "ПОДТВЕРДИТЕ ВЫПЛАТУ - https://example.com/nT6a--Check out our New 🗺️ Geography Themed Set 🏔️");
+}
+
+TEST_CASE("raw 8-bit Subject: invalid UTF-8 becomes U+FFFD unless a fallback charset is given") {
+  CharsetDecoder decoder;
+  const std::string raw = raw_subject("spamassassin/t/data/nice/cjk/big5-base64.1");  // raw Big5 bytes
+  const std::string plain = decoder.decode_header_value(raw);
+  CHECK(is_valid_utf8(plain));
+  CHECK(plain.find(kFFFD) != std::string::npos);
+  CHECK(plain.rfind("[SLAT-talk] ", 0) == 0);
+  const std::string with_fallback = decoder.decode_header_value(raw, "big5");
+  CHECK(with_fallback.find(kFFFD) == std::string::npos);
+  CHECK(with_fallback.find("6月17日") != std::string::npos);
+  // Valid raw UTF-8 is kept as is, fallback or not.
+  CHECK(decoder.decode_header_value("  Ürün  ", "big5") == "Ürün");
+}
+
+TEST_CASE("encoded word rules of RFC 2047") {
+  CharsetDecoder decoder;
+  // §6.2: whitespace (also folding) between adjacent encoded words is dropped.
+  CHECK(decoder.decode_header_value("=?utf-8?q?a?= =?utf-8?q?b?=") == "ab");
+  CHECK(decoder.decode_header_value("=?utf-8?q?a?=\r\n\t=?utf-8?q?b?=") == "ab");
+  // ... but not between an encoded word and text.
+  CHECK(decoder.decode_header_value("=?utf-8?q?a?= b =?utf-8?q?c?=") == "a b c");
+  // A multibyte character split across two words of one charset (こ = E3 81 93).
+  CHECK(decoder.decode_header_value("=?UTF-8?B?44E=?= =?utf-8?B?kw==?=") == "こ");
+  // Different charsets next to each other.
+  CHECK(decoder.decode_header_value("=?iso-8859-1?q?caf=E9?= =?utf-8?q?_ok?=") == "café ok");
+  CHECK(decoder.decode_header_value("=?utf-8?Q?a_b=3F?=") == "a b?");
+  // Glued to text (not allowed, but spam does it) is still decoded.
+  CHECK(decoder.decode_header_value("Re:=?utf-8?q?x?=y") == "Re:xy");
+  // Malformed words stay literal.
+  CHECK(decoder.decode_header_value("=?utf-8?X?abc?=") == "=?utf-8?X?abc?=");
+  CHECK(decoder.decode_header_value("=?utf-8?B?YWJj") == "=?utf-8?B?YWJj");
+  CHECK(decoder.decode_header_value("=?=?utf-8?q?a?=") == "=?a");
+  CHECK(decoder.decode_header_value("=??q?a?=") == "=??q?a?=");
+  // Decoded line breaks and NULs do not survive into a one-line value.
+  CHECK(decoder.decode_header_value("=?utf-8?q?a=0D=0Ab=00c?=") == "a  b c");
+  // Unknown charset in a word: the bytes are read as UTF-8.
+  CHECK(decoder.decode_header_value("=?x-unknown-thing?q?ok=FF?=") == "ok" + kFFFD);
+}
+
+TEST_CASE("hostile header values stay cheap") {
+  CharsetDecoder decoder;
+  // 5000 words in 5000 different bogus charsets: only 1000 are decoded.
+  std::string value;
+  for (int i = 0; i < 5000; ++i) value += "=?x-" + std::to_string(i) + "?q?a?= ";
+  const std::string decoded = decoder.decode_header_value(value);
+  CHECK(decoded.substr(0, 1000) == std::string(1000, 'a'));
+  CHECK(decoded.find("=?x-1000?q?a?=") != std::string::npos);
+  CHECK(decoder.cached_descriptors() <= 64);
+  // A million starts of words that never end.
+  std::string junk;
+  for (int i = 0; i < 1'000'000; ++i) junk += (i % 2) ? "=?" : "=?u?q?";
+  const std::string out = decoder.decode_header_value(junk);
+  CHECK(is_valid_utf8(out));
+  CHECK(out.size() <= junk.size());
+}
+
+TEST_CASE("descriptor cache is per decoder and bounded") {
+  CharsetDecoder first;
+  CharsetDecoder second;
+  CHECK(first.to_utf8("\xF0\xD2\xC9\xD7\xC5\xD4", "koi8-r") == "Привет");
+  CHECK(first.cached_descriptors() == 1);
+  CHECK(second.cached_descriptors() == 0);  // no shared state
+  CHECK(first.to_utf8("\xF0\xD2", "KOI8-R") == "Пр");
+  CHECK(first.cached_descriptors() == 1);   // reused
+  // Hundreds of distinct (valid and bogus) labels from hostile mail.
+  for (int i = 0; i < 300; ++i) {
+    first.to_utf8("\xE9", "iso-8859-" + std::to_string(i % 20));
+    first.to_utf8("\xE9", "x-bogus-" + std::to_string(i));
+  }
+  CHECK(first.cached_descriptors() <= 64);
+  CHECK(first.to_utf8("\xE9", "iso-8859-15") == "é");
+  CHECK(first.to_utf8("\xF0\xD2", "koi8-r") == "Пр");
+}
+
+TEST_CASE("arbitrary bytes never break decoding") {
+  CharsetDecoder decoder;
+  std::mt19937 random(2047);
+  const char* charsets[] = {"utf-8", "iso-2022-jp", "shift_jis", "gb2312", "big5", "euc-jp", "utf-16",
+                            "utf-7", "koi8-r", "x-unknown", "iso-2022-jp-2", "euc-kr"};
+  const std::string pieces[] = {"=?", "?=", "?B?", "?q?", "\x1B$B", "\x1B(B", "\x1B(I", "\x0E", "=E9", "_", " ",
+                                "\r\n ", "=?utf-8?b?", "=?iso-2022-jp?B?GyRC", "\xFF", "\x80", "\xE3\x81"};
+  for (int round = 0; round < 2000; ++round) {
+    std::string input;
+    const int length = static_cast<int>(random() % 60);
+    for (int i = 0; i < length; ++i) {
+      if (random() % 3 == 0) input += pieces[random() % std::size(pieces)];
+      else input.push_back(static_cast<char>(random() % 256));
+    }
+    const std::string charset = charsets[random() % std::size(charsets)];
+    CHECK(is_valid_utf8(decoder.to_utf8(input, charset)));
+    CHECK(is_valid_utf8(decoder.decode_header_value(input)));
+    CHECK(is_valid_utf8(decoder.decode_header_value(input, charset)));
+  }
+}

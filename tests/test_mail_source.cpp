@@ -1,0 +1,501 @@
+// Reading messages from .eml files, folders, Maildir, mbox (streamed, in small
+// chunks so separators straddle chunk boundaries), pastes and standard input.
+#include <doctest/doctest.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "collectors/header_block.h"
+#include "collectors/mail_source.h"
+
+using namespace sg;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string corpus_path(const std::string& relative) {
+  const char* root = std::getenv("SPAMGRAPH_CORPUS");
+  return std::string(root ? root : "/work/shared/corpus") + "/" + relative;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  REQUIRE_MESSAGE(in.good(), "cannot read " << path);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+void write_file(const fs::path& path, const std::string& bytes) {
+  fs::create_directories(path.parent_path());
+  std::ofstream out(path, std::ios::binary);
+  out << bytes;
+  REQUIRE(out.good());
+}
+
+// A fresh folder under the system temp folder, removed at the end of the test.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "sg-mail-source-XXXXXX").string();
+    REQUIRE(mkdtemp(pattern.data()) != nullptr);
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+struct ReadAll {
+  std::vector<RawMessage> messages;
+  std::vector<Error> problems;
+  bool problem_mentions(const std::string& text) const {
+    for (const Error& problem : problems)
+      if (problem.to_string().find(text) != std::string::npos) return true;
+    return false;
+  }
+};
+
+ReadAll read_all(const std::string& path, MailFormat format = MailFormat::automatic, ReaderOptions options = {}) {
+  ReadAll out;
+  auto reader = MessageReader::open(path, format, options);
+  REQUIRE_MESSAGE(reader.has_value(), reader.error().to_string());
+  while (auto message = (*reader)->next(out.problems)) out.messages.push_back(std::move(*message));
+  return out;
+}
+
+// Offsets of every line starting with "From " (what a plain grep would find).
+std::vector<uint64_t> from_line_offsets(const std::string& bytes) {
+  std::vector<uint64_t> offsets;
+  for (size_t pos = 0; pos < bytes.size(); pos = bytes.find('\n', pos) + 1) {
+    if (bytes.compare(pos, 5, "From ") == 0) offsets.push_back(pos);
+    if (bytes.find('\n', pos) == std::string::npos) break;
+  }
+  return offsets;
+}
+
+std::string header(const std::string& message, std::string_view name) {
+  for (const HeaderField& field : split_header_block(message).fields)
+    if (field_name_is(field.name, name)) return unfold(field.raw_value);
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("format names") {
+  for (MailFormat format : {MailFormat::automatic, MailFormat::eml, MailFormat::directory, MailFormat::maildir,
+                            MailFormat::mbox, MailFormat::paste})
+    CHECK(parse_mail_format(format_name(format)) == format);
+  CHECK(parse_mail_format("directory") == MailFormat::directory);
+  CHECK_FALSE(parse_mail_format("pst").has_value());
+}
+
+TEST_CASE("detect_format") {
+  CHECK(detect_format("From a@b Mon Jan  1 00:00:00 2024\nSubject: x\n") == MailFormat::mbox);
+  CHECK(detect_format("\xEF\xBB\xBF" "From: a@b\nDate: x\n\nbody") == MailFormat::eml);
+  CHECK(detect_format("Return-Path: <a@b>\nFrom: a@b\n\nbody") == MailFormat::eml);
+  CHECK(detect_format("Some text\nReceived: from x\n") == MailFormat::paste);
+  CHECK(detect_format("just text\n") == MailFormat::automatic);
+  CHECK(detect_format("\x1F\x8B\x08\x00") == MailFormat::automatic);  // gzip
+  CHECK(detect_format("") == MailFormat::automatic);
+}
+
+TEST_CASE("spamassassin nice.mbox: 3 messages with their From line offsets") {
+  const std::string path = corpus_path("spamassassin/t/data/nice.mbox");
+  const ReadAll all = read_all(path);
+  CHECK(all.problems.empty());
+  REQUIRE(all.messages.size() == 3);
+  const std::vector<uint64_t> expected = {0, 3556, 4639};
+  CHECK(from_line_offsets(read_file(path)) == expected);
+  for (size_t i = 0; i < 3; ++i) {
+    CHECK(all.messages[i].source.kind == "mbox");
+    CHECK(all.messages[i].source.path == path);
+    CHECK(all.messages[i].source.offset == expected[i]);
+    CHECK(all.messages[i].bytes.rfind("From ", 0) != 0);  // the separator is not part of the message
+  }
+  CHECK(all.messages[0].envelope == "jm@dogma.slashnull.org  Wed May 16 00:40:34 2001");
+  CHECK(all.messages[1].envelope == "nsb@thumper.bellcore.com Tue Oct  8 10:29:39 1991");
+  // Forced mbox with a 7-byte chunk: the same messages, byte for byte.
+  ReaderOptions tiny;
+  tiny.chunk_size = 7;
+  const ReadAll chunked = read_all(path, MailFormat::mbox, tiny);
+  REQUIRE(chunked.messages.size() == 3);
+  for (size_t i = 0; i < 3; ++i) {
+    CHECK(chunked.messages[i].bytes == all.messages[i].bytes);
+    CHECK(chunked.messages[i].source.offset == expected[i]);
+  }
+}
+
+TEST_CASE("mimekit content-length.mbox.txt: 29 messages, 'From -' separators without blank lines") {
+  const std::string path = corpus_path("mimekit/UnitTests/TestData/mbox/content-length.mbox.txt");
+  const std::string bytes = read_file(path);
+  const std::vector<uint64_t> expected = from_line_offsets(bytes);
+  REQUIRE(expected.size() == 29);
+  for (size_t chunk : {size_t{1} << 20, size_t{13}, size_t{4096}}) {
+    CAPTURE(chunk);
+    ReaderOptions options;
+    options.chunk_size = chunk;
+    const ReadAll all = read_all(path, MailFormat::automatic, options);
+    CHECK(all.problems.empty());
+    REQUIRE(all.messages.size() == 29);
+    for (size_t i = 0; i < 29; ++i) {
+      CHECK(all.messages[i].source.kind == "mbox");
+      CHECK(all.messages[i].source.offset == expected[i]);
+    }
+    CHECK(header(all.messages[0].bytes, "Message-ID") == "<19960722000255.AAA26598@navstar1.mcom.com>");
+    CHECK(header(all.messages[1].bytes, "Message-ID") == "<31C105ED.41C62@netscape.com>");
+    CHECK(all.messages[3].envelope == "- Mon Jun  3 12:50:27 1996");
+    // ">From - Fri Dec 13 15:01:21 1996" in a body is unquoted.
+    bool unquoted = false;
+    for (const RawMessage& message : all.messages)
+      unquoted = unquoted || message.bytes.find("\nFrom - Fri Dec 13 15:01:21 1996") != std::string::npos;
+    CHECK(unquoted);
+  }
+}
+
+TEST_CASE("mboxrd quoting, CRLF, and From lines that are not separators") {
+  TempDir dir;
+  const std::string mbox =
+      "From alice@example.com Mon Jan  1 00:00:00 2024\r\n"
+      "Subject: one\r\n"
+      "\r\n"
+      ">From the start\r\n"
+      ">>From twice quoted\r\n"
+      "text\r\n"
+      "From the desk of Bob\r\n"  // not after a blank line, no date, no header next
+      "regards\r\n"
+      "\r\n"
+      "From me to you\r\n"        // after a blank line, but no date and no header next
+      "bye\r\n"
+      "\r\n"
+      "From bob@example.com Tue Jan  2 10:11:12 2024\r\n"
+      "Subject: two\r\n"
+      "\r\n"
+      "body two\r\n"
+      "\r\n"
+      "From  :<x@example.com>\r\n"  // a header field inside a body, not a separator
+      "X-Mailer: y\r\n"
+      "\r\n"
+      "From - \r\n"                 // Netscape style, no date but a header follows
+      "Subject: three\r\n"
+      "\r\n"
+      "body three\r\n";
+  write_file(dir.path() / "box.mbox", mbox);
+  const std::vector<uint64_t> offsets = {0, mbox.find("From bob@"), mbox.find("From - ")};
+  for (size_t chunk : {1, 2, 3, 5, 7, 64, 1 << 20}) {
+    CAPTURE(chunk);
+    ReaderOptions options;
+    options.chunk_size = chunk;
+    const ReadAll all = read_all((dir.path() / "box.mbox").string(), MailFormat::mbox, options);
+    CHECK(all.problems.empty());
+    REQUIRE(all.messages.size() == 3);
+    CHECK(all.messages[0].bytes ==
+          "Subject: one\r\n\r\nFrom the start\r\n>From twice quoted\r\ntext\r\nFrom the desk of Bob\r\nregards\r\n"
+          "\r\nFrom me to you\r\nbye\r\n");
+    CHECK(all.messages[1].bytes == "Subject: two\r\n\r\nbody two\r\n\r\nFrom  :<x@example.com>\r\nX-Mailer: y\r\n");
+    CHECK(all.messages[2].bytes == "Subject: three\r\n\r\nbody three\r\n");
+    for (size_t i = 0; i < 3; ++i) CHECK(all.messages[i].source.offset == offsets[i]);
+    CHECK(all.messages[2].envelope == "- ");
+  }
+}
+
+TEST_CASE("a 20 MB mbox read in small chunks: every message once, at its offset") {
+  TempDir dir;
+  const fs::path path = dir.path() / "big.mbox";
+  std::vector<uint64_t> offsets;
+  {
+    std::ofstream out(path, std::ios::binary);
+    std::string filler;
+    for (int i = 0; i < 30; ++i) filler += "Line of body text number " + std::to_string(i) + " with some padding......\n";
+    uint64_t offset = 0;
+    for (int i = 0; i < 12500; ++i) {
+      const bool crlf = i % 3 == 0;
+      std::string message = "From sender" + std::to_string(i) + "@example.com Sat Mar  2 12:34:56 2024\n" +
+                            "Message-ID: <m" + std::to_string(i) + "@example.com>\nSubject: n\n\n" + filler +
+                            ">From quoted\n\n";
+      if (crlf) {
+        std::string converted;
+        for (char c : message) {
+          if (c == '\n') converted += '\r';
+          converted += c;
+        }
+        message = converted;
+      }
+      offsets.push_back(offset);
+      out << message;
+      offset += message.size();
+    }
+  }
+  REQUIRE(fs::file_size(path) > 20'000'000);
+  ReaderOptions options;
+  options.chunk_size = 4093;  // a prime: boundaries land everywhere in the separators
+  auto reader = MessageReader::open(path.string(), MailFormat::automatic, options);
+  REQUIRE(reader.has_value());
+  std::vector<Error> problems;
+  size_t count = 0;
+  while (auto message = (*reader)->next(problems)) {
+    REQUIRE(count < offsets.size());
+    CHECK(message->source.offset == offsets[count]);
+    if (header(message->bytes, "Message-ID") != "<m" + std::to_string(count) + "@example.com>") {
+      FAIL("message " << count << " is wrong");
+    }
+    if (message->bytes.find("\nFrom quoted") == std::string::npos) FAIL("not unquoted in " << count);
+    ++count;
+  }
+  CHECK(count == offsets.size());
+  CHECK(problems.empty());
+}
+
+TEST_CASE("mbox results do not depend on the chunk size (random mboxes)") {
+  TempDir dir;
+  const fs::path path = dir.path() / "random.mbox";
+  std::mt19937 random(4155);
+  const std::string pieces[] = {"From a@b Mon Jan  1 00:00:00 2024\n", "From -\n", "From x\n", "\n", "\r\n",
+                                ">From y\n", ">>From z\r\n", "Subject: s\n", "From  :q\n", "body line\n", "From "};
+  for (int round = 0; round < 150; ++round) {
+    std::string mbox;
+    const int length = static_cast<int>(random() % 40);
+    for (int i = 0; i < length; ++i) {
+      if (random() % 3) mbox += pieces[random() % std::size(pieces)];
+      else mbox.push_back(static_cast<char>(random() % 256));
+    }
+    write_file(path, mbox);
+    auto summary = [&](size_t chunk, size_t cap) {
+      ReaderOptions options;
+      options.chunk_size = chunk;
+      options.max_message_size = cap;
+      const ReadAll all = read_all(path.string(), MailFormat::mbox, options);
+      std::string out;
+      for (const RawMessage& message : all.messages)
+        out += std::to_string(message.source.offset) + "|" + message.envelope + "|" + message.bytes + "\x01";
+      for (const Error& problem : all.problems) out += problem.to_string() + "\x02";
+      return out;
+    };
+    const std::string reference = summary(1 << 20, 64u << 20);
+    CAPTURE(mbox);
+    for (size_t chunk : {1, 2, 5, 17}) CHECK(summary(chunk, 64u << 20) == reference);
+    CHECK(summary(3, 40) == summary(1 << 20, 40));  // with messages over the cap too
+  }
+}
+
+TEST_CASE("oversized messages are skipped and reported with file and offset") {
+  TempDir dir;
+  const std::string big(5000, 'x');
+  const std::string mbox = "From a Mon Jan  1 00:00:00 2024\nSubject: small\n\nok\n\n"
+                           "From b Mon Jan  1 00:00:00 2024\nSubject: big\n\n" + big + "\n" + big + "\n\n"
+                           "From c Mon Jan  1 00:00:00 2024\nSubject: after\n\nok\n";
+  const fs::path path = dir.path() / "box";
+  write_file(path, mbox);
+  ReaderOptions options;
+  options.max_message_size = 4000;
+  options.chunk_size = 512;
+  const ReadAll all = read_all(path.string(), MailFormat::mbox, options);
+  REQUIRE(all.messages.size() == 2);
+  CHECK(header(all.messages[0].bytes, "Subject") == "small");
+  CHECK(header(all.messages[1].bytes, "Subject") == "after");
+  REQUIRE(all.problems.size() == 1);
+  CHECK(all.problems[0].where == path.string());
+  CHECK(all.problems[0].message ==
+        "message at byte offset " + std::to_string(mbox.find("From b")) + " is larger than 4000 bytes, skipped");
+  // One line longer than the chunk and the 1 MiB line limit: kept whole.
+  const std::string long_line(3'000'000, 'y');
+  write_file(path, "From a Mon Jan  1 00:00:00 2024\nSubject: long\n\n" + long_line + "\nFrom x\n");
+  options.max_message_size = 8 << 20;
+  options.chunk_size = 4093;
+  const ReadAll long_all = read_all(path.string(), MailFormat::mbox, options);
+  REQUIRE(long_all.messages.size() == 1);
+  CHECK(long_all.messages[0].bytes == "Subject: long\n\n" + long_line + "\nFrom x\n");
+  // A single .eml over the cap.
+  write_file(dir.path() / "big.eml", "Subject: x\n\n" + big);
+  options.max_message_size = 1000;
+  const ReadAll eml = read_all((dir.path() / "big.eml").string(), MailFormat::automatic, options);
+  CHECK(eml.messages.empty());
+  CHECK(eml.problem_mentions("big.eml: message larger than 1000 bytes, skipped"));
+}
+
+TEST_CASE("sisimai folder of .eml files: recursive, sorted") {
+  const std::string path = corpus_path("sisimai-set-of-emails/maildir");
+  const ReadAll all = read_all(path);
+  CHECK(all.problems.empty());
+  REQUIRE(all.messages.size() == 40);
+  for (size_t i = 0; i < all.messages.size(); ++i) {
+    CHECK(all.messages[i].source.kind == "eml");
+    CHECK(all.messages[i].source.offset == 0);
+    if (i > 0) CHECK(all.messages[i - 1].source.path < all.messages[i].source.path);
+  }
+  CHECK(all.messages[0].source.path == path + "/bsd/arf-01.eml");
+  CHECK(all.messages[0].bytes == read_file(path + "/bsd/arf-01.eml"));
+}
+
+TEST_CASE("Maildir: cur then new, tmp ignored, Maildir++ subfolders, folders of Maildirs") {
+  TempDir dir;
+  const fs::path root = dir.path() / "Mail";
+  const fs::path inbox = root / "inbox";
+  write_file(inbox / "cur" / "1700000002.M2.host:2,S", "Subject: cur2\n\nx\n");
+  write_file(inbox / "cur" / "1700000001.M1.host:2,S", "Subject: cur1\n\nx\n");
+  write_file(inbox / "new" / "1700000003.M3.host", "Subject: new3\n\nx\n");
+  write_file(inbox / "tmp" / "1700000004.M4.host", "Subject: tmp4\n\nx\n");
+  write_file(inbox / "dovecot-uidlist", "3 V1 N4\n");
+  write_file(inbox / ".Junk" / "cur" / "1700000005.M5.host:2,", "Subject: junk5\n\nx\n");
+  write_file(inbox / ".Junk" / "new" / ".hidden", "Subject: hidden\n\nx\n");
+  write_file(inbox / ".git" / "config", "Subject: not mail\n");  // a hidden folder that is no Maildir++ folder
+  fs::create_directories(inbox / ".cache");
+  write_file(root / "archive" / "new" / "1600000000.M0.host", "Subject: archive\n\nx\n");
+
+  const ReadAll all = read_all(root.string());
+  std::vector<std::string> subjects;
+  for (const RawMessage& message : all.messages) {
+    CHECK(message.source.kind == "maildir");
+    subjects.push_back(header(message.bytes, "Subject"));
+  }
+  // archive/ sorts before inbox/; in inbox: cur (sorted), new, then the .Junk subfolder.
+  CHECK(subjects == std::vector<std::string>{"archive", "cur1", "cur2", "new3", "junk5"});
+  CHECK(all.messages[1].source.path == (inbox / "cur" / "1700000001.M1.host:2,S").string());
+  CHECK(all.problems.empty());
+  // The same Maildir named directly, as maildir.
+  const ReadAll direct = read_all(inbox.string(), MailFormat::maildir);
+  CHECK(direct.messages.size() == 4);
+}
+
+TEST_CASE("a folder of mixed files: each detected on its own") {
+  TempDir dir;
+  const fs::path root = dir.path();
+  write_file(root / "a.eml", "From: a@example.com\nSubject: eml\n\nbody\n");
+  write_file(root / "b.mbox",
+             "From x@example.com Mon Jan  1 00:00:00 2024\nSubject: m1\n\nb\n\n"
+             "From y@example.com Mon Jan  1 00:00:01 2024\nSubject: m2\n\nb\n");
+  write_file(root / "c-single.eml", "From x@example.com Mon Jan  1 00:00:00 2024\nSubject: single\n\nb\n");
+  write_file(root / "d-paste.txt", read_file(std::string(SPAMGRAPH_SOURCE_DIR) + "/data/seed/jacks-1.txt"));
+  write_file(root / "e-readme.md", "# notes\nnothing to see\n");
+  write_file(root / "f.mbox.gz", std::string("\x1F\x8B\x08\x00\x00\x00", 6));
+  write_file(root / "g-empty.eml", "");
+  write_file(root / ".hidden.eml", "Subject: hidden\n\nx\n");
+  write_file(root / "sub" / "z.eml", "Subject: nested\n\nx\n");
+  std::error_code ec;
+  fs::create_directory_symlink(root, root / "sub" / "loop", ec);  // must not be followed
+
+  const ReadAll all = read_all(root.string());
+  std::vector<std::string> seen;
+  for (const RawMessage& message : all.messages)
+    seen.push_back(message.source.kind + ":" + fs::path(message.source.path).filename().string());
+  CHECK(seen == std::vector<std::string>{"eml:a.eml", "mbox:b.mbox", "mbox:b.mbox", "eml:c-single.eml",
+                                         "paste:d-paste.txt", "eml:z.eml"});
+  CHECK(all.messages[2].source.offset > 0);
+  CHECK(all.messages[3].envelope == "x@example.com Mon Jan  1 00:00:00 2024");
+  CHECK(header(all.messages[4].bytes, "Received").find("(EHLO re27.leadw.link)") != std::string::npos);
+  CHECK(all.problem_mentions("e-readme.md: not a mail message, skipped"));
+  CHECK(all.problem_mentions("f.mbox.gz: compressed file"));
+  if (!ec) CHECK(all.problem_mentions("loop: symlinked folder not followed"));
+}
+
+TEST_CASE("the blog post as a paste file: one message per excerpt") {
+  const std::string path = "/work/shared/seed/blog-ja-cks-part2.txt";
+  const ReadAll all = read_all(path);
+  REQUIRE(all.messages.size() == 2);
+  CHECK(all.messages[0].source.kind == "paste");
+  CHECK(all.messages[0].source.offset == read_file(path).find("Received-SPF:"));
+  CHECK(header(all.messages[1].bytes, "Authentication-Results").find("from=somach789.xyz") != std::string::npos);
+  CHECK(all.problem_mentions("lines 1-16: not a header field, dropped"));
+  // Forced paste format on the bundled file.
+  const ReadAll bundled =
+      read_all(std::string(SPAMGRAPH_SOURCE_DIR) + "/data/seed/jacks-2.txt", MailFormat::paste);
+  REQUIRE(bundled.messages.size() == 1);
+  CHECK(bundled.problems.empty());
+}
+
+TEST_CASE("errors name the path") {
+  auto missing = MessageReader::open("/nonexistent/spam.mbox");
+  REQUIRE_FALSE(missing.has_value());
+  CHECK(missing.error().where == "/nonexistent/spam.mbox");
+  CHECK(missing.error().to_string() == "/nonexistent/spam.mbox: No such file or directory");
+  TempDir dir;
+  auto folder_as_mbox = MessageReader::open(dir.path().string(), MailFormat::mbox);
+  REQUIRE_FALSE(folder_as_mbox.has_value());
+  CHECK(folder_as_mbox.error().to_string() == dir.path().string() + ": is a folder, not a mbox file");
+  write_file(dir.path() / "x.eml", "Subject: x\n\n");
+  auto file_as_maildir = MessageReader::open((dir.path() / "x.eml").string(), MailFormat::maildir);
+  REQUIRE_FALSE(file_as_maildir.has_value());
+  CHECK(file_as_maildir.error().message == "is not a folder");
+  auto stdin_folder = MessageReader::open("-", MailFormat::directory);
+  CHECK_FALSE(stdin_folder.has_value());
+  // Blank lines before the first From line are not a message.
+  write_file(dir.path() / "blank.mbox", "\n\r\nFrom a Mon Jan  1 00:00:00 2024\nSubject: x\n\nb\n");
+  const ReadAll blank = read_all((dir.path() / "blank.mbox").string(), MailFormat::mbox);
+  REQUIRE(blank.messages.size() == 1);
+  CHECK(blank.messages[0].source.offset == 3);
+  CHECK(blank.problems.empty());
+  // An mbox that does not start with a From line is read as one message and reported.
+  write_file(dir.path() / "bad.mbox", "Subject: no envelope\n\nbody\n");
+  const ReadAll bad = read_all((dir.path() / "bad.mbox").string(), MailFormat::mbox);
+  REQUIRE(bad.messages.size() == 1);
+  CHECK(bad.problem_mentions("bad.mbox: does not start with a \"From \" line"));
+}
+
+TEST_CASE("standard input") {
+  TempDir dir;
+  auto read_stdin = [&](const std::string& content, MailFormat format) {
+    write_file(dir.path() / "stdin", content);
+    const int saved = dup(STDIN_FILENO);
+    const int fd = ::open((dir.path() / "stdin").c_str(), O_RDONLY);
+    REQUIRE(fd >= 0);
+    dup2(fd, STDIN_FILENO);
+    ::close(fd);
+    ReadAll all = read_all("-", format);
+    dup2(saved, STDIN_FILENO);
+    ::close(saved);
+    return all;
+  };
+  const ReadAll mbox = read_stdin(read_file(corpus_path("spamassassin/t/data/nice.mbox")), MailFormat::automatic);
+  REQUIRE(mbox.messages.size() == 3);
+  CHECK(mbox.messages[2].source.kind == "stdin");
+  CHECK(mbox.messages[2].source.path == "-");
+  CHECK(mbox.messages[2].source.offset == 4639);
+  const ReadAll eml = read_stdin("From: a@example.com\nSubject: piped\n\nbody\n", MailFormat::automatic);
+  REQUIRE(eml.messages.size() == 1);
+  CHECK(eml.messages[0].source.kind == "stdin");
+  CHECK(header(eml.messages[0].bytes, "Subject") == "piped");
+  const ReadAll paste = read_stdin(read_file("/work/shared/seed/blog-ja-cks-part2.txt"), MailFormat::automatic);
+  REQUIRE(paste.messages.size() == 2);
+  CHECK(paste.messages[0].source.kind == "paste");
+  CHECK(paste.messages[0].source.path == "-");
+}
+
+TEST_CASE("read_messages stops when the sink says so") {
+  std::vector<Error> problems;
+  size_t count = 0;
+  const Status status = read_messages(
+      corpus_path("spamassassin/t/data/nice.mbox"), MailFormat::automatic,
+      [&](RawMessage&& message) {
+        CHECK(!message.bytes.empty());
+        return ++count < 2;
+      },
+      problems);
+  CHECK(status.has_value());
+  CHECK(count == 2);
+  CHECK_FALSE(read_messages("/nonexistent", MailFormat::automatic, [](RawMessage&&) { return true; }, problems)
+                  .has_value());
+}
+
+TEST_CASE("the whole corpus folder: every message found") {
+  const ReadAll all = read_all(corpus_path(""));
+  // 367 single messages + 3 + 29 in the two mbox files (SOURCES.md).
+  CHECK(all.messages.size() == 399);
+  size_t mbox = 0;
+  for (const RawMessage& message : all.messages) mbox += message.source.kind == "mbox";
+  CHECK(mbox == 32);
+  // SOURCES.md, MANIFEST.tsv and the JSON are not mail.
+  CHECK(all.problems.size() == 3);
+}

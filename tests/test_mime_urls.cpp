@@ -1,0 +1,344 @@
+// URLs in bodies: the MIME walk on real corpus messages, malformed MIME, and
+// the bounds that keep hostile bodies cheap.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "collectors/encoded_words.h"
+#include "collectors/header_block.h"
+#include "collectors/mime_urls.h"
+
+using namespace sg;
+
+namespace {
+
+std::string corpus_path(const std::string& relative) {
+  const char* root = std::getenv("SPAMGRAPH_CORPUS");
+  return std::string(root ? root : "/work/shared/corpus") + "/" + relative;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  REQUIRE_MESSAGE(in.good(), "cannot read " << path);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+struct Extracted {
+  std::vector<std::string> urls;
+  std::vector<std::string> problems;
+  bool has(const std::string& url) const { return std::find(urls.begin(), urls.end(), url) != urls.end(); }
+  bool problem_mentions(const std::string& text) const {
+    for (const std::string& problem : problems)
+      if (problem.find(text) != std::string::npos) return true;
+    return false;
+  }
+};
+
+Extracted extract_message(const std::string& message, const MimeLimits& limits = {}) {
+  CharsetDecoder decoder;
+  Extracted out;
+  const HeaderBlock block = split_header_block(message);
+  out.urls = extract_body_urls(block.raw, std::string_view(message).substr(block.body_offset), decoder, out.problems,
+                               limits);
+  return out;
+}
+
+Extracted extract_corpus(const std::string& relative) { return extract_message(read_file(corpus_path(relative))); }
+
+bool no_duplicates(std::vector<std::string> urls) {
+  std::sort(urls.begin(), urls.end());
+  return std::adjacent_find(urls.begin(), urls.end()) == urls.end();
+}
+
+}  // namespace
+
+TEST_CASE("url_host") {
+  CHECK(url_host("http://Example.COM/path") == "example.com");
+  CHECK(url_host("https://user:pw@evil.example:8443/x?y#z") == "evil.example");
+  CHECK(url_host("http://paypal.com@evil.example/") == "evil.example");  // the classic trick
+  CHECK(url_host("http://[2001:DB8::1]:80/") == "2001:db8::1");
+  CHECK(url_host("http://example.com./") == "example.com");
+  CHECK(url_host("http://example.com?q=1") == "example.com");
+  CHECK(url_host("http://evil.example\\@good.example/") == "evil.example");  // browsers read '\' as '/'
+  CHECK(url_host("https:///uirqxck.cn/select/") == "uirqxck.cn");
+  CHECK(url_host("www.example.org/a") == "www.example.org");
+  CHECK(url_host("//cdn.example.net/x.png") == "cdn.example.net");
+  CHECK(url_host("http://") == "");
+  CHECK(url_host("") == "");
+}
+
+TEST_CASE("Content-Type parsing") {
+  ContentType type = parse_content_type("Multipart/Mixed; boundary=\"----=_Part_1\"; charset=UTF-8");
+  CHECK(type.type == "multipart");
+  CHECK(type.subtype == "mixed");
+  CHECK(type.boundary == "----=_Part_1");
+  CHECK(type.charset == "utf-8");
+  type = parse_content_type("multipart/alternative;\r\n\tboundary = ----=_NextPart_000_0045");
+  CHECK(type.boundary == "----=_NextPart_000_0045");
+  type = parse_content_type("text/plain; charset*=iso-8859-1'en'ISO-8859-2");
+  CHECK(type.charset == "iso-8859-2");
+  type = parse_content_type("text; charset=\"a\\\"b\"; junk; =x; boundary");
+  CHECK(type.type == "text");
+  CHECK(type.subtype == "");
+  CHECK(type.charset == "a\"b");
+  CHECK(type.boundary == "");
+  type = parse_content_type("");
+  CHECK(type.type == "");
+}
+
+TEST_CASE("URLs in text") {
+  auto urls = extract_text_urls(
+      "See http://Example.COM/a?b=1&c=2. Also (https://x.example/p_(1)) and https://y.example/z), "
+      "ftp://files.example/pub, www.bare-link.example/path! and again http://example.com/a?b=1&c=2",
+      false);
+  CHECK(urls == std::vector<std::string>{"http://example.com/a?b=1&c=2", "https://x.example/p_(1)",
+                                         "https://y.example/z", "ftp://files.example/pub",
+                                         "http://www.bare-link.example/path"});
+  // Japanese text right after a URL ends it; so does a full-width bracket.
+  urls = extract_text_urls("こちら→https://amazon-jp.example/login」からログイン", false);
+  CHECK(urls == std::vector<std::string>{"https://amazon-jp.example/login"});
+  // Not URLs: no host, "www." inside a word or an address, unknown schemes.
+  urls = extract_text_urls("http:// x, https://-/, foo.www.example.com, a@www.example.com, mailto:a@b.c, "
+                           "javascript:alert(1), www.", false);
+  CHECK(urls.empty());
+  // Empty path written "/", extra slashes dropped: one URL.
+  urls = extract_text_urls("https://uirqxck.cn https:///uirqxck.cn/ HTTPS://UIRQXCK.CN", false);
+  CHECK(urls == std::vector<std::string>{"https://uirqxck.cn/"});
+  // Path and query keep their case.
+  CHECK(extract_text_urls("http://EX.example/Path?Q=A", false) == std::vector<std::string>{"http://ex.example/Path?Q=A"});
+}
+
+TEST_CASE("URLs in HTML") {
+  const std::string html =
+      "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0//EN\" \"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd\">"
+      "<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:o=\"urn:schemas-microsoft-com:office:office\">"
+      "<a href=\"https://track.example/c?u=1&amp;v=2\">click</a>"
+      "<img src='//cdn.example.net/p.gif'>"
+      "<a href=h&#116;tp&#x3A;//hidden.example/x>obfuscated</a>"
+      "<a HREF = \"www.shop.example\">shop</a>"
+      "<p>visit https://text.example/in-html&nbsp;now</p>"
+      "<a href=\"https://track.example/c?u=1&v=2\">same link again</a>";
+  const auto urls = extract_text_urls(html, true);
+  CHECK(urls == std::vector<std::string>{"https://track.example/c?u=1&v=2", "http://cdn.example.net/p.gif",
+                                         "http://hidden.example/x", "http://www.shop.example/",
+                                         "https://text.example/in-html"});
+}
+
+TEST_CASE("corpus: base64 HTML phishing (phishing_pot)") {
+  const Extracted sample = extract_corpus("phishing_pot/email/sample-1206.eml");
+  CHECK(sample.has(
+      "https://bafybeig7hxnd7izmejdoiwh6sxusnhf2sdmrgtuhot4bhzvon2v4oddh6u.ipfs.dweb.link/Pagefem345.html"
+      "#yigitekincioglu@hotmail.com"));
+  CHECK(sample.has("https://audaz.com.py/ios-cn/kr/icon/sav-domain.html#honey@pot"));
+  CHECK(sample.has("http://hotmail.com/"));
+  CHECK_FALSE(sample.has("http://www.w3.org/TR/html4/loose.dtd"));  // DOCTYPE, not a link
+  CHECK(sample.problems.empty());
+
+  const Extracted cbc = extract_corpus("phishing_pot/email/sample-2330.eml");
+  CHECK(cbc.has("https://bykee.shop/dgwh/ajsfguywftgu"));
+  CHECK(cbc.urls.size() == 28);
+  CHECK(no_duplicates(cbc.urls));
+}
+
+TEST_CASE("corpus: quoted-printable soft breaks and scheme-relative images (phishing_pot sample-1225)") {
+  const Extracted sample = extract_corpus("phishing_pot/email/sample-1225.eml");
+  // "<https=\n://freebitco.in/?r=3D52019727>": a soft break inside the scheme.
+  CHECK(sample.has("https://freebitco.in/?r=52019727"));
+  CHECK(sample.has("https://i.imgur.com/4knGLlI.png"));
+  CHECK(sample.has("http://i.imgur.com/4knGLlI.png"));  // src="//i.imgur.com/..."
+  CHECK(sample.has("https://www.clonscript.com/o-gnsr-n05-4aaed16913c5562a16f7229a7c583c94"));
+}
+
+TEST_CASE("corpus: Japanese phishing, base64 UTF-8 HTML with https:/// (linux-erofs)") {
+  const Extracted sample =
+      extract_corpus("linux-erofs-list-archive/messages/fd5a499f99f725f1f85cc73ed0addf5f7bcd8055.eml");
+  CHECK(sample.urls == std::vector<std::string>{"https://uirqxck.cn/select/"});
+}
+
+TEST_CASE("corpus: spamassassin spam with quoted-printable but no Content-Transfer-Encoding") {
+  const Extracted sample = extract_corpus("spamassassin/t/data/spam/004");
+  CHECK(sample.has("http://211.154.134.27/Z/teeth/index.html?cid=1000&mid=3000"));
+  CHECK(sample.has("http://vacation.81832.com/"));
+  for (const std::string& url : sample.urls) CHECK(url.find("=3D") == std::string::npos);
+}
+
+TEST_CASE("corpus: malformed MIME (spamscope mail_malformed_*)") {
+  // Declared boundary "--=_HsWzsKVZkho", parts use "----=_GlSzQZUbRbpVOpy", never closed.
+  const Extracted wrong_boundary = extract_corpus("spamscope-mail-parser/tests/mails/mail_malformed_3");
+  CHECK(wrong_boundary.has("http://calorsolar.tk/?v=1fda4fa5605d"));
+  CHECK(wrong_boundary.has("http://viaje-omv.ip-zone.com/ccm/templates/navidad-3/images/line.gif"));
+  CHECK(wrong_boundary.problem_mentions("not found, guessed"));
+  CHECK(wrong_boundary.problem_mentions("not closed"));
+  // Inner multipart reusing the outer boundary: nothing to read in it, reported.
+  const Extracted reused = extract_corpus("spamscope-mail-parser/tests/mails/mail_malformed_1");
+  CHECK(reused.urls.empty());
+  CHECK(reused.problem_mentions("not found"));
+  // A DSN whose returned headers are message/rfc822-headers: no crash, no URL.
+  const Extracted dsn = extract_corpus("spamscope-mail-parser/tests/mails/mail_malformed_2");
+  CHECK(dsn.urls.empty());
+}
+
+TEST_CASE("every corpus message walks without trouble") {
+  // A broad smoke test: valid UTF-8 hosts, no duplicates, bounded output.
+  const char* files[] = {
+      "spamassassin/t/data/spam/badmime2.txt", "spamassassin/t/data/spam/utf16.eml",
+      "spamassassin/t/data/nice/cjk/iso-2022-jp.1", "spamassassin/t/data/nice/cjk/big5-base64.1",
+      "sisimai-set-of-emails/maildir/bsd/lhost-sendgrid-01.eml", "mimekit/UnitTests/TestData/messages/bounce.txt",
+      "phishing_pot/email/sample-7272.eml", "rspamd/test/functional/messages/external_relay.eml"};
+  for (const char* file : files) {
+    CAPTURE(file);
+    const Extracted sample = extract_corpus(file);
+    CHECK(no_duplicates(sample.urls));
+    for (const std::string& url : sample.urls) {
+      CHECK(is_valid_utf8(url));
+      CHECK_FALSE(url_host(url).empty());
+    }
+  }
+  // External relay: "multipart/mixed" with no boundary at all.
+  CHECK(extract_corpus("rspamd/test/functional/messages/external_relay.eml")
+            .problem_mentions("multipart without boundary, read as text"));
+}
+
+TEST_CASE("charsets and encodings of parts") {
+  // UTF-16 (with BOM) in base64: unreadable as bytes, found after conversion.
+  // ISO-2022-JP around a URL: the escape sequences must not stick to it.
+  const std::string message =
+      "Content-Type: multipart/alternative; boundary=b\n\n"
+      "--b\nContent-Type: text/plain; charset=utf-16\nContent-Transfer-Encoding: base64\n\n"
+      "//6LiWYwIABoAHQAdABwAHMAOgAvAC8AdQB0AGYAMQA2AC4AZQB4AGEAbQBwAGwAZQAvAHAAYQB0AGgAIABnMFkw\n"
+      "--b\nContent-Type: text/plain; charset=ISO-2022-JP\n\n"
+      "\x1B$B$3$A$i\x1B(Bhttps://jis.example/a\x1B$B$G$9\x1B(B\n"
+      "--b--\n";
+  const Extracted sample = extract_message(message);
+  CHECK(sample.urls == std::vector<std::string>{"https://utf16.example/path", "https://jis.example/a"});
+  CHECK(sample.problems.empty());
+  // HTML without a charset parameter: <meta charset> is read (here: a bad one, reported).
+  const Extracted meta = extract_message(
+      "Content-Type: text/html\n\n<meta charset=\"x-bogus-charset\"><a href=\"http://meta.example/\">x</a>");
+  CHECK(meta.urls == std::vector<std::string>{"http://meta.example/"});
+  CHECK(meta.problem_mentions("unknown charset \"x-bogus-charset\""));
+}
+
+TEST_CASE("missing boundaries, truncated base64, unclosed multipart") {
+  // No boundary parameter: the first "--token" line is taken.
+  Extracted guessed = extract_message(
+      "Content-Type: multipart/mixed\n\n--zz\nContent-Type: text/plain\n\nhttp://guessed.example/\n--zz--\n");
+  CHECK(guessed.urls == std::vector<std::string>{"http://guessed.example/"});
+  CHECK(guessed.problem_mentions("guessed \"zz\""));
+  // Boundary named but absent: the body is read as text.
+  Extracted absent = extract_message("Content-Type: multipart/mixed; boundary=nothere\n\nsee http://plain.example/x\n");
+  CHECK(absent.urls == std::vector<std::string>{"http://plain.example/x"});
+  CHECK(absent.problem_mentions("\"nothere\" not found"));
+  // Base64 cut in the middle: what was decoded still counts.
+  const std::string encoded =
+      "PGEgaHJlZj0iaHR0cHM6Ly90cnVuY2F0ZWQuZXhhbXBsZS9vayI+eDwvYT4gPGEgaHJlZj0iaHR0cHM6Ly9sb3N0LmV4YW1wbGUvIj4=";
+  Extracted truncated = extract_message("Content-Type: text/html\nContent-Transfer-Encoding: base64\n\n" +
+                                        encoded.substr(0, 50) + "\n");
+  CHECK(truncated.urls == std::vector<std::string>{"https://truncated.example/ok"});
+  // Not closed: the last part runs to the end and is reported.
+  Extracted open_part = extract_message(
+      "Content-Type: multipart/mixed; boundary=\"q\"\n\n--q\n\nhttp://first.example/\n--q\n"
+      "Content-Type: text/plain\n\nhttp://last.example/");
+  CHECK(open_part.urls == std::vector<std::string>{"http://first.example/", "http://last.example/"});
+  CHECK(open_part.problem_mentions("not closed"));
+  // A part without the blank line after its headers.
+  Extracted no_blank = extract_message(
+      "Content-Type: multipart/mixed; boundary=q\n\n--q\nContent-Type: text/plain\nhttp://noblank.example/\n--q--\n");
+  CHECK(no_blank.urls == std::vector<std::string>{"http://noblank.example/"});
+  // A longer boundary that starts with ours does not split our parts.
+  Extracted prefix = extract_message(
+      "Content-Type: multipart/mixed; boundary=a\n\n--a\nContent-Type: multipart/alternative; boundary=ab\n\n"
+      "--ab\n\nhttp://inner.example/\n--ab--\n--a--\n");
+  CHECK(prefix.urls == std::vector<std::string>{"http://inner.example/"});
+  CHECK(prefix.problems.empty());
+  // Attachments are not read; message/rfc822 is.
+  Extracted nested = extract_message(
+      "Content-Type: multipart/mixed; boundary=m\n\n--m\nContent-Type: application/octet-stream\n\n"
+      "http://binary.example/\n--m\nContent-Type: message/rfc822\n\nSubject: inner\n"
+      "Content-Type: text/plain\n\nhttp://forwarded.example/\n--m--\n");
+  CHECK(nested.urls == std::vector<std::string>{"http://forwarded.example/"});
+}
+
+TEST_CASE("deep nesting is bounded") {
+  // 1000 nested multiparts, a URL at depth 3 and one at the bottom.
+  std::string body;
+  std::string closing;
+  for (int level = 0; level < 1000; ++level) {
+    const std::string boundary = "b" + std::to_string(level);
+    body += "--" + boundary + "\n";
+    if (level == 3) body += "Content-Type: multipart/mixed; boundary=side\n\n--side\n\nhttp://depth3.example/\n--side--\n--" + boundary + "\n";
+    body += "Content-Type: multipart/mixed; boundary=b" + std::to_string(level + 1) + "\n\n";
+    closing = "--" + boundary + "--\n" + closing;
+  }
+  body += "--b1000\nContent-Type: text/plain\n\nhttp://bottom.example/\n--b1000--\n" + closing;
+  const Extracted deep = extract_message("Content-Type: multipart/mixed; boundary=b0\n\n" + body);
+  CHECK(deep.has("http://depth3.example/"));
+  CHECK_FALSE(deep.has("http://bottom.example/"));
+  CHECK(deep.problem_mentions("nesting deeper than 8"));
+  // message/rfc822 inside message/rfc822, 1000 times.
+  std::string messages;
+  for (int level = 0; level < 1000; ++level) messages += "Content-Type: message/rfc822\n\n";
+  messages += "Content-Type: text/plain\n\nhttp://deepest.example/\n";
+  const Extracted chain = extract_message(messages);
+  CHECK(chain.urls.empty());
+  CHECK(chain.problem_mentions("nesting deeper than 8"));
+}
+
+TEST_CASE("part, URL and size caps") {
+  std::string many_parts = "Content-Type: multipart/mixed; boundary=p\n\n";
+  for (int i = 0; i < 1000; ++i) many_parts += "--p\n\nhttp://part" + std::to_string(i) + ".example/\n";
+  many_parts += "--p--\n";
+  const Extracted parts = extract_message(many_parts);
+  CHECK(parts.urls.size() == 255);  // the multipart itself is part 1
+  CHECK(parts.problem_mentions("more than 256 MIME parts"));
+
+  std::string many_urls = "Content-Type: text/plain\n\n";
+  for (int i = 0; i < 2000; ++i) many_urls += "http://u" + std::to_string(i) + ".example/ ";
+  const Extracted urls = extract_message(many_urls);
+  CHECK(urls.urls.size() == 1000);
+  CHECK(urls.urls.back() == "http://u999.example/");
+  CHECK(urls.problem_mentions("more than 1000 URLs"));
+
+  MimeLimits small;
+  small.max_decoded_bytes = 100;
+  const Extracted cut = extract_message(
+      "Content-Type: text/plain\n\nhttp://early.example/ " + std::string(200, 'x') + " http://late.example/", small);
+  CHECK(cut.urls == std::vector<std::string>{"http://early.example/"});
+  CHECK(cut.problem_mentions("more than 100 bytes of text"));
+
+  const Extracted long_url = extract_message("\nhttp://long.example/" + std::string(5000, 'a'));
+  REQUIRE(long_url.urls.size() == 1);
+  CHECK(long_url.urls[0].size() == 2048);
+}
+
+TEST_CASE("arbitrary bytes never break the MIME walk") {
+  CharsetDecoder decoder;
+  std::mt19937 random(8);
+  const std::string pieces[] = {"--b\n", "--b--\n", "\n", "Content-Type: multipart/mixed; boundary=b\n",
+                                "Content-Type: message/rfc822\n", "Content-Transfer-Encoding: base64\n",
+                                "Content-Transfer-Encoding: quoted-printable\n", "Content-Type: text/html\n",
+                                "http://", "www.", "&amp;", "&#", "=3D", "=\n", "<a href=", "//", "\r\n"};
+  for (int round = 0; round < 1500; ++round) {
+    std::string message;
+    const int length = static_cast<int>(random() % 80);
+    for (int i = 0; i < length; ++i) {
+      if (random() % 2) message += pieces[random() % std::size(pieces)];
+      else message.push_back(static_cast<char>(random() % 256));
+    }
+    std::vector<std::string> problems;
+    const HeaderBlock block = split_header_block(message);
+    const auto urls = extract_body_urls(block.raw, std::string_view(message).substr(block.body_offset), decoder,
+                                        problems);
+    CHECK(urls.size() <= 1000);
+    CHECK(problems.size() <= 17);
+    for (const std::string& url : urls) CHECK(is_valid_utf8(url));
+  }
+}
