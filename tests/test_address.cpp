@@ -1,5 +1,5 @@
 // Address lists, Message-ID and List-Unsubscribe parsing. Values are copied
-// from the corpus under /work/shared/corpus (file named above each) and from the
+// from the corpus under ../shared/corpus (file named above each) and from the
 // seed case (seed/blog-ja-cks-part2.txt).
 #include <doctest/doctest.h>
 

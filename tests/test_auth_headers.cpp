@@ -1,6 +1,6 @@
 // Received-SPF, Authentication-Results, ARC-Authentication-Results and
 // DKIM-Signature parsing. Values are copied from the corpus under
-// /work/shared/corpus (file named above each), from the seed case
+// ../shared/corpus (file named above each), from the seed case
 // (seed/blog-ja-cks-part2.txt), and from RFC 7208 §9.1 and RFC 8601 Appendix B.
 #include <doctest/doctest.h>
 

@@ -1,5 +1,5 @@
 // RFC 2047 encoded words and charset conversion, on real Subjects from the
-// corpus (/work/shared/corpus, see its SOURCES.md "Charset traps") and on
+// corpus (../shared/corpus, see its SOURCES.md "Charset traps") and on
 // hostile input.
 #include <doctest/doctest.h>
 
@@ -17,8 +17,7 @@ using namespace sg;
 namespace {
 
 std::string corpus_path(const std::string& relative) {
-  const char* root = std::getenv("SPAMGRAPH_CORPUS");
-  return std::string(root ? root : "/work/shared/corpus") + "/" + relative;
+  return std::string(SPAMGRAPH_SOURCE_DIR) + "/../shared/corpus/" + relative;
 }
 
 std::string read_file(const std::string& path) {

@@ -22,8 +22,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string corpus_path(const std::string& relative) {
-  const char* root = std::getenv("SPAMGRAPH_CORPUS");
-  return std::string(root ? root : "/work/shared/corpus") + "/" + relative;
+  return std::string(SPAMGRAPH_SOURCE_DIR) + "/../shared/corpus/" + relative;
 }
 
 std::string read_file(const std::string& path) {
@@ -402,7 +401,7 @@ TEST_CASE("a folder of mixed files: each detected on its own") {
 }
 
 TEST_CASE("the blog post as a paste file: one message per excerpt") {
-  const std::string path = "/work/shared/seed/blog-ja-cks-part2.txt";
+  const std::string path = std::string(SPAMGRAPH_SOURCE_DIR) + "/../shared/seed/blog-ja-cks-part2.txt";
   const ReadAll all = read_all(path);
   REQUIRE(all.messages.size() == 2);
   CHECK(all.messages[0].source.kind == "paste");
@@ -467,7 +466,7 @@ TEST_CASE("standard input") {
   REQUIRE(eml.messages.size() == 1);
   CHECK(eml.messages[0].source.kind == "stdin");
   CHECK(header(eml.messages[0].bytes, "Subject") == "piped");
-  const ReadAll paste = read_stdin(read_file("/work/shared/seed/blog-ja-cks-part2.txt"), MailFormat::automatic);
+  const ReadAll paste = read_stdin(read_file(std::string(SPAMGRAPH_SOURCE_DIR) + "/../shared/seed/blog-ja-cks-part2.txt"), MailFormat::automatic);
   REQUIRE(paste.messages.size() == 2);
   CHECK(paste.messages[0].source.kind == "paste");
   CHECK(paste.messages[0].source.path == "-");

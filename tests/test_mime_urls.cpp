@@ -19,8 +19,7 @@ using namespace sg;
 namespace {
 
 std::string corpus_path(const std::string& relative) {
-  const char* root = std::getenv("SPAMGRAPH_CORPUS");
-  return std::string(root ? root : "/work/shared/corpus") + "/" + relative;
+  return std::string(SPAMGRAPH_SOURCE_DIR) + "/../shared/corpus/" + relative;
 }
 
 std::string read_file(const std::string& path) {

@@ -18,8 +18,7 @@ using namespace sg;
 namespace {
 
 std::string corpus_path(const std::string& relative) {
-  const char* root = std::getenv("SPAMGRAPH_CORPUS");
-  return std::string(root ? root : "/work/shared/corpus") + "/" + relative;
+  return std::string(SPAMGRAPH_SOURCE_DIR) + "/../shared/corpus/" + relative;
 }
 
 std::string read_file(const std::string& path) {
@@ -30,7 +29,7 @@ std::string read_file(const std::string& path) {
   return out.str();
 }
 
-std::string seed_blog() { return read_file("/work/shared/seed/blog-ja-cks-part2.txt"); }
+std::string seed_blog() { return read_file(std::string(SPAMGRAPH_SOURCE_DIR) + "/../shared/seed/blog-ja-cks-part2.txt"); }
 std::string bundled(const std::string& name) { return read_file(std::string(SPAMGRAPH_SOURCE_DIR) + "/data/seed/" + name); }
 
 std::vector<std::string> field_names(const std::string& headers) {

@@ -1,5 +1,5 @@
 // parse_received on real Received lines of every common writer (taken from
-// /work/shared/corpus and the seed case; the source is named above each group),
+// ../shared/corpus and the seed case; the source is named above each group),
 // and on hostile input.
 #include <doctest/doctest.h>
 
