@@ -1,24 +1,20 @@
 #include <doctest/doctest.h>
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <filesystem>
 
 #include "store/schema.h"
 #include "store/store.h"
+#include "tests/helpers.h"
 
 using namespace sg;
 
 namespace {
 
-// A fresh database path in a per-test temporary folder.
+// One temporary folder for this file's databases, removed at exit.
 std::string temp_db(const char* name) {
-  auto dir = std::filesystem::temp_directory_path() / ("spamgraph-test-" + std::to_string(getpid()));
-  std::filesystem::create_directories(dir);
-  auto path = dir / name;
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
-  return path.string();
+  static TempDir dir("store");
+  return dir.path(name);
 }
 
 Hop hop(const char* ip, const char* helo, const char* rdns) {
