@@ -631,10 +631,31 @@ class Walker {
     const bool html = type.subtype == "html" || looks_like_html(raw);
     std::string charset = type.charset;
     if (charset.empty() && html) charset = sniff_html_charset(raw);
+    // URLs are ASCII and the scanner stops at the first byte >= 0x80, so text in
+    // UTF-8 or a single-byte ASCII superset is scanned as it is; only charsets that
+    // put URL-like ASCII bytes inside other characters (ISO-2022-*, UTF-16/7, ...)
+    // need converting first.
+    if (scans_as_is(charset)) {
+      decoded_ += raw.size();
+      urls_.scan(raw, html);
+      return;
+    }
     Conversion converted = decoder_.convert(raw, charset);
     if (!converted.known_charset) problem("unknown charset \"" + charset + "\", read as UTF-8");
     decoded_ += converted.text.size();
     urls_.scan(converted.text, html);
+  }
+
+  static bool scans_as_is(std::string_view charset) {
+    auto starts = [&](std::string_view prefix) {
+      if (charset.size() < prefix.size()) return false;
+      for (size_t i = 0; i < prefix.size(); ++i)
+        if ((charset[i] | 0x20) != prefix[i]) return false;
+      return true;
+    };
+    if (charset.empty()) return true;
+    return starts("utf-8") || starts("utf8") || starts("us-ascii") || starts("ascii") || starts("iso-8859-") ||
+           starts("windows-125") || starts("cp125") || starts("latin");
   }
 
   CharsetDecoder& decoder_;
