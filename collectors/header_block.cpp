@@ -9,8 +9,6 @@ namespace {
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-bool is_field_name_char(unsigned char c) { return c > 32 && c < 127 && c != ':'; }
-
 // End of the line starting at `pos` (index of '\n', or size).
 size_t line_end(std::string_view text, size_t pos) {
   const size_t end = text.find('\n', pos);
@@ -18,6 +16,16 @@ size_t line_end(std::string_view text, size_t pos) {
 }
 
 }  // namespace
+
+size_t field_name_length(std::string_view line) {
+  size_t i = 0;
+  while (i < line.size() && static_cast<unsigned char>(line[i]) > 32 && static_cast<unsigned char>(line[i]) < 127 &&
+         line[i] != ':')
+    ++i;
+  const size_t name_end = i;
+  while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+  return name_end > 0 && i < line.size() && line[i] == ':' ? name_end : 0;
+}
 
 bool field_name_is(std::string_view name, std::string_view wanted) {
   if (name.size() != wanted.size()) return false;
@@ -58,11 +66,9 @@ HeaderBlock split_header_block(std::string_view message, size_t max_fields) {
         block.problems.push_back("line " + std::to_string(line_number) + ": continuation line before any field");
       }
     } else {
-      size_t colon = 0;
-      while (colon < line.size() && is_field_name_char(static_cast<unsigned char>(line[colon]))) ++colon;
-      size_t name_end = colon;
-      while (colon < line.size() && (line[colon] == ' ' || line[colon] == '\t')) ++colon;  // "Name : value"
-      if (colon < line.size() && line[colon] == ':' && name_end > 0) {
+      const size_t name_end = field_name_length(line);
+      if (name_end > 0) {
+        const size_t colon = line.find(':', name_end);
         if (block.fields.size() < max_fields) {
           block.fields.push_back(HeaderField{line.substr(0, name_end), {}, line_number});
           current = &block.fields.back();

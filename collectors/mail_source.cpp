@@ -1,5 +1,7 @@
 #include "collectors/mail_source.h"
 
+#include "collectors/header_block.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -77,16 +79,6 @@ bool read_up_to(int fd, std::string& out, size_t limit, size_t chunk, int& error
     out.append(buffer.data(), static_cast<size_t>(n));
   }
   return true;
-}
-
-bool field_line(std::string_view line) {
-  size_t i = 0;
-  while (i < line.size() && static_cast<unsigned char>(line[i]) > 32 && static_cast<unsigned char>(line[i]) < 127 &&
-         line[i] != ':')
-    ++i;
-  const size_t name_end = i;
-  while (i < line.size() && is_blank(line[i])) ++i;
-  return name_end > 0 && i < line.size() && line[i] == ':';
 }
 
 std::string_view strip_line_end(std::string_view line) {
@@ -229,7 +221,7 @@ class MboxSource : public Source {
 
   // Is the pending candidate a separator, given the line after it?
   bool separator(const Line& next) const {
-    if (field_line(strip_line_end(candidate_line_))) return false;  // "From  :x" is a header field
+    if (field_name_length(strip_line_end(candidate_line_)) > 0) return false;  // "From  :x" is a header field
     std::string_view rest = strip_line_end(candidate_line_).substr(5);
     while (!rest.empty() && is_blank(rest.front())) rest.remove_prefix(1);
     if (rest.empty()) return false;  // "From " alone: no sender
@@ -237,7 +229,7 @@ class MboxSource : public Source {
     std::string_view date = space == std::string_view::npos ? std::string_view() : rest.substr(space);
     while (!date.empty() && is_blank(date.front())) date.remove_prefix(1);
     const bool dated = has_clock_time(date);
-    const bool header_next = next.at_start && field_line(strip_line_end(next.text));
+    const bool header_next = next.at_start && field_name_length(strip_line_end(next.text)) > 0;
     return (candidate_after_blank_ && (dated || header_next)) || (header_next && (dated || date.empty()));
   }
 
@@ -654,7 +646,7 @@ MailFormat detect_format(std::string_view start) {
   if (start.substr(0, 5) == "From ") return MailFormat::mbox;
   if (looks_like_paste(start)) return MailFormat::paste;
   const size_t end = start.find('\n');
-  if (field_line(strip_line_end(start.substr(0, end == std::string_view::npos ? start.size() : end + 1))))
+  if (field_name_length(strip_line_end(start.substr(0, end == std::string_view::npos ? start.size() : end + 1))) > 0)
     return MailFormat::eml;
   return MailFormat::automatic;
 }

@@ -1,5 +1,7 @@
 #include "collectors/mime_urls.h"
 
+#include "collectors/header_block.h"
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -53,17 +55,11 @@ Line line_at(std::string_view text, size_t pos) {
   return {line, next};
 }
 
-// Length of the field name at the start of `line` when it is "Name:" (blanks
-// allowed before the colon), else 0.
-size_t field_name_length(std::string_view line) {
-  size_t i = 0;
-  while (i < line.size() && static_cast<unsigned char>(line[i]) > 32 && static_cast<unsigned char>(line[i]) < 127 &&
-         line[i] != ':')
-    ++i;
-  const size_t name_end = i;
-  while (i < line.size() && is_blank(line[i])) ++i;
-  if (name_end == 0 || i >= line.size() || line[i] != ':') return 0;
-  return line.substr(i + 1, 2) == "//" ? 0 : name_end;  // "http://x" opens a body, it is no field
+// field_name_length, except that "http://x" opens a body: it is no field.
+size_t part_field_name_length(std::string_view line) {
+  const size_t name_end = field_name_length(line);
+  if (name_end == 0) return 0;
+  return line.substr(line.find(':', name_end) + 1, 2) == "//" ? 0 : name_end;
 }
 
 // The unfolded value of the first field called `name` (lower case) in `headers`.
@@ -73,7 +69,7 @@ std::string header_value(std::string_view headers, std::string_view name) {
     Line line = line_at(headers, pos);
     pos = line.next;
     if (line.text.empty()) break;
-    const size_t name_length = field_name_length(line.text);
+    const size_t name_length = part_field_name_length(line.text);
     if (name_length != name.size() || !has_at(line.text, 0, name)) continue;
     std::string value(line.text.substr(line.text.find(':') + 1));
     while (pos < headers.size()) {  // continuation lines
@@ -100,7 +96,7 @@ Entity split_entity(std::string_view part) {
     const Line line = line_at(part, pos);
     if (trim(line.text).empty()) return {part.substr(0, pos), part.substr(line.next)};
     const bool continuation = is_blank(line.text.front()) && pos > 0;
-    if (!continuation && field_name_length(line.text) == 0) return {part.substr(0, pos), part.substr(pos)};
+    if (!continuation && part_field_name_length(line.text) == 0) return {part.substr(0, pos), part.substr(pos)};
     pos = line.next;
   }
   return {part, {}};

@@ -1,5 +1,7 @@
 #include "collectors/paste.h"
 
+#include "collectors/header_block.h"
+
 #include <array>
 
 namespace sg {
@@ -149,17 +151,6 @@ std::string line_label(size_t first, size_t last) {
   return first == last ? "line " + std::to_string(first) : "lines " + std::to_string(first) + "-" + std::to_string(last);
 }
 
-// RFC 5322 field line: printable name, optional blanks, colon.
-bool rfc_field_line(std::string_view line) {
-  size_t i = 0;
-  while (i < line.size() && static_cast<unsigned char>(line[i]) > 32 && static_cast<unsigned char>(line[i]) < 127 &&
-         line[i] != ':')
-    ++i;
-  const size_t name_end = i;
-  while (i < line.size() && is_blank(line[i])) ++i;
-  return name_end > 0 && i < line.size() && line[i] == ':';
-}
-
 }  // namespace
 
 std::vector<PasteExcerpt> split_paste(std::string_view text, std::vector<std::string>& problems, std::string_view eol) {
@@ -269,7 +260,7 @@ bool looks_like_paste(std::string_view text) {
   std::string_view first = text.substr(0, end);
   if (!first.empty() && first.back() == '\r') first.remove_suffix(1);
   if (first.substr(0, 5) == "From ") return false;  // mbox envelope: a stored message
-  if (first.empty() || is_blank(first.front()) || !rfc_field_line(first)) return has_field_somewhere();
+  if (first.empty() || is_blank(first.front()) || field_name_length(first) == 0) return has_field_somewhere();
 
   // Starts like a message: read its header block.
   bool odd_lines = false;
@@ -292,7 +283,7 @@ bool looks_like_paste(std::string_view text) {
       break;
     }
     if (is_blank(line.front())) continue;
-    if (!rfc_field_line(line)) {
+    if (field_name_length(line) == 0) {
       odd_lines = true;
       continue;
     }
