@@ -6,7 +6,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <doctest/doctest.h>
+
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 namespace sg {
 
@@ -81,6 +85,16 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
 }
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  REQUIRE_MESSAGE(in.good(), "cannot read " << path);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+std::string corpus_path(const std::string& relative) { return shared_path("corpus/" + relative); }
 
 std::string shared_path(const std::string& relative) { return std::string(SPAMGRAPH_SOURCE_DIR) + "/../shared/" + relative; }
 

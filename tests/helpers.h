@@ -29,6 +29,12 @@ struct CommandResult {
 /// Runs argv[0] with the arguments (no shell), feeding `input` to stdin.
 CommandResult run_command(const std::vector<std::string>& argv, const std::string& input = "");
 
+/// The whole file as bytes; fails the current test when it cannot be read.
+std::string read_file(const std::string& path);
+
+/// Path of a file of ../shared/corpus.
+std::string corpus_path(const std::string& relative);
+
 /// Path of a file of ../shared (the corpus, fixtures, seed) relative to the repository.
 std::string shared_path(const std::string& relative);
 /// Path of a file inside the repository.

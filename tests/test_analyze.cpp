@@ -11,13 +11,6 @@ using namespace sg;
 
 namespace {
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
 Evidence analyze_file(const std::string& relative, const std::string& trusted = "") {
   AnalysisOptions options;
   if (!trusted.empty()) options.trust = TrustConfig::parse(trusted).value();

@@ -11,22 +11,11 @@
 
 #include "collectors/encoded_words.h"
 #include "collectors/header_block.h"
+#include "tests/helpers.h"
 
 using namespace sg;
 
 namespace {
-
-std::string corpus_path(const std::string& relative) {
-  return std::string(SPAMGRAPH_SOURCE_DIR) + "/../shared/corpus/" + relative;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE_MESSAGE(in.good(), "cannot read " << path);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 // The raw (folded) value of the first Subject of a corpus message.
 std::string raw_subject(const std::string& relative) {

@@ -15,23 +15,12 @@
 
 #include "collectors/header_block.h"
 #include "collectors/mail_source.h"
+#include "tests/helpers.h"
 
 using namespace sg;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string corpus_path(const std::string& relative) {
-  return std::string(SPAMGRAPH_SOURCE_DIR) + "/../shared/corpus/" + relative;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE_MESSAGE(in.good(), "cannot read " << path);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 void write_file(const fs::path& path, const std::string& bytes) {
   fs::create_directories(path.parent_path());
@@ -40,23 +29,6 @@ void write_file(const fs::path& path, const std::string& bytes) {
   REQUIRE(out.good());
 }
 
-// A fresh folder under the system temp folder, removed at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "sg-mail-source-XXXXXX").string();
-    REQUIRE(mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 struct ReadAll {
   std::vector<RawMessage> messages;
@@ -166,7 +138,7 @@ TEST_CASE("mimekit content-length.mbox.txt: 29 messages, 'From -' separators wit
 }
 
 TEST_CASE("mboxrd quoting, CRLF, and From lines that are not separators") {
-  TempDir dir;
+  TempDir dir("mail-source");
   const std::string mbox =
       "From alice@example.com Mon Jan  1 00:00:00 2024\r\n"
       "Subject: one\r\n"
@@ -192,13 +164,13 @@ TEST_CASE("mboxrd quoting, CRLF, and From lines that are not separators") {
       "Subject: three\r\n"
       "\r\n"
       "body three\r\n";
-  write_file(dir.path() / "box.mbox", mbox);
+  write_file(fs::path(dir.root()) / "box.mbox", mbox);
   const std::vector<uint64_t> offsets = {0, mbox.find("From bob@"), mbox.find("From - ")};
   for (size_t chunk : {1, 2, 3, 5, 7, 64, 1 << 20}) {
     CAPTURE(chunk);
     ReaderOptions options;
     options.chunk_size = chunk;
-    const ReadAll all = read_all((dir.path() / "box.mbox").string(), MailFormat::mbox, options);
+    const ReadAll all = read_all((fs::path(dir.root()) / "box.mbox").string(), MailFormat::mbox, options);
     CHECK(all.problems.empty());
     REQUIRE(all.messages.size() == 3);
     CHECK(all.messages[0].bytes ==
@@ -212,8 +184,8 @@ TEST_CASE("mboxrd quoting, CRLF, and From lines that are not separators") {
 }
 
 TEST_CASE("a 20 MB mbox read in small chunks: every message once, at its offset") {
-  TempDir dir;
-  const fs::path path = dir.path() / "big.mbox";
+  TempDir dir("mail-source");
+  const fs::path path = fs::path(dir.root()) / "big.mbox";
   std::vector<uint64_t> offsets;
   {
     std::ofstream out(path, std::ios::binary);
@@ -259,8 +231,8 @@ TEST_CASE("a 20 MB mbox read in small chunks: every message once, at its offset"
 }
 
 TEST_CASE("mbox results do not depend on the chunk size (random mboxes)") {
-  TempDir dir;
-  const fs::path path = dir.path() / "random.mbox";
+  TempDir dir("mail-source");
+  const fs::path path = fs::path(dir.root()) / "random.mbox";
   std::mt19937 random(4155);
   const std::string pieces[] = {"From a@b Mon Jan  1 00:00:00 2024\n", "From -\n", "From x\n", "\n", "\r\n",
                                 ">From y\n", ">>From z\r\n", "Subject: s\n", "From  :q\n", "body line\n", "From "};
@@ -291,12 +263,12 @@ TEST_CASE("mbox results do not depend on the chunk size (random mboxes)") {
 }
 
 TEST_CASE("oversized messages are skipped and reported with file and offset") {
-  TempDir dir;
+  TempDir dir("mail-source");
   const std::string big(5000, 'x');
   const std::string mbox = "From a Mon Jan  1 00:00:00 2024\nSubject: small\n\nok\n\n"
                            "From b Mon Jan  1 00:00:00 2024\nSubject: big\n\n" + big + "\n" + big + "\n\n"
                            "From c Mon Jan  1 00:00:00 2024\nSubject: after\n\nok\n";
-  const fs::path path = dir.path() / "box";
+  const fs::path path = fs::path(dir.root()) / "box";
   write_file(path, mbox);
   ReaderOptions options;
   options.max_message_size = 4000;
@@ -318,9 +290,9 @@ TEST_CASE("oversized messages are skipped and reported with file and offset") {
   REQUIRE(long_all.messages.size() == 1);
   CHECK(long_all.messages[0].bytes == "Subject: long\n\n" + long_line + "\nFrom x\n");
   // A single .eml over the cap.
-  write_file(dir.path() / "big.eml", "Subject: x\n\n" + big);
+  write_file(fs::path(dir.root()) / "big.eml", "Subject: x\n\n" + big);
   options.max_message_size = 1000;
-  const ReadAll eml = read_all((dir.path() / "big.eml").string(), MailFormat::automatic, options);
+  const ReadAll eml = read_all((fs::path(dir.root()) / "big.eml").string(), MailFormat::automatic, options);
   CHECK(eml.messages.empty());
   CHECK(eml.problem_mentions("big.eml: message larger than 1000 bytes, skipped"));
 }
@@ -340,8 +312,8 @@ TEST_CASE("sisimai folder of .eml files: recursive, sorted") {
 }
 
 TEST_CASE("Maildir: cur then new, tmp ignored, Maildir++ subfolders, folders of Maildirs") {
-  TempDir dir;
-  const fs::path root = dir.path() / "Mail";
+  TempDir dir("mail-source");
+  const fs::path root = fs::path(dir.root()) / "Mail";
   const fs::path inbox = root / "inbox";
   write_file(inbox / "cur" / "1700000002.M2.host:2,S", "Subject: cur2\n\nx\n");
   write_file(inbox / "cur" / "1700000001.M1.host:2,S", "Subject: cur1\n\nx\n");
@@ -370,8 +342,8 @@ TEST_CASE("Maildir: cur then new, tmp ignored, Maildir++ subfolders, folders of 
 }
 
 TEST_CASE("a folder of mixed files: each detected on its own") {
-  TempDir dir;
-  const fs::path root = dir.path();
+  TempDir dir("mail-source");
+  const fs::path root = fs::path(dir.root());
   write_file(root / "a.eml", "From: a@example.com\nSubject: eml\n\nbody\n");
   write_file(root / "b.mbox",
              "From x@example.com Mon Jan  1 00:00:00 2024\nSubject: m1\n\nb\n\n"
@@ -420,35 +392,35 @@ TEST_CASE("errors name the path") {
   REQUIRE_FALSE(missing.has_value());
   CHECK(missing.error().where == "/nonexistent/spam.mbox");
   CHECK(missing.error().to_string() == "/nonexistent/spam.mbox: No such file or directory");
-  TempDir dir;
-  auto folder_as_mbox = MessageReader::open(dir.path().string(), MailFormat::mbox);
+  TempDir dir("mail-source");
+  auto folder_as_mbox = MessageReader::open(dir.root(), MailFormat::mbox);
   REQUIRE_FALSE(folder_as_mbox.has_value());
-  CHECK(folder_as_mbox.error().to_string() == dir.path().string() + ": is a folder, not a mbox file");
-  write_file(dir.path() / "x.eml", "Subject: x\n\n");
-  auto file_as_maildir = MessageReader::open((dir.path() / "x.eml").string(), MailFormat::maildir);
+  CHECK(folder_as_mbox.error().to_string() == dir.root() + ": is a folder, not a mbox file");
+  write_file(fs::path(dir.root()) / "x.eml", "Subject: x\n\n");
+  auto file_as_maildir = MessageReader::open((fs::path(dir.root()) / "x.eml").string(), MailFormat::maildir);
   REQUIRE_FALSE(file_as_maildir.has_value());
   CHECK(file_as_maildir.error().message == "is not a folder");
   auto stdin_folder = MessageReader::open("-", MailFormat::directory);
   CHECK_FALSE(stdin_folder.has_value());
   // Blank lines before the first From line are not a message.
-  write_file(dir.path() / "blank.mbox", "\n\r\nFrom a Mon Jan  1 00:00:00 2024\nSubject: x\n\nb\n");
-  const ReadAll blank = read_all((dir.path() / "blank.mbox").string(), MailFormat::mbox);
+  write_file(fs::path(dir.root()) / "blank.mbox", "\n\r\nFrom a Mon Jan  1 00:00:00 2024\nSubject: x\n\nb\n");
+  const ReadAll blank = read_all((fs::path(dir.root()) / "blank.mbox").string(), MailFormat::mbox);
   REQUIRE(blank.messages.size() == 1);
   CHECK(blank.messages[0].source.offset == 3);
   CHECK(blank.problems.empty());
   // An mbox that does not start with a From line is read as one message and reported.
-  write_file(dir.path() / "bad.mbox", "Subject: no envelope\n\nbody\n");
-  const ReadAll bad = read_all((dir.path() / "bad.mbox").string(), MailFormat::mbox);
+  write_file(fs::path(dir.root()) / "bad.mbox", "Subject: no envelope\n\nbody\n");
+  const ReadAll bad = read_all((fs::path(dir.root()) / "bad.mbox").string(), MailFormat::mbox);
   REQUIRE(bad.messages.size() == 1);
   CHECK(bad.problem_mentions("bad.mbox: does not start with a \"From \" line"));
 }
 
 TEST_CASE("standard input") {
-  TempDir dir;
+  TempDir dir("mail-source");
   auto read_stdin = [&](const std::string& content, MailFormat format) {
-    write_file(dir.path() / "stdin", content);
+    write_file(fs::path(dir.root()) / "stdin", content);
     const int saved = dup(STDIN_FILENO);
-    const int fd = ::open((dir.path() / "stdin").c_str(), O_RDONLY);
+    const int fd = ::open((fs::path(dir.root()) / "stdin").c_str(), O_RDONLY);
     REQUIRE(fd >= 0);
     dup2(fd, STDIN_FILENO);
     ::close(fd);

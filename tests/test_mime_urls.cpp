@@ -13,22 +13,11 @@
 #include "collectors/encoded_words.h"
 #include "collectors/header_block.h"
 #include "collectors/mime_urls.h"
+#include "tests/helpers.h"
 
 using namespace sg;
 
 namespace {
-
-std::string corpus_path(const std::string& relative) {
-  return std::string(SPAMGRAPH_SOURCE_DIR) + "/../shared/corpus/" + relative;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE_MESSAGE(in.good(), "cannot read " << path);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 struct Extracted {
   std::vector<std::string> urls;

@@ -12,22 +12,11 @@
 
 #include "collectors/header_block.h"
 #include "collectors/paste.h"
+#include "tests/helpers.h"
 
 using namespace sg;
 
 namespace {
-
-std::string corpus_path(const std::string& relative) {
-  return std::string(SPAMGRAPH_SOURCE_DIR) + "/../shared/corpus/" + relative;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE_MESSAGE(in.good(), "cannot read " << path);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 std::string seed_blog() { return read_file(std::string(SPAMGRAPH_SOURCE_DIR) + "/../shared/seed/blog-ja-cks-part2.txt"); }
 std::string bundled(const std::string& name) { return read_file(std::string(SPAMGRAPH_SOURCE_DIR) + "/data/seed/" + name); }
