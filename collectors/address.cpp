@@ -1,5 +1,7 @@
 #include "collectors/address.h"
 
+#include "core/ascii.h"
+
 #include <array>
 #include <cstdint>
 
@@ -98,15 +100,6 @@ constexpr std::array<bool, 256> kAddressSpecials = [] {
 
 bool is_space_or_angle(char c) { return is_space(c) || c == '<' || c == '>'; }
 
-bool starts_with_nocase(std::string_view text, std::string_view prefix) {
-  if (text.size() < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i) {
-    char c = text[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != prefix[i]) return false;
-  }
-  return true;
-}
 
 // The parts of an RFC 2047 encoded word "=?charset?X?text?=" found at `pos`.
 struct EncodedWord {

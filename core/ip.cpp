@@ -1,5 +1,7 @@
 #include "core/ip.h"
 
+#include "core/ascii.h"
+
 #include <arpa/inet.h>
 
 #include <cstring>
@@ -8,15 +10,6 @@ namespace sg {
 
 namespace {
 
-bool starts_with_nocase(std::string_view text, std::string_view prefix) {
-  if (text.size() < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i) {
-    char c = text[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != prefix[i]) return false;
-  }
-  return true;
-}
 
 // inet_pton accepts only canonical dotted quads (no leading zeros, exactly four parts),
 // which is what a Received header should contain; "010.1.1.1" is rejected, not misread.
