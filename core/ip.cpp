@@ -1,15 +1,14 @@
 #include "core/ip.h"
 
-#include "core/ascii.h"
-
 #include <arpa/inet.h>
 
 #include <cstring>
 
+#include "core/ascii.h"
+
 namespace sg {
 
 namespace {
-
 
 // inet_pton accepts only canonical dotted quads (no leading zeros, exactly four parts),
 // which is what a Received header should contain; "010.1.1.1" is rejected, not misread.
