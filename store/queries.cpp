@@ -8,10 +8,6 @@
 
 namespace sg {
 
-namespace {
-
-}  // namespace
-
 // Accumulates rows into one SharedLink per value.
 class LinkCollector {
  public:
