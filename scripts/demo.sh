@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up, builds, and runs the main job on the bundled case: the two header
 # excerpts of the blog post that started spamgraph (data/seed/), then answers
-# "which domains share 103.244.54.137".
+# "which domains share 103.244.54.137", then the relays that handed that mail on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -11,5 +11,8 @@ rm -f "$db" "$db-wal" "$db-shm"
 "$build/spamgraph" --db "$db" ingest data/seed/
 echo
 "$build/spamgraph" --db "$db" shares 103.244.54.137
-echo
-"$build/spamgraph" --db "$db" shares 114.113.195.0/24
+# ...and which machines handed each sender's mail on: the relays of 114.113.195.0/24.
+for sender in g0zs8omwfqere.link authoranz.xyz; do
+  echo
+  "$build/spamgraph" --db "$db" shares "$sender"
+done
