@@ -19,7 +19,9 @@ enum ExitCode : int { kExitOk = 0, kExitSomeUnreadable = 1, kExitFatal = 2 };
 /// What `ingest` should read and how.
 struct IngestOptions {
   std::vector<std::string> paths;  ///< files, folders, or "-" for standard input
-  std::string format = "auto";     ///< auto, eml, dir, maildir, mbox, paste
+  std::string format = "auto";     ///< auto, eml, dir, maildir, mbox, paste, indicators
+  std::string source_label;        ///< indicators: the provenance label (default: the file name)
+  UnixTime import_time = 0;        ///< indicators: when they were listed (default: now)
   AnalysisOptions analysis;
   size_t batch_messages = 10000;   ///< messages per transaction
   double batch_seconds = 2.0;      ///< ...or this long, whichever comes first
@@ -39,11 +41,17 @@ struct IngestReport {
   uint64_t bytes = 0;                                ///< message bytes read
 };
 
-/// Reads every message of the sources, analyses it, stores it in batches.
+/// Reads every message of the sources, analyses it, stores it in batches; with
+/// format "indicators", reads indicator lists instead (see import_indicator_lists).
 /// A source that cannot be read is counted and reported; the rest continue and
 /// every committed batch stays stored. Fails only when the store fails.
 Result<IngestReport> run_ingest(Store& store, const IngestOptions& options, std::ostream& progress);
 void print_ingest_report(const IngestReport& report, std::ostream& out);
+
+/// Stores every indicator of the lists as listed by `source_label` (an import
+/// with its time and path: the provenance). `read` counts indicators, `stored`
+/// the ones not listed by that source before; bad lines are counted as unreadable.
+Result<IngestReport> import_indicator_lists(Store& store, const IngestOptions& options);
 
 /// Analyses the first message of `path` ("-" = stdin) without storing it.
 Result<Evidence> analyze_path(const std::string& path, const std::string& format, const AnalysisOptions& options);

@@ -64,7 +64,9 @@ int main(int argc, char** argv) {
   auto* ingest = app.add_subcommand("ingest", "analyse and store messages");
   std::vector<std::string> ingest_paths;
   ingest->add_option("PATH", ingest_paths, "files, folders (Maildir or .eml trees), mbox; - for stdin")->required();
-  ingest->add_option("--format", format, "auto, eml, dir, maildir, mbox, paste");
+  ingest->add_option("--format", format, "auto, eml, dir, maildir, mbox, paste, indicators");
+  std::string source_label;
+  ingest->add_option("--source", source_label, "with --format indicators: who listed them (default: file name)");
   ingest->add_option("--trusted", trusted, "your own servers: host names, *.suffix, CIDR prefixes");
   ingest->add_option("--assume-time", assume_time, "time for messages that carry no date at all (default: now)");
   ingest->add_flag("--no-body", no_body, "skip body URLs");
@@ -128,6 +130,8 @@ int main(int argc, char** argv) {
       if (!time) return fail(Error{"not a date", "--assume-time " + assume_time});
       options.analysis.fallback_time = *time;
     }
+    options.source_label = source_label;
+    if (!assume_time.empty()) options.import_time = options.analysis.fallback_time;
     options.progress = isatty(STDERR_FILENO) != 0;
     auto report = run_ingest(**store, options, std::cerr);
     if (!report) return fail(report.error());

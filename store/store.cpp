@@ -182,7 +182,8 @@ Result<int64_t> Store::relation_id(const std::string& name) {
 }
 
 Result<int64_t> Store::upsert_edge(int64_t src, const std::string& relation, int64_t dst, UnixTime time,
-                                   bool trusted) {
+                                   bool trusted, bool* inserted) {
+  if (inserted) *inserted = false;
   const std::string key = edge_cache_key(src, relation, dst);
   auto it = edge_cache_.find(key);
   if (it == edge_cache_.end()) {
@@ -206,6 +207,7 @@ Result<int64_t> Store::upsert_edge(int64_t src, const std::string& relation, int
   }
   insert_edge_.bind(1, src).bind(2, relation).bind(3, dst).bind(4, time).bind(5, int64_t{trusted});
   if (!insert_edge_.run()) return Error{"storing edge: " + insert_edge_.error(), relation};
+  if (inserted) *inserted = true;
   const int64_t id = db_.last_insert_id();
   edge_cache_.emplace(key, EdgeState{id, time, time, 1, trusted, false});
   return id;
@@ -321,18 +323,18 @@ Result<int64_t> Store::add_import(const std::string& label, const std::string& p
   return db_.last_insert_id();
 }
 
-Status Store::observe_import(const Observation& observation, int64_t import_id) {
+Result<bool> Store::observe_import(const Observation& observation, int64_t import_id) {
   auto subject = entity_id(observation.subject);
   if (!subject) return subject.error();
-  if (observation.relation.empty()) return Ok{};  // the entity alone was the observation
   auto object = entity_id(observation.object);
   if (!object) return object.error();
-  auto edge = upsert_edge(*subject, observation.relation, *object, observation.time, observation.trusted);
+  bool inserted = false;
+  auto edge = upsert_edge(*subject, observation.relation, *object, observation.time, observation.trusted, &inserted);
   if (!edge) return edge.error();
   insert_observation_.bind(1, *edge).bind(2, observation.time).bind(3, "import").bind(4, import_id).bind(
       5, int64_t{observation.trusted});
   if (!insert_observation_.run()) return Error{"storing observation: " + insert_observation_.error(), ""};
-  return Ok{};
+  return inserted;
 }
 
 }  // namespace sg

@@ -108,8 +108,8 @@ class Store {
 
   /// Registers an import (indicator list, dataset) and returns its id for provenance.
   Result<int64_t> add_import(const std::string& label, const std::string& path, UnixTime time);
-  /// Records one observation whose provenance is an import.
-  Status observe_import(const Observation& observation, int64_t import_id);
+  /// Records one observation whose provenance is an import; true when its edge is new.
+  Result<bool> observe_import(const Observation& observation, int64_t import_id);
 
   /// For an IP, or every stored IP inside a prefix ("114.113.195.0/24"): the domains tied to it directly (helo, ptr, resolves-to) or through
   /// the messages it sent or relayed.
@@ -131,7 +131,9 @@ class Store {
   Status collect_domains_of_ip(int64_t id, const TimeRange& range, LinkCollector& links);
   Result<int64_t> entity_id(const EntityRef& entity);
   std::optional<int64_t> find_entity(const EntityRef& entity);
-  Result<int64_t> upsert_edge(int64_t src, const std::string& relation, int64_t dst, UnixTime time, bool trusted);
+  /// The edge's id; `inserted` (optional) tells whether it is new.
+  Result<int64_t> upsert_edge(int64_t src, const std::string& relation, int64_t dst, UnixTime time, bool trusted,
+                              bool* inserted = nullptr);
   Result<int64_t> relation_id(const std::string& name);
   Status insert_links(int64_t message_id, const std::map<std::pair<int64_t, int64_t>, bool>& links);
   sql::Statement& link_insert(size_t rows);

@@ -1,0 +1,119 @@
+#include "collectors/indicator_list.h"
+
+#include "collectors/address.h"
+#include "collectors/mime_urls.h"
+#include "core/ascii.h"
+#include "core/domain.h"
+#include "core/ip.h"
+
+namespace sg {
+
+namespace {
+
+constexpr size_t kMaxLineLength = 4096;
+
+std::string_view trim(std::string_view text) {
+  auto junk = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '"' || c == '\'' || c == ',' || c == ';'; };
+  while (!text.empty() && junk(text.front())) text.remove_prefix(1);
+  while (!text.empty() && junk(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+// "AS133027", "as 133027", "ASN133027" -> "AS133027".
+std::string as_number(std::string_view text) {
+  if (!starts_with_nocase(text, "as")) return {};
+  text.remove_prefix(2);
+  if (!text.empty() && (text.front() == 'n' || text.front() == 'N')) text.remove_prefix(1);
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  if (text.empty() || text.size() > 10) return {};
+  uint64_t number = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return {};
+    number = number * 10 + static_cast<uint64_t>(c - '0');
+  }
+  if (number > 4294967295ull) return {};
+  return "AS" + std::to_string(number);
+}
+
+}  // namespace
+
+std::string refang(std::string_view text) {
+  struct Rewrite {
+    std::string_view from, to;
+  };
+  static constexpr Rewrite kRewrites[] = {{"[.]", "."}, {"(.)", "."},  {"{.}", "."},  {"[dot]", "."}, {"(dot)", "."},
+                                          {"[:]", ":"}, {"[@]", "@"},  {"[at]", "@"}, {"(at)", "@"},  {"[/]", "/"}};
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    bool rewritten = false;
+    for (const Rewrite& rewrite : kRewrites) {
+      if (starts_with_nocase(text.substr(i), rewrite.from)) {
+        out += rewrite.to;
+        i += rewrite.from.size();
+        rewritten = true;
+        break;
+      }
+    }
+    if (!rewritten) out += text[i++];
+  }
+  if (starts_with_nocase(out, "hxxp")) out.replace(0, 4, "http");
+  if (starts_with_nocase(out, "fxp")) out.replace(0, 3, "ftp");
+  return out;
+}
+
+std::vector<ListedIndicator> parse_indicator_list(std::string_view text, std::vector<std::string>& problems) {
+  std::vector<ListedIndicator> indicators;
+  size_t line_number = 0;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
+    ++line_number;
+    if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
+    line = trim(line);
+    if (line.empty()) continue;
+    const std::string where = "line " + std::to_string(line_number);
+    if (line.size() > kMaxLineLength) {
+      problems.push_back(where + ": longer than " + std::to_string(kMaxLineLength) + " bytes");
+      continue;
+    }
+    const std::string value = refang(line);
+    ListedIndicator indicator;
+    indicator.line = line_number;
+    if (auto ip = IpAddress::parse(value)) {
+      indicator = {"ip", ip->to_string(), line_number};
+    } else if (auto prefix = IpPrefix::parse(value); prefix && value.find('/') != std::string::npos) {
+      indicator = {"prefix", prefix->to_string(), line_number};
+    } else if (std::string asn = as_number(value); !asn.empty()) {
+      indicator = {"asn", asn, line_number};
+    } else if (value.find("://") != std::string::npos) {
+      if (url_host(value).empty()) {
+        problems.push_back(where + ": URL without a host: " + value);
+        continue;
+      }
+      indicator = {"url", value, line_number};
+    } else if (value.find('@') != std::string::npos) {
+      auto address = parse_single_address(value);
+      auto domain = address ? normalize_domain(address_domain(*address)) : std::nullopt;
+      if (!domain) {
+        problems.push_back(where + ": not an e-mail address: " + value);
+        continue;
+      }
+      const std::string_view local = std::string_view(*address).substr(0, address->size() - address_domain(*address).size());
+      indicator = {"email", std::string(local) + *domain, line_number};
+    } else if (auto domain = normalize_domain(value)) {
+      indicator = {"domain", *domain, line_number};
+    } else {
+      problems.push_back(where + ": not a domain, IP, prefix, AS number, e-mail address or URL: " + value);
+      continue;
+    }
+    indicators.push_back(std::move(indicator));
+  }
+  return indicators;
+}
+
+}  // namespace sg

@@ -1,0 +1,26 @@
+// Indicator lists from elsewhere (another researcher's list, a blog post, a feed):
+// one domain, IP, prefix, AS number, e-mail address or URL per line.
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sg {
+
+/// One indicator read from a list, normalised.
+struct ListedIndicator {
+  std::string kind;   ///< "domain", "ip", "prefix", "asn", "email", "url"
+  std::string value;  ///< normalised: lowercase A-label domain, RFC 5952 IP, "AS133027", ...
+  size_t line = 0;    ///< 1-based line number in the list
+};
+
+/// Undoes the usual defanging: "103[.]244[.]54[.]137", "example(.)com",
+/// "example[dot]com", "hxxps://", "user[@]example.com", "[:]//".
+std::string refang(std::string_view text);
+
+/// Reads a list: '#' starts a comment, blank lines are skipped, surrounding
+/// quotes and commas are ignored. Lines that are none of the kinds are reported
+/// in `problems` as "line N: ..."; arbitrary bytes are safe.
+std::vector<ListedIndicator> parse_indicator_list(std::string_view text, std::vector<std::string>& problems);
+
+}  // namespace sg
