@@ -19,6 +19,7 @@ namespace sg {
 namespace {
 
 constexpr size_t kMaxReportedErrors = 50;
+constexpr size_t kMaxPartlyReadExamples = 10;
 
 using Clock = std::chrono::steady_clock;
 
@@ -122,6 +123,15 @@ Result<IngestReport> run_ingest(Store& store, const IngestOptions& options, std:
       ++report.received_fields;
       if (!hop.parsed) ++report.received_unreadable[hop.dialect.empty() ? "unknown" : hop.dialect];
     }
+    if (!evidence.problems.empty()) {
+      // Stored anyway; name where, so the user can look at the bytes.
+      ++report.partly_read;
+      if (report.partly_read_examples.size() < kMaxPartlyReadExamples) {
+        std::string where = evidence.source.path;
+        if (evidence.source.kind == "mbox") where += fmt::format(" @{}", evidence.source.offset);
+        report.partly_read_examples.push_back(where + ": " + evidence.problems.front());
+      }
+    }
     if (in_batch == 0) {
       if (auto status = store.begin(); !status) {
         store_error = status.error();
@@ -218,6 +228,10 @@ void print_ingest_report(const IngestReport& report, std::ostream& out) {
     out << "\n";
   }
   for (const std::string& error : report.errors) out << "  " << error << "\n";
+  if (report.partly_read > 0) {
+    out << fmt::format("stored with parts not readable: {} messages, e.g.\n", report.partly_read);
+    for (const std::string& example : report.partly_read_examples) out << "  " << example << "\n";
+  }
 }
 
 Result<Evidence> analyze_path(const std::string& path, const std::string& format_name,

@@ -38,6 +38,8 @@ struct IngestReport {
   int64_t received_fields = 0;                       ///< Received fields seen
   std::map<std::string, int64_t> received_unreadable;  ///< unreadable Received fields by dialect guess
   std::vector<std::string> errors;                   ///< the first errors, each naming file and place
+  int64_t partly_read = 0;                           ///< stored messages with some part not readable
+  std::vector<std::string> partly_read_examples;     ///< the first few, "file[ @offset]: line N: ..."
   uint64_t bytes = 0;                                ///< message bytes read
 };
 

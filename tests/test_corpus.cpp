@@ -29,6 +29,9 @@ TEST_CASE("corpus: every real message ingests; unreadable Received fields are fe
   int64_t unreadable = 0;
   for (const auto& [dialect, count] : report->received_unreadable) unreadable += count;
   CHECK(unreadable * 100 <= report->received_fields);  // at most 1%
+  // Messages stored despite unreadable parts are named with the line.
+  CHECK(report->partly_read > 0);
+  CHECK(summary.str().find("received1.eml: line 11: Received: not readable") != std::string::npos);
   auto stats = (*store)->stats();
   REQUIRE(stats);
   CHECK(stats->messages == report->stored);
