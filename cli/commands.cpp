@@ -23,6 +23,11 @@ constexpr size_t kMaxPartlyReadExamples = 10;
 
 using Clock = std::chrono::steady_clock;
 
+// "file" or, inside an mbox, "file @offset".
+std::string where_from(const MessageSource& source) {
+  return source.kind == "mbox" ? fmt::format("{} @{}", source.path, source.offset) : source.path;
+}
+
 void note_error(IngestReport& report, const std::string& text) {
   if (report.errors.size() < kMaxReportedErrors) report.errors.push_back(text);
 }
@@ -71,9 +76,7 @@ void produce(const IngestOptions& options, MailFormat format, BoundedQueue<Inges
       item.bytes = raw.bytes.size();
       Evidence evidence = analyzer.analyze(raw.bytes, raw.source);
       if (evidence.hops.empty() && evidence.raw_headers.find(':') == std::string::npos) {
-        std::string where = raw.source.path;
-        if (raw.source.kind == "mbox") where += fmt::format(" @{}", raw.source.offset);
-        item.problems.push_back(Error{"no header fields, not a message", where});
+        item.problems.push_back(Error{"no header fields, not a message", where_from(raw.source)});
       } else {
         item.evidence = std::move(evidence);
       }
@@ -127,9 +130,7 @@ Result<IngestReport> run_ingest(Store& store, const IngestOptions& options, std:
       // Stored anyway; name where, so the user can look at the bytes.
       ++report.partly_read;
       if (report.partly_read_examples.size() < kMaxPartlyReadExamples) {
-        std::string where = evidence.source.path;
-        if (evidence.source.kind == "mbox") where += fmt::format(" @{}", evidence.source.offset);
-        report.partly_read_examples.push_back(where + ": " + evidence.problems.front());
+        report.partly_read_examples.push_back(where_from(evidence.source) + ": " + evidence.problems.front());
       }
     }
     if (in_batch == 0) {
