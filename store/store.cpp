@@ -106,6 +106,8 @@ Status Store::prepare_statements() {
 
 Status Store::begin() {
   if (in_batch_) return Ok{};
+  if (!key_filter_.loaded())
+    if (auto status = key_filter_.load(db_); !status) return status;
   if (auto status = db_.exec("BEGIN IMMEDIATE"); !status) return status;
   in_batch_ = true;
   return Ok{};
@@ -140,30 +142,34 @@ void Store::rollback() {
 }
 
 std::optional<int64_t> Store::find_entity(const EntityRef& entity) {
-  if (auto it = entity_cache_.find(entity_cache_key(entity)); it != entity_cache_.end()) return it->second;
-  find_entity_.bind(1, entity.kind).bind(2, entity.key).bind(3, entity_key_hash(entity));
+  std::string cache_key = entity_cache_key(entity);
+  if (auto it = entity_cache_.find(cache_key); it != entity_cache_.end()) return it->second;
+  const int64_t hash = entity_key_hash(entity);
+  if (key_filter_.loaded() && !key_filter_.maybe_contains(static_cast<uint64_t>(hash))) return std::nullopt;
+  find_entity_.bind(1, entity.kind).bind(2, entity.key).bind(3, hash);
   std::optional<int64_t> id;
   if (find_entity_.step()) id = find_entity_.int64(0);
   find_entity_.reset();
-  if (id) entity_cache_.emplace(entity_cache_key(entity), *id);
+  if (id) entity_cache_.emplace(std::move(cache_key), *id);
   return id;
 }
 
 Result<int64_t> Store::entity_id(const EntityRef& entity) {
-  const std::string cache_key = entity_cache_key(entity);
-  if (auto it = entity_cache_.find(cache_key); it != entity_cache_.end()) return it->second;
+  if (auto found = find_entity(entity)) return *found;
+  // New: only now is the parent (a PSL lookup for domains) worth computing.
   std::optional<int64_t> parent_id;
   if (auto parent = parent_of(entity)) {
     auto id = entity_id(*parent);
     if (!id) return id.error();
     parent_id = *id;
   }
-  if (auto found = find_entity(entity)) return *found;
-  insert_entity_.bind(1, entity.kind).bind(2, entity.key).bind(4, entity_key_hash(entity));
+  const int64_t hash = entity_key_hash(entity);
+  insert_entity_.bind(1, entity.kind).bind(2, entity.key).bind(4, hash);
   if (parent_id) insert_entity_.bind(3, *parent_id);
   if (!insert_entity_.run()) return Error{"storing entity: " + insert_entity_.error(), entity.kind + " " + entity.key};
   const int64_t id = db_.last_insert_id();
-  entity_cache_.emplace(cache_key, id);
+  key_filter_.add(static_cast<uint64_t>(hash));
+  entity_cache_.emplace(entity_cache_key(entity), id);
   return id;
 }
 

@@ -12,6 +12,7 @@
 #include "core/evidence.h"
 #include "core/observation.h"
 #include "core/result.h"
+#include "store/key_hash_filter.h"
 #include "store/sqlite.h"
 
 namespace sg {
@@ -155,6 +156,7 @@ class Store {
   std::unordered_map<std::string, int64_t> entity_cache_;  ///< "kind\0key" -> id
   std::unordered_map<std::string, EdgeState> edge_cache_;  ///< "src\0relation\0dst" -> state
   std::vector<EdgeState*> dirty_edges_;
+  KeyHashFilter key_filter_;  ///< loaded at the first write batch
   std::unordered_map<std::string, int64_t> relation_cache_;  ///< relation name -> id
   std::vector<sql::Statement> link_inserts_;  ///< [n]: INSERT of n message links  ///< updated in this batch (unordered_map nodes do not move)
   sql::Statement find_entity_;

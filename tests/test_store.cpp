@@ -156,3 +156,44 @@ TEST_CASE("store: a database from a newer spamgraph is refused, naming the file"
   CHECK(reopened.error().where == path);
   CHECK(reopened.error().message.find("newer") != std::string::npos);
 }
+
+#include "store/key_hash_filter.h"
+
+TEST_CASE("store: the key hash filter has no false negatives and few false positives") {
+  auto store = Store::open(temp_db("filter.db"));
+  REQUIRE(store);
+  KeyHashFilter filter;
+  REQUIRE(filter.load((*store)->database()));
+  CHECK(filter.loaded());
+  uint64_t x = 88172645463325252ull;
+  auto next = [&] {  // xorshift64
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x;
+  };
+  std::vector<uint64_t> added;
+  for (int i = 0; i < 100000; ++i) added.push_back(next());
+  for (uint64_t hash : added) filter.add(hash);
+  for (uint64_t hash : added) REQUIRE(filter.maybe_contains(hash));
+  int false_positives = 0;
+  for (int i = 0; i < 100000; ++i) false_positives += filter.maybe_contains(next()) ? 1 : 0;
+  CHECK(false_positives < 1000);  // 8 Mbit, 3 probes, 100k keys: ~0.05% expected
+}
+
+TEST_CASE("store: an entity stored by an earlier process is found, not duplicated") {
+  const std::string path = temp_db("reopen.db");
+  {
+    auto store = Store::open(path);
+    REQUIRE(store);
+    REQUIRE((*store)->add_message(seed_like("p1", "114.113.195.101", "a.example", "b.example", 100)));
+  }
+  auto store = Store::open(path);
+  REQUIRE(store);
+  REQUIRE((*store)->add_message(seed_like("p2", "114.113.195.101", "a.example", "b.example", 200)));
+  auto stats = (*store)->stats();
+  REQUIRE(stats);
+  CHECK(stats->entities["ip"] == 2);
+  // a.example, b.example, the PTR name, i4hk.com, the relay HELO re27.leadw.link and leadw.link
+  CHECK(stats->entities["domain"] == 6);
+}
