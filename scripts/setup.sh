@@ -7,6 +7,7 @@ packages=(
   libsqlite3-dev sqlite3 libcli11-dev doctest-dev libc-ares-dev
   libpsl-dev libidn2-dev libbz2-dev zlib1g-dev liblzma-dev libfmt-dev libssl-dev
   clang-14 libclang-rt-14-dev python3 time
+  unbound dnsutils
 )
 missing=()
 for p in "${packages[@]}"; do
