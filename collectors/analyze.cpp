@@ -40,7 +40,7 @@ class IndicatorSet {
     items_.push_back(Indicator{std::string(kind), std::move(value), std::string(role), trusted});
   }
   void add_domain(std::string_view name, const char* role, bool trusted) {
-    if (auto domain = normalize_domain(name)) add("domain", *domain, role, trusted);
+    if (auto domain = normalize_domain(name)) add("domain", std::move(*domain), role, trusted);
   }
   // An address yields the address and its domain, both in the same role.
   void add_address(std::string_view address, const char* role, bool trusted) {
@@ -49,13 +49,17 @@ class IndicatorSet {
     if (!domain) return;
     const std::string_view local = address.substr(0, address.size() - domain_part.size());
     add("email", std::string(local) + *domain, role, trusted);
-    add("domain", *domain, role, trusted);
+    add("domain", std::move(*domain), role, trusted);
   }
-  void add_url(const std::string& url, const char* url_role, const char* domain_role, bool trusted) {
-    add("url", url, url_role, trusted);
-    add_domain(url_host(url), domain_role, trusted);
+  void add_url(std::string url, const char* url_role, const char* domain_role, bool trusted) {
+    const std::string host = url_host(url);  // before `url` is moved into the set
+    add("url", std::move(url), url_role, trusted);
+    add_domain(host, domain_role, trusted);
   }
   std::vector<Indicator> take() { return std::move(items_); }
+
+  // A typical spam message yields a few dozen indicators: skip the early regrowth.
+  IndicatorSet() { items_.reserve(32); }
 
  private:
   std::vector<Indicator> items_;
@@ -260,9 +264,9 @@ Evidence Analyzer::analyze(std::string_view message, const MessageSource& source
   }
 
   if (options_.body_urls && block.body_offset < message.size()) {
-    for (const std::string& url :
+    for (std::string& url :
          extract_body_urls(block.raw, message.substr(block.body_offset), *decoder_, evidence.problems))
-      indicators.add_url(url, "url", "url-domain", false);
+      indicators.add_url(std::move(url), "url", "url-domain", false);
   }
   evidence.indicators = indicators.take();
 

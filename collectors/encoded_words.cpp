@@ -539,10 +539,15 @@ bool only_blanks(std::string_view text) {
 
 std::string CharsetDecoder::decode_header_value(std::string_view raw, std::string_view fallback_charset) {
   // Unfold: line breaks go, the blank that follows them stays.
+  // Copied run by run between line-break bytes rather than byte by byte.
   std::string text;
   text.reserve(raw.size());
-  for (char c : raw)
-    if (c != '\r' && c != '\n') text.push_back(c);
+  for (size_t pos = 0; pos < raw.size();) {
+    size_t end = pos;
+    while (end < raw.size() && raw[end] != '\r' && raw[end] != '\n') ++end;
+    text.append(raw.data() + pos, end - pos);
+    pos = end + 1;  // skip the '\r' or '\n' (or step past the end)
+  }
 
   std::string out;
   out.reserve(text.size());

@@ -238,6 +238,9 @@ class MboxSource : public Source {
     message_offset_ = offset;
     envelope_ = std::string(strip_line_end(from_line).substr(std::min<size_t>(5, from_line.size())));
     message_.clear();
+    // Messages in one mbox tend to be alike in size: start near the last one
+    // instead of regrowing (and copying) from empty for every message.
+    message_.reserve(std::min(cap_, size_hint_ + size_hint_ / 4));
     oversize_ = false;
     previous_blank_ = false;
   }
@@ -308,6 +311,7 @@ class MboxSource : public Source {
           make_error("empty message at byte offset " + std::to_string(message_offset_) + ", skipped", path_));
       return std::nullopt;
     }
+    size_hint_ = message_.size();
     RawMessage raw;
     raw.bytes = std::move(message_);
     message_ = std::string();
@@ -336,6 +340,7 @@ class MboxSource : public Source {
   bool in_message_ = false;
   uint64_t message_offset_ = 0;
   std::string message_;
+  size_t size_hint_ = 0;  // size of the last message: what to reserve for the next
   std::string envelope_;
   bool oversize_ = false;
   bool previous_blank_ = false;

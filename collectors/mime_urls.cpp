@@ -25,6 +25,12 @@ std::string to_lower(std::string_view text) {
   return out;
 }
 
+void append_lower(std::string& out, std::string_view text) {
+  const size_t start = out.size();
+  out.resize(start + text.size());
+  for (size_t i = 0; i < text.size(); ++i) out[start + i] = lower(text[i]);
+}
+
 // Case-insensitive: does `text` hold `lower_word` at `pos`?
 bool has_at(std::string_view text, size_t pos, std::string_view lower_word) {
   if (pos > text.size() || text.size() - pos < lower_word.size()) return false;
@@ -69,8 +75,8 @@ std::string header_value(std::string_view headers, std::string_view name) {
     Line line = line_at(headers, pos);
     pos = line.next;
     if (line.text.empty()) break;
-    const size_t name_length = part_field_name_length(line.text);
-    if (name_length != name.size() || !has_at(line.text, 0, name)) continue;
+    // The cheap prefix test first: it rejects almost every line at its first byte.
+    if (!has_at(line.text, 0, name) || part_field_name_length(line.text) != name.size()) continue;
     std::string value(line.text.substr(line.text.find(':') + 1));
     while (pos < headers.size()) {  // continuation lines
       Line more = line_at(headers, pos);
@@ -196,16 +202,15 @@ std::string decode_entities(std::string_view text) {
 }
 
 // Characters a URL runs through in running text; everything else ends it.
-bool is_url_char(char c) {
-  const unsigned char u = static_cast<unsigned char>(c);
-  if (u <= 0x20 || u >= 0x7F) return false;
-  switch (c) {
-    case '<': case '>': case '"': case '\'': case '`': case '{': case '}': case '|': case '\\': case '^':
-      return false;
-    default:
-      return true;
-  }
-}
+// A table: this runs once per byte of every URL-like run in a body.
+const std::array<bool, 256> kUrlChar = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0x21; c < 0x7F; ++c) table[c] = true;
+  for (unsigned char c : std::string_view("<>\"'`{}|\\^")) table[c] = false;
+  return table;
+}();
+
+bool is_url_char(char c) { return kUrlChar[static_cast<unsigned char>(c)]; }
 
 // Drops sentence punctuation and unbalanced closing brackets a URL was written before.
 std::string_view trim_url_tail(std::string_view url) {
@@ -238,17 +243,56 @@ std::string_view trim_url_tail(std::string_view url) {
 std::string normalize_url(std::string_view url) {
   const size_t colon = url.find("://");
   size_t authority = colon + 3;
-  std::string out = to_lower(url.substr(0, authority));
+  std::string out;
+  out.reserve(url.size() + 1);  // built in place: no temporaries per URL
+  append_lower(out, url.substr(0, authority));
   while (authority < url.size() && url[authority] == '/') ++authority;
-  size_t authority_end = url.find_first_of("/?#\\", authority);
-  if (authority_end == std::string_view::npos) authority_end = url.size();
+  size_t authority_end = authority;  // a loop, not find_first_of (memchr per byte)
+  while (authority_end < url.size() && url[authority_end] != '/' && url[authority_end] != '?' &&
+         url[authority_end] != '#' && url[authority_end] != '\\')
+    ++authority_end;
   const size_t at = url.substr(authority, authority_end - authority).rfind('@');
   const size_t host = at == std::string_view::npos ? authority : authority + at + 1;
   out.append(url.substr(authority, host - authority));
-  out += to_lower(url.substr(host, authority_end - host));
+  append_lower(out, url.substr(host, authority_end - host));
   if (authority_end == url.size() || url[authority_end] != '/') out += '/';
   out.append(url.substr(authority_end));
   return out;
+}
+
+// The host in what follows "scheme://" (or "//"), as written (not lower-cased).
+std::string_view host_in_authority(std::string_view rest) {
+  while (!rest.empty() && rest.front() == '/') rest.remove_prefix(1);  // "https:///host": browsers skip them
+  // A loop, not find_first_of: libstdc++ would call memchr for every byte.
+  size_t end = 0;
+  while (end < rest.size() && rest[end] != '/' && rest[end] != '?' && rest[end] != '#' && rest[end] != '\\' &&
+         rest[end] != ' ')
+    ++end;
+  rest = rest.substr(0, end);
+  if (const size_t at = rest.rfind('@'); at != std::string_view::npos) rest.remove_prefix(at + 1);
+  std::string_view host;
+  if (!rest.empty() && rest.front() == '[') {
+    const size_t close = rest.find(']');
+    host = close == std::string_view::npos ? rest.substr(1) : rest.substr(1, close - 1);
+  } else {
+    host = rest.substr(0, rest.find(':'));
+  }
+  while (!host.empty() && host.back() == '.') host.remove_suffix(1);
+  return host;
+}
+
+// url_host without the copy and lower-casing: enough for plausible_host.
+std::string_view url_host_view(std::string_view url) {
+  std::string_view rest = trim(url);
+  if (const size_t colon = rest.find("://"); colon != std::string_view::npos) {
+    bool scheme = colon > 0;
+    for (size_t i = 0; i < colon; ++i)
+      if (!is_alnum(rest[i]) && rest[i] != '+' && rest[i] != '-' && rest[i] != '.') scheme = false;
+    if (scheme) rest.remove_prefix(colon + 3);
+  } else if (rest.substr(0, 2) == "//") {
+    rest.remove_prefix(2);
+  }
+  return host_in_authority(rest);
 }
 
 bool plausible_host(std::string_view host, bool need_dot) {
@@ -298,21 +342,23 @@ class UrlCollector {
   UrlCollector(size_t max_urls, size_t max_length) : max_urls_(max_urls), max_length_(max_length) {}
 
   void add(std::string url) {
-    if (full_ || seen_.count(url)) return;
+    if (full_) return;
     if (urls_.size() >= max_urls_) {
-      full_ = true;
+      // Full: a new URL ends collecting, a repeated one changes nothing.
+      if (!seen_.count(url)) full_ = true;
       return;
     }
-    seen_.insert(url);
+    if (!seen_.insert(url).second) return;  // one hash lookup for the common case
     urls_.push_back(std::move(url));
   }
 
   void scan(std::string_view text, bool html) {
-    if (html) {
+    // Without any '&' decoding would only copy the text: scan it where it is.
+    if (html && text.find('&') != std::string_view::npos) {
       const std::string decoded = decode_entities(text);
       scan_plain(decoded, true);
     } else {
-      scan_plain(text, false);
+      scan_plain(text, html);
     }
   }
 
@@ -333,7 +379,7 @@ class UrlCollector {
     if (url.size() > max_length_) url = url.substr(0, max_length_);
     std::string candidate(prefix);
     candidate.append(url);
-    if (!plausible_host(url_host(candidate), need_dot)) return false;
+    if (!plausible_host(url_host_view(candidate), need_dot)) return false;
     add(normalize_url(candidate));
     return true;
   }
@@ -348,10 +394,10 @@ class UrlCollector {
     while (authority_end < text.size() && is_url_char(text[authority_end]) && text[authority_end] != '/' &&
            text[authority_end] != '?' && text[authority_end] != '#')
       ++authority_end;
-    std::string authority = "//";
-    authority.append(trim_url_tail(text.substr(host, authority_end - host)));
+    // Same answer as plausible_host(url_host("//" + authority)), without the strings.
     taken = false;
-    if (!plausible_host(url_host(authority), need_dot)) return std::max(authority_end, begin + 1);
+    if (!plausible_host(host_in_authority(trim_url_tail(text.substr(host, authority_end - host))), need_dot))
+      return std::max(authority_end, begin + 1);
     const size_t end = url_end(text, authority_end);
     taken = take_url(text, begin, end, prefix, need_dot);
     return taken ? end : std::max(authority_end, begin + 1);
@@ -601,12 +647,24 @@ class Walker {
   }
 
   std::string transfer_decode(std::string_view body, std::string_view encoding) {
-    if (encoding == "base64") return decode_base64(body);
-    if (encoding == "quoted-printable") return decode_quoted_printable(body);
-    // Mailers that forget the header still write quoted-printable: "=3D" gives them away.
-    if (body.find("=3D") != std::string_view::npos || body.find("=3d") != std::string_view::npos)
-      return decode_quoted_printable(body);
-    return std::string(body);
+    std::string storage;
+    return std::string(transfer_decode(body, encoding, storage));
+  }
+
+  // The decoded body: in `storage`, or `body` itself when nothing needed decoding
+  // (7bit/8bit bodies are most of the text; copying them would be waste).
+  static std::string_view transfer_decode(std::string_view body, std::string_view encoding, std::string& storage) {
+    if (encoding == "base64") return storage = decode_base64(body);
+    if (encoding == "quoted-printable" || has_qp_escape(body)) return storage = decode_quoted_printable(body);
+    return body;
+  }
+
+  // Mailers that forget the header still write quoted-printable: "=3D" (or "=3d")
+  // gives them away. One pass over the '=' signs rather than two substring searches.
+  static bool has_qp_escape(std::string_view body) {
+    for (size_t i = body.find('='); i != std::string_view::npos; i = body.find('=', i + 1))
+      if (i + 2 < body.size() && body[i + 1] == '3' && (body[i + 2] == 'D' || body[i + 2] == 'd')) return true;
+    return false;
   }
 
   void text(const ContentType& type, std::string_view encoding, std::string_view body) {
@@ -623,7 +681,8 @@ class Walker {
       problem("more than " + std::to_string(limits_.max_decoded_bytes) + " bytes of text, rest ignored");
       stop_ = true;
     }
-    const std::string raw = transfer_decode(body, encoding);
+    std::string storage;
+    const std::string_view raw = transfer_decode(body, encoding, storage);
     const bool html = type.subtype == "html" || looks_like_html(raw);
     std::string charset = type.charset;
     if (charset.empty() && html) charset = sniff_html_charset(raw);
@@ -737,28 +796,6 @@ std::vector<std::string> extract_text_urls(std::string_view text, bool html, siz
   return collector.take();
 }
 
-std::string url_host(std::string_view url) {
-  std::string_view rest = trim(url);
-  if (const size_t colon = rest.find("://"); colon != std::string_view::npos) {
-    bool scheme = colon > 0;
-    for (size_t i = 0; i < colon; ++i)
-      if (!is_alnum(rest[i]) && rest[i] != '+' && rest[i] != '-' && rest[i] != '.') scheme = false;
-    if (scheme) rest.remove_prefix(colon + 3);
-  } else if (rest.substr(0, 2) == "//") {
-    rest.remove_prefix(2);
-  }
-  while (!rest.empty() && rest.front() == '/') rest.remove_prefix(1);  // "https:///host": browsers skip them
-  rest = rest.substr(0, rest.find_first_of("/?#\\ "));
-  if (const size_t at = rest.rfind('@'); at != std::string_view::npos) rest.remove_prefix(at + 1);
-  std::string_view host;
-  if (!rest.empty() && rest.front() == '[') {
-    const size_t close = rest.find(']');
-    host = close == std::string_view::npos ? rest.substr(1) : rest.substr(1, close - 1);
-  } else {
-    host = rest.substr(0, rest.find(':'));
-  }
-  while (!host.empty() && host.back() == '.') host.remove_suffix(1);
-  return to_lower(host);
-}
+std::string url_host(std::string_view url) { return to_lower(url_host_view(url)); }
 
 }  // namespace sg

@@ -4,6 +4,7 @@
 #include <libpsl.h>
 
 #include <cstdlib>
+#include <unordered_map>
 
 namespace sg {
 
@@ -55,9 +56,11 @@ std::optional<std::string> normalize(std::string_view text, bool allow_single_la
   if (text.empty() || text.size() > 1024) return std::nullopt;
   std::string name;
   if (is_ascii(text)) {
-    name.assign(text);
-    for (char& c : name)
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    name.resize(text.size());  // lower-cased while copied: one pass, not two
+    for (size_t i = 0; i < text.size(); ++i) {
+      const char c = text[i];
+      name[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    }
   } else {
     std::string input(text);
     char* output = nullptr;
@@ -86,9 +89,17 @@ std::optional<std::string> normalize_domain(std::string_view text) { return norm
 std::optional<std::string> normalize_host_name(std::string_view text) { return normalize(text, true); }
 
 std::string registrable_domain(std::string_view normalized_name) {
+  // Mail from one mailbox names the same few receiving servers again and again,
+  // and a PSL lookup costs far more than a hash lookup: remember recent answers.
+  // Per thread, so no locking; bounded, so a long run cannot grow it without end.
+  thread_local std::unordered_map<std::string, std::string> cache;
   std::string name(normalized_name);
+  if (auto hit = cache.find(name); hit != cache.end()) return hit->second;
   const char* registrable = psl_registrable_domain(psl_builtin(), name.c_str());
-  return registrable ? std::string(registrable) : name;
+  std::string result = registrable ? std::string(registrable) : name;
+  if (cache.size() >= 4096) cache.clear();
+  cache.emplace(std::move(name), result);
+  return result;
 }
 
 bool is_special_use_domain(std::string_view name) {
