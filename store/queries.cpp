@@ -64,6 +64,16 @@ const char* ip_role_for(std::string_view relation) {
 
 constexpr const char* kMessageIpRelations = "('sent-from', 'relayed-by', 'originating-ip')";
 
+// Rows of an entity-to-entity edge query: (other key, relation, first, last,
+// source kind, source id, trusted), one per edge and source.
+Status add_direct_rows(sql::Statement& direct, LinkCollector& links, const std::string& db_path) {
+  while (direct.step())
+    links.add(direct.text(0), direct.text(1), "direct", direct.int64(2), direct.int64(3),
+              direct.text_view(4) == "message" ? direct.int64(5) : 0, direct.int64(6) != 0);
+  if (!direct.error().empty()) return Error{direct.error(), db_path};
+  return Ok{};
+}
+
 }  // namespace
 
 Result<std::vector<int64_t>> Store::ip_ids(const std::string& ip_or_prefix) {
@@ -101,10 +111,7 @@ Status Store::collect_domains_of_ip(int64_t id, const TimeRange& range, LinkColl
       " WHERE (e.src = ?1 OR e.dst = ?1) AND d.kind = 'domain' AND o.time BETWEEN ?2 AND ?3"
       " GROUP BY e.id, o.source_kind, o.source_id");
   direct.bind(1, id).bind(2, range.lower()).bind(3, range.upper());
-  while (direct.step())
-    links.add(direct.text(0), direct.text(1), "direct", direct.int64(2), direct.int64(3),
-              direct.text_view(4) == "message" ? direct.int64(5) : 0, direct.int64(6) != 0);
-  if (!direct.error().empty()) return Error{direct.error(), db_.path()};
+  if (auto status = add_direct_rows(direct, links, db_.path()); !status) return status;
 
   // Through messages: message -sent-from/relayed-by-> ip, message -role-> domain.
   auto via_messages = db_.prepare(std::string(
@@ -141,10 +148,7 @@ Result<std::vector<SharedLink>> Store::ips_sharing_domain(const std::string& dom
       " WHERE (e.dst IN " + kTargets + " OR e.src IN " + kTargets + ") AND i.kind = 'ip'"
       " AND o.time BETWEEN ?2 AND ?3 GROUP BY e.id, o.source_kind, o.source_id");
   direct.bind(1, *id).bind(2, range.lower()).bind(3, range.upper());
-  while (direct.step())
-    links.add(direct.text(0), direct.text(1), "direct", direct.int64(2), direct.int64(3),
-              direct.text_view(4) == "message" ? direct.int64(5) : 0, direct.int64(6) != 0);
-  if (!direct.error().empty()) return Error{direct.error(), db_.path()};
+  if (auto status = add_direct_rows(direct, links, db_.path()); !status) return status.error();
 
   auto via_messages = db_.prepare(std::string(
       "SELECT i.key, r2.name, r1.name, m.time, m.id, l2.trusted"
