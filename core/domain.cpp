@@ -102,14 +102,4 @@ std::string registrable_domain(std::string_view normalized_name) {
   return result;
 }
 
-bool is_special_use_domain(std::string_view name) {
-  static constexpr std::string_view kSuffixes[] = {".local", ".localdomain", ".invalid", ".internal",
-                                                   ".lan",   ".home.arpa",   ".localhost"};
-  for (std::string_view suffix : kSuffixes) {
-    if (name.size() >= suffix.size() && name.substr(name.size() - suffix.size()) == suffix) return true;
-    if (name == suffix.substr(1)) return true;
-  }
-  return false;
-}
-
 }  // namespace sg

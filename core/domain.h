@@ -21,8 +21,4 @@ std::optional<std::string> normalize_host_name(std::string_view text);
 /// name itself when it is a public suffix or has no known suffix.
 std::string registrable_domain(std::string_view normalized_name);
 
-/// True for names under reserved or special-use TLDs that never name a real
-/// sender (".local", ".localdomain", ".invalid", ".internal", ".lan", ".home.arpa").
-bool is_special_use_domain(std::string_view normalized_name);
-
 }  // namespace sg
