@@ -16,7 +16,7 @@ namespace sg {
 struct MessageSource {
   std::string kind;         ///< "eml", "maildir", "mbox", "paste", "stdin", "imap"
   std::string path;         ///< file path (mbox/eml/paste), Maildir file, or IMAP mailbox
-  uint64_t offset = 0;      ///< byte offset of the message in an mbox file
+  uint64_t offset = 0;      ///< byte offset of the message in an mbox file, or of the excerpt in a paste
   uint64_t uidvalidity = 0; ///< IMAP only
   uint64_t uid = 0;         ///< IMAP only
 };
