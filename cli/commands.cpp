@@ -110,13 +110,12 @@ Result<IngestReport> run_ingest(Store& store, const IngestOptions& options, std:
 
   while (auto item = queue.pop()) {
     if (!item->evidence) {
-      ++report.read;
+      if (item->bytes > 0) ++report.read;  // a message that is no message; else a source-level problem
       for (const Error& problem : item->problems) {
         ++report.unreadable;
         ++report.unreadable_reasons[problem.message];
         note_error(report, problem.to_string());
       }
-      if (item->bytes == 0) --report.read;  // a source-level problem, not a message
       continue;
     }
     const Evidence& evidence = *item->evidence;
