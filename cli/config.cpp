@@ -53,8 +53,14 @@ Result<Config> load_config(const std::string& path) {
     } else if (key == "trusted") {
       if (!config.trusted.empty()) config.trusted += ",";
       config.trusted += value;
+    } else if (key == "resolver") {
+      config.resolvers.push_back(value);
+    } else if (key == "mmdb") {
+      config.mmdb.push_back(value);
+    } else if (key.starts_with("source.") && key.size() > 7) {
+      config.sources[key.substr(7)] = value;
     } else {
-      return Error{"unknown key `" + key + "` (known: db, trusted)", where};
+      return Error{"unknown key `" + key + "` (known: db, trusted, resolver, mmdb, source.NAME)", where};
     }
   }
   return config;

@@ -9,6 +9,7 @@
 #include "cli/config.h"
 #include "cli/evidence_json.h"
 #include "cli/query_output.h"
+#include "cli/subcommand.h"
 #include "core/domain.h"
 
 namespace {
@@ -89,6 +90,15 @@ int main(int argc, char** argv) {
   show->add_option("KEY", show_key, "the IP, domain, message hash (prefix), ...")->required();
   show->add_flag("--json", json, "JSON output");
 
+  auto* enrich = app.add_subcommand("enrich", "add facts from DNS and IP-to-AS data to the graph");
+  enrich->require_subcommand(1);
+  auto* data = app.add_subcommand("data", "import or download offline datasets");
+  data->require_subcommand(1);
+  std::vector<RegisteredCommand> commands;
+  commands.push_back(add_enrich_dns_command(*enrich));
+  for (auto& command : add_asn_commands(app, *enrich, *data)) commands.push_back(std::move(command));
+  commands.push_back(add_data_fetch_command(*data));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -116,6 +126,11 @@ int main(int argc, char** argv) {
   }
 
   const std::string db_path = resolve_db_path(db_flag, *config);
+  // Commands registered from other files open the store themselves (data fetch needs none).
+  for (const auto& command : commands) {
+    if (command.app->parsed()) return command.run(CommandContext{db_path, *config, analysis});
+  }
+
   auto store = Store::open(db_path);
   if (!store) return fail(store.error());
 

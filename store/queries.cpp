@@ -217,9 +217,13 @@ Result<EntityReport> Store::show(const EntityRef& requested, int provenance_limi
       " WHERE e.src = ?1 OR e.dst = ?1 ORDER BY e.relation, e.first_seen, o.key");
   edges.bind(1, *id);
   auto observations = db_.prepare(
-      "SELECT o.source_kind, o.time, o.trusted, COALESCE(m.header_hash || ' ' || m.source_path, i.label || ' ' || i.path, '')"
+      "SELECT o.source_kind, o.time, o.trusted, COALESCE(m.header_hash || ' ' || m.source_path, i.label || ' ' || i.path,"
+      " l.query || ' ' || l.status || CASE WHEN l.server = '' THEN '' ELSE ' from ' || l.server END,"
+      " d.name || ' ' || strftime('%Y-%m-%d', d.date, 'unixepoch') || ' ' || d.path, '')"
       " FROM observation o LEFT JOIN message m ON o.source_kind = 'message' AND m.id = o.source_id"
       " LEFT JOIN import i ON o.source_kind = 'import' AND i.id = o.source_id"
+      " LEFT JOIN lookup l ON o.source_kind = 'lookup' AND l.id = o.source_id"
+      " LEFT JOIN dataset d ON o.source_kind = 'dataset' AND d.id = o.source_id"
       " WHERE o.edge_id = ?1 ORDER BY o.time DESC LIMIT ?2");
   while (edges.step()) {
     EdgeView view;

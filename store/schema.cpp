@@ -84,6 +84,53 @@ CREATE TABLE observation (
   PRIMARY KEY (edge_id, time, source_kind, source_id)
 ) WITHOUT ROWID;
 )sql",
+      // 2: enrichment. Raw lookups (DNS now; RDAP/WHOIS later) and imported
+      // prefix-to-origin datasets, both usable as observation provenance.
+      R"sql(
+-- One question an enricher asked and the answer it got, kept raw so the derived
+-- observations can be re-made. A failed lookup (NXDOMAIN, SERVFAIL, TIMEOUT) is a row
+-- too: a domain that stops resolving is news.
+CREATE TABLE lookup (
+  id INTEGER PRIMARY KEY,
+  source TEXT NOT NULL,        -- dns (later rdap, whois, ...)
+  entity_id INTEGER NOT NULL REFERENCES entity(id),  -- what the lookup was for
+  query TEXT NOT NULL,         -- "example.com A", "137.54.244.103.in-addr.arpa PTR"
+  time INTEGER NOT NULL,       -- when it was sent
+  status TEXT NOT NULL,        -- NOERROR, NXDOMAIN, SERVFAIL, TIMEOUT, ...
+  ttl INTEGER,                 -- smallest TTL of the answer records, NULL when none
+  server TEXT NOT NULL DEFAULT '',  -- who answered ("127.0.0.1:5353", "system")
+  answer BLOB                  -- the raw response(s): per hop a 4-byte big-endian length, then the bytes
+);
+CREATE INDEX lookup_entity ON lookup(entity_id, source, time);
+-- An imported prefix-to-origin dataset (pfx2as, ip2asn, ip-location-db, pyasn, mmdb).
+CREATE TABLE dataset (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,          -- e.g. "ip-location-db-asn", "routeviews-pfx2as"
+  format TEXT NOT NULL,        -- pfx2as, ip2asn, ip-location-db, pyasn, mmdb
+  path TEXT NOT NULL,
+  date INTEGER NOT NULL,       -- the data's own date (from its name, metadata or --date)
+  imported_at INTEGER NOT NULL,
+  sha256 TEXT NOT NULL UNIQUE, -- of the file as read: the same file is imported once
+  rows INTEGER NOT NULL DEFAULT 0
+);
+-- The dataset's rows: kept whole (not only the prefixes the graph touches) so that
+-- `asn ASN` can list everything a dataset says an AS originates.
+CREATE TABLE dataset_prefix (
+  dataset_id INTEGER NOT NULL REFERENCES dataset(id),
+  prefix TEXT NOT NULL,        -- canonical CIDR, "103.244.52.0/22"
+  asn INTEGER NOT NULL,
+  country TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (dataset_id, prefix, asn)
+) WITHOUT ROWID;
+CREATE INDEX dataset_prefix_asn ON dataset_prefix(asn, dataset_id);
+-- AS names as a dataset gives them (one per AS and dataset).
+CREATE TABLE dataset_asn (
+  dataset_id INTEGER NOT NULL REFERENCES dataset(id),
+  asn INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  PRIMARY KEY (dataset_id, asn)
+) WITHOUT ROWID;
+)sql",
   };
   return kMigrations;
 }

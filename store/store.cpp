@@ -330,7 +330,7 @@ Result<int64_t> Store::add_import(const std::string& label, const std::string& p
   return db_.last_insert_id();
 }
 
-Result<bool> Store::observe_import(const Observation& observation, int64_t import_id) {
+Result<bool> Store::observe(const Observation& observation, std::string_view source_kind, int64_t source_id) {
   auto subject = entity_id(observation.subject);
   if (!subject) return subject.error();
   auto object = entity_id(observation.object);
@@ -338,7 +338,7 @@ Result<bool> Store::observe_import(const Observation& observation, int64_t impor
   bool inserted = false;
   auto edge = upsert_edge(*subject, observation.relation, *object, observation.time, observation.trusted, &inserted);
   if (!edge) return edge.error();
-  insert_observation_.bind(1, *edge).bind(2, observation.time).bind(3, "import").bind(4, import_id).bind(
+  insert_observation_.bind(1, *edge).bind(2, observation.time).bind(3, source_kind).bind(4, source_id).bind(
       5, int64_t{observation.trusted});
   if (!insert_observation_.run()) return Error{"storing observation: " + insert_observation_.error(), ""};
   return inserted;

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -50,8 +51,10 @@ struct StoreStats {
 
 /// Where an observation came from.
 struct Provenance {
-  std::string kind;    ///< "message", "import", "lookup"
-  std::string ref;     ///< message hash (with source path) or import label
+  std::string kind;    ///< "message", "import", "lookup", "dataset"
+  /// message hash and source path; import label and path; lookup "query STATUS from
+  /// server"; dataset "name YYYY-MM-DD path"
+  std::string ref;
   UnixTime time = 0;
   bool trusted = false;
 };
@@ -110,7 +113,18 @@ class Store {
   /// Registers an import (indicator list, dataset) and returns its id for provenance.
   Result<int64_t> add_import(const std::string& label, const std::string& path, UnixTime time);
   /// Records one observation whose provenance is an import; true when its edge is new.
-  Result<bool> observe_import(const Observation& observation, int64_t import_id);
+  Result<bool> observe_import(const Observation& observation, int64_t import_id) {
+    return observe(observation, "import", import_id);
+  }
+  /// Records one observation with its provenance: `source_kind` is "import" (import.id),
+  /// "lookup" (lookup.id) or "dataset" (dataset.id). True when its edge is new.
+  /// Must be inside a batch (begin/commit).
+  Result<bool> observe(const Observation& observation, std::string_view source_kind, int64_t source_id);
+
+  /// The id of an entity, creating it when unknown (inside a batch only).
+  Result<int64_t> entity_id(const EntityRef& entity);
+  /// The id of a stored entity, or nullopt.
+  std::optional<int64_t> find_entity(const EntityRef& entity);
 
   /// For an IP, or every stored IP inside a prefix ("114.113.195.0/24"): the domains tied to it directly (helo, ptr, resolves-to) or through
   /// the messages it sent or relayed.
@@ -130,8 +144,6 @@ class Store {
   Result<std::vector<int64_t>> ip_ids(const std::string& ip_or_prefix);
   Result<EntityReport> show_message(const std::string& hash_or_prefix);
   Status collect_domains_of_ip(int64_t id, const TimeRange& range, LinkCollector& links);
-  Result<int64_t> entity_id(const EntityRef& entity);
-  std::optional<int64_t> find_entity(const EntityRef& entity);
   /// The edge's id; `inserted` (optional) tells whether it is new.
   Result<int64_t> upsert_edge(int64_t src, const std::string& relation, int64_t dst, UnixTime time, bool trusted,
                               bool* inserted = nullptr);
