@@ -19,7 +19,9 @@ class BoundedQueue {
     not_full_.wait(lock, [&] { return closed_ || items_.size() < capacity_; });
     if (closed_) return false;
     items_.push_back(std::move(item));
-    not_empty_.notify_one();
+    // The consumer only waits on an empty queue; waking it per item cost a futex
+    // call per message.
+    if (items_.size() == 1) not_empty_.notify_one();
     return true;
   }
 
@@ -29,7 +31,9 @@ class BoundedQueue {
     if (items_.empty()) return std::nullopt;
     T item = std::move(items_.front());
     items_.pop_front();
-    not_full_.notify_one();
+    // The producer only waits on a full queue: wake it once half of it is free,
+    // not once per item.
+    if (items_.size() == capacity_ / 2) not_full_.notify_one();
     return item;
   }
 

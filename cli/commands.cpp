@@ -61,6 +61,7 @@ namespace {
 // What the reading thread hands to the storing thread.
 struct IngestItem {
   std::optional<Evidence> evidence;  ///< an analysed message, or
+  std::vector<Observation> observations;  ///< its graph facts (computed here, off the writer thread)
   std::vector<Error> problems;       ///< what could not be read (message or source)
   uint64_t bytes = 0;
 };
@@ -78,6 +79,7 @@ void produce(const IngestOptions& options, MailFormat format, BoundedQueue<Inges
       if (evidence.hops.empty() && evidence.raw_headers.find(':') == std::string::npos) {
         item.problems.push_back(Error{"no header fields, not a message", where_from(raw.source)});
       } else {
+        item.observations = observations_from_evidence(evidence);
         item.evidence = std::move(evidence);
       }
       return queue.push(std::move(item));
@@ -139,7 +141,7 @@ Result<IngestReport> run_ingest(Store& store, const IngestOptions& options, std:
       }
       batch_started = Clock::now();
     }
-    auto added = store.add_message(evidence);
+    auto added = store.add_message(evidence, item->observations);
     if (!added) {
       store_error = added.error();
       break;

@@ -85,8 +85,18 @@ bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, co
 Database::~Database() { sqlite3_close_v2(db_); }
 
 Status Database::open(const std::string& path) {
+  // Memory statistics take a global mutex on every SQLite allocation; nothing here
+  // reads them. Process-wide, and only possible before SQLite initialises, so once.
+  static const bool configured = [] {
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);  // SQLITE_MISUSE if already initialised: harmless
+    return true;
+  }();
+  (void)configured;
   path_ = path;
-  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+  // NOMUTEX: a connection is only ever used by one thread at a time (the store's
+  // writer, or one reader), so SQLite's per-call connection mutex is pure cost.
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     Error error{db_ ? sqlite3_errmsg(db_) : "out of memory", path};
     sqlite3_close_v2(db_);
     db_ = nullptr;

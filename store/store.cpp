@@ -242,6 +242,10 @@ Result<bool> Store::has_message(const std::string& header_hash) {
 }
 
 Result<bool> Store::add_message(const Evidence& evidence) {
+  return add_message(evidence, observations_from_evidence(evidence));
+}
+
+Result<bool> Store::add_message(const Evidence& evidence, const std::vector<Observation>& observations) {
   auto exists = has_message(evidence.header_hash);
   if (!exists) return exists.error();
   if (*exists) return false;
@@ -271,7 +275,7 @@ Result<bool> Store::add_message(const Evidence& evidence) {
   // A message's own links are unique per (relation, entity): a relay seen in two
   // hops of one message is one link, trusted if either hop was.
   std::map<std::pair<int64_t, int64_t>, bool> links;
-  for (const Observation& observation : observations_from_evidence(evidence)) {
+  for (const Observation& observation : observations) {
     auto object = entity_id(observation.object);
     if (!object) return fail(object.error());
     if (observation.subject.kind == "message") {
@@ -316,7 +320,9 @@ sql::Statement& Store::link_insert(size_t rows) {
   if (link_inserts_.size() < rows + 1) link_inserts_.resize(rows + 1);
   sql::Statement& statement = link_inserts_[rows];
   if (!statement.ok()) {
-    std::string text = "INSERT INTO message_link(message_id, relation_id, entity_id, trusted) VALUES ";
+    // OR IGNORE: a message's links are distinct by construction, and without a possible
+    // ABORT SQLite skips the statement journal a multi-row INSERT otherwise opens.
+    std::string text = "INSERT OR IGNORE INTO message_link(message_id, relation_id, entity_id, trusted) VALUES ";
     for (size_t row = 0; row < rows; ++row) text += row ? ",(?,?,?,?)" : "(?,?,?,?)";
     statement = db_.prepare(text);
   }

@@ -107,6 +107,9 @@ class Store {
   /// Adds one analysed message with its observations. Returns false (and changes
   /// nothing) when a message with the same header hash is already stored.
   Result<bool> add_message(const Evidence& evidence);
+  /// Same, with `observations` = observations_from_evidence(evidence) computed by the
+  /// caller (the ingest computes them on its reading thread, off the writer's).
+  Result<bool> add_message(const Evidence& evidence, const std::vector<Observation>& observations);
   /// True when a message with this header hash is stored.
   Result<bool> has_message(const std::string& header_hash);
 
