@@ -65,11 +65,17 @@ const char* ip_role_for(std::string_view relation) {
 constexpr const char* kMessageIpRelations = "('sent-from', 'relayed-by', 'originating-ip')";
 
 // Rows of an entity-to-entity edge query: (other key, relation, first, last,
-// source kind, source id, trusted), one per edge and source.
+// source kind, source id, trusted), one per edge and source. The relation is the
+// role (helo, ptr, resolves-to, fcrdns, spf-ip, ...); `via` tells a link a DNS
+// answer made ("dns") from one a message or list stated ("direct"). Only message
+// sources count as messages, so a DNS-only link shows 0.
 Status add_direct_rows(sql::Statement& direct, LinkCollector& links, const std::string& db_path) {
-  while (direct.step())
-    links.add(direct.text(0), direct.text(1), "direct", direct.int64(2), direct.int64(3),
-              direct.text_view(4) == "message" ? direct.int64(5) : 0, direct.int64(6) != 0);
+  while (direct.step()) {
+    const std::string_view source_kind = direct.text_view(4);
+    const char* via = source_kind == "lookup" ? "dns" : "direct";
+    links.add(direct.text(0), direct.text(1), via, direct.int64(2), direct.int64(3),
+              source_kind == "message" ? direct.int64(5) : 0, direct.int64(6) != 0);
+  }
   if (!direct.error().empty()) return Error{direct.error(), db_path};
   return Ok{};
 }

@@ -1,0 +1,67 @@
+// derive: a stored DNS lookup (query + raw answer bytes) to graph observations.
+// Pure functions: no network, no store; re-running them on the same lookup gives
+// the same observations, so a parser fix re-derives the graph without asking anyone.
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/observation.h"
+#include "core/result.h"
+#include "enrich/dns/types.h"
+
+namespace sg::dns {
+
+/// Relation names of DNS-derived edges (subject -relation-> object).
+inline constexpr const char* kResolvesTo = "resolves-to";    ///< domain -> ip (A/AAAA)
+inline constexpr const char* kPtr = "ptr";                   ///< ip -> domain (PTR; same name messages use for rDNS)
+inline constexpr const char* kFcrdns = "fcrdns";             ///< ip -> domain: the PTR name resolves back to the ip
+inline constexpr const char* kCname = "cname";               ///< domain -> domain, one per CNAME step
+inline constexpr const char* kMx = "mx";                     ///< domain -> mail exchanger domain
+inline constexpr const char* kNs = "ns";                     ///< domain -> name server domain
+inline constexpr const char* kSpfInclude = "spf-include";    ///< domain -> domain (include:)
+inline constexpr const char* kSpfRedirect = "spf-redirect";  ///< domain -> domain (redirect=)
+inline constexpr const char* kSpfA = "spf-a";                ///< domain -> domain (a:DOMAIN)
+inline constexpr const char* kSpfMx = "spf-mx";              ///< domain -> domain (mx:DOMAIN)
+inline constexpr const char* kSpfIp = "spf-ip";              ///< domain -> ip or prefix (ip4:/ip6:)
+
+/// A lookup as stored: what was asked, when, and the raw response of every hop.
+struct StoredLookup {
+  int64_t id = 0;                 ///< lookup.id (provenance of the observations)
+  Query query;                    ///< name and type as asked
+  UnixTime time = 0;              ///< when it was asked: the observations' time
+  std::vector<std::string> raw;   ///< raw DNS messages, one per CNAME hop (see pack_hops)
+};
+
+/// What one lookup yields.
+struct Derived {
+  std::vector<Observation> observations;  ///< deduplicated, in a stable order
+  std::vector<Record> records;            ///< every answer record of every hop
+  Status status = Status::Error;          ///< RCODE of the last non-empty hop (Error when none)
+  /// Names or values that could not be used (unparsable hop, bad domain in a
+  /// PTR/MX/SPF term), each with where it came from.
+  std::vector<std::string> skipped;
+};
+
+/// Splits "name TYPE" (the lookup.query text) into a Query; errors name the text.
+Result<Query> parse_query_text(std::string_view text);
+/// "name TYPE", the lookup.query text of a query (name normalised).
+std::string query_text(const Query& query);
+
+/// Derives the observations of one lookup. Follows the CNAME chain from the query
+/// name through the answer records of every hop (records owned by other names are
+/// ignored), then per type: A/AAAA resolves-to from the query name and the final
+/// name; PTR ptr from the address of the reverse name; MX/NS from the query name
+/// and final name; TXT: the SPF terms. DNS answers are marked trusted: the user's
+/// resolver stated them, first hand, at that time.
+Derived derive(const StoredLookup& lookup);
+
+/// Forward confirmation: when `forward` (an A/AAAA lookup of a name that `ptr`
+/// returned) holds the address `ptr` asked about, one observation
+/// ip -fcrdns-> name timed at the forward lookup. Empty otherwise.
+std::vector<Observation> derive_fcrdns(const StoredLookup& ptr, const StoredLookup& forward);
+
+/// The names (normalised) the PTR lookup returned for its address, in answer order.
+std::vector<std::string> ptr_names(const StoredLookup& ptr);
+
+}  // namespace sg::dns
