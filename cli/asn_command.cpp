@@ -1,8 +1,179 @@
+// `data import`, `enrich asn`, `asn` and the network chain of `show ip`: argument
+// parsing and printing over store/datasets.h and enrich/asn/.
+#include <fmt/format.h>
+
+#include <iostream>
+
 #include "cli/commands.h"
+#include "cli/query_output.h"
 #include "cli/subcommand.h"
+#include "enrich/asn/dataset_import.h"
+#include "enrich/asn/enrich_asn.h"
+#include "store/datasets.h"
 
 namespace sg {
+namespace {
 
-std::vector<RegisteredCommand> add_asn_commands(CLI::App&, CLI::App&, CLI::App&) { return {}; }
+int fail(const Error& error) {
+  std::cerr << "spamgraph: " << error.to_string() << "\n";
+  return kExitFatal;
+}
+
+constexpr size_t kProblemsShown = 20;
+
+struct ImportArgs {
+  std::string format;
+  std::vector<std::string> files;
+  std::string name;
+  std::string date;
+  std::string numeric;
+};
+
+int run_import(const CommandContext& context, const ImportArgs& args) {
+  auto format = asn::parse_format_name(args.format);
+  if (!format) return fail(Error{"unknown format (pfx2as, ip2asn, ip-location-db, pyasn)", args.format});
+  asn::DatasetImportRequest request;
+  request.format = *format;
+  request.name = args.name;
+  if (!args.date.empty()) {
+    request.date = parse_user_date(args.date);
+    if (!request.date) return fail(Error{"not a date (try 2024-01-31)", "--date " + args.date});
+  }
+  if (!args.numeric.empty()) request.numeric_v6 = args.numeric == "v6";
+  auto store = Store::open(context.db_path);
+  if (!store) return fail(store.error());
+  int exit_code = kExitOk;
+  for (const std::string& file : args.files) {
+    request.path = file;
+    auto result = asn::import_dataset(**store, request);
+    if (!result) {
+      std::cerr << "spamgraph: " << result.error().to_string() << " (nothing of this file stored)\n";
+      exit_code = kExitSomeUnreadable;
+      continue;
+    }
+    const DatasetInfo& d = result->dataset;
+    if (result->already_imported) {
+      std::cout << fmt::format("{}: already imported as {} (dataset {}, {} rows): nothing changed\n", file,
+                               dataset_label(d), d.id, d.rows);
+      continue;
+    }
+    const double rate = result->seconds > 0 ? static_cast<double>(d.rows) / result->seconds : 0;
+    std::cout << fmt::format("{}: imported {} (dataset {}, {}): {} lines, {} rows, {} distinct prefix rows stored, "
+                             "{} skipped, {} bad, in {:.2f} s ({:.0f} rows/s)\n",
+                             file, dataset_label(d), d.id, d.format, result->stats.lines, result->stats.rows, d.rows,
+                             result->stats.skipped, result->stats.bad_lines, result->seconds, rate);
+    for (size_t i = 0; i < result->problems.size() && i < kProblemsShown; ++i)
+      std::cerr << result->problems[i].to_string() << "\n";
+    if (result->stats.bad_lines > kProblemsShown)
+      std::cerr << fmt::format("{}: ... {} bad lines in all\n", file, result->stats.bad_lines);
+    if (result->stats.bad_lines > 0) exit_code = kExitSomeUnreadable;
+  }
+  return exit_code;
+}
+
+int run_enrich(const CommandContext& context, std::vector<std::string> mmdb, const std::string& dataset) {
+  // --mmdb replaces the config's list: naming files on the command line means "these".
+  asn::EnrichAsnOptions options;
+  options.mmdb_paths = mmdb.empty() ? context.config.mmdb : std::move(mmdb);
+  options.dataset_name = dataset;
+  auto store = Store::open(context.db_path);
+  if (!store) return fail(store.error());
+  auto report = asn::enrich_asn(**store, options);
+  if (!report) return fail(report.error());
+  std::cout << fmt::format("looked up {} IPs ({} prefixes loaded in {:.2f} s, tables built in {:.2f} s)\n",
+                           report->ips, report->prefixes, report->read_seconds, report->build_seconds);
+  for (const auto& d : report->datasets)
+    std::cout << fmt::format("  {:<40} {:<15} matched {:>6}  new observations {}\n", d.label, d.format, d.matched,
+                             d.observations);
+  std::cout << fmt::format("unmatched {}\n", report->unmatched.size());
+  for (const auto& u : report->unmatched) std::cout << fmt::format("  {:<40} {}\n", u.ip, u.reason);
+  return kExitOk;
+}
+
+int run_asn(const CommandContext& context, const std::string& query, bool json) {
+  auto asn = parse_asn(query);
+  if (!asn) return fail(Error{"not an AS number (AS133027, as133027 or 133027)", query});
+  auto store = Store::open(context.db_path);
+  if (!store) return fail(store.error());
+  auto report = asn_report(**store, *asn);
+  if (!report) return fail(report.error());
+  if (json)
+    std::cout << asn_report_to_json(*report).dump(2) << "\n";
+  else
+    print_asn_report(*report, std::cout);
+  return kExitOk;
+}
+
+// `show` with the network chain for IPs. main.cpp's own `show` prints direct edges
+// only and cannot reach store/datasets.h; this handler runs instead of it (commands
+// registered here are dispatched before main's), doing the same plus the chain.
+int run_show(const CommandContext& context, CLI::App& show) {
+  const std::string kind = show.get_option("KIND")->as<std::string>();
+  const std::string key = show.get_option("KEY")->as<std::string>();
+  const bool json = show.get_option("--json")->count() > 0;
+  auto store = Store::open(context.db_path);
+  if (!store) return fail(store.error());
+  auto report = (*store)->show(EntityRef{kind, key});
+  if (!report) return fail(report.error());
+  std::optional<Evidence> reanalysed;
+  if (report->message)
+    reanalysed = Analyzer(context.analysis).analyze(report->message->raw_headers, report->message->source);
+  const Evidence* hops = reanalysed ? &*reanalysed : nullptr;
+  std::optional<std::vector<ChainLink>> chain;
+  if (kind == "ip") {
+    auto links = ip_chain(**store, report->entity.key);
+    if (!links) return fail(links.error());
+    chain = std::move(*links);
+  }
+  const std::vector<ChainLink>* network = chain ? &*chain : nullptr;
+  if (json)
+    std::cout << report_to_json(*report, hops, network).dump(2) << "\n";
+  else
+    print_report(*report, std::cout, hops, network);
+  return kExitOk;
+}
+
+}  // namespace
+
+std::vector<RegisteredCommand> add_asn_commands(CLI::App& app, CLI::App& enrich, CLI::App& data) {
+  std::vector<RegisteredCommand> commands;
+
+  auto import_args = std::make_shared<ImportArgs>();
+  auto* import = data.add_subcommand("import", "import an IP-to-ASN dataset file (plain, .gz or .bz2)");
+  import->add_option("FORMAT", import_args->format, "pfx2as, ip2asn, ip-location-db, pyasn")
+      ->required()
+      ->check(CLI::IsMember({"pfx2as", "ip2asn", "ip-location-db", "pyasn"}));
+  import->add_option("FILE", import_args->files, "the dataset file(s)")->required();
+  import->add_option("--name", import_args->name,
+                     "dataset name (default: format and file name without date, e.g. ip-location-db-asn-ipv4)");
+  import->add_option("--date", import_args->date,
+                     "the data's date (default: from the file or folder name, e.g. 20240101, else the file's mtime)");
+  import->add_option("--numeric", import_args->numeric,
+                     "ip-location-db numeric files hold v4 or v6 numbers (default: from the name, else the values)")
+      ->check(CLI::IsMember({"v4", "v6"}));
+  commands.push_back({import, [import_args](const CommandContext& c) { return run_import(c, *import_args); }});
+
+  auto mmdb = std::make_shared<std::vector<std::string>>();
+  auto dataset = std::make_shared<std::string>();
+  auto* asn_enrich = enrich.add_subcommand("asn", "prefix, origin AS, AS name and country for every IP of the graph");
+  asn_enrich->add_option("--mmdb", *mmdb, ".mmdb file read in place (repeatable; default: the config's mmdb = lines)");
+  asn_enrich->add_option("--dataset", *dataset, "only the datasets (or mmdb files) of this name");
+  commands.push_back({asn_enrich, [mmdb, dataset](const CommandContext& c) { return run_enrich(c, *mmdb, *dataset); }});
+
+  auto asn_query = std::make_shared<std::string>();
+  auto asn_json = std::make_shared<bool>(false);
+  auto* asn = app.add_subcommand("asn", "an AS: its names, prefixes per dataset, and the graph's IPs and domains in them");
+  asn->add_option("ASN", *asn_query, "AS133027, as133027 or 133027")->required();
+  asn->add_flag("--json", *asn_json, "JSON output");
+  commands.push_back({asn, [asn_query, asn_json](const CommandContext& c) { return run_asn(c, *asn_query, *asn_json); }});
+
+  CLI::App* show = nullptr;
+  try {
+    show = app.get_subcommand("show");
+  } catch (const CLI::OptionNotFound&) {
+  }
+  if (show) commands.push_back({show, [show](const CommandContext& c) { return run_show(c, *show); }});
+  return commands;
+}
 
 }  // namespace sg

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <map>
+
 #include "cli/evidence_json.h"
 
 namespace sg {
@@ -71,7 +73,21 @@ void print_stats(const StoreStats& stats, std::ostream& out) {
                        format_iso8601(*stats.last_message));
 }
 
-nlohmann::json report_to_json(const EntityReport& report, const Evidence* analysis) {
+nlohmann::json chain_to_json(const std::vector<ChainLink>& chain) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const ChainLink& link : chain)
+    out.push_back({{"depth", link.depth},
+                   {"from", {{"kind", link.from.kind}, {"key", link.from.key}}},
+                   {"relation", link.relation},
+                   {"to", {{"kind", link.to.kind}, {"key", link.to.key}}},
+                   {"first_seen", format_iso8601(link.first_seen)},
+                   {"last_seen", format_iso8601(link.last_seen)},
+                   {"datasets", link.datasets}});
+  return out;
+}
+
+nlohmann::json report_to_json(const EntityReport& report, const Evidence* analysis,
+                              const std::vector<ChainLink>* chain) {
   nlohmann::json out = {{"kind", report.entity.kind}, {"key", report.entity.key}};
   if (!report.parent.empty()) out["parent"] = report.parent;
   out["edges"] = nlohmann::json::array();
@@ -99,10 +115,12 @@ nlohmann::json report_to_json(const EntityReport& report, const Evidence* analys
                       {"ingested_at", format_iso8601(m.ingested_at)}};
     if (analysis) out["message"]["analysis"] = evidence_to_json(*analysis);
   }
+  if (chain) out["chain"] = chain_to_json(*chain);
   return out;
 }
 
-void print_report(const EntityReport& report, std::ostream& out, const Evidence* analysis) {
+void print_report(const EntityReport& report, std::ostream& out, const Evidence* analysis,
+                  const std::vector<ChainLink>* chain) {
   out << report.entity.kind << " " << report.entity.key;
   if (!report.parent.empty()) out << "  (under " << report.parent << ")";
   out << "\n";
@@ -131,6 +149,73 @@ void print_report(const EntityReport& report, std::ostream& out, const Evidence*
     for (const Provenance& p : edge.provenance)
       out << fmt::format("         from {} {} at {}{}\n", p.kind, p.ref, format_iso8601(p.time),
                          p.trusted ? " (trusted)" : "");
+  }
+  if (chain && !chain->empty()) {
+    out << "  network:\n";
+    for (const ChainLink& link : *chain)
+      out << fmt::format("    {:>{}}{} -{}-> {} {}  [{}]\n", "", 2 * (link.depth - 1), link.from.key, link.relation,
+                         link.to.kind, link.to.key, join(link.datasets, "; "));
+  }
+}
+
+namespace {
+
+nlohmann::json prefixes_json(const std::vector<AsnReport::Prefix>& prefixes) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& p : prefixes)
+    out.push_back({{"prefix", p.prefix},
+                   {"country", p.country},
+                   {"dataset", p.dataset.name},
+                   {"date", day(p.dataset.date)},
+                   {"format", p.dataset.format}});
+  return out;
+}
+
+void print_prefixes(const std::vector<AsnReport::Prefix>& prefixes, std::ostream& out) {
+  // Grouped by dataset: "what does each source say the AS originates".
+  std::map<std::pair<int64_t, std::string>, std::vector<std::string>> by_dataset;
+  for (const auto& p : prefixes)
+    by_dataset[{p.dataset.id, dataset_label(p.dataset)}].push_back(p.country.empty() ? p.prefix
+                                                                                      : p.prefix + " " + p.country);
+  for (const auto& [dataset, list] : by_dataset) {
+    out << fmt::format("    {} ({} prefixes)\n", dataset.second, list.size());
+    for (const std::string& prefix : list) out << "      " << prefix << "\n";
+  }
+}
+
+}  // namespace
+
+nlohmann::json asn_report_to_json(const AsnReport& report) {
+  nlohmann::json out = {{"asn", "AS" + std::to_string(report.asn)}};
+  out["names"] = nlohmann::json::array();
+  for (const auto& n : report.names)
+    out["names"].push_back({{"name", n.name}, {"dataset", n.dataset.name}, {"date", day(n.dataset.date)}});
+  out["prefixes"] = prefixes_json(report.prefixes);
+  out["graph_prefixes"] = prefixes_json(report.graph_prefixes);
+  out["ips"] = nlohmann::json::array();
+  for (const auto& ip : report.ips)
+    out["ips"].push_back({{"ip", ip.ip}, {"prefixes", ip.prefixes}, {"domains", ip.domains}});
+  return out;
+}
+
+void print_asn_report(const AsnReport& report, std::ostream& out) {
+  out << "AS" << report.asn << "\n";
+  if (report.names.empty() && report.prefixes.empty() && report.graph_prefixes.empty()) {
+    out << "  no dataset knows it\n";
+    return;
+  }
+  out << "  names:\n";
+  for (const auto& n : report.names) out << fmt::format("    {}  [{}]\n", n.name, dataset_label(n.dataset));
+  out << "  prefixes:\n";
+  print_prefixes(report.prefixes, out);
+  if (!report.graph_prefixes.empty()) {
+    out << "  prefixes seen in mmdb lookups:\n";
+    print_prefixes(report.graph_prefixes, out);
+  }
+  out << fmt::format("  graph IPs inside ({}):\n", report.ips.size());
+  for (const auto& ip : report.ips) {
+    out << fmt::format("    {}  in {}\n", ip.ip, join(ip.prefixes, ", "));
+    if (!ip.domains.empty()) out << "      domains: " << join(ip.domains, ", ") << "\n";
   }
 }
 

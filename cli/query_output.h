@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/evidence.h"
+#include "store/datasets.h"
 #include "store/store.h"
 
 namespace sg {
@@ -20,8 +21,19 @@ nlohmann::json stats_to_json(const StoreStats& stats);
 void print_stats(const StoreStats& stats, std::ostream& out);
 
 /// `show`: for a message, `analysis` is its stored header block analysed again
-/// (with the current trust settings) and supplies the hops.
-nlohmann::json report_to_json(const EntityReport& report, const Evidence* analysis = nullptr);
-void print_report(const EntityReport& report, std::ostream& out, const Evidence* analysis = nullptr);
+/// (with the current trust settings) and supplies the hops; for an IP, `chain` (from
+/// ip_chain()) adds the network it sits in: prefix -> AS -> holder, and country.
+nlohmann::json report_to_json(const EntityReport& report, const Evidence* analysis = nullptr,
+                              const std::vector<ChainLink>* chain = nullptr);
+void print_report(const EntityReport& report, std::ostream& out, const Evidence* analysis = nullptr,
+                  const std::vector<ChainLink>* chain = nullptr);
+
+/// The `chain` array of `show ip --json`: {"depth", "from", "relation", "to", "first_seen", "last_seen", "datasets"}.
+nlohmann::json chain_to_json(const std::vector<ChainLink>& chain);
+/// `asn ASN` as JSON: {"asn", "names": [{"name", "dataset", "date"}], "prefixes": [{"prefix",
+/// "country", "dataset", "date", "format"}], "graph_prefixes" (from mmdb lookups), "ips": [{"ip", "prefixes", "domains"}]}.
+nlohmann::json asn_report_to_json(const AsnReport& report);
+/// `asn ASN` for people: names, prefixes grouped by dataset, graph IPs and their domains.
+void print_asn_report(const AsnReport& report, std::ostream& out);
 
 }  // namespace sg

@@ -8,7 +8,10 @@ packages=(
   libpsl-dev libidn2-dev libbz2-dev zlib1g-dev liblzma-dev libfmt-dev libssl-dev
   clang-14 libclang-rt-14-dev python3 time
   unbound dnsutils
+  libmaxmind-db-writer-perl python3-pyasn
 )
+# npm fetches the pinned ip-location-db ASN data below; a node install from elsewhere will do.
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -19,4 +22,23 @@ if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}" >&2
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Offline IP-to-ASN data for tests, the benchmark and the demo: ip-location-db's ASN
+# CSVs (RouteViews + DB-IP, CC-BY-4.0), pinned. The folder name carries the version,
+# whose digits are the data's date (2026-06-17), which `data import` reads as its date.
+asn_version=2.3.2026061719
+repo=$(cd "$(dirname "$0")/.." && pwd)
+asn_dir="$repo/data/downloads/ip-location-db-asn-$asn_version"
+if [ ! -s "$asn_dir/asn-ipv6-num.csv" ]; then
+  echo "setup: fetching @ip-location-db/asn@$asn_version from the npm registry" >&2
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  (cd "$tmp" && npm pack --silent "@ip-location-db/asn@$asn_version" >/dev/null)
+  mkdir -p "$tmp/x"
+  tar -xzf "$tmp"/ip-location-db-asn-*.tgz -C "$tmp/x"
+  mkdir -p "$asn_dir.partial"
+  cp "$tmp"/x/package/* "$asn_dir.partial/"
+  rm -rf "$asn_dir"
+  mv "$asn_dir.partial" "$asn_dir"
 fi

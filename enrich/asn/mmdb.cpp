@@ -71,6 +71,12 @@ std::string MmdbReader::database_type() const {
 
 int MmdbReader::ip_version() const { return static_cast<int>(db_->metadata.ip_version); }
 
+int64_t MmdbReader::build_epoch() const {
+  // uint64 in the format; anything past int64 is a corrupt header, not a date.
+  const uint64_t epoch = db_->metadata.build_epoch;
+  return epoch > uint64_t{INT64_MAX} ? 0 : static_cast<int64_t>(epoch);
+}
+
 Result<std::optional<MmdbAnswer>> MmdbReader::lookup(const IpAddress& address) const {
   sockaddr_storage storage{};
   if (address.is_v4()) {

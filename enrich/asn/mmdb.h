@@ -34,6 +34,8 @@ class MmdbReader {
   std::string database_type() const;
   /// 4 or 6, from the metadata.
   int ip_version() const;
+  /// When the database was built (metadata build_epoch, Unix seconds): its data's date.
+  int64_t build_epoch() const;
 
  private:
   struct Close {

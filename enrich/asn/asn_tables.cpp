@@ -1,0 +1,74 @@
+#include "enrich/asn/asn_tables.h"
+
+#include <chrono>
+#include <unordered_map>
+
+namespace sg::asn {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+// Reads the rows into `dataset.table` without building it.
+Status read_rows(Store& store, LoadedDataset& dataset, size_t& rows) {
+  PrefixTable& table = dataset.table;
+  std::unordered_map<uint32_t, uint32_t> names;  // asn -> interned name
+  auto named = for_each_dataset_name(store, dataset.info.id,
+                                     [&](uint32_t asn, std::string_view name) { names[asn] = table.intern(name); });
+  if (!named) return named.error();
+  // Countries repeat row after row: remember the last one instead of hashing each.
+  std::string last_country;
+  uint32_t last_country_id = 0;
+  std::optional<Error> bad;
+  auto read = for_each_dataset_prefix(
+      store, dataset.info.id, [&](std::string_view text, uint32_t asn, std::string_view country) {
+        auto prefix = IpPrefix::parse(text);
+        if (!prefix) {
+          bad = Error{"stored prefix is not CIDR: " + std::string(text), "dataset " + dataset.info.name};
+          return false;
+        }
+        if (country != last_country) {
+          last_country = country;
+          last_country_id = table.intern(country);
+        }
+        auto name = names.find(asn);
+        table.add(*prefix, AsnRecord{asn, name == names.end() ? 0 : name->second, last_country_id, 0});
+        ++rows;
+        return true;
+      });
+  if (!read) return read.error();
+  if (bad) return *bad;
+  return Ok{};
+}
+
+}  // namespace
+
+Status load_dataset_table(Store& store, LoadedDataset& dataset, size_t* rows) {
+  size_t count = 0;
+  if (auto read = read_rows(store, dataset, count); !read) return read.error();
+  dataset.table.build();
+  if (rows) *rows = count;
+  return Ok{};
+}
+
+Result<AsnTables> load_asn_tables(Store& store, const std::string& name) {
+  AsnTables tables;
+  auto datasets = list_datasets(store, name);
+  if (!datasets) return datasets.error();
+  for (DatasetInfo& info : *datasets) {
+    if (info.format == "mmdb") continue;
+    auto loaded = std::make_unique<LoadedDataset>();
+    loaded->info = std::move(info);
+    const auto read_start = Clock::now();
+    if (auto read = read_rows(store, *loaded, tables.rows); !read) return read.error();
+    tables.read_seconds += since(read_start);
+    const auto build_start = Clock::now();
+    loaded->table.build();
+    tables.build_seconds += since(build_start);
+    tables.datasets.push_back(std::move(loaded));
+  }
+  return tables;
+}
+
+}  // namespace sg::asn

@@ -1,0 +1,325 @@
+#include "store/datasets.h"
+
+#include <algorithm>
+#include <map>
+#include <unordered_set>
+
+namespace sg {
+namespace {
+
+constexpr const char* kDatasetColumns = "id, name, format, path, date, imported_at, sha256, rows";
+
+DatasetInfo read_dataset(const sql::Statement& row, int first = 0) {
+  DatasetInfo info;
+  info.id = row.int64(first);
+  info.name = row.text(first + 1);
+  info.format = row.text(first + 2);
+  info.path = row.text(first + 3);
+  info.date = row.int64(first + 4);
+  info.imported_at = row.int64(first + 5);
+  info.sha256 = row.text(first + 6);
+  info.rows = row.int64(first + 7);
+  return info;
+}
+
+// The canonical text of the prefix of `length` bits holding `address`.
+std::string masked_prefix(const IpAddress& address, int length) {
+  if (address.is_v4()) {
+    const uint32_t mask = length == 0 ? 0 : ~uint32_t{0} << (32 - length);
+    return IpAddress::v4(address.v4_value() & mask).to_string() + "/" + std::to_string(length);
+  }
+  std::array<uint8_t, 16> bytes = address.bytes();
+  for (int bit = length; bit < 128; ++bit) bytes[bit / 8] &= static_cast<uint8_t>(~(0x80u >> (bit % 8)));
+  return IpAddress::v6(bytes).to_string() + "/" + std::to_string(length);
+}
+
+// Sort key of a prefix: family, then network bytes, then length.
+std::tuple<bool, std::array<uint8_t, 16>, int> prefix_order(const std::string& text) {
+  auto prefix = IpPrefix::parse(text);
+  if (!prefix) return {true, {}, 0};
+  return {!prefix->network.is_v4(), prefix->network.bytes(), prefix->length};
+}
+
+}  // namespace
+
+std::string dataset_label(const DatasetInfo& dataset) {
+  return dataset.name + " " + format_iso8601(dataset.date).substr(0, 10);
+}
+
+Result<std::optional<DatasetInfo>> find_dataset_by_hash(Store& store, const std::string& sha256) {
+  auto query = store.database().prepare(std::string("SELECT ") + kDatasetColumns + " FROM dataset WHERE sha256 = ?1");
+  query.bind(1, sha256);
+  if (query.step()) return std::optional<DatasetInfo>(read_dataset(query));
+  if (!query.error().empty()) return Error{query.error(), store.database().path()};
+  return std::optional<DatasetInfo>();
+}
+
+Result<std::vector<DatasetInfo>> list_datasets(Store& store, const std::string& name) {
+  auto query = store.database().prepare(std::string("SELECT ") + kDatasetColumns +
+                                        " FROM dataset WHERE ?1 = '' OR name = ?1 ORDER BY id");
+  query.bind(1, name);
+  std::vector<DatasetInfo> datasets;
+  while (query.step()) datasets.push_back(read_dataset(query));
+  if (!query.error().empty()) return Error{query.error(), store.database().path()};
+  return datasets;
+}
+
+Result<int64_t> add_dataset(Store& store, const DatasetInfo& dataset) {
+  auto insert = store.database().prepare(
+      "INSERT INTO dataset(name, format, path, date, imported_at, sha256, rows) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  insert.bind(1, dataset.name)
+      .bind(2, dataset.format)
+      .bind(3, dataset.path)
+      .bind(4, dataset.date)
+      .bind(5, dataset.imported_at)
+      .bind(6, dataset.sha256)
+      .bind(7, dataset.rows);
+  if (!insert.run()) return Error{"storing dataset: " + insert.error(), dataset.path};
+  return store.database().last_insert_id();
+}
+
+Result<DatasetWriter> DatasetWriter::create(Store& store, int64_t dataset_id) {
+  DatasetWriter writer;
+  writer.db_ = &store.database();
+  writer.dataset_id_ = dataset_id;
+  // A file may repeat a (prefix, AS) pair (pfx2as MOAS rows, split ranges): keep one.
+  // ON CONFLICT, not OR IGNORE, so that any other constraint failure is an error.
+  writer.insert_prefix_ = writer.db_->prepare(
+      "INSERT INTO dataset_prefix(dataset_id, prefix, asn, country) VALUES (?1, ?2, ?3, ?4)"
+      " ON CONFLICT DO NOTHING");
+  writer.insert_name_ =
+      writer.db_->prepare("INSERT INTO dataset_asn(dataset_id, asn, name) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
+  if (!writer.insert_prefix_.ok() || !writer.insert_name_.ok())
+    return Error{"preparing dataset statements: " + writer.db_->last_error(), writer.db_->path()};
+  return writer;
+}
+
+Status DatasetWriter::add_prefix(const std::string& prefix, uint32_t asn, std::string_view country) {
+  // An empty view may have a null data pointer, which SQLite binds as NULL: bind a real "".
+  if (country.empty()) country = std::string_view("", 0);
+  insert_prefix_.bind(1, dataset_id_).bind(2, prefix).bind(3, int64_t{asn}).bind(4, country);
+  if (!insert_prefix_.run()) return Error{"storing prefix: " + insert_prefix_.error(), prefix};
+  rows_ += sqlite3_changes(db_->handle());
+  return Ok{};
+}
+
+Status DatasetWriter::add_name(uint32_t asn, std::string_view name) {
+  if (name.empty() || !named_.insert(asn).second) return Ok{};
+  insert_name_.bind(1, dataset_id_).bind(2, int64_t{asn}).bind(3, name);
+  if (!insert_name_.run()) return Error{"storing AS name: " + insert_name_.error(), "AS" + std::to_string(asn)};
+  return Ok{};
+}
+
+Status DatasetWriter::finish() {
+  auto update = db_->prepare("UPDATE dataset SET rows = ?1 WHERE id = ?2");
+  update.bind(1, rows_).bind(2, dataset_id_);
+  if (!update.run()) return Error{"counting dataset rows: " + update.error(), db_->path()};
+  return Ok{};
+}
+
+Status for_each_dataset_prefix(
+    Store& store, int64_t dataset_id,
+    const std::function<bool(std::string_view prefix, uint32_t asn, std::string_view country)>& row) {
+  auto query = store.database().prepare("SELECT prefix, asn, country FROM dataset_prefix WHERE dataset_id = ?1");
+  query.bind(1, dataset_id);
+  while (query.step())
+    if (!row(query.text_view(0), static_cast<uint32_t>(query.int64(1)), query.text_view(2))) return Ok{};
+  if (!query.error().empty()) return Error{query.error(), store.database().path()};
+  return Ok{};
+}
+
+Status for_each_dataset_name(Store& store, int64_t dataset_id,
+                             const std::function<void(uint32_t asn, std::string_view name)>& row) {
+  auto query = store.database().prepare("SELECT asn, name FROM dataset_asn WHERE dataset_id = ?1");
+  query.bind(1, dataset_id);
+  while (query.step()) row(static_cast<uint32_t>(query.int64(0)), query.text_view(1));
+  if (!query.error().empty()) return Error{query.error(), store.database().path()};
+  return Ok{};
+}
+
+std::string observed_edge_key(const Observation& observation) {
+  std::string key = observation.subject.kind;
+  for (const std::string* part : {&observation.subject.key, &observation.relation, &observation.object.kind,
+                                  &observation.object.key}) {
+    key += '\0';
+    key += *part;
+  }
+  return key;
+}
+
+Result<std::set<std::string>> edges_observed_from_dataset(Store& store, int64_t dataset_id) {
+  auto query = store.database().prepare(
+      "SELECT s.kind, s.key, e.relation, d.kind, d.key FROM observation o JOIN edge e ON e.id = o.edge_id"
+      " JOIN entity s ON s.id = e.src JOIN entity d ON d.id = e.dst"
+      " WHERE o.source_kind = 'dataset' AND o.source_id = ?1");
+  query.bind(1, dataset_id);
+  std::set<std::string> keys;
+  while (query.step())
+    keys.insert(observed_edge_key(Observation{EntityRef{query.text(0), query.text(1)}, query.text(2),
+                                              EntityRef{query.text(3), query.text(4)}}));
+  if (!query.error().empty()) return Error{query.error(), store.database().path()};
+  return keys;
+}
+
+Result<std::vector<IpAddress>> graph_ips(Store& store) {
+  auto query = store.database().prepare("SELECT key FROM entity WHERE kind = 'ip'");
+  std::vector<IpAddress> ips;
+  while (query.step())
+    if (auto ip = IpAddress::parse(query.text_view(0))) ips.push_back(*ip);
+  if (!query.error().empty()) return Error{query.error(), store.database().path()};
+  return ips;
+}
+
+std::optional<uint32_t> parse_asn(std::string_view text) {
+  if (text.size() > 2 && (text[0] == 'A' || text[0] == 'a') && (text[1] == 'S' || text[1] == 's'))
+    text.remove_prefix(2);
+  if (text.empty() || text.size() > 10) return std::nullopt;
+  uint64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + static_cast<uint64_t>(c - '0');
+  }
+  if (value > 0xffffffffu) return std::nullopt;
+  return static_cast<uint32_t>(value);
+}
+
+Result<AsnReport> asn_report(Store& store, uint32_t asn) {
+  AsnReport report;
+  report.asn = asn;
+  auto& db = store.database();
+  std::string columns = "d.id, d.name, d.format, d.path, d.date, d.imported_at, d.sha256, d.rows";
+
+  auto names = db.prepare("SELECT n.name, " + columns +
+                          " FROM dataset_asn n JOIN dataset d ON d.id = n.dataset_id WHERE n.asn = ?1 ORDER BY d.id");
+  names.bind(1, int64_t{asn});
+  while (names.step()) report.names.push_back(AsnReport::Name{names.text(0), read_dataset(names, 1)});
+  if (!names.error().empty()) return Error{names.error(), db.path()};
+
+  auto prefixes = db.prepare("SELECT p.prefix, p.country, " + columns +
+                             " FROM dataset_prefix p JOIN dataset d ON d.id = p.dataset_id WHERE p.asn = ?1");
+  prefixes.bind(1, int64_t{asn});
+  while (prefixes.step())
+    report.prefixes.push_back(AsnReport::Prefix{prefixes.text(0), prefixes.text(1), read_dataset(prefixes, 2)});
+  if (!prefixes.error().empty()) return Error{prefixes.error(), db.path()};
+
+  // mmdb datasets are read in place: what they said is only in the graph's edges.
+  const std::string as_key = "AS" + std::to_string(asn);
+  if (auto as_id = store.find_entity(EntityRef{"asn", as_key})) {
+    auto learnt = db.prepare(
+        "SELECT DISTINCT p.key, " + columns +
+        " FROM edge e JOIN entity p ON p.id = e.src JOIN observation o ON o.edge_id = e.id"
+        " JOIN dataset d ON o.source_kind = 'dataset' AND d.id = o.source_id"
+        " WHERE e.dst = ?1 AND e.relation = ?2 AND d.format = 'mmdb'");
+    learnt.bind(1, *as_id).bind(2, std::string_view(kOriginatedBy));
+    while (learnt.step())
+      report.graph_prefixes.push_back(AsnReport::Prefix{learnt.text(0), "", read_dataset(learnt, 1)});
+    if (!learnt.error().empty()) return Error{learnt.error(), db.path()};
+  }
+
+  auto by_address = [](const AsnReport::Prefix& a, const AsnReport::Prefix& b) {
+    auto ka = prefix_order(a.prefix), kb = prefix_order(b.prefix);
+    if (ka != kb) return ka < kb;
+    return a.dataset.id < b.dataset.id;
+  };
+  std::sort(report.prefixes.begin(), report.prefixes.end(), by_address);
+  std::sort(report.graph_prefixes.begin(), report.graph_prefixes.end(), by_address);
+
+  // Graph IPs inside the prefixes: mask each IP to every prefix length in use and
+  // look the result up, instead of testing every IP against every prefix.
+  std::unordered_set<std::string> wanted;
+  std::set<std::pair<bool, int>> lengths;  // (v4, length)
+  for (const auto* list : {&report.prefixes, &report.graph_prefixes})
+    for (const auto& prefix : *list) {
+      auto parsed = IpPrefix::parse(prefix.prefix);
+      if (!parsed) continue;
+      wanted.insert(parsed->to_string());
+      lengths.insert({parsed->network.is_v4(), parsed->length});
+    }
+  if (wanted.empty()) return report;
+  auto ips = graph_ips(store);
+  if (!ips) return ips.error();
+  std::sort(ips->begin(), ips->end());
+  for (const IpAddress& ip : *ips) {
+    AsnReport::Ip row;
+    for (const auto& [v4, length] : lengths) {
+      if (v4 != ip.is_v4()) continue;
+      std::string prefix = masked_prefix(ip, length);
+      if (wanted.count(prefix)) row.prefixes.push_back(std::move(prefix));
+    }
+    if (row.prefixes.empty()) continue;
+    row.ip = ip.to_string();
+    auto domains = store.domains_sharing_ip(row.ip, TimeRange{});
+    if (!domains) return domains.error();
+    for (const SharedLink& link : *domains) row.domains.push_back(link.value);
+    report.ips.push_back(std::move(row));
+  }
+  return report;
+}
+
+Result<std::vector<ChainLink>> ip_chain(Store& store, const std::string& text) {
+  auto ip = IpAddress::parse(text);
+  if (!ip) return Error{"not an IP address", text};
+  std::vector<ChainLink> chain;
+  auto start = store.find_entity(EntityRef{"ip", ip->to_string()});
+  if (!start) return chain;
+
+  auto& db = store.database();
+  auto edges = db.prepare(
+      "SELECT e.id, o.kind, o.key, e.first_seen, e.last_seen FROM edge e JOIN entity o ON o.id = e.dst"
+      " WHERE e.src = ?1 AND e.relation = ?2 ORDER BY o.key");
+  auto sources = db.prepare(
+      "SELECT o.source_kind, d.name, d.date FROM observation o"
+      " LEFT JOIN dataset d ON o.source_kind = 'dataset' AND d.id = o.source_id"
+      " WHERE o.edge_id = ?1 ORDER BY o.time, d.name");
+  // Which relations to follow from each kind of entity, in chain order.
+  const std::map<std::string, std::vector<const char*>> next = {
+      {"ip", {kInPrefix, kCountry}},
+      {"prefix", {kOriginatedBy, kCountry}},
+      {"asn", {kHolder, kCountry}},
+  };
+  struct Node {
+    int64_t id;
+    EntityRef entity;
+    int depth;
+  };
+  std::vector<Node> queue{{*start, EntityRef{"ip", ip->to_string()}, 0}};
+  std::set<int64_t> seen{*start};
+  for (size_t i = 0; i < queue.size() && queue.size() < 10000; ++i) {
+    const Node node = queue[i];
+    auto relations = next.find(node.entity.kind);
+    if (relations == next.end()) continue;
+    for (const char* relation : relations->second) {
+      edges.bind(1, node.id).bind(2, std::string_view(relation));
+      while (edges.step()) {
+        ChainLink link;
+        link.from = node.entity;
+        link.relation = relation;
+        link.to = EntityRef{edges.text(1), edges.text(2)};
+        link.depth = node.depth + 1;
+        link.first_seen = edges.int64(3);
+        link.last_seen = edges.int64(4);
+        sources.bind(1, edges.int64(0));
+        while (sources.step()) {
+          DatasetInfo dataset;
+          dataset.name = sources.text(1);
+          dataset.date = sources.int64(2);
+          std::string label = sources.is_null(1) ? sources.text(0) : dataset_label(dataset);
+          if (std::find(link.datasets.begin(), link.datasets.end(), label) == link.datasets.end())
+            link.datasets.push_back(std::move(label));
+        }
+        if (!sources.error().empty()) return Error{sources.error(), db.path()};
+        sources.reset();
+        if (auto id = store.find_entity(link.to); id && seen.insert(*id).second)
+          queue.push_back(Node{*id, link.to, link.depth});
+        chain.push_back(std::move(link));
+      }
+      if (!edges.error().empty()) return Error{edges.error(), db.path()};
+      edges.reset();
+    }
+  }
+  std::stable_sort(chain.begin(), chain.end(),
+                   [](const ChainLink& a, const ChainLink& b) { return a.depth < b.depth; });
+  return chain;
+}
+
+}  // namespace sg

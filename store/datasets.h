@@ -1,0 +1,139 @@
+// Offline IP-to-ASN datasets in the store: the dataset rows (provenance of every
+// edge an enrichment derives from them), their prefixes and AS names, and the
+// questions asked of them (`asn ASN`, the chain shown by `show ip`).
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/ip.h"
+#include "core/result.h"
+#include "core/time.h"
+#include "store/sqlite.h"
+#include "store/store.h"
+
+namespace sg {
+
+/// Relations an IP-to-ASN enrichment writes (see enrich/asn/README.md).
+inline constexpr const char* kInPrefix = "in-prefix";          ///< ip -> prefix (most specific)
+inline constexpr const char* kOriginatedBy = "originated-by";  ///< prefix -> asn
+inline constexpr const char* kHolder = "holder";               ///< asn -> org (the AS name)
+inline constexpr const char* kCountry = "country";             ///< prefix -> country (ISO code)
+
+/// One row of the dataset table.
+struct DatasetInfo {
+  int64_t id = 0;          ///< dataset.id (0 until stored)
+  std::string name;        ///< e.g. "ip-location-db-asn-ipv4", "pyasn"
+  std::string format;      ///< pfx2as, ip2asn, ip-location-db, pyasn, mmdb
+  std::string path;        ///< the file as given
+  UnixTime date = 0;       ///< the data's own date: observations derived from it carry this time
+  UnixTime imported_at = 0;
+  std::string sha256;      ///< of the file's bytes: a file is imported once
+  int64_t rows = 0;        ///< prefix rows stored (0 for mmdb, read in place)
+};
+
+/// "name YYYY-MM-DD", how answers name a dataset.
+std::string dataset_label(const DatasetInfo& dataset);
+
+/// The dataset whose file hash is `sha256`, if stored.
+Result<std::optional<DatasetInfo>> find_dataset_by_hash(Store& store, const std::string& sha256);
+/// Every dataset, oldest id first; only those called `name` when it is not empty.
+Result<std::vector<DatasetInfo>> list_datasets(Store& store, const std::string& name = "");
+/// Inserts `dataset` (inside a batch) and returns its new id.
+Result<int64_t> add_dataset(Store& store, const DatasetInfo& dataset);
+
+/// Writes one dataset's prefix and AS-name rows with prepared statements; use inside
+/// one batch (Store::begin/commit) so a failed import leaves nothing behind.
+class DatasetWriter {
+ public:
+  /// Prepares the statements for dataset `dataset_id` of `store`.
+  static Result<DatasetWriter> create(Store& store, int64_t dataset_id);
+  /// Stores prefix -> asn (country may be ""); a repeated (prefix, asn) is kept once.
+  Status add_prefix(const std::string& prefix, uint32_t asn, std::string_view country);
+  /// Stores the AS name; the first name given for an AS wins.
+  Status add_name(uint32_t asn, std::string_view name);
+  /// Sets dataset.rows to the number of distinct prefix rows stored.
+  Status finish();
+  /// Distinct prefix rows stored so far.
+  int64_t rows() const { return rows_; }
+
+ private:
+  DatasetWriter() = default;
+  sql::Database* db_ = nullptr;
+  int64_t dataset_id_ = 0;
+  int64_t rows_ = 0;
+  std::set<uint32_t> named_;  ///< ASes whose name is already stored (skips repeated INSERTs)
+  sql::Statement insert_prefix_;
+  sql::Statement insert_name_;
+};
+
+/// Calls `row` for every prefix row of a dataset, in storage order; stops at false.
+/// Prefix text is canonical CIDR; views are valid during the call only.
+Status for_each_dataset_prefix(
+    Store& store, int64_t dataset_id,
+    const std::function<bool(std::string_view prefix, uint32_t asn, std::string_view country)>& row);
+/// Calls `row` for every AS name of a dataset.
+Status for_each_dataset_name(Store& store, int64_t dataset_id,
+                             const std::function<void(uint32_t asn, std::string_view name)>& row);
+
+/// "subject-kind\0subject-key\0relation\0object-kind\0object-key" of every edge that
+/// already has an observation from dataset `dataset_id`: an enrichment re-run skips them
+/// (an edge gets one observation per dataset, whose time is the dataset's date).
+Result<std::set<std::string>> edges_observed_from_dataset(Store& store, int64_t dataset_id);
+/// The key edges_observed_from_dataset() uses for an observation.
+std::string observed_edge_key(const Observation& observation);
+
+/// Every IP entity of the graph (parsed; unparsable keys are skipped).
+Result<std::vector<IpAddress>> graph_ips(Store& store);
+
+/// What the datasets say about one AS, and which graph entities sit inside it.
+struct AsnReport {
+  uint32_t asn = 0;
+  struct Name {
+    std::string name;
+    DatasetInfo dataset;
+  };
+  std::vector<Name> names;  ///< one per dataset that names it, oldest dataset first
+  struct Prefix {
+    std::string prefix;   ///< canonical CIDR
+    std::string country;  ///< "" when the dataset has none
+    DatasetInfo dataset;
+  };
+  std::vector<Prefix> prefixes;  ///< every dataset's prefixes (v4 then v6, address order, then dataset)
+  struct Ip {
+    std::string ip;
+    std::vector<std::string> prefixes;  ///< the AS's prefixes holding it
+    std::vector<std::string> domains;   ///< domains tied to the IP (Store::domains_sharing_ip)
+  };
+  std::vector<Ip> ips;  ///< graph IPs inside any of the prefixes, in address order
+  /// Prefixes learnt from mmdb lookups (edges to the asn entity), with their dataset:
+  /// an mmdb is read in place, so only the prefixes the graph touched are known.
+  std::vector<Prefix> graph_prefixes;
+};
+
+/// Parses "AS133027", "as133027" or "133027".
+std::optional<uint32_t> parse_asn(std::string_view text);
+/// The report for `asn`: names, prefixes per dataset, graph IPs and their domains.
+Result<AsnReport> asn_report(Store& store, uint32_t asn);
+
+/// One edge of the chain from an IP to its network, with the datasets that state it.
+struct ChainLink {
+  EntityRef from;
+  std::string relation;  ///< in-prefix, originated-by, holder, country
+  EntityRef to;
+  int depth = 0;         ///< 1 for ip -> prefix, 2 for prefix -> asn, ...
+  UnixTime first_seen = 0;
+  UnixTime last_seen = 0;
+  std::vector<std::string> datasets;  ///< "name YYYY-MM-DD" of each stating dataset (sources that are not datasets named by kind)
+};
+
+/// The network chain of an IP: ip -in-prefix-> prefix -originated-by-> asn
+/// -holder-> org, and prefix -country-> country, breadth first. Empty when the IP
+/// was not enriched; an Error when it is not an IP address.
+Result<std::vector<ChainLink>> ip_chain(Store& store, const std::string& ip);
+
+}  // namespace sg
