@@ -13,8 +13,6 @@ namespace sg {
 
 namespace {
 
-std::string entity_cache_key(const EntityRef& entity) { return entity.kind + '\0' + entity.key; }
-
 // FNV-1a over kind, a separator and key: stable across builds and platforms,
 // which std::hash is not.
 int64_t entity_key_hash(const EntityRef& entity) {
@@ -29,6 +27,14 @@ int64_t entity_key_hash(const EntityRef& entity) {
   mix(std::string_view("\0", 1));
   mix(entity.key);
   return static_cast<int64_t>(hash);
+}
+
+EntityHashes entity_hashes(const EntityRef& entity) {
+  // A second, unrelated algorithm (libstdc++'s Murmur-based hash), so that crafting
+  // one FNV collision is not enough to make the cache confuse two entities.
+  const std::hash<std::string_view> murmur;
+  const uint64_t secondary = murmur(entity.key) ^ (murmur(entity.kind) * 0x9E3779B97F4A7C15ull);
+  return EntityHashes{static_cast<uint64_t>(entity_key_hash(entity)), secondary};
 }
 
 std::string edge_cache_key(int64_t src, const std::string& relation, int64_t dst) {
@@ -126,7 +132,6 @@ Status Store::commit() {
   in_batch_ = false;
   // Memory stays flat however much is ingested: the caches only save lookups,
   // and a year of spam names far more URLs and addresses than are worth keeping.
-  if (entity_cache_.size() > kMaxCachedEntities) entity_cache_.clear();
   if (edge_cache_.size() > kMaxCachedEntities) edge_cache_.clear();
   return Ok{};
 }
@@ -142,15 +147,14 @@ void Store::rollback() {
 }
 
 std::optional<int64_t> Store::find_entity(const EntityRef& entity) {
-  std::string cache_key = entity_cache_key(entity);
-  if (auto it = entity_cache_.find(cache_key); it != entity_cache_.end()) return it->second;
-  const int64_t hash = entity_key_hash(entity);
-  if (key_filter_.loaded() && !key_filter_.maybe_contains(static_cast<uint64_t>(hash))) return std::nullopt;
-  find_entity_.bind(1, entity.kind).bind(2, entity.key).bind(3, hash);
+  const EntityHashes hashes = entity_hashes(entity);
+  if (auto cached = entity_cache_.find(hashes)) return cached;
+  if (key_filter_.loaded() && !key_filter_.maybe_contains(hashes.primary)) return std::nullopt;
+  find_entity_.bind(1, entity.kind).bind(2, entity.key).bind(3, static_cast<int64_t>(hashes.primary));
   std::optional<int64_t> id;
   if (find_entity_.step()) id = find_entity_.int64(0);
   find_entity_.reset();
-  if (id) entity_cache_.emplace(std::move(cache_key), *id);
+  if (id) entity_cache_.insert(hashes, *id);
   return id;
 }
 
@@ -163,13 +167,13 @@ Result<int64_t> Store::entity_id(const EntityRef& entity) {
     if (!id) return id.error();
     parent_id = *id;
   }
-  const int64_t hash = entity_key_hash(entity);
-  insert_entity_.bind(1, entity.kind).bind(2, entity.key).bind(4, hash);
+  const EntityHashes hashes = entity_hashes(entity);
+  insert_entity_.bind(1, entity.kind).bind(2, entity.key).bind(4, static_cast<int64_t>(hashes.primary));
   if (parent_id) insert_entity_.bind(3, *parent_id);
   if (!insert_entity_.run()) return Error{"storing entity: " + insert_entity_.error(), entity.kind + " " + entity.key};
   const int64_t id = db_.last_insert_id();
-  key_filter_.add(static_cast<uint64_t>(hash));
-  entity_cache_.emplace(entity_cache_key(entity), id);
+  key_filter_.add(hashes.primary);
+  entity_cache_.insert(hashes, id);
   return id;
 }
 

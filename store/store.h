@@ -13,6 +13,7 @@
 #include "core/evidence.h"
 #include "core/observation.h"
 #include "core/result.h"
+#include "store/entity_id_cache.h"
 #include "store/key_hash_filter.h"
 #include "store/sqlite.h"
 
@@ -168,7 +169,7 @@ class Store {
 
   sql::Database db_;
   bool in_batch_ = false;
-  std::unordered_map<std::string, int64_t> entity_cache_;  ///< "kind\0key" -> id
+  EntityIdCache entity_cache_{kMaxCachedEntities};  ///< (kind, key) hashes -> id
   std::unordered_map<std::string, EdgeState> edge_cache_;  ///< "src\0relation\0dst" -> state
   std::vector<EdgeState*> dirty_edges_;
   KeyHashFilter key_filter_;  ///< loaded at the first write batch

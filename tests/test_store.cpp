@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "store/entity_id_cache.h"
 #include "store/schema.h"
 #include "store/store.h"
 #include "tests/helpers.h"
@@ -196,4 +197,23 @@ TEST_CASE("store: an entity stored by an earlier process is found, not duplicate
   CHECK(stats->entities["ip"] == 2);
   // a.example, b.example, the PTR name, i4hk.com, the relay HELO re27.leadw.link and leadw.link
   CHECK(stats->entities["domain"] == 6);
+}
+
+TEST_CASE("entity id cache: finds what was inserted, needs both hashes to match, empties itself when full") {
+  sg::EntityIdCache cache(4);
+  cache.insert({1, 100}, 11);
+  cache.insert({2, 100}, 12);  // same probe start, different primary: a second slot
+  CHECK(cache.find({1, 100}) == std::optional<int64_t>(11));
+  CHECK(cache.find({2, 100}) == std::optional<int64_t>(12));
+  CHECK_FALSE(cache.find({1, 101}));  // secondary differs: not the same entity
+  cache.insert({1, 100}, 21);         // replaces, does not grow
+  CHECK(cache.size() == 2);
+  CHECK(cache.find({1, 100}) == std::optional<int64_t>(21));
+  cache.insert({3, 7}, 13);
+  cache.insert({4, 8}, 14);
+  CHECK(cache.size() == 4);
+  cache.insert({5, 9}, 15);  // full: emptied first, then holds only the new entry
+  CHECK(cache.size() == 1);
+  CHECK_FALSE(cache.find({1, 100}));
+  CHECK(cache.find({5, 9}) == std::optional<int64_t>(15));
 }
