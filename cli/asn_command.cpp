@@ -108,9 +108,15 @@ int run_asn(const CommandContext& context, const std::string& query, bool json) 
 // only and cannot reach store/datasets.h; this handler runs instead of it (commands
 // registered here are dispatched before main's), doing the same plus the chain.
 int run_show(const CommandContext& context, CLI::App& show) {
-  const std::string kind = show.get_option("KIND")->as<std::string>();
-  const std::string key = show.get_option("KEY")->as<std::string>();
-  const bool json = show.get_option("--json")->count() > 0;
+  std::string kind, key;
+  bool json = false;
+  try {
+    kind = show.get_option("KIND")->as<std::string>();
+    key = show.get_option("KEY")->as<std::string>();
+    json = show.get_option("--json")->count() > 0;
+  } catch (const CLI::Error& error) {  // main.cpp changed `show`'s options: say so, do not crash
+    return fail(Error{std::string("show: options changed (cli/asn_command.cpp run_show): ") + error.what(), ""});
+  }
   auto store = Store::open(context.db_path);
   if (!store) return fail(store.error());
   auto report = (*store)->show(EntityRef{kind, key});

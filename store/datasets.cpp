@@ -104,7 +104,10 @@ Status DatasetWriter::add_prefix(const std::string& prefix, uint32_t asn, std::s
 }
 
 Status DatasetWriter::add_name(uint32_t asn, std::string_view name) {
-  if (name.empty() || !named_.insert(asn).second) return Ok{};
+  // Rows of one AS come in runs: skip the set for a repeat of the previous AS.
+  if (name.empty() || (asn == last_named_ && !named_.empty())) return Ok{};
+  last_named_ = asn;
+  if (!named_.insert(asn).second) return Ok{};
   insert_name_.bind(1, dataset_id_).bind(2, int64_t{asn}).bind(3, name);
   if (!insert_name_.run()) return Error{"storing AS name: " + insert_name_.error(), "AS" + std::to_string(asn)};
   return Ok{};
@@ -120,7 +123,7 @@ Status DatasetWriter::finish() {
 Status for_each_dataset_prefix(
     Store& store, int64_t dataset_id,
     const std::function<bool(std::string_view prefix, uint32_t asn, std::string_view country)>& row) {
-  auto query = store.database().prepare("SELECT prefix, asn, country FROM dataset_prefix WHERE dataset_id = ?1");
+  auto query = store.database().prepare("SELECT prefix, asn, country FROM dataset_prefix WHERE dataset_id = ?1 ORDER BY prefix, asn");
   query.bind(1, dataset_id);
   while (query.step())
     if (!row(query.text_view(0), static_cast<uint32_t>(query.int64(1)), query.text_view(2))) return Ok{};

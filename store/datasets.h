@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "core/ip.h"
@@ -66,12 +67,13 @@ class DatasetWriter {
   sql::Database* db_ = nullptr;
   int64_t dataset_id_ = 0;
   int64_t rows_ = 0;
-  std::set<uint32_t> named_;  ///< ASes whose name is already stored (skips repeated INSERTs)
+  std::unordered_set<uint32_t> named_;  ///< ASes whose name is already stored (skips repeated INSERTs)
+  uint32_t last_named_ = 0;  ///< the AS of the previous add_name()
   sql::Statement insert_prefix_;
   sql::Statement insert_name_;
 };
 
-/// Calls `row` for every prefix row of a dataset, in storage order; stops at false.
+/// Calls `row` for every prefix row of a dataset, ordered by (prefix text, asn); stops at false.
 /// Prefix text is canonical CIDR; views are valid during the call only.
 Status for_each_dataset_prefix(
     Store& store, int64_t dataset_id,

@@ -167,6 +167,29 @@ TEST_CASE("datasets: bad lines are named and counted; a failing file leaves the 
   CHECK_FALSE(import(*store, AsnFormat::pyasn, shared_path(kPyasn2015)).already_imported);
 }
 
+TEST_CASE("datasets: a multi-origin pfx2as prefix gets an originated-by edge per AS") {
+  TempDir dir("datasets-moas");
+  auto store = open_store(dir);
+  REQUIRE(store->begin());
+  REQUIRE(store->entity_id(EntityRef{"ip", "192.0.2.77"}));
+  REQUIRE(store->commit());
+  const std::string path = dir.path("routeviews-rv2-20240101-1200.pfx2as");
+  write_file(path, "192.0.2.0\t24\t64501_64500\n192.0.2.64\t26\t64502,64503\n");
+  const DatasetImportResult imported = import(*store, AsnFormat::pfx2as, path);
+  CHECK(dataset_label(imported.dataset) == "pfx2as-routeviews-rv2 2024-01-01");
+  CHECK(imported.dataset.rows == 4);
+  auto report = enrich_asn(*store, {});
+  REQUIRE(report);
+  auto chain = ip_chain(*store, "192.0.2.77");
+  REQUIRE(chain);
+  std::set<std::string> origins;
+  for (const ChainLink& link : *chain) {
+    if (link.relation == "in-prefix") CHECK(link.to.key == "192.0.2.64/26");
+    if (link.relation == "originated-by") origins.insert(link.to.key);
+  }
+  CHECK(origins == std::set<std::string>{"AS64502", "AS64503"});
+}
+
 TEST_CASE("datasets: ip-location-db numeric files are recognised as v4 or v6") {
   TempDir dir("datasets-numeric");
   const std::string v4 = dir.path("asn.csv");

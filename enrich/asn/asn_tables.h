@@ -3,6 +3,7 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/result.h"
@@ -15,7 +16,10 @@ namespace sg::asn {
 /// One dataset's table, ready for lookups. Records carry interned AS name and country.
 struct LoadedDataset {
   DatasetInfo info;
-  PrefixTable table;
+  PrefixTable table;  ///< per prefix the record of its lowest AS
+  /// Multi-origin prefixes (pfx2as "a_b", AS sets): canonical CIDR -> the records of
+  /// its other ASes, which the table (one record per prefix) cannot hold.
+  std::unordered_map<std::string, std::vector<AsnRecord>> more_origins;
 };
 
 /// Every loaded dataset, with what loading cost.

@@ -16,10 +16,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// One source of facts for the run: a stored table or an open mmdb.
+// One source of facts for the run: a stored table or an open mmdb. A lookup gives
+// nothing, one fact, or one per origin AS of a multi-origin prefix.
 struct Source {
   DatasetInfo info;
-  std::function<Result<std::optional<AsnFact>>(const IpAddress&)> lookup;
+  std::function<Result<std::vector<AsnFact>>(const IpAddress&)> lookup;
 };
 
 }  // namespace
@@ -68,13 +69,21 @@ Result<EnrichAsnReport> enrich_asn(Store& store, const EnrichAsnOptions& options
   std::vector<Source> sources;
   for (const auto& loaded : tables->datasets) {
     const LoadedDataset* dataset = loaded.get();
-    sources.push_back(Source{dataset->info, [dataset](const IpAddress& ip) -> Result<std::optional<AsnFact>> {
+    sources.push_back(Source{dataset->info, [dataset](const IpAddress& ip) -> Result<std::vector<AsnFact>> {
+                               std::vector<AsnFact> facts;
                                auto match = dataset->table.lookup(ip);
-                               if (!match) return std::optional<AsnFact>();
+                               if (!match) return facts;
                                const PrefixTable& t = dataset->table;
-                               return std::optional<AsnFact>(AsnFact{match->prefix, match->record.asn,
-                                                                     t.text(match->record.name),
-                                                                     t.text(match->record.country)});
+                               auto fact = [&](const AsnRecord& r) {
+                                 return AsnFact{match->prefix, r.asn, t.text(r.name), t.text(r.country)};
+                               };
+                               facts.push_back(fact(match->record));
+                               if (!dataset->more_origins.empty()) {
+                                 auto more = dataset->more_origins.find(match->prefix.to_string());
+                                 if (more != dataset->more_origins.end())
+                                   for (const AsnRecord& r : more->second) facts.push_back(fact(r));
+                               }
+                               return facts;
                              }});
   }
 
@@ -96,15 +105,16 @@ Result<EnrichAsnReport> enrich_asn(Store& store, const EnrichAsnOptions& options
     if (!options.dataset_name.empty() && info->name != options.dataset_name) continue;
     readers.push_back(std::make_unique<MmdbReader>(std::move(*reader)));
     const MmdbReader* open = readers.back().get();
-    sources.push_back(Source{*info, [open, answer, path](const IpAddress& ip) -> Result<std::optional<AsnFact>> {
+    sources.push_back(Source{*info, [open, answer, path](const IpAddress& ip) -> Result<std::vector<AsnFact>> {
+                               std::vector<AsnFact> facts;
                                auto found = open->lookup(ip);
                                if (!found) return Error{found.error().message, path + ": " + found.error().where};
-                               if (!*found) return std::optional<AsnFact>();
+                               if (!*found) return facts;
                                *answer = std::move(**found);
                                // An IPv4 address answered by an IPv6 network (below ::/96) has no v4 prefix.
-                               if (answer->network.network.family() != ip.family()) return std::optional<AsnFact>();
-                               return std::optional<AsnFact>(
-                                   AsnFact{answer->network, answer->asn, answer->as_name, answer->country});
+                               if (answer->network.network.family() != ip.family()) return facts;
+                               facts.push_back(AsnFact{answer->network, answer->asn, answer->as_name, answer->country});
+                               return facts;
                              }});
   }
   if (sources.empty()) {
@@ -124,19 +134,20 @@ Result<EnrichAsnReport> enrich_asn(Store& store, const EnrichAsnOptions& options
     if (!observed) return fail(observed.error());
     EnrichAsnReport::PerDataset row{dataset_label(source.info), source.info.format, 0, 0};
     for (size_t i = 0; i < ips->size(); ++i) {
-      auto fact = source.lookup((*ips)[i]);
-      if (!fact) return fail(fact.error());
-      if (!*fact) continue;
+      auto facts = source.lookup((*ips)[i]);
+      if (!facts) return fail(facts.error());
+      if (facts->empty()) continue;
       matched[i] = true;
       ++row.matched;
-      for (const Observation& observation : asn_observations((*ips)[i], **fact, source.info.date)) {
-        // One observation per edge and dataset: the same prefix reached from another
-        // IP, or a re-run, adds nothing.
-        if (!observed->insert(observed_edge_key(observation)).second) continue;
-        auto stored = store.observe(observation, "dataset", source.info.id);
-        if (!stored) return fail(stored.error());
-        ++row.observations;
-      }
+      for (const AsnFact& fact : *facts)
+        for (const Observation& observation : asn_observations((*ips)[i], fact, source.info.date)) {
+          // One observation per edge and dataset: the same prefix reached from another
+          // IP, or a re-run, adds nothing.
+          if (!observed->insert(observed_edge_key(observation)).second) continue;
+          auto stored = store.observe(observation, "dataset", source.info.id);
+          if (!stored) return fail(stored.error());
+          ++row.observations;
+        }
     }
     report.datasets.push_back(std::move(row));
   }
