@@ -15,6 +15,7 @@ for target in "$build"/fuzz_*; do
   case "$name" in
     fuzz_received) grep -rh --binary-files=text -m 3 '^Received:' ../shared/corpus 2>/dev/null | head -300 |
                      awk '{ sub(/^Received:[ \t]*/, ""); print > ("'"$seeds"'/r" NR) }' || true ;;
+    fuzz_mmdb) cp ../shared/fixtures/mmdb/maxmind-test-data/*.mmdb "$seeds/" ;;
     *) find ../shared/corpus -type f -size -64k 2>/dev/null | head -200 | while read -r f; do
          cp "$f" "$seeds/$(echo "$f" | md5sum | cut -c1-16)"; done || true ;;
   esac
