@@ -1,11 +1,112 @@
+// `data fetch NAME`: argument handling and output only; the work is in enrich/fetch/.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
 #include "cli/commands.h"
 #include "cli/subcommand.h"
+#include "enrich/fetch/fetch.h"
 
 namespace sg {
+namespace {
+
+struct FetchFlags {
+  std::string name;
+  std::string url;
+  std::string dir;
+  std::string sha256;
+  bool force = false;
+  bool list = false;
+};
+
+int fail(const Error& error) {
+  std::cerr << "spamgraph: data fetch: " << error.to_string() << "\n";
+  return kExitFatal;
+}
+
+void print_sources(const Config& config, std::ostream& out) {
+  for (const fetch::DatasetSource& known : fetch::known_sources()) {
+    auto source = fetch::resolve_source(known.name, config.sources, "");
+    out << known.name << " (" << known.format << "): " << known.description << "\n";
+    if (!source) {
+      out << "    (no URL configured)\n";
+      continue;
+    }
+    for (const std::string& url : source->urls)
+      out << "    " << fetch::redact_url(url) << (source->overridden ? "  [from config]" : "") << "\n";
+  }
+}
+
+std::string megabytes(uint64_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f MB", static_cast<double>(bytes) / 1e6);
+  return text;
+}
+
+/// A progress line redrawn on stderr at most five times a second.
+fetch::ProgressCallback progress_line(const std::string& name) {
+  auto last = std::make_shared<std::chrono::steady_clock::time_point>();
+  return [name, last](uint64_t done, uint64_t total) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - *last < std::chrono::milliseconds(200) && done != total) return;
+    *last = now;
+    std::cerr << "\r" << name << ": " << megabytes(done);
+    if (total > 0) std::cerr << " of " << megabytes(total) << " (" << done * 100 / total << "%)";
+    std::cerr << "\033[K" << std::flush;
+  };
+}
+
+int run_fetch(const FetchFlags& flags, const CommandContext& context) {
+  if (flags.list) {
+    print_sources(context.config, std::cout);
+    return kExitOk;
+  }
+  if (flags.name.empty())
+    return fail(Error{"name a dataset (known: " + fetch::known_source_names() + "), or --list", ""});
+  auto source = fetch::resolve_source(flags.name, context.config.sources, flags.url);
+  if (!source) return fail(source.error());
+  fetch::FetchOptions options;
+  options.dir = flags.dir.empty() ? fetch::default_dataset_dir() : flags.dir;
+  options.download.force = flags.force;
+  if (!flags.sha256.empty()) {
+    auto checksum = fetch::parse_checksum(flags.sha256, fetch::HashKind::sha256);
+    if (!checksum) return fail(Error{checksum.error().message, "--sha256"});
+    options.checksum = *checksum;
+  }
+  const bool tty = isatty(STDERR_FILENO) != 0;
+  if (tty) options.download.progress = progress_line(flags.name);
+  auto files = fetch::fetch_dataset(*source, options);
+  if (tty) std::cerr << "\r\033[K" << std::flush;
+  if (!files) return fail(files.error());
+  for (const fetch::FetchedFile& file : *files) {
+    if (file.updated)
+      std::cout << (file.resumed ? "resumed " : "downloaded ") << fetch::redact_url(file.url) << "\n";
+    else
+      std::cout << "up to date " << fetch::redact_url(file.url) << "\n";
+    std::cout << "  " << file.downloaded_path << " (" << file.size << " bytes, sha256 " << file.sha256
+              << (file.verified ? ", checksum verified" : "") << ")\n";
+    if (file.path != file.downloaded_path) std::cout << "  unpacked to " << file.path << "\n";
+  }
+  std::cout << "next:\n";
+  for (const fetch::FetchedFile& file : *files) std::cout << "  " << fetch::import_command(file) << "\n";
+  return kExitOk;
+}
+
+}  // namespace
 
 RegisteredCommand add_data_fetch_command(CLI::App& data) {
-  auto* command = data.add_subcommand("fetch", "download a dataset (not yet implemented)");
-  return {command, [](const CommandContext&) { return int{kExitFatal}; }};
+  auto flags = std::make_shared<FetchFlags>();
+  auto* command = data.add_subcommand("fetch", "download an offline dataset (needs internet access)");
+  command->add_option("NAME", flags->name, "the dataset (see --list)");
+  command->add_option("--url", flags->url, "download from URL instead (overrides `source.NAME = URL` in the config)");
+  command->add_option("--dir", flags->dir, "download folder (default $XDG_DATA_HOME/spamgraph/datasets)");
+  command->add_option("--sha256", flags->sha256, "expected SHA-256 of the file; a mismatch keeps nothing");
+  command->add_flag("--force", flags->force, "download again even when the copy on disk is current");
+  command->add_flag("--list", flags->list, "list the known datasets and their URLs");
+  return {command, [flags](const CommandContext& context) { return run_fetch(*flags, context); }};
 }
 
 }  // namespace sg

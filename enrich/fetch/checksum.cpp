@@ -1,0 +1,107 @@
+#include "enrich/fetch/checksum.h"
+
+#include <openssl/evp.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "core/ascii.h"
+
+namespace sg::fetch {
+namespace {
+
+size_t hex_length(HashKind kind) { return kind == HashKind::sha256 ? 64 : 32; }
+
+bool all_hex(std::string_view text) {
+  for (char c : text) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) return false;
+  }
+  return true;
+}
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = ascii_lower(c);
+  return out;
+}
+
+}  // namespace
+
+const char* hash_kind_name(HashKind kind) { return kind == HashKind::sha256 ? "sha256" : "md5"; }
+
+Result<Checksum> parse_checksum(std::string_view text, std::optional<HashKind> kind) {
+  const std::string original(text);
+  if (text.starts_with("sha256:") || text.starts_with("SHA256:")) {
+    kind = HashKind::sha256;
+    text.remove_prefix(7);
+  } else if (text.starts_with("md5:") || text.starts_with("MD5:")) {
+    kind = HashKind::md5;
+    text.remove_prefix(4);
+  }
+  if (!all_hex(text)) return Error{"not a hex digest", original};
+  if (!kind) {
+    if (text.size() == 64)
+      kind = HashKind::sha256;
+    else if (text.size() == 32)
+      kind = HashKind::md5;
+    else
+      return Error{"a digest has 64 (sha256) or 32 (md5) hex digits, this has " + std::to_string(text.size()),
+                   original};
+  }
+  if (text.size() != hex_length(*kind)) {
+    return Error{std::string("a ") + hash_kind_name(*kind) + " digest has " + std::to_string(hex_length(*kind)) +
+                     " hex digits, this has " + std::to_string(text.size()),
+                 original};
+  }
+  return Checksum{*kind, lower(text)};
+}
+
+Result<Checksum> parse_checksum_file(std::string_view body, HashKind kind) {
+  while (!body.empty()) {
+    const size_t end = body.find('\n');
+    std::string_view line = body.substr(0, end);
+    body = end == std::string_view::npos ? std::string_view{} : body.substr(end + 1);
+    const size_t start = line.find_first_not_of(" \t\r");
+    if (start == std::string_view::npos || line[start] == '#') continue;
+    line.remove_prefix(start);
+    const std::string_view field = line.substr(0, line.find_first_of(" \t\r"));
+    return parse_checksum(field, kind);
+  }
+  return Error{"empty checksum file", ""};
+}
+
+Result<std::string> file_digest_hex(const std::string& path, HashKind kind) {
+  struct CtxFree {
+    void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+  };
+  struct FileClose {
+    void operator()(std::FILE* file) const { std::fclose(file); }
+  };
+  std::unique_ptr<std::FILE, FileClose> file(std::fopen(path.c_str(), "rb"));
+  if (!file) return Error{std::string("cannot open: ") + std::strerror(errno), path};
+  std::unique_ptr<EVP_MD_CTX, CtxFree> ctx(EVP_MD_CTX_new());
+  const EVP_MD* md = kind == HashKind::sha256 ? EVP_sha256() : EVP_md5();
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), md, nullptr) != 1) return Error{"OpenSSL digest unavailable", path};
+  std::vector<unsigned char> buffer(64 * 1024);
+  for (;;) {
+    const size_t n = std::fread(buffer.data(), 1, buffer.size(), file.get());
+    if (n > 0 && EVP_DigestUpdate(ctx.get(), buffer.data(), n) != 1) return Error{"OpenSSL digest failed", path};
+    if (n < buffer.size()) break;
+  }
+  if (std::ferror(file.get())) return Error{std::string("read error: ") + std::strerror(errno), path};
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_DigestFinal_ex(ctx.get(), digest, &length) != 1) return Error{"OpenSSL digest failed", path};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex(length * 2, '\0');
+  for (unsigned int i = 0; i < length; ++i) {
+    hex[2 * i] = kHex[digest[i] >> 4];
+    hex[2 * i + 1] = kHex[digest[i] & 15];
+  }
+  return hex;
+}
+
+}  // namespace sg::fetch

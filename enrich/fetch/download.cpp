@@ -1,0 +1,485 @@
+#include "enrich/fetch/download.h"
+
+#include <curl/curl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <sstream>
+
+#include "core/ascii.h"
+
+namespace sg::fetch {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// curl_global_init is not thread-safe and must run once before any handle.
+Status init_curl_once() {
+  static std::once_flag once;
+  static CURLcode code = CURLE_OK;
+  std::call_once(once, [] { code = curl_global_init(CURL_GLOBAL_DEFAULT); });
+  if (code != CURLE_OK) return Error{std::string("curl_global_init: ") + curl_easy_strerror(code), ""};
+  return Ok{};
+}
+
+using Meta = std::map<std::string, std::string>;
+
+/// Reads "key: value" lines; a missing or unreadable file is an empty map (the
+/// download then simply is not conditional).
+Meta read_meta(const std::string& path) {
+  Meta meta;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    const size_t colon = line.find(": ");
+    if (colon != std::string::npos) meta[line.substr(0, colon)] = line.substr(colon + 2);
+  }
+  return meta;
+}
+
+Status write_meta(const std::string& path, const Meta& meta) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    for (const auto& [key, value] : meta)
+      if (!value.empty()) out << key << ": " << value << "\n";
+    if (!out.flush()) return Error{"cannot write", tmp};
+  }
+  std::error_code error;
+  fs::rename(tmp, path, error);
+  if (error) return Error{"cannot rename to " + path + ": " + error.message(), tmp};
+  return Ok{};
+}
+
+void remove_quietly(const std::string& path) {
+  std::error_code ignored;
+  fs::remove(path, ignored);
+}
+
+std::string trim(std::string_view text) {
+  const size_t start = text.find_first_not_of(" \t\r\n");
+  if (start == std::string_view::npos) return "";
+  const size_t end = text.find_last_not_of(" \t\r\n");
+  return std::string(text.substr(start, end - start + 1));
+}
+
+struct CurlFree {
+  void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
+};
+struct SlistFree {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+struct FileClose {
+  void operator()(std::FILE* file) const { std::fclose(file); }
+};
+
+/// The headers of the latest response (a redirect's are replaced by the next).
+struct ResponseHeaders {
+  long status = 0;
+  std::string reason;
+  std::string etag;
+  std::string last_modified;
+  std::string content_range;
+};
+
+size_t on_header(char* data, size_t size, size_t count, void* user) {
+  auto* headers = static_cast<ResponseHeaders*>(user);
+  const std::string_view line(data, size * count);
+  if (line.starts_with("HTTP/")) {
+    *headers = ResponseHeaders{};
+    const size_t space = line.find(' ');
+    if (space != std::string_view::npos) {
+      headers->status = std::strtol(std::string(line.substr(space + 1, 3)).c_str(), nullptr, 10);
+      if (line.size() > space + 5) headers->reason = trim(line.substr(space + 5));
+    }
+    return line.size();
+  }
+  const size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return line.size();
+  const std::string_view name = line.substr(0, colon);
+  const std::string value = trim(line.substr(colon + 1));
+  auto is = [&](std::string_view wanted) { return name.size() == wanted.size() && starts_with_nocase(name, wanted); };
+  if (is("etag"))
+    headers->etag = value;
+  else if (is("last-modified"))
+    headers->last_modified = value;
+  else if (is("content-range"))
+    headers->content_range = value;
+  return line.size();
+}
+
+/// Parses "bytes START-END/TOTAL" or "bytes */TOTAL" (START = -1 then); TOTAL -1 when "*".
+bool parse_content_range(const std::string& value, int64_t& start, int64_t& total) {
+  if (!value.starts_with("bytes ")) return false;
+  const std::string rest = value.substr(6);
+  const size_t slash = rest.find('/');
+  if (slash == std::string::npos) return false;
+  const std::string range = rest.substr(0, slash);
+  const std::string length = rest.substr(slash + 1);
+  total = length == "*" ? -1 : std::strtoll(length.c_str(), nullptr, 10);
+  start = range == "*" ? -1 : std::strtoll(range.c_str(), nullptr, 10);
+  return true;
+}
+
+/// One attempt at moving the body into FILE.part. The file is opened only when the
+/// first body byte arrives, so a 304 or 404 leaves no trace.
+struct Transfer {
+  std::string part;
+  uint64_t offset = 0;  ///< bytes already in the part that were asked to be skipped
+  bool ranged = false;  ///< a Range header was sent
+  ResponseHeaders headers;
+  std::unique_ptr<std::FILE, FileClose> file;
+  bool opened = false;
+  bool resumed = false;
+  uint64_t received = 0;
+  std::string failure;  ///< why the write callback stopped the transfer
+  bool restart = false; ///< the server sent a different version of the file for the range
+  std::string part_etag;  ///< the ETag the part was started with ("" when unknown)
+  std::string url;        ///< recorded in FILE.part.meta
+  const ProgressCallback* progress = nullptr;
+};
+
+/// Decides, on the first body byte, whether it continues the part or replaces it.
+bool open_part(Transfer& t) {
+  t.opened = true;
+  const long status = t.headers.status;
+  if (status == 206) {
+    int64_t start = 0, total = 0;
+    if (!t.ranged || !parse_content_range(t.headers.content_range, start, total) ||
+        start != static_cast<int64_t>(t.offset)) {
+      t.failure = "206 with Content-Range \"" + t.headers.content_range + "\" does not continue the " +
+                  std::to_string(t.offset) + " bytes of " + t.part;
+      return false;
+    }
+    // A server that ignored If-Range would splice two versions of the file.
+    if (!t.part_etag.empty() && !t.headers.etag.empty() && t.part_etag != t.headers.etag) {
+      t.restart = true;
+      return false;
+    }
+    t.file.reset(std::fopen(t.part.c_str(), "ab"));
+    t.resumed = true;
+  } else {
+    // A 200 to a ranged request is the whole file: the server ignored the range
+    // (or If-Range said the file changed), so the part is started over.
+    t.offset = 0;
+    t.file.reset(std::fopen(t.part.c_str(), "wb"));
+    // Recorded before the first byte, so even a killed run can be resumed.
+    const Meta part_meta{{"url", t.url}, {"etag", t.headers.etag}, {"last-modified", t.headers.last_modified}};
+    if (auto written = write_meta(t.part + ".meta", part_meta); !written) {
+      t.failure = written.error().to_string();
+      return false;
+    }
+  }
+  if (!t.file) {
+    t.failure = std::string("cannot open: ") + std::strerror(errno) + ": " + t.part;
+    return false;
+  }
+  return true;
+}
+
+size_t on_body(char* data, size_t size, size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const size_t bytes = size * count;
+  // Only a 2xx body is the file; an error page is read and dropped.
+  if (t->headers.status < 200 || t->headers.status > 299) return bytes;
+  if (!t->opened && !open_part(*t)) return 0;
+  if (!t->file) return 0;
+  if (std::fwrite(data, 1, bytes, t->file.get()) != bytes) {
+    t->failure = std::string("cannot write: ") + std::strerror(errno) + ": " + t->part;
+    return 0;
+  }
+  t->received += bytes;
+  return bytes;
+}
+
+int on_progress(void* user, curl_off_t total, curl_off_t now, curl_off_t, curl_off_t) {
+  auto* t = static_cast<Transfer*>(user);
+  if (t->progress && *t->progress && t->headers.status >= 200 && t->headers.status <= 299) {
+    const uint64_t base = t->resumed ? t->offset : 0;
+    (*t->progress)(base + static_cast<uint64_t>(now), total > 0 ? base + static_cast<uint64_t>(total) : 0);
+  }
+  return 0;
+}
+
+/// The options every request shares: protocols, redirects, timeouts.
+Result<std::unique_ptr<CURL, CurlFree>> new_handle(const std::string& url, const DownloadOptions& options,
+                                                   char* error_buffer) {
+  if (auto init = init_curl_once(); !init) return Error{init.error().message, redact_url(url)};
+  std::unique_ptr<CURL, CurlFree> curl(curl_easy_init());
+  if (!curl) return Error{"curl_easy_init failed", redact_url(url)};
+  CURL* c = curl.get();
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error_buffer);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(c, CURLOPT_MAXREDIRS, options.max_redirects);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, options.connect_timeout_seconds);
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, options.low_speed_bytes);
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, options.low_speed_seconds);
+  curl_easy_setopt(c, CURLOPT_USERAGENT, "spamgraph/0.1 (data fetch)");
+  return curl;
+}
+
+std::string curl_failure(CURLcode code, const char* error_buffer) {
+  std::string text = curl_easy_strerror(code);
+  if (error_buffer[0] != '\0') text += " (" + std::string(error_buffer) + ")";
+  return text;
+}
+
+std::string http_failure(const ResponseHeaders& headers) {
+  std::string text = "HTTP " + std::to_string(headers.status);
+  if (!headers.reason.empty()) text += " " + headers.reason;
+  return text;
+}
+
+uint64_t file_size_or_zero(const std::string& path) {
+  std::error_code error;
+  const auto size = fs::file_size(path, error);
+  return error ? 0 : static_cast<uint64_t>(size);
+}
+
+/// Outcome of one request, before the part is verified.
+enum class Attempt { done, not_modified, restart };
+
+/// Verifies FILE.part and renames it into place with its FILE.meta.
+Status finish(const std::string& url, const std::string& dest, const DownloadOptions& options,
+              const Meta& validators, DownloadResult& result) {
+  const std::string part = part_path(dest);
+  auto sha256 = file_digest_hex(part, HashKind::sha256);
+  if (!sha256) return sha256.error();
+  if (options.expected) {
+    std::string actual = *sha256;
+    if (options.expected->kind != HashKind::sha256) {
+      auto other = file_digest_hex(part, options.expected->kind);
+      if (!other) return other.error();
+      actual = *other;
+    }
+    if (actual != options.expected->hex) {
+      remove_quietly(part);
+      remove_quietly(part + ".meta");
+      return Error{"checksum mismatch: expected " + options.expected->to_string() + ", got " +
+                       hash_kind_name(options.expected->kind) + " " + actual + " (download discarded)",
+                   redact_url(url)};
+    }
+  }
+  std::error_code error;
+  fs::rename(part, dest, error);
+  if (error) return Error{"cannot rename " + part + " to " + dest + ": " + error.message(), redact_url(url)};
+  result.sha256 = *sha256;
+  result.size = file_size_or_zero(dest);
+  Meta meta = validators;
+  meta["url"] = url;
+  meta["sha256"] = result.sha256;
+  meta["size"] = std::to_string(result.size);
+  remove_quietly(part + ".meta");
+  if (auto written = write_meta(meta_path(dest), meta); !written) return written.error();
+  return Ok{};
+}
+
+}  // namespace
+
+std::string redact_url(const std::string& url) {
+  std::string out = url;
+  const size_t scheme = out.find("://");
+  if (scheme != std::string::npos) {
+    const size_t host = scheme + 3;
+    const size_t end = out.find_first_of("/?#", host);
+    const size_t at = out.rfind('@', end == std::string::npos ? out.size() : end);
+    if (at != std::string::npos && at >= host) out.replace(host, at - host, "***");
+  }
+  for (size_t key = out.find("license_key="); key != std::string::npos; key = out.find("license_key=", key + 1)) {
+    const size_t value = key + 12;
+    const size_t end = out.find_first_of("&#", value);
+    out.replace(value, (end == std::string::npos ? out.size() : end) - value, "***");
+  }
+  return out;
+}
+
+std::string part_path(const std::string& dest) { return dest + ".part"; }
+std::string meta_path(const std::string& dest) { return dest + ".meta"; }
+
+Result<DownloadResult> download_file(const std::string& url, const std::string& dest, const DownloadOptions& options) {
+  DownloadResult result;
+  result.path = dest;
+  result.url = url;
+  const std::string part = part_path(dest);
+  const std::string part_meta_path = part + ".meta";
+  const Meta meta = read_meta(meta_path(dest));
+  const bool have_dest = fs::exists(dest);
+
+  // A checksum published by the source settles freshness without a request.
+  bool known_stale = false;
+  if (options.expected && have_dest && !options.force) {
+    auto digest = file_digest_hex(dest, options.expected->kind);
+    if (digest && *digest == options.expected->hex) {
+      result.not_modified = true;
+      result.size = file_size_or_zero(dest);
+      auto sha = options.expected->kind == HashKind::sha256 ? digest : file_digest_hex(dest, HashKind::sha256);
+      if (sha) result.sha256 = *sha;
+      return result;
+    }
+    known_stale = true;
+  }
+  if (options.force) {
+    remove_quietly(part);
+    remove_quietly(part_meta_path);
+  }
+
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    Meta part_meta = read_meta(part_meta_path);
+    Transfer t;
+    t.part = part;
+    t.url = url;
+    t.part_etag = part_meta["etag"];
+    t.progress = &options.progress;
+    const uint64_t part_size = file_size_or_zero(part);
+    // Only a part known to come from this URL is continued.
+    if (part_size > 0 && part_meta["url"] != url) {
+      remove_quietly(part);
+      remove_quietly(part_meta_path);
+    } else if (part_size > 0) {
+      t.offset = part_size;
+      t.ranged = true;
+    }
+
+    char error_buffer[CURL_ERROR_SIZE] = {0};
+    auto handle = new_handle(url, options, error_buffer);
+    if (!handle) return handle.error();
+    CURL* c = handle->get();
+    std::unique_ptr<curl_slist, SlistFree> headers;
+    auto add_header = [&](const std::string& line) { headers.reset(curl_slist_append(headers.release(), line.c_str())); };
+    std::string range;
+    if (t.ranged) {
+      range = std::to_string(t.offset) + "-";
+      curl_easy_setopt(c, CURLOPT_RANGE, range.c_str());
+      if (!part_meta["etag"].empty())
+        add_header("If-Range: " + part_meta["etag"]);
+      else if (!part_meta["last-modified"].empty())
+        add_header("If-Range: " + part_meta["last-modified"]);
+    } else if (have_dest && !options.force && !known_stale && meta.count("url") && meta.at("url") == url) {
+      if (meta.count("etag")) add_header("If-None-Match: " + meta.at("etag"));
+      if (meta.count("last-modified")) add_header("If-Modified-Since: " + meta.at("last-modified"));
+    }
+    if (headers) curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &t.headers);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, &t);
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, options.progress ? 0L : 1L);
+
+    const CURLcode code = curl_easy_perform(c);
+    bool flushed = true;
+    if (t.file) flushed = std::fflush(t.file.get()) == 0;
+    t.file.reset();
+    result.bytes_received += t.received;
+    if (t.restart) {
+      remove_quietly(part);
+      remove_quietly(part_meta_path);
+      continue;
+    }
+    if (!t.failure.empty()) return Error{t.failure, redact_url(url)};
+    if (!flushed) return Error{"cannot write " + part, redact_url(url)};
+    if (code != CURLE_OK) {
+      std::string message = curl_failure(code, error_buffer);
+      const uint64_t kept = file_size_or_zero(part);
+      if (kept > 0) message += "; " + std::to_string(kept) + " bytes kept in " + part + ", run again to resume";
+      return Error{message, redact_url(url)};
+    }
+    char* effective = nullptr;
+    curl_easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &effective);
+    if (effective) result.effective_url = effective;
+    const long status = t.headers.status;
+
+    if (status == 304) {
+      if (!have_dest) return Error{"HTTP 304 to a request that was not conditional", redact_url(url)};
+      result.not_modified = true;
+      result.effective_url.clear();
+      result.size = file_size_or_zero(dest);
+      result.sha256 = meta.count("sha256") ? meta.at("sha256") : "";
+      if (result.sha256.empty()) {
+        auto sha = file_digest_hex(dest, HashKind::sha256);
+        if (!sha) return sha.error();
+        result.sha256 = *sha;
+      }
+      return result;
+    }
+    if (status == 416 && t.ranged) {
+      // The requested start is at or past the end: either the part is whole
+      // (an earlier run died before the rename) or the file shrank.
+      int64_t start = 0, total = -1;
+      parse_content_range(t.headers.content_range, start, total);
+      if (total >= 0 && static_cast<uint64_t>(total) == t.offset) {
+        if (auto done = finish(url, dest, options, part_meta, result); !done) return done.error();
+        result.resumed = true;
+        return result;
+      }
+      remove_quietly(part);
+      remove_quietly(part_meta_path);
+      continue;
+    }
+    if (status < 200 || status > 299) return Error{http_failure(t.headers), redact_url(url)};
+    if (!t.opened) {
+      // A 2xx with an empty body: the file is empty (or, for 206, already whole).
+      if (status == 206 && !t.ranged) return Error{"HTTP 206 to a request without Range", redact_url(url)};
+      if (status != 206) {
+        std::FILE* empty = std::fopen(part.c_str(), "wb");
+        if (!empty) return Error{std::string("cannot create: ") + std::strerror(errno), part};
+        std::fclose(empty);
+      }
+    }
+    result.resumed = t.resumed;
+    Meta validators{{"etag", t.headers.etag}, {"last-modified", t.headers.last_modified}};
+    if (t.resumed) {
+      if (validators["etag"].empty()) validators["etag"] = part_meta["etag"];
+      if (validators["last-modified"].empty()) validators["last-modified"] = part_meta["last-modified"];
+    }
+    if (auto done = finish(url, dest, options, validators, result); !done) return done.error();
+    return result;
+  }
+  return Error{"the server kept refusing the range of " + part, redact_url(url)};
+}
+
+Result<std::string> download_text(const std::string& url, const DownloadOptions& options, size_t max_bytes) {
+  char error_buffer[CURL_ERROR_SIZE] = {0};
+  auto handle = new_handle(url, options, error_buffer);
+  if (!handle) return handle.error();
+  struct Sink {
+    ResponseHeaders headers;
+    std::string body;
+    size_t max = 0;
+    bool too_big = false;
+  } sink;
+  sink.max = max_bytes;
+  CURL* c = handle->get();
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &sink.headers);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, +[](char* data, size_t size, size_t count, void* user) -> size_t {
+    auto* s = static_cast<Sink*>(user);
+    const size_t bytes = size * count;
+    if (s->body.size() + bytes > s->max) {
+      s->too_big = true;
+      return 0;
+    }
+    s->body.append(data, bytes);
+    return bytes;
+  });
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
+  const CURLcode code = curl_easy_perform(c);
+  if (sink.too_big) return Error{"larger than " + std::to_string(max_bytes) + " bytes", redact_url(url)};
+  if (code != CURLE_OK) return Error{curl_failure(code, error_buffer), redact_url(url)};
+  if (sink.headers.status < 200 || sink.headers.status > 299) return Error{http_failure(sink.headers), redact_url(url)};
+  return std::move(sink.body);
+}
+
+}  // namespace sg::fetch

@@ -1,0 +1,182 @@
+#include "enrich/fetch/fetch.h"
+
+#include <ctime>
+#include <filesystem>
+
+#include "enrich/fetch/unpack.h"
+
+namespace sg::fetch {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// The last path segment of `url`, without query or fragment.
+std::string url_file_name(const std::string& url) {
+  std::string path = url.substr(0, url.find_first_of("?#"));
+  const size_t scheme = path.find("://");
+  const size_t host_end = scheme == std::string::npos ? 0 : path.find('/', scheme + 3);
+  if (host_end == std::string::npos) return "";
+  const size_t slash = path.rfind('/');
+  return slash == std::string::npos || slash < host_end ? "" : path.substr(slash + 1);
+}
+
+/// A local name for `url`: its last segment when it looks like a file name.
+Result<std::string> local_name(const DatasetSource& source, const std::string& url) {
+  std::string name = url_file_name(url);
+  if (name.find('.') == std::string::npos || name == "." || name == "..") name = source.fallback_file_name;
+  if (name.empty()) return Error{"cannot name a file after this URL; use a URL ending in the file name", redact_url(url)};
+  return name;
+}
+
+/// The name the unpacked .mmdb gets, or "" when `name` needs no unpacking.
+std::string unpacked_name(const std::string& name) {
+  if (name.ends_with(".tar.gz")) return name.substr(0, name.size() - 7) + ".mmdb";
+  if (name.ends_with(".tgz")) return name.substr(0, name.size() - 4) + ".mmdb";
+  if (name.ends_with(".gz")) return name.substr(0, name.size() - 3);
+  return "";
+}
+
+bool is_http_404(const Error& error) { return error.message.starts_with("HTTP 404"); }
+
+/// Downloads one file (with its published checksum) and unpacks it when needed.
+Result<FetchedFile> fetch_one(const DatasetSource& source, const std::string& url, const FetchOptions& options,
+                              const std::optional<Checksum>& given) {
+  auto name = local_name(source, url);
+  if (!name) return name.error();
+  DownloadOptions download = options.download;
+  download.expected = given;
+  if (!given && source.checksum == ChecksumPublication::sidecar_sha256) {
+    const std::string sidecar = url + ".sha256";
+    auto body = download_text(sidecar, download, 64 * 1024);
+    if (!body) return Error{"cannot read the published checksum: " + body.error().to_string(), redact_url(url)};
+    auto checksum = parse_checksum_file(*body, HashKind::sha256);
+    if (!checksum) return Error{"published checksum unreadable: " + checksum.error().to_string(), redact_url(sidecar)};
+    download.expected = *checksum;
+  }
+  const std::string dest = (fs::path(options.dir) / *name).string();
+  auto done = download_file(url, dest, download);
+  if (!done) return done.error();
+  FetchedFile file;
+  file.url = url;
+  file.format = source.format;
+  file.downloaded_path = dest;
+  file.path = dest;
+  file.updated = !done->not_modified;
+  file.resumed = done->resumed;
+  file.verified = download.expected.has_value();
+  file.size = done->size;
+  file.sha256 = done->sha256;
+  const std::string unpacked = source.unpack_mmdb ? unpacked_name(*name) : "";
+  if (!unpacked.empty()) {
+    file.path = (fs::path(options.dir) / unpacked).string();
+    if (file.updated || !fs::exists(file.path)) {
+      const bool tar = name->ends_with(".tar.gz") || name->ends_with(".tgz");
+      auto status = tar ? extract_from_tar_gz(dest, ".mmdb", file.path) : gunzip_file(dest, file.path);
+      if (!status) return status.error();
+    }
+  }
+  return file;
+}
+
+}  // namespace
+
+Result<std::string> newest_in_creation_log(std::string_view log) {
+  std::string best;
+  long long best_time = -1;
+  while (!log.empty()) {
+    const size_t end = log.find('\n');
+    const std::string line(log.substr(0, end));
+    log = end == std::string_view::npos ? std::string_view{} : log.substr(end + 1);
+    if (line.empty() || line[0] == '#') continue;
+    char path[1024];
+    long long seq = 0, time = 0;
+    if (std::sscanf(line.c_str(), "%lld %lld %1023s", &seq, &time, path) != 3) continue;
+    if (time >= best_time) {
+      best_time = time;
+      best = path;
+    }
+  }
+  if (best.empty()) return Error{"no \"SEQ TIME PATH\" line in the creation log", ""};
+  return best;
+}
+
+std::string resolve_relative_url(const std::string& base, const std::string& relative) {
+  const std::string path = base.substr(0, base.find_first_of("?#"));
+  const size_t slash = path.rfind('/');
+  std::string rel = relative;
+  while (rel.starts_with("./")) rel.erase(0, 2);
+  return path.substr(0, slash + 1) + rel;
+}
+
+std::string import_command(const FetchedFile& file) {
+  bool plain = !file.path.empty();
+  for (char c : file.path) {
+    const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '/' || c == '.' || c == '_' || c == '-' || c == '+' || c == ':' || c == '@' || c == '%';
+    if (!safe) plain = false;
+  }
+  std::string command = "spamgraph data import ";
+  command.append(file.format).push_back(' ');
+  if (plain) return command.append(file.path);
+  command.push_back('\'');
+  for (char c : file.path) {
+    if (c == '\'')
+      command.append("'\\''");
+    else
+      command.push_back(c);
+  }
+  command.push_back('\'');
+  return command;
+}
+
+Result<std::vector<FetchedFile>> fetch_dataset(const DatasetSource& source, const FetchOptions& options) {
+  if (options.dir.empty()) return Error{"no download folder", source.name};
+  std::error_code error;
+  fs::create_directories(options.dir, error);
+  if (error) return Error{"cannot create: " + error.message(), options.dir};
+  const UnixTime now = options.now != 0 ? options.now : static_cast<UnixTime>(std::time(nullptr));
+
+  std::vector<std::string> urls;
+  if (source.discovery == Discovery::caida_log) {
+    // The log is small and kept with its validators, so asking again is cheap.
+    for (const std::string& log_url : source.urls) {
+      auto log_name = local_name(source, log_url);
+      if (!log_name) return log_name.error();
+      const std::string log_path = (fs::path(options.dir) / (source.name + "-" + *log_name)).string();
+      DownloadOptions log_options = options.download;
+      log_options.expected.reset();
+      log_options.progress = nullptr;
+      auto log = download_file(log_url, log_path, log_options);
+      if (!log) return log.error();
+      std::string text;
+      {
+        std::FILE* in = std::fopen(log_path.c_str(), "rb");
+        if (!in) return Error{"cannot read", log_path};
+        char buffer[65536];
+        for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, in)) > 0;) text.append(buffer, n);
+        std::fclose(in);
+      }
+      auto newest = newest_in_creation_log(text);
+      if (!newest) return Error{newest.error().message, redact_url(log_url)};
+      urls.push_back(resolve_relative_url(log_url, *newest));
+    }
+  } else {
+    urls = source.urls;
+  }
+  if (options.checksum && urls.size() != 1)
+    return Error{"--sha256 checks one file, and this source has " + std::to_string(urls.size()), source.name};
+
+  std::vector<FetchedFile> files;
+  for (const std::string& pattern : urls) {
+    const std::string url = expand_month(pattern, now);
+    auto file = fetch_one(source, url, options, options.checksum);
+    // This month's file appears some days into the month.
+    if (!file && source.month_fallback && url != pattern && is_http_404(file.error()))
+      file = fetch_one(source, expand_month(pattern, now, 1), options, options.checksum);
+    if (!file) return file.error();
+    files.push_back(std::move(*file));
+  }
+  return files;
+}
+
+}  // namespace sg::fetch

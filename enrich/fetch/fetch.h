@@ -1,0 +1,56 @@
+// `data fetch`: from a DatasetSource to files on disk that `data import` reads.
+// Finds the files (CAIDA's creation log, this month's DB-IP name), fetches the
+// published checksum, downloads each file with download_file, and unpacks the
+// .mmdb archives. Returns every file with its import FORMAT so a caller can chain
+// the import.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "core/time.h"
+#include "enrich/fetch/checksum.h"
+#include "enrich/fetch/download.h"
+#include "enrich/fetch/sources.h"
+
+namespace sg::fetch {
+
+/// Where and how to fetch.
+struct FetchOptions {
+  std::string dir;                   ///< download folder, created when missing (see default_dataset_dir)
+  std::optional<Checksum> checksum;  ///< --sha256: expected digest; only for a source with one file
+  DownloadOptions download;          ///< timeouts, progress, force (its `expected` is set per file)
+  UnixTime now = 0;                  ///< the month for "{YYYY-MM}"; 0 = the current time
+};
+
+/// One file ready for `data import`.
+struct FetchedFile {
+  std::string path;             ///< the file to import (the unpacked one for archives)
+  std::string format;           ///< its `data import` FORMAT
+  std::string url;              ///< the URL it was downloaded from (as asked, before redirects)
+  std::string downloaded_path;  ///< the file as downloaded (== path unless unpacked)
+  bool updated = false;         ///< false when the copy on disk was already current
+  bool resumed = false;         ///< an interrupted download was continued
+  bool verified = false;        ///< checked against a published or given checksum
+  uint64_t size = 0;            ///< bytes of downloaded_path
+  std::string sha256;           ///< digest of downloaded_path
+};
+
+/// Fetches every file of `source` into options.dir. Stops at the first failure;
+/// files finished before it stay on disk (and are not downloaded again next time).
+Result<std::vector<FetchedFile>> fetch_dataset(const DatasetSource& source, const FetchOptions& options);
+
+/// The newest entry of a CAIDA pfx2as-creation.log: lines "SEQ<ws>UNIXTIME<ws>PATH",
+/// '#' comments. Returns PATH (relative to the log's folder) of the highest time,
+/// the later line on ties. Errors when no line parses.
+Result<std::string> newest_in_creation_log(std::string_view log);
+
+/// `base` (a URL) with its last path segment replaced by `relative`.
+std::string resolve_relative_url(const std::string& base, const std::string& relative);
+
+/// The shell command that imports `file`: "spamgraph data import FORMAT PATH",
+/// PATH single-quoted when it holds shell metacharacters.
+std::string import_command(const FetchedFile& file);
+
+}  // namespace sg::fetch

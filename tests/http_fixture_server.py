@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""HTTP server for the download tests: serves one folder on 127.0.0.1 only.
+
+Usage: http_fixture_server.py PORT DIR LOG
+
+Every request is appended to LOG as one line:
+    METHOD PATH STATUS range=VALUE if-range=VALUE if-none-match=VALUE if-modified-since=VALUE
+(values "-" when the header was absent), flushed before the response is sent.
+
+Paths:
+  /FILE            the file, with ETag (a digest of its bytes), Last-Modified and
+                   Accept-Ranges; honours Range (206 + Content-Range, 416 when
+                   unsatisfiable), If-Range, If-None-Match and If-Modified-Since (304)
+  /FILE.sha256     when no such file exists: "HEX  FILE\\n" for FILE
+  /redirect/PATH   302 to /PATH
+  /loop/N          302 to /loop/N+1, forever
+  /cut/PATH        a request without Range gets the headers of the whole file but
+                   only its first half, then the connection is closed; ranged
+                   requests are served like /PATH
+  /norange/PATH    /PATH ignoring Range, If-Range and the conditional headers (always 200)
+  /noifrange/PATH  /PATH honouring Range but ignoring If-Range (a broken cache)
+  anything else    404
+"""
+import email.utils
+import hashlib
+import http.server
+import os
+import sys
+import threading
+
+PORT = int(sys.argv[1])
+ROOT = os.path.realpath(sys.argv[2])
+LOG = sys.argv[3]
+LOG_LOCK = threading.Lock()
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format, *args):  # the LOG file replaces stderr logging
+        pass
+
+    def record(self, status):
+        def header(name):
+            value = self.headers.get(name)
+            return "-" if value is None else value.replace(" ", "_")
+
+        line = "%s %s %d range=%s if-range=%s if-none-match=%s if-modified-since=%s\n" % (
+            self.command, self.path, status, header("Range"), header("If-Range"),
+            header("If-None-Match"), header("If-Modified-Since"))
+        with LOG_LOCK, open(LOG, "a") as log:
+            log.write(line)
+
+    def simple(self, status, body=b"", headers=()):
+        self.record(status)
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def local_file(self, path):
+        path = path.split("?", 1)[0]
+        full = os.path.realpath(os.path.join(ROOT, path.lstrip("/")))
+        if not full.startswith(ROOT + os.sep) or not os.path.isfile(full):
+            return None
+        return full
+
+    def do_HEAD(self):
+        self.do_GET()
+
+    def do_GET(self):
+        path = self.path
+        if path.startswith("/redirect/"):
+            return self.simple(302, b"moved\n", [("Location", path[len("/redirect"):])])
+        if path.startswith("/loop/"):
+            n = int(path[len("/loop/"):] or 0)
+            return self.simple(302, b"", [("Location", "/loop/%d" % (n + 1))])
+        if path.startswith("/cut/"):
+            return self.serve(path[len("/cut"):], cut=self.headers.get("Range") is None)
+        if path.startswith("/norange/"):
+            return self.serve(path[len("/norange"):], plain=True)
+        if path.startswith("/noifrange/"):
+            return self.serve(path[len("/noifrange"):], ignore_if_range=True)
+        return self.serve(path)
+
+    def serve(self, path, cut=False, plain=False, ignore_if_range=False):
+        full = self.local_file(path)
+        if full is None and path.endswith(".sha256"):
+            target = self.local_file(path[: -len(".sha256")])
+            if target is not None:
+                with open(target, "rb") as f:
+                    digest = hashlib.sha256(f.read()).hexdigest()
+                body = ("%s  %s\n" % (digest, os.path.basename(target))).encode()
+                return self.simple(200, body, [("Content-Type", "text/plain")])
+        if full is None:
+            return self.simple(404, b"not found\n")
+        with open(full, "rb") as f:
+            data = f.read()
+        mtime = int(os.stat(full).st_mtime)
+        etag = '"%s"' % hashlib.sha256(data).hexdigest()[:16]
+        modified = email.utils.formatdate(mtime, usegmt=True)
+        validators = [("ETag", etag), ("Last-Modified", modified), ("Accept-Ranges", "bytes")]
+        if not plain:
+            none_match = self.headers.get("If-None-Match")
+            since = self.headers.get("If-Modified-Since")
+            if none_match is not None:
+                if etag in [tag.strip() for tag in none_match.split(",")] or none_match.strip() == "*":
+                    return self.simple(304, b"", validators)
+            elif since is not None:
+                try:
+                    if mtime <= email.utils.parsedate_to_datetime(since).timestamp():
+                        return self.simple(304, b"", validators)
+                except (TypeError, ValueError):
+                    pass
+        range_header = None if plain else self.headers.get("Range")
+        if_range = None if ignore_if_range else self.headers.get("If-Range")
+        if range_header is not None and if_range is not None and if_range not in (etag, modified):
+            range_header = None  # the file changed since the part was started: send it whole
+        if range_header is not None and range_header.startswith("bytes="):
+            spec = range_header[len("bytes="):]
+            start_text, _, end_text = spec.partition("-")
+            try:
+                start = int(start_text)
+                end = int(end_text) if end_text else len(data) - 1
+            except ValueError:
+                start, end = None, None
+            if start is not None:
+                if start >= len(data):
+                    return self.simple(416, b"", [("Content-Range", "bytes */%d" % len(data))] + validators)
+                end = min(end, len(data) - 1)
+                return self.simple(206, data[start:end + 1],
+                                   [("Content-Range", "bytes %d-%d/%d" % (start, end, len(data)))] + validators)
+        if cut:
+            self.record(200)
+            self.send_response(200)
+            for name, value in validators:
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data[: len(data) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            # Closing without sending the rest: the client sees a short body.
+            try:
+                self.connection.shutdown(2)
+            except OSError:
+                pass
+            return
+        return self.simple(200, data, validators)
+
+
+class Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+if __name__ == "__main__":
+    Server(("127.0.0.1", PORT), Handler).serve_forever()

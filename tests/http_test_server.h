@@ -1,0 +1,43 @@
+// A real HTTP server on 127.0.0.1 for download tests: tests/http_fixture_server.py
+// run by /usr/bin/python3, serving one folder. See that script for the paths it
+// offers (plain files with ETag/Last-Modified/Range, /redirect/, /cut/, /norange/,
+// /loop/, generated FILE.sha256, 404 otherwise).
+#pragma once
+#include <sys/types.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+namespace sg {
+
+/// One server process; stopped (SIGTERM, waited for) on destruction.
+class HttpTestServer {
+ public:
+  /// Starts the server on a free port serving `root` and waits (up to 5 s) until
+  /// it accepts connections. The error carries the server's output.
+  static Result<std::unique_ptr<HttpTestServer>> start(const std::string& root);
+  ~HttpTestServer();
+  HttpTestServer(const HttpTestServer&) = delete;
+  HttpTestServer& operator=(const HttpTestServer&) = delete;
+
+  uint16_t port() const { return port_; }
+  /// "http://127.0.0.1:PORT" + path (path starts with '/').
+  std::string url(const std::string& path) const;
+  /// The requests served so far, oldest first, one line each:
+  /// "METHOD PATH STATUS range=... if-range=... if-none-match=... if-modified-since=...".
+  std::vector<std::string> requests() const;
+  /// Forgets the requests logged so far.
+  void clear_requests() const;
+
+ private:
+  HttpTestServer() = default;
+  std::string dir_;  ///< temporary folder for the log and output, removed on destruction
+  uint16_t port_ = 0;
+  pid_t pid_ = -1;
+};
+
+}  // namespace sg
