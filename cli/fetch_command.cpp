@@ -99,7 +99,8 @@ int run_fetch(const FetchFlags& flags, const CommandContext& context) {
 
 RegisteredCommand add_data_fetch_command(CLI::App& data) {
   auto flags = std::make_shared<FetchFlags>();
-  auto* command = data.add_subcommand("fetch", "download an offline dataset (needs internet access)");
+  auto* command = data.add_subcommand("fetch", "download an offline dataset (needs internet access); "
+                                               "prints the `data import` command to run next");
   command->add_option("NAME", flags->name, "the dataset (see --list)");
   command->add_option("--url", flags->url, "download from URL instead (overrides `source.NAME = URL` in the config)");
   command->add_option("--dir", flags->dir, "download folder (default $XDG_DATA_HOME/spamgraph/datasets)");

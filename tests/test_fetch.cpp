@@ -396,6 +396,7 @@ TEST_CASE("fetch: mmdb archives are unpacked and a published .sha256 is checked"
     CHECK((*files)[0].format == "mmdb");
     CHECK((*files)[0].path == s.out.path("GeoLite2-ASN.mmdb"));
     CHECK(read_file((*files)[0].path) == mmdb);
+    CHECK(import_command((*files)[0]) == "spamgraph enrich asn --mmdb " + s.out.path("GeoLite2-ASN.mmdb"));
     CHECK(s.count_requests("GET /GeoLite2-ASN.tar.gz.sha256 200") == 1);
 
     // A published digest that does not match is an error naming both.

@@ -115,8 +115,12 @@ std::string import_command(const FetchedFile& file) {
                       c == '/' || c == '.' || c == '_' || c == '-' || c == '+' || c == ':' || c == '@' || c == '%';
     if (!safe) plain = false;
   }
-  std::string command = "spamgraph data import ";
-  command.append(file.format).push_back(' ');
+  // `data import` takes the text formats; an .mmdb is read in place by `enrich asn`.
+  std::string command = "spamgraph enrich asn --mmdb ";
+  if (file.format != "mmdb") {
+    command = "spamgraph data import ";
+    command.append(file.format).push_back(' ');
+  }
   if (plain) return command.append(file.path);
   command.push_back('\'');
   for (char c : file.path) {

@@ -27,7 +27,7 @@ struct FetchOptions {
 /// One file ready for `data import`.
 struct FetchedFile {
   std::string path;             ///< the file to import (the unpacked one for archives)
-  std::string format;           ///< its `data import` FORMAT
+  std::string format;           ///< its `data import` FORMAT, or "mmdb" (used by `enrich asn --mmdb`)
   std::string url;              ///< the URL it was downloaded from (as asked, before redirects)
   std::string downloaded_path;  ///< the file as downloaded (== path unless unpacked)
   bool updated = false;         ///< false when the copy on disk was already current
@@ -49,8 +49,10 @@ Result<std::string> newest_in_creation_log(std::string_view log);
 /// `base` (a URL) with its last path segment replaced by `relative`.
 std::string resolve_relative_url(const std::string& base, const std::string& relative);
 
-/// The shell command that imports `file`: "spamgraph data import FORMAT PATH",
-/// PATH single-quoted when it holds shell metacharacters.
+/// The shell command that puts `file` to use: "spamgraph data import FORMAT PATH"
+/// for the text formats, "spamgraph enrich asn --mmdb PATH" for format "mmdb"
+/// (`data import` does not take .mmdb files; they are read in place). PATH is
+/// single-quoted when it holds shell metacharacters.
 std::string import_command(const FetchedFile& file);
 
 }  // namespace sg::fetch
