@@ -34,6 +34,7 @@ void write_file(const std::string& path, const std::string& bytes) {
 }
 
 void gzip_file(const std::string& bytes, const std::string& path) {
+  fs::create_directories(fs::path(path).parent_path());
   gzFile gz = gzopen(path.c_str(), "wb");
   REQUIRE(gz != nullptr);
   REQUIRE(gzwrite(gz, bytes.data(), static_cast<unsigned>(bytes.size())) == static_cast<int>(bytes.size()));
@@ -470,4 +471,49 @@ TEST_CASE("fetch: `spamgraph data fetch` downloads, says what to import next, an
   CHECK(missing.exit_code == 2);
   CHECK(contains(missing.err, "HTTP 404"));
   CHECK(contains(missing.err, s.url("/gone.tsv.gz")));
+}
+
+TEST_CASE("fetch: the printed next command imports the fetched file") {
+  // A RouteViews-style pfx2as file made from the first rows of the real pyasn table
+  // ("1.0.0.0/24<TAB>15169" becomes "1.0.0.0<TAB>24<TAB>15169").
+  Served s;
+  std::string pyasn;
+  {
+    gzFile gz = gzopen(shared_path(kPyasnFixture).c_str(), "rb");
+    REQUIRE(gz != nullptr);
+    char buffer[65536];
+    for (int n; pyasn.size() < 200000 && (n = gzread(gz, buffer, sizeof buffer)) > 0;)
+      pyasn.append(buffer, static_cast<size_t>(n));
+    gzclose(gz);
+  }
+  std::string pfx2as;
+  int rows = 0;
+  for (size_t start = 0; start < pyasn.size() && rows < 2000;) {
+    const size_t end = pyasn.find('\n', start);
+    if (end == std::string::npos) break;
+    std::string line = pyasn.substr(start, end - start);
+    start = end + 1;
+    const size_t slash = line.find('/');
+    if (line.empty() || line[0] == ';' || slash == std::string::npos) continue;
+    line[slash] = '\t';
+    pfx2as += line + "\n";
+    ++rows;
+  }
+  REQUIRE(rows == 2000);
+  gzip_file(pfx2as, s.root.path("rv/2014/05/routeviews-rv2-20140513-1200.pfx2as.gz"));
+  write_file(s.root.path("rv/pfx2as-creation.log"), "1\t1399939200\t2014/05/routeviews-rv2-20140513-1200.pfx2as.gz\n");
+
+  const std::string dir = s.out.path("datasets");
+  CommandResult fetched = run_command({SPAMGRAPH_BINARY, "data", "fetch", "routeviews-pfx2as", "--url",
+                                       s.url("/rv/pfx2as-creation.log"), "--dir", dir});
+  INFO(fetched.out << fetched.err);
+  REQUIRE(fetched.exit_code == 0);
+  const std::string next = "spamgraph data import pfx2as " + dir + "/routeviews-rv2-20140513-1200.pfx2as.gz";
+  REQUIRE(contains(fetched.out, "  " + next + "\n"));
+
+  CommandResult imported = run_command({SPAMGRAPH_BINARY, "--db", s.out.path("graph.db"), "data", "import", "pfx2as",
+                                        dir + "/routeviews-rv2-20140513-1200.pfx2as.gz"});
+  INFO(imported.out << imported.err);
+  CHECK(imported.exit_code == 0);
+  CHECK(contains(imported.out, "2000 rows"));
 }
