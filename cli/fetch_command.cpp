@@ -48,11 +48,17 @@ std::string megabytes(uint64_t bytes) {
 
 /// A progress line redrawn on stderr at most five times a second.
 fetch::ProgressCallback progress_line(const std::string& name) {
-  auto last = std::make_shared<std::chrono::steady_clock::time_point>();
-  return [name, last](uint64_t done, uint64_t total) {
+  struct Shown {
+    std::chrono::steady_clock::time_point at;
+    uint64_t done = 0;
+  };
+  auto shown = std::make_shared<Shown>();
+  return [name, shown](uint64_t done, uint64_t total) {
     const auto now = std::chrono::steady_clock::now();
-    if (now - *last < std::chrono::milliseconds(200) && done != total) return;
-    *last = now;
+    const bool finished = done == total && shown->done != done;  // the last update is always drawn
+    if (!finished && (now - shown->at < std::chrono::milliseconds(200) || done == shown->done)) return;
+    shown->at = now;
+    shown->done = done;
     std::cerr << "\r" << name << ": " << megabytes(done);
     if (total > 0) std::cerr << " of " << megabytes(total) << " (" << done * 100 / total << "%)";
     std::cerr << "\033[K" << std::flush;

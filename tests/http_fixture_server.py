@@ -17,6 +17,8 @@ Paths:
   /cut/PATH        a request without Range gets the headers of the whole file but
                    only its first half, then the connection is closed; ranged
                    requests are served like /PATH
+  /stall/PATH      like /cut/PATH, but after the first half the connection stays
+                   open and silent for 30 s (a stalled server)
   /norange/PATH    /PATH ignoring Range, If-Range and the conditional headers (always 200)
   /noifrange/PATH  /PATH honouring Range but ignoring If-Range (a broken cache)
   anything else    404
@@ -27,6 +29,7 @@ import http.server
 import os
 import sys
 import threading
+import time
 
 PORT = int(sys.argv[1])
 ROOT = os.path.realpath(sys.argv[2])
@@ -80,13 +83,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.simple(302, b"", [("Location", "/loop/%d" % (n + 1))])
         if path.startswith("/cut/"):
             return self.serve(path[len("/cut"):], cut=self.headers.get("Range") is None)
+        if path.startswith("/stall/"):
+            return self.serve(path[len("/stall"):], cut=self.headers.get("Range") is None, stall=True)
         if path.startswith("/norange/"):
             return self.serve(path[len("/norange"):], plain=True)
         if path.startswith("/noifrange/"):
             return self.serve(path[len("/noifrange"):], ignore_if_range=True)
         return self.serve(path)
 
-    def serve(self, path, cut=False, plain=False, ignore_if_range=False):
+    def serve(self, path, cut=False, plain=False, ignore_if_range=False, stall=False):
         full = self.local_file(path)
         if full is None and path.endswith(".sha256"):
             target = self.local_file(path[: -len(".sha256")])
@@ -142,6 +147,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(data[: len(data) // 2])
             self.wfile.flush()
+            if stall:
+                time.sleep(30)
             self.close_connection = True
             # Closing without sending the rest: the client sees a short body.
             try:

@@ -6,6 +6,7 @@
 
 #include <sys/stat.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -108,6 +109,25 @@ TEST_CASE("fetch: an interrupted download keeps its .part and the next run resum
   const auto requests = s.server->requests();
   REQUIRE(requests.size() == 2);
   CHECK(contains(requests[1], " 206 range=bytes=" + std::to_string(kept) + "- if-range=\""));
+}
+
+TEST_CASE("fetch: a stalled transfer times out, keeps its .part and resumes") {
+  Served s;
+  const std::string url = s.url("/stall/ipasn.dat.gz");
+  DownloadOptions options;
+  options.low_speed_bytes = 1000;
+  options.low_speed_seconds = 1;
+  const auto started = std::chrono::steady_clock::now();
+  auto first = download_file(url, s.dest(), options);
+  REQUIRE_FALSE(first.has_value());
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(20));  // curl averages speed over ~5 s
+  CHECK(contains(first.error().to_string(), "run again to resume"));
+  REQUIRE(fs::exists(part_path(s.dest())));
+  CHECK(fs::file_size(part_path(s.dest())) == s.bytes.size() / 2);
+  auto second = download_file(url, s.dest(), options);
+  REQUIRE_MESSAGE(second.has_value(), (second ? "" : second.error().to_string()));
+  CHECK(second->resumed);
+  CHECK(read_file(s.dest()) == s.bytes);
 }
 
 TEST_CASE("fetch: a 200 answer to a Range request replaces the part, 416 completes a whole part") {
