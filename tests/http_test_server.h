@@ -1,7 +1,12 @@
 // A real HTTP server on 127.0.0.1 for download tests: tests/http_fixture_server.py
 // run by /usr/bin/python3, serving one folder. See that script for the paths it
-// offers (plain files with ETag/Last-Modified/Range, /redirect/, /cut/, /norange/,
-// /loop/, generated FILE.sha256, 404 otherwise).
+// offers: plain files with ETag/Last-Modified/Range/If-Range/304, /redirect/PATH,
+// /loop/N, /cut/PATH (connection dropped halfway), /stall/PATH, /norange/PATH,
+// /noifrange/PATH, a generated FILE.sha256, and 404 for anything else.
+//
+//   auto server = HttpTestServer::start(dir.root());   // REQUIRE(server.has_value())
+//   download_file((*server)->url("/file.gz"), ...);
+//   (*server)->requests();  // what the client sent, to assert Range/conditional headers
 #pragma once
 #include <sys/types.h>
 
