@@ -99,12 +99,31 @@ void print_summary(const dns::EnrichSummary& summary, bool offline, std::ostream
                      summary.lookups_stored, summary.observations, summary.new_edges, summary.fcrdns_confirmed,
                      summary.fcrdns_checked);
   if (summary.failed.empty()) return;
-  out << fmt::format("not NOERROR ({}):\n", summary.failed.size());
-  const auto failed = ordered_failures(summary.failed);
-  for (size_t i = 0; i < failed.size() && i < kListed; ++i)
-    out << fmt::format("  {:<9} {}  {}{}\n", failed[i].status, format_iso8601(failed[i].time), failed[i].query,
-                       failed[i].previous_status.empty() ? "" : " (was " + failed[i].previous_status + ")");
-  if (failed.size() > kListed) out << fmt::format("  ... and {} more (--json lists all)\n", failed.size() - kListed);
+  // One line per name and outcome: "NXDOMAIN  nx.example.shop  A AAAA MX NS TXT".
+  struct Line {
+    std::string status, name, previous, types;
+    UnixTime time = 0;
+  };
+  std::vector<Line> lines;
+  for (const auto& failed : ordered_failures(summary.failed)) {
+    const size_t space = failed.query.rfind(' ');
+    const std::string name = failed.query.substr(0, space);
+    const std::string type = space == std::string::npos ? "" : failed.query.substr(space + 1);
+    auto it = std::find_if(lines.begin(), lines.end(), [&](const Line& line) {
+      return line.name == name && line.status == failed.status && line.previous == failed.previous_status;
+    });
+    if (it == lines.end()) {
+      lines.push_back(Line{failed.status, name, failed.previous_status, type, failed.time});
+    } else {
+      it->types += " " + type;
+    }
+  }
+  out << fmt::format("not NOERROR: {} lookups of {} names (a name that stopped resolving says what it was):\n",
+                     summary.failed.size(), lines.size());
+  for (size_t i = 0; i < lines.size() && i < kListed; ++i)
+    out << fmt::format("  {:<9} {}  {} {}{}\n", lines[i].status, format_iso8601(lines[i].time), lines[i].name,
+                       lines[i].types, lines[i].previous.empty() ? "" : " (was " + lines[i].previous + ")");
+  if (lines.size() > kListed) out << fmt::format("  ... and {} more names (--json lists all)\n", lines.size() - kListed);
 }
 
 int run(const DnsFlags& flags, const CommandContext& context) {

@@ -15,6 +15,7 @@ for target in "$build"/fuzz_*; do
   case "$name" in
     fuzz_received) grep -rh --binary-files=text -m 3 '^Received:' ../shared/corpus 2>/dev/null | head -300 |
                      awk '{ sub(/^Received:[ \t]*/, ""); print > ("'"$seeds"'/r" NR) }' || true ;;
+    fuzz_dns_wire) printf '\x00\x12\x34\x81\x80\x00\x01\x00\x01\x00\x00\x00\x00\x01a\x07example\x00\x00\x01\x00\x01\xc0\x0c\x00\x01\x00\x01\x00\x00\x01\x2c\x00\x04\xc0\x00\x02\x01' >"$seeds/a" ;;
     fuzz_mmdb) cp ../shared/fixtures/mmdb/maxmind-test-data/*.mmdb "$seeds/" ;;
     *) find ../shared/corpus -type f -size -64k 2>/dev/null | head -200 | while read -r f; do
          cp "$f" "$seeds/$(echo "$f" | md5sum | cut -c1-16)"; done || true ;;

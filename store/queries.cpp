@@ -92,6 +92,8 @@ Result<std::vector<int64_t>> Store::ip_ids(const std::string& ip_or_prefix) {
   }
   auto prefix = IpPrefix::parse(ip_or_prefix);
   if (!prefix) return Error{"not an IP address or prefix", ip_or_prefix};
+  // The prefix itself when something names it whole (an SPF ip4:/ip6: term).
+  if (auto id = find_entity(EntityRef{"prefix", prefix->to_string()})) ids.push_back(*id);
   // Keys are canonical text, so a scan is the honest way until prefixes get an index.
   auto scan = db_.prepare("SELECT id, key FROM entity WHERE kind = 'ip'");
   while (scan.step())

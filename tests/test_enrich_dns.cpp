@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <fstream>
 #include <set>
 
 #include "core/domain.h"
@@ -406,6 +407,22 @@ TEST_CASE("dns enrich: CNAME chains, MX, NS and SPF terms become edges") {
   CHECK(edge(*store, domain("g0zs8omwfqere.link"), kSpfIp, EntityRef{"prefix", "114.113.195.0/24"}).count == 1);
   CHECK(edge(*store, domain("g0zs8omwfqere.link"), kSpfIp, ip(kBlogIp)).count == 1);
   CHECK(edge(*store, domain("g0zs8omwfqere.link"), kSpfInclude, domain("_spf.leadw.link")).count == 1);
+  // `shares` of the prefix finds the domain whose SPF names it, as a DNS link without messages.
+  auto sharing = store->domains_sharing_ip("114.113.195.0/24", TimeRange{});
+  REQUIRE(sharing);
+  REQUIRE(sharing->size() == 1);
+  CHECK(sharing->front().value == "g0zs8omwfqere.link");
+  CHECK(sharing->front().roles == std::vector<std::string>{"spf-ip"});
+  CHECK(sharing->front().via == std::vector<std::string>{"dns"});
+  CHECK(sharing->front().messages == 0);
+  CHECK(sharing->front().first_seen == kDay1);
+  // And `shares` of the domain lists the addresses it resolves to and authorises.
+  auto ips = store->ips_sharing_domain("g0zs8omwfqere.link", TimeRange{});
+  REQUIRE(ips);
+  REQUIRE(ips->size() == 1);
+  CHECK(ips->front().value == kBlogIp);
+  CHECK(ips->front().roles == std::vector<std::string>{"resolves-to", "spf-ip"});
+  CHECK(ips->front().last_seen == kDay1);
   // AAAA.
   add_entities(*store, {domain("jonjokojon789.shop")});
   enrich(*store, options_for(blog_server().address()));
@@ -476,6 +493,14 @@ TEST_CASE("dns enrich: the blog's 20 domains share 103.244.54.137, and a day lat
   CommandResult list = run_command({SPAMGRAPH_BINARY, "--db", db, "ingest", "--format", "indicators", "--source",
                                     "jacks-blog", repo_path("data/lists/jacks-blog-domains.txt")});
   REQUIRE_MESSAGE(list.exit_code == 0, list.err);
+  // A name that does not exist, to see how a failed lookup is shown.
+  const std::string extra = dir.path("extra.txt");
+  {
+    std::ofstream out(extra);
+    out << "nx.jonjokojon789.shop\n";
+  }
+  CommandResult extra_list = run_command({SPAMGRAPH_BINARY, "--db", db, "ingest", "--format", "indicators", extra});
+  REQUIRE_MESSAGE(extra_list.exit_code == 0, extra_list.err);
 
   auto day1_server = DnsTestServer::start(blog_zone());
   REQUIRE(day1_server);
@@ -488,6 +513,11 @@ TEST_CASE("dns enrich: the blog's 20 domains share 103.244.54.137, and a day lat
   CHECK(summary1["status"]["NOERROR"].get<int>() > 20 * 1);
   CHECK(summary1["fcrdns_confirmed"].get<int>() >= 1);
   CHECK(summary1["lookups"] == summary1["queries"]);
+  const json* nx = row_for(summary1["failed"], "query", "nx.jonjokojon789.shop A");
+  REQUIRE(nx);
+  CHECK((*nx)["status"] == "NXDOMAIN");
+  CHECK((*nx)["time"] == "2026-01-01T00:00:00Z");
+  CHECK((*nx)["previous_status"] == "");
 
   CommandResult shares1 = run_command({SPAMGRAPH_BINARY, "--db", db, "shares", kBlogIp, "--json"});
   REQUIRE(shares1.exit_code == 0);
@@ -529,6 +559,8 @@ TEST_CASE("dns enrich: the blog's 20 domains share 103.244.54.137, and a day lat
   REQUIRE(run2.exit_code == 0);
   CHECK(run2.out.find("queries to " + (*day2_server)->address()) != std::string::npos);
   CHECK(run2.out.find("answers: NOERROR ") != std::string::npos);
+  CHECK(run2.out.find("NXDOMAIN  2026-01-02T00:00:00Z  nx.jonjokojon789.shop A AAAA MX NS TXT (was NXDOMAIN)\n") !=
+        std::string::npos);
 
   CommandResult shares2 = run_command({SPAMGRAPH_BINARY, "--db", db, "shares", kBlogIp, "--json"});
   REQUIRE(shares2.exit_code == 0);
