@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/subcommand.h"
 #include "enrich/fetch/fetch.h"
+#include "enrich/fetch/fetch_import.h"
 
 namespace sg {
 namespace {
@@ -20,6 +21,7 @@ struct FetchFlags {
   std::string sha256;
   bool force = false;
   bool list = false;
+  bool import = false;
 };
 
 int fail(const Error& error) {
@@ -96,8 +98,26 @@ int run_fetch(const FetchFlags& flags, const CommandContext& context) {
               << (file.verified ? ", checksum verified" : "") << ")\n";
     if (file.path != file.downloaded_path) std::cout << "  unpacked to " << file.path << "\n";
   }
-  std::cout << "next:\n";
-  for (const fetch::FetchedFile& file : *files) std::cout << "  " << fetch::import_command(file) << "\n";
+  if (!flags.import) {
+    std::cout << "next:\n";
+    for (const fetch::FetchedFile& file : *files) std::cout << "  " << fetch::import_command(file) << "\n";
+    return kExitOk;
+  }
+  auto store = Store::open(context.db_path);
+  if (!store) return fail(store.error());
+  auto imports = fetch::import_fetched(**store, *files);
+  if (!imports) return fail(imports.error());
+  for (const fetch::FetchedImport& entry : *imports) {
+    if (!entry.result) {
+      std::cout << "read in place, not imported: " << fetch::import_command(entry.file) << "\n";
+      continue;
+    }
+    const DatasetInfo& dataset = entry.result->dataset;
+    std::cout << (entry.result->already_imported ? "already imported as " : "imported ") << dataset_label(dataset)
+              << " (dataset " << dataset.id << ", " << dataset.rows << " prefix rows";
+    if (entry.result->stats.bad_lines > 0) std::cout << ", " << entry.result->stats.bad_lines << " bad lines";
+    std::cout << ")\n";
+  }
   return kExitOk;
 }
 
@@ -113,6 +133,7 @@ RegisteredCommand add_data_fetch_command(CLI::App& data) {
   command->add_option("--sha256", flags->sha256, "expected SHA-256 of the file; a mismatch keeps nothing");
   command->add_flag("--force", flags->force, "download again even when the copy on disk is current");
   command->add_flag("--list", flags->list, "list the known datasets and their URLs");
+  command->add_flag("--import", flags->import, "import what was fetched into the store (like `data import`)");
   return {command, [flags](const CommandContext& context) { return run_fetch(*flags, context); }};
 }
 

@@ -536,4 +536,17 @@ TEST_CASE("fetch: the printed next command imports the fetched file") {
   INFO(imported.out << imported.err);
   CHECK(imported.exit_code == 0);
   CHECK(contains(imported.out, "2000 rows"));
+
+  // --import does both steps; the file imported above (same SHA-256) changes nothing,
+  // a fresh store gets the dataset dated from the file name.
+  const std::string fresh = s.out.path("fresh.db");
+  CommandResult both = run_command({SPAMGRAPH_BINARY, "--db", fresh, "data", "fetch", "routeviews-pfx2as", "--url",
+                                    s.url("/rv/pfx2as-creation.log"), "--dir", dir, "--import"});
+  INFO(both.out << both.err);
+  REQUIRE(both.exit_code == 0);
+  CHECK(contains(both.out, "imported pfx2as-routeviews-rv2 2014-05-13"));
+  CHECK(contains(both.out, "2000 prefix rows"));
+  CommandResult again = run_command({SPAMGRAPH_BINARY, "--db", fresh, "data", "fetch", "routeviews-pfx2as", "--url",
+                                     s.url("/rv/pfx2as-creation.log"), "--dir", dir, "--import"});
+  CHECK(contains(again.out, "already imported as pfx2as-routeviews-rv2 2014-05-13"));
 }
