@@ -121,7 +121,7 @@ void print_summary(const dns::EnrichSummary& summary, bool offline, std::ostream
   out << fmt::format("not NOERROR: {} lookups of {} names (a name that stopped resolving says what it was):\n",
                      summary.failed.size(), lines.size());
   for (size_t i = 0; i < lines.size() && i < kListed; ++i)
-    out << fmt::format("  {:<9} {}  {} {}{}\n", lines[i].status, format_iso8601(lines[i].time), lines[i].name,
+    out << fmt::format("  {:<11} {}  {} {}{}\n", lines[i].status, format_iso8601(lines[i].time), lines[i].name,
                        lines[i].types, lines[i].previous.empty() ? "" : " (was " + lines[i].previous + ")");
   if (lines.size() > kListed) out << fmt::format("  ... and {} more names (--json lists all)\n", lines.size() - kListed);
 }
@@ -168,7 +168,21 @@ int run(const DnsFlags& flags, const CommandContext& context) {
     std::cout << summary_json(*summary, flags.offline).dump(2) << "\n";
   else
     print_summary(*summary, flags.offline, std::cout);
-  return kExitOk;
+  // Lookups no server answered (TIMEOUT, CONNREFUSED, ...) are stored but say nothing
+  // about the name; like unreadable input they make the exit code 1.
+  const auto& answered = dns::answered_statuses();
+  int64_t unanswered = 0;
+  std::string detail;
+  for (const auto& [status, count] : summary->status) {
+    if (std::find(answered.begin(), answered.end(), status) != answered.end()) continue;
+    unanswered += count;
+    detail += fmt::format("{}{} {}", detail.empty() ? "" : ", ", status, count);
+  }
+  if (unanswered == 0) return kExitOk;
+  std::cerr << fmt::format("spamgraph: enrich dns: {} of {} lookups got no answer ({}) from {}; they are asked again "
+                           "next run\n",
+                           unanswered, summary->queries, detail, summary->server);
+  return kExitSomeUnreadable;
 }
 
 }  // namespace

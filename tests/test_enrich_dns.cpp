@@ -396,6 +396,26 @@ TEST_CASE("dns enrich: CNAME chains, MX, NS and SPF terms become edges") {
   CHECK(edge(*store, domain("track.authoranz.xyz"), kCname, domain("authoranz.xyz")).count >= 1);
   CHECK(edge(*store, domain("www.somach789.xyz"), kResolvesTo, ip(kBlogIp)).count == 1);
   CHECK(edge(*store, domain("authoranz.xyz"), kResolvesTo, ip(kBlogIp)).count == 1);
+  // The lookup row keeps every hop of the chain, as length-prefixed raw messages, and the smallest TTL.
+  auto log = LookupLog::open(*store);
+  REQUIRE(log);
+  auto www = store->find_entity(domain("www.somach789.xyz"));
+  REQUIRE(www);
+  auto rows = log->for_entity(*www, "dns");
+  REQUIRE(rows);
+  const LookupRow* a_row = nullptr;
+  for (const LookupRow& row : *rows)
+    if (row.query == "www.somach789.xyz A") a_row = &row;
+  REQUIRE(a_row);
+  CHECK(a_row->status == "NOERROR");
+  CHECK(a_row->server == blog_server().address());
+  CHECK(a_row->ttl == 600);  // the CNAMEs' 600 is below the A record's 3600
+  auto hops = unpack_hops(a_row->answer);
+  REQUIRE(hops);
+  CHECK(hops->size() >= 2);
+  auto txt = store->database().prepare("SELECT ttl FROM lookup WHERE query = 'g0zs8omwfqere.link TXT'");
+  REQUIRE(txt.step());
+  CHECK(txt.int64(0) == 300);
   // The chain's names are entities of their own now, ready for the next run.
   CHECK(store->find_entity(domain("track.authoranz.xyz")));
   // MX and NS.
@@ -559,8 +579,9 @@ TEST_CASE("dns enrich: the blog's 20 domains share 103.244.54.137, and a day lat
   REQUIRE(run2.exit_code == 0);
   CHECK(run2.out.find("queries to " + (*day2_server)->address()) != std::string::npos);
   CHECK(run2.out.find("answers: NOERROR ") != std::string::npos);
-  CHECK(run2.out.find("NXDOMAIN  2026-01-02T00:00:00Z  nx.jonjokojon789.shop A AAAA MX NS TXT (was NXDOMAIN)\n") !=
-        std::string::npos);
+  const size_t nx_line = run2.out.find("  NXDOMAIN    2026-01-02T00:00:00Z  nx.jonjokojon789.shop A AAAA MX NS TXT");
+  REQUIRE(nx_line != std::string::npos);
+  CHECK(run2.out.substr(nx_line, run2.out.find('\n', nx_line) - nx_line).ends_with("TXT (was NXDOMAIN)"));
 
   CommandResult shares2 = run_command({SPAMGRAPH_BINARY, "--db", db, "shares", kBlogIp, "--json"});
   REQUIRE(shares2.exit_code == 0);
@@ -600,4 +621,35 @@ TEST_CASE("dns enrich: the blog's 20 domains share 103.244.54.137, and a day lat
   CommandResult bad = run_command({SPAMGRAPH_BINARY, "--db", db, "enrich", "dns", "--max-age", "soon"});
   CHECK(bad.exit_code == 2);
   CHECK(bad.err.find("--max-age soon") != std::string::npos);
+}
+
+TEST_CASE("dns enrich: the config file's resolver lines, and lookups no server answered") {
+  TempDir dir("dns-config");
+  const std::string db = dir.path("graph.db");
+  const std::string list = dir.path("list.txt");
+  const std::string config = dir.path("config");
+  {
+    std::ofstream out(list);
+    out << "somach789.xyz\n";
+    std::ofstream conf(config);
+    conf << "resolver = " << blog_server().address() << "\n";
+  }
+  REQUIRE(run_command({SPAMGRAPH_BINARY, "--db", db, "ingest", "--format", "indicators", list}).exit_code == 0);
+  CommandResult run = run_command({SPAMGRAPH_BINARY, "--config", config, "--db", db, "enrich", "dns", "--only", "domain",
+                                   "--json", "--now", "2026-01-01"});
+  INFO(run.out << run.err);
+  REQUIRE(run.exit_code == 0);
+  const json summary = json::parse(run.out);
+  CHECK(summary["server"] == blog_server().address());
+  CHECK(summary["status"]["NOERROR"] == 5);
+  CHECK(summary["planned_entities"] == 1);
+
+  // --resolver wins over the config; a closed port answers nothing: stored, exit 1, said on stderr.
+  CommandResult closed = run_command({SPAMGRAPH_BINARY, "--config", config, "--db", db, "enrich", "dns", "--resolver",
+                                      "127.0.0.1:9", "--tries", "1", "--now", "2026-01-03"});
+  INFO(closed.out << closed.err);
+  CHECK(closed.exit_code == 1);
+  CHECK(closed.out.find("queries to 127.0.0.1:9 ") != std::string::npos);
+  CHECK(closed.err.find("lookups got no answer (CONNREFUSED ") != std::string::npos);
+  CHECK(closed.err.find("from 127.0.0.1:9; they are asked again next run") != std::string::npos);
 }
