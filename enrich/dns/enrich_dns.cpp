@@ -174,9 +174,12 @@ Result<EnrichSummary> enrich_dns(Store& store, const EnrichOptions& options) {
   Progress progress;
   const auto start = Clock::now();
 
-  // Every A/AAAA answer may be the forward half of a PTR check.
+  // An A/AAAA answer may be the forward half of a PTR check: only those asked for a
+  // PTR name have a slot, so memory grows with the PTR names, not with every domain.
   auto settle_forward = [&](const StoredLookup& stored) {
-    ForwardSlot& slot = forward[query_text(stored.query)];
+    auto it = forward.find(query_text(stored.query));
+    if (it == forward.end()) return;
+    ForwardSlot& slot = it->second;
     slot.done = stored;
     for (const StoredLookup& ptr : slot.waiting) writer.confirm(ptr, stored);
     slot.waiting.clear();
@@ -209,7 +212,15 @@ Result<EnrichSummary> enrich_dns(Store& store, const EnrichOptions& options) {
       }
     });
   };
-  for (const PlannedQuery& planned : plan->queries) submit(planned.entity, planned.query);
+  // Two rounds: the PTRs with their forward lookups first, so every forward slot is
+  // settled before the domains' own A/AAAA queries (those already asked as forward
+  // lookups are not asked twice).
+  for (const PlannedQuery& planned : plan->queries)
+    if (planned.query.type == RecordType::PTR) submit(planned.entity, planned.query);
+  (*resolver)->run();
+  forward.clear();
+  for (const PlannedQuery& planned : plan->queries)
+    if (planned.query.type != RecordType::PTR) submit(planned.entity, planned.query);
   (*resolver)->run();
   if (writer.error()) return *writer.error();
   if (auto status = writer.commit(); !status) return status.error();
