@@ -114,10 +114,12 @@ Result<std::vector<LookupRow>> LookupLog::for_entity(int64_t entity_id, std::str
   return rows;
 }
 
-Result<LatestLookups> LookupLog::latest(std::string_view source, const std::vector<std::string>& answered) {
+Result<LatestLookups> LookupLog::latest(std::string_view source, const std::vector<std::string>& answered,
+                                        UnixTime since) {
   auto select = store_->database().prepare(
-      "SELECT entity_id, query, status, MAX(time) FROM lookup WHERE source = ?1 GROUP BY entity_id, query, status");
-  select.bind(1, source);
+      "SELECT entity_id, query, status, MAX(time) FROM lookup WHERE source = ?1 AND time > ?2"
+      " GROUP BY entity_id, query, status");
+  select.bind(1, source).bind(2, since);
   LatestLookups latest;
   while (select.step()) {
     const std::string status = select.text(2);

@@ -60,8 +60,10 @@ class LookupLog {
   Result<std::optional<std::string>> last_status(int64_t entity_id, std::string_view source, std::string_view query);
   /// Every row for an entity of one source, oldest first.
   Result<std::vector<LookupRow>> for_entity(int64_t entity_id, std::string_view source);
-  /// See LatestLookups; `answered` lists the statuses that count.
-  Result<LatestLookups> latest(std::string_view source, const std::vector<std::string>& answered);
+  /// See LatestLookups; `answered` lists the statuses that count. Only rows newer
+  /// than `since` are read (older ones cannot make a lookup fresh).
+  Result<LatestLookups> latest(std::string_view source, const std::vector<std::string>& answered,
+                               UnixTime since = INT64_MIN);
   /// Stored entities of one kind in id order ("ip", "domain").
   Result<std::vector<EntityRow>> entities(std::string_view kind);
 

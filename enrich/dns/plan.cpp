@@ -114,7 +114,8 @@ Result<Plan> plan_from_store(LookupLog& log, const PlanOptions& options) {
     if (!rows) return rows.error();
     domains = std::move(*rows);
   }
-  auto latest = log.latest("dns", answered_statuses());
+  if (options.max_age <= 0) return make_plan(ips, domains, LatestLookups{}, options);
+  auto latest = log.latest("dns", answered_statuses(), options.now - options.max_age);
   if (!latest) return latest.error();
   return make_plan(ips, domains, *latest, options);
 }
