@@ -40,8 +40,8 @@ using LatestLookups = std::map<std::pair<int64_t, std::string>, UnixTime>;
 
 /// An entity as enrichment plans see it.
 struct EntityRow {
-  int64_t id = 0;
-  EntityRef entity;
+  int64_t id = 0;    ///< entity.id
+  EntityRef entity;  ///< kind and normalised key
 };
 
 /// Reads and writes lookup rows through the store's connection. Holds prepared

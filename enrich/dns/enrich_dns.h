@@ -64,7 +64,9 @@ struct EnrichSummary {
 /// Plans from `store`, sends the queries (unless offline), stores every answer as a
 /// `lookup` row (raw bytes first) and the observations derived from it, with
 /// ("lookup", id) as provenance, in transactions of batch_answers answers. Each PTR
-/// name is looked up forward (A for IPv4, AAAA for IPv6) in the same run for FCrDNS.
+/// name is looked up forward (A for IPv4, AAAA for IPv6) in the same run for FCrDNS:
+/// the PTRs and their forward lookups go first, then the domains' queries (a query
+/// already asked as a forward lookup is not asked again).
 /// An error (bad resolver option, store failure) stops the run; batches already
 /// committed stay.
 Result<EnrichSummary> enrich_dns(Store& store, const EnrichOptions& options);
