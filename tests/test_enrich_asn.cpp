@@ -217,8 +217,14 @@ TEST_CASE("enrich asn: an mmdb read in place is a dataset with its build date") 
   REQUIRE(as["ips"].size() == 1);
   CHECK(as["ips"][0]["ip"] == "1.128.0.1");
 
-  // Registered once: a second run reuses the dataset row.
-  REQUIRE(spamgraph(db, {"enrich", "asn", "--mmdb", mmdb}).exit_code == 0);
+  // Registered once: a second run, taking the file from the config's `mmdb =` line,
+  // reuses the dataset row and adds no observation.
+  run_command({"/bin/sh", "-c", "printf 'mmdb = " + mmdb + "\\n' > " + dir.path("config")});
+  CommandResult from_config = run_command({SPAMGRAPH_BINARY, "--config", dir.path("config"), "--db", db, "enrich", "asn"});
+  INFO(from_config.out << from_config.err);
+  REQUIRE(from_config.exit_code == 0);
+  CHECK(from_config.out.find("GeoLite2-ASN-Test 2026-02-04") != std::string::npos);
+  CHECK(from_config.out.find("new observations 0") != std::string::npos);
   CommandResult datasets = run_command({"/usr/bin/sqlite3", db, "SELECT COUNT(*) FROM dataset"});
   CHECK(datasets.out == "1\n");
 }
