@@ -278,6 +278,28 @@ Result<EntityReport> Store::show(const EntityRef& requested, int provenance_limi
     report.edges.push_back(std::move(view));
   }
   if (!per_relation.error().empty()) return Error{per_relation.error(), db_.path()};
+
+  auto lookups = db_.prepare(
+      "SELECT source, query, COUNT(*), MIN(time), MAX(time),"
+      " (SELECT status FROM lookup n WHERE n.entity_id = l.entity_id AND n.source = l.source AND n.query = l.query"
+      "  ORDER BY n.time DESC, n.id DESC LIMIT 1)"
+      " FROM lookup l WHERE entity_id = ?1 GROUP BY source, query ORDER BY source, query");
+  auto previous = db_.prepare(
+      "SELECT status, time FROM lookup WHERE entity_id = ?1 AND source = ?2 AND query = ?3 AND status <> ?4"
+      " ORDER BY time DESC, id DESC LIMIT 1");
+  lookups.bind(1, *id);
+  while (lookups.step()) {
+    LookupHistory history{lookups.text(0), lookups.text(1), lookups.int64(2), lookups.int64(3), lookups.int64(4),
+                          lookups.text(5), std::nullopt, std::nullopt};
+    previous.bind(1, *id).bind(2, history.source).bind(3, history.query).bind(4, history.last_status);
+    if (previous.step()) {
+      history.previous_status = previous.text(0);
+      history.previous_time = previous.int64(1);
+    }
+    previous.reset();
+    report.lookups.push_back(std::move(history));
+  }
+  if (!lookups.error().empty()) return Error{lookups.error(), db_.path()};
   return report;
 }
 

@@ -84,10 +84,25 @@ struct MessageRecord {
 };
 
 /// Everything the store knows about one entity.
+/// The history of one enrichment query about an entity ("example.com A"), from the
+/// lookup table: a name that stopped resolving shows a last status unlike the earlier.
+struct LookupHistory {
+  std::string source;        ///< "dns"
+  std::string query;         ///< "example.com A"
+  int64_t count = 0;         ///< lookups made
+  UnixTime first_time = 0;
+  UnixTime last_time = 0;
+  std::string last_status;   ///< NOERROR, NXDOMAIN, SERVFAIL, TIMEOUT, ...
+  /// The newest lookup with another status than last_status: when it last answered differently.
+  std::optional<std::string> previous_status;
+  std::optional<UnixTime> previous_time;
+};
+
 struct EntityReport {
   EntityRef entity;
   std::string parent;  ///< registrable domain of a domain, domain of an e-mail address
   std::vector<EdgeView> edges;
+  std::vector<LookupHistory> lookups;  ///< enrichment queries made for this entity, by query
   std::optional<MessageRecord> message;
 };
 

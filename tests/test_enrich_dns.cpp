@@ -349,6 +349,21 @@ TEST_CASE("dns enrich: NXDOMAIN and SERVFAIL are stored lookups, and a name that
   const EdgeRow row = edge(*store, domain("p963kr435uqq.link"), kResolvesTo, ip(kBlogIp));
   CHECK(row.count == 1);
   CHECK(row.last == kDay1);
+
+  // `show domain` tells the same story from the lookup table.
+  auto report = store->show(domain("p963kr435uqq.link"));
+  REQUIRE(report);
+  const LookupHistory* a_history = nullptr;
+  for (const LookupHistory& history : report->lookups)
+    if (history.query == "p963kr435uqq.link A") a_history = &history;
+  REQUIRE(a_history != nullptr);
+  CHECK(a_history->source == "dns");
+  CHECK(a_history->count == 2);
+  CHECK(a_history->first_time == kDay1);
+  CHECK(a_history->last_time == kDay2);
+  CHECK(a_history->last_status == "NXDOMAIN");
+  CHECK(a_history->previous_status == std::optional<std::string>("NOERROR"));
+  CHECK(a_history->previous_time == std::optional<UnixTime>(kDay1));
 }
 
 TEST_CASE("dns enrich: PTR and FCrDNS, confirmed or not, IPv4 and IPv6") {
