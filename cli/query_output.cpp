@@ -115,6 +115,20 @@ nlohmann::json report_to_json(const EntityReport& report, const Evidence* analys
                       {"ingested_at", format_iso8601(m.ingested_at)}};
     if (analysis) out["message"]["analysis"] = evidence_to_json(*analysis);
   }
+  if (!report.lookups.empty()) {
+    out["lookups"] = nlohmann::json::array();
+    for (const LookupHistory& l : report.lookups) {
+      nlohmann::json row = {{"source", l.source},
+                            {"query", l.query},
+                            {"count", l.count},
+                            {"first_time", format_iso8601(l.first_time)},
+                            {"last_time", format_iso8601(l.last_time)},
+                            {"last_status", l.last_status}};
+      if (l.previous_status) row["previous_status"] = *l.previous_status;
+      if (l.previous_time) row["previous_time"] = format_iso8601(*l.previous_time);
+      out["lookups"].push_back(std::move(row));
+    }
+  }
   if (chain) out["chain"] = chain_to_json(*chain);
   return out;
 }
@@ -149,6 +163,16 @@ void print_report(const EntityReport& report, std::ostream& out, const Evidence*
     for (const Provenance& p : edge.provenance)
       out << fmt::format("         from {} {} at {}{}\n", p.kind, p.ref, format_iso8601(p.time),
                          p.trusted ? " (trusted)" : "");
+  }
+  if (!report.lookups.empty()) {
+    out << "  lookups:\n";
+    for (const LookupHistory& l : report.lookups) {
+      out << fmt::format("    {} {:<40} x{} {}..{} last {}", l.source, l.query, l.count, day(l.first_time),
+                         day(l.last_time), l.last_status);
+      if (l.previous_status && l.previous_time)
+        out << fmt::format(" (was {} on {})", *l.previous_status, day(*l.previous_time));
+      out << "\n";
+    }
   }
   if (chain && !chain->empty()) {
     out << "  network:\n";

@@ -23,6 +23,7 @@ void print_stats(const StoreStats& stats, std::ostream& out);
 /// `show`: for a message, `analysis` is its stored header block analysed again
 /// (with the current trust settings) and supplies the hops; for an IP, `chain` (from
 /// ip_chain()) adds the network it sits in: prefix -> AS -> holder, and country.
+/// The entity's enrichment lookups (EntityReport::lookups) are printed when present.
 nlohmann::json report_to_json(const EntityReport& report, const Evidence* analysis = nullptr,
                               const std::vector<ChainLink>* chain = nullptr);
 void print_report(const EntityReport& report, std::ostream& out, const Evidence* analysis = nullptr,
