@@ -1,4 +1,4 @@
-// `data import`, `enrich asn`, `asn` and the network chain of `show ip`: argument
+// `data import`, `enrich asn` and `asn`: argument
 // parsing and printing over store/datasets.h and enrich/asn/.
 #include <fmt/format.h>
 
@@ -104,41 +104,6 @@ int run_asn(const CommandContext& context, const std::string& query, bool json) 
   return kExitOk;
 }
 
-// `show` with the network chain for IPs. main.cpp's own `show` prints direct edges
-// only and cannot reach store/datasets.h; this handler runs instead of it (commands
-// registered here are dispatched before main's), doing the same plus the chain.
-int run_show(const CommandContext& context, CLI::App& show) {
-  std::string kind, key;
-  bool json = false;
-  try {
-    kind = show.get_option("KIND")->as<std::string>();
-    key = show.get_option("KEY")->as<std::string>();
-    json = show.get_option("--json")->count() > 0;
-  } catch (const CLI::Error& error) {  // main.cpp changed `show`'s options: say so, do not crash
-    return fail(Error{std::string("show: options changed (cli/asn_command.cpp run_show): ") + error.what(), ""});
-  }
-  auto store = Store::open(context.db_path);
-  if (!store) return fail(store.error());
-  auto report = (*store)->show(EntityRef{kind, key});
-  if (!report) return fail(report.error());
-  std::optional<Evidence> reanalysed;
-  if (report->message)
-    reanalysed = Analyzer(context.analysis).analyze(report->message->raw_headers, report->message->source);
-  const Evidence* hops = reanalysed ? &*reanalysed : nullptr;
-  std::optional<std::vector<ChainLink>> chain;
-  if (kind == "ip") {
-    auto links = ip_chain(**store, report->entity.key);
-    if (!links) return fail(links.error());
-    chain = std::move(*links);
-  }
-  const std::vector<ChainLink>* network = chain ? &*chain : nullptr;
-  if (json)
-    std::cout << report_to_json(*report, hops, network).dump(2) << "\n";
-  else
-    print_report(*report, std::cout, hops, network);
-  return kExitOk;
-}
-
 }  // namespace
 
 std::vector<RegisteredCommand> add_asn_commands(CLI::App& app, CLI::App& enrich, CLI::App& data) {
@@ -173,12 +138,6 @@ std::vector<RegisteredCommand> add_asn_commands(CLI::App& app, CLI::App& enrich,
   asn->add_flag("--json", *asn_json, "JSON output");
   commands.push_back({asn, [asn_query, asn_json](const CommandContext& c) { return run_asn(c, *asn_query, *asn_json); }});
 
-  CLI::App* show = nullptr;
-  try {
-    show = app.get_subcommand("show");
-  } catch (const CLI::OptionNotFound&) {
-  }
-  if (show) commands.push_back({show, [show](const CommandContext& c) { return run_show(c, *show); }});
   return commands;
 }
 

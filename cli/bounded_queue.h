@@ -15,6 +15,7 @@ class BoundedQueue {
   explicit BoundedQueue(size_t capacity) : capacity_(capacity) {}
 
   bool push(T item) {
+    std::deque<T> given_back;  // destroyed after the lock is released
     std::unique_lock lock(mutex_);
     not_full_.wait(lock, [&] { return closed_ || items_.size() < capacity_; });
     if (closed_) return false;
@@ -22,7 +23,17 @@ class BoundedQueue {
     // The consumer only waits on an empty queue; waking it per item cost a futex
     // call per message.
     if (items_.size() == 1) not_empty_.notify_one();
+    given_back.swap(given_back_);
+    lock.unlock();
     return true;
+  }
+
+  /// Consumer side: hands a used item back for the producer to destroy at its next
+  /// push(). Memory is then freed by the thread that allocated it, which glibc's
+  /// malloc does cheaply; freed by the consumer it cost the ingest writer ~10%.
+  void give_back(T item) {
+    std::lock_guard lock(mutex_);
+    given_back_.push_back(std::move(item));
   }
 
   std::optional<T> pop() {
@@ -49,6 +60,7 @@ class BoundedQueue {
   std::mutex mutex_;
   std::condition_variable not_full_, not_empty_;
   std::deque<T> items_;
+  std::deque<T> given_back_;
   bool closed_ = false;
 };
 

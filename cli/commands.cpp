@@ -147,6 +147,7 @@ Result<IngestReport> run_ingest(Store& store, const IngestOptions& options, std:
       break;
     }
     ++(*added ? report.stored : report.duplicates);
+    queue.give_back(std::move(*item));
     ++in_batch;
     if (in_batch >= options.batch_messages ||
         Clock::now() - batch_started > std::chrono::duration<double>(options.batch_seconds)) {

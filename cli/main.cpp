@@ -11,6 +11,7 @@
 #include "cli/query_output.h"
 #include "cli/subcommand.h"
 #include "core/domain.h"
+#include "store/datasets.h"
 
 namespace {
 
@@ -84,9 +85,9 @@ int main(int argc, char** argv) {
 
   auto* show = app.add_subcommand("show", "every edge of one entity with times and provenance");
   std::string show_kind, show_key;
-  show->add_option("KIND", show_kind, "ip, domain, message, email, url")
+  show->add_option("KIND", show_kind, "ip, domain, message, email, url, prefix, asn, org, country")
       ->required()
-      ->check(CLI::IsMember({"ip", "domain", "message", "email", "url"}));
+      ->check(CLI::IsMember({"ip", "domain", "message", "email", "url", "prefix", "asn", "org", "country"}));
   show->add_option("KEY", show_key, "the IP, domain, message hash (prefix), ...")->required();
   show->add_flag("--json", json, "JSON output");
 
@@ -185,10 +186,18 @@ int main(int argc, char** argv) {
     if (report->message)
       reanalysed = Analyzer(analysis).analyze(report->message->raw_headers, report->message->source);
     const Evidence* hops = reanalysed ? &*reanalysed : nullptr;
+    // For an IP, the whole chain to its network: ip -> prefix -> AS -> holder.
+    std::optional<std::vector<ChainLink>> chain;
+    if (report->entity.kind == "ip") {
+      auto links = ip_chain(**store, report->entity.key);
+      if (!links) return fail(links.error());
+      chain = std::move(*links);
+    }
+    const std::vector<ChainLink>* network = chain ? &*chain : nullptr;
     if (json)
-      std::cout << report_to_json(*report, hops).dump(2) << "\n";
+      std::cout << report_to_json(*report, hops, network).dump(2) << "\n";
     else
-      print_report(*report, std::cout, hops);
+      print_report(*report, std::cout, hops, network);
     return kExitOk;
   }
   return kExitFatal;

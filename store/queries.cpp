@@ -4,6 +4,7 @@
 
 #include "core/domain.h"
 #include "core/ip.h"
+#include "store/datasets.h"
 #include "store/store.h"
 
 namespace sg {
@@ -208,6 +209,14 @@ Result<EntityReport> Store::show(const EntityRef& requested, int provenance_limi
     auto domain = normalize_domain(entity.key);
     if (!domain) return Error{"not a domain name", entity.key};
     entity.key = *domain;
+  } else if (entity.kind == "prefix") {
+    auto prefix = IpPrefix::parse(entity.key);
+    if (!prefix) return Error{"not a prefix (try 103.244.52.0/22)", entity.key};
+    entity.key = prefix->to_string();
+  } else if (entity.kind == "asn") {
+    auto asn = parse_asn(entity.key);
+    if (!asn) return Error{"not an AS number (try AS58779)", entity.key};
+    entity.key = "AS" + std::to_string(*asn);
   }
   if (entity.kind == "message") return show_message(entity.key);
   auto id = find_entity(entity);

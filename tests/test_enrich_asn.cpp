@@ -119,6 +119,22 @@ TEST_CASE("enrich asn: the bundled case with ip-location-db names AS58779 and AS
 
   CommandResult text = spamgraph(db, {"show", "ip", "103.244.54.137"});
   CHECK(text.out.find("-originated-by-> asn AS58779  [ip-location-db-asn-ipv4 2026-06-17]") != std::string::npos);
+
+  // The other links of the chain are entities too: a prefix (any address inside
+  // it names it) and an AS (in any of its spellings).
+  const json prefix_entity = run_json(db, {"show", "prefix", "103.244.54.0/22"});
+  CHECK(prefix_entity["key"] == "103.244.52.0/22");
+  const json* origin_edge = find_edge(prefix_entity, "originated-by");
+  REQUIRE(origin_edge != nullptr);
+  CHECK((*origin_edge)["key"] == "AS58779");
+  const json as_entity = run_json(db, {"show", "asn", "as58779"});
+  CHECK(as_entity["key"] == "AS58779");
+  const json* holder_edge = find_edge(as_entity, "holder");
+  REQUIRE(holder_edge != nullptr);
+  CHECK((*holder_edge)["key"] == "i4HK Limited");
+  CommandResult bad = spamgraph(db, {"show", "asn", "ASX"});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("not an AS number") != std::string::npos);
 }
 
 TEST_CASE("enrich asn: pyasn fixtures, two datasets, re-import, bad lines, unmatched addresses") {
