@@ -18,11 +18,11 @@ for sender in g0zs8omwfqere.link authoranz.xyz; do
   "$build/spamgraph" --db "$db" shares "$sender"
 done
 # Who routes them: IP -> prefix -> origin AS -> holder, from an offline dataset.
-asn_data=$(ls -d data/downloads/ip-location-db-asn-*/ | tail -1)
+asn_data=$(ls -d data/downloads/ip-location-db-asn-* | tail -1)
 echo
 "$build/spamgraph" --db "$db" data import ip-location-db "$asn_data/asn-ipv4.csv"
 "$build/spamgraph" --db "$db" enrich asn
 echo
-"$build/spamgraph" --db "$db" show ip 103.244.54.137 | sed -n '/^network/,$p'
+"$build/spamgraph" --db "$db" show ip 103.244.54.137 | sed -n '/^  network:/,$p'
 echo
 "$build/spamgraph" --db "$db" asn AS133027
