@@ -2,7 +2,11 @@
 
 #include <openssl/evp.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <memory>
+#include <vector>
 
 namespace sg {
 
@@ -38,13 +42,46 @@ std::string sha256_hex(std::string_view bytes) {
     length = 0;  // fall back to the one-shot call if the cached path is unavailable
     EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
   }
+  return to_hex(digest, length);
+}
+
+std::string to_hex(const unsigned char* bytes, size_t size) {
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex(length * 2, '\0');
-  for (unsigned int i = 0; i < length; ++i) {
-    hex[2 * i] = kHex[digest[i] >> 4];
-    hex[2 * i + 1] = kHex[digest[i] & 15];
+  std::string hex(size * 2, '\0');
+  for (size_t i = 0; i < size; ++i) {
+    hex[2 * i] = kHex[bytes[i] >> 4];
+    hex[2 * i + 1] = kHex[bytes[i] & 15];
   }
   return hex;
+}
+
+Result<std::string> file_digest_hex(const std::string& path, const char* algorithm) {
+  struct MdFree {
+    void operator()(EVP_MD* md) const { EVP_MD_free(md); }
+  };
+  struct CtxFree {
+    void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+  };
+  struct FileClose {
+    void operator()(std::FILE* file) const { std::fclose(file); }
+  };
+  std::unique_ptr<std::FILE, FileClose> file(std::fopen(path.c_str(), "rb"));
+  if (!file) return Error{std::string("cannot open: ") + std::strerror(errno), path};
+  std::unique_ptr<EVP_MD, MdFree> md(EVP_MD_fetch(nullptr, algorithm, nullptr));
+  std::unique_ptr<EVP_MD_CTX, CtxFree> ctx(EVP_MD_CTX_new());
+  if (!md || !ctx || EVP_DigestInit_ex(ctx.get(), md.get(), nullptr) != 1)
+    return Error{std::string("OpenSSL digest ") + algorithm + " unavailable", path};
+  std::vector<unsigned char> buffer(1 << 20);
+  for (;;) {
+    const size_t n = std::fread(buffer.data(), 1, buffer.size(), file.get());
+    if (n > 0 && EVP_DigestUpdate(ctx.get(), buffer.data(), n) != 1) return Error{"OpenSSL digest failed", path};
+    if (n < buffer.size()) break;
+  }
+  if (std::ferror(file.get())) return Error{std::string("read error: ") + std::strerror(errno), path};
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_DigestFinal_ex(ctx.get(), digest, &length) != 1) return Error{"OpenSSL digest failed", path};
+  return to_hex(digest, length);
 }
 
 }  // namespace sg

@@ -1,4 +1,5 @@
 #include "tests/dns_test_server.h"
+#include "tests/helpers.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -189,17 +190,7 @@ Result<std::unique_ptr<DnsTestServer>> DnsTestServer::start(const DnsZone& zone)
   return Error{"unbound did not answer within 5 s", "unbound"};
 }
 
-DnsTestServer::~DnsTestServer() {
-  if (pid_ > 0) {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-  }
-  if (!dir_.empty()) {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
-}
+DnsTestServer::~DnsTestServer() { stop_server(pid_, dir_); }
 
 int run_silently(const std::vector<std::string>& argv) {
   posix_spawn_file_actions_t actions;

@@ -97,17 +97,7 @@ Result<std::unique_ptr<HttpTestServer>> HttpTestServer::start(const std::string&
   return Error{"did not accept connections within 5 s: " + slurp(output_path), "http server"};
 }
 
-HttpTestServer::~HttpTestServer() {
-  if (pid_ > 0) {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-  }
-  if (!dir_.empty()) {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
-}
+HttpTestServer::~HttpTestServer() { stop_server(pid_, dir_); }
 
 std::string HttpTestServer::url(const std::string& path) const {
   return "http://127.0.0.1:" + std::to_string(port_) + path;

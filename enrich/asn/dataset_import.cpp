@@ -1,6 +1,5 @@
 #include "enrich/asn/dataset_import.h"
 
-#include <openssl/evp.h>
 #include <sys/stat.h>
 
 #include <cctype>
@@ -10,6 +9,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "core/hash.h"
 #include "enrich/asn/ip_key.h"
 #include "enrich/asn/line_stream.h"
 
@@ -110,26 +110,7 @@ std::string default_dataset_name(AsnFormat format, const std::string& path) {
   return format_text + "-" + name;
 }
 
-Result<std::string> file_sha256(const std::string& path) {
-  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!file) return Error{"cannot open", path};
-  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) return Error{"sha256 unavailable", path};
-  std::vector<unsigned char> buffer(1 << 20);
-  size_t n = 0;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), file.get())) > 0) EVP_DigestUpdate(ctx.get(), buffer.data(), n);
-  if (std::ferror(file.get())) return Error{"read error", path};
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_DigestFinal_ex(ctx.get(), digest, &length);
-  static const char* kHex = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 15];
-  }
-  return hex;
-}
+Result<std::string> file_sha256(const std::string& path) { return file_digest_hex(path, "SHA256"); }
 
 Result<bool> detect_numeric_v6(const std::string& path) {
   const std::string name = file_name(path);

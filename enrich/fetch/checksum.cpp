@@ -1,7 +1,5 @@
 #include "enrich/fetch/checksum.h"
 
-#include <openssl/evp.h>
-
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -9,6 +7,7 @@
 #include <vector>
 
 #include "core/ascii.h"
+#include "core/hash.h"
 
 namespace sg::fetch {
 namespace {
@@ -74,34 +73,7 @@ Result<Checksum> parse_checksum_file(std::string_view body, HashKind kind) {
 }
 
 Result<std::string> file_digest_hex(const std::string& path, HashKind kind) {
-  struct CtxFree {
-    void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-  };
-  struct FileClose {
-    void operator()(std::FILE* file) const { std::fclose(file); }
-  };
-  std::unique_ptr<std::FILE, FileClose> file(std::fopen(path.c_str(), "rb"));
-  if (!file) return Error{std::string("cannot open: ") + std::strerror(errno), path};
-  std::unique_ptr<EVP_MD_CTX, CtxFree> ctx(EVP_MD_CTX_new());
-  const EVP_MD* md = kind == HashKind::sha256 ? EVP_sha256() : EVP_md5();
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), md, nullptr) != 1) return Error{"OpenSSL digest unavailable", path};
-  std::vector<unsigned char> buffer(64 * 1024);
-  for (;;) {
-    const size_t n = std::fread(buffer.data(), 1, buffer.size(), file.get());
-    if (n > 0 && EVP_DigestUpdate(ctx.get(), buffer.data(), n) != 1) return Error{"OpenSSL digest failed", path};
-    if (n < buffer.size()) break;
-  }
-  if (std::ferror(file.get())) return Error{std::string("read error: ") + std::strerror(errno), path};
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_DigestFinal_ex(ctx.get(), digest, &length) != 1) return Error{"OpenSSL digest failed", path};
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex(length * 2, '\0');
-  for (unsigned int i = 0; i < length; ++i) {
-    hex[2 * i] = kHex[digest[i] >> 4];
-    hex[2 * i + 1] = kHex[digest[i] & 15];
-  }
-  return hex;
+  return sg::file_digest_hex(path, kind == HashKind::sha256 ? "SHA256" : "MD5");
 }
 
 }  // namespace sg::fetch
