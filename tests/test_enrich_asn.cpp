@@ -244,3 +244,23 @@ TEST_CASE("enrich asn: an mmdb read in place is a dataset with its build date") 
   CommandResult datasets = run_command({"/usr/bin/sqlite3", db, "SELECT COUNT(*) FROM dataset"});
   CHECK(datasets.out == "1\n");
 }
+
+TEST_CASE("enrich asn: a Country .mmdb gives the country of an IP's network, and no AS") {
+  TempDir dir("enrich-asn-country");
+  const std::string db = dir.path("graph.db");
+  run_command({"/bin/sh", "-c", "printf '89.160.20.112\\n2001:218::1\\n' > " + dir.path("ips.txt")});
+  CommandResult ingest = spamgraph(db, {"ingest", "--format", "indicators", "--source", "test", dir.path("ips.txt")});
+  REQUIRE(ingest.exit_code == 0);
+  CommandResult enrich = spamgraph(
+      db, {"enrich", "asn", "--mmdb", shared_path("fixtures/mmdb/maxmind-test-data/GeoLite2-Country-Test.mmdb")});
+  INFO(enrich.out << enrich.err);
+  REQUIRE(enrich.exit_code == 0);
+  for (const auto& [ip, country] : {std::pair{"89.160.20.112", "SE"}, std::pair{"2001:218::1", "JP"}}) {
+    const json shown = run_json(db, {"show", "ip", ip});
+    INFO(shown.dump(2));
+    const json* located = find_link(shown["chain"], "country");
+    REQUIRE(located != nullptr);
+    CHECK((*located)["to"]["key"] == country);
+    CHECK(find_link(shown["chain"], "originated-by") == nullptr);  // a Country database names no AS
+  }
+}
