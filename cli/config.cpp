@@ -56,7 +56,10 @@ Result<Config> load_config(const std::string& path) {
     } else if (key == "resolver") {
       config.resolvers.push_back(value);
     } else if (key == "mmdb") {
-      config.mmdb.push_back(value);
+      // A relative path means "next to this config file", not wherever spamgraph runs.
+      const std::filesystem::path mmdb(value);
+      config.mmdb.push_back(mmdb.is_absolute() ? value
+                                               : (std::filesystem::path(path).parent_path() / mmdb).string());
     } else if (key.starts_with("source.") && key.size() > 7) {
       config.sources[key.substr(7)] = value;
     } else {

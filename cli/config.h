@@ -13,7 +13,7 @@ struct Config {
   std::string db;       ///< `db = PATH`
   std::string trusted;  ///< `trusted = LIST` (repeatable; lists are joined)
   std::vector<std::string> resolvers;  ///< `resolver = HOST[:PORT]` (repeatable): DNS servers for `enrich dns`
-  std::vector<std::string> mmdb;       ///< `mmdb = PATH` (repeatable): .mmdb files for `enrich asn`
+  std::vector<std::string> mmdb;       ///< `mmdb = PATH` (repeatable; relative to the config file): .mmdb files for `enrich asn`
   std::map<std::string, std::string> sources;  ///< `source.NAME = URL`: where `data fetch NAME` downloads from
   std::string path;     ///< the file they came from ("" when none)
 };
