@@ -5,23 +5,13 @@
 #include <set>
 
 #include "tests/helpers.h"
+#include "tests/json_helpers.h"
 
 using namespace sg;
 using nlohmann::json;
 
 namespace {
 
-const json* find_value(const json& rows, const char* key, const std::string& value) {
-  for (const json& row : rows)
-    if (row.value(key, "") == value) return &row;
-  return nullptr;
-}
-
-bool has(const json& list, const std::string& item) {
-  for (const json& value : list)
-    if (value == item) return true;
-  return false;
-}
 
 }  // namespace
 
@@ -38,32 +28,32 @@ TEST_CASE("cli: the bundled case answers as the blog did") {
   const json rows = json::parse(shares.out);
   // HELO names given from 103.244.54.137...
   for (const char* helo : {"kldoqzn6x62p3.top", "somach789.xyz"}) {
-    const json* row = find_value(rows, "domain", helo);
+    const json* row = find_row(rows, "domain", helo);
     REQUIRE_MESSAGE(row, helo);
-    CHECK(has((*row)["roles"], "helo"));
+    CHECK(json_contains((*row)["roles"], "helo"));
     CHECK((*row)["messages"] == 1);
   }
   // ...and the envelope senders of the messages it sent.
   for (const char* sender : {"g0zs8omwfqere.link", "authoranz.xyz"}) {
-    const json* row = find_value(rows, "domain", sender);
+    const json* row = find_row(rows, "domain", sender);
     REQUIRE_MESSAGE(row, sender);
-    CHECK(has((*row)["roles"], "envelope-from"));
-    CHECK(has((*row)["via"], "origin-ip"));
+    CHECK(json_contains((*row)["roles"], "envelope-from"));
+    CHECK(json_contains((*row)["via"], "origin-ip"));
   }
-  CHECK(find_value(rows, "domain", "static-ip.137.54.244.103.rev.i4hk.com"));
+  CHECK(find_row(rows, "domain", "static-ip.137.54.244.103.rev.i4hk.com"));
   // The relay's own HELO is not a domain of 103.244.54.137.
-  CHECK_FALSE(find_value(rows, "domain", "re27.leadw.link"));
+  CHECK_FALSE(find_row(rows, "domain", "re27.leadw.link"));
 
   // The relays that handed the messages on.
   CommandResult relays = run_command({SPAMGRAPH_BINARY, "--db", db, "shares", "g0zs8omwfqere.link", "--json"});
   REQUIRE(relays.exit_code == 0);
   const json ips = json::parse(relays.out);
-  REQUIRE(find_value(ips, "ip", "114.113.195.101"));
-  CHECK(has((*find_value(ips, "ip", "114.113.195.101"))["roles"], "relay-ip"));
-  CHECK(has((*find_value(ips, "ip", "103.244.54.137"))["roles"], "origin-ip"));
-  CHECK_FALSE(find_value(ips, "ip", "114.113.195.11"));
+  REQUIRE(find_row(ips, "ip", "114.113.195.101"));
+  CHECK(json_contains((*find_row(ips, "ip", "114.113.195.101"))["roles"], "relay-ip"));
+  CHECK(json_contains((*find_row(ips, "ip", "103.244.54.137"))["roles"], "origin-ip"));
+  CHECK_FALSE(find_row(ips, "ip", "114.113.195.11"));
   CommandResult second = run_command({SPAMGRAPH_BINARY, "--db", db, "shares", "authoranz.xyz", "--json"});
-  CHECK(find_value(json::parse(second.out), "ip", "114.113.195.11"));
+  CHECK(find_row(json::parse(second.out), "ip", "114.113.195.11"));
 
   // Re-ingesting changes nothing.
   CommandResult again = run_command({SPAMGRAPH_BINARY, "--db", db, "ingest", repo_path("data/seed")});

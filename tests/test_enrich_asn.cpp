@@ -8,6 +8,7 @@
 #include <set>
 
 #include "tests/helpers.h"
+#include "tests/json_helpers.h"
 
 using namespace sg;
 using nlohmann::json;
@@ -30,16 +31,10 @@ json run_json(const std::string& db, std::vector<std::string> args) {
   return json::parse(result.out);
 }
 
-const json* find_link(const json& chain, const std::string& relation) {
-  for (const json& link : chain)
-    if (link["relation"] == relation) return &link;
-  return nullptr;
-}
+const json* find_link(const json& chain, const std::string& relation) { return find_row(chain, "relation", relation); }
 
 const json* find_edge(const json& report, const std::string& relation) {
-  for (const json& edge : report["edges"])
-    if (edge["relation"] == relation) return &edge;
-  return nullptr;
+  return find_row(report["edges"], "relation", relation);
 }
 
 std::string ingest_seed(const TempDir& dir) {

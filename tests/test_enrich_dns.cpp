@@ -16,6 +16,7 @@
 #include "store/store.h"
 #include "tests/dns_test_server.h"
 #include "tests/helpers.h"
+#include "tests/json_helpers.h"
 
 using namespace sg;
 using namespace sg::dns;
@@ -130,17 +131,6 @@ bool has_observation(const std::vector<Observation>& observations, const EntityR
   return false;
 }
 
-const json* row_for(const json& rows, const char* key, const std::string& value) {
-  for (const json& row : rows)
-    if (row.value(key, "") == value) return &row;
-  return nullptr;
-}
-
-bool contains(const json& list, const std::string& item) {
-  for (const json& value : list)
-    if (value == item) return true;
-  return false;
-}
 
 }  // namespace
 
@@ -549,7 +539,7 @@ TEST_CASE("dns enrich: the blog's 20 domains share 103.244.54.137, and a day lat
   CHECK(summary1["status"]["NOERROR"].get<int>() > 20 * 1);
   CHECK(summary1["fcrdns_confirmed"].get<int>() >= 1);
   CHECK(summary1["lookups"] == summary1["queries"]);
-  const json* nx = row_for(summary1["failed"], "query", "nx.jonjokojon789.shop A");
+  const json* nx = find_row(summary1["failed"], "query", "nx.jonjokojon789.shop A");
   REQUIRE(nx);
   CHECK((*nx)["status"] == "NXDOMAIN");
   CHECK((*nx)["time"] == "2026-01-01T00:00:00Z");
@@ -559,29 +549,29 @@ TEST_CASE("dns enrich: the blog's 20 domains share 103.244.54.137, and a day lat
   REQUIRE(shares1.exit_code == 0);
   const json rows1 = json::parse(shares1.out);
   for (const std::string& name : blog_domains()) {
-    const json* row = row_for(rows1, "domain", name);
+    const json* row = find_row(rows1, "domain", name);
     REQUIRE_MESSAGE(row, name);
-    CHECK_MESSAGE(contains((*row)["roles"], "resolves-to"), name);
-    CHECK_MESSAGE(contains((*row)["via"], "dns"), name);
+    CHECK_MESSAGE(json_contains((*row)["roles"], "resolves-to"), name);
+    CHECK_MESSAGE(json_contains((*row)["via"], "dns"), name);
     CHECK_MESSAGE((*row)["last_seen"] == "2026-01-01T00:00:00Z", name);
   }
   // A domain only the blog and DNS know: first seen by DNS, no messages.
-  const json* listed_only = row_for(rows1, "domain", "p963kr435uqq.link");
+  const json* listed_only = find_row(rows1, "domain", "p963kr435uqq.link");
   REQUIRE(listed_only);
   CHECK((*listed_only)["first_seen"] == "2026-01-01T00:00:00Z");
   CHECK((*listed_only)["messages"] == 0);
   CHECK((*listed_only)["roles"] == json::array({"resolves-to"}));
   // A sender domain keeps its message roles next to the DNS one.
-  const json* sender = row_for(rows1, "domain", "g0zs8omwfqere.link");
+  const json* sender = find_row(rows1, "domain", "g0zs8omwfqere.link");
   REQUIRE(sender);
-  CHECK(contains((*sender)["roles"], "envelope-from"));
-  CHECK(contains((*sender)["roles"], "spf-ip"));
+  CHECK(json_contains((*sender)["roles"], "envelope-from"));
+  CHECK(json_contains((*sender)["roles"], "spf-ip"));
   CHECK((*sender)["messages"].get<int>() >= 1);
   // The rDNS name: PTR and forward-confirmed.
-  const json* rdns = row_for(rows1, "domain", kBlogRdns);
+  const json* rdns = find_row(rows1, "domain", kBlogRdns);
   REQUIRE(rdns);
-  CHECK(contains((*rdns)["roles"], "fcrdns"));
-  CHECK(contains((*rdns)["roles"], "ptr"));
+  CHECK(json_contains((*rdns)["roles"], "fcrdns"));
+  CHECK(json_contains((*rdns)["roles"], "ptr"));
 
   // A day later, two domains have moved to another address.
   const std::vector<std::string> moved{"p963kr435uqq.link", "1eyv7xaaktsre.club"};
@@ -603,7 +593,7 @@ TEST_CASE("dns enrich: the blog's 20 domains share 103.244.54.137, and a day lat
   REQUIRE(shares2.exit_code == 0);
   const json rows2 = json::parse(shares2.out);
   for (const std::string& name : blog_domains()) {
-    const json* row = row_for(rows2, "domain", name);
+    const json* row = find_row(rows2, "domain", name);
     REQUIRE_MESSAGE(row, name);
     const bool has_moved = std::find(moved.begin(), moved.end(), name) != moved.end();
     CHECK_MESSAGE((*row)["last_seen"] == (has_moved ? "2026-01-01T00:00:00Z" : "2026-01-02T00:00:00Z"), name);
@@ -613,7 +603,7 @@ TEST_CASE("dns enrich: the blog's 20 domains share 103.244.54.137, and a day lat
   const json rows3 = json::parse(new_home.out);
   CHECK(rows3.size() == 2);
   for (const std::string& name : moved) {
-    const json* row = row_for(rows3, "domain", name);
+    const json* row = find_row(rows3, "domain", name);
     REQUIRE_MESSAGE(row, name);
     CHECK((*row)["first_seen"] == "2026-01-02T00:00:00Z");
   }
