@@ -116,10 +116,30 @@ std::string_view domain_of_identity(std::string_view value) {
   return at == std::string_view::npos ? value : value.substr(at + 1);
 }
 
+// A field analysis reads after the trust boundary is known.
+struct PendingField {
+  Field field;
+  size_t value;           // index into Analyzer::Scratch::values
+  size_t received_above;  // Received fields above it
+};
+
 }  // namespace
 
+// Unfolded values live in strings kept from one message to the next: they keep
+// their capacity, so a run over a mailbox stops allocating after a few messages.
+struct Analyzer::Scratch {
+  std::vector<std::string> values;
+  std::vector<PendingField> pending;
+  std::string received;
+
+  std::string& next_value(size_t index) {
+    if (index == values.size()) values.emplace_back();
+    return values[index];
+  }
+};
+
 Analyzer::Analyzer(AnalysisOptions options)
-    : options_(std::move(options)), decoder_(std::make_unique<CharsetDecoder>()) {}
+    : options_(std::move(options)), decoder_(std::make_unique<CharsetDecoder>()), scratch_(std::make_unique<Scratch>()) {}
 
 Analyzer::~Analyzer() = default;
 
@@ -131,23 +151,21 @@ Evidence Analyzer::analyze(std::string_view message, const MessageSource& source
   evidence.header_hash = header_identity(block.raw);
   evidence.problems = std::move(block.problems);
 
-  struct Pending {
-    Field field;
-    std::string value;
-    size_t received_above;
-  };
-  std::vector<Pending> pending;
+  std::vector<PendingField>& pending = scratch_->pending;
+  pending.clear();
   for (const HeaderField& header : block.fields) {
     const Field field = classify(header.name);
     if (field == Field::other) continue;
     if (field == Field::received) {
-      Hop hop = parse_received(unfold(header.raw_value));
+      unfold_into(header.raw_value, scratch_->received);
+      Hop hop = parse_received(scratch_->received);
       if (!hop.parsed)
         evidence.problems.push_back("line " + std::to_string(header.line) + ": Received: not readable");
       evidence.hops.push_back(std::move(hop));
       continue;
     }
-    pending.push_back(Pending{field, unfold(header.raw_value), evidence.hops.size()});
+    unfold_into(header.raw_value, scratch_->next_value(pending.size()));
+    pending.push_back(PendingField{field, pending.size(), evidence.hops.size()});
   }
   evidence.origin_hop = mark_trust(evidence.hops, options_.trust, evidence.origin_is_fact);
 
@@ -164,11 +182,12 @@ Evidence Analyzer::analyze(std::string_view message, const MessageSource& source
   }
 
   std::string spf_envelope_from, auth_mailfrom;
-  for (Pending& item : pending) {
+  for (const PendingField& item : pending) {
+    const std::string& value = scratch_->values[item.value];
     const bool trusted = written_by_trusted(evidence.hops, item.received_above);
     switch (item.field) {
       case Field::received_spf:
-        if (auto spf = parse_received_spf(item.value)) {
+        if (auto spf = parse_received_spf(value)) {
           if (!evidence.spf || (trusted && spf_envelope_from.empty())) {
             if (spf_envelope_from.empty()) spf_envelope_from = spf->envelope_from;
             evidence.spf = std::move(*spf);
@@ -180,56 +199,56 @@ Evidence Analyzer::analyze(std::string_view message, const MessageSource& source
       case Field::authentication_results:
       case Field::arc_authentication_results: {
         int instance = 0;
-        if (item.field == Field::arc_authentication_results) instance = arc_instance_of(item.value).value_or(0);
-        for (AuthResult& result : parse_authentication_results(item.value, instance)) {
-          for (const auto& [property, value] : result.properties) {
+        if (item.field == Field::arc_authentication_results) instance = arc_instance_of(value).value_or(0);
+        for (AuthResult& result : parse_authentication_results(value, instance)) {
+          for (const auto& [property, property_value] : result.properties) {
             if (property == "header.from")  // also Yahoo's bare "from=": see parse_authentication_results
-              indicators.add_domain(domain_of_identity(value), "header-from", trusted);
+              indicators.add_domain(domain_of_identity(property_value), "header-from", trusted);
             else if (property == "header.d" || property == "header.i")
-              indicators.add_domain(domain_of_identity(value), "dkim-domain", trusted);
+              indicators.add_domain(domain_of_identity(property_value), "dkim-domain", trusted);
             else if (property == "smtp.mailfrom" && auth_mailfrom.empty())
-              auth_mailfrom = value;
+              auth_mailfrom = property_value;
           }
           evidence.auth_results.push_back(std::move(result));
         }
         break;
       }
       case Field::dkim_signature:
-        if (auto dkim = parse_dkim_signature(item.value)) {
+        if (auto dkim = parse_dkim_signature(value)) {
           indicators.add_domain(dkim->domain, "dkim-domain", false);
           evidence.dkim.push_back(std::move(*dkim));
         }
         break;
       case Field::return_path:
         if (evidence.envelope_from.empty())
-          if (auto address = parse_single_address(item.value)) evidence.envelope_from = *address;
+          if (auto address = parse_single_address(value)) evidence.envelope_from = *address;
         break;
       case Field::from:
-        for (const std::string& address : parse_address_list(item.value)) {
+        for (const std::string& address : parse_address_list(value)) {
           if (evidence.header_from.empty()) evidence.header_from = address;
           indicators.add_address(address, "header-from", false);
         }
         break;
       case Field::sender:
-        if (auto address = parse_single_address(item.value)) {
+        if (auto address = parse_single_address(value)) {
           evidence.sender = *address;
           indicators.add_address(*address, "sender", false);
         }
         break;
       case Field::reply_to:
-        for (const std::string& address : parse_address_list(item.value)) {
+        for (const std::string& address : parse_address_list(value)) {
           if (evidence.reply_to.empty()) evidence.reply_to = address;
           indicators.add_address(address, "reply-to", false);
         }
         break;
       case Field::message_id:
         if (evidence.message_id.empty()) {
-          evidence.message_id = parse_message_id(item.value);
+          evidence.message_id = parse_message_id(value);
           indicators.add_domain(domain_of_identity(evidence.message_id), "message-id-domain", false);
         }
         break;
       case Field::list_unsubscribe:
-        for (const std::string& uri : parse_list_unsubscribe(item.value)) {
+        for (const std::string& uri : parse_list_unsubscribe(value)) {
           if (uri.compare(0, 7, "mailto:") == 0) {
             std::string_view address = std::string_view(uri).substr(7);
             address = address.substr(0, address.find('?'));
@@ -240,17 +259,17 @@ Evidence Analyzer::analyze(std::string_view message, const MessageSource& source
         }
         break;
       case Field::x_originating_ip:
-        if (auto ip = IpAddress::parse(strip_brackets(item.value)); ip && !ip->is_private())
+        if (auto ip = IpAddress::parse(strip_brackets(value)); ip && !ip->is_private())
           indicators.add("ip", ip->to_string(), "originating-ip", false);
         break;
       case Field::x_mailer:
-        if (evidence.x_mailer.empty()) evidence.x_mailer = decoder_->decode_header_value(item.value);
+        if (evidence.x_mailer.empty()) evidence.x_mailer = decoder_->decode_header_value(value);
         break;
       case Field::subject:
-        if (evidence.subject.empty()) evidence.subject = decoder_->decode_header_value(item.value);
+        if (evidence.subject.empty()) evidence.subject = decoder_->decode_header_value(value);
         break;
       case Field::date:
-        if (!evidence.date) evidence.date = parse_mail_date(item.value);
+        if (!evidence.date) evidence.date = parse_mail_date(value);
         break;
       case Field::other:
       case Field::received:

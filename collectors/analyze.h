@@ -33,8 +33,11 @@ class Analyzer {
   const AnalysisOptions& options() const { return options_; }
 
  private:
+  struct Scratch;  // buffers reused from message to message
+
   AnalysisOptions options_;
   std::unique_ptr<CharsetDecoder> decoder_;
+  std::unique_ptr<Scratch> scratch_;
 };
 
 }  // namespace sg

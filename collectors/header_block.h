@@ -36,6 +36,10 @@ size_t field_name_length(std::string_view line);
 /// trailing whitespace trimmed.
 std::string unfold(std::string_view raw_value);
 
+/// As unfold, into `out` (replacing its contents), so a caller that unfolds
+/// field after field can reuse one buffer instead of allocating each time.
+void unfold_into(std::string_view raw_value, std::string& out);
+
 /// Case-insensitive ASCII comparison of field names.
 bool field_name_is(std::string_view name, std::string_view wanted);
 

@@ -3,18 +3,15 @@
 #include <idn2.h>
 #include <libpsl.h>
 
+#include <array>
+#include <cstdint>
 #include <cstdlib>
+#include <functional>
 #include <unordered_map>
 
 namespace sg {
 
 namespace {
-
-bool is_ascii(std::string_view text) {
-  for (unsigned char c : text)
-    if (c >= 0x80) return false;
-  return true;
-}
 
 std::string_view trim_decoration(std::string_view text) {
   while (!text.empty() && (text.front() == '[' || text.front() == '"' || text.front() == '<' ||
@@ -26,60 +23,106 @@ std::string_view trim_decoration(std::string_view text) {
   return text;
 }
 
-// Checks RFC 1035 lengths and a permissive character set ('_' occurs in real
-// HELO names and DKIM selectors). Returns the number of labels, 0 if invalid.
-int validate(const std::string& name) {
-  if (name.empty() || name.size() > 253) return 0;
-  int labels = 1;
-  size_t label_length = 0;
-  for (char c : name) {
-    if (c == '.') {
-      if (label_length == 0) return 0;
-      label_length = 0;
-      ++labels;
-      continue;
-    }
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-    if (!ok || ++label_length > 63) return 0;
-  }
-  return label_length == 0 ? 0 : labels;
+// What one byte of a name is, from a table, so the single pass over an ASCII
+// name is a load and a test per byte.
+enum NameByte : uint8_t { kInvalid = 0, kLetter, kUpper, kDigit, kOther /* '-' '_' */, kDot, kNonAscii };
+
+constexpr std::array<uint8_t, 256> make_name_bytes() {
+  std::array<uint8_t, 256> bytes{};
+  for (int c = 'a'; c <= 'z'; ++c) bytes[c] = kLetter;
+  for (int c = 'A'; c <= 'Z'; ++c) bytes[c] = kUpper;
+  for (int c = '0'; c <= '9'; ++c) bytes[c] = kDigit;
+  bytes['-'] = bytes['_'] = kOther;
+  bytes['.'] = kDot;
+  for (int c = 0x80; c < 0x100; ++c) bytes[c] = kNonAscii;
+  return bytes;
 }
 
-bool all_digits_and_dots(const std::string& name) {
-  for (char c : name)
-    if (!((c >= '0' && c <= '9') || c == '.')) return false;
-  return true;
+constexpr std::array<uint8_t, 256> kNameBytes = make_name_bytes();
+
+// Lowercases an ASCII name into `out` while checking RFC 1035 lengths and a
+// permissive character set ('_' occurs in real HELO names and DKIM selectors).
+// Returns the number of labels, 0 when invalid, -1 when `text` is not ASCII.
+int lower_and_validate(std::string_view text, std::string& out, bool& all_digits) {
+  out.resize(text.size());
+  int labels = 1;
+  size_t label_length = 0;
+  all_digits = true;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    switch (kNameBytes[static_cast<unsigned char>(c)]) {
+      case kLetter:
+        all_digits = false;
+        out[i] = c;
+        break;
+      case kUpper:
+        all_digits = false;
+        out[i] = static_cast<char>(c - 'A' + 'a');
+        break;
+      case kDigit:
+        out[i] = c;
+        break;
+      case kOther:
+        all_digits = false;
+        out[i] = c;
+        break;
+      case kDot:
+        if (label_length == 0) return 0;
+        out[i] = c;
+        label_length = 0;
+        ++labels;
+        continue;
+      case kNonAscii:
+        return -1;
+      default:
+        return 0;
+    }
+    if (++label_length > 63) return 0;
+  }
+  return label_length == 0 || text.size() > 253 ? 0 : labels;
 }
 
 std::optional<std::string> normalize(std::string_view text, bool allow_single_label) {
   text = trim_decoration(text);
   if (text.empty() || text.size() > 1024) return std::nullopt;
   std::string name;
-  if (is_ascii(text)) {
-    name.resize(text.size());  // lower-cased while copied: one pass, not two
-    for (size_t i = 0; i < text.size(); ++i) {
-      const char c = text[i];
-      name[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    }
-  } else {
+  bool all_digits = true;
+  int labels = lower_and_validate(text, name, all_digits);
+  if (labels < 0) {
     std::string input(text);
     char* output = nullptr;
     const int rc = idn2_to_ascii_8z(input.c_str(), &output, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
     if (rc != IDN2_OK) {
       // Retry with UTS#46 transitional mapping, which accepts more legacy input.
-      if (rc != IDN2_OK && idn2_to_ascii_8z(input.c_str(), &output, IDN2_NFC_INPUT | IDN2_TRANSITIONAL) != IDN2_OK)
-        return std::nullopt;
+      if (idn2_to_ascii_8z(input.c_str(), &output, IDN2_NFC_INPUT | IDN2_TRANSITIONAL) != IDN2_OK) return std::nullopt;
     }
-    name = output;
+    const std::string ascii(output);
     idn2_free(output);
-    for (char& c : name)
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    labels = lower_and_validate(ascii, name, all_digits);
   }
-  const int labels = validate(name);
-  if (labels == 0) return std::nullopt;
+  if (labels <= 0) return std::nullopt;
   if (labels == 1 && !allow_single_label) return std::nullopt;
-  if (all_digits_and_dots(name)) return std::nullopt;  // an IPv4 literal, not a name
+  if (all_digits) return std::nullopt;  // an IPv4 literal, not a name
   return name;
+}
+
+// Whether `suffix` is a public suffix, remembered: the answer depends on the
+// suffix alone, and the suffixes of the names in mail repeat far more than the
+// names do (every Exchange Online host ends in ".prod.outlook.com").
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+};
+
+bool is_public_suffix(std::string_view suffix) {
+  // Per thread, so no locking; bounded, so a long run cannot grow it without end.
+  thread_local std::unordered_map<std::string, bool, StringHash, std::equal_to<>> cache;
+  if (auto hit = cache.find(suffix); hit != cache.end()) return hit->second;
+  const std::string name(suffix);
+  const bool is_public = psl_is_public_suffix(psl_builtin(), name.c_str()) != 0;
+  if (cache.size() >= 16384) cache.clear();
+  cache.emplace(name, is_public);
+  return is_public;
 }
 
 }  // namespace
@@ -89,17 +132,19 @@ std::optional<std::string> normalize_domain(std::string_view text) { return norm
 std::optional<std::string> normalize_host_name(std::string_view text) { return normalize(text, true); }
 
 std::string registrable_domain(std::string_view normalized_name) {
-  // Mail from one mailbox names the same few receiving servers again and again,
-  // and a PSL lookup costs far more than a hash lookup: remember recent answers.
-  // Per thread, so no locking; bounded, so a long run cannot grow it without end.
-  thread_local std::unordered_map<std::string, std::string> cache;
-  std::string name(normalized_name);
-  if (auto hit = cache.find(name); hit != cache.end()) return hit->second;
-  const char* registrable = psl_registrable_domain(psl_builtin(), name.c_str());
-  std::string result = registrable ? std::string(registrable) : name;
-  if (cache.size() >= 4096) cache.clear();
-  cache.emplace(std::move(name), result);
-  return result;
+  // libpsl's psl_registrable_domain, step by step: walk the suffixes from the
+  // left and stop at the first public one, so that "forgot.his.name" (public,
+  // while "his.name" is not) is found. Each step asks the cached is_public_suffix.
+  if (normalized_name.empty() || normalized_name.front() == '.') return std::string(normalized_name);
+  std::string_view domain = normalized_name;
+  std::string_view registrable;
+  while (!is_public_suffix(domain)) {
+    const size_t dot = domain.find('.');
+    if (dot == std::string_view::npos) break;
+    registrable = domain;
+    domain.remove_prefix(dot + 1);
+  }
+  return std::string(registrable.empty() ? normalized_name : registrable);
 }
 
 }  // namespace sg

@@ -1,4 +1,5 @@
 #include <doctest/doctest.h>
+#include <libpsl.h>
 
 #include "core/domain.h"
 #include "core/hash.h"
@@ -70,6 +71,23 @@ TEST_CASE("registrable domains come from the public suffix list") {
   CHECK(registrable_domain("static-ip.137.54.244.103.rev.i4hk.com") == "i4hk.com");
   CHECK(registrable_domain("mail.example.co.jp") == "example.co.jp");
   CHECK(registrable_domain("kldoqzn6x62p3.top") == "kldoqzn6x62p3.top");
+}
+
+TEST_CASE("registrable domains agree with libpsl's own answer, rules with wildcards and exceptions included") {
+  // registrable_domain caches per suffix; it must give what psl_registrable_domain gives.
+  const char* names[] = {"forgot.his.name", "x.forgot.his.name", "his.name", "a.his.name", "www.city.kawasaki.jp",
+                         "city.kawasaki.jp", "a.b.kawasaki.jp", "b.kawasaki.jp", "kawasaki.jp", "jp", "com",
+                         "sj2pr79mb8636.namprd13.prod.outlook.com", "mw4pr04ca1022.namprd13.prod.outlook.com",
+                         "a.b.c.d.e.f.example.co.uk", "co.uk", "foo.blogspot.com", "x.foo.blogspot.com",
+                         "ec2-1-2-3-4.compute-1.amazonaws.com", "x.s3.amazonaws.com", "unknown-tld-name.invalidtld",
+                         "a.unknown-tld-name.invalidtld", "xn--r8jz45g.jp", "www.xn--r8jz45g.xn--wgv71a"};
+  for (int round = 0; round < 2; ++round) {  // the second round answers from the cache
+    for (const char* name : names) {
+      const char* expected = psl_registrable_domain(psl_builtin(), name);
+      CAPTURE(name);
+      CHECK(registrable_domain(name) == std::string(expected ? expected : name));
+    }
+  }
 }
 
 TEST_CASE("mail dates in their many forms") {
