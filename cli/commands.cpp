@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "cli/bounded_queue.h"
+#include "collectors/analysis_pipeline.h"
 #include "collectors/indicator_list.h"
 #include "collectors/mail_source.h"
 
@@ -66,25 +67,29 @@ struct IngestItem {
   uint64_t bytes = 0;
 };
 
-// Reads and analyses every source on its own thread, so analysis overlaps the
-// SQLite writes; stops early when the consumer closes the queue.
+// Reads and analyses every source on its own thread (and options.jobs analysis
+// threads when more than one), so analysis overlaps the SQLite writes; stops
+// early when the consumer closes the queue.
 void produce(const IngestOptions& options, MailFormat format, BoundedQueue<IngestItem>& queue) {
-  Analyzer analyzer(options.analysis);
+  PipelineOptions pipeline;
+  pipeline.jobs = options.jobs;
+  pipeline.observations = true;
   for (const std::string& path : options.paths) {
     std::vector<Error> problems;
-    auto sink = [&](RawMessage&& raw) -> bool {
+    auto on_message = [&](AnalyzedMessage& message) -> bool {
       IngestItem item;
-      item.bytes = raw.bytes.size();
-      Evidence evidence = analyzer.analyze(raw.bytes, raw.source);
+      item.bytes = message.raw.bytes.size();
+      Evidence& evidence = message.evidence;
       if (evidence.hops.empty() && evidence.raw_headers.find(':') == std::string::npos) {
-        item.problems.push_back(Error{"no header fields, not a message", where_from(raw.source)});
+        item.problems.push_back(Error{"no header fields, not a message", where_from(message.raw.source)});
       } else {
-        item.observations = observations_from_evidence(evidence);
+        item.observations = std::move(message.observations);
         item.evidence = std::move(evidence);
       }
       return queue.push(std::move(item));
     };
-    auto status = read_messages(path, format, sink, problems);
+    auto on_problem = [&](Error&& problem) { problems.push_back(std::move(problem)); };
+    auto status = analyze_messages(path, format, options.analysis, pipeline, on_message, on_problem);
     if (!status) problems.push_back(status.error());
     if (!problems.empty()) {
       IngestItem item;

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <algorithm>
 #include <ctime>
 #include <iostream>
 
@@ -10,6 +11,7 @@
 #include "cli/evidence_json.h"
 #include "cli/query_output.h"
 #include "cli/subcommand.h"
+#include "collectors/analysis_pipeline.h"
 #include "core/domain.h"
 #include "store/datasets.h"
 
@@ -72,6 +74,10 @@ int main(int argc, char** argv) {
   ingest->add_option("--trusted", trusted, "your own servers: host names, *.suffix, CIDR prefixes");
   ingest->add_option("--assume-time", assume_time, "time for messages that carry no date at all (default: now)");
   ingest->add_flag("--no-body", no_body, "skip body URLs");
+  unsigned jobs = std::min(4u, default_analysis_jobs());
+  ingest->add_option("--jobs", jobs, "analysis threads (default: cores - 1, at most 4)")
+      ->check(CLI::Range(1u, 256u))
+      ->default_val(jobs);
 
   auto* shares = app.add_subcommand("shares", "domains tied to an IP or prefix, or IPs tied to a domain");
   std::string shares_query;
@@ -141,6 +147,7 @@ int main(int argc, char** argv) {
     options.format = format;
     options.analysis = analysis;
     options.analysis.body_urls = !no_body;
+    options.jobs = jobs;
     if (!assume_time.empty()) {
       auto time = parse_user_date(assume_time);
       if (!time) return fail(Error{"not a date", "--assume-time " + assume_time});

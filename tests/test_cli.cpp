@@ -1,8 +1,12 @@
 // The `spamgraph` binary as a user runs it: the bundled case end to end.
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
 
+#include <functional>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "tests/helpers.h"
 #include "tests/json_helpers.h"
@@ -137,4 +141,65 @@ TEST_CASE("cli: trusted hosts from --trusted turn claims into facts") {
   REQUIRE(inferred["hops"].size() >= 2);
   // With inference the topmost hop with a `by` is ours.
   CHECK(inferred["hops"][0]["trusted"] == true);
+}
+
+namespace {
+
+// Every row of every table, as text, sorted; the ingest clock
+// (message.ingested_at) is left out.
+std::string table_contents(const std::string& db_path) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  std::string out;
+  auto each_row = [&](const std::string& sql, const std::function<void(sqlite3_stmt*)>& row) {
+    sqlite3_stmt* statement = nullptr;
+    REQUIRE_MESSAGE(sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr) == SQLITE_OK, sql);
+    while (sqlite3_step(statement) == SQLITE_ROW) row(statement);
+    sqlite3_finalize(statement);
+  };
+  std::vector<std::string> tables;
+  each_row("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name", [&](sqlite3_stmt* statement) {
+    tables.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)));
+  });
+  for (const std::string& table : tables) {
+    std::string columns;
+    each_row("PRAGMA table_info(" + table + ")", [&](sqlite3_stmt* statement) {
+      const std::string name = reinterpret_cast<const char*>(sqlite3_column_text(statement, 1));
+      if (name != "ingested_at") columns += (columns.empty() ? "" : ", ") + std::string("quote(") + name + ")";
+    });
+    out += "== " + table + "\n";
+    each_row("SELECT " + columns + " FROM " + table + " ORDER BY " + columns, [&](sqlite3_stmt* statement) {
+      for (int i = 0; i < sqlite3_column_count(statement); ++i) {
+        const unsigned char* text = sqlite3_column_text(statement, i);
+        out += text ? reinterpret_cast<const char*>(text) : "NULL";
+        out += '|';
+      }
+      out += '\n';
+    });
+  }
+  sqlite3_close(db);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("cli: ingest --jobs 3 stores exactly what --jobs 1 stores") {
+  TempDir dir("cli-jobs");
+  std::string contents[2];
+  std::string summaries[2];
+  const char* jobs[] = {"1", "3"};
+  for (int i = 0; i < 2; ++i) {
+    const std::string db = dir.path(std::string("jobs") + jobs[i] + ".db");
+    CommandResult ingest = run_command({SPAMGRAPH_BINARY, "--db", db, "ingest", "--jobs", jobs[i], "--assume-time",
+                                        "2024-01-01", corpus_path("")});
+    INFO(ingest.err);
+    REQUIRE(ingest.exit_code == 1);  // the corpus holds three files that are not mail
+    summaries[i] = ingest.out;
+    contents[i] = table_contents(db);
+  }
+  CHECK(summaries[0].find("read 399, new 389, duplicates 10, unreadable 3") != std::string::npos);
+  CHECK(summaries[0] == summaries[1]);
+  CHECK(contents[0].size() > 100000);
+  CHECK(contents[0] == contents[1]);
+  CHECK(run_command({SPAMGRAPH_BINARY, "ingest", "--jobs", "0", "x"}).exit_code == 2);
 }

@@ -1,0 +1,44 @@
+// Reading and analysing a mailbox on several threads, with the results handed on
+// in the order the messages were read.
+#pragma once
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "collectors/analyze.h"
+#include "collectors/mail_source.h"
+#include "core/observation.h"
+#include "core/result.h"
+
+namespace sg {
+
+/// One message read and analysed.
+struct AnalyzedMessage {
+  RawMessage raw;
+  Evidence evidence;
+  std::vector<Observation> observations;  ///< filled only with PipelineOptions::observations
+};
+
+/// How analyze_messages spreads the work.
+struct PipelineOptions {
+  unsigned jobs = 1;            ///< analysis threads; 1 reads and analyses on the calling thread, starting none
+  bool observations = false;    ///< also compute observations_from_evidence, on the analysis threads
+  size_t batch_messages = 64;   ///< messages handed to an analysis thread at a time
+  ReaderOptions reader;         ///< passed to MessageReader::open
+};
+
+/// The default number of analysis threads: one per core, less one for the
+/// thread that reads, and at least 1.
+unsigned default_analysis_jobs();
+
+/// Reads every message of `path` as MessageReader reads it and analyses each one
+/// with `analysis`: with jobs > 1 on that many threads, plus one that reads.
+/// `on_message` and `on_problem` run on the calling thread, in the order the
+/// reader met messages and problems, so what they see does not depend on `jobs`.
+/// `on_message` may move from the message it gets; returning false stops reading
+/// and analysis early. Fails only when `path` cannot be opened as `format`.
+Status analyze_messages(const std::string& path, MailFormat format, const AnalysisOptions& analysis,
+                        const PipelineOptions& options, const std::function<bool(AnalyzedMessage&)>& on_message,
+                        const std::function<void(Error&&)>& on_problem);
+
+}  // namespace sg
