@@ -8,7 +8,9 @@
 #   python        bench/python_baseline.py: mailbox.mbox + email (compat32), Received IPs
 #                 and sender domains, the script a user would otherwise write
 #   python-hdrs   the same with a headers-only parser (the tuned Python script)
-#   analyze       build/bench_analyze: mbox reader + sg::Analyzer, nothing stored
+#   analyze       build/bench_analyze: mbox reader + sg::Analyzer, nothing stored, one thread
+#   analyze-jobs  the same with --jobs $(nproc): a reading thread and one analysis thread
+#                 per core (collectors/analysis_pipeline.h), what `ingest --jobs` uses
 #   ingest        build/spamgraph --db bench/out/bench.db ingest FILE (fresh database)
 # each under /usr/bin/time -v for its peak RSS. --big adds the memory check: a ~1 GB
 # mbox (the generated messages written again with new Message-IDs) through analyze and
@@ -16,7 +18,8 @@
 # bench/out/results.json. --runs N runs every measurement N times and keeps the fastest
 # (use it when the machine is busy: the load average is recorded with each row).
 # --check exits 1 when a target is missed:
-#   analyze >= 20x python msgs/s, ingest >= 3x python msgs/s, big-file RSS < 200 MB.
+#   analyze >= 20x python msgs/s (one thread; analyze-jobs is reported beside it),
+#   ingest >= 3x python msgs/s, big-file RSS < 200 MB.
 #
 # Environment: BUILD_DIR (default build), PYTHON (default /usr/bin/python3),
 # BIG_BYTES (default 1000000000), SKIP_BUILD=1 to use the binaries as they are.
@@ -137,6 +140,7 @@ print(json.dumps(best))' "$tries" >> "$ROWS"
 run python "$MBOX" "$PYTHON" bench/python_baseline.py "$MBOX"
 run python-hdrs "$MBOX" "$PYTHON" bench/python_baseline.py "$MBOX" --headers-only
 run analyze "$MBOX" "$ANALYZE" "$MBOX"
+run analyze-jobs "$MBOX" "$ANALYZE" "$MBOX" --jobs "$(nproc)"
 FRESH_DB="$OUT/bench.db" run ingest "$MBOX" "$SPAMGRAPH" --db "$OUT/bench.db" ingest --format mbox "$MBOX"
 
 if [ "$BIG" = 1 ]; then
@@ -166,6 +170,7 @@ if py and py.get("tool_output"):
     py_rate = py["tool_output"]["messages"] / py["wall_seconds"]
 labels = {"python": "python mailbox+email (compat32)", "python-hdrs": "python mailbox+email headers-only",
           "analyze": "bench_analyze (analysis alone)", "ingest": "spamgraph ingest (SQLite)",
+          "analyze-jobs": "bench_analyze --jobs %d" % (os.cpu_count() or 1),
           "big-analyze": "bench_analyze, ~1 GB mbox", "big-ingest": "spamgraph ingest, ~1 GB mbox"}
 table = []
 for r in rows:
@@ -193,11 +198,16 @@ for r in table:
           fmt(r["msgs_per_s"], ".0f"), fmt(r["mb_per_s"], ".1f"), fmt(r["ratio_vs_python"], ".1f"), rss, note))
 
 targets = []
-def target(name, ok, text):
-    targets.append({"target": name, "ok": ok, "detail": text})
+def target(name, ok, text, informational=False):
+    targets.append({"target": name, "ok": ok, "detail": text, "informational": informational})
 a, i = by.get("analyze"), by.get("ingest")
 if a and a.get("ratio_vs_python") is not None:
     target("analysis >= 20x python", a["ratio_vs_python"] >= 20, "%.1fx" % a["ratio_vs_python"])
+aj = by.get("analyze-jobs")
+if aj and aj.get("ratio_vs_python") is not None:
+    target("analysis on every core >= 20x python", aj["ratio_vs_python"] >= 20,
+           "%.1fx with --jobs %d (reported; --check judges the one-thread row)" % (aj["ratio_vs_python"], os.cpu_count() or 1),
+           informational=True)
 if i and i.get("ratio_vs_python") is not None:
     target("ingest >= 3x python", i["ratio_vs_python"] >= 3, "%.1fx" % i["ratio_vs_python"])
 elif i:
@@ -210,7 +220,7 @@ for name in ("big-analyze", "big-ingest"):
                "%.0f MB" % (r["max_rss_kb"] / 1024) if r.get("max_rss_kb") else "no measurement")
 print()
 for t in targets:
-    print("%-4s %s: %s" % ("ok" if t["ok"] else "MISS", t["target"], t["detail"]))
+    print("%-4s %s: %s" % ("ok" if t["ok"] else ("miss" if t["informational"] else "MISS"), t["target"], t["detail"]))
 
 def git(*args):
     try:
@@ -230,6 +240,6 @@ result = {
 with open(out_path, "w") as f:
     json.dump(result, f, indent=2)
 print("\nwritten %s" % out_path)
-if check == "1" and not all(t["ok"] for t in targets):
+if check == "1" and not all(t["ok"] for t in targets if not t["informational"]):
     sys.exit(1)
 EOF
