@@ -10,7 +10,12 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 #include <system_error>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "collectors/paste.h"
 
@@ -99,6 +104,38 @@ bool compressed(std::string_view start) {
          start.substr(0, 6) == std::string_view("\xFD" "7zXZ\0", 6);
 }
 
+// The first '\n' in data[from, end - 1) followed by 'F' or '>', or npos. Only
+// lines starting with those can be separators or quoted From lines: this is
+// how MboxSource skips plain lines without looking at them one by one.
+size_t find_newline_before_f_or_quote(const char* data, size_t from, size_t end) {
+  size_t i = from;
+#if defined(__SSE2__)
+  // 64 bytes per branch: such lines are a few per message, so nearly every
+  // block is a miss.
+  const __m128i newline = _mm_set1_epi8('\n');
+  const __m128i f = _mm_set1_epi8('F');
+  const __m128i quote = _mm_set1_epi8('>');
+  const auto hits = [&](size_t at) {
+    const __m128i here = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + at));
+    const __m128i after = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + at + 1));
+    return _mm_and_si128(_mm_cmpeq_epi8(here, newline),
+                         _mm_or_si128(_mm_cmpeq_epi8(after, f), _mm_cmpeq_epi8(after, quote)));
+  };
+  for (; i + 65 <= end; i += 64) {
+    const __m128i a = hits(i), b = hits(i + 16), c = hits(i + 32), d = hits(i + 48);
+    if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d))) == 0) continue;
+    const uint64_t mask = static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(a))) |
+                          static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(b))) << 16 |
+                          static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(c))) << 32 |
+                          static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(d))) << 48;
+    return i + static_cast<size_t>(__builtin_ctzll(mask));
+  }
+#endif
+  for (; i + 1 < end; ++i)
+    if (data[i] == '\n' && (data[i + 1] == 'F' || data[i + 1] == '>')) return i;
+  return std::string_view::npos;
+}
+
 struct Source;
 
 // What a source yields: a message, or a child source to read first, or done.
@@ -131,21 +168,32 @@ Step message_step(RawMessage message) {
 // ("From sender [date with hh:mm]") and either follows an empty line or is
 // followed by a header field line; deciding that needs one line of lookahead,
 // so a candidate is kept in the message until the next line arrives.
+// Inside a message, runs of lines that cannot matter are appended in one piece
+// (take_plain_lines); the others go through read_line and take one at a time.
 class MboxSource : public Source {
  public:
   MboxSource(Fd fd, std::string prefix, std::string path, std::string kind, bool single_as_eml,
              const ReaderOptions& options)
       : fd_(std::move(fd)),
-        buffer_(std::move(prefix)),
         path_(std::move(path)),
         kind_(std::move(kind)),
         single_as_eml_(single_as_eml),
         chunk_(std::max<size_t>(options.chunk_size, 1)),
         cap_(std::max<size_t>(options.max_message_size, 1)),
-        max_line_(kMaxLine) {}
+        max_line_(kMaxLine) {
+    // A refill happens with less than max_line_ unconsumed, so this never
+    // grows. Not zero-filled: only bytes read() wrote are looked at, and a
+    // small file never touches most of it.
+    buffer_ = std::make_unique_for_overwrite<char[]>(std::max(max_line_, prefix.size()) + chunk_);
+    std::memcpy(buffer_.get(), prefix.data(), prefix.size());
+    end_ = prefix.size();
+  }
 
   Step next(std::vector<Error>& problems) override {
     for (;;) {
+      // A candidate's next line decides it, and the rest of a long line comes in
+      // pieces: both go through read_line.
+      if (in_message_ && !candidate_ && !mid_line_) take_plain_lines();
       Line line;
       if (!read_line(line, problems)) {
         candidate_ = false;
@@ -179,34 +227,80 @@ class MboxSource : public Source {
   bool read_line(Line& line, std::vector<Error>& problems) {
     size_t scan = position_;
     for (;;) {
-      const size_t newline = buffer_.find('\n', scan);
-      if (newline != std::string::npos) {
-        const size_t length = newline + 1 - position_;
+      char* data = buffer_.get();
+      if (const void* newline = std::memchr(data + scan, '\n', end_ - scan)) {
+        const size_t length = static_cast<const char*>(newline) + 1 - (data + position_);
         return length > max_line_ ? emit_line(line, max_line_, false) : emit_line(line, length, true);
       }
-      if (buffer_.size() - position_ >= max_line_) return emit_line(line, max_line_, false);
+      if (end_ - position_ >= max_line_) return emit_line(line, max_line_, false);
       if (eof_) {
-        if (position_ >= buffer_.size()) return false;
-        return emit_line(line, buffer_.size() - position_, true);
+        if (position_ >= end_) return false;
+        return emit_line(line, end_ - position_, true);
       }
-      // Drop what was consumed, then read one more chunk.
-      scan = buffer_.size() - position_;
-      buffer_.erase(0, position_);
+      // Move the unconsumed rest to the front, then read one more chunk.
+      std::memmove(data, data + position_, end_ - position_);
       buffer_offset_ += position_;
+      end_ -= position_;
       position_ = 0;
-      int error = 0;
-      const size_t before = buffer_.size();
-      if (!read_up_to(fd_.get(), buffer_, before + chunk_, chunk_, error)) {
-        problems.push_back(make_error("read error: " + errno_text(error), path_));
-        eof_ = true;
-      } else if (buffer_.size() < before + chunk_) {
-        eof_ = true;  // short read from read_up_to means end of stream
-      }
+      scan = end_;
+      refill(problems);
     }
   }
 
+  // Reads up to chunk_ bytes behind end_; a short read means the end of the stream.
+  void refill(std::vector<Error>& problems) {
+    const size_t limit = end_ + chunk_;
+    while (end_ < limit) {
+      const ssize_t n = read_some(fd_.get(), buffer_.get() + end_, limit - end_);
+      if (n <= 0) {
+        if (n < 0) problems.push_back(make_error("read error: " + errno_text(errno), path_));
+        eof_ = true;
+        return;
+      }
+      end_ += static_cast<size_t>(n);
+    }
+  }
+
+  // Appends, in one piece, the lines from position_ (a line start) up to the
+  // next one that take() would treat specially: a "From " line, a quoted
+  // ">From " one, or one that is not in the buffer far enough to tell.
+  void take_plain_lines() {
+    const char* data = buffer_.get();
+    size_t line = position_;
+    while (line < end_ && !maybe_from_or_quoted(line)) {
+      const size_t newline = find_newline_before_f_or_quote(data, line, end_);
+      if (newline == std::string_view::npos) {
+        // The unfinished line at the end, if any, is left to read_line.
+        const size_t last = std::string_view(data + line, end_ - line).rfind('\n');
+        if (last != std::string_view::npos) line += last + 1;
+        break;
+      }
+      line = newline + 1;
+    }
+    if (line == position_) return;
+    previous_blank_ = blank_line_before(line);
+    append(std::string_view(data + position_, line - position_));
+    position_ = line;
+  }
+
+  bool maybe_from_or_quoted(size_t line) const {
+    const char* data = buffer_.get();
+    size_t text = line;
+    while (text < end_ && data[text] == '>') ++text;
+    if (text > line || data[line] == 'F') return end_ - text < 5 || std::memcmp(data + text, "From ", 5) == 0;
+    return false;
+  }
+
+  // Is the line ending just before `line` (at or after position_) "\n" or "\r\n"?
+  bool blank_line_before(size_t line) const {
+    const char* data = buffer_.get();
+    size_t start = line - 1;
+    if (start > position_ && data[start - 1] == '\r') --start;
+    return start == position_ || data[start - 1] == '\n';
+  }
+
   bool emit_line(Line& line, size_t length, bool complete) {
-    line.text = std::string_view(buffer_).substr(position_, length);
+    line.text = std::string_view(buffer_.get() + position_, length);
     line.offset = buffer_offset_ + position_;
     line.at_start = !mid_line_;
     line.complete = complete;
@@ -225,8 +319,8 @@ class MboxSource : public Source {
     std::string_view rest = strip_line_end(candidate_line_).substr(5);
     while (!rest.empty() && is_blank(rest.front())) rest.remove_prefix(1);
     if (rest.empty()) return false;  // "From " alone: no sender
-    const size_t space = rest.find_first_of(" \t");
-    std::string_view date = space == std::string_view::npos ? std::string_view() : rest.substr(space);
+    // Not find_first_of(" \t"): that is a memchr call per character of the sender.
+    std::string_view date = rest.substr(std::find_if(rest.begin(), rest.end(), is_blank) - rest.begin());
     while (!date.empty() && is_blank(date.front())) date.remove_prefix(1);
     const bool dated = has_clock_time(date);
     const bool header_next = next.at_start && field_name_length(strip_line_end(next.text)) > 0;
@@ -324,8 +418,9 @@ class MboxSource : public Source {
   }
 
   Fd fd_;
-  std::string buffer_;         // unconsumed input from position_ on
+  std::unique_ptr<char[]> buffer_;  // unconsumed input in [position_, end_)
   size_t position_ = 0;
+  size_t end_ = 0;
   uint64_t buffer_offset_ = 0;  // stream offset of buffer_[0]
   bool eof_ = false;
   bool mid_line_ = false;

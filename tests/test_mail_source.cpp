@@ -183,6 +183,85 @@ TEST_CASE("mboxrd quoting, CRLF, and From lines that are not separators") {
   }
 }
 
+TEST_CASE("mbox: what the line before and the line after a From line decide, LF and CRLF") {
+  TempDir dir("mail-source");
+  const std::string lf =
+      "From a@x Mon Jan  1 00:00:00 2024\n"
+      "Subject: one\n"
+      "\n"
+      "body\n"
+      "From b@x Mon Jan  1 00:00:00 2024\n"  // no empty line before, no header after: text
+      "more\n"
+      " \n"
+      "From c@x Mon Jan  1 00:00:00 2024\n"  // a line of spaces is not empty: text
+      "still one\n"
+      "\n"
+      "From d@x Mon Jan  1 00:00:00 2024\n"
+      "Subject: two\n"
+      "\n"
+      ">From one\n"
+      ">>>From three\n"
+      ">Fro\n"
+      "> From x\n"
+      "From:x@y\n"
+      "Fr\n"
+      "\n"
+      "From e@x Mon Jan  1 00:00:00 2024\n"
+      "Subject: three\n"
+      "\n"
+      ">From the end, without a line break";
+  const std::vector<std::string> lf_messages = {
+      "Subject: one\n\nbody\nFrom b@x Mon Jan  1 00:00:00 2024\nmore\n \nFrom c@x Mon Jan  1 00:00:00 2024\nstill one\n",
+      "Subject: two\n\nFrom one\n>>From three\n>Fro\n> From x\nFrom:x@y\nFr\n",
+      "Subject: three\n\nFrom the end, without a line break"};
+  const auto crlf = [](const std::string& text) {
+    std::string out;
+    for (char c : text) {
+      if (c == '\n') out += '\r';
+      out += c;
+    }
+    return out;
+  };
+  const fs::path path = fs::path(dir.root()) / "box.mbox";
+  for (bool use_crlf : {false, true}) {
+    const std::string mbox = use_crlf ? crlf(lf) : lf;
+    write_file(path, mbox);
+    for (size_t chunk : {1, 2, 3, 5, 7, 64, 1 << 20}) {
+      CAPTURE(use_crlf);
+      CAPTURE(chunk);
+      ReaderOptions options;
+      options.chunk_size = chunk;
+      const ReadAll all = read_all(path.string(), MailFormat::mbox, options);
+      CHECK(all.problems.empty());
+      REQUIRE(all.messages.size() == 3);
+      for (size_t i = 0; i < 3; ++i) {
+        const std::string name(1, "ade"[i]);
+        CHECK(all.messages[i].bytes == (use_crlf ? crlf(lf_messages[i]) : lf_messages[i]));
+        CHECK(all.messages[i].source.offset == mbox.find("From " + name + "@x"));
+        CHECK(all.messages[i].envelope == name + "@x Mon Jan  1 00:00:00 2024");
+      }
+    }
+  }
+}
+
+TEST_CASE("mbox lines over the 1 MiB line bound: quoting only at the start, the last piece is no empty line") {
+  TempDir dir("mail-source");
+  const size_t bound = 1u << 20;
+  const std::string quoted = ">From " + std::string(bound - 6, 'y') + "\n";  // its "\n" is a piece of its own
+  const std::string tail = "From b@x Mon Jan  1 00:00:00 2024\nbody\n";
+  const fs::path path = fs::path(dir.root()) / "long.mbox";
+  write_file(path, "From a@x Mon Jan  1 00:00:00 2024\nSubject: long\n\n" + quoted + tail);
+  for (size_t chunk : {4093, 1 << 20}) {
+    CAPTURE(chunk);
+    ReaderOptions options;
+    options.chunk_size = chunk;
+    const ReadAll all = read_all(path.string(), MailFormat::mbox, options);
+    CHECK(all.problems.empty());
+    REQUIRE(all.messages.size() == 1);
+    CHECK(all.messages[0].bytes == "Subject: long\n\n" + quoted.substr(1) + tail);
+  }
+}
+
 TEST_CASE("a 20 MB mbox read in small chunks: every message once, at its offset") {
   TempDir dir("mail-source");
   const fs::path path = fs::path(dir.root()) / "big.mbox";
