@@ -4,10 +4,13 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
-#include <unordered_set>
+#include <cstring>
+#include <iconv.h>
 
 #include "collectors/encoded_words.h"
+#include "collectors/transfer_decoding.h"
 
 namespace sg {
 
@@ -15,9 +18,47 @@ namespace {
 
 constexpr size_t kMaxProblems = 16;  // one broken message must not flood the report
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+// Byte classes as tables: these run for every byte of every URL and host.
+enum : unsigned char { kAlnum = 1, kHostPunctuation = 2 };  // kHostPunctuation: . - _ : (':' only in IPv6 literals)
+const std::array<unsigned char, 256> kByteClass = [] {
+  std::array<unsigned char, 256> table{};
+  for (int c = 0; c < 256; ++c)
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) table[c] = kAlnum;
+  for (unsigned char c : std::string_view(".-_:")) table[c] = kHostPunctuation;
+  return table;
+}();
+const std::array<char, 256> kLower = [] {
+  std::array<char, 256> table{};
+  for (int c = 0; c < 256; ++c) table[c] = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return table;
+}();
+
+char lower(char c) { return kLower[static_cast<unsigned char>(c)]; }
 bool is_blank(char c) { return c == ' ' || c == '\t'; }
-bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+bool is_alnum(char c) { return kByteClass[static_cast<unsigned char>(c)] == kAlnum; }
+
+// Searching a word (eight bytes) at a time skips the long stretches of body
+// text without what is searched for.
+
+// The bytes of `word` equal to `c`, as the high bit of each such byte. Exact
+// up to the first match; bits above it may be spurious, so only "any" and
+// "which first" (first_marked) can be read from it.
+uint64_t bytes_equal(uint64_t word, unsigned char c) {
+  constexpr uint64_t kOnes = 0x0101010101010101, kHighs = 0x8080808080808080;
+  const uint64_t x = word ^ (kOnes * c);
+  return (x - kOnes) & ~x & kHighs;
+}
+
+// The eight bytes at `p` as one word, the first byte in the lowest bits.
+uint64_t load_word(const char* p) {
+  uint64_t word;
+  std::memcpy(&word, p, 8);
+  if constexpr (std::endian::native == std::endian::big) word = __builtin_bswap64(word);
+  return word;
+}
+
+// The index (0..7) of the first byte marked in a non-zero bytes_equal result.
+size_t first_marked(uint64_t marks) { return static_cast<size_t>(std::countr_zero(marks)) / 8; }
 
 std::string to_lower(std::string_view text) {
   std::string out(text);
@@ -68,25 +109,53 @@ size_t part_field_name_length(std::string_view line) {
   return line.substr(line.find(':', name_end) + 1, 2) == "//" ? 0 : name_end;
 }
 
-// The unfolded value of the first field called `name` (lower case) in `headers`.
-std::string header_value(std::string_view headers, std::string_view name) {
-  size_t pos = 0;
-  while (pos < headers.size()) {
-    Line line = line_at(headers, pos);
-    pos = line.next;
-    if (line.text.empty()) break;
-    // The cheap prefix test first: it rejects almost every line at its first byte.
-    if (!has_at(line.text, 0, name) || part_field_name_length(line.text) != name.size()) continue;
-    std::string value(line.text.substr(line.text.find(':') + 1));
-    while (pos < headers.size()) {  // continuation lines
-      Line more = line_at(headers, pos);
-      if (more.text.empty() || !is_blank(more.text.front())) break;
-      value += more.text;
-      pos = more.next;
-    }
-    return std::string(trim(value));
+// The two fields of a part header the walk needs, unfolded and trimmed; empty
+// when absent.
+struct PartFields {
+  std::string content_type;
+  std::string transfer_encoding;
+};
+
+// The unfolded value of the field whose first line is `line` and whose next
+// line starts at `pos` (advanced past the continuation lines).
+std::string unfolded_value(std::string_view headers, std::string_view line, size_t& pos) {
+  std::string value(line.substr(line.find(':') + 1));
+  while (pos < headers.size()) {  // continuation lines
+    Line more = line_at(headers, pos);
+    if (more.text.empty() || !is_blank(more.text.front())) break;
+    value += more.text;
+    pos = more.next;
   }
-  return {};
+  return std::string(trim(value));
+}
+
+// The first Content-Type and Content-Transfer-Encoding of `headers`, up to the
+// first empty line. One pass for both: a message's own header block is
+// kilobytes of Received lines, and only lines starting with 'c' are looked at.
+PartFields part_fields(std::string_view headers) {
+  PartFields fields;
+  bool have_type = false, have_encoding = false;
+  size_t pos = 0;
+  while (pos < headers.size() && !(have_type && have_encoding)) {
+    const char first = headers[pos];
+    if (first == '\n' || (first == '\r' && (pos + 1 == headers.size() || headers[pos + 1] == '\n'))) break;
+    if (first != 'c' && first != 'C') {  // not one of ours: straight to the next line
+      const void* end = std::memchr(headers.data() + pos, '\n', headers.size() - pos);
+      pos = end ? static_cast<size_t>(static_cast<const char*>(end) - headers.data()) + 1 : headers.size();
+      continue;
+    }
+    const Line line = line_at(headers, pos);
+    pos = line.next;
+    const size_t name_length = has_at(line.text, 0, "content-") ? part_field_name_length(line.text) : 0;
+    if (!have_type && name_length == 12 && has_at(line.text, 0, "content-type")) {
+      fields.content_type = unfolded_value(headers, line.text, pos);
+      have_type = true;
+    } else if (!have_encoding && name_length == 25 && has_at(line.text, 0, "content-transfer-encoding")) {
+      fields.transfer_encoding = unfolded_value(headers, line.text, pos);
+      have_encoding = true;
+    }
+  }
+  return fields;
 }
 
 // A MIME entity: its header lines and its body. Lenient about a missing blank
@@ -212,16 +281,32 @@ const std::array<bool, 256> kUrlChar = [] {
 
 bool is_url_char(char c) { return kUrlChar[static_cast<unsigned char>(c)]; }
 
+// '/', '?', '#' and '\\' (which browsers read as '/') end the authority of a URL.
+const std::array<bool, 256> kEndsAuthority = [] {
+  std::array<bool, 256> table{};
+  for (unsigned char c : std::string_view("/?#\\")) table[c] = true;
+  return table;
+}();
+
+bool ends_authority(char c) { return kEndsAuthority[static_cast<unsigned char>(c)]; }
+
 // Drops sentence punctuation and unbalanced closing brackets a URL was written before.
 std::string_view trim_url_tail(std::string_view url) {
-  // Bracket counts are taken once: trimming stays linear however many there are.
+  // Bracket counts over the whole URL, taken only when a bracket ends it (rarely)
+  // and then once: trimming stays linear however many there are.
+  bool counted = false;
   long round = 0, square = 0;  // unmatched ')' and ']' (negative: more openers)
-  for (char c : url) {
-    round += c == ')' ? 1 : c == '(' ? -1 : 0;
-    square += c == ']' ? 1 : c == '[' ? -1 : 0;
-  }
+  auto count = [&] {
+    if (counted) return;
+    counted = true;
+    for (char c : url) {
+      round += c == ')' ? 1 : c == '(' ? -1 : 0;
+      square += c == ']' ? 1 : c == '[' ? -1 : 0;
+    }
+  };
   while (!url.empty()) {
     const char c = url.back();
+    if (c == ')' || c == ']') count();
     if (c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == '*') {
       url.remove_suffix(1);
     } else if (c == ')' && round > 0) {
@@ -248,9 +333,7 @@ std::string normalize_url(std::string_view url) {
   append_lower(out, url.substr(0, authority));
   while (authority < url.size() && url[authority] == '/') ++authority;
   size_t authority_end = authority;  // a loop, not find_first_of (memchr per byte)
-  while (authority_end < url.size() && url[authority_end] != '/' && url[authority_end] != '?' &&
-         url[authority_end] != '#' && url[authority_end] != '\\')
-    ++authority_end;
+  while (authority_end < url.size() && !ends_authority(url[authority_end])) ++authority_end;
   const size_t at = url.substr(authority, authority_end - authority).rfind('@');
   const size_t host = at == std::string_view::npos ? authority : authority + at + 1;
   out.append(url.substr(authority, host - authority));
@@ -262,23 +345,29 @@ std::string normalize_url(std::string_view url) {
 
 // The host in what follows "scheme://" (or "//"), as written (not lower-cased).
 std::string_view host_in_authority(std::string_view rest) {
-  while (!rest.empty() && rest.front() == '/') rest.remove_prefix(1);  // "https:///host": browsers skip them
-  // A loop, not find_first_of: libstdc++ would call memchr for every byte.
-  size_t end = 0;
-  while (end < rest.size() && rest[end] != '/' && rest[end] != '?' && rest[end] != '#' && rest[end] != '\\' &&
-         rest[end] != ' ')
-    ++end;
-  rest = rest.substr(0, end);
-  if (const size_t at = rest.rfind('@'); at != std::string_view::npos) rest.remove_prefix(at + 1);
-  std::string_view host;
-  if (!rest.empty() && rest.front() == '[') {
-    const size_t close = rest.find(']');
-    host = close == std::string_view::npos ? rest.substr(1) : rest.substr(1, close - 1);
-  } else {
-    host = rest.substr(0, rest.find(':'));
+  size_t begin = 0;
+  while (begin < rest.size() && rest[begin] == '/') ++begin;  // "https:///host": browsers skip them
+  // One pass: the host follows the last '@' and ends at the first ':' after it.
+  size_t host = begin, colon = std::string_view::npos, end = begin;
+  for (; end < rest.size(); ++end) {
+    const char c = rest[end];
+    if (ends_authority(c) || c == ' ') break;
+    if (c == '@') {
+      host = end + 1;
+      colon = std::string_view::npos;
+    } else if (c == ':' && colon == std::string_view::npos) {
+      colon = end;
+    }
   }
-  while (!host.empty() && host.back() == '.') host.remove_suffix(1);
-  return host;
+  std::string_view view;
+  if (host < end && rest[host] == '[') {
+    const std::string_view literal = rest.substr(host + 1, end - host - 1);
+    view = literal.substr(0, literal.find(']'));
+  } else {
+    view = rest.substr(host, (colon == std::string_view::npos ? end : colon) - host);
+  }
+  while (!view.empty() && view.back() == '.') view.remove_suffix(1);
+  return view;
 }
 
 // url_host without the copy and lower-casing: enough for plausible_host.
@@ -297,11 +386,13 @@ std::string_view url_host_view(std::string_view url) {
 
 bool plausible_host(std::string_view host, bool need_dot) {
   if (host.empty() || host.size() > 253) return false;
-  bool alnum = false;
+  unsigned char classes = 0;
   for (char c : host) {
-    if (is_alnum(c)) alnum = true;
-    else if (c != '.' && c != '-' && c != '_' && c != ':') return false;  // ':' only in IPv6 literals
+    const unsigned char byte_class = kByteClass[static_cast<unsigned char>(c)];
+    if (byte_class == 0) return false;
+    classes |= byte_class;
   }
+  const bool alnum = classes & kAlnum;
   return alnum && (!need_dot || host.find('.') != std::string_view::npos);
 }
 
@@ -342,14 +433,13 @@ class UrlCollector {
   UrlCollector(size_t max_urls, size_t max_length) : max_urls_(max_urls), max_length_(max_length) {}
 
   void add(std::string url) {
-    if (full_) return;
+    if (full_ || seen(url)) return;
     if (urls_.size() >= max_urls_) {
-      // Full: a new URL ends collecting, a repeated one changes nothing.
-      if (!seen_.count(url)) full_ = true;
+      full_ = true;  // full: a new URL ends collecting, a repeated one changed nothing
       return;
     }
-    if (!seen_.insert(url).second) return;  // one hash lookup for the common case
     urls_.push_back(std::move(url));
+    if (!slots_.empty() || urls_.size() > kLinearSearchMax) index_last();
   }
 
   void scan(std::string_view text, bool html) {
@@ -377,10 +467,10 @@ class UrlCollector {
     std::string_view url = text.substr(begin, std::min(end - begin, max_length_ + 1));
     url = trim_url_tail(url);
     if (url.size() > max_length_) url = url.substr(0, max_length_);
-    std::string candidate(prefix);
-    candidate.append(url);
-    if (!plausible_host(url_host_view(candidate), need_dot)) return false;
-    add(normalize_url(candidate));
+    candidate_.assign(prefix);
+    candidate_.append(url);
+    if (!plausible_host(url_host_view(candidate_), need_dot)) return false;
+    add(normalize_url(candidate_));
     return true;
   }
 
@@ -391,8 +481,7 @@ class UrlCollector {
   size_t try_url(std::string_view text, size_t begin, size_t host, std::string_view prefix, bool need_dot,
                  bool& taken) {
     size_t authority_end = host;
-    while (authority_end < text.size() && is_url_char(text[authority_end]) && text[authority_end] != '/' &&
-           text[authority_end] != '?' && text[authority_end] != '#')
+    while (authority_end < text.size() && is_url_char(text[authority_end]) && !ends_authority(text[authority_end]))
       ++authority_end;
     // Same answer as plausible_host(url_host("//" + authority)), without the strings.
     taken = false;
@@ -403,21 +492,29 @@ class UrlCollector {
     return taken ? end : std::max(authority_end, begin + 1);
   }
 
+  // The first ':', '.' or '=' at or after `i`, or the end. Eight bytes at a
+  // time (a word holds the byte c when word ^ c*ones has a zero byte): most of
+  // a body lies between triggers, and much of it is non-ASCII text.
+  static size_t next_trigger(std::string_view text, size_t i) {
+    const size_t n = text.size();
+    for (; i + 8 <= n; i += 8) {
+      const uint64_t word = load_word(text.data() + i);
+      const uint64_t triggers = bytes_equal(word, ':') | bytes_equal(word, '.') | bytes_equal(word, '=');
+      if (triggers) return i + first_marked(triggers);
+    }
+    while (i < n && text[i] != ':' && text[i] != '.' && text[i] != '=') ++i;
+    return i;
+  }
+
   // Jumps from one trigger character to the next (':' of "://", '.' of "www.",
   // '=' of an HTML attribute) instead of testing every byte: bodies are large.
   void scan_plain(std::string_view text, bool html) {
-    static const std::array<bool, 256> kTrigger = [] {
-      std::array<bool, 256> table{};
-      table[static_cast<unsigned char>(':')] = table[static_cast<unsigned char>('.')] = true;
-      table[static_cast<unsigned char>('=')] = true;
-      return table;
-    }();
     const size_t n = text.size();
     size_t i = 0;
     size_t floor = 0;  // where the last URL tried ended: nothing before it starts a new one
     bool taken = false;
     while (i < n && !full_) {
-      while (i < n && !kTrigger[static_cast<unsigned char>(text[i])]) ++i;
+      i = next_trigger(text, i);
       if (i >= n) break;
       const char c = text[i];
       if (c == ':' && i + 2 < n && text[i + 1] == '/' && text[i + 2] == '/') {
@@ -457,11 +554,39 @@ class UrlCollector {
     }
   }
 
+  // Most bodies hold a handful of URLs: comparing them all is cheaper than
+  // hashing, and allocates nothing. Beyond this many, slots_ indexes them.
+  static constexpr size_t kLinearSearchMax = 16;
+
+  bool seen(std::string_view url) const {
+    if (slots_.empty()) return std::find(urls_.begin(), urls_.end(), url) != urls_.end();
+    return slots_[slot_for(url)] != 0;
+  }
+
+  // The slot holding `url`, or the empty slot where it would go (open addressing,
+  // linear probing; slots_ is never more than half full).
+  size_t slot_for(std::string_view url) const {
+    const size_t mask = slots_.size() - 1;
+    size_t slot = std::hash<std::string_view>{}(url) & mask;
+    while (slots_[slot] != 0 && urls_[slots_[slot] - 1] != url) slot = (slot + 1) & mask;
+    return slot;
+  }
+
+  // Enters the last URL in slots_, first (re)building it when it would pass half full.
+  void index_last() {
+    if (urls_.size() * 2 > slots_.size()) {
+      slots_.assign(std::max<size_t>(64, slots_.size() * 2), 0);
+      for (size_t i = 0; i + 1 < urls_.size(); ++i) slots_[slot_for(urls_[i])] = static_cast<uint32_t>(i + 1);
+    }
+    slots_[slot_for(urls_.back())] = static_cast<uint32_t>(urls_.size());
+  }
+
   size_t max_urls_;
   size_t max_length_;
   bool full_ = false;
   std::vector<std::string> urls_;
-  std::unordered_set<std::string> seen_;
+  std::vector<uint32_t> slots_;  // 0: empty, else 1 + an index into urls_
+  std::string candidate_;        // take_url's work buffer, kept for its capacity
 };
 
 std::string_view first_token(std::string_view value) {
@@ -496,6 +621,153 @@ bool looks_like_html(std::string_view text) {
   return has_at(start, 0, "<!doctype html") || has_at(start, 0, "<html") || has_at(start, 0, "<head") ||
          has_at(start, 0, "<body") || has_at(start, 0, "<div") || has_at(start, 0, "<table") ||
          has_at(start, 0, "<p>") || has_at(start, 0, "<a ");
+}
+
+// ISO-2022-JP without iconv, for the form nearly all Japanese mail takes: ASCII
+// and JIS X 0208 switched by ESC ( B and ESC $ B. Going through iconv costs more
+// than everything else the walk does to such a part. Each JIS X 0208 character
+// is looked up in a table that iconv itself fills, so the text comes out byte
+// for byte as CharsetDecoder::convert gives it; anything the table does not
+// vouch for (other escapes, 8-bit bytes, SO/SI, controls inside JIS X 0208,
+// characters iconv rejects) leaves the part to convert, with its fallbacks.
+class JisCharacters {
+ public:
+  struct Character {
+    char bytes[4];
+    unsigned char length;  // 0: iconv does not decode this one cleanly
+    bool looked_up;
+  };
+
+  JisCharacters() : cd_(iconv_open("UTF-8", "ISO-2022-JP")) {}  // what CharsetDecoder opens for it
+  ~JisCharacters() {
+    if (usable()) iconv_close(cd_);
+  }
+  JisCharacters(const JisCharacters&) = delete;
+  JisCharacters& operator=(const JisCharacters&) = delete;
+
+  bool usable() const { return cd_ != reinterpret_cast<iconv_t>(-1); }
+
+  /// The character of the two bytes `first`, `second` (0x21..0x7E each, minus 0x21).
+  const Character& get(size_t first, size_t second) {
+    Character& character = table_[first * 94 + second];
+    if (!character.looked_up) look_up_row(first);
+    return character;
+  }
+
+ private:
+  // Asks iconv for a whole row of 94 characters at a time, once per row: a
+  // call costs as much as decoding a hundred characters, and text in one row
+  // (kana, a range of kanji) tends to use more of it. A character iconv rejects
+  // ends a call; the row goes on after it.
+  void look_up_row(size_t first) {
+    size_t second = 0;
+    while (second < 94) {
+      char input[3 + 2 * 94] = {'\x1B', '$', 'B'};
+      size_t input_size = 3;
+      for (size_t s = second; s < 94; ++s) {
+        input[input_size++] = static_cast<char>(0x21 + first);
+        input[input_size++] = static_cast<char>(0x21 + s);
+      }
+      char output[4 * 94 + 16];
+      char* in = input;
+      size_t in_left = input_size;
+      char* out = output;
+      size_t out_left = sizeof output;
+      iconv(cd_, nullptr, nullptr, nullptr, nullptr);
+      const bool failed = iconv(cd_, &in, &in_left, &out, &out_left) == static_cast<size_t>(-1);
+      const size_t consumed = static_cast<size_t>(in - input);
+      const size_t decoded = consumed >= 3 && (consumed - 3) % 2 == 0 ? (consumed - 3) / 2 : 0;
+      split(first, second, decoded, std::string_view(output, static_cast<size_t>(out - output)));
+      second += decoded;
+      if (second < 94 && (failed || decoded == 0)) table_[first * 94 + second++].looked_up = true;  // rejected
+    }
+  }
+
+  // Hands the UTF-8 `output` of `count` characters from (first, second) on to
+  // them, one sequence each. Anything else (ASCII, a sequence too many or too
+  // few) would make the split a guess: those characters stay unusable.
+  void split(size_t first, size_t second, size_t count, std::string_view output) {
+    size_t pos = 0;
+    std::array<std::string_view, 94> sequences;
+    bool clean = true;
+    for (size_t i = 0; i < count && clean; ++i) {
+      const unsigned char lead = pos < output.size() ? static_cast<unsigned char>(output[pos]) : 0;
+      const size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 0;
+      clean = length > 0 && lead < 0xF8 && output.size() - pos >= length;
+      for (size_t k = 1; clean && k < length; ++k) clean = (static_cast<unsigned char>(output[pos + k]) & 0xC0) == 0x80;
+      if (clean) sequences[i] = output.substr(pos, length);
+      pos += length;
+    }
+    clean = clean && pos == output.size();
+    for (size_t i = 0; i < count; ++i) {
+      Character& character = table_[first * 94 + second + i];
+      character.looked_up = true;
+      if (!clean) continue;
+      std::memcpy(character.bytes, sequences[i].data(), sequences[i].size());
+      character.length = static_cast<unsigned char>(sequences[i].size());
+    }
+  }
+
+  iconv_t cd_;
+  std::array<Character, 94 * 94> table_{};
+};
+
+// The length of the run of ASCII at the start of `text` that ISO-2022-JP passes
+// through unchanged: up to an ESC, SO, SI or 8-bit byte. At least 1 when the
+// first byte is such ASCII. Eight bytes at a time: runs are HTML markup.
+size_t plain_ascii_run(std::string_view text) {
+  constexpr uint64_t kHighs = 0x8080808080808080;
+  size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    const uint64_t word = load_word(text.data() + i);
+    // An 8-bit byte is marked by its own high bit; below it the marks are exact.
+    const uint64_t stops = (word & kHighs) | bytes_equal(word, 0x1B) | bytes_equal(word, 0x0E) | bytes_equal(word, 0x0F);
+    if (stops) return i + first_marked(stops);
+  }
+  for (; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x80 || c == 0x1B || c == 0x0E || c == 0x0F) break;
+  }
+  return i;
+}
+
+// Replaces `out` by the UTF-8 of ISO-2022-JP `text`. False when `text` needs
+// iconv after all (`out` is then unspecified).
+bool decode_common_iso2022jp(std::string_view text, std::string& out) {
+  static thread_local JisCharacters characters;  // per thread: iconv descriptors are not shared
+  if (!characters.usable()) return false;
+  // Two bytes become at most four, one byte one: twice the input always fits.
+  out.resize(2 * text.size());
+  char* o = out.data();
+  const size_t n = text.size();
+  bool jis = false;  // in JIS X 0208 (after ESC $ B), else in ASCII
+  size_t i = 0;
+  while (i < n) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == 0x1B) {
+      if (i + 2 >= n || !((text[i + 1] == '$' || text[i + 1] == '(') && text[i + 2] == 'B')) return false;
+      jis = text[i + 1] == '$';
+      i += 3;
+    } else if (!jis) {
+      if (c >= 0x80 || c == 0x0E || c == 0x0F) return false;  // 8-bit, SO, SI: iconv's business
+      const size_t run = plain_ascii_run(text.substr(i));
+      std::memcpy(o, text.data() + i, run);
+      o += run;
+      i += run;
+    } else {
+      if (i + 1 >= n) return false;
+      const size_t first = c - size_t{0x21};
+      const size_t second = static_cast<unsigned char>(text[i + 1]) - size_t{0x21};
+      if (first >= 94 || second >= 94) return false;
+      const JisCharacters::Character& character = characters.get(first, second);
+      if (character.length == 0) return false;
+      std::memcpy(o, character.bytes, 4);  // all four: cheaper than a variable length, and it fits
+      o += character.length;
+      i += 2;
+    }
+  }
+  out.resize(static_cast<size_t>(o - out.data()));
+  return true;
 }
 
 // A delimiter line "--boundary" (or the close "--boundary--") found in a body.
@@ -559,23 +831,21 @@ class Walker {
       stop_ = true;
       return;
     }
-    ContentType type = parse_content_type(header_value(headers, "content-type"));
+    const PartFields fields = part_fields(headers);
+    ContentType type = parse_content_type(fields.content_type);
     if (type.type.empty()) {
       type.type = digest ? "message" : "text";
       type.subtype = digest ? "rfc822" : "plain";
     }
-    const std::string encoding = to_lower(first_token(header_value(headers, "content-transfer-encoding")));
+    const std::string encoding = to_lower(first_token(fields.transfer_encoding));
     if (type.type == "multipart") {
       if (depth >= limits_.max_depth) return too_deep();
       multipart(type, body, depth);
     } else if (type.type == "message" && (type.subtype == "rfc822" || type.subtype == "global")) {
       if (depth >= limits_.max_depth) return too_deep();
-      std::string decoded;
+      std::string decoded;  // its own: the nested walk below reuses text_storage_
       std::string_view inner = body;
-      if (encoding == "base64" || encoding == "quoted-printable") {
-        decoded = transfer_decode(body, encoding);
-        inner = decoded;
-      }
+      if (encoding == "base64" || encoding == "quoted-printable") inner = transfer_decode(body, encoding, decoded);
       if (inner.substr(0, 5) == "From ") inner = inner.substr(line_at(inner, 0).next);  // mbox envelope line
       const Entity nested = split_entity(inner);
       entity(nested.headers, nested.body, depth + 1, false);
@@ -646,16 +916,18 @@ class Walker {
     }
   }
 
-  std::string transfer_decode(std::string_view body, std::string_view encoding) {
-    std::string storage;
-    return std::string(transfer_decode(body, encoding, storage));
-  }
-
-  // The decoded body: in `storage`, or `body` itself when nothing needed decoding
-  // (7bit/8bit bodies are most of the text; copying them would be waste).
+  // The decoded body: in `storage` (cleared first), or `body` itself when nothing
+  // needed decoding (7bit/8bit bodies are most of the text; copying them would be waste).
   static std::string_view transfer_decode(std::string_view body, std::string_view encoding, std::string& storage) {
-    if (encoding == "base64") return storage = decode_base64(body);
-    if (encoding == "quoted-printable" || has_qp_escape(body)) return storage = decode_quoted_printable(body);
+    storage.clear();
+    if (encoding == "base64") {
+      append_base64_decoded(body, storage);
+      return storage;
+    }
+    if (encoding == "quoted-printable" || has_qp_escape(body)) {
+      append_quoted_printable_decoded(body, storage);
+      return storage;
+    }
     return body;
   }
 
@@ -681,8 +953,7 @@ class Walker {
       problem("more than " + std::to_string(limits_.max_decoded_bytes) + " bytes of text, rest ignored");
       stop_ = true;
     }
-    std::string storage;
-    const std::string_view raw = transfer_decode(body, encoding, storage);
+    const std::string_view raw = transfer_decode(body, encoding, text_storage_);
     const bool html = type.subtype == "html" || looks_like_html(raw);
     std::string charset = type.charset;
     if (charset.empty() && html) charset = sniff_html_charset(raw);
@@ -693,6 +964,11 @@ class Walker {
     if (scans_as_is(charset)) {
       decoded_ += raw.size();
       urls_.scan(raw, html);
+      return;
+    }
+    if (iconv_charset_name(charset) == "ISO-2022-JP" && decode_common_iso2022jp(raw, converted_storage_)) {
+      decoded_ += converted_storage_.size();
+      urls_.scan(converted_storage_, html);
       return;
     }
     Conversion converted = decoder_.convert(raw, charset);
@@ -717,6 +993,8 @@ class Walker {
   std::vector<std::string>& problems_;
   const MimeLimits& limits_;
   UrlCollector urls_;
+  std::string text_storage_;       // transfer-decoded text of the current text part: one buffer for all of them
+  std::string converted_storage_;  // the same in UTF-8, when decoded here rather than by decoder_
   std::vector<std::string> reported_;  // what this walk reported, for de-duplication
   bool overflow_ = false;
   size_t parts_ = 0;

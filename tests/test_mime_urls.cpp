@@ -13,6 +13,7 @@
 #include "collectors/encoded_words.h"
 #include "collectors/header_block.h"
 #include "collectors/mime_urls.h"
+#include "collectors/transfer_decoding.h"
 #include "tests/helpers.h"
 
 using namespace sg;
@@ -329,4 +330,65 @@ TEST_CASE("arbitrary bytes never break the MIME walk") {
     CHECK(problems.size() <= 17);
     for (const std::string& url : urls) CHECK(is_valid_utf8(url));
   }
+}
+
+TEST_CASE("transfer decodings into a buffer match the reference decoders") {
+  // append_* are the fast paths of the walk; decode_* (encoded_words.h) say what is right.
+  std::mt19937 random(11);
+  const std::string base64_pieces[] = {"QUJD", "ZGVm", "SGVsbG8=", "QQ==", "=", "\r\n", "\n", " ", "!", "Zg", "+/+/"};
+  const std::string qp_pieces[] = {"=3D", "=3d", "=E3=81=82", "=\n", "=\r\n", "= \t\n", "=", "=G1", "=4", "abc", "\n"};
+  for (int round = 0; round < 3000; ++round) {
+    std::string base64, qp;
+    const int length = static_cast<int>(random() % 40);
+    for (int i = 0; i < length; ++i) {
+      if (random() % 3) {
+        base64 += base64_pieces[random() % std::size(base64_pieces)];
+        qp += qp_pieces[random() % std::size(qp_pieces)];
+      } else {
+        base64.push_back(static_cast<char>(random() % 256));
+        qp.push_back(static_cast<char>(random() % 256));
+      }
+    }
+    std::string out = "kept";  // appended to, not replaced
+    append_base64_decoded(base64, out);
+    CHECK(out == "kept" + decode_base64(base64));
+    out = "kept";
+    append_quoted_printable_decoded(qp, out);
+    CHECK(out == "kept" + decode_quoted_printable(qp));
+  }
+}
+
+TEST_CASE("ISO-2022-JP parts give the URLs of their iconv conversion") {
+  // The walk decodes common ISO-2022-JP itself and leaves the rest to
+  // CharsetDecoder; either way the URLs must be those of convert()'s text.
+  CharsetDecoder decoder;
+  std::mt19937 random(12);
+  const std::string pieces[] = {"\x1B$B", "\x1B(B", "\x1B(J", "\x1B$@", "\x1B(I", "\x0E", "\x0F", "$3$A$i", "F|K\\",
+                                "\x22\x2E", "\x7E\x7E", "\x21", "\n", "http://jis.example/", "<!DOCTYPE ", "www.x.jp",
+                                "<a href=\"//cdn.example/i\">", "https://", ".", "\x80\xA0"};
+  for (int round = 0; round < 2000; ++round) {
+    std::string raw = "Text: ";  // so that HTML is sniffed alike (looks_like_html reads the unconverted bytes)
+    const int length = static_cast<int>(random() % 30);
+    for (int i = 0; i < length; ++i) raw += pieces[random() % std::size(pieces)];
+    const bool html = random() % 2;
+    const std::string type = html ? "text/html" : "text/plain";
+    const Extracted jis = extract_message("Content-Type: " + type + "; charset=iso-2022-jp\n\n" + raw);
+    const std::string utf8 = decoder.convert(raw, "iso-2022-jp").text;
+    const Extracted reference = extract_message("Content-Type: " + type + "; charset=utf-8\n\n" + utf8);
+    CHECK(jis.urls == reference.urls);
+  }
+}
+
+TEST_CASE("repeated URLs are dropped past the linear search") {
+  // Beyond a few URLs the collector switches to an index: order and uniqueness hold.
+  std::string text = "Content-Type: text/plain\n\n";
+  std::vector<std::string> expected;
+  for (int i = 0; i < 40; ++i) {
+    const std::string url = "http://r" + std::to_string(i) + ".example/";
+    text += url + " " + url + " http://r0.example/ ";
+    expected.push_back(url);
+  }
+  const Extracted repeated = extract_message(text);
+  CHECK(repeated.urls == expected);
+  CHECK(repeated.problems.empty());
 }
