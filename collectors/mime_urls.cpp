@@ -75,7 +75,8 @@ std::string to_lower(std::string_view text) {
 void append_lower(std::string& out, std::string_view text) {
   const size_t start = out.size();
   out.resize(start + text.size());
-  for (size_t i = 0; i < text.size(); ++i) out[start + i] = lower(text[i]);
+  char* destination = out.data() + start;  // a pointer: writes through out[] would reload it every byte
+  for (char c : text) *destination++ = lower(c);
 }
 
 // Case-insensitive: does `text` hold `lower_word` at `pos`?
@@ -132,7 +133,12 @@ std::string unfolded_value(std::string_view headers, std::string_view line, size
     value += more.text;
     pos = more.next;
   }
-  return std::string(trim(value));
+  const std::string_view trimmed = trim(value);  // trimmed in place: no second string
+  const size_t begin = static_cast<size_t>(trimmed.data() - value.data());
+  const size_t length = trimmed.size();
+  value.erase(0, begin);
+  value.resize(length);
+  return value;
 }
 
 // The first Content-Type and Content-Transfer-Encoding of `headers`, up to the
