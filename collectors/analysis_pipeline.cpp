@@ -21,7 +21,7 @@ void analyse(Analyzer& analyzer, bool with_observations, AnalyzedMessage& messag
 // once per message. A batch slot goes round: the reader fills it, one analysis
 // thread analyses it, the calling thread hands it on, and the reader refills it.
 struct Batch {
-  enum class State { empty, read, claimed, analysed };
+  enum class State { empty, read, analysed };
   State state = State::empty;
   std::vector<AnalyzedMessage> messages;
   size_t count = 0;  // messages[0, count) are this round's; the rest are kept for their capacity
@@ -32,12 +32,13 @@ struct Batch {
 class Pipeline {
  public:
   Pipeline(std::unique_ptr<MessageReader> reader, const AnalysisOptions& analysis, const PipelineOptions& options)
-      : reader_(std::move(reader)), analysis_(analysis), options_(options), slots_(options.jobs * 3) {}
+      : reader_(std::move(reader)), analysis_(analysis), options_(options), slots_(options.jobs * 3) {}  // see analyse_batches
 
   void run(const std::function<bool(AnalyzedMessage&)>& on_message, const std::function<void(Error&&)>& on_problem) {
     std::thread reading([this] { read(); });
     std::vector<std::thread> analysing;
-    for (unsigned i = 0; i < options_.jobs; ++i) analysing.emplace_back([this] { analyse_batches(); });
+    for (unsigned worker = 0; worker < options_.jobs; ++worker)
+      analysing.emplace_back([this, worker] { analyse_batches(worker); });
     hand_on(on_message, on_problem);
     {
       std::lock_guard lock(mutex_);
@@ -87,19 +88,19 @@ class Pipeline {
     }
   }
 
-  // An analysis thread: takes the oldest batch nobody has taken yet.
-  void analyse_batches() {
+  // Analysis thread `worker` of n takes batches worker, worker + n, worker + 2n...
+  // With as many slots as a multiple of n, it always meets the same slots, so the
+  // Evidence it replaces there is what it allocated itself: glibc frees memory of
+  // the thread's own arena cheaply, another thread's under that arena's lock.
+  void analyse_batches(unsigned worker) {
     Analyzer analyzer(analysis_);
-    for (;;) {
-      uint64_t sequence = 0;
+    for (uint64_t sequence = worker;; sequence += options_.jobs) {
+      Batch& batch = slot(sequence);
       {
         std::unique_lock lock(mutex_);
-        changed_.wait(lock, [&] { return stopping_ || claimed_up_to_ < read_up_to_; });
+        changed_.wait(lock, [&] { return stopping_ || sequence < read_up_to_; });
         if (stopping_) return;
-        sequence = claimed_up_to_++;
-        slot(sequence).state = Batch::State::claimed;
       }
-      Batch& batch = slot(sequence);
       for (size_t i = 0; i < batch.count; ++i) analyse(analyzer, options_.observations, batch.messages[i]);
       {
         std::lock_guard lock(mutex_);
@@ -146,7 +147,6 @@ class Pipeline {
   std::mutex mutex_;
   std::condition_variable changed_;  // any slot changed state, or stopping_ was set
   uint64_t read_up_to_ = 0;          // batches [0, read_up_to_) have been read
-  uint64_t claimed_up_to_ = 0;       // batches [0, claimed_up_to_) have been taken for analysis
   bool stopping_ = false;
 };
 

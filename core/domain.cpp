@@ -23,22 +23,21 @@ std::string_view trim_decoration(std::string_view text) {
   return text;
 }
 
-// What one byte of a name is, from a table, so the single pass over an ASCII
-// name is a load and a test per byte.
-enum NameByte : uint8_t { kInvalid = 0, kLetter, kUpper, kDigit, kOther /* '-' '_' */, kDot, kNonAscii };
-
-constexpr std::array<uint8_t, 256> make_name_bytes() {
-  std::array<uint8_t, 256> bytes{};
-  for (int c = 'a'; c <= 'z'; ++c) bytes[c] = kLetter;
-  for (int c = 'A'; c <= 'Z'; ++c) bytes[c] = kUpper;
-  for (int c = '0'; c <= '9'; ++c) bytes[c] = kDigit;
-  bytes['-'] = bytes['_'] = kOther;
-  bytes['.'] = kDot;
-  for (int c = 0x80; c < 0x100; ++c) bytes[c] = kNonAscii;
+// Each byte of a name lowercased, or 0 when it may not occur in one; non-ASCII
+// bytes are 0x80 (they send the name through IDNA). One table load per byte.
+constexpr std::array<char, 256> make_name_bytes() {
+  std::array<char, 256> bytes{};
+  for (int c = 'a'; c <= 'z'; ++c) bytes[c] = static_cast<char>(c);
+  for (int c = 'A'; c <= 'Z'; ++c) bytes[c] = static_cast<char>(c - 'A' + 'a');
+  for (int c = '0'; c <= '9'; ++c) bytes[c] = static_cast<char>(c);
+  bytes['-'] = '-';
+  bytes['_'] = '_';
+  bytes['.'] = '.';
+  for (int c = 0x80; c < 0x100; ++c) bytes[c] = static_cast<char>(0x80);
   return bytes;
 }
 
-constexpr std::array<uint8_t, 256> kNameBytes = make_name_bytes();
+constexpr std::array<char, 256> kNameBytes = make_name_bytes();
 
 // Lowercases an ASCII name into `out` while checking RFC 1035 lengths and a
 // permissive character set ('_' occurs in real HELO names and DKIM selectors).
@@ -47,38 +46,22 @@ int lower_and_validate(std::string_view text, std::string& out, bool& all_digits
   out.resize(text.size());
   int labels = 1;
   size_t label_length = 0;
-  all_digits = true;
+  bool other_than_digits = false;
   for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    switch (kNameBytes[static_cast<unsigned char>(c)]) {
-      case kLetter:
-        all_digits = false;
-        out[i] = c;
-        break;
-      case kUpper:
-        all_digits = false;
-        out[i] = static_cast<char>(c - 'A' + 'a');
-        break;
-      case kDigit:
-        out[i] = c;
-        break;
-      case kOther:
-        all_digits = false;
-        out[i] = c;
-        break;
-      case kDot:
-        if (label_length == 0) return 0;
-        out[i] = c;
-        label_length = 0;
-        ++labels;
-        continue;
-      case kNonAscii:
-        return -1;
-      default:
-        return 0;
+    const char c = kNameBytes[static_cast<unsigned char>(text[i])];
+    if (c == 0) return 0;
+    if (c == static_cast<char>(0x80)) return -1;
+    out[i] = c;
+    if (c == '.') {
+      if (label_length == 0) return 0;
+      label_length = 0;
+      ++labels;
+      continue;
     }
+    other_than_digits |= c > '9' || c < '0';
     if (++label_length > 63) return 0;
   }
+  all_digits = !other_than_digits;
   return label_length == 0 || text.size() > 253 ? 0 : labels;
 }
 
