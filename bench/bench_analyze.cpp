@@ -12,8 +12,8 @@
 //   --read-only  only split the mbox (reader cost, no analysis)
 //   --no-body    skip the MIME body walk for URLs (AnalysisOptions::body_urls = false)
 //   --repeat N   read the file N times (timings of small files are noisy)
-//   --jobs N     analyse on N threads plus a reading thread (collectors/analysis_pipeline.h);
-//                1, the default, reads and analyses on one thread
+//   --jobs N     analyse on N threads that take turns reading (collectors/analysis_pipeline.h);
+//                1, the default, reads and analyses on the one thread there is
 //   --digest     also print a SHA-256 over every message's Evidence as `parse --json` writes
 //                it, plus its raw header block, to check that two builds analyse alike
 //                (the serialising makes the timing meaningless)

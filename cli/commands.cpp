@@ -67,9 +67,9 @@ struct IngestItem {
   uint64_t bytes = 0;
 };
 
-// Reads and analyses every source on its own thread (and options.jobs analysis
-// threads when more than one), so analysis overlaps the SQLite writes; stops
-// early when the consumer closes the queue.
+// Reads and analyses every source off the writer thread (on options.jobs threads
+// when more than one), so analysis overlaps the SQLite writes; stops early when
+// the consumer closes the queue.
 void produce(const IngestOptions& options, MailFormat format, BoundedQueue<IngestItem>& queue) {
   PipelineOptions pipeline;
   pipeline.jobs = options.jobs;

@@ -23,7 +23,7 @@ struct IngestOptions {
   std::string source_label;        ///< indicators: the provenance label (default: the file name)
   UnixTime import_time = 0;        ///< indicators: when they were listed (default: now)
   AnalysisOptions analysis;
-  unsigned jobs = 1;               ///< analysis threads (analysis_pipeline.h); 1 = on the reading thread
+  unsigned jobs = 1;               ///< threads that read and analyse (analysis_pipeline.h)
   size_t batch_messages = 10000;   ///< messages per transaction
   double batch_seconds = 2.0;      ///< ...or this long, whichever comes first
   bool progress = false;           ///< redraw a progress line on stderr

@@ -18,121 +18,129 @@ void analyse(Analyzer& analyzer, bool with_observations, AnalyzedMessage& messag
 }
 
 // Messages travel in batches so that threads meet at a lock once per batch, not
-// once per message. A batch slot goes round: the reader fills it, one analysis
-// thread analyses it, the calling thread hands it on, and the reader refills it.
+// once per message. Each analysis thread takes its turn at the reader, reads a
+// batch, analyses it and leaves it for the calling thread, which hands batches on
+// in the order they were read and then gives each back to the thread it came
+// from. So the thread that analyses a message has just read its bytes (they are
+// in its core's cache), and memory is freed by the thread that allocated it:
+// glibc frees into the thread's own arena cheaply, into another's under a lock.
 struct Batch {
-  enum class State { empty, read, analysed };
-  State state = State::empty;
+  unsigned owner = 0;      // the analysis thread that fills it
+  uint64_t sequence = 0;   // its place in reading order
   std::vector<AnalyzedMessage> messages;
   size_t count = 0;  // messages[0, count) are this round's; the rest are kept for their capacity
   std::vector<std::pair<size_t, Error>> problems;  // reader problems met before messages[first]
   bool last = false;                               // the reader has no more after this one
 };
 
+constexpr size_t kBatchesPerThread = 3;  // one being analysed, two waiting to be handed on
+
 class Pipeline {
  public:
   Pipeline(std::unique_ptr<MessageReader> reader, const AnalysisOptions& analysis, const PipelineOptions& options)
-      : reader_(std::move(reader)), analysis_(analysis), options_(options), slots_(options.jobs * 3) {}  // see analyse_batches
+      : reader_(std::move(reader)),
+        analysis_(analysis),
+        options_(options),
+        batches_(options.jobs * kBatchesPerThread),
+        free_(options.jobs) {
+    for (size_t i = 0; i < batches_.size(); ++i) {
+      batches_[i].owner = static_cast<unsigned>(i / kBatchesPerThread);
+      free_[batches_[i].owner].push_back(&batches_[i]);
+    }
+  }
 
   void run(const std::function<bool(AnalyzedMessage&)>& on_message, const std::function<void(Error&&)>& on_problem) {
-    std::thread reading([this] { read(); });
     std::vector<std::thread> analysing;
     for (unsigned worker = 0; worker < options_.jobs; ++worker)
-      analysing.emplace_back([this, worker] { analyse_batches(worker); });
+      analysing.emplace_back([this, worker] { read_and_analyse(worker); });
     hand_on(on_message, on_problem);
     {
       std::lock_guard lock(mutex_);
       stopping_ = true;
     }
     changed_.notify_all();
-    reading.join();
     for (std::thread& thread : analysing) thread.join();
   }
 
  private:
-  Batch& slot(uint64_t sequence) { return slots_[sequence % slots_.size()]; }
-
-  // The reading thread: fills slots in sequence, waiting while the next one is
-  // still on its way round.
-  void read() {
-    std::vector<Error> problems;
-    for (uint64_t sequence = 0;; ++sequence) {
-      Batch& batch = slot(sequence);
-      {
-        std::unique_lock lock(mutex_);
-        changed_.wait(lock, [&] { return stopping_ || batch.state == Batch::State::empty; });
-        if (stopping_) return;
-      }
-      // The slot is the reader's alone until it is marked read.
-      batch.count = 0;
-      batch.problems.clear();
-      batch.last = false;
-      while (batch.count < options_.batch_messages) {
-        std::optional<RawMessage> raw = reader_->next(problems);
-        for (Error& problem : problems) batch.problems.emplace_back(batch.count, std::move(problem));
-        problems.clear();
-        if (!raw) {
-          batch.last = true;
-          break;
-        }
-        if (batch.count == batch.messages.size()) batch.messages.emplace_back();
-        batch.messages[batch.count++].raw = std::move(*raw);
-      }
-      {
-        std::lock_guard lock(mutex_);
-        batch.state = Batch::State::read;
-        read_up_to_ = sequence + 1;
-      }
-      changed_.notify_all();
-      if (batch.last) return;
-    }
-  }
-
-  // Analysis thread `worker` of n takes batches worker, worker + n, worker + 2n...
-  // With as many slots as a multiple of n, it always meets the same slots, so the
-  // Evidence it replaces there is what it allocated itself: glibc frees memory of
-  // the thread's own arena cheaply, another thread's under that arena's lock.
-  void analyse_batches(unsigned worker) {
+  void read_and_analyse(unsigned worker) {
     Analyzer analyzer(analysis_);
-    for (uint64_t sequence = worker;; sequence += options_.jobs) {
-      Batch& batch = slot(sequence);
+    std::vector<Error> problems;
+    for (;;) {
+      Batch* batch = nullptr;
       {
         std::unique_lock lock(mutex_);
-        changed_.wait(lock, [&] { return stopping_ || sequence < read_up_to_; });
-        if (stopping_) return;
+        changed_.wait(lock, [&] { return stopping_ || read_all_ || (!reading_ && !free_[worker].empty()); });
+        if (stopping_ || read_all_) return;
+        batch = free_[worker].back();
+        free_[worker].pop_back();
+        batch->sequence = next_sequence_++;
+        reading_ = true;
       }
-      for (size_t i = 0; i < batch.count; ++i) analyse(analyzer, options_.observations, batch.messages[i]);
+      // The reader is this thread's alone until reading_ is cleared.
+      fill(*batch, problems);
       {
         std::lock_guard lock(mutex_);
-        batch.state = Batch::State::analysed;
+        reading_ = false;
+        read_all_ = batch->last;
+      }
+      changed_.notify_all();
+      for (size_t i = 0; i < batch->count; ++i) analyse(analyzer, options_.observations, batch->messages[i]);
+      {
+        std::lock_guard lock(mutex_);
+        analysed_.push_back(batch);
       }
       changed_.notify_all();
     }
   }
 
-  // The calling thread: hands batches on in sequence.
+  void fill(Batch& batch, std::vector<Error>& problems) {
+    batch.count = 0;
+    batch.problems.clear();
+    batch.last = false;
+    while (batch.count < options_.batch_messages) {
+      std::optional<RawMessage> raw = reader_->next(problems);
+      for (Error& problem : problems) batch.problems.emplace_back(batch.count, std::move(problem));
+      problems.clear();
+      if (!raw) {
+        batch.last = true;
+        return;
+      }
+      if (batch.count == batch.messages.size()) batch.messages.emplace_back();
+      batch.messages[batch.count++].raw = std::move(*raw);
+    }
+  }
+
+  // The calling thread: hands batches on in reading order.
   void hand_on(const std::function<bool(AnalyzedMessage&)>& on_message,
                const std::function<void(Error&&)>& on_problem) {
     for (uint64_t sequence = 0;; ++sequence) {
-      Batch& batch = slot(sequence);
+      Batch* batch = nullptr;
       {
         std::unique_lock lock(mutex_);
-        changed_.wait(lock, [&] { return batch.state == Batch::State::analysed; });
+        changed_.wait(lock, [&] {
+          auto found = std::find_if(analysed_.begin(), analysed_.end(),
+                                    [&](const Batch* candidate) { return candidate->sequence == sequence; });
+          if (found == analysed_.end()) return false;
+          batch = *found;
+          analysed_.erase(found);
+          return true;
+        });
       }
       size_t next_problem = 0;
       bool go_on = true;
-      for (size_t i = 0; i < batch.count && go_on; ++i) {
-        for (; next_problem < batch.problems.size() && batch.problems[next_problem].first <= i; ++next_problem)
-          on_problem(std::move(batch.problems[next_problem].second));
-        go_on = on_message(batch.messages[i]);
+      for (size_t i = 0; i < batch->count && go_on; ++i) {
+        for (; next_problem < batch->problems.size() && batch->problems[next_problem].first <= i; ++next_problem)
+          on_problem(std::move(batch->problems[next_problem].second));
+        go_on = on_message(batch->messages[i]);
       }
       if (go_on)
-        for (; next_problem < batch.problems.size(); ++next_problem)
-          on_problem(std::move(batch.problems[next_problem].second));
-      const bool last = batch.last;
+        for (; next_problem < batch->problems.size(); ++next_problem)
+          on_problem(std::move(batch->problems[next_problem].second));
+      const bool last = batch->last;
       {
         std::lock_guard lock(mutex_);
-        batch.state = Batch::State::empty;
+        free_[batch->owner].push_back(batch);
       }
       changed_.notify_all();
       if (last || !go_on) return;
@@ -142,12 +150,16 @@ class Pipeline {
   std::unique_ptr<MessageReader> reader_;
   const AnalysisOptions& analysis_;
   const PipelineOptions& options_;
-  std::vector<Batch> slots_;
+  std::vector<Batch> batches_;
 
   std::mutex mutex_;
-  std::condition_variable changed_;  // any slot changed state, or stopping_ was set
-  uint64_t read_up_to_ = 0;          // batches [0, read_up_to_) have been read
-  bool stopping_ = false;
+  std::condition_variable changed_;       // any of the below changed
+  std::vector<std::vector<Batch*>> free_;  // per analysis thread, its batches ready to be filled
+  std::vector<Batch*> analysed_;          // waiting to be handed on, in any order
+  uint64_t next_sequence_ = 0;            // the sequence number of the next batch read
+  bool reading_ = false;                  // a thread is reading a batch
+  bool read_all_ = false;                 // the reader has given its last batch
+  bool stopping_ = false;                 // the calling thread wants no more
 };
 
 }  // namespace

@@ -28,11 +28,12 @@ struct PipelineOptions {
 };
 
 /// The default number of analysis threads: one per core, less one for the
-/// thread that reads, and at least 1.
+/// thread that consumes what they find (it stores it, in `ingest`), at least 1.
 unsigned default_analysis_jobs();
 
 /// Reads every message of `path` as MessageReader reads it and analyses each one
-/// with `analysis`: with jobs > 1 on that many threads, plus one that reads.
+/// with `analysis`: with jobs > 1 on that many threads, which take turns at the
+/// reader, a batch of messages at a time.
 /// `on_message` and `on_problem` run on the calling thread, in the order the
 /// reader met messages and problems, so what they see does not depend on `jobs`.
 /// `on_message` may move from the message it gets; returning false stops reading
