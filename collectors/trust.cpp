@@ -1,5 +1,9 @@
 #include "collectors/trust.h"
 
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "core/domain.h"
 
 namespace sg {
@@ -18,56 +22,70 @@ std::string by_host(const Hop& hop) {
   return {};
 }
 
-// Decides trust for one hop; shared by the configured and inferred modes.
+// Decides trust for one hop; shared by the configured and inferred modes. `by`
+// is by_host(hop), computed once per hop by mark_trust.
 struct TrustPolicy {
   virtual ~TrustPolicy() = default;
-  virtual bool by_is_ours(const Hop& hop, bool topmost) = 0;
-  /// `below` is the next hop down (written by this hop's sender), if any.
-  virtual bool sender_is_ours(const Hop& hop, const Hop* below) = 0;
+  virtual bool by_is_ours(const Hop& hop, const std::string& by, bool topmost) = 0;
+  /// `below` is the next hop down (written by this hop's sender), if any, and
+  /// `below_by` its by_host.
+  virtual bool sender_is_ours(const Hop& hop, const Hop* below, const std::string& below_by) = 0;
 };
 
 struct ConfiguredPolicy : TrustPolicy {
   const TrustConfig& config;
   explicit ConfiguredPolicy(const TrustConfig& c) : config(c) {}
-  bool by_is_ours(const Hop& hop, bool) override {
-    const std::string host = by_host(hop);
-    return !host.empty() && config.trusts_host(host);
-  }
-  bool sender_is_ours(const Hop& hop, const Hop*) override {
+  bool by_is_ours(const Hop&, const std::string& by, bool) override { return !by.empty() && config.trusts_host(by); }
+  bool sender_is_ours(const Hop& hop, const Hop*, const std::string&) override {
     if (hop.from_ip && config.trusts_ip(*hop.from_ip)) return true;
     // The rDNS was recorded by a trusted server, so it is a fact; the HELO is not.
     return !hop.from_rdns.empty() && config.trusts_host(hop.from_rdns);
   }
 };
 
-struct InferredPolicy : TrustPolicy {
-  std::vector<std::string> own_domains;  // registrable domain of the first named `by`, and the provider's others
+// The last two labels of a name ("example.jp" of "mx.neko.example.jp").
+std::string_view last_two_labels(std::string_view name) {
+  const size_t last_dot = name.rfind('.');
+  if (last_dot == std::string_view::npos || last_dot == 0) return name;
+  const size_t dot = name.rfind('.', last_dot - 1);
+  return dot == std::string_view::npos ? name : name.substr(dot + 1);
+}
 
-  // Same registrable domain as ours, without a PSL lookup per hop: a name is under
-  // a registrable domain exactly when it equals it or ends with "." + it.
-  bool is_ours(std::string_view host) const {
-    for (const std::string& own : own_domains) {
-      if (host == own) return true;
-      if (host.size() > own.size() && host[host.size() - own.size() - 1] == '.' &&
-          host.substr(host.size() - own.size()) == own)
-        return true;
-    }
-    return false;
+// A name is under a registrable domain exactly when it equals it or ends with "." + it.
+bool is_under(std::string_view host, std::string_view domain) {
+  return host == domain || (host.size() > domain.size() && host[host.size() - domain.size() - 1] == '.' &&
+                            host.substr(host.size() - domain.size()) == domain);
+}
+
+struct InferredPolicy : TrustPolicy {
+  std::string first_by;  // the first named `by`: the receiving side, ours by definition
+  std::optional<std::string> first_domain;  // its registrable domain, looked up when first needed
+  std::vector<std::string> other_domains;   // the provider's other registrable domains met on the way
+
+  // Same registrable domain as ours. Most hosts are told apart without a PSL
+  // lookup: the registrable domain of first_by ends with its last two labels, so
+  // a host that does not is not under it.
+  bool is_ours(std::string_view host) {
+    if (host == first_by) return true;
+    for (const std::string& own : other_domains)
+      if (is_under(host, own)) return true;
+    if (last_two_labels(host) != last_two_labels(first_by)) return false;
+    if (!first_domain) first_domain = registrable_domain(first_by);
+    return is_under(host, *first_domain);
   }
-  bool by_is_ours(const Hop& hop, bool topmost) override {
-    const std::string host = by_host(hop);
-    if (host.empty()) return false;
-    if (auto ip = IpAddress::parse(host)) return topmost || own_domains.empty() || ip->is_private();
-    if (host.find('.') == std::string::npos) return true;  // an internal single-label name
-    if (own_domains.empty()) {
-      own_domains.push_back(registrable_domain(host));
+  bool by_is_ours(const Hop&, const std::string& by, bool topmost) override {
+    if (by.empty()) return false;
+    if (auto ip = IpAddress::parse(by)) return topmost || first_by.empty() || ip->is_private();
+    if (by.find('.') == std::string::npos) return true;  // an internal single-label name
+    if (first_by.empty()) {
+      first_by = by;
       return true;
     }
-    return is_ours(host);
+    return is_ours(by);
   }
-  bool sender_is_ours(const Hop& hop, const Hop* below) override {
+  bool sender_is_ours(const Hop& hop, const Hop* below, const std::string& below_by) override {
     if (hop.from_ip && (hop.from_ip->is_private() || hop.from_ip->is_loopback())) return true;
-    if (own_domains.empty()) return false;
+    if (first_by.empty()) return false;
     if (!hop.from_rdns.empty())
       if (auto rdns = normalize_domain(hop.from_rdns); rdns && is_ours(*rdns)) return true;
     // Large providers relay between their own machines without rDNS (Exchange
@@ -77,11 +95,10 @@ struct InferredPolicy : TrustPolicy {
     // under another of the provider's domains (MW4PR03CA0010.outlook.office365.com).
     auto helo = normalize_domain(hop.from_helo);
     if (!helo || !is_ours(*helo) || !below) return false;
-    const std::string below_by = by_host(*below);
     if (below_by.empty() || IpAddress::parse(below_by)) return false;
     if (is_ours(below_by)) return true;
     if (first_label(below_by) != first_label(*helo)) return false;
-    own_domains.push_back(registrable_domain(below_by));
+    other_domains.push_back(registrable_domain(below_by));
     return true;
   }
 
@@ -148,21 +165,32 @@ int mark_trust(std::vector<Hop>& hops, const TrustConfig& config, bool& origin_i
   int origin = -1;
   bool boundary_open = true;
   bool topmost = true;
+  std::vector<std::string> by_names(hops.size());  // by_host of each hop, once
+  std::vector<bool> named(hops.size(), false);
+  auto by_name = [&](size_t i) -> const std::string& {
+    if (!named[i]) {
+      by_names[i] = by_host(hops[i]);
+      named[i] = true;
+    }
+    return by_names[i];
+  };
   for (size_t i = 0; i < hops.size(); ++i) {
     Hop& hop = hops[i];
     hop.trusted = false;
     if (!hop.is_hop || !boundary_open) continue;
-    hop.trusted = policy.by_is_ours(hop, topmost);
+    hop.trusted = policy.by_is_ours(hop, by_name(i), topmost);
     topmost = false;
     if (!hop.trusted) {
       boundary_open = false;
       continue;
     }
     const bool has_sender = hop.from_ip || !hop.from_helo.empty() || !hop.from_rdns.empty();
-    const Hop* below = nullptr;
-    for (size_t j = i + 1; j < hops.size() && !below; ++j)
-      if (hops[j].is_hop) below = &hops[j];
-    if (!has_sender || policy.sender_is_ours(hop, below)) continue;
+    size_t below = i + 1;
+    while (below < hops.size() && !hops[below].is_hop) ++below;
+    static const std::string kNone;
+    if (!has_sender || (below < hops.size() ? policy.sender_is_ours(hop, &hops[below], by_name(below))
+                                            : policy.sender_is_ours(hop, nullptr, kNone)))
+      continue;
     origin = static_cast<int>(i);
     origin_is_fact = true;
     boundary_open = false;
