@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <unordered_map>
 
+#include "collectors/transfer_decoding.h"
+
 namespace sg {
 
 namespace {
@@ -208,64 +210,14 @@ constexpr Alias kAliases[] = {
 }  // namespace
 
 std::string decode_base64(std::string_view text) {
-  // 0..63 for the alphabet, 64 for '=', 255 for everything skipped.
-  static const std::array<unsigned char, 256> kValue = [] {
-    std::array<unsigned char, 256> table;
-    table.fill(255);
-    const std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    for (size_t i = 0; i < alphabet.size(); ++i) table[static_cast<unsigned char>(alphabet[i])] = static_cast<unsigned char>(i);
-    table[static_cast<unsigned char>('=')] = 64;
-    return table;
-  }();
-  std::string out(text.size() / 4 * 3 + 3, '\0');
-  size_t length = 0;
-  uint32_t accumulator = 0;
-  int bits = 0;
-  for (char c : text) {
-    const unsigned char value = kValue[static_cast<unsigned char>(c)];
-    if (value >= 64) {
-      if (value == 64) bits = 0;  // padding ends a group: "QQ==QQ==" is two blocks
-      continue;                   // whitespace, junk
-    }
-    accumulator = (accumulator << 6) | value;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[length++] = static_cast<char>((accumulator >> bits) & 0xFF);
-    }
-  }
-  out.resize(length);
+  std::string out;
+  append_base64_decoded(text, out);
   return out;
 }
 
 std::string decode_quoted_printable(std::string_view text) {
   std::string out;
-  out.reserve(text.size());
-  size_t i = 0;
-  while (i < text.size()) {
-    const size_t equals = text.find('=', i);
-    if (equals == std::string_view::npos) {
-      out.append(text.substr(i));
-      break;
-    }
-    out.append(text.substr(i, equals - i));
-    i = equals + 1;
-    // Soft line break: "=" then optional trailing blanks then CRLF or LF.
-    size_t j = i;
-    while (j < text.size() && is_space(text[j])) ++j;
-    if (j < text.size() && (text[j] == '\n' || text[j] == '\r')) {
-      if (text[j] == '\r' && j + 1 < text.size() && text[j + 1] == '\n') ++j;
-      i = j + 1;
-      continue;
-    }
-    if (j == text.size()) break;  // "=" at the very end: a soft break without line end
-    if (i + 1 < text.size() && hex_value(text[i]) >= 0 && hex_value(text[i + 1]) >= 0) {
-      out.push_back(static_cast<char>(hex_value(text[i]) * 16 + hex_value(text[i + 1])));
-      i += 2;
-      continue;
-    }
-    out.push_back('=');  // malformed: keep it, as readers do
-  }
+  append_quoted_printable_decoded(text, out);
   return out;
 }
 

@@ -1,22 +1,21 @@
-// Transfer decodings for MIME bodies (base64, quoted-printable) written into a
-// caller's buffer. Bodies are the bulk of a message: these run over every byte
-// of every encoded text part, so they avoid a fresh string per part and take
-// the common case (whole base64 groups, literal quoted-printable bytes) in a
-// tight loop. They give exactly the bytes of decode_base64 and
-// decode_quoted_printable in encoded_words.h, which stay the reference (and
-// serve RFC 2047 words).
+// Transfer decodings (base64, quoted-printable) written into a caller's buffer.
+// Bodies are the bulk of a message: these run over every byte of every encoded
+// text part, so they avoid a fresh string per part and take the common case
+// (whole base64 groups, literal quoted-printable bytes) in a tight loop.
+// decode_base64 and decode_quoted_printable (encoded_words.h) return the same
+// as a new string.
 #pragma once
 #include <string>
 #include <string_view>
 
 namespace sg {
 
-/// Appends the base64 decoding of `text` to `out`, byte for byte what
-/// decode_base64(text) returns (lenient: junk skipped, '=' ends a group).
+/// Appends the base64 decoding of `text` to `out`; lenient: whitespace and junk
+/// are skipped, '=' ends a group, a dangling partial byte is dropped.
 void append_base64_decoded(std::string_view text, std::string& out);
 
-/// Appends the quoted-printable decoding of `text` to `out`, byte for byte what
-/// decode_quoted_printable(text) returns (soft breaks dropped, malformed '=' kept).
+/// Appends the quoted-printable decoding of `text` to `out`: "=XX" in either
+/// case, soft line breaks dropped, a malformed '=' kept as it is.
 void append_quoted_printable_decoded(std::string_view text, std::string& out);
 
 }  // namespace sg
