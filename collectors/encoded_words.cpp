@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <unordered_map>
 
+#include "collectors/iso2022jp.h"
 #include "collectors/transfer_decoding.h"
 
 namespace sg {
@@ -407,6 +408,7 @@ Conversion CharsetDecoder::convert(std::string_view bytes, std::string_view char
     append_sanitized(result.text, bytes, &result.replaced);
     return result;
   }
+  if (name == "ISO-2022-JP" && decode_common_iso2022jp(bytes, result.text)) return result;
   if (!impl_->run(name, bytes, result)) {
     result = Conversion{};
     result.known_charset = false;

@@ -2,15 +2,18 @@
 // corpus (../shared/corpus, see its SOURCES.md "Charset traps") and on
 // hostile input.
 #include <doctest/doctest.h>
+#include <iconv.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <random>
+#include <optional>
 #include <sstream>
 #include <string>
 
 #include "collectors/encoded_words.h"
 #include "collectors/header_block.h"
+#include "collectors/iso2022jp.h"
 #include "tests/helpers.h"
 
 using namespace sg;
@@ -267,4 +270,51 @@ TEST_CASE("arbitrary bytes never break decoding") {
     CHECK(is_valid_utf8(decoder.decode_header_value(input)));
     CHECK(is_valid_utf8(decoder.decode_header_value(input, charset)));
   }
+}
+
+TEST_CASE("the table-driven ISO-2022-JP decoder gives iconv's bytes, or declines") {
+  // decode_common_iso2022jp (collectors/iso2022jp.h) serves convert() and the URL walk.
+  iconv_t cd = iconv_open("UTF-8", "ISO-2022-JP");
+  REQUIRE(cd != reinterpret_cast<iconv_t>(-1));
+  auto by_iconv = [&](std::string text) -> std::optional<std::string> {
+    iconv(cd, nullptr, nullptr, nullptr, nullptr);
+    std::string out(4 * text.size() + 16, '\0');
+    char* in = text.data();
+    size_t in_left = text.size();
+    char* o = out.data();
+    size_t out_left = out.size();
+    if (iconv(cd, &in, &in_left, &o, &out_left) == static_cast<size_t>(-1)) return std::nullopt;
+    out.resize(out.size() - out_left);
+    return out;
+  };
+  std::mt19937 random(7);
+  size_t decoded = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    const int pieces = static_cast<int>(random() % 12);
+    for (int i = 0; i < pieces; ++i) {
+      switch (random() % 6) {
+        case 0: text += "\x1B$B"; break;
+        case 1: text += "\x1B(B"; break;
+        case 2: text += "http://x.example/"; break;
+        case 3:  // a JIS X 0208 pair, mostly in the rows real text uses
+          text.push_back(static_cast<char>(0x21 + random() % (random() % 4 ? 16 : 94)));
+          text.push_back(static_cast<char>(0x21 + random() % 94));
+          break;
+        case 4: text.push_back(static_cast<char>(random() % 256)); break;  // anything at all
+        default: text += "\x1B(I"; break;                                  // half-width katakana: declined
+      }
+    }
+    std::string fast;
+    if (!decode_common_iso2022jp(text, fast)) continue;
+    ++decoded;
+    CAPTURE(text);
+    const std::optional<std::string> reference = by_iconv(text);
+    REQUIRE(reference.has_value());  // what the table takes, iconv takes
+    CHECK(fast == *reference);
+  }
+  iconv_close(cd);
+  CHECK(decoded > 500);  // the common form was taken often enough to be tested
+  CharsetDecoder decoder;
+  CHECK(decoder.to_utf8("\x1B$B$3$s$K$A$O\x1B(B!", "ISO-2022-JP") == "こんにちは!");
 }

@@ -1,0 +1,37 @@
+// Searching text a word (eight bytes) at a time: the long stretches of body text
+// without what is searched for are skipped eight bytes per step.
+#pragma once
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+namespace sg {
+
+/// The bytes of `word` equal to `c`, as the high bit of each such byte. Exact
+/// up to the first match; bits above it may be spurious, so only "any" and
+/// "which first" (first_marked) can be read from it.
+inline uint64_t bytes_equal(uint64_t word, unsigned char c) {
+  constexpr uint64_t kOnes = 0x0101010101010101, kHighs = 0x8080808080808080;
+  const uint64_t x = word ^ (kOnes * c);
+  return (x - kOnes) & ~x & kHighs;
+}
+
+/// Eight bytes copied from memory into a word, reordered so that the first
+/// byte is in the lowest bits whatever the machine's byte order.
+inline uint64_t to_word_order(uint64_t word) {
+  if constexpr (std::endian::native == std::endian::big) word = __builtin_bswap64(word);
+  return word;
+}
+
+/// The eight bytes at `p` as one word, the first byte in the lowest bits.
+inline uint64_t load_word(const char* p) {
+  uint64_t word;
+  std::memcpy(&word, p, 8);
+  return to_word_order(word);
+}
+
+/// The index (0..7) of the first byte marked in a non-zero bytes_equal result.
+inline size_t first_marked(uint64_t marks) { return static_cast<size_t>(std::countr_zero(marks)) / 8; }
+
+}  // namespace sg
