@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -49,20 +50,41 @@ class Pipeline {
     }
   }
 
+  // What a thread throws (std::bad_alloc, or from the callbacks) stops the others
+  // and comes out of run() on the calling thread, after every thread has ended.
   void run(const std::function<bool(AnalyzedMessage&)>& on_message, const std::function<void(Error&&)>& on_problem) {
     std::vector<std::thread> analysing;
+    struct Ending {  // runs however run() is left
+      Pipeline& pipeline;
+      std::vector<std::thread>& threads;
+      ~Ending() {
+        pipeline.stop();
+        for (std::thread& thread : threads) thread.join();
+      }
+    } ending{*this, analysing};
     for (unsigned worker = 0; worker < options_.jobs; ++worker)
-      analysing.emplace_back([this, worker] { read_and_analyse(worker); });
+      analysing.emplace_back([this, worker] {
+        try {
+          read_and_analyse(worker);
+        } catch (...) {
+          std::lock_guard lock(mutex_);
+          if (!failure_) failure_ = std::current_exception();
+          stopping_ = true;
+          changed_.notify_all();
+        }
+      });
     hand_on(on_message, on_problem);
+  }
+
+ private:
+  void stop() {
     {
       std::lock_guard lock(mutex_);
       stopping_ = true;
     }
     changed_.notify_all();
-    for (std::thread& thread : analysing) thread.join();
   }
 
- private:
   void read_and_analyse(unsigned worker) {
     Analyzer analyzer(analysis_);
     std::vector<Error> problems;
@@ -119,6 +141,7 @@ class Pipeline {
       {
         std::unique_lock lock(mutex_);
         changed_.wait(lock, [&] {
+          if (failure_) return true;
           auto found = std::find_if(analysed_.begin(), analysed_.end(),
                                     [&](const Batch* candidate) { return candidate->sequence == sequence; });
           if (found == analysed_.end()) return false;
@@ -126,6 +149,7 @@ class Pipeline {
           analysed_.erase(found);
           return true;
         });
+        if (failure_) std::rethrow_exception(failure_);
       }
       size_t next_problem = 0;
       bool go_on = true;
@@ -160,6 +184,7 @@ class Pipeline {
   bool reading_ = false;                  // a thread is reading a batch
   bool read_all_ = false;                 // the reader has given its last batch
   bool stopping_ = false;                 // the calling thread wants no more
+  std::exception_ptr failure_;            // what an analysis thread threw first
 };
 
 }  // namespace

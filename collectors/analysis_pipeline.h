@@ -38,6 +38,8 @@ unsigned default_analysis_jobs();
 /// reader met messages and problems, so what they see does not depend on `jobs`.
 /// `on_message` may move from the message it gets; returning false stops reading
 /// and analysis early. Fails only when `path` cannot be opened as `format`.
+/// What the callbacks or the analysis throw comes out of analyze_messages, after
+/// every thread it started has ended.
 Status analyze_messages(const std::string& path, MailFormat format, const AnalysisOptions& analysis,
                         const PipelineOptions& options, const std::function<bool(AnalyzedMessage&)>& on_message,
                         const std::function<void(Error&&)>& on_problem);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -125,4 +126,22 @@ TEST_CASE("a path that cannot be opened fails before any thread starts") {
   REQUIRE_FALSE(status.has_value());
   CHECK(status.error().to_string().find("/nonexistent/box") != std::string::npos);
   CHECK(calls == 0);
+}
+
+TEST_CASE("what the sink throws comes out on the calling thread, after every thread has ended") {
+  for (unsigned jobs : {1u, 3u}) {
+    CAPTURE(jobs);
+    PipelineOptions options;
+    options.jobs = jobs;
+    options.batch_messages = 2;
+    size_t calls = 0;
+    auto on_message = [&](AnalyzedMessage&) -> bool {
+      if (++calls == 7) throw std::runtime_error("sink failed");
+      return true;
+    };
+    CHECK_THROWS_WITH(analyze_messages(corpus_path(""), MailFormat::automatic, AnalysisOptions{}, options, on_message,
+                                       [](Error&&) {}),
+                      "sink failed");
+    CHECK(calls == 7);
+  }
 }
