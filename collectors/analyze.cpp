@@ -136,6 +136,14 @@ struct Analyzer::Scratch {
     if (index == values.size()) values.emplace_back();
     return values[index];
   }
+
+  // A rare giant field must not pin its memory for the rest of the run.
+  void release_large() {
+    constexpr size_t kKeep = 64 * 1024;
+    for (std::string& value : values)
+      if (value.capacity() > kKeep) std::string().swap(value);
+    if (received.capacity() > kKeep) std::string().swap(received);
+  }
 };
 
 Analyzer::Analyzer(AnalysisOptions options)
@@ -288,6 +296,7 @@ Evidence Analyzer::analyze(std::string_view message, const MessageSource& source
       indicators.add_url(std::move(url), "url", "url-domain", false);
   }
   evidence.indicators = indicators.take();
+  scratch_->release_large();
 
   // The receipt time stamped by the first trusted hop, else the Date header.
   for (const Hop& hop : evidence.hops) {
