@@ -29,8 +29,8 @@ struct Batch {
   unsigned owner = 0;      // the analysis thread that fills it
   uint64_t sequence = 0;   // its place in reading order
   std::vector<AnalyzedMessage> messages;
-  size_t count = 0;  // messages[0, count) are this round's; the rest are kept for their capacity
-  std::vector<std::pair<size_t, Error>> problems;  // reader problems met before messages[first]
+  size_t count = 0;  // messages.size() once filled; their strings keep their capacity from round to round
+  std::vector<std::pair<size_t, Error>> problems;  // reader problems, each after the first `first` messages
   bool last = false;                               // the reader has no more after this one
 };
 
@@ -120,17 +120,22 @@ class Pipeline {
     batch.count = 0;
     batch.problems.clear();
     batch.last = false;
-    while (batch.count < options_.batch_messages) {
+    size_t bytes = 0;
+    while (batch.count < options_.batch_messages && bytes < options_.batch_bytes) {
       std::optional<RawMessage> raw = reader_->next(problems);
       for (Error& problem : problems) batch.problems.emplace_back(batch.count, std::move(problem));
       problems.clear();
       if (!raw) {
         batch.last = true;
-        return;
+        break;
       }
+      bytes += raw->bytes.size();
       if (batch.count == batch.messages.size()) batch.messages.emplace_back();
       batch.messages[batch.count++].raw = std::move(*raw);
     }
+    // Messages of an earlier, longer round must not stay behind: a mailbox could
+    // make every slot keep a large one.
+    batch.messages.resize(batch.count);
   }
 
   // The calling thread: hands batches on in reading order.

@@ -23,7 +23,8 @@ struct AnalyzedMessage {
 struct PipelineOptions {
   unsigned jobs = 1;            ///< analysis threads; 1 reads and analyses on the calling thread, starting none
   bool observations = false;    ///< also compute observations_from_evidence, on the analysis threads
-  size_t batch_messages = 64;   ///< messages handed to an analysis thread at a time
+  size_t batch_messages = 64;   ///< messages handed to an analysis thread at a time, at most...
+  size_t batch_bytes = 4u << 20;  ///< ...and a batch ends once it holds this many bytes of messages
   ReaderOptions reader;         ///< passed to MessageReader::open
 };
 
@@ -33,7 +34,8 @@ unsigned default_analysis_jobs();
 
 /// Reads every message of `path` as MessageReader reads it and analyses each one
 /// with `analysis`: with jobs > 1 on that many threads, which take turns at the
-/// reader, a batch of messages at a time.
+/// reader, a batch of messages at a time. Memory stays bounded whatever the size
+/// of the mailbox: about jobs x 3 batches of batch_bytes (plus one message each).
 /// `on_message` and `on_problem` run on the calling thread, in the order the
 /// reader met messages and problems, so what they see does not depend on `jobs`.
 /// `on_message` may move from the message it gets; returning false stops reading

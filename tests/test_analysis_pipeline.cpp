@@ -77,6 +77,11 @@ TEST_CASE("the corpus analysed on 1 and on 3 threads: the same messages, problem
       CHECK(events_of(corpus_path(""), MailFormat::automatic, options) == expected);
     }
   }
+  PipelineOptions by_bytes;  // batches cut by size: one message each here
+  by_bytes.jobs = 2;
+  by_bytes.batch_bytes = 1;
+  by_bytes.observations = true;
+  CHECK(events_of(corpus_path(""), MailFormat::automatic, by_bytes) == expected);
 }
 
 TEST_CASE("a reader problem arrives between the messages it came between") {
