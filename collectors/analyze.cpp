@@ -158,6 +158,9 @@ Evidence Analyzer::analyze(std::string_view message, const MessageSource& source
   evidence.raw_headers.assign(block.raw);
   evidence.header_hash = header_identity(block.raw);
   evidence.problems = std::move(block.problems);
+  // Growing these one by one moves every Hop (a dozen strings) at each step.
+  evidence.hops.reserve(8);
+  evidence.auth_results.reserve(4);
 
   std::vector<PendingField>& pending = scratch_->pending;
   pending.clear();
