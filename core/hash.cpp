@@ -12,16 +12,17 @@ namespace sg {
 
 namespace {
 
+struct MdFree {
+  void operator()(EVP_MD* md) const { EVP_MD_free(md); }
+};
+struct CtxFree {
+  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+};
+
 // EVP_Digest with EVP_sha256() fetches the implementation and allocates a context
 // on every call (OpenSSL 3); for a few KB of input that overhead is a third of the
 // cost. Fetch once, and keep one context per thread.
 struct Sha256 {
-  struct MdFree {
-    void operator()(EVP_MD* md) const { EVP_MD_free(md); }
-  };
-  struct CtxFree {
-    void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-  };
   std::unique_ptr<EVP_MD, MdFree> md{EVP_MD_fetch(nullptr, "SHA256", nullptr)};
   std::unique_ptr<EVP_MD_CTX, CtxFree> ctx{EVP_MD_CTX_new()};
 
@@ -56,12 +57,6 @@ std::string to_hex(const unsigned char* bytes, size_t size) {
 }
 
 Result<std::string> file_digest_hex(const std::string& path, const char* algorithm) {
-  struct MdFree {
-    void operator()(EVP_MD* md) const { EVP_MD_free(md); }
-  };
-  struct CtxFree {
-    void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-  };
   struct FileClose {
     void operator()(std::FILE* file) const { std::fclose(file); }
   };

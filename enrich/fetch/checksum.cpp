@@ -1,11 +1,5 @@
 #include "enrich/fetch/checksum.h"
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <memory>
-#include <vector>
-
 #include "core/ascii.h"
 #include "core/hash.h"
 
