@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <iostream>
 #include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "cli/commands.h"
 #include "cli/subcommand.h"
@@ -105,18 +108,16 @@ void print_summary(const dns::EnrichSummary& summary, bool offline, std::ostream
     UnixTime time = 0;
   };
   std::vector<Line> lines;
+  std::unordered_map<std::string, size_t> line_of;  // status, previous status and name -> index in lines
   for (const auto& failed : ordered_failures(summary.failed)) {
     const size_t space = failed.query.rfind(' ');
     const std::string name = failed.query.substr(0, space);
     const std::string type = space == std::string::npos ? "" : failed.query.substr(space + 1);
-    auto it = std::find_if(lines.begin(), lines.end(), [&](const Line& line) {
-      return line.name == name && line.status == failed.status && line.previous == failed.previous_status;
-    });
-    if (it == lines.end()) {
+    const std::string key = failed.status + '\0' + failed.previous_status + '\0' + name;
+    if (auto [it, added] = line_of.try_emplace(key, lines.size()); added)
       lines.push_back(Line{failed.status, name, failed.previous_status, type, failed.time});
-    } else {
-      it->types += " " + type;
-    }
+    else
+      lines[it->second].types += " " + type;
   }
   out << fmt::format("not NOERROR: {} lookups of {} names (a name that stopped resolving says what it was):\n",
                      summary.failed.size(), lines.size());
