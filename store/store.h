@@ -83,7 +83,6 @@ struct MessageRecord {
   std::string raw_headers;   ///< re-analyse these for the hops (analysis is a pure function)
 };
 
-/// Everything the store knows about one entity.
 /// The history of one enrichment query about an entity ("example.com A"), from the
 /// lookup table: a name that stopped resolving shows a last status unlike the earlier.
 struct LookupHistory {
@@ -98,6 +97,7 @@ struct LookupHistory {
   std::optional<UnixTime> previous_time;
 };
 
+/// Everything the store knows about one entity.
 struct EntityReport {
   EntityRef entity;
   std::string parent;  ///< registrable domain of a domain, domain of an e-mail address

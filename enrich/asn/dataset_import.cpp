@@ -4,10 +4,8 @@
 
 #include <cctype>
 #include <chrono>
-#include <cstdio>
 #include <ctime>
 #include <filesystem>
-#include <memory>
 
 #include "core/hash.h"
 #include "enrich/asn/ip_key.h"
