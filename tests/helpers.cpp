@@ -100,10 +100,6 @@ std::string shared_path(const std::string& relative) { return std::string(SPAMGR
 
 std::string repo_path(const std::string& relative) { return std::string(SPAMGRAPH_SOURCE_DIR) + "/" + relative; }
 
-}  // namespace sg
-
-namespace sg {
-
 void stop_server(pid_t pid, const std::string& dir) {
   if (pid > 0) {
     kill(pid, SIGTERM);

@@ -39,10 +39,11 @@ std::string corpus_path(const std::string& relative);
 
 /// Path of a file of ../shared (the corpus, fixtures, seed) relative to the repository.
 std::string shared_path(const std::string& relative);
-/// Ends a test server: SIGTERM to `pid` (when > 0), waits for it, removes its `dir`.
-void stop_server(pid_t pid, const std::string& dir);
 
 /// Path of a file inside the repository.
 std::string repo_path(const std::string& relative);
+
+/// Ends a test server: SIGTERM to `pid` (when > 0), waits for it, removes its `dir`.
+void stop_server(pid_t pid, const std::string& dir);
 
 }  // namespace sg

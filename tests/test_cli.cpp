@@ -14,11 +14,6 @@
 using namespace sg;
 using nlohmann::json;
 
-namespace {
-
-
-}  // namespace
-
 TEST_CASE("cli: the bundled case answers as the blog did") {
   TempDir dir("cli-seed");
   const std::string db = dir.path("seed.db");
