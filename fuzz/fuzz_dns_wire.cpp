@@ -2,6 +2,7 @@
 // may send it: parse_message, then derive, which re-reads stored answers the same way.
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <string_view>
 
@@ -20,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                                       RecordType::NS,  RecordType::TXT,  RecordType::CNAME};
   if (size == 0) return 0;
   sg::dns::StoredLookup lookup;
-  lookup.query.type = kTypes[data[0] % 7];
+  lookup.query.type = kTypes[data[0] % std::size(kTypes)];
   lookup.query.name = lookup.query.type == RecordType::PTR ? "1.2.0.192.in-addr.arpa" : "a.example";
   lookup.raw = {std::string(bytes.substr(1))};
   const sg::dns::Derived derived = sg::dns::derive(lookup);
