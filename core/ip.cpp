@@ -71,25 +71,82 @@ uint32_t IpAddress::v4_value() const {
          uint32_t{bytes_[3]};
 }
 
-std::string IpAddress::to_string() const {
-  char buffer[INET6_ADDRSTRLEN];
-  // glibc's inet_ntop follows RFC 5952: lowercase, longest zero run compressed,
-  // a single zero field never compressed.
-  if (is_v4()) {
-    // Dotted decimal by hand: glibc's inet_ntop formats IPv4 with sprintf, which
-    // is slow for a call made for every relay of every message. Same text.
-    std::string text;
-    text.reserve(15);
-    for (int i = 0; i < 4; ++i) {
-      if (i > 0) text.push_back('.');
-      const unsigned value = bytes_[i];
-      if (value >= 100) text.push_back(static_cast<char>('0' + value / 100));
-      if (value >= 10) text.push_back(static_cast<char>('0' + value / 10 % 10));
-      text.push_back(static_cast<char>('0' + value % 10));
-    }
-    return text;
+namespace {
+
+// Appends `value` in decimal (0-255).
+void append_decimal_octet(std::string& text, unsigned value) {
+  if (value >= 100) text.push_back(static_cast<char>('0' + value / 100));
+  if (value >= 10) text.push_back(static_cast<char>('0' + value / 10 % 10));
+  text.push_back(static_cast<char>('0' + value % 10));
+}
+
+void append_dotted_quad(std::string& text, const uint8_t* bytes) {
+  for (int i = 0; i < 4; ++i) {
+    if (i > 0) text.push_back('.');
+    append_decimal_octet(text, bytes[i]);
   }
-  return inet_ntop(AF_INET6, bytes_.data(), buffer, sizeof buffer);
+}
+
+// RFC 5952 text, exactly as glibc's inet_ntop writes it (which the stored data
+// and the tests were made with): lowercase hex without leading zeros, the first
+// longest run of two or more zero groups as "::", and the IPv4-compatible and
+// IPv4-mapped forms with a dotted quad. By hand because inet_ntop costs more than
+// parsing the whole Received field the address came from.
+std::string ipv6_text(const std::array<uint8_t, 16>& bytes) {
+  uint16_t groups[8];
+  for (int i = 0; i < 8; ++i) groups[i] = static_cast<uint16_t>(bytes[2 * i] << 8 | bytes[2 * i + 1]);
+  int best_start = -1, best_length = 0;
+  for (int i = 0; i < 8;) {
+    if (groups[i] != 0) {
+      ++i;
+      continue;
+    }
+    int end = i;
+    while (end < 8 && groups[end] == 0) ++end;
+    if (end - i > best_length) {
+      best_start = i;
+      best_length = end - i;
+    }
+    i = end;
+  }
+  if (best_length < 2) best_start = -1;
+  const bool embedded_v4 = best_start == 0 && (best_length == 6 || (best_length == 7 && groups[7] != 1) ||
+                                              (best_length == 5 && groups[5] == 0xffff));
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string text;
+  text.reserve(39);
+  for (int i = 0; i < 8; ++i) {
+    if (i == best_start) {
+      text.push_back(':');
+      i += best_length - 1;
+      if (i == 7) text.push_back(':');
+      continue;
+    }
+    if (i > 0) text.push_back(':');
+    if (i == 6 && embedded_v4) {
+      append_dotted_quad(text, bytes.data() + 12);
+      break;
+    }
+    bool started = false;
+    for (int shift = 12; shift >= 0; shift -= 4) {
+      const unsigned digit = groups[i] >> shift & 15;
+      if (digit == 0 && !started && shift > 0) continue;
+      started = true;
+      text.push_back(kHex[digit]);
+    }
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string IpAddress::to_string() const {
+  if (!is_v4()) return ipv6_text(bytes_);
+  // Dotted decimal by hand too: glibc's inet_ntop formats IPv4 with sprintf.
+  std::string text;
+  text.reserve(15);
+  append_dotted_quad(text, bytes_.data());
+  return text;
 }
 
 bool IpAddress::is_loopback() const {

@@ -1,5 +1,9 @@
 #include <doctest/doctest.h>
+#include <arpa/inet.h>
 #include <libpsl.h>
+
+#include <array>
+#include <cstdint>
 
 #include "core/domain.h"
 #include "core/hash.h"
@@ -24,6 +28,26 @@ TEST_CASE("IPv4 and IPv6 parse and print canonically") {
   CHECK_FALSE(IpAddress::parse("re27.leadw.link"));
   CHECK_FALSE(IpAddress::parse(std::string(100, '1')));
   CHECK_FALSE(IpAddress::parse(std::string_view("1.2.3.4\0junk", 12)));
+}
+
+TEST_CASE("IPv6 text is what glibc's inet_ntop writes, for every shape of zero run") {
+  // Each 16-bit group is zero, one, 0xffff or a larger value; all 4^8 patterns cover
+  // every run of zeros, ties between runs and the embedded IPv4 forms.
+  static constexpr uint16_t kValues[] = {0, 1, 0xffff, 0x0db8};
+  for (int pattern = 0; pattern < 1 << 16; ++pattern) {
+    std::array<uint8_t, 16> bytes{};
+    for (int group = 0; group < 8; ++group) {
+      const uint16_t value = kValues[(pattern >> (2 * group)) & 3];
+      bytes[2 * group] = static_cast<uint8_t>(value >> 8);
+      bytes[2 * group + 1] = static_cast<uint8_t>(value & 0xff);
+    }
+    char expected[INET6_ADDRSTRLEN];
+    REQUIRE(inet_ntop(AF_INET6, bytes.data(), expected, sizeof expected) != nullptr);
+    const IpAddress address = IpAddress::v6(bytes);
+    if (address.is_v4()) continue;  // IPv4-mapped: stored and printed as IPv4
+    INFO("pattern " << pattern);
+    REQUIRE(address.to_string() == expected);
+  }
 }
 
 TEST_CASE("private and public addresses") {
