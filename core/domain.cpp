@@ -65,10 +65,9 @@ int lower_and_validate(std::string_view text, std::string& out, bool& all_digits
   return label_length == 0 || text.size() > 253 ? 0 : labels;
 }
 
-std::optional<std::string> normalize(std::string_view text, bool allow_single_label) {
+bool normalize_into(std::string_view text, bool allow_single_label, std::string& name) {
   text = trim_decoration(text);
-  if (text.empty() || text.size() > 1024) return std::nullopt;
-  std::string name;
+  if (text.empty() || text.size() > 1024) return false;
   bool all_digits = true;
   int labels = lower_and_validate(text, name, all_digits);
   if (labels < 0) {
@@ -77,15 +76,20 @@ std::optional<std::string> normalize(std::string_view text, bool allow_single_la
     const int rc = idn2_to_ascii_8z(input.c_str(), &output, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
     if (rc != IDN2_OK) {
       // Retry with UTS#46 transitional mapping, which accepts more legacy input.
-      if (idn2_to_ascii_8z(input.c_str(), &output, IDN2_NFC_INPUT | IDN2_TRANSITIONAL) != IDN2_OK) return std::nullopt;
+      if (idn2_to_ascii_8z(input.c_str(), &output, IDN2_NFC_INPUT | IDN2_TRANSITIONAL) != IDN2_OK) return false;
     }
     const std::string ascii(output);
     idn2_free(output);
     labels = lower_and_validate(ascii, name, all_digits);
   }
-  if (labels <= 0) return std::nullopt;
-  if (labels == 1 && !allow_single_label) return std::nullopt;
-  if (all_digits) return std::nullopt;  // an IPv4 literal, not a name
+  if (labels <= 0) return false;
+  if (labels == 1 && !allow_single_label) return false;
+  return !all_digits;  // all digits: an IPv4 literal, not a name
+}
+
+std::optional<std::string> normalize(std::string_view text, bool allow_single_label) {
+  std::string name;
+  if (!normalize_into(text, allow_single_label, name)) return std::nullopt;
   return name;
 }
 
@@ -111,6 +115,8 @@ bool is_public_suffix(std::string_view suffix) {
 }  // namespace
 
 std::optional<std::string> normalize_domain(std::string_view text) { return normalize(text, false); }
+
+bool normalize_domain_into(std::string_view text, std::string& out) { return normalize_into(text, false, out); }
 
 std::optional<std::string> normalize_host_name(std::string_view text) { return normalize(text, true); }
 

@@ -13,6 +13,10 @@ namespace sg {
 /// letters/digits/'-'/'_'), or when it is a bare IP literal or a single label.
 std::optional<std::string> normalize_domain(std::string_view text);
 
+/// As normalize_domain, into `out` (its capacity reused); false when normalize_domain
+/// would return nullopt, and then `out` holds nothing meaningful.
+bool normalize_domain_into(std::string_view text, std::string& out);
+
 /// As normalize_domain, but single-label names ("localhost", "MP61") are accepted.
 std::optional<std::string> normalize_host_name(std::string_view text);
 

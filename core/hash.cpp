@@ -36,6 +36,12 @@ struct Sha256 {
 }  // namespace
 
 std::string sha256_hex(std::string_view bytes) {
+  std::string hex;
+  sha256_hex_into(bytes, hex);
+  return hex;
+}
+
+void sha256_hex_into(std::string_view bytes, std::string& hex) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   thread_local Sha256 sha256;
@@ -43,17 +49,22 @@ std::string sha256_hex(std::string_view bytes) {
     length = 0;  // fall back to the one-shot call if the cached path is unavailable
     EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
   }
-  return to_hex(digest, length);
+  to_hex_into(digest, length, hex);
 }
 
 std::string to_hex(const unsigned char* bytes, size_t size) {
+  std::string hex;
+  to_hex_into(bytes, size, hex);
+  return hex;
+}
+
+void to_hex_into(const unsigned char* bytes, size_t size, std::string& hex) {
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex(size * 2, '\0');
+  hex.resize(size * 2);
   for (size_t i = 0; i < size; ++i) {
     hex[2 * i] = kHex[bytes[i] >> 4];
     hex[2 * i + 1] = kHex[bytes[i] & 15];
   }
-  return hex;
 }
 
 Result<std::string> file_digest_hex(const std::string& path, const char* algorithm) {
