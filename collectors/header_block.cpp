@@ -1,13 +1,12 @@
 #include "collectors/header_block.h"
 
 #include <algorithm>
+#include <array>
 #include <string>
 
 namespace sg {
 
 namespace {
-
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // End of the line starting at `pos` (index of '\n', or size).
 size_t line_end(std::string_view text, size_t pos) {
@@ -15,13 +14,26 @@ size_t line_end(std::string_view text, size_t pos) {
   return end == std::string_view::npos ? text.size() : end;
 }
 
+// Bytes a field name may hold: printable ASCII except ':' (RFC 5322 ftext).
+constexpr std::array<bool, 256> make_name_bytes() {
+  std::array<bool, 256> bytes{};
+  for (int c = 33; c < 127; ++c) bytes[c] = c != ':';
+  return bytes;
+}
+constexpr std::array<bool, 256> kNameBytes = make_name_bytes();
+
+constexpr std::array<char, 256> make_lower_bytes() {
+  std::array<char, 256> bytes{};
+  for (int c = 0; c < 256; ++c) bytes[c] = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return bytes;
+}
+constexpr std::array<char, 256> kLowerBytes = make_lower_bytes();
+
 }  // namespace
 
 size_t field_name_length(std::string_view line) {
   size_t i = 0;
-  while (i < line.size() && static_cast<unsigned char>(line[i]) > 32 && static_cast<unsigned char>(line[i]) < 127 &&
-         line[i] != ':')
-    ++i;
+  while (i < line.size() && kNameBytes[static_cast<unsigned char>(line[i])]) ++i;
   const size_t name_end = i;
   while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
   return name_end > 0 && i < line.size() && line[i] == ':' ? name_end : 0;
@@ -30,13 +42,21 @@ size_t field_name_length(std::string_view line) {
 bool field_name_is(std::string_view name, std::string_view wanted) {
   if (name.size() != wanted.size()) return false;
   for (size_t i = 0; i < name.size(); ++i)
-    if (lower(name[i]) != lower(wanted[i])) return false;
+    if (kLowerBytes[static_cast<unsigned char>(name[i])] != kLowerBytes[static_cast<unsigned char>(wanted[i])])
+      return false;
   return true;
 }
 
 HeaderBlock split_header_block(std::string_view message, size_t max_fields) {
   HeaderBlock block;
   block.fields.reserve(48);  // spam that went through a few relays has 20 to 40 fields
+  split_header_block_into(message, block, max_fields);
+  return block;
+}
+
+void split_header_block_into(std::string_view message, HeaderBlock& block, size_t max_fields) {
+  block.fields.clear();
+  block.problems.clear();
   size_t pos = 0;
   size_t line_number = 1;
   // An mbox separator or a BOM at the very top is not part of the header.
@@ -57,7 +77,7 @@ HeaderBlock split_header_block(std::string_view message, size_t max_fields) {
     if (line.empty()) {  // end of header block
       block.raw = message.substr(start, next - start);
       block.body_offset = next;
-      return block;
+      return;
     }
     if (line[0] == ' ' || line[0] == '\t') {
       if (current) {
@@ -90,7 +110,6 @@ HeaderBlock split_header_block(std::string_view message, size_t max_fields) {
   }
   block.raw = message.substr(start);
   block.body_offset = message.size();
-  return block;
 }
 
 std::string unfold(std::string_view raw_value) {

@@ -28,6 +28,10 @@ struct HeaderBlock {
 /// most `max_fields` fields are kept.
 HeaderBlock split_header_block(std::string_view message, size_t max_fields = 4096);
 
+/// As split_header_block, into `block` (its vectors cleared, their capacity kept),
+/// for a caller that splits message after message.
+void split_header_block_into(std::string_view message, HeaderBlock& block, size_t max_fields = 4096);
+
 /// Length of the field name when `line` starts a header field ("Name:", blanks
 /// allowed before the colon; the name is printable ASCII without ':'), else 0.
 size_t field_name_length(std::string_view line);
