@@ -14,7 +14,7 @@ namespace sg {
 namespace {
 
 void analyse(Analyzer& analyzer, bool with_observations, AnalyzedMessage& message) {
-  message.evidence = analyzer.analyze(message.raw.bytes, message.raw.source);
+  analyzer.analyze(message.raw.bytes, message.raw.source, message.evidence);
   if (with_observations) message.observations = observations_from_evidence(message.evidence);
 }
 

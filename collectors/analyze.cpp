@@ -16,53 +16,95 @@ namespace sg {
 namespace {
 
 // Identity must not depend on how the file stored line ends (mbox LF vs .eml CRLF).
-std::string header_identity(std::string_view raw) {
-  if (raw.find('\r') == std::string_view::npos) return sha256_hex(raw);
+void header_identity_into(std::string_view raw, std::string& hash) {
+  if (raw.find('\r') == std::string_view::npos) return sha256_hex_into(raw, hash);
   std::string lf;
   lf.reserve(raw.size());
   for (size_t i = 0; i < raw.size(); ++i)
     if (!(raw[i] == '\r' && i + 1 < raw.size() && raw[i + 1] == '\n')) lf.push_back(raw[i]);
-  return sha256_hex(lf);
+  sha256_hex_into(lf, hash);
 }
 
-// Collects indicators, deduplicated on (kind, value, role); trusted wins. A
-// message has a few dozen at most, so a linear scan beats any index.
+// Collects indicators into a message's list, deduplicated on (kind, value, role);
+// trusted wins. A message has a few dozen at most, so a linear scan beats any
+// index. Values are written straight into the slot they will occupy, and slots
+// keep their strings from one message to the next (in the list, or in Storage
+// when a longer message used them), so a run over a mailbox stops allocating here.
 class IndicatorSet {
  public:
-  void add(std::string_view kind, std::string value, std::string_view role, bool trusted) {
+  // What an IndicatorSet keeps from one message to the next.
+  struct Storage {
+    std::vector<Indicator> spare;  // slots a longer message used
+    std::string domain;            // add_address's normalised domain
+  };
+
+  IndicatorSet(std::vector<Indicator>& items, Storage& storage)
+      : items_(items), spare_(storage.spare), domain_(storage.domain) {}
+
+  void add(std::string_view kind, std::string_view value, std::string_view role, bool trusted) {
     if (value.empty()) return;
-    for (Indicator& item : items_) {
-      if (item.value == value && item.role == role && item.kind == kind) {
-        item.trusted = item.trusted || trusted;
-        return;
-      }
-    }
-    items_.push_back(Indicator{std::string(kind), std::move(value), std::string(role), trusted});
+    Indicator& slot = next_slot();
+    slot.value.assign(value);
+    commit(kind, role, trusted);
   }
   void add_domain(std::string_view name, const char* role, bool trusted) {
-    if (auto domain = normalize_domain(name)) add("domain", std::move(*domain), role, trusted);
+    if (normalize_domain_into(name, next_slot().value)) commit("domain", role, trusted);
   }
   // An address yields the address and its domain, both in the same role.
   void add_address(std::string_view address, const char* role, bool trusted) {
     const std::string_view domain_part = address_domain(address);
-    auto domain = normalize_domain(domain_part);
-    if (!domain) return;
-    const std::string_view local = address.substr(0, address.size() - domain_part.size());
-    add("email", std::string(local) + *domain, role, trusted);
-    add("domain", std::move(*domain), role, trusted);
+    if (!normalize_domain_into(domain_part, domain_)) return;
+    Indicator& email = next_slot();
+    email.value.assign(address.substr(0, address.size() - domain_part.size()));
+    email.value.append(domain_);
+    commit("email", role, trusted);
+    add("domain", domain_, role, trusted);
   }
-  void add_url(std::string url, const char* url_role, const char* domain_role, bool trusted) {
-    const std::string host = url_host(url);  // before `url` is moved into the set
-    add("url", std::move(url), url_role, trusted);
-    add_domain(host, domain_role, trusted);
+  void add_url(std::string_view url, const char* url_role, const char* domain_role, bool trusted) {
+    add("url", url, url_role, trusted);
+    add_domain(url_host(url), domain_role, trusted);
   }
-  std::vector<Indicator> take() { return std::move(items_); }
-
-  // A typical spam message yields a few dozen indicators: skip the early regrowth.
-  IndicatorSet() { items_.reserve(32); }
+  // Ends the message: the list holds exactly its indicators, the rest wait in `spare`.
+  void finish() {
+    while (items_.size() > count_) {
+      spare_.push_back(std::move(items_.back()));
+      items_.pop_back();
+    }
+  }
 
  private:
-  std::vector<Indicator> items_;
+  // The slot after the last committed one; its value is written before commit().
+  Indicator& next_slot() {
+    if (count_ == items_.size()) {
+      if (spare_.empty()) {
+        items_.emplace_back();
+      } else {
+        items_.push_back(std::move(spare_.back()));
+        spare_.pop_back();
+      }
+    }
+    return items_[count_];
+  }
+  // Keeps the value written into next_slot() unless an earlier indicator has it.
+  void commit(std::string_view kind, std::string_view role, bool trusted) {
+    Indicator& slot = items_[count_];
+    for (size_t i = 0; i < count_; ++i) {
+      Indicator& item = items_[i];
+      if (item.value == slot.value && item.role == role && item.kind == kind) {
+        item.trusted = item.trusted || trusted;
+        return;
+      }
+    }
+    slot.kind.assign(kind);
+    slot.role.assign(role);
+    slot.trusted = trusted;
+    ++count_;
+  }
+
+  std::vector<Indicator>& items_;
+  std::vector<Indicator>& spare_;
+  std::string& domain_;
+  size_t count_ = 0;  // items_[0, count_) are this message's indicators
 };
 
 // The fields analysis reads, recognised once by name.
@@ -72,30 +114,50 @@ enum class Field {
 };
 
 Field classify(std::string_view name) {
-  struct Entry {
-    std::string_view name;
-    Field field;
-  };
-  static constexpr Entry kFields[] = {
-      {"received", Field::received},
-      {"received-spf", Field::received_spf},
-      {"authentication-results", Field::authentication_results},
-      {"arc-authentication-results", Field::arc_authentication_results},
-      {"dkim-signature", Field::dkim_signature},
-      {"return-path", Field::return_path},
-      {"from", Field::from},
-      {"sender", Field::sender},
-      {"reply-to", Field::reply_to},
-      {"message-id", Field::message_id},
-      {"list-unsubscribe", Field::list_unsubscribe},
-      {"x-originating-ip", Field::x_originating_ip},
-      {"x-mailer", Field::x_mailer},
-      {"user-agent", Field::x_mailer},
-      {"subject", Field::subject},
-      {"date", Field::date},
-  };
-  for (const Entry& entry : kFields)
-    if (entry.name.size() == name.size() && field_name_is(name, entry.name)) return entry.field;
+  // Most fields of a message are none of these: the length alone rules them out.
+  auto is = [name](std::string_view wanted) { return field_name_is(name, wanted); };
+  switch (name.size()) {
+    case 4:
+      if (is("from")) return Field::from;
+      if (is("date")) return Field::date;
+      break;
+    case 6:
+      if (is("sender")) return Field::sender;
+      break;
+    case 7:
+      if (is("subject")) return Field::subject;
+      break;
+    case 8:
+      if (is("received")) return Field::received;
+      if (is("reply-to")) return Field::reply_to;
+      if (is("x-mailer")) return Field::x_mailer;
+      break;
+    case 10:
+      if (is("message-id")) return Field::message_id;
+      if (is("user-agent")) return Field::x_mailer;
+      break;
+    case 11:
+      if (is("return-path")) return Field::return_path;
+      break;
+    case 12:
+      if (is("received-spf")) return Field::received_spf;
+      break;
+    case 14:
+      if (is("dkim-signature")) return Field::dkim_signature;
+      break;
+    case 16:
+      if (is("list-unsubscribe")) return Field::list_unsubscribe;
+      if (is("x-originating-ip")) return Field::x_originating_ip;
+      break;
+    case 22:
+      if (is("authentication-results")) return Field::authentication_results;
+      break;
+    case 26:
+      if (is("arc-authentication-results")) return Field::arc_authentication_results;
+      break;
+    default:
+      break;
+  }
   return Field::other;
 }
 
@@ -131,18 +193,22 @@ struct Analyzer::Scratch {
   std::vector<std::string> values;
   std::vector<PendingField> pending;
   std::string received;
+  HeaderBlock block;
+  IndicatorSet::Storage indicators;
 
   std::string& next_value(size_t index) {
     if (index == values.size()) values.emplace_back();
     return values[index];
   }
 
-  // A rare giant field must not pin its memory for the rest of the run.
+  // A rare giant field, or a message with thousands of URLs, must not pin its
+  // memory for the rest of the run.
   void release_large() {
     constexpr size_t kKeep = 64 * 1024;
     for (std::string& value : values)
       if (value.capacity() > kKeep) std::string().swap(value);
     if (received.capacity() > kKeep) std::string().swap(received);
+    if (indicators.spare.size() > 256) std::vector<Indicator>().swap(indicators.spare);
   }
 };
 
@@ -153,11 +219,48 @@ Analyzer::~Analyzer() = default;
 
 Evidence Analyzer::analyze(std::string_view message, const MessageSource& source) {
   Evidence evidence;
+  analyze(message, source, evidence);
+  return evidence;
+}
+
+namespace {
+
+// Empties every field of `evidence` the way clear() does: strings and vectors keep
+// their capacity for the next message. Keep in step with core/evidence.h.
+void reset_keeping_capacity(Evidence& evidence) {
+  evidence.header_hash.clear();
+  evidence.raw_headers.clear();
+  if (evidence.raw_headers.capacity() > (1u << 20)) std::string().swap(evidence.raw_headers);  // a giant one
+  evidence.hops.clear();
+  evidence.origin_hop = -1;
+  evidence.origin_is_fact = false;
+  evidence.spf.reset();
+  evidence.auth_results.clear();
+  evidence.dkim.clear();
+  evidence.envelope_from.clear();
+  evidence.header_from.clear();
+  evidence.sender.clear();
+  evidence.reply_to.clear();
+  evidence.message_id.clear();
+  evidence.subject.clear();
+  evidence.x_mailer.clear();
+  evidence.date.reset();
+  evidence.time = 0;
+  evidence.time_source.clear();
+  // indicators: IndicatorSet reuses the list's slots and trims it at the end
+  evidence.problems.clear();
+}
+
+}  // namespace
+
+void Analyzer::analyze(std::string_view message, const MessageSource& source, Evidence& evidence) {
+  reset_keeping_capacity(evidence);
   evidence.source = source;
-  HeaderBlock block = split_header_block(message);
+  HeaderBlock& block = scratch_->block;
+  split_header_block_into(message, block);
   evidence.raw_headers.assign(block.raw);
-  evidence.header_hash = header_identity(block.raw);
-  evidence.problems = std::move(block.problems);
+  header_identity_into(block.raw, evidence.header_hash);
+  evidence.problems.assign(block.problems.begin(), block.problems.end());
   // Growing these one by one moves every Hop (a dozen strings) at each step.
   evidence.hops.reserve(8);
   evidence.auth_results.reserve(4);
@@ -180,7 +283,7 @@ Evidence Analyzer::analyze(std::string_view message, const MessageSource& source
   }
   evidence.origin_hop = mark_trust(evidence.hops, options_.trust, evidence.origin_is_fact);
 
-  IndicatorSet indicators;
+  IndicatorSet indicators(evidence.indicators, scratch_->indicators);
   for (size_t i = 0; i < evidence.hops.size(); ++i) {
     const Hop& hop = evidence.hops[i];
     if (!hop.is_hop) continue;
@@ -296,9 +399,9 @@ Evidence Analyzer::analyze(std::string_view message, const MessageSource& source
   if (options_.body_urls && block.body_offset < message.size()) {
     for (std::string& url :
          extract_body_urls(block.raw, message.substr(block.body_offset), *decoder_, evidence.problems))
-      indicators.add_url(std::move(url), "url", "url-domain", false);
+      indicators.add_url(url, "url", "url-domain", false);
   }
-  evidence.indicators = indicators.take();
+  indicators.finish();
   scratch_->release_large();
 
   // The receipt time stamped by the first trusted hop, else the Date header.
@@ -327,7 +430,6 @@ Evidence Analyzer::analyze(std::string_view message, const MessageSource& source
     evidence.time = options_.fallback_time;
     evidence.time_source = "ingest";
   }
-  return evidence;
 }
 
 }  // namespace sg

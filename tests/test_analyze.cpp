@@ -1,9 +1,13 @@
 // Header analysis of real messages: origin, trust, indicators.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
+#include "cli/evidence_json.h"
 #include "collectors/analyze.h"
 #include "tests/helpers.h"
 
@@ -88,4 +92,32 @@ TEST_CASE("analyze: arbitrary bytes never crash and are reported") {
   const Evidence empty = analyzer.analyze("", {});
   CHECK(empty.hops.empty());
   CHECK(empty.origin_hop == -1);
+}
+
+TEST_CASE("analyze: analysing into a reused Evidence gives what a fresh one gets") {
+  // Messages of every size and shape one after the other, so that fields, hops and
+  // indicators left from a longer or richer message would show.
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(shared_path("corpus/phishing_pot/email")))
+    if (entry.path().extension() == ".eml") files.push_back(entry.path().string());
+  std::sort(files.begin(), files.end());
+  REQUIRE(files.size() >= 40);
+  files.resize(40);
+  files.push_back(shared_path("corpus/phishing_pot/email/sample-1007.eml"));  // a long one after short ones
+  Analyzer reused_analyzer({}), fresh_analyzer({});
+  Evidence reused;
+  for (const std::string& file : files) {
+    const std::string message = read_file(file);
+    const MessageSource source{"eml", file, 0, 0, 0};
+    reused_analyzer.analyze(message, source, reused);
+    const Evidence fresh = fresh_analyzer.analyze(message, source);
+    INFO(file);
+    CHECK(evidence_to_json(reused).dump() == evidence_to_json(fresh).dump());
+    CHECK(reused.raw_headers == fresh.raw_headers);
+  }
+  // An empty message after all of them leaves nothing behind.
+  reused_analyzer.analyze("", MessageSource{"eml", "empty", 0, 0, 0}, reused);
+  CHECK(evidence_to_json(reused).dump() == evidence_to_json(fresh_analyzer.analyze("", {"eml", "empty", 0, 0, 0})).dump());
+  CHECK(reused.indicators.empty());
+  CHECK(reused.hops.empty());
 }
