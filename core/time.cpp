@@ -139,6 +139,126 @@ std::optional<ZonedTime> parse_iso(std::string_view text) {
   return result;
 }
 
+// A date from validated fields; nullopt when they name no real time.
+std::optional<ZonedTime> zoned_time(long year, long month, long day, long hour, long minute, long second,
+                                    int offset_minutes) {
+  if (!valid_civil(static_cast<int>(year), static_cast<int>(month), static_cast<int>(day), static_cast<int>(hour),
+                   static_cast<int>(minute), static_cast<int>(second)))
+    return std::nullopt;
+  ZonedTime result;
+  result.offset_minutes = offset_minutes;
+  result.utc = make_utc(static_cast<int>(year), static_cast<int>(month), static_cast<int>(day),
+                        static_cast<int>(hour), static_cast<int>(minute), static_cast<int>(second)) -
+               offset_minutes * 60;
+  return result;
+}
+
+// "23" and "0023" mean 2023, "98" 1998.
+long full_year(long year) { return year < 100 ? year + (year < 70 ? 2000 : 1900) : year; }
+
+// Three letters lowercased into one number; |0x20 lowercases letters and maps no
+// other byte onto one, so the keys of letter names compare as month_from_name does.
+uint32_t three_letter_key(std::string_view text, size_t pos) {
+  return (uint32_t(static_cast<unsigned char>(text[pos]) | 0x20) << 16) |
+         (uint32_t(static_cast<unsigned char>(text[pos + 1]) | 0x20) << 8) |
+         uint32_t(static_cast<unsigned char>(text[pos + 2]) | 0x20);
+}
+
+constexpr uint32_t key_of(const char (&name)[4]) {
+  return (uint32_t(static_cast<unsigned char>(name[0])) << 16) | (uint32_t(static_cast<unsigned char>(name[1])) << 8) |
+         uint32_t(static_cast<unsigned char>(name[2]));
+}
+
+bool is_weekday_at(std::string_view text, size_t pos) {
+  static constexpr uint32_t kWeekdays[] = {key_of("mon"), key_of("tue"), key_of("wed"), key_of("thu"),
+                                           key_of("fri"), key_of("sat"), key_of("sun")};
+  if (pos + 3 > text.size()) return false;
+  const uint32_t key = three_letter_key(text, pos);
+  for (uint32_t weekday : kWeekdays)
+    if (key == weekday) return true;
+  return false;
+}
+
+// A cursor over a fixed layout: each read checks its bytes, and the first failed
+// read fails the whole (`ok` stays false, later reads do nothing).
+struct LayoutReader {
+  std::string_view text;
+  size_t pos = 0;
+  bool ok = true;
+
+  bool next_is(char c) const { return pos < text.size() && text[pos] == c; }
+  void expect(char c) {
+    ok = ok && next_is(c);
+    ++pos;
+  }
+  long digits(size_t count) {
+    if (!ok || pos + count > text.size()) return fail();
+    long value = 0;
+    for (const size_t end = pos + count; pos < end; ++pos) {
+      const unsigned digit = static_cast<unsigned char>(text[pos]) - unsigned{'0'};
+      if (digit > 9) return fail();
+      value = value * 10 + digit;
+    }
+    return value;
+  }
+  int month() {
+    static constexpr uint32_t kMonths[] = {key_of("jan"), key_of("feb"), key_of("mar"), key_of("apr"),
+                                           key_of("may"), key_of("jun"), key_of("jul"), key_of("aug"),
+                                           key_of("sep"), key_of("oct"), key_of("nov"), key_of("dec")};
+    if (!ok || pos + 3 > text.size()) return fail();
+    const uint32_t key = three_letter_key(text, pos);
+    pos += 3;
+    for (int i = 0; i < 12; ++i)
+      if (key == kMonths[i]) return i + 1;
+    return fail();
+  }
+  int fail() {
+    ok = false;
+    return 0;
+  }
+};
+
+/// The form nearly every server writes, "[Ddd, ]D[D] Mon YYYY HH:MM:SS +ZZZZ",
+/// then nothing but blanks and comments ("(PDT)"), read in one pass. Sets
+/// `matched` only for text of exactly that shape, which the general reader in
+/// parse_mail_date reads to the same fields; anything else is left to it.
+std::optional<ZonedTime> parse_common_date(std::string_view text, bool& matched) {
+  matched = false;
+  Scanner s{text};
+  s.skip_separators();
+  LayoutReader r{text, s.pos};
+  if (is_weekday_at(text, r.pos)) {
+    r.pos += 3;
+    r.expect(',');
+    r.expect(' ');
+  }
+  const bool one_digit_day = r.pos + 1 < text.size() && text[r.pos + 1] == ' ';
+  const long day = r.digits(one_digit_day ? 1 : 2);
+  r.expect(' ');
+  const int month = r.month();
+  r.expect(' ');
+  const long year = r.digits(4);
+  r.expect(' ');
+  const long hour = r.digits(2);
+  r.expect(':');
+  const long minute = r.digits(2);
+  r.expect(':');
+  const long second = r.digits(2);
+  r.expect(' ');
+  const bool west = r.next_is('-');
+  r.expect(west ? '-' : '+');
+  const long zone = r.digits(4);
+  // The general reader ignores an impossible zone and keeps reading: leave those to it.
+  if (!r.ok || zone % 100 >= 60 || zone / 100 > 18) return std::nullopt;
+  if (!(r.next_is(' ') || r.next_is('(') || r.pos == text.size())) return std::nullopt;
+  s.pos = r.pos;
+  s.skip_separators();
+  if (!s.done()) return std::nullopt;
+  matched = true;
+  const int offset = static_cast<int>((zone / 100) * 60 + zone % 100) * (west ? -1 : 1);
+  return zoned_time(full_year(year), month, day, hour, minute, second, offset);
+}
+
 }  // namespace
 
 UnixTime make_utc(int year, int month, int day, int hour, int minute, int second) {
@@ -154,6 +274,8 @@ UnixTime make_utc(int year, int month, int day, int hour, int minute, int second
 
 std::optional<ZonedTime> parse_mail_date(std::string_view text) {
   if (text.size() > 256) text = text.substr(0, 256);
+  bool common = false;
+  if (auto date = parse_common_date(text, common); common) return date;
   if (auto iso = parse_iso(text)) return iso;
 
   Scanner s{text};
@@ -216,17 +338,9 @@ std::optional<ZonedTime> parse_mail_date(std::string_view text) {
     }
     ++s.pos;  // any other byte: skip
   }
-  if (year >= 0 && year < 100) year += year < 70 ? 2000 : 1900;
+  if (year >= 0) year = full_year(year);
   if (day < 0 || month == 0 || year < 0 || hour < 0 || minute < 0) return std::nullopt;
-  if (!valid_civil(static_cast<int>(year), static_cast<int>(month), static_cast<int>(day), static_cast<int>(hour),
-                   static_cast<int>(minute), static_cast<int>(second)))
-    return std::nullopt;
-  ZonedTime result;
-  result.offset_minutes = offset.value_or(0);
-  result.utc = make_utc(static_cast<int>(year), static_cast<int>(month), static_cast<int>(day),
-                        static_cast<int>(hour), static_cast<int>(minute), static_cast<int>(second)) -
-               result.offset_minutes * 60;
-  return result;
+  return zoned_time(year, month, day, hour, minute, second, offset.value_or(0));
 }
 
 std::string format_iso8601(UnixTime time) {
