@@ -49,7 +49,7 @@ using Tokens = std::span<const Token>;
 enum class Keyword : uint8_t { none, from, by, via, with, id, for_ };
 
 Keyword keyword_of(const Token& token) {
-  const std::string_view word = token.text;
+  const std::string_view word = token.text();
   if (token.kind != TokenKind::word || word.size() < 2 || word.size() > 4) return Keyword::none;
   // Dispatch on the first letter: this runs for every token, date words included.
   switch (word[0] | 0x20) {
@@ -222,17 +222,17 @@ void note_helo(FromFacts& facts, std::string_view helo) {
 /// "(HELO name)": returns the index of the last token consumed.
 size_t read_helo_command(Tokens tokens, size_t at, FromFacts& facts) {
   const bool has_argument = at + 1 < tokens.size() && is_argument(tokens[at + 1]);
-  note_helo(facts, has_argument ? tokens[at + 1].text : std::string_view{});
+  note_helo(facts, has_argument ? tokens[at + 1].text() : std::string_view{});
   facts.helo_from_command = true;
   return has_argument ? at + 1 : at;
 }
 
 /// "helo=name", or "helo=" followed by a literal ("helo=[1.2.3.4]").
 size_t read_helo_assignment(Tokens tokens, size_t at, FromFacts& facts) {
-  std::string_view value = tokens[at].text.substr(5);
+  std::string_view value = tokens[at].text().substr(5);
   size_t last = at;
   if (value.empty() && at + 1 < tokens.size() && tokens[at + 1].kind == TokenKind::literal) {
-    value = tokens[at + 1].text;
+    value = tokens[at + 1].text();
     last = at + 1;
   }
   note_helo(facts, trim_punctuation(value));
@@ -262,14 +262,14 @@ bool is_qualified_name(std::string_view name) {
 // "(IDENT: user, [ip])" the word before the address is a user.
 void read_comment_literal(Tokens tokens, size_t at, CommentFacts& comment) {
   const bool named = at == 1 && (tokens[0].kind == TokenKind::word || tokens[0].kind == TokenKind::angle);
-  if (named && comment.name.empty() && is_qualified_name(host_part(tokens[0].text)))
-    comment.name = host_part(tokens[0].text);
-  if (!comment.address) comment.address = read_address(tokens[at].text, true);
+  if (named && comment.name.empty() && is_qualified_name(host_part(tokens[0].text())))
+    comment.name = host_part(tokens[0].text());
+  if (!comment.address) comment.address = read_address(tokens[at].text(), true);
 }
 
 void read_comment_word(const Token& token, CommentFacts& comment) {
   if (comment.address) return;
-  const WordAddress found = read_word_address(token.text);
+  const WordAddress found = read_word_address(token.text());
   comment.address = found.address;
   comment.after_ident = found.address && found.after_ident;
 }
@@ -289,13 +289,13 @@ void merge_comment(const CommentFacts& comment, FromFacts& facts) {
 /// Courier "(AUTH: user, ...)", "(IDENT: user, [ip])" and "softdnserr".
 void note_writer_marks(Tokens tokens, FromFacts& facts) {
   if (tokens.empty()) return;
-  const std::string_view first = tokens[0].text;
+  const std::string_view first = tokens[0].text();
   if (tokens[0].kind == TokenKind::word && istarts_with(first, "IDENT:"))
     (first.size() == 6 ? facts.courier_marks : facts.sendmail_marks) = true;
   if (tokens[0].kind == TokenKind::word && iequals(first, "AUTH:")) facts.courier_marks = true;
   for (const Token& token : tokens) {
-    if (token.kind == TokenKind::comment && iequals(token.text, "may be forged")) facts.sendmail_marks = true;
-    if (token.kind == TokenKind::word && iequals(token.text, "softdnserr")) facts.courier_marks = true;
+    if (token.kind == TokenKind::comment && iequals(token.text(), "may be forged")) facts.sendmail_marks = true;
+    if (token.kind == TokenKind::word && iequals(token.text(), "softdnserr")) facts.courier_marks = true;
   }
 }
 
@@ -311,14 +311,14 @@ void read_from_comment(std::string_view inside, FromFacts& facts) {
       read_comment_literal(tokens, i, comment);
     } else if (token.kind != TokenKind::word) {
       continue;
-    } else if (is_helo_command(token.text)) {
+    } else if (is_helo_command(token.text())) {
       i = read_helo_command(tokens, i, facts);
       consumed_as_helo = true;
-    } else if (istarts_with(token.text, "helo=")) {
+    } else if (istarts_with(token.text(), "helo=")) {
       i = read_helo_assignment(tokens, i, facts);
       consumed_as_helo = true;
-    } else if (istarts_with(token.text, "ident=")) {
-      if (token.text.size() == 6 && i + 1 < tokens.size() && tokens[i + 1].kind == TokenKind::literal) ++i;
+    } else if (istarts_with(token.text(), "ident=")) {
+      if (token.text().size() == 6 && i + 1 < tokens.size() && tokens[i + 1].kind == TokenKind::literal) ++i;
     } else {
       read_comment_word(token, comment);
     }
@@ -326,8 +326,8 @@ void read_from_comment(std::string_view inside, FromFacts& facts) {
   // "(scv3.apple.com)", "(user@host.example)": a lone host name is the receiver's
   // name for the client. A lone word without a dot is a flag ("(unverified)").
   if (tokens.size() == 1 && tokens[0].kind == TokenKind::word && !comment.address && !consumed_as_helo &&
-      is_qualified_name(host_part(tokens[0].text))) {
-    comment.name = host_part(tokens[0].text);
+      is_qualified_name(host_part(tokens[0].text()))) {
+    comment.name = host_part(tokens[0].text());
     comment.name_alone = true;
   }
   merge_comment(comment, facts);
@@ -335,16 +335,16 @@ void read_from_comment(std::string_view inside, FromFacts& facts) {
 
 void read_first(const Token& token, FromFacts& facts) {
   facts.first_is_literal = token.kind == TokenKind::literal;
-  facts.first = token.kind == TokenKind::word ? trim_punctuation(token.text) : token.text;
+  facts.first = token.kind == TokenKind::word ? trim_punctuation(token.text()) : token.text();
   facts.first_address = read_address(facts.first, facts.first_is_literal);
 }
 
 /// obtuse smtpd: `from host(ip), claiming to be "helo"`.
 bool read_claimed_helo(Tokens tokens, size_t at, FromFacts& facts) {
-  if (at + 3 >= tokens.size() || !iequals(tokens[at].text, "claiming") || !iequals(tokens[at + 1].text, "to") ||
-      !iequals(tokens[at + 2].text, "be") || tokens[at + 3].kind != TokenKind::word)
+  if (at + 3 >= tokens.size() || !iequals(tokens[at].text(), "claiming") || !iequals(tokens[at + 1].text(), "to") ||
+      !iequals(tokens[at + 2].text(), "be") || tokens[at + 3].kind != TokenKind::word)
     return false;
-  note_helo(facts, trim_punctuation(tokens[at + 3].text));
+  note_helo(facts, trim_punctuation(tokens[at + 3].text()));
   return true;
 }
 
@@ -359,13 +359,13 @@ FromFacts read_from_clause(Tokens tokens) {
   for (; i < tokens.size(); ++i) {
     const Token& token = tokens[i];
     if (token.kind == TokenKind::comment) {
-      read_from_comment(token.text, facts);
+      read_from_comment(token.text(), facts);
     } else if (token.kind == TokenKind::literal) {
       // Exim 3 and fetchmail: "from name [ip]".
-      if (!facts.recorded_address) facts.recorded_address = read_address(token.text, true);
+      if (!facts.recorded_address) facts.recorded_address = read_address(token.text(), true);
     } else if (token.kind == TokenKind::word) {
       if (read_claimed_helo(tokens, i, facts)) i += 3;
-      if (i == 1 && iequals(facts.first, "mail") && iequals(token.text, "pickup")) facts.local_pickup = true;
+      if (i == 1 && iequals(facts.first, "mail") && iequals(token.text(), "pickup")) facts.local_pickup = true;
     }
   }
   return facts;
@@ -472,8 +472,8 @@ WriterMarks read_writer_marks(const Clauses& clauses) {
   for (const Clause* clause : {&clauses.by, &clauses.with}) {
     for (const Token& token : clause->tokens) {
       if (token.kind != TokenKind::comment) continue;
-      note_marks_in(token.text, marks);
-      if (clause == &clauses.by && looks_like_sendmail_version(token.text)) marks.sendmail = true;
+      note_marks_in(token.text(), marks);
+      if (clause == &clauses.by && looks_like_sendmail_version(token.text())) marks.sendmail = true;
     }
   }
   return marks;
@@ -482,14 +482,14 @@ WriterMarks read_writer_marks(const Clauses& clauses) {
 /// The words of the with-clause: "Microsoft SMTPSVC(6.0...)", "Microsoft SMTP Server".
 bool with_clause_says(const Field& field, std::string_view first, std::string_view second) {
   const Tokens words = field.clauses.with.tokens;
-  if (words.empty() || !istarts_with(words[0].text, first)) return false;
+  if (words.empty() || !istarts_with(words[0].text(), first)) return false;
   if (second.empty()) return true;
-  return words.size() > 1 && words[1].kind == TokenKind::word && istarts_with(words[1].text, second);
+  return words.size() > 1 && words[1].kind == TokenKind::word && istarts_with(words[1].text(), second);
 }
 
 std::string_view by_host(const Field& field) {
   const Token* value = field.clauses.by.value();
-  return value ? trim_trailing_dots(trim_punctuation(value->text)) : std::string_view{};
+  return value ? trim_trailing_dots(trim_punctuation(value->text())) : std::string_view{};
 }
 
 bool is_microsoft(const Field& field, const WriterMarks& marks) {
@@ -500,7 +500,7 @@ bool is_microsoft(const Field& field, const WriterMarks& marks) {
 
 bool is_exim(const Field& field, const WriterMarks& marks) {
   const Token* id = field.clauses.id.value();
-  return marks.exim || (id && looks_like_exim_id(id->text)) || field.from.helo_from_assignment;
+  return marks.exim || (id && looks_like_exim_id(id->text())) || field.from.helo_from_assignment;
 }
 
 bool is_gmail(const Field& field) {
@@ -602,16 +602,16 @@ void assign_protocol(std::string& out, const Clause& with) {
   const Token* value = with.value();
   if (!value) return;
   auto protocol_word = [](std::string_view word) { return word.substr(0, word.find('/')); };
-  assign_field(out, value->kind == TokenKind::word ? protocol_word(value->text) : value->text);
+  assign_field(out, value->kind == TokenKind::word ? protocol_word(value->text()) : value->text());
   if (!iequals(out, "Microsoft")) return;
   for (size_t i = 1; i < with.tokens.size() && i < 3 && with.tokens[i].kind == TokenKind::word; ++i) {
     out += ' ';
-    out += protocol_word(with.tokens[i].text);
+    out += protocol_word(with.tokens[i].text());
   }
 }
 
 void assign_clause_text(std::string& out, const Clause& clause) {
-  if (const Token* value = clause.value()) assign_field(out, value->text);
+  if (const Token* value = clause.value()) assign_field(out, value->text());
 }
 
 /// Courier writes "; date id X", and some writers "; date for <x>".
@@ -644,16 +644,16 @@ bool is_iso_date(std::string_view word) {
 /// weekday or the ISO date.
 std::optional<ZonedTime> date_without_separator(std::string_view text, Tokens tokens) {
   for (const Token& token : tokens)
-    if (token.kind == TokenKind::word && (is_weekday(token.text) || is_iso_date(token.text)))
-      return parse_mail_date(text.substr(static_cast<size_t>(token.text.data() - text.data())));
+    if (token.kind == TokenKind::word && (is_weekday(token.text()) || is_iso_date(token.text())))
+      return parse_mail_date(text.substr(static_cast<size_t>(token.text().data() - text.data())));
   return std::nullopt;
 }
 
 /// "(qmail 1234 invoked by uid 0)", "(qmail 1234 invoked from network)": a note by
 /// qmail-inject or qmail-smtpd, not a hop between hosts.
 bool is_qmail_note(Tokens tokens) {
-  return !tokens.empty() && tokens[0].kind == TokenKind::comment && istarts_with(tokens[0].text, "qmail") &&
-         icontains(tokens[0].text, "invoked");
+  return !tokens.empty() && tokens[0].kind == TokenKind::comment && istarts_with(tokens[0].text(), "qmail") &&
+         icontains(tokens[0].text(), "invoked");
 }
 
 /// Local submissions have no network sender: Postfix's "(Postfix, from userid 1002)",
@@ -688,7 +688,7 @@ struct DateSplit {
 };
 
 size_t offset_in(std::string_view text, const Token& token) {
-  return static_cast<size_t>(token.text.data() - text.data());
+  return static_cast<size_t>(token.text().data() - text.data());
 }
 
 /// Lexes the field once and cuts it at the last ';' outside comments. Two rarer
@@ -716,8 +716,8 @@ DateSplit split_at_date(std::string_view text, std::span<Token> buffer) {
 void locate_from_clause(Field& field, std::span<Token> wrapped) {
   Clause& from = field.clauses.from;
   if (!from.present && !field.tokens.empty() && field.tokens[0].kind == TokenKind::comment &&
-      istarts_with(field.tokens[0].text, "from ")) {
-    const Tokens inner(wrapped.data(), lex(field.tokens[0].text, wrapped).count);
+      istarts_with(field.tokens[0].text(), "from ")) {
+    const Tokens inner(wrapped.data(), lex(field.tokens[0].text(), wrapped).count);
     from = {true, inner.subspan(1)};
   }
   field.from_tokens = from.tokens;
@@ -729,11 +729,11 @@ void split_glued_for(const Clause& id, Hop& hop) {
       id.tokens[1].kind != TokenKind::angle)
     return;
   hop.id.resize(hop.id.size() - 3);
-  assign_field(hop.for_addr, id.tokens[1].text);
+  assign_field(hop.for_addr, id.tokens[1].text());
 }
 
 void read_clause_values(const Clauses& clauses, Hop& hop) {
-  if (const Token* by = clauses.by.value()) assign_host(hop.by, by->text);
+  if (const Token* by = clauses.by.value()) assign_host(hop.by, by->text());
   assign_protocol(hop.with, clauses.with);
   assign_clause_text(hop.id, clauses.id);
   assign_clause_text(hop.for_addr, clauses.for_);

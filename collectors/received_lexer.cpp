@@ -1,12 +1,12 @@
 #include "collectors/received_lexer.h"
 
+#include <emmintrin.h>
+
 #include <array>
 
 namespace sg::received_detail {
 
 namespace {
-
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // What a byte does to the lexer, looked up in one table so the per-byte loops stay
 // a load and a test.
@@ -32,12 +32,44 @@ uint8_t byte_class(char c) { return kByteClasses[static_cast<unsigned char>(c)];
 
 bool is_separator(char c) { return (byte_class(c) & kBlank) != 0; }
 
+// Words and comments are scanned 16 bytes at a time while 16 remain (the loads
+// never leave the text); the last few bytes go through the table one by one.
+constexpr size_t kBlock = 16;
+
+__m128i load_block(const char* at) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(at)); }
+
+__m128i bytes_equal(__m128i block, char c) { return _mm_cmpeq_epi8(block, _mm_set1_epi8(c)); }
+
+// One bit per byte of `block` that ends a word: the kBlank and kEndsWord bytes.
+unsigned word_ends_in(__m128i block) {
+  // Unsigned "byte <= ' '": the minimum with ' ' is the byte itself.
+  const __m128i control_or_space = _mm_cmpeq_epi8(_mm_min_epu8(block, _mm_set1_epi8(' ')), block);
+  const __m128i punctuation = _mm_or_si128(_mm_or_si128(bytes_equal(block, ','), bytes_equal(block, '(')),
+                                           _mm_or_si128(bytes_equal(block, '['), bytes_equal(block, '<')));
+  const __m128i rest = _mm_or_si128(bytes_equal(block, ';'), bytes_equal(block, 0x7f));
+  return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(control_or_space, _mm_or_si128(punctuation, rest))));
+}
+
+// One bit per byte of `block` that matters inside a comment: the kInComment bytes.
+unsigned comment_bytes_in(__m128i block) {
+  const __m128i parentheses = _mm_or_si128(bytes_equal(block, '('), bytes_equal(block, ')'));
+  return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(parentheses, bytes_equal(block, '\\'))));
+}
+
+// Index of the next byte at or after `i` that may matter inside a comment, or
+// text.size() when none is left.
+size_t next_comment_byte(std::string_view text, size_t i) {
+  for (; i + kBlock <= text.size(); i += kBlock)
+    if (const unsigned found = comment_bytes_in(load_block(text.data() + i))) return i + __builtin_ctz(found);
+  while (i < text.size() && (byte_class(text[i]) & kInComment) == 0) ++i;
+  return i;
+}
+
 // Index of the ')' that closes the comment opened at `open`, or npos when it never
 // closes (the comment then runs to the end of the text).
 size_t comment_close(std::string_view text, size_t open) {
   int depth = 0;
-  for (size_t i = open; i < text.size(); ++i) {
-    if ((byte_class(text[i]) & kInComment) == 0) continue;
+  for (size_t i = next_comment_byte(text, open); i < text.size(); i = next_comment_byte(text, i + 1)) {
     if (text[i] == '\\') {  // quoted-pair: the next byte is literal
       ++i;
       continue;
@@ -65,14 +97,20 @@ size_t delimited_end(std::string_view text, size_t open, char close, size_t& mis
 
 size_t word_end(std::string_view text, size_t start) {
   size_t i = start;
+  for (; i + kBlock <= text.size(); i += kBlock)
+    if (const unsigned found = word_ends_in(load_block(text.data() + i))) return i + __builtin_ctz(found);
   while (i < text.size() && (byte_class(text[i]) & (kBlank | kEndsWord)) == 0) ++i;
   return i;
 }
 
+Token make_token(TokenKind kind, std::string_view text, size_t start, size_t end) {
+  return {kind, static_cast<uint32_t>(end - start), text.data() + start};
+}
+
 // The inside of a literal or angle address; `end` may lack the closing byte if it was unclosed.
-std::string_view inside(std::string_view text, size_t start, size_t end, char close) {
+Token delimited_token(TokenKind kind, std::string_view text, size_t start, size_t end, char close) {
   const size_t inner_end = (end > start + 1 && text[end - 1] == close) ? end - 1 : end;
-  return text.substr(start + 1, inner_end - (start + 1));
+  return make_token(kind, text, start + 1, inner_end);
 }
 
 }  // namespace
@@ -88,27 +126,24 @@ Lexed lex(std::string_view text, std::span<Token> out) {
       ++i;
       continue;
     }
-    Token token;
     size_t end = 0;
     if (c == '(') {
       const size_t close = comment_close(text, i);
-      const size_t inner_end = close == std::string_view::npos ? text.size() : close;
       end = close == std::string_view::npos ? text.size() : close + 1;
-      token = {TokenKind::comment, text.substr(i + 1, inner_end - i - 1)};
+      out[count++] = make_token(TokenKind::comment, text, i + 1, close == std::string_view::npos ? text.size() : close);
     } else if (c == '[') {
       end = delimited_end(text, i, ']', no_bracket_from);
-      token = {TokenKind::literal, inside(text, i, end, ']')};
+      out[count++] = delimited_token(TokenKind::literal, text, i, end, ']');
     } else if (c == '<') {
       end = delimited_end(text, i, '>', no_angle_from);
-      token = {TokenKind::angle, inside(text, i, end, '>')};
+      out[count++] = delimited_token(TokenKind::angle, text, i, end, '>');
     } else if (c == ';') {
       end = i + 1;
-      token = {TokenKind::semicolon, text.substr(i, 1)};
+      out[count++] = make_token(TokenKind::semicolon, text, i, end);
     } else {
       end = word_end(text, i);
-      token = {TokenKind::word, text.substr(i, end - i)};
+      out[count++] = make_token(TokenKind::word, text, i, end);
     }
-    out[count++] = token;
     i = end;
   }
   while (i < text.size() && is_separator(text[i])) ++i;
@@ -117,41 +152,15 @@ Lexed lex(std::string_view text, std::span<Token> out) {
 
 bool is_unclosed_comment(const Token& token, std::string_view text) {
   // A closed comment's text stops before its ')', so only an unclosed one reaches the end.
-  return token.kind == TokenKind::comment && token.text.data() + token.text.size() == text.data() + text.size();
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i])) return false;
-  return true;
-}
-
-bool istarts_with(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
-}
-
-bool iends_with(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() && iequals(text.substr(text.size() - suffix.size()), suffix);
+  return token.kind == TokenKind::comment && token.begin + token.size == text.data() + text.size();
 }
 
 bool icontains(std::string_view haystack, std::string_view needle) {
   if (needle.empty()) return true;
   for (size_t i = 0; i + needle.size() <= haystack.size(); ++i)
-    if (lower(haystack[i]) == lower(needle[0]) && iequals(haystack.substr(i, needle.size()), needle)) return true;
+    if (ascii_lower(haystack[i]) == ascii_lower(needle[0]) && iequals(haystack.substr(i, needle.size()), needle))
+      return true;
   return false;
-}
-
-std::string_view trim_punctuation(std::string_view word) {
-  while (!word.empty() && (word.back() == ',' || word.back() == ';' || word.back() == '"' || word.back() == '\''))
-    word.remove_suffix(1);
-  while (!word.empty() && (word.front() == '"' || word.front() == '\'')) word.remove_prefix(1);
-  return word;
-}
-
-std::string_view trim_trailing_dots(std::string_view name) {
-  while (!name.empty() && name.back() == '.') name.remove_suffix(1);
-  return name;
 }
 
 bool looks_like_host_name(std::string_view text) {

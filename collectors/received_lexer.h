@@ -17,9 +17,15 @@ enum class TokenKind : uint8_t {
   semicolon,  ///< ";" outside comments: the last one introduces the date
 };
 
+/// Plain data with no initialisers, so the token arrays the parser keeps on its
+/// stack cost nothing to set up: only the tokens lex() writes are ever read.
 struct Token {
   TokenKind kind;
-  std::string_view text;  ///< without the enclosing delimiters
+  uint32_t size;      ///< of text(); a field is parsed up to 16 KiB
+  const char* begin;  ///< of text()
+
+  /// Without the enclosing delimiters.
+  std::string_view text() const { return {begin, size}; }
 };
 
 struct Lexed {
@@ -27,28 +33,52 @@ struct Lexed {
   size_t consumed = 0;  ///< bytes of the text they cover; less than its size when `out` was full
 };
 
-/// Splits `text` into tokens, writing at most out.size() of them (a real Received
-/// field has about twenty). Separators are blanks, control bytes and commas. An
-/// unclosed comment runs to the end, as RFC 5322 reads it; an unclosed literal or
-/// angle address ends at the next blank so one stray bracket does not swallow the
-/// rest of the field. Linear in text.size().
+/// Splits `text` (at most 4 GiB) into tokens, writing at most out.size() of them
+/// (a real Received field has about twenty). Separators are blanks, control bytes
+/// and commas. An unclosed comment runs to the end, as RFC 5322 reads it; an
+/// unclosed literal or angle address ends at the next blank so one stray bracket
+/// does not swallow the rest of the field. Linear in text.size().
 Lexed lex(std::string_view text, std::span<Token> out);
 
 /// True for a comment whose ')' never came: it runs to the end of `text`.
 bool is_unclosed_comment(const Token& token, std::string_view text);
 
-// ASCII case-insensitive helpers (header keywords are ASCII; other bytes compare exactly).
-bool iequals(std::string_view a, std::string_view b);
-bool istarts_with(std::string_view text, std::string_view prefix);
-bool iends_with(std::string_view text, std::string_view suffix);
+// ASCII case-insensitive helpers (header keywords are ASCII; other bytes compare
+// exactly). Inline: the parser calls them for nearly every token.
+
+inline char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+inline bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+  return true;
+}
+
+inline bool istarts_with(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
+}
+
+inline bool iends_with(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() && iequals(text.substr(text.size() - suffix.size()), suffix);
+}
+
 bool icontains(std::string_view haystack, std::string_view needle);
 
 /// Drops separator punctuation a writer glued to a word ("st.tahina.priv.at,",
 /// "\"foo.woas.net\"").
-std::string_view trim_punctuation(std::string_view word);
+inline std::string_view trim_punctuation(std::string_view word) {
+  while (!word.empty() && (word.back() == ',' || word.back() == ';' || word.back() == '"' || word.back() == '\''))
+    word.remove_suffix(1);
+  while (!word.empty() && (word.front() == '"' || word.front() == '\'')) word.remove_prefix(1);
+  return word;
+}
 
 /// Drops trailing dots of a fully qualified name ("out-25.smtp.github.com.").
-std::string_view trim_trailing_dots(std::string_view name);
+inline std::string_view trim_trailing_dots(std::string_view name) {
+  while (!name.empty() && name.back() == '.') name.remove_suffix(1);
+  return name;
+}
 
 /// Letters, digits, '-', '.', '_' and non-ASCII bytes (U-labels) only, and not empty.
 bool looks_like_host_name(std::string_view text);
