@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "core/ascii.h"
 #include "core/domain.h"
 
 namespace sg {
@@ -12,31 +13,91 @@ namespace {
 
 bool is_separator(char c) { return c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ';'; }
 
-// The "by" part as a host name or address literal, normalised for comparison.
-std::string by_host(const Hop& hop) {
+// The `by` part of a hop as the policies compare it: an address literal, or a
+// normalised host name; neither when it is missing or unreadable.
+struct ByHost {
+  std::optional<IpAddress> address;
+  std::string name;  // normalised; empty for an address
+};
+
+// False when `text` cannot be an address for IpAddress::parse: a byte other than
+// hex digits, '.' and ':' before any "%zone", and no "IPv6:" prefix. Host names
+// fail at their first letter past 'f', before the costlier parse.
+bool may_be_address(std::string_view text) {
+  if (starts_with_nocase(text, "ipv6:")) return true;
+  for (char c : text) {
+    if (c == '%') return true;
+    const bool hex = (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+    if (!hex && c != '.' && c != ':') return false;
+  }
+  return true;
+}
+
+// Reads hop.by into `out`, reusing its name's buffer.
+void read_by_host(const Hop& hop, ByHost& out) {
   std::string_view by = hop.by;
   while (!by.empty() && (by.front() == '[' || by.front() == '(')) by.remove_prefix(1);
   while (!by.empty() && (by.back() == ']' || by.back() == ')' || by.back() == '.')) by.remove_suffix(1);
-  if (auto ip = IpAddress::parse(by)) return ip->to_string();
-  if (auto name = normalize_host_name(by)) return *name;
-  return {};
+  out.address = may_be_address(by) ? IpAddress::parse(by) : std::nullopt;
+  if (out.address) {
+    out.name.clear();
+    return;
+  }
+  if (normalize_domain_into(by, out.name)) return;
+  // A single label ("localhost", "MP61"), which normalize_domain refuses, or junk.
+  auto single_label = normalize_host_name(by);
+  out.name.assign(single_label ? *single_label : std::string_view{});
 }
 
-// Decides trust for one hop; shared by the configured and inferred modes. `by`
-// is by_host(hop), computed once per hop by mark_trust.
+// The ByHost of each hop, read when first asked for. mark_trust asks for a hop,
+// then for the one below it, which it asks for again as the next hop: two slots,
+// the older one overwritten, read each hop once and keep their buffers.
+class ByHosts {
+ public:
+  explicit ByHosts(const std::vector<Hop>& hops) : hops_(hops) {}
+
+  // Valid until the call after next.
+  const ByHost& of(size_t index) {
+    for (Slot& slot : slots_) {
+      if (slot.index == index) {
+        newest_ = &slot;
+        return slot.by;
+      }
+    }
+    Slot& older = newest_ == &slots_[0] ? slots_[1] : slots_[0];
+    read_by_host(hops_[index], older.by);
+    older.index = index;
+    newest_ = &older;
+    return older.by;
+  }
+
+ private:
+  struct Slot {
+    size_t index = static_cast<size_t>(-1);
+    ByHost by;
+  };
+  const std::vector<Hop>& hops_;
+  Slot slots_[2];
+  const Slot* newest_ = nullptr;
+};
+
+// Decides trust for one hop; shared by the configured and inferred modes.
 struct TrustPolicy {
   virtual ~TrustPolicy() = default;
-  virtual bool by_is_ours(const Hop& hop, const std::string& by, bool topmost) = 0;
+  virtual bool by_is_ours(const ByHost& by, bool topmost) = 0;
   /// `below` is the next hop down (written by this hop's sender), if any, and
-  /// `below_by` its by_host.
-  virtual bool sender_is_ours(const Hop& hop, const Hop* below, const std::string& below_by) = 0;
+  /// `below_by` its ByHost (neither address nor name when there is no hop below).
+  virtual bool sender_is_ours(const Hop& hop, const Hop* below, const ByHost& below_by) = 0;
 };
 
 struct ConfiguredPolicy : TrustPolicy {
   const TrustConfig& config;
   explicit ConfiguredPolicy(const TrustConfig& c) : config(c) {}
-  bool by_is_ours(const Hop&, const std::string& by, bool) override { return !by.empty() && config.trusts_host(by); }
-  bool sender_is_ours(const Hop& hop, const Hop*, const std::string&) override {
+  bool by_is_ours(const ByHost& by, bool) override {
+    if (by.address) return config.trusts_ip(*by.address);
+    return !by.name.empty() && config.trusts_host(by.name);
+  }
+  bool sender_is_ours(const Hop& hop, const Hop*, const ByHost&) override {
     if (hop.from_ip && config.trusts_ip(*hop.from_ip)) return true;
     // The rDNS was recorded by a trusted server, so it is a fact; the HELO is not.
     return !hop.from_rdns.empty() && config.trusts_host(hop.from_rdns);
@@ -59,8 +120,10 @@ bool is_under(std::string_view host, std::string_view domain) {
 
 struct InferredPolicy : TrustPolicy {
   std::string first_by;  // the first named `by`: the receiving side, ours by definition
+  std::string_view first_by_tail;           // last_two_labels(first_by)
   std::optional<std::string> first_domain;  // its registrable domain, looked up when first needed
   std::vector<std::string> other_domains;   // the provider's other registrable domains met on the way
+  std::string sender_name;                  // a sender's normalised rDNS or HELO, one at a time
 
   // Same registrable domain as ours. Most hosts are told apart without a PSL
   // lookup: the registrable domain of first_by ends with its last two labels, so
@@ -69,36 +132,37 @@ struct InferredPolicy : TrustPolicy {
     if (host == first_by) return true;
     for (const std::string& own : other_domains)
       if (is_under(host, own)) return true;
-    if (last_two_labels(host) != last_two_labels(first_by)) return false;
+    if (last_two_labels(host) != first_by_tail) return false;
     if (!first_domain) first_domain = registrable_domain(first_by);
     return is_under(host, *first_domain);
   }
-  bool by_is_ours(const Hop&, const std::string& by, bool topmost) override {
-    if (by.empty()) return false;
-    if (auto ip = IpAddress::parse(by)) return topmost || first_by.empty() || ip->is_private();
-    if (by.find('.') == std::string::npos) return true;  // an internal single-label name
+  bool by_is_ours(const ByHost& by, bool topmost) override {
+    if (by.address) return topmost || first_by.empty() || by.address->is_private();
+    if (by.name.empty()) return false;
+    if (by.name.find('.') == std::string::npos) return true;  // an internal single-label name
     if (first_by.empty()) {
-      first_by = by;
+      first_by = by.name;
+      first_by_tail = last_two_labels(first_by);
       return true;
     }
-    return is_ours(by);
+    return is_ours(by.name);
   }
-  bool sender_is_ours(const Hop& hop, const Hop* below, const std::string& below_by) override {
+  bool sender_is_ours(const Hop& hop, const Hop* below, const ByHost& below_by) override {
     if (hop.from_ip && (hop.from_ip->is_private() || hop.from_ip->is_loopback())) return true;
     if (first_by.empty()) return false;
-    if (!hop.from_rdns.empty())
-      if (auto rdns = normalize_domain(hop.from_rdns); rdns && is_ours(*rdns)) return true;
+    if (!hop.from_rdns.empty() && normalize_domain_into(hop.from_rdns, sender_name) && is_ours(sender_name))
+      return true;
     // Large providers relay between their own machines without rDNS (Exchange
     // Online: "from X.prod.outlook.com (2603:10b6:...)"). A sender naming itself
     // under our domain counts as ours only when the hop below was written by that
     // same machine: its `by` is under our domains, or has the sender's host label
     // under another of the provider's domains (MW4PR03CA0010.outlook.office365.com).
-    auto helo = normalize_domain(hop.from_helo);
-    if (!helo || !is_ours(*helo) || !below) return false;
-    if (below_by.empty() || IpAddress::parse(below_by)) return false;
-    if (is_ours(below_by)) return true;
-    if (first_label(below_by) != first_label(*helo)) return false;
-    other_domains.push_back(registrable_domain(below_by));
+    // The hop below is checked first: it is cheaper than reading the HELO.
+    if (!below || below_by.name.empty()) return false;
+    if (!normalize_domain_into(hop.from_helo, sender_name) || !is_ours(sender_name)) return false;
+    if (is_ours(below_by.name)) return true;
+    if (first_label(below_by.name) != first_label(sender_name)) return false;
+    other_domains.push_back(registrable_domain(below_by.name));
     return true;
   }
 
@@ -165,20 +229,12 @@ int mark_trust(std::vector<Hop>& hops, const TrustConfig& config, bool& origin_i
   int origin = -1;
   bool boundary_open = true;
   bool topmost = true;
-  std::vector<std::string> by_names(hops.size());  // by_host of each hop, once
-  std::vector<bool> named(hops.size(), false);
-  auto by_name = [&](size_t i) -> const std::string& {
-    if (!named[i]) {
-      by_names[i] = by_host(hops[i]);
-      named[i] = true;
-    }
-    return by_names[i];
-  };
+  ByHosts by_hosts(hops);
   for (size_t i = 0; i < hops.size(); ++i) {
     Hop& hop = hops[i];
     hop.trusted = false;
     if (!hop.is_hop || !boundary_open) continue;
-    hop.trusted = policy.by_is_ours(hop, by_name(i), topmost);
+    hop.trusted = policy.by_is_ours(by_hosts.of(i), topmost);
     topmost = false;
     if (!hop.trusted) {
       boundary_open = false;
@@ -187,8 +243,8 @@ int mark_trust(std::vector<Hop>& hops, const TrustConfig& config, bool& origin_i
     const bool has_sender = hop.from_ip || !hop.from_helo.empty() || !hop.from_rdns.empty();
     size_t below = i + 1;
     while (below < hops.size() && !hops[below].is_hop) ++below;
-    static const std::string kNone;
-    if (!has_sender || (below < hops.size() ? policy.sender_is_ours(hop, &hops[below], by_name(below))
+    static const ByHost kNone;
+    if (!has_sender || (below < hops.size() ? policy.sender_is_ours(hop, &hops[below], by_hosts.of(below))
                                             : policy.sender_is_ours(hop, nullptr, kNone)))
       continue;
     origin = static_cast<int>(i);
