@@ -1,5 +1,7 @@
 #include "collectors/auth_headers.h"
 
+#include <emmintrin.h>
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -249,36 +251,97 @@ constexpr std::array<bool, 256> kWordEnds = [] {
 
 bool ends_word(char c) { return kWordEnds[static_cast<unsigned char>(c)]; }
 
-// Splits the value into words, '=' and ';'. Comments vanish here, which is what
-// lets "dkim (x) / 1 (y) = (z) fail" and "reason (BAH) = ..." read like plain pairs.
-std::vector<Token> tokenize(std::string_view v) {
-  std::vector<Token> tokens;
-  tokens.reserve(std::min(kMaxTokens, v.size() / 4 + 8));  // one allocation for typical fields
-  for (size_t i = 0; i < v.size() && tokens.size() < kMaxTokens;) {
-    const char c = v[i];
-    if (is_space(c) || c == ')') {
-      ++i;
-    } else if (c == '(') {
-      i = skip_comment(v, i);
-    } else if (c == ';' || c == '=') {
-      tokens.push_back({c == ';' ? TokenKind::semicolon : TokenKind::equals, v.substr(i, 1), false});
-      ++i;
-    } else if (c == '"') {
-      bool closed = true;
-      const size_t end = skip_quoted_string(v, i, &closed);
-      tokens.push_back({TokenKind::word, inner_text(v, i, end, closed), true});
-      i = end;
-    } else {
-      const size_t start = i;
-      while (i < v.size() && !ends_word(v[i])) ++i;
-      tokens.push_back({TokenKind::word, v.substr(start, i - start), false});
-    }
-  }
-  return tokens;
+// The kWordEnds bytes among the 16 at `at`, one bit each.
+unsigned word_ends_in_block(const char* at) {
+  const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+  auto equal = [&](char c) { return _mm_cmpeq_epi8(block, _mm_set1_epi8(c)); };
+  // Unsigned "byte <= ' '": the minimum with ' ' is the byte itself.
+  const __m128i control_or_space = _mm_cmpeq_epi8(_mm_min_epu8(block, _mm_set1_epi8(' ')), block);
+  const __m128i delimiters = _mm_or_si128(_mm_or_si128(equal('('), equal(')')), _mm_or_si128(equal('"'), equal(';')));
+  const __m128i rest = _mm_or_si128(equal('='), equal(0x7f));
+  return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(control_or_space, _mm_or_si128(delimiters, rest))));
 }
 
-std::string token_value(const Token& token) {
-  return token.quoted ? rfc5322::unquote(token.text) : std::string(token.text);
+// The end of the word starting at `pos`: 16 bytes at a time while 16 remain (the
+// loads stay inside `v`), then byte by byte.
+size_t word_end(std::string_view v, size_t pos) {
+  for (; pos + 16 <= v.size(); pos += 16)
+    if (const unsigned ends = word_ends_in_block(v.data() + pos)) return pos + __builtin_ctz(ends);
+  while (pos < v.size() && !ends_word(v[pos])) ++pos;
+  return pos;
+}
+
+// Splits the value into words, '=' and ';', one token at a time as the parser
+// asks, with a few tokens of lookahead (no list of them is built). Comments vanish
+// here, which is what lets "dkim (x) / 1 (y) = (z) fail" and "reason (BAH) = ..."
+// read like plain pairs. At most kMaxTokens tokens are read from one value.
+class TokenStream {
+ public:
+  static constexpr size_t kLookahead = 4;
+
+  explicit TokenStream(std::string_view v) : v_(v) {}
+
+  /// The token `ahead` places on (0: the current one), or nullptr past the end.
+  const Token* peek(size_t ahead) {
+    while (buffered_ <= ahead && read_token()) {
+    }
+    return ahead < buffered_ ? &ring_[(first_ + ahead) % kLookahead] : nullptr;
+  }
+  bool at(size_t ahead, TokenKind kind) {
+    const Token* token = peek(ahead);
+    return token && token->kind == kind;
+  }
+  /// Moves past the current token; there must be one.
+  void advance() {
+    first_ = (first_ + 1) % kLookahead;
+    --buffered_;
+  }
+
+ private:
+  // Appends the next token to the ring; false at the end or after kMaxTokens.
+  bool read_token() {
+    while (pos_ < v_.size() && read_ < kMaxTokens) {
+      const char c = v_[pos_];
+      if (is_space(c) || c == ')') {
+        ++pos_;
+      } else if (c == '(') {
+        pos_ = skip_comment(v_, pos_);
+      } else if (c == ';' || c == '=') {
+        return push({c == ';' ? TokenKind::semicolon : TokenKind::equals, v_.substr(pos_++, 1), false});
+      } else if (c == '"') {
+        bool closed = true;
+        const size_t end = skip_quoted_string(v_, pos_, &closed);
+        const std::string_view inside = inner_text(v_, pos_, end, closed);
+        pos_ = end;
+        return push({TokenKind::word, inside, true});
+      } else {
+        const size_t start = pos_;
+        pos_ = word_end(v_, pos_);
+        return push({TokenKind::word, v_.substr(start, pos_ - start), false});
+      }
+    }
+    return false;
+  }
+  bool push(const Token& token) {
+    ring_[(first_ + buffered_) % kLookahead] = token;
+    ++buffered_;
+    ++read_;
+    return true;
+  }
+
+  std::string_view v_;
+  size_t pos_ = 0;
+  size_t read_ = 0;  // tokens read so far
+  std::array<Token, kLookahead> ring_{};
+  size_t first_ = 0;     // ring index of the current token
+  size_t buffered_ = 0;  // tokens read but not yet passed
+};
+
+void assign_token_value(std::string& out, const Token& token) {
+  if (token.quoted)
+    out = rfc5322::unquote(token.text);
+  else
+    out.assign(token.text);
 }
 
 // Joins the words of a key split by comments ("policy (x) . (y) expired"); a
@@ -293,59 +356,64 @@ void append_key_part(std::string& key, std::string_view part) {
 }
 
 struct AuthParser {
-  AuthParser(const std::vector<Token>& all, int instance) : tokens(all), arc_instance(instance) { results.reserve(4); }
+  AuthParser(std::string_view value, int instance) : tokens(value), arc_instance(instance) {}
 
-  const std::vector<Token>& tokens;
+  TokenStream tokens;
   int arc_instance = 0;
-  size_t i = 0;
   std::string authserv_id;
   std::vector<AuthResult> results;
-
-  bool at(size_t k, TokenKind kind) const { return k < tokens.size() && tokens[k].kind == kind; }
+  std::string key;  // the key being read, kept from pair to pair
 
   // "i=N;" in front of an ARC-Authentication-Results value.
   void skip_arc_instance() {
-    if (at(0, TokenKind::word) && iequals(tokens[0].text, "i") && at(1, TokenKind::equals) && at(2, TokenKind::word) &&
-        all_digits(tokens[2].text)) {
-      if (arc_instance == 0) arc_instance = small_number(tokens[2].text).value_or(0);
-      i = at(3, TokenKind::semicolon) ? 4 : 3;
-    }
+    const Token* name = tokens.peek(0);
+    if (!name || name->kind != TokenKind::word || !iequals(name->text, "i") || !tokens.at(1, TokenKind::equals) ||
+        !tokens.at(2, TokenKind::word) || !all_digits(tokens.peek(2)->text))
+      return;
+    if (arc_instance == 0) arc_instance = small_number(tokens.peek(2)->text).value_or(0);
+    const size_t length = tokens.at(3, TokenKind::semicolon) ? 4 : 3;
+    for (size_t k = 0; k < length; ++k) tokens.advance();
   }
 
   // authserv-id [version]; a word directly followed by '=' is a method instead.
   void read_authserv_id() {
-    if (!at(i, TokenKind::word) || at(i + 1, TokenKind::equals)) return;
-    authserv_id = ascii_lower(token_value(tokens[i]));
-    ++i;
-    if (at(i, TokenKind::word) && !tokens[i].quoted && all_digits(tokens[i].text) && !at(i + 1, TokenKind::equals)) ++i;
+    if (!tokens.at(0, TokenKind::word) || tokens.at(1, TokenKind::equals)) return;
+    assign_token_value(authserv_id, *tokens.peek(0));
+    rfc5322::ascii_lower_in_place(authserv_id);
+    tokens.advance();
+    const Token* version = tokens.peek(0);
+    if (version && version->kind == TokenKind::word && !version->quoted && all_digits(version->text) &&
+        !tokens.at(1, TokenKind::equals))
+      tokens.advance();
   }
 
-  AuthResult& start_result(std::string method, std::string result) {
+  AuthResult& start_result(std::string_view method, std::string result) {
     AuthResult& r = results.emplace_back();
     r.authserv_id = authserv_id;
-    r.method = std::move(method);
+    r.method.assign(method);
     r.result = std::move(result);
     r.arc_instance = arc_instance;
-    r.properties.reserve(4);  // most results carry one to four: one allocation
     return r;
   }
 
-  void add_property(std::string key, std::string value) {
+  void add_property(std::string_view name, std::string value) {
     AuthResult& r = results.empty() ? start_result({}, {}) : results.back();
-    if (r.properties.size() < kMaxAuthProperties) r.properties.emplace_back(std::move(key), std::move(value));
+    if (r.properties.size() >= kMaxAuthProperties) return;
+    if (r.properties.empty()) r.properties.reserve(4);  // most results carry one to four: one allocation
+    r.properties.emplace_back(std::string(name), std::move(value));
   }
 
   // One "key = value" at the start of a resinfo group.
-  void open_group(std::string key, std::string value) {
+  void open_group(std::string value) {
     if (key == "from") {  // Yahoo: the header From domain
       start_result({}, {});
       add_property("header.from", std::move(value));
     } else if (key.find('.') != std::string::npos) {  // a property without a method
       start_result({}, {});
-      add_property(std::move(key), std::move(value));
+      add_property(key, std::move(value));
     } else {
       rfc5322::ascii_lower_in_place(value);
-      start_result(key.substr(0, key.find('/')), std::move(value));
+      start_result(std::string_view(key).substr(0, key.find('/')), std::move(value));
     }
   }
 
@@ -353,25 +421,29 @@ struct AuthParser {
     skip_arc_instance();
     read_authserv_id();
     bool group_start = true;
-    while (i < tokens.size() && results.size() < kMaxAuthResults) {
-      if (tokens[i].kind == TokenKind::semicolon) {
+    while (tokens.peek(0) && results.size() < kMaxAuthResults) {
+      if (tokens.at(0, TokenKind::semicolon)) {
         group_start = true;
-        ++i;
+        tokens.advance();
         continue;
       }
-      std::string key;
-      while (at(i, TokenKind::word)) append_key_part(key, tokens[i++].text);
-      if (!at(i, TokenKind::equals)) continue;  // words without '=' ("none", junk)
-      ++i;  // '='
+      key.clear();
+      for (const Token* word; (word = tokens.peek(0)) && word->kind == TokenKind::word; tokens.advance())
+        append_key_part(key, word->text);
+      if (!tokens.at(0, TokenKind::equals)) continue;  // words without '=' ("none", junk)
+      tokens.advance();
       std::string value;
-      if (at(i, TokenKind::word)) value = token_value(tokens[i++]);
+      if (const Token* word = tokens.peek(0); word && word->kind == TokenKind::word) {
+        assign_token_value(value, *word);
+        tokens.advance();
+      }
       if (key.empty()) continue;  // "= value" with no key
       rfc5322::ascii_lower_in_place(key);
       if (group_start) {
-        open_group(std::move(key), std::move(value));
+        open_group(std::move(value));
         group_start = false;
       } else {
-        add_property(std::move(key), std::move(value));
+        add_property(key, std::move(value));
       }
     }
   }
@@ -430,8 +502,8 @@ std::optional<SpfVerdict> parse_received_spf(std::string_view value) {
 }
 
 std::vector<AuthResult> parse_authentication_results(std::string_view value, int arc_instance) {
-  const std::vector<Token> tokens = tokenize(value);
-  AuthParser parser(tokens, arc_instance);
+  AuthParser parser(value, arc_instance);
+  parser.results.reserve(4);
   parser.parse();
   return std::move(parser.results);
 }
