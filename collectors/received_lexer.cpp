@@ -99,6 +99,13 @@ size_t word_end(std::string_view text, size_t start) {
   size_t i = start;
   for (; i + kBlock <= text.size(); i += kBlock)
     if (const unsigned found = word_ends_in(load_block(text.data() + i))) return i + __builtin_ctz(found);
+  if (i == text.size()) return i;
+  if (text.size() >= kBlock) {
+    // The last block of the text, which overlaps what was searched already.
+    const size_t last = text.size() - kBlock;
+    const unsigned found = word_ends_in(load_block(text.data() + last)) >> (i - last);
+    return found ? i + __builtin_ctz(found) : text.size();
+  }
   while (i < text.size() && (byte_class(text[i]) & (kBlank | kEndsWord)) == 0) ++i;
   return i;
 }
@@ -122,12 +129,16 @@ Lexed lex(std::string_view text, std::span<Token> out) {
   size_t no_angle_from = std::string_view::npos;
   while (i < text.size() && count < out.size()) {
     const char c = text[i];
-    if (is_separator(c)) {
+    const uint8_t kind = byte_class(c);
+    if (kind & kBlank) {
       ++i;
       continue;
     }
     size_t end = 0;
-    if (c == '(') {
+    if ((kind & kEndsWord) == 0) {  // most tokens are words
+      end = word_end(text, i);
+      out[count++] = make_token(TokenKind::word, text, i, end);
+    } else if (c == '(') {
       const size_t close = comment_close(text, i);
       end = close == std::string_view::npos ? text.size() : close + 1;
       out[count++] = make_token(TokenKind::comment, text, i + 1, close == std::string_view::npos ? text.size() : close);
@@ -137,12 +148,9 @@ Lexed lex(std::string_view text, std::span<Token> out) {
     } else if (c == '<') {
       end = delimited_end(text, i, '>', no_angle_from);
       out[count++] = delimited_token(TokenKind::angle, text, i, end, '>');
-    } else if (c == ';') {
+    } else {  // ';'
       end = i + 1;
       out[count++] = make_token(TokenKind::semicolon, text, i, end);
-    } else {
-      end = word_end(text, i);
-      out[count++] = make_token(TokenKind::word, text, i, end);
     }
     i = end;
   }
