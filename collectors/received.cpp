@@ -614,9 +614,23 @@ void assign_clause_text(std::string& out, const Clause& clause) {
   if (const Token* value = clause.value()) assign_field(out, value->text());
 }
 
-/// Courier writes "; date id X", and some writers "; date for <x>".
-void read_after_date(Tokens tail, Hop& hop, bool& id_after_date) {
-  const Clauses clauses = split_clauses(tail);
+/// Whether `text` holds "id" or "for" in any case. Their last letters are rare in
+/// dates, so one pass that looks back only at a 'd' or an 'r' is enough.
+bool may_hold_id_or_for(std::string_view text) {
+  for (size_t i = 1; i < text.size(); ++i) {
+    const char c = static_cast<char>(text[i] | 0x20);  // lowercases letters, maps nothing else onto one
+    if (c == 'd' && (text[i - 1] | 0x20) == 'i') return true;
+    if (c == 'r' && i >= 2 && (text[i - 1] | 0x20) == 'o' && (text[i - 2] | 0x20) == 'f') return true;
+  }
+  return false;
+}
+
+/// Courier writes "; date id X", and some writers "; date for <x>". `after` holds
+/// room for the tokens the field's buffer has left after the date's ';'.
+void read_after_date(std::string_view date_text, std::span<Token> after, Hop& hop, bool& id_after_date) {
+  // Only the words "id" and "for" matter here: a date without them is not lexed.
+  if (after.empty() || !may_hold_id_or_for(date_text)) return;
+  const Clauses clauses = split_clauses(Tokens(after.data(), lex(date_text, after).count));
   if (hop.id.empty() && clauses.id.value()) {
     assign_clause_text(hop.id, clauses.id);
     id_after_date = true;
@@ -682,8 +696,8 @@ bool read_anything(const Field& field, const Hop& hop) {
 /// The field cut at the ';' that introduces the date.
 struct DateSplit {
   Tokens body;                 ///< the tokens before the ';' (all of them when there is none)
-  Tokens after;                ///< the tokens after it ("id X" of Courier), as far as lexed
   std::string_view date_text;  ///< the text after it
+  std::span<Token> after;      ///< the buffer's room for the tokens after it (empty: they were not lexed)
   bool found = false;
 };
 
@@ -691,22 +705,35 @@ size_t offset_in(std::string_view text, const Token& token) {
   return static_cast<size_t>(token.text().data() - text.data());
 }
 
-/// Lexes the field once and cuts it at the last ';' outside comments. Two rarer
-/// cases look at the text itself: tokens beyond the buffer (the ';' is in the part
-/// not lexed), and an unclosed comment that ran to the end and swallowed the ';'
-/// (a truncated "(host [ip] by x; date"), which is cut there and lexed again.
+/// Cuts the field at the last ';' outside comments. Usually that is the last ';'
+/// of the text, and lexing the text before it meets nothing that would read on
+/// past it (an unclosed comment or bracket): the tokens are then those of the
+/// whole field, and the date is not lexed at all. Otherwise the whole field is
+/// lexed, and two rarer cases look at the text itself: tokens beyond the buffer
+/// (the ';' is in the part not lexed), and an unclosed comment that ran to the end
+/// and swallowed the ';' (a truncated "(host [ip] by x; date"), which is cut there
+/// and lexed again.
 DateSplit split_at_date(std::string_view text, std::span<Token> buffer) {
+  const size_t last = text.rfind(';');
+  if (last != std::string_view::npos) {
+    const std::span<Token> before = buffer.first(buffer.size() - 1);  // room for the ';' token
+    const Lexed body = lex(text.substr(0, last), before);
+    if (body.consumed == last && !body.unclosed)
+      return {Tokens(buffer.data(), body.count), text.substr(last + 1), buffer.subspan(body.count + 1), true};
+  }
   const Lexed lexed = lex(text, buffer);
   const Tokens tokens(buffer.data(), lexed.count);
-  const size_t last = text.rfind(';');
-  if (last != std::string_view::npos && last >= lexed.consumed) return {tokens, {}, text.substr(last + 1), true};
-  for (size_t i = tokens.size(); i-- > 0;)
-    if (tokens[i].kind == TokenKind::semicolon)
-      return {tokens.first(i), tokens.subspan(i + 1), text.substr(offset_in(text, tokens[i]) + 1), true};
+  if (last != std::string_view::npos && last >= lexed.consumed) return {tokens, text.substr(last + 1), {}, true};
+  for (size_t i = tokens.size(); i-- > 0;) {
+    if (tokens[i].kind == TokenKind::semicolon) {
+      // The tokens after it are lexed again when wanted, into the same place.
+      return {tokens.first(i), text.substr(offset_in(text, tokens[i]) + 1), buffer.subspan(i + 1), true};
+    }
+  }
   if (last == std::string_view::npos) return {tokens, {}, {}, false};
   if (!tokens.empty() && is_unclosed_comment(tokens.back(), text)) {
     const Tokens cut(buffer.data(), lex(text.substr(0, last), buffer).count);
-    return {cut, {}, text.substr(last + 1), true};
+    return {cut, text.substr(last + 1), {}, true};
   }
   return {tokens, {}, {}, false};
 }
@@ -755,7 +782,7 @@ Hop parse_received(std::string_view value) {
   read_clause_values(field.clauses, hop);
   if (split.found) {
     hop.date = parse_mail_date(split.date_text);
-    read_after_date(split.after, hop, field.id_after_date);
+    read_after_date(split.date_text, split.after, hop, field.id_after_date);
   } else {
     hop.date = date_without_separator(text, field.tokens);
   }

@@ -84,12 +84,13 @@ size_t comment_close(std::string_view text, size_t open) {
 // `missing_from` remembers where the search last failed: once no `close` follows a
 // position, none follows any later one, and searching again for every stray '['
 // would make the lexer quadratic.
-size_t delimited_end(std::string_view text, size_t open, char close, size_t& missing_from) {
+size_t delimited_end(std::string_view text, size_t open, char close, size_t& missing_from, bool& unclosed) {
   if (open < missing_from) {
     const size_t found = text.find(close, open + 1);
     if (found != std::string_view::npos) return found + 1;
     missing_from = open;
   }
+  unclosed = true;
   size_t i = open + 1;
   while (i < text.size() && !is_separator(text[i])) ++i;
   return i;
@@ -125,6 +126,7 @@ Token delimited_token(TokenKind kind, std::string_view text, size_t start, size_
 Lexed lex(std::string_view text, std::span<Token> out) {
   size_t count = 0;
   size_t i = 0;
+  bool unclosed = false;
   size_t no_bracket_from = std::string_view::npos;
   size_t no_angle_from = std::string_view::npos;
   while (i < text.size() && count < out.size()) {
@@ -140,13 +142,14 @@ Lexed lex(std::string_view text, std::span<Token> out) {
       out[count++] = make_token(TokenKind::word, text, i, end);
     } else if (c == '(') {
       const size_t close = comment_close(text, i);
+      unclosed = unclosed || close == std::string_view::npos;
       end = close == std::string_view::npos ? text.size() : close + 1;
       out[count++] = make_token(TokenKind::comment, text, i + 1, close == std::string_view::npos ? text.size() : close);
     } else if (c == '[') {
-      end = delimited_end(text, i, ']', no_bracket_from);
+      end = delimited_end(text, i, ']', no_bracket_from, unclosed);
       out[count++] = delimited_token(TokenKind::literal, text, i, end, ']');
     } else if (c == '<') {
-      end = delimited_end(text, i, '>', no_angle_from);
+      end = delimited_end(text, i, '>', no_angle_from, unclosed);
       out[count++] = delimited_token(TokenKind::angle, text, i, end, '>');
     } else {  // ';'
       end = i + 1;
@@ -155,7 +158,7 @@ Lexed lex(std::string_view text, std::span<Token> out) {
     i = end;
   }
   while (i < text.size() && is_separator(text[i])) ++i;
-  return {count, i};
+  return {count, i, unclosed};
 }
 
 bool is_unclosed_comment(const Token& token, std::string_view text) {

@@ -29,8 +29,9 @@ struct Token {
 };
 
 struct Lexed {
-  size_t count = 0;     ///< tokens written
-  size_t consumed = 0;  ///< bytes of the text they cover; less than its size when `out` was full
+  size_t count = 0;        ///< tokens written
+  size_t consumed = 0;     ///< bytes of the text they cover; less than its size when `out` was full
+  bool unclosed = false;   ///< a comment, literal or angle address lacked its closing byte
 };
 
 /// Splits `text` (at most 4 GiB) into tokens, writing at most out.size() of them
