@@ -20,6 +20,7 @@ namespace sg {
 
 namespace {
 
+using received_detail::find_last;
 using received_detail::icontains;
 using received_detail::iends_with;
 using received_detail::iequals;
@@ -129,20 +130,32 @@ size_t count_of(std::string_view text, char wanted) {
   return count;
 }
 
+// The bytes an address is written with: hex digits, the '.' and ':' between its
+// parts, and the '%' that starts an IPv6 zone.
+enum AddressByte : uint8_t { kHexDigit = 1, kAddressSeparator = 2, kZoneStart = 4 };
+
+constexpr std::array<uint8_t, 256> kAddressBytes = [] {
+  std::array<uint8_t, 256> table{};
+  for (unsigned char c : std::string_view("0123456789abcdefABCDEF")) table[c] = kHexDigit;
+  table['.'] = table[':'] = kAddressSeparator;
+  table['%'] = kZoneStart;
+  return table;
+}();
+
 /// Hex digits, '.', ':' and an optional "IPv6:" prefix or "%zone" suffix: most
 /// words fail here, before the costlier parse. It also keeps NUL bytes away from
 /// IpAddress::parse, which hands the text to inet_pton as a C string (an embedded
 /// NUL would end it early and let "1.2.3.4\0junk" through).
 bool has_address_bytes(std::string_view text) {
   if (istarts_with(text, "IPv6:")) text.remove_prefix(5);
-  bool separator = false;
+  uint8_t seen = 0;
   for (char c : text) {
-    if (c == '%') break;  // zone: dropped by IpAddress::parse
-    const bool hex = (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
-    if (!hex && c != '.' && c != ':') return false;
-    separator = separator || c == '.' || c == ':';
+    const uint8_t kind = kAddressBytes[static_cast<unsigned char>(c)];
+    if (kind == 0) return false;
+    if (kind == kZoneStart) break;  // dropped by IpAddress::parse
+    seen |= kind;
   }
-  return separator;
+  return (seen & kAddressSeparator) != 0;
 }
 
 /// Reads an address written plainly, "IPv6:"-prefixed, with a port ("1.2.3.4:25"),
@@ -590,9 +603,15 @@ void assign_host(std::string& out, std::string_view text) {
   out.assign(text);
 }
 
+bool has_double_star(std::string_view text) {
+  for (size_t star = text.find('*'); star != std::string_view::npos; star = text.find('*', star + 1))
+    if (star + 1 < text.size() && text[star + 1] == '*') return true;
+  return false;
+}
+
 void assign_field(std::string& out, std::string_view text) {
   text = trim_punctuation(text);
-  if (text.size() > kMaxFieldLength || text.find("**") != std::string_view::npos) return;
+  if (text.size() > kMaxFieldLength || has_double_star(text)) return;
   out.assign(text);
 }
 
@@ -714,7 +733,7 @@ size_t offset_in(std::string_view text, const Token& token) {
 /// and swallowed the ';' (a truncated "(host [ip] by x; date"), which is cut there
 /// and lexed again.
 DateSplit split_at_date(std::string_view text, std::span<Token> buffer) {
-  const size_t last = text.rfind(';');
+  const size_t last = find_last(text, ';');
   if (last != std::string_view::npos) {
     const std::span<Token> before = buffer.first(buffer.size() - 1);  // room for the ';' token
     const Lexed body = lex(text.substr(0, last), before);

@@ -161,6 +161,18 @@ Lexed lex(std::string_view text, std::span<Token> out) {
   return {count, i, unclosed};
 }
 
+size_t find_last(std::string_view text, char byte) {
+  size_t end = text.size();
+  for (; end >= kBlock; end -= kBlock) {
+    const __m128i block = load_block(text.data() + end - kBlock);
+    if (const auto found = static_cast<unsigned>(_mm_movemask_epi8(bytes_equal(block, byte))))
+      return end - kBlock + (31 - static_cast<size_t>(__builtin_clz(found)));
+  }
+  while (end-- > 0)
+    if (text[end] == byte) return end;
+  return std::string_view::npos;
+}
+
 bool is_unclosed_comment(const Token& token, std::string_view text) {
   // A closed comment's text stops before its ')', so only an unclosed one reaches the end.
   return token.kind == TokenKind::comment && token.begin + token.size == text.data() + text.size();
@@ -174,14 +186,19 @@ bool icontains(std::string_view haystack, std::string_view needle) {
   return false;
 }
 
+// Letters, digits, '-', '.', '_' and non-ASCII bytes.
+constexpr std::array<bool, 256> kHostNameBytes = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 256; ++c)
+    table[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+               c == '_' || c >= 0x80;
+  return table;
+}();
+
 bool looks_like_host_name(std::string_view text) {
   if (text.empty()) return false;
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-                    c == '.' || c == '_' || byte >= 0x80;
-    if (!ok) return false;
-  }
+  for (char c : text)
+    if (!kHostNameBytes[static_cast<unsigned char>(c)]) return false;
   return true;
 }
 

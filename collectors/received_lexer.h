@@ -41,6 +41,9 @@ struct Lexed {
 /// does not swallow the rest of the field. Linear in text.size().
 Lexed lex(std::string_view text, std::span<Token> out);
 
+/// The index of the last `byte` in `text`, or npos; as text.rfind(byte), 16 bytes a step.
+size_t find_last(std::string_view text, char byte);
+
 /// True for a comment whose ')' never came: it runs to the end of `text`.
 bool is_unclosed_comment(const Token& token, std::string_view text);
 
