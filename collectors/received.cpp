@@ -21,6 +21,7 @@ namespace sg {
 namespace {
 
 using received_detail::find_last;
+using received_detail::holds_id_or_for;
 using received_detail::icontains;
 using received_detail::iends_with;
 using received_detail::iequals;
@@ -633,22 +634,11 @@ void assign_clause_text(std::string& out, const Clause& clause) {
   if (const Token* value = clause.value()) assign_field(out, value->text());
 }
 
-/// Whether `text` holds "id" or "for" in any case. Their last letters are rare in
-/// dates, so one pass that looks back only at a 'd' or an 'r' is enough.
-bool may_hold_id_or_for(std::string_view text) {
-  for (size_t i = 1; i < text.size(); ++i) {
-    const char c = static_cast<char>(text[i] | 0x20);  // lowercases letters, maps nothing else onto one
-    if (c == 'd' && (text[i - 1] | 0x20) == 'i') return true;
-    if (c == 'r' && i >= 2 && (text[i - 1] | 0x20) == 'o' && (text[i - 2] | 0x20) == 'f') return true;
-  }
-  return false;
-}
-
 /// Courier writes "; date id X", and some writers "; date for <x>". `after` holds
 /// room for the tokens the field's buffer has left after the date's ';'.
 void read_after_date(std::string_view date_text, std::span<Token> after, Hop& hop, bool& id_after_date) {
   // Only the words "id" and "for" matter here: a date without them is not lexed.
-  if (after.empty() || !may_hold_id_or_for(date_text)) return;
+  if (after.empty() || !holds_id_or_for(date_text)) return;
   const Clauses clauses = split_clauses(Tokens(after.data(), lex(date_text, after).count));
   if (hop.id.empty() && clauses.id.value()) {
     assign_clause_text(hop.id, clauses.id);

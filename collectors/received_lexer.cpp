@@ -173,6 +173,29 @@ size_t find_last(std::string_view text, char byte) {
   return std::string_view::npos;
 }
 
+// The last letters of "id" and "for" are rare in what is searched (dates), so
+// the blocks are searched for them, and only a hit looks back at the bytes before.
+bool holds_id_or_for(std::string_view text) {
+  auto ends_keyword = [&](size_t i) {
+    const char c = static_cast<char>(text[i] | 0x20);  // lowercases letters, maps nothing else onto one
+    if (c == 'd') return i >= 1 && (text[i - 1] | 0x20) == 'i';
+    return i >= 2 && (text[i - 1] | 0x20) == 'o' && (text[i - 2] | 0x20) == 'f';
+  };
+  auto candidates_in = [](const char* at) {
+    const __m128i lowered = _mm_or_si128(load_block(at), _mm_set1_epi8(0x20));
+    return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(bytes_equal(lowered, 'd'), bytes_equal(lowered, 'r'))));
+  };
+  size_t i = 0;
+  for (; i + kBlock <= text.size(); i += kBlock)
+    for (unsigned found = candidates_in(text.data() + i); found != 0; found &= found - 1)
+      if (ends_keyword(i + __builtin_ctz(found))) return true;
+  for (; i < text.size(); ++i) {
+    const char c = static_cast<char>(text[i] | 0x20);
+    if ((c == 'd' || c == 'r') && ends_keyword(i)) return true;
+  }
+  return false;
+}
+
 bool is_unclosed_comment(const Token& token, std::string_view text) {
   // A closed comment's text stops before its ')', so only an unclosed one reaches the end.
   return token.kind == TokenKind::comment && token.begin + token.size == text.data() + text.size();

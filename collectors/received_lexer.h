@@ -44,6 +44,9 @@ Lexed lex(std::string_view text, std::span<Token> out);
 /// The index of the last `byte` in `text`, or npos; as text.rfind(byte), 16 bytes a step.
 size_t find_last(std::string_view text, char byte);
 
+/// Whether `text` holds "id" or "for" in any case (as words or inside them).
+bool holds_id_or_for(std::string_view text);
+
 /// True for a comment whose ')' never came: it runs to the end of `text`.
 bool is_unclosed_comment(const Token& token, std::string_view text);
 

@@ -179,44 +179,31 @@ bool is_weekday_at(std::string_view text, size_t pos) {
   return false;
 }
 
-// A cursor over a fixed layout: each read checks its bytes, and the first failed
-// read fails the whole (`ok` stays false, later reads do nothing).
-struct LayoutReader {
-  std::string_view text;
-  size_t pos = 0;
-  bool ok = true;
+int month_at(const char* at) {
+  static constexpr uint32_t kMonths[] = {key_of("jan"), key_of("feb"), key_of("mar"), key_of("apr"),
+                                         key_of("may"), key_of("jun"), key_of("jul"), key_of("aug"),
+                                         key_of("sep"), key_of("oct"), key_of("nov"), key_of("dec")};
+  const uint32_t key = three_letter_key(std::string_view(at, 3), 0);
+  for (int i = 0; i < 12; ++i)
+    if (key == kMonths[i]) return i + 1;
+  return 0;
+}
 
-  bool next_is(char c) const { return pos < text.size() && text[pos] == c; }
-  void expect(char c) {
-    ok = ok && next_is(c);
-    ++pos;
+// `kCount` digits at `at` into `value`; false when a byte is not a digit.
+template <size_t kCount>
+bool read_digits(const char* at, long& value) {
+  value = 0;
+  for (size_t i = 0; i < kCount; ++i) {
+    const unsigned digit = static_cast<unsigned char>(at[i]) - unsigned{'0'};  // above 9 for any other byte
+    if (digit > 9) return false;
+    value = value * 10 + digit;
   }
-  long digits(size_t count) {
-    if (!ok || pos + count > text.size()) return fail();
-    long value = 0;
-    for (const size_t end = pos + count; pos < end; ++pos) {
-      const unsigned digit = static_cast<unsigned char>(text[pos]) - unsigned{'0'};
-      if (digit > 9) return fail();
-      value = value * 10 + digit;
-    }
-    return value;
-  }
-  int month() {
-    static constexpr uint32_t kMonths[] = {key_of("jan"), key_of("feb"), key_of("mar"), key_of("apr"),
-                                           key_of("may"), key_of("jun"), key_of("jul"), key_of("aug"),
-                                           key_of("sep"), key_of("oct"), key_of("nov"), key_of("dec")};
-    if (!ok || pos + 3 > text.size()) return fail();
-    const uint32_t key = three_letter_key(text, pos);
-    pos += 3;
-    for (int i = 0; i < 12; ++i)
-      if (key == kMonths[i]) return i + 1;
-    return fail();
-  }
-  int fail() {
-    ok = false;
-    return 0;
-  }
-};
+  return true;
+}
+
+// What follows the day in the common form, " Mon YYYY HH:MM:SS +ZZZZ": fixed
+// places, so each is checked where it must be.
+constexpr size_t kAfterDayLength = 24;
 
 /// The form nearly every server writes, "[Ddd, ]D[D] Mon YYYY HH:MM:SS +ZZZZ",
 /// then nothing but blanks and comments ("(PDT)"), read in one pass. Sets
@@ -226,36 +213,33 @@ std::optional<ZonedTime> parse_common_date(std::string_view text, bool& matched)
   matched = false;
   Scanner s{text};
   s.skip_separators();
-  LayoutReader r{text, s.pos};
-  if (is_weekday_at(text, r.pos)) {
-    r.pos += 3;
-    r.expect(',');
-    r.expect(' ');
+  size_t pos = s.pos;
+  if (is_weekday_at(text, pos)) {
+    if (pos + 5 > text.size() || text[pos + 3] != ',' || text[pos + 4] != ' ') return std::nullopt;
+    pos += 5;
   }
-  const bool one_digit_day = r.pos + 1 < text.size() && text[r.pos + 1] == ' ';
-  const long day = r.digits(one_digit_day ? 1 : 2);
-  r.expect(' ');
-  const int month = r.month();
-  r.expect(' ');
-  const long year = r.digits(4);
-  r.expect(' ');
-  const long hour = r.digits(2);
-  r.expect(':');
-  const long minute = r.digits(2);
-  r.expect(':');
-  const long second = r.digits(2);
-  r.expect(' ');
-  const bool west = r.next_is('-');
-  r.expect(west ? '-' : '+');
-  const long zone = r.digits(4);
+  const size_t day_length = pos + 1 < text.size() && text[pos + 1] == ' ' ? 1 : 2;
+  long day = 0;
+  if (pos + day_length + kAfterDayLength > text.size()) return std::nullopt;
+  if (!(day_length == 1 ? read_digits<1>(text.data() + pos, day) : read_digits<2>(text.data() + pos, day)))
+    return std::nullopt;
+  const char* rest = text.data() + pos + day_length;
+  if (rest[0] != ' ' || rest[4] != ' ' || rest[9] != ' ' || rest[12] != ':' || rest[15] != ':' || rest[18] != ' ' ||
+      (rest[19] != '+' && rest[19] != '-'))
+    return std::nullopt;
+  long year = 0, hour = 0, minute = 0, second = 0, zone = 0;
+  const int month = month_at(rest + 1);
+  if (month == 0 || !read_digits<4>(rest + 5, year) || !read_digits<2>(rest + 10, hour) ||
+      !read_digits<2>(rest + 13, minute) || !read_digits<2>(rest + 16, second) || !read_digits<4>(rest + 20, zone))
+    return std::nullopt;
   // The general reader ignores an impossible zone and keeps reading: leave those to it.
-  if (!r.ok || zone % 100 >= 60 || zone / 100 > 18) return std::nullopt;
-  if (!(r.next_is(' ') || r.next_is('(') || r.pos == text.size())) return std::nullopt;
-  s.pos = r.pos;
+  if (zone % 100 >= 60 || zone / 100 > 18) return std::nullopt;
+  s.pos = pos + day_length + kAfterDayLength;
+  if (!s.done() && text[s.pos] != ' ' && text[s.pos] != '(') return std::nullopt;
   s.skip_separators();
   if (!s.done()) return std::nullopt;
   matched = true;
-  const int offset = static_cast<int>((zone / 100) * 60 + zone % 100) * (west ? -1 : 1);
+  const int offset = static_cast<int>((zone / 100) * 60 + zone % 100) * (rest[19] == '-' ? -1 : 1);
   return zoned_time(full_year(year), month, day, hour, minute, second, offset);
 }
 
