@@ -48,12 +48,26 @@ size_t skip_spaces(std::string_view s, size_t i) {
   return i;
 }
 
-// True when `s` needs no collapsing: single spaces between words only.
+// True when `s` needs no collapsing: single spaces between words only. Checked
+// 16 bytes a step while 16 remain: a block passes when its only blanks are
+// spaces (is_space, as masks) and no space follows another.
 bool is_collapsed(std::string_view s) {
-  char previous = ' ';  // so a leading space counts as a run
-  for (char c : s) {
-    if (is_space(c) && (c != ' ' || previous == ' ')) return false;
-    previous = c;
+  unsigned space_before = 1;  // so a leading space counts as a run
+  size_t i = 0;
+  for (; i + 16 <= s.size(); i += 16) {
+    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    // Unsigned "byte <= ' '": the minimum with ' ' is the byte itself.
+    const __m128i control_or_space = _mm_cmpeq_epi8(_mm_min_epu8(block, _mm_set1_epi8(' ')), block);
+    const __m128i blank = _mm_or_si128(control_or_space, _mm_cmpeq_epi8(block, _mm_set1_epi8(0x7f)));
+    const auto blanks = static_cast<unsigned>(_mm_movemask_epi8(blank));
+    const auto spaces = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, _mm_set1_epi8(' '))));
+    if (blanks != spaces || (spaces & ((spaces << 1) | space_before)) != 0) return false;
+    space_before = spaces >> 15;
+  }
+  char previous = space_before ? ' ' : 'x';
+  for (; i < s.size(); ++i) {
+    if (is_space(s[i]) && (s[i] != ' ' || previous == ' ')) return false;
+    previous = s[i];
   }
   return previous != ' ';
 }
@@ -112,37 +126,34 @@ constexpr std::array<bool, 256> kSpfValueEnds = [] {
 
 bool is_spf_key_char(char c) { return kSpfKeyChars[static_cast<unsigned char>(c)]; }
 
-// Reads one value after '=': a quoted string, or everything up to ';', a space or a comment.
-std::string read_spf_value(std::string_view v, size_t& i) {
+// Reads one value after '=' into `out` (skips it when `out` is null): a quoted
+// string, or everything up to ';', a space or a comment.
+void read_spf_value(std::string_view v, size_t& i, std::string* out) {
   if (i < v.size() && v[i] == '"') {
     bool closed = true;
     const size_t end = skip_quoted_string(v, i, &closed);
-    std::string value = rfc5322::unquote(inner_text(v, i, end, closed));
+    if (out) *out = rfc5322::unquote(inner_text(v, i, end, closed));
     i = end;
-    return value;
+    return;
   }
   const size_t start = i;
   while (i < v.size() && !kSpfValueEnds[static_cast<unsigned char>(v[i])]) ++i;
-  return std::string(v.substr(start, i - start));
+  if (out) out->assign(v.substr(start, i - start));
 }
 
-void assign_spf_key(SpfVerdict& spf, std::string_view key, std::string value) {
-  std::string* field = nullptr;
-  if (iequals(key, "client-ip")) {
-    field = &spf.client_ip;
-  } else if (iequals(key, "envelope-from")) {
-    field = &spf.envelope_from;
-  } else if (iequals(key, "helo")) {
-    field = &spf.helo;
-  } else if (iequals(key, "receiver")) {
-    field = &spf.receiver;
-  } else if (iequals(key, "identity")) {
-    field = &spf.identity;
+// The field a Received-SPF key fills, or nullptr for the keys not kept.
+std::string* spf_field(SpfVerdict& spf, std::string_view key) {
+  switch (key.size()) {
+    case 4: return iequals(key, "helo") ? &spf.helo : nullptr;
+    case 8: return iequals(key, "receiver") ? &spf.receiver : iequals(key, "identity") ? &spf.identity : nullptr;
+    case 9: return iequals(key, "client-ip") ? &spf.client_ip : nullptr;
+    case 13: return iequals(key, "envelope-from") ? &spf.envelope_from : nullptr;
+    default: return nullptr;
   }
-  if (field && field->empty()) *field = std::move(value);
 }
 
 // Reads "key=value; key=value" from `i` on, skipping comments and stray words.
+// The first of a repeated key wins; a value is copied only into a field it fills.
 void read_spf_pairs(std::string_view v, size_t i, SpfVerdict& spf) {
   while (i < v.size()) {
     const char c = v[i];
@@ -164,7 +175,8 @@ void read_spf_pairs(std::string_view v, size_t i, SpfVerdict& spf) {
     const size_t eq = skip_spaces(v, i);
     if (eq >= v.size() || v[eq] != '=') continue;  // a bare word, not a pair
     i = skip_spaces(v, eq + 1);
-    assign_spf_key(spf, key, read_spf_value(v, i));
+    std::string* field = spf_field(spf, key);
+    read_spf_value(v, i, field && field->empty() ? field : nullptr);
   }
 }
 
@@ -481,7 +493,8 @@ std::optional<SpfVerdict> parse_received_spf(std::string_view value) {
   const bool starts_with_pair = after < value.size() && value[after] == '=';
   if (!starts_with_pair) {
     if (!is_spf_result(first)) return std::nullopt;
-    spf.result = ascii_lower(first);
+    spf.result.assign(first);
+    rfc5322::ascii_lower_in_place(spf.result);
     i = after;
     if (i < value.size() && value[i] == '(') {
       bool closed = true;
@@ -493,7 +506,7 @@ std::optional<SpfVerdict> parse_received_spf(std::string_view value) {
   read_spf_pairs(value, i, spf);
   spf.envelope_from = normalize_address(spf.envelope_from);
   if (iequals(spf.receiver, "<UNKNOWN>")) spf.receiver.clear();
-  spf.identity = ascii_lower(spf.identity);
+  rfc5322::ascii_lower_in_place(spf.identity);
   fill_from_comment(spf);
   if (spf.result.empty() && spf.client_ip.empty() && spf.envelope_from.empty() && spf.helo.empty() &&
       spf.receiver.empty() && spf.identity.empty())
