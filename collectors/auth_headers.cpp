@@ -356,15 +356,30 @@ void assign_token_value(std::string& out, const Token& token) {
     out.assign(token.text);
 }
 
-// Joins the words of a key split by comments ("policy (x) . (y) expired"); a
-// word that does not continue the key replaces it (junk before the real key).
+// Each byte ASCII-lowercased, one table load instead of two compares per byte.
+constexpr std::array<char, 256> kLowercase = [] {
+  std::array<char, 256> table{};
+  for (int c = 0; c < 256; ++c) table[c] = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return table;
+}();
+
+void lowercase_in_place(std::string& text) {
+  for (char& c : text) c = kLowercase[static_cast<unsigned char>(c)];
+}
+
+// Joins the words of a key split by comments ("policy (x) . (y) expired"),
+// lowercased; a word that does not continue the key replaces it (junk before the
+// real key).
 void append_key_part(std::string& key, std::string_view part) {
   constexpr size_t kMaxKey = 256;
   if (part.empty()) return;
   const bool joins =
       key.empty() || key.back() == '.' || key.back() == '/' || part.front() == '.' || part.front() == '/';
   if (!joins) key.clear();
-  if (key.size() + part.size() <= kMaxKey) key += part;
+  if (key.size() + part.size() > kMaxKey) return;
+  const size_t start = key.size();
+  key += part;
+  for (size_t i = start; i < key.size(); ++i) key[i] = kLowercase[static_cast<unsigned char>(key[i])];
 }
 
 struct AuthParser {
@@ -391,7 +406,7 @@ struct AuthParser {
   void read_authserv_id() {
     if (!tokens.at(0, TokenKind::word) || tokens.at(1, TokenKind::equals)) return;
     assign_token_value(authserv_id, *tokens.peek(0));
-    rfc5322::ascii_lower_in_place(authserv_id);
+    lowercase_in_place(authserv_id);
     tokens.advance();
     const Token* version = tokens.peek(0);
     if (version && version->kind == TokenKind::word && !version->quoted && all_digits(version->text) &&
@@ -424,7 +439,7 @@ struct AuthParser {
       start_result({}, {});
       add_property(key, std::move(value));
     } else {
-      rfc5322::ascii_lower_in_place(value);
+      lowercase_in_place(value);
       start_result(std::string_view(key).substr(0, key.find('/')), std::move(value));
     }
   }
@@ -450,7 +465,6 @@ struct AuthParser {
         tokens.advance();
       }
       if (key.empty()) continue;  // "= value" with no key
-      rfc5322::ascii_lower_in_place(key);
       if (group_start) {
         open_group(std::move(value));
         group_start = false;
