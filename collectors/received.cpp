@@ -776,10 +776,34 @@ void read_clause_values(const Clauses& clauses, Hop& hop) {
   split_glued_for(clauses.id, hop);
 }
 
+// Every field back to what a new Hop holds, the strings keeping their capacity.
+// A field added to Hop must be reset here as well.
+void reset_keeping_capacity(Hop& hop) {
+  hop.raw.clear();
+  hop.from_helo.clear();
+  hop.from_rdns.clear();
+  hop.from_ip.reset();
+  hop.by.clear();
+  hop.with.clear();
+  hop.id.clear();
+  hop.for_addr.clear();
+  hop.date.reset();
+  hop.dialect.clear();
+  hop.parsed = true;
+  hop.is_hop = true;
+  hop.trusted = false;
+}
+
 }  // namespace
 
 Hop parse_received(std::string_view value) {
   Hop hop;
+  parse_received(value, hop);
+  return hop;
+}
+
+void parse_received(std::string_view value, Hop& hop) {
+  reset_keeping_capacity(hop);
   hop.raw.assign(value);
   const std::string_view text = value.substr(0, kMaxParsedBytes);
 
@@ -799,7 +823,7 @@ Hop parse_received(std::string_view value) {
   if (is_qmail_note(field.tokens)) {
     hop.dialect = "qmail";
     hop.is_hop = false;
-    return hop;
+    return;
   }
 
   std::array<Token, kMaxCommentTokens> wrapped;
@@ -812,7 +836,6 @@ Hop parse_received(std::string_view value) {
   hop.is_hop = !is_local_submission(field, marks, hop);
   hop.parsed = read_anything(field, hop);
   hop.dialect = hop.parsed ? dialect_label(field, dialect) : "unparsed";
-  return hop;
 }
 
 }  // namespace sg

@@ -27,9 +27,27 @@ struct Want {
   bool is_hop = true;
 };
 
+bool same_hop(const sg::Hop& a, const sg::Hop& b) {
+  return a.raw == b.raw && a.from_helo == b.from_helo && a.from_rdns == b.from_rdns && a.from_ip == b.from_ip &&
+         a.by == b.by && a.with == b.with && a.id == b.id && a.for_addr == b.for_addr &&
+         a.date.has_value() == b.date.has_value() &&
+         (!a.date || (a.date->utc == b.date->utc && a.date->offset_minutes == b.date->offset_minutes)) &&
+         a.dialect == b.dialect && a.parsed == b.parsed && a.is_hop == b.is_hop && a.trusted == b.trusted;
+}
+
+/// Parsing into a Hop that still holds the line checked before must read the same
+/// as parsing into a new one: nothing of the previous line may stay behind.
+void check_reuse(std::string_view line, const sg::Hop& fresh) {
+  static sg::Hop reused;
+  reused.trusted = true;  // as mark_trust may have left it
+  sg::parse_received(line, reused);
+  CHECK(same_hop(reused, fresh));
+}
+
 sg::Hop check(std::string_view line, const Want& want) {
   CAPTURE(line);
   const sg::Hop hop = sg::parse_received(line);
+  check_reuse(line, hop);
   CHECK(hop.raw == line);
   CHECK(hop.from_helo == want.helo);
   CHECK(hop.from_rdns == want.rdns);
