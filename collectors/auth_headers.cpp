@@ -349,11 +349,14 @@ class TokenStream {
   size_t buffered_ = 0;  // tokens read but not yet passed
 };
 
-void assign_token_value(std::string& out, const Token& token) {
-  if (token.quoted)
-    out = rfc5322::unquote(token.text);
+// The token's text, unquoted; empty for no token.
+void assign_token_value(std::string& out, const Token* token) {
+  if (!token)
+    out.clear();
+  else if (token->quoted)
+    out = rfc5322::unquote(token->text);
   else
-    out.assign(token.text);
+    out.assign(token->text);
 }
 
 // Each byte ASCII-lowercased, one table load instead of two compares per byte.
@@ -382,14 +385,21 @@ void append_key_part(std::string& key, std::string_view part) {
   for (size_t i = start; i < key.size(); ++i) key[i] = kLowercase[static_cast<unsigned char>(key[i])];
 }
 
+// Reads one value into results[first, end) of a caller's list: a result already
+// there is overwritten (its strings and property list keep their capacity), one
+// past the list's end is appended.
 struct AuthParser {
-  AuthParser(std::string_view value, int instance) : tokens(value), arc_instance(instance) {}
+  AuthParser(std::string_view value, int instance, std::vector<AuthResult>& list, size_t first_result)
+      : tokens(value), arc_instance(instance), results(list), first(first_result), end(first_result) {}
 
   TokenStream tokens;
   int arc_instance = 0;
   std::string authserv_id;
-  std::vector<AuthResult> results;
-  std::string key;  // the key being read, kept from pair to pair
+  std::vector<AuthResult>& results;
+  const size_t first;
+  size_t end;               // results[first, end) are this value's
+  size_t property_count = 0;  // properties written into results[end - 1]
+  std::string key;          // the key being read, kept from pair to pair
 
   // "i=N;" in front of an ARC-Authentication-Results value.
   void skip_arc_instance() {
@@ -405,7 +415,7 @@ struct AuthParser {
   // authserv-id [version]; a word directly followed by '=' is a method instead.
   void read_authserv_id() {
     if (!tokens.at(0, TokenKind::word) || tokens.at(1, TokenKind::equals)) return;
-    assign_token_value(authserv_id, *tokens.peek(0));
+    assign_token_value(authserv_id, tokens.peek(0));
     lowercase_in_place(authserv_id);
     tokens.advance();
     const Token* version = tokens.peek(0);
@@ -414,33 +424,48 @@ struct AuthParser {
       tokens.advance();
   }
 
-  AuthResult& start_result(std::string_view method, std::string result) {
-    AuthResult& r = results.emplace_back();
+  // A reused result keeps only the properties written into it.
+  void finish_result() {
+    if (end > first) results[end - 1].properties.resize(property_count);
+  }
+
+  AuthResult& start_result(std::string_view method) {
+    finish_result();
+    if (end == results.size()) results.emplace_back();
+    AuthResult& r = results[end++];
     r.authserv_id = authserv_id;
     r.method.assign(method);
-    r.result = std::move(result);
+    r.result.clear();
     r.arc_instance = arc_instance;
+    property_count = 0;
     return r;
   }
 
-  void add_property(std::string_view name, std::string value) {
-    AuthResult& r = results.empty() ? start_result({}, {}) : results.back();
-    if (r.properties.size() >= kMaxAuthProperties) return;
-    if (r.properties.empty()) r.properties.reserve(4);  // most results carry one to four: one allocation
-    r.properties.emplace_back(std::string(name), std::move(value));
+  void add_property(std::string_view name, const Token* value) {
+    if (end == first) start_result({});
+    std::vector<std::pair<std::string, std::string>>& properties = results[end - 1].properties;
+    if (property_count >= kMaxAuthProperties) return;
+    if (property_count == properties.size()) {
+      if (properties.empty()) properties.reserve(4);  // most results carry one to four: one allocation
+      properties.emplace_back();
+    }
+    auto& [property, text] = properties[property_count++];
+    property.assign(name);
+    assign_token_value(text, value);
   }
 
   // One "key = value" at the start of a resinfo group.
-  void open_group(std::string value) {
+  void open_group(const Token* value) {
     if (key == "from") {  // Yahoo: the header From domain
-      start_result({}, {});
-      add_property("header.from", std::move(value));
+      start_result({});
+      add_property("header.from", value);
     } else if (key.find('.') != std::string::npos) {  // a property without a method
-      start_result({}, {});
-      add_property(key, std::move(value));
+      start_result({});
+      add_property(key, value);
     } else {
-      lowercase_in_place(value);
-      start_result(std::string_view(key).substr(0, key.find('/')), std::move(value));
+      AuthResult& r = start_result(std::string_view(key).substr(0, key.find('/')));
+      assign_token_value(r.result, value);
+      lowercase_in_place(r.result);
     }
   }
 
@@ -448,7 +473,7 @@ struct AuthParser {
     skip_arc_instance();
     read_authserv_id();
     bool group_start = true;
-    while (tokens.peek(0) && results.size() < kMaxAuthResults) {
+    while (tokens.peek(0) && end - first < kMaxAuthResults) {
       if (tokens.at(0, TokenKind::semicolon)) {
         group_start = true;
         tokens.advance();
@@ -459,19 +484,21 @@ struct AuthParser {
         append_key_part(key, word->text);
       if (!tokens.at(0, TokenKind::equals)) continue;  // words without '=' ("none", junk)
       tokens.advance();
-      std::string value;
+      std::optional<Token> value;  // a copy: the stream's slot is reused as it reads on
       if (const Token* word = tokens.peek(0); word && word->kind == TokenKind::word) {
-        assign_token_value(value, *word);
+        value = *word;
         tokens.advance();
       }
       if (key.empty()) continue;  // "= value" with no key
+      const Token* value_token = value ? &*value : nullptr;
       if (group_start) {
-        open_group(std::move(value));
+        open_group(value_token);
         group_start = false;
       } else {
-        add_property(key, std::move(value));
+        add_property(key, value_token);
       }
     }
+    finish_result();
   }
 };
 
@@ -529,10 +556,17 @@ std::optional<SpfVerdict> parse_received_spf(std::string_view value) {
 }
 
 std::vector<AuthResult> parse_authentication_results(std::string_view value, int arc_instance) {
-  AuthParser parser(value, arc_instance);
-  parser.results.reserve(4);
+  std::vector<AuthResult> results;
+  results.reserve(4);
+  parse_authentication_results(value, arc_instance, results, 0);
+  return results;
+}
+
+size_t parse_authentication_results(std::string_view value, int arc_instance, std::vector<AuthResult>& results,
+                                    size_t first) {
+  AuthParser parser(value, arc_instance, results, first);
   parser.parse();
-  return std::move(parser.results);
+  return parser.end;
 }
 
 std::optional<int> arc_instance_of(std::string_view value) {

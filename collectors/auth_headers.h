@@ -51,6 +51,14 @@ inline constexpr size_t kMaxAuthProperties = 32;
 ///   `arc_instance` is 0.
 std::vector<AuthResult> parse_authentication_results(std::string_view value, int arc_instance = 0);
 
+/// As parse_authentication_results, into results[first, returned index) of a list
+/// the caller keeps from message to message: results already there are overwritten
+/// (their strings and properties keep their capacity), more are appended. Results
+/// from the returned index on are left as they were, for the caller to reuse or
+/// erase. Requires first <= results.size().
+size_t parse_authentication_results(std::string_view value, int arc_instance, std::vector<AuthResult>& results,
+                                    size_t first);
+
 /// The instance number of an ARC-Authentication-Results value: the leading
 /// "i=N;" (spaces and comments allowed around the parts). nullopt when absent
 /// or not a number of at most 9 digits.

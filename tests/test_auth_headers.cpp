@@ -525,6 +525,29 @@ TEST_CASE("ARC-Authentication-Results: instance tag") {
   CHECK_FALSE(arc_instance_of(""));
 }
 
+TEST_CASE("Authentication-Results: parsed into a list kept from message to message") {
+  const std::string gmail =
+      "mx.google.com; dkim=pass header.i=@outlook.com header.s=selector1 header.b=CjJhz37G; arc=pass (i=1); "
+      "spf=pass smtp.mailfrom=testcpsf@outlook.com; dmarc=pass header.from=outlook.com";
+  const std::string microsoft = "spf=neutral (sender IP is 40.95.73.53) smtp.mailfrom=aol.com; dkim=none";
+  std::vector<AuthResult> kept;
+  // A longer value first, so the shorter one is written over results that had more.
+  size_t end = parse_authentication_results(gmail, 0, kept, 0);
+  REQUIRE(end == 4);
+  CHECK(summary(kept) == summary(parse_authentication_results(gmail)));
+  end = parse_authentication_results(microsoft, 3, kept, 1);
+  REQUIRE(end == 3);
+  const std::vector<AuthResult> written(kept.begin() + 1, kept.begin() + 3);
+  CHECK(summary(written) == summary(parse_authentication_results(microsoft, 3)));
+  for (const AuthResult& r : written) {
+    CHECK(r.authserv_id == "");
+    CHECK(r.arc_instance == 3);
+  }
+  CHECK(kept[0].method == "dkim");  // before `first`: untouched
+  CHECK(kept[3].method == "dmarc");  // after the returned end: left for the caller
+  CHECK(parse_authentication_results("", 0, kept, 4) == 4);
+}
+
 TEST_CASE("Authentication-Results: hostile input") {
   CHECK(parse_authentication_results("").empty());
   CHECK(parse_authentication_results(";;;;").empty());
