@@ -14,7 +14,6 @@ namespace sg {
 
 namespace {
 
-using rfc5322::ascii_lower;
 using rfc5322::is_space;
 using rfc5322::skip_comment;
 using rfc5322::skip_quoted_string;
@@ -625,7 +624,7 @@ std::optional<DkimSignature> parse_dkim_signature(std::string_view value) {
     found = found || !field->empty();
   }
   if (!found) return std::nullopt;
-  sig.domain = ascii_lower(sig.domain);
+  lowercase_in_place(sig.domain);
   if (!sig.domain.empty() && sig.domain.back() == '.') sig.domain.pop_back();
   lowercase_domain_part(sig.identity);
   return sig;
