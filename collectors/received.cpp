@@ -186,7 +186,7 @@ struct WordAddress {
 
 WordAddress read_word_address(std::string_view word) {
   word = trim_punctuation(word);
-  if (const size_t at = word.rfind('@'); at != std::string_view::npos)
+  if (const size_t at = find_last(word, '@'); at != std::string_view::npos)
     return {read_address(word.substr(at + 1), false), true};
   return {read_address(word, false), false};
 }
@@ -195,7 +195,7 @@ WordAddress read_word_address(std::string_view word) {
 std::string_view host_part(std::string_view word) {
   word = trim_punctuation(word);
   if (istarts_with(word, "IDENT:")) word.remove_prefix(6);
-  if (const size_t at = word.rfind('@'); at != std::string_view::npos) word.remove_prefix(at + 1);
+  if (const size_t at = find_last(word, '@'); at != std::string_view::npos) word.remove_prefix(at + 1);
   return word;
 }
 
