@@ -519,8 +519,8 @@ bool is_exim(const Field& field, const WriterMarks& marks) {
 
 bool is_gmail(const Field& field) {
   const std::string_view by = by_host(field);
-  const bool by_is_address = read_address(by, true).has_value();
-  return iends_with(by, "google.com") || iends_with(by, "gmail.com") || (!field.clauses.from.present && by_is_address);
+  return iends_with(by, "google.com") || iends_with(by, "gmail.com") ||
+         (!field.clauses.from.present && read_address(by, true).has_value());
 }
 
 bool is_yahoo(const Field& field) {
