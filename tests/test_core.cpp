@@ -130,6 +130,13 @@ TEST_CASE("mail dates in their many forms") {
   CHECK(utc("") == "none");
   CHECK(utc("not a date at all") == "none");
   CHECK(utc("32 Foo 2023 99:99:99") == "none");
+  // The common form is read by a fast path; these edges must read as the general reader reads them.
+  CHECK(utc("  Wed, 11 Oct 0023 05:28:01 +0900") == "2023-10-10T20:28:01Z");  // "0023" is 2023
+  CHECK(utc("sat, 2 SEP 2023 02:04:03 -0000 (UTC)") == "2023-09-02T02:04:03Z");
+  CHECK(utc("Sat, 2 Sep 2023 02:04:03 +1900") == "2023-09-02T02:04:03Z");  // no such zone: UTC
+  CHECK(utc("Sat, 2 Sep 2023 02:04:03 +0200 12:00") == "2023-09-02T10:00:03Z");  // a later time of day wins
+  CHECK(utc("Sat, 2 Sep 2023 02:04:03 +0200 (CEST") == "2023-09-02T00:04:03Z");  // unclosed comment
+  CHECK(utc("Sat, 31 Feb 2023 25:04:03 +0200") == "none");
   CHECK(parse_user_date("2024-01-31").value() == make_utc(2024, 1, 31, 0, 0, 0));
   CHECK(parse_user_date("2024-01-31", true).value() == make_utc(2024, 1, 31, 23, 59, 59));
   CHECK_FALSE(parse_user_date("yesterday"));
