@@ -2,7 +2,6 @@
 
 #include <emmintrin.h>
 
-#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -292,7 +291,8 @@ class TokenStream {
 
   explicit TokenStream(std::string_view v) : v_(v) {}
 
-  /// The token `ahead` places on (0: the current one), or nullptr past the end.
+  /// The token `ahead` (< kLookahead) places on (0: the current one), or nullptr
+  /// past the end.
   const Token* peek(size_t ahead) {
     while (buffered_ <= ahead && read_token()) {
     }

@@ -604,6 +604,7 @@ void assign_host(std::string& out, std::string_view text) {
   out.assign(text);
 }
 
+// "**": how a writer masks part of a value.
 bool has_double_star(std::string_view text) {
   for (size_t star = text.find('*'); star != std::string_view::npos; star = text.find('*', star + 1))
     if (star + 1 < text.size() && text[star + 1] == '*') return true;
@@ -706,7 +707,7 @@ bool read_anything(const Field& field, const Hop& hop) {
 struct DateSplit {
   Tokens body;                 ///< the tokens before the ';' (all of them when there is none)
   std::string_view date_text;  ///< the text after it
-  std::span<Token> after;      ///< the buffer's room for the tokens after it (empty: they were not lexed)
+  std::span<Token> after;      ///< the buffer's room for the tokens after it (empty: not to be read)
   bool found = false;
 };
 

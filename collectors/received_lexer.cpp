@@ -32,8 +32,9 @@ uint8_t byte_class(char c) { return kByteClasses[static_cast<unsigned char>(c)];
 
 bool is_separator(char c) { return (byte_class(c) & kBlank) != 0; }
 
-// Words and comments are scanned 16 bytes at a time while 16 remain (the loads
-// never leave the text); the last few bytes go through the table one by one.
+// Words and comments are scanned 16 bytes at a time while 16 remain; every load
+// stays inside the text (a word near its end is found in its last 16 bytes), and
+// what is shorter goes through the table one byte at a time.
 constexpr size_t kBlock = 16;
 
 __m128i load_block(const char* at) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(at)); }
@@ -209,6 +210,8 @@ bool icontains(std::string_view haystack, std::string_view needle) {
   return false;
 }
 
+namespace {
+
 // Letters, digits, '-', '.', '_' and non-ASCII bytes.
 constexpr std::array<bool, 256> kHostNameBytes = [] {
   std::array<bool, 256> table{};
@@ -217,6 +220,8 @@ constexpr std::array<bool, 256> kHostNameBytes = [] {
                c == '_' || c >= 0x80;
   return table;
 }();
+
+}  // namespace
 
 bool looks_like_host_name(std::string_view text) {
   if (text.empty()) return false;
