@@ -55,7 +55,7 @@ std::vector<AuthResult> parse_authentication_results(std::string_view value, int
 /// the caller keeps from message to message: results already there are overwritten
 /// (their strings and properties keep their capacity), more are appended. Results
 /// from the returned index on are left as they were, for the caller to reuse or
-/// erase. Requires first <= results.size().
+/// erase. Requires first <= results.size(); `value` must not point into `results`.
 size_t parse_authentication_results(std::string_view value, int arc_instance, std::vector<AuthResult>& results,
                                     size_t first);
 

@@ -17,6 +17,7 @@ Hop parse_received(std::string_view value);
 /// As parse_received, into `hop`, whatever it held: every field is overwritten and
 /// its strings keep their capacity, so a caller that parses message after message
 /// into the same Hops (see Evidence reuse in Analyzer) stops allocating for them.
+/// `value` must not point into `hop` (its raw is overwritten first).
 void parse_received(std::string_view value, Hop& hop);
 
 }  // namespace sg
