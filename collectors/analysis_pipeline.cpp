@@ -122,16 +122,17 @@ class Pipeline {
     batch.last = false;
     size_t bytes = 0;
     while (batch.count < options_.batch_messages && bytes < options_.batch_bytes) {
-      std::optional<RawMessage> raw = reader_->next(problems);
+      if (batch.count == batch.messages.size()) batch.messages.emplace_back();
+      RawMessage& raw = batch.messages[batch.count].raw;  // read over the one of an earlier round
+      const bool read = reader_->next(raw, problems);
       for (Error& problem : problems) batch.problems.emplace_back(batch.count, std::move(problem));
       problems.clear();
-      if (!raw) {
+      if (!read) {
         batch.last = true;
         break;
       }
-      bytes += raw->bytes.size();
-      if (batch.count == batch.messages.size()) batch.messages.emplace_back();
-      batch.messages[batch.count++].raw = std::move(*raw);
+      bytes += raw.bytes.size();
+      ++batch.count;
     }
     // Messages of an earlier, longer round must not stay behind: a mailbox could
     // make every slot keep a large one.
@@ -207,13 +208,12 @@ Status analyze_messages(const std::string& path, MailFormat format, const Analys
   if (options.jobs <= 1) {
     Analyzer analyzer(analysis);
     std::vector<Error> problems;
-    AnalyzedMessage message;
+    AnalyzedMessage message;  // one for all: the reader reuses its strings
     for (;;) {
-      std::optional<RawMessage> raw = (*reader)->next(problems);
+      const bool read = (*reader)->next(message.raw, problems);
       for (Error& problem : problems) on_problem(std::move(problem));
       problems.clear();
-      if (!raw) break;
-      message.raw = std::move(*raw);
+      if (!read) break;
       analyse(analyzer, options.observations, message);
       if (!on_message(message)) break;
     }

@@ -27,6 +27,10 @@ namespace {
 
 constexpr size_t kSniffBytes = 64 * 1024;      // enough to tell a paste from a message
 constexpr size_t kMaxLine = 1u << 20;  // longer mbox lines are handled in pieces (fixed: results never depend on chunk_size)
+// Largest message buffer a caller's reused RawMessage hands back that is kept
+// for the next message: above most spam, and 64 of them (a pipeline batch)
+// stay far under the pipeline's batch_bytes.
+constexpr size_t kReusedCapacity = 64 * 1024;
 
 bool is_blank(char c) { return c == ' ' || c == '\t'; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -138,9 +142,11 @@ size_t find_newline_before_f_or_quote(const char* data, size_t from, size_t end)
 
 struct Source;
 
-// What a source yields: a message, or a child source to read first, or done.
+// What one call of Source::next did: wrote a message into the caller's
+// RawMessage, or found a child source to read first, or ended the source.
+// None of these (a skipped entry): call again.
 struct Step {
-  std::optional<RawMessage> message;
+  bool message = false;
   std::unique_ptr<Source> child;
   bool done = false;
 };
@@ -148,7 +154,8 @@ struct Step {
 // Base of every place messages come from: a file, an mbox stream, a folder.
 struct Source {
   virtual ~Source() = default;
-  virtual Step next(std::vector<Error>& problems) = 0;
+  // Writes a message over `into` only when the Step says so.
+  virtual Step next(RawMessage& into, std::vector<Error>& problems) = 0;
 };
 
 Step done_step() {
@@ -157,10 +164,16 @@ Step done_step() {
   return step;
 }
 
-Step message_step(RawMessage message) {
+Step message_step() {
   Step step;
-  step.message = std::move(message);
+  step.message = true;
   return step;
+}
+
+// Hands over a whole message read some other way (an .eml, a paste excerpt).
+Step message_step(RawMessage& into, RawMessage message) {
+  into = std::move(message);
+  return message_step();
 }
 
 // An mbox read line by line from a descriptor in fixed chunks. A "From " line
@@ -189,7 +202,7 @@ class MboxSource : public Source {
     end_ = prefix.size();
   }
 
-  Step next(std::vector<Error>& problems) override {
+  Step next(RawMessage& into, std::vector<Error>& problems) override {
     for (;;) {
       // A candidate's next line decides it, and the rest of a long line comes in
       // pieces: both go through read_line.
@@ -199,16 +212,15 @@ class MboxSource : public Source {
         candidate_ = false;
         if (!in_message_) return done_step();
         in_message_ = false;
-        if (auto message = finish(message_.size(), true, problems)) return message_step(std::move(*message));
-        return done_step();
+        return finish(message_.size(), true, into, problems) ? message_step() : done_step();
       }
       if (candidate_) {
         candidate_ = false;
         if (separator(line)) {
-          std::optional<RawMessage> finished = finish(candidate_position_, false, problems);
+          const bool finished = finish(candidate_position_, false, into, problems);
           start(candidate_offset_, candidate_line_);
           take(line);
-          if (finished) return message_step(std::move(*finished));
+          if (finished) return message_step();
           continue;
         }
       }
@@ -330,7 +342,7 @@ class MboxSource : public Source {
   void start(uint64_t offset, std::string_view from_line) {
     in_message_ = true;
     message_offset_ = offset;
-    envelope_ = std::string(strip_line_end(from_line).substr(std::min<size_t>(5, from_line.size())));
+    envelope_.assign(strip_line_end(from_line).substr(std::min<size_t>(5, from_line.size())));
     message_.clear();
     // Messages in one mbox tend to be alike in size: start near the last one
     // instead of regrowing (and copying) from empty for every message.
@@ -382,8 +394,9 @@ class MboxSource : public Source {
     previous_blank_ = line.at_start && line.complete && (line.text == "\n" || line.text == "\r\n");
   }
 
-  // Ends the message being built at `length` bytes (what precedes a separator).
-  std::optional<RawMessage> finish(size_t length, bool last, std::vector<Error>& problems) {
+  // Ends the message being built at `length` bytes (what precedes a separator)
+  // and writes it over `into`, unless it is skipped (false).
+  bool finish(size_t length, bool last, RawMessage& into, std::vector<Error>& problems) {
     if (!pending_problem_.empty()) {
       problems.push_back(make_error(pending_problem_, path_));
       pending_problem_.clear();
@@ -392,7 +405,7 @@ class MboxSource : public Source {
       problems.push_back(make_error("message at byte offset " + std::to_string(message_offset_) + " is larger than " +
                                         mib(cap_) + ", skipped",
                                     path_));
-      return std::nullopt;
+      return false;
     }
     message_.resize(std::min(length, message_.size()));
     // The empty line before a separator belongs to the separator.
@@ -403,18 +416,27 @@ class MboxSource : public Source {
     if (message_.find_first_not_of(" \t\r\n") == std::string::npos) {
       problems.push_back(
           make_error("empty message at byte offset " + std::to_string(message_offset_) + ", skipped", path_));
-      return std::nullopt;
+      return false;
     }
     size_hint_ = message_.size();
-    RawMessage raw;
-    raw.bytes = std::move(message_);
-    message_ = std::string();
-    raw.source.kind = (single_as_eml_ && last && emitted_ == 0) ? "eml" : kind_;
-    raw.source.path = path_;
-    raw.source.offset = message_offset_;
-    raw.envelope = std::move(envelope_);
+    // Swapped, not moved: the buffers the caller's strings had build the next
+    // message and envelope, so a caller that reuses `into` allocates nothing.
+    into.bytes.swap(message_);
+    keep_buffer_bounded(message_);
+    into.envelope.swap(envelope_);
+    into.source.kind.assign(single_as_eml_ && last && emitted_ == 0 ? "eml" : kind_);
+    into.source.path.assign(path_);
+    into.source.offset = message_offset_;
+    into.source.uidvalidity = 0;
+    into.source.uid = 0;
     ++emitted_;
-    return raw;
+    return true;
+  }
+
+  // A buffer handed back by the caller is kept only when small: one large
+  // message must not leave every reused RawMessage of a pipeline that large.
+  static void keep_buffer_bounded(std::string& buffer) {
+    if (buffer.capacity() > kReusedCapacity) std::string().swap(buffer);
   }
 
   Fd fd_;
@@ -454,9 +476,9 @@ class MboxSource : public Source {
 class QueueSource : public Source {
  public:
   explicit QueueSource(std::vector<RawMessage> messages) : messages_(std::move(messages)) {}
-  Step next(std::vector<Error>&) override {
+  Step next(RawMessage& into, std::vector<Error>&) override {
     if (index_ >= messages_.size()) return done_step();
-    return message_step(std::move(messages_[index_++]));
+    return message_step(into, std::move(messages_[index_++]));
   }
 
  private:
@@ -487,7 +509,7 @@ class StreamSource : public Source {
   StreamSource(std::string path, MailFormat format, std::string kind, const ReaderOptions& options)
       : path_(std::move(path)), format_(format), kind_(std::move(kind)), options_(options) {}
 
-  Step next(std::vector<Error>& problems) override {
+  Step next(RawMessage& into, std::vector<Error>& problems) override {
     if (opened_) return done_step();  // the child (or the message) was handed out already
     opened_ = true;
     const bool stdin_stream = path_ == "-";
@@ -555,7 +577,7 @@ class StreamSource : public Source {
     message.bytes = std::move(start);
     message.source.kind = stdin_stream ? "stdin" : kind_;
     message.source.path = path_;
-    return message_step(std::move(message));
+    return message_step(into, std::move(message));
   }
 
  private:
@@ -624,7 +646,7 @@ class FolderSource : public Source {
  public:
   FolderSource(fs::path dir, bool files, size_t depth, const ReaderOptions& options)
       : dir_(std::move(dir)), files_(files), depth_(depth), options_(options) {}
-  Step next(std::vector<Error>& problems) override;
+  Step next(RawMessage& into, std::vector<Error>& problems) override;
 
  private:
   fs::path dir_;
@@ -644,7 +666,7 @@ class MaildirSource : public Source {
   MaildirSource(fs::path dir, size_t depth, const ReaderOptions& options)
       : dir_(std::move(dir)), depth_(depth), options_(options) {}
 
-  Step next(std::vector<Error>& problems) override {
+  Step next(RawMessage&, std::vector<Error>& problems) override {
     if (!listed_) {
       listed_ = true;
       for (const char* sub : {"cur", "new"}) {
@@ -690,7 +712,7 @@ class MaildirSource : public Source {
   size_t folder_index_ = 0;
 };
 
-Step FolderSource::next(std::vector<Error>& problems) {
+Step FolderSource::next(RawMessage&, std::vector<Error>& problems) {
   if (!listed_) {
     listed_ = true;
     Listing listing = list_folder(dir_, false, problems);
@@ -797,14 +819,20 @@ Result<std::unique_ptr<MessageReader>> MessageReader::open(const std::string& pa
 }
 
 std::optional<RawMessage> MessageReader::next(std::vector<Error>& problems) {
+  RawMessage message;
+  if (!next(message, problems)) return std::nullopt;
+  return message;
+}
+
+bool MessageReader::next(RawMessage& into, std::vector<Error>& problems) {
   auto& stack = impl_->stack;
   while (!stack.empty()) {
-    Step step = stack.back()->next(problems);
-    if (step.message) return std::move(step.message);
+    Step step = stack.back()->next(into, problems);
+    if (step.message) return true;
     if (step.child) stack.push_back(std::move(step.child));
     else if (step.done) stack.pop_back();
   }
-  return std::nullopt;
+  return false;
 }
 
 Status read_messages(const std::string& path, MailFormat format, const std::function<bool(RawMessage&&)>& sink,

@@ -69,6 +69,12 @@ class MessageReader {
   /// The next message, or nullopt when all sources are read. Never throws.
   std::optional<RawMessage> next(std::vector<Error>& problems);
 
+  /// The next message, written over every field of `into` (left as it was when
+  /// false: all sources are read). Reusing one RawMessage spares allocating its
+  /// strings per message: the reader keeps the buffer `into.bytes` had, up to a
+  /// bound, to build the message after this one in. Never throws.
+  bool next(RawMessage& into, std::vector<Error>& problems);
+
  private:
   struct Impl;
   explicit MessageReader(std::unique_ptr<Impl> impl);

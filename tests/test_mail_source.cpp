@@ -48,6 +48,28 @@ ReadAll read_all(const std::string& path, MailFormat format = MailFormat::automa
   return out;
 }
 
+// The same, through next(RawMessage&) into one RawMessage used over and over.
+ReadAll read_all_reusing(const std::string& path, MailFormat format = MailFormat::automatic,
+                         ReaderOptions options = {}) {
+  ReadAll out;
+  auto reader = MessageReader::open(path, format, options);
+  REQUIRE_MESSAGE(reader.has_value(), reader.error().to_string());
+  RawMessage reused;
+  while ((*reader)->next(reused, out.problems)) out.messages.push_back(reused);
+  return out;
+}
+
+// Every field of every message and every problem, in order: equal summaries, equal reads.
+std::string summary_of(const ReadAll& all) {
+  std::string out;
+  for (const RawMessage& message : all.messages)
+    out += message.source.kind + "|" + message.source.path + "|" + std::to_string(message.source.offset) + "|" +
+           std::to_string(message.source.uidvalidity) + "|" + std::to_string(message.source.uid) + "|" +
+           message.envelope + "|" + message.bytes + "\x01";
+  for (const Error& problem : all.problems) out += problem.to_string() + "\x02";
+  return out;
+}
+
 // Offsets of every line starting with "From " (what a plain grep would find).
 std::vector<uint64_t> from_line_offsets(const std::string& bytes) {
   std::vector<uint64_t> offsets;
@@ -323,21 +345,19 @@ TEST_CASE("mbox results do not depend on the chunk size (random mboxes)") {
       else mbox.push_back(static_cast<char>(random() % 256));
     }
     write_file(path, mbox);
-    auto summary = [&](size_t chunk, size_t cap) {
+    auto summary = [&](size_t chunk, size_t cap, bool reusing = false) {
       ReaderOptions options;
       options.chunk_size = chunk;
       options.max_message_size = cap;
-      const ReadAll all = read_all(path.string(), MailFormat::mbox, options);
-      std::string out;
-      for (const RawMessage& message : all.messages)
-        out += std::to_string(message.source.offset) + "|" + message.envelope + "|" + message.bytes + "\x01";
-      for (const Error& problem : all.problems) out += problem.to_string() + "\x02";
-      return out;
+      return summary_of(reusing ? read_all_reusing(path.string(), MailFormat::mbox, options)
+                                : read_all(path.string(), MailFormat::mbox, options));
     };
     const std::string reference = summary(1 << 20, 64u << 20);
     CAPTURE(mbox);
     for (size_t chunk : {1, 2, 5, 17}) CHECK(summary(chunk, 64u << 20) == reference);
+    CHECK(summary(7, 64u << 20, true) == reference);
     CHECK(summary(3, 40) == summary(1 << 20, 40));  // with messages over the cap too
+    CHECK(summary(3, 40, true) == summary(1 << 20, 40));
   }
 }
 
@@ -449,6 +469,45 @@ TEST_CASE("a folder of mixed files: each detected on its own") {
   CHECK(all.problem_mentions("e-readme.md: not a mail message, skipped"));
   CHECK(all.problem_mentions("f.mbox.gz: compressed file"));
   if (!ec) CHECK(all.problem_mentions("loop: symlinked folder not followed"));
+}
+
+TEST_CASE("next into a reused RawMessage: every field written over, as next() would return it") {
+  TempDir dir("mail-source");
+  const fs::path root = fs::path(dir.root());
+  write_file(root / "a.mbox",
+             "From x@example.com Mon Jan  1 00:00:00 2024\nSubject: m1\n\nb\n\n"
+             "From y@example.com Mon Jan  1 00:00:01 2024\nSubject: m2\n\n>From b\n");
+  write_file(root / "b.eml", "From: a@example.com\nSubject: eml\n\nbody\n");
+  write_file(root / "c-paste.txt", read_file(std::string(SPAMGRAPH_SOURCE_DIR) + "/data/seed/jacks-1.txt"));
+  write_file(root / "d.mbox", "From z@example.com Mon Jan  1 00:00:00 2024\nSubject: m3\n\nb\n\n"
+                              "From \nSubject: no sender\n\n\n");
+  write_file(root / "e-single.eml", "From x@example.com Mon Jan  1 00:00:00 2024\nSubject: single\n\nb\n");
+  write_file(root / "f.txt", "not mail\n");
+  const ReadAll reused = read_all_reusing(root.string());
+  CHECK(reused.messages.size() == 6);
+  CHECK(summary_of(reused) == summary_of(read_all(root.string())));
+}
+
+TEST_CASE("next into a reused RawMessage: the buffer of a large message is not kept for later ones") {
+  TempDir dir("mail-source");
+  const fs::path path = fs::path(dir.root()) / "box.mbox";
+  const std::string big(200'000, 'x');
+  write_file(path, "From a Mon Jan  1 00:00:00 2024\nSubject: 1\n\nok\n\n"
+                   "From b Mon Jan  1 00:00:00 2024\nSubject: 2\n\n" + big + "\n\n"
+                   "From c Mon Jan  1 00:00:00 2024\nSubject: 3\n\nok\n\n"
+                   "From d Mon Jan  1 00:00:00 2024\nSubject: 4\n\nok\n");
+  auto reader = MessageReader::open(path.string(), MailFormat::mbox);
+  REQUIRE(reader.has_value());
+  std::vector<Error> problems;
+  RawMessage message;
+  std::vector<size_t> capacities;
+  while ((*reader)->next(message, problems)) capacities.push_back(message.bytes.capacity());
+  REQUIRE(capacities.size() == 4);
+  CHECK(capacities[1] >= big.size());
+  // The reader got the large buffer back with message 3 and let it go, so
+  // message 4 is not built in it.
+  CHECK(capacities[3] < big.size());
+  CHECK(problems.empty());
 }
 
 TEST_CASE("the blog post as a paste file: one message per excerpt") {
