@@ -36,6 +36,8 @@ unsigned default_analysis_jobs();
 /// with `analysis`: with jobs > 1 on that many threads, which take turns at the
 /// reader, a batch of messages at a time. Memory stays bounded whatever the size
 /// of the mailbox: about jobs x 3 batches of batch_bytes (plus one message each).
+/// Messages are read over the ones of an earlier batch, reusing their buffers
+/// (those up to 64 KiB: MessageReader::next(RawMessage&)), so reading allocates little.
 /// `on_message` and `on_problem` run on the calling thread, in the order the
 /// reader met messages and problems, so what they see does not depend on `jobs`.
 /// `on_message` may move from the message it gets; returning false stops reading
