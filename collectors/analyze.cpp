@@ -231,11 +231,16 @@ void reset_keeping_capacity(Evidence& evidence) {
   evidence.header_hash.clear();
   evidence.raw_headers.clear();
   if (evidence.raw_headers.capacity() > (1u << 20)) std::string().swap(evidence.raw_headers);  // a giant one
-  evidence.hops.clear();
+  // hops and auth_results: overwritten in place by analyze, trimmed to this message's
+  // count. What a freak message grew is given back rather than kept for every slot.
+  constexpr size_t kKeepBytes = 64 * 1024;
+  if (evidence.hops.size() > 64) std::vector<Hop>().swap(evidence.hops);
+  for (Hop& hop : evidence.hops)
+    if (hop.raw.capacity() > kKeepBytes) std::string().swap(hop.raw);
+  if (evidence.auth_results.size() > 64) std::vector<AuthResult>().swap(evidence.auth_results);
   evidence.origin_hop = -1;
   evidence.origin_is_fact = false;
   evidence.spf.reset();
-  evidence.auth_results.clear();
   evidence.dkim.clear();
   evidence.envelope_from.clear();
   evidence.header_from.clear();
@@ -267,20 +272,23 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
 
   std::vector<PendingField>& pending = scratch_->pending;
   pending.clear();
+  size_t hop_count = 0;
   for (const HeaderField& header : block.fields) {
     const Field field = classify(header.name);
     if (field == Field::other) continue;
     if (field == Field::received) {
       unfold_into(header.raw_value, scratch_->received);
-      Hop hop = parse_received(scratch_->received);
+      if (hop_count == evidence.hops.size()) evidence.hops.emplace_back();
+      Hop& hop = evidence.hops[hop_count++];
+      parse_received(scratch_->received, hop);
       if (!hop.parsed)
         evidence.problems.push_back("line " + std::to_string(header.line) + ": Received: not readable");
-      evidence.hops.push_back(std::move(hop));
       continue;
     }
     unfold_into(header.raw_value, scratch_->next_value(pending.size()));
-    pending.push_back(PendingField{field, pending.size(), evidence.hops.size()});
+    pending.push_back(PendingField{field, pending.size(), hop_count});
   }
+  evidence.hops.resize(hop_count);
   evidence.origin_hop = mark_trust(evidence.hops, options_.trust, evidence.origin_is_fact);
 
   IndicatorSet indicators(evidence.indicators, scratch_->indicators);
@@ -296,6 +304,7 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
   }
 
   std::string spf_envelope_from, auth_mailfrom;
+  size_t auth_count = 0;
   for (const PendingField& item : pending) {
     const std::string& value = scratch_->values[item.value];
     const bool trusted = written_by_trusted(evidence.hops, item.received_above);
@@ -314,7 +323,10 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
       case Field::arc_authentication_results: {
         int instance = 0;
         if (item.field == Field::arc_authentication_results) instance = arc_instance_of(value).value_or(0);
-        for (AuthResult& result : parse_authentication_results(value, instance)) {
+        const size_t first = auth_count;
+        auth_count = parse_authentication_results(value, instance, evidence.auth_results, first);
+        for (size_t k = first; k < auth_count; ++k) {
+          const AuthResult& result = evidence.auth_results[k];
           for (const auto& [property, property_value] : result.properties) {
             if (property == "header.from")  // also Yahoo's bare "from=": see parse_authentication_results
               indicators.add_domain(domain_of_identity(property_value), "header-from", trusted);
@@ -323,7 +335,6 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
             else if (property == "smtp.mailfrom" && auth_mailfrom.empty())
               auth_mailfrom = property_value;
           }
-          evidence.auth_results.push_back(std::move(result));
         }
         break;
       }
@@ -390,6 +401,7 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
         break;
     }
   }
+  evidence.auth_results.resize(auth_count);
   if (evidence.envelope_from.empty()) evidence.envelope_from = !spf_envelope_from.empty() ? spf_envelope_from : auth_mailfrom;
   if (!evidence.envelope_from.empty()) {
     const bool trusted = !evidence.hops.empty() && evidence.hops.front().trusted;
