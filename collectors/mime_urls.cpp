@@ -310,11 +310,11 @@ std::string_view trim_url_tail(std::string_view url) {
 // Scheme and host lower-cased, extra slashes after the scheme dropped and an
 // empty path written "/" (as browsers do, so "https:///x.cn" and "https://x.cn/"
 // are one URL); user info, path and query kept as written.
-std::string normalize_url(std::string_view url) {
+// Written to `out` (cleared first), a buffer the caller keeps.
+void normalize_url(std::string_view url, std::string& out) {
   const size_t colon = url.find("://");
   size_t authority = colon + 3;
-  std::string out;
-  out.reserve(url.size() + 1);  // built in place: no temporaries per URL
+  out.clear();
   append_lower(out, url.substr(0, authority));
   while (authority < url.size() && url[authority] == '/') ++authority;
   size_t authority_end = authority;  // a loop, not find_first_of (memchr per byte)
@@ -325,7 +325,6 @@ std::string normalize_url(std::string_view url) {
   append_lower(out, url.substr(host, authority_end - host));
   if (authority_end == url.size() || url[authority_end] != '/') out += '/';
   out.append(url.substr(authority_end));
-  return out;
 }
 
 // The host in what follows "scheme://" (or "//"), as written (not lower-cased).
@@ -428,13 +427,13 @@ class UrlCollector {
     urls_.reserve(std::min<size_t>(max_urls, 16));  // spam carries a handful: no regrowth
   }
 
-  void add(std::string url) {
+  void add(std::string_view url) {
     if (full_ || seen(url)) return;
     if (urls_.size() >= max_urls_) {
       full_ = true;  // full: a new URL ends collecting, a repeated one changed nothing
       return;
     }
-    urls_.push_back(std::move(url));
+    urls_.emplace_back(url);  // the only copy: repeats, most of a body's URLs, cost none
     if (!slots_.empty() || urls_.size() > kLinearSearchMax) index_last();
   }
 
@@ -458,6 +457,17 @@ class UrlCollector {
     return end;
   }
 
+  // Where a URL candidate starts: text[begin, scheme_end) is what `prefix` is
+  // completed with up to and including "://" ("HTTPS://", "//" after "http:",
+  // nothing before "www." after "http://"), and its host starts at `host`.
+  struct Candidate {
+    size_t begin;
+    size_t scheme_end;
+    size_t host;
+    std::string_view prefix;
+    bool need_dot;  // a bare host must have a dot to count ("www.x" does not)
+  };
+
   // Adds text[begin, end) after `prefix` when its host is plausible.
   bool take_url(std::string_view text, size_t begin, size_t end, std::string_view prefix, bool need_dot) {
     std::string_view url = text.substr(begin, std::min(end - begin, max_length_ + 1));
@@ -466,49 +476,97 @@ class UrlCollector {
     candidate_.assign(prefix);
     candidate_.append(url);
     if (!plausible_host(url_host_view(candidate_), need_dot)) return false;
-    add(normalize_url(candidate_));
+    normalize_url(candidate_, normalized_);
+    add(normalized_);
     return true;
   }
 
-  // Tries the URL that starts at `begin` and whose host starts at `host`.
-  // The host is checked before the rest is scanned, and a failure skips the
-  // whole host: "http://!http://!..." costs one pass, not one pass per "://".
-  // Returns where scanning goes on; sets `taken` when a URL was added.
-  size_t try_url(std::string_view text, size_t begin, size_t host, std::string_view prefix, bool need_dot,
-                 bool& taken) {
-    size_t authority_end = host;
+  // take_url for the common URL, whose host try_url has just checked: one that
+  // goes on past its authority (a path, query or fragment is left after trimming),
+  // needs no cut and whose authority needed no trimming of its own. Its host is
+  // then the one take_url would find, so the URL is normalised straight from
+  // `text`, as normalize_url does it. False, with nothing done, for any other.
+  bool take_checked_url(std::string_view text, const Candidate& url, size_t authority_end, size_t end) {
+    if (end - url.begin > max_length_) return false;
+    const size_t stop = url.begin + trim_url_tail(text.substr(url.begin, end - url.begin)).size();
+    if (stop <= authority_end) return false;
+    normalized_.clear();
+    append_lower(normalized_, url.prefix);
+    append_lower(normalized_, text.substr(url.begin, url.scheme_end - url.begin));
+    const std::string_view authority = text.substr(url.host, authority_end - url.host);
+    const size_t at = authority.rfind('@');
+    const size_t host = at == std::string_view::npos ? 0 : at + 1;
+    normalized_.append(authority.substr(0, host));  // user info as written
+    append_lower(normalized_, authority.substr(host));
+    if (text[authority_end] != '/') normalized_ += '/';
+    normalized_.append(text.substr(authority_end, stop - authority_end));
+    add(normalized_);
+    return true;
+  }
+
+  // Tries the URL `url`. The host is checked before the rest is scanned, and a
+  // failure skips the whole host: "http://!http://!..." costs one pass, not one
+  // pass per "://". Returns where scanning goes on; sets `taken` when a URL was added.
+  size_t try_url(std::string_view text, const Candidate& url, bool& taken) {
+    size_t authority_end = url.host;
     while (authority_end < text.size() && is_url_char(text[authority_end]) && !ends_authority(text[authority_end]))
       ++authority_end;
     // Same answer as plausible_host(url_host("//" + authority)), without the strings.
     taken = false;
-    if (!plausible_host(host_in_authority(trim_url_tail(text.substr(host, authority_end - host))), need_dot))
-      return std::max(authority_end, begin + 1);
+    const std::string_view authority = text.substr(url.host, authority_end - url.host);
+    const std::string_view trimmed = trim_url_tail(authority);
+    if (!plausible_host(host_in_authority(trimmed), url.need_dot)) return std::max(authority_end, url.begin + 1);
     const size_t end = url_end(text, authority_end);
-    taken = take_url(text, begin, end, prefix, need_dot);
-    return taken ? end : std::max(authority_end, begin + 1);
+    taken = (trimmed.size() == authority.size() && take_checked_url(text, url, authority_end, end)) ||
+            take_url(text, url.begin, end, url.prefix, url.need_dot);
+    return taken ? end : std::max(authority_end, url.begin + 1);
   }
 
-  // The first ':', '.' or '=' at or after `i`, or the end: most of a body lies
-  // between triggers, and much of it is non-ASCII text. Sixteen bytes at a time
-  // (GCC/Clang vector extensions: SSE2 or NEON compares), then a word, then bytes.
-  static size_t next_trigger(std::string_view text, size_t i) {
-    using Block = unsigned char __attribute__((vector_size(16)));
+  using Block = unsigned char __attribute__((vector_size(16)));
+
+  // One bit per byte of a compare result (0xFF or 0), the first byte lowest:
+  // a single instruction on SSE2, two words elsewhere.
+  static unsigned byte_marks(Block hits) {
+#if defined(__SSE2__)
+    return static_cast<unsigned>(__builtin_ia32_pmovmskb128(reinterpret_cast<__attribute__((vector_size(16))) char&>(hits)));
+#else
+    unsigned marks = 0;
+    for (int k = 0; k < 16; ++k) marks |= (hits[k] >> 7) << k;
+    return marks;
+#endif
+  }
+
+  // Whether scan_plain has anything to try at `p`: the ':' of ":/", the '.' of
+  // "w." (either case), or in HTML an '='. Every other ':', '.' and '=' of a
+  // body (sentences, times, markup) would only be stepped over.
+  static bool is_trigger(std::string_view text, size_t p, bool html) {
+    const char c = text[p];
+    if (c == ':') return p + 1 < text.size() && text[p + 1] == '/';
+    if (c == '.') return p > 0 && (text[p - 1] | 0x20) == 'w';
+    return c == '=' && html;
+  }
+
+  // The first trigger (is_trigger) at or after `i`, or the end: most of a body
+  // lies between triggers, and much of it is non-ASCII text. Sixteen positions
+  // at a time (GCC/Clang vector extensions: SSE2 or NEON compares), each block
+  // compared with its neighbours one byte before and after; bytes at the edges.
+  static size_t next_trigger(std::string_view text, size_t i, bool html) {
     const size_t n = text.size();
-    for (; i + 16 <= n; i += 16) {
-      Block block;
-      std::memcpy(&block, text.data() + i, 16);
-      const Block hits = (block == ':') | (block == '.') | (block == '=');  // 0xFF where one is
-      uint64_t halves[2];
-      std::memcpy(halves, &hits, 16);
-      if (const uint64_t low = to_word_order(halves[0])) return i + first_marked(low);
-      if (const uint64_t high = to_word_order(halves[1])) return i + 8 + first_marked(high);
+    if (i == 0) {
+      if (n > 0 && is_trigger(text, 0, html)) return 0;
+      i = 1;
     }
-    for (; i + 8 <= n; i += 8) {
-      const uint64_t word = load_word(text.data() + i);
-      const uint64_t triggers = bytes_equal(word, ':') | bytes_equal(word, '.') | bytes_equal(word, '=');
-      if (triggers) return i + first_marked(triggers);
+    const signed char equals_wanted = html ? -1 : 0;  // '=' counts in HTML only
+    for (; i + 17 <= n; i += 16) {  // reads i-1 .. i+16
+      Block before, here, after;
+      std::memcpy(&before, text.data() + i - 1, 16);
+      std::memcpy(&here, text.data() + i, 16);
+      std::memcpy(&after, text.data() + i + 1, 16);
+      const Block hits = ((here == ':') & (after == '/')) | ((here == '.') & ((before | 0x20) == 'w')) |
+                         ((here == '=') & equals_wanted);  // 0xFF where one is
+      if (const unsigned marks = byte_marks(hits)) return i + static_cast<size_t>(std::countr_zero(marks));
     }
-    while (i < n && text[i] != ':' && text[i] != '.' && text[i] != '=') ++i;
+    while (i < n && !is_trigger(text, i, html)) ++i;
     return i;
   }
 
@@ -520,7 +578,7 @@ class UrlCollector {
     size_t floor = 0;  // where the last URL tried ended: nothing before it starts a new one
     bool taken = false;
     while (i < n && !full_) {
-      i = next_trigger(text, i);
+      i = next_trigger(text, i, html);
       if (i >= n) break;
       const char c = text[i];
       if (c == ':' && i + 2 < n && text[i + 1] == '/' && text[i + 2] == '/') {
@@ -535,7 +593,7 @@ class UrlCollector {
           }
           size_t host = i + 3;
           while (host < n && text[host] == '/') ++host;  // "https:///x.cn"
-          i = floor = try_url(text, start, host, "", false, taken);
+          i = floor = try_url(text, {start, i + 3, host, "", false}, taken);
           continue;
         }
       } else if (c == '.' && i >= floor + 3 && i + 1 < n && is_alnum(text[i + 1]) && has_at(text, i - 3, "www")) {
@@ -543,7 +601,7 @@ class UrlCollector {
         const char before = start > 0 ? text[start - 1] : ' ';
         if (!is_alnum(before) && before != '.' && before != '-' && before != '_' && before != '/' &&
             before != '@' && before != ':') {
-          i = floor = try_url(text, start, start, "http://", true, taken);
+          i = floor = try_url(text, {start, start, start, "http://", true}, taken);
           continue;
         }
       } else if (c == '=' && html) {
@@ -552,7 +610,7 @@ class UrlCollector {
         if (j < n && (text[j] == '"' || text[j] == '\'')) ++j;
         if (j + 2 < n && text[j] == '/' && text[j + 1] == '/' && is_alnum(text[j + 2]) &&
             link_attribute(attribute_before(text, j))) {
-          i = floor = try_url(text, j, j + 2, "http:", true, taken);
+          i = floor = try_url(text, {j, j + 2, j + 2, "http:", true}, taken);
           continue;
         }
       }
@@ -592,7 +650,8 @@ class UrlCollector {
   bool full_ = false;
   std::vector<std::string> urls_;
   std::vector<uint32_t> slots_;  // 0: empty, else 1 + an index into urls_
-  std::string candidate_;        // take_url's work buffer, kept for its capacity
+  std::string candidate_;        // take_url's work buffers, kept for their capacity
+  std::string normalized_;
 };
 
 std::string_view first_token(std::string_view value) {
