@@ -45,11 +45,16 @@ std::string to_lower(std::string_view text) {
   return out;
 }
 
+// Writes `text` lower-cased at `out`; returns the end of what it wrote.
+char* copy_lower(char* out, std::string_view text) {
+  for (char c : text) *out++ = lower(c);
+  return out;
+}
+
 void append_lower(std::string& out, std::string_view text) {
   const size_t start = out.size();
   out.resize(start + text.size());
-  char* destination = out.data() + start;  // a pointer: writes through out[] would reload it every byte
-  for (char c : text) *destination++ = lower(c);
+  copy_lower(out.data() + start, text);  // a pointer: writes through out[] would reload it every byte
 }
 
 // Case-insensitive: does `text` hold `lower_word` at `pos`?
@@ -490,16 +495,20 @@ class UrlCollector {
     if (end - url.begin > max_length_) return false;
     const size_t stop = url.begin + trim_url_tail(text.substr(url.begin, end - url.begin)).size();
     if (stop <= authority_end) return false;
-    normalized_.clear();
-    append_lower(normalized_, url.prefix);
-    append_lower(normalized_, text.substr(url.begin, url.scheme_end - url.begin));
     const std::string_view authority = text.substr(url.host, authority_end - url.host);
     const size_t at = authority.rfind('@');
     const size_t host = at == std::string_view::npos ? 0 : at + 1;
-    normalized_.append(authority.substr(0, host));  // user info as written
-    append_lower(normalized_, authority.substr(host));
-    if (text[authority_end] != '/') normalized_ += '/';
-    normalized_.append(text.substr(authority_end, stop - authority_end));
+    const std::string_view scheme = text.substr(url.begin, url.scheme_end - url.begin);
+    const std::string_view rest = text.substr(authority_end, stop - authority_end);
+    const bool add_slash = rest.front() != '/';
+    // Sized once and written through a pointer: appends would each check capacity.
+    normalized_.resize(url.prefix.size() + scheme.size() + authority.size() + add_slash + rest.size());
+    char* out = copy_lower(normalized_.data(), url.prefix);
+    out = copy_lower(out, scheme);
+    out = std::copy_n(authority.data(), host, out);  // user info as written
+    out = copy_lower(out, authority.substr(host));
+    if (add_slash) *out++ = '/';
+    std::memcpy(out, rest.data(), rest.size());
     add(normalized_);
     return true;
   }

@@ -1,7 +1,12 @@
 #include "collectors/transfer_decoding.h"
 
+#include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
+#include <cstring>
+
+#include "core/word_scan.h"
 
 namespace sg {
 
@@ -17,6 +22,30 @@ const std::array<unsigned char, 256> kBase64Value = [] {
   return table;
 }();
 
+// A whole group of four base64 characters, decoded with one table per position:
+// each table holds its character's bits already at their place in the three
+// output bytes (the first byte lowest), so a group is four look-ups and three ORs.
+// Anything outside the alphabet ('=' included) sets kNotInGroup instead.
+constexpr uint32_t kNotInGroup = 1u << 24;
+using GroupTable = std::array<uint32_t, 256>;
+
+GroupTable group_table(int position) {
+  GroupTable table;
+  for (int c = 0; c < 256; ++c) {
+    const uint32_t v = kBase64Value[c];
+    if (v >= 64) {
+      table[c] = kNotInGroup;
+      continue;
+    }
+    // The 24 bits of a group are v0 v1 v2 v3, six each; output byte k holds bits 8k..8k+7 from the left.
+    const uint32_t bits = v << (18 - 6 * position);  // this character's bits in the 24
+    table[c] = (bits >> 16 & 0xFF) | (bits >> 8 & 0xFF) << 8 | (bits & 0xFF) << 16;
+  }
+  return table;
+}
+
+const std::array<GroupTable, 4> kGroupBits = {group_table(0), group_table(1), group_table(2), group_table(3)};
+
 // 0..15 for hex digits (either case), 255 otherwise.
 const std::array<unsigned char, 256> kHexValue = [] {
   std::array<unsigned char, 256> table;
@@ -28,6 +57,43 @@ const std::array<unsigned char, 256> kHexValue = [] {
 
 bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
+// Writes the three bytes of a decoded group (first byte lowest in `group`). On
+// little-endian machines as one four-byte store: the fourth byte is zero and is
+// overwritten by the next group or cut off by the final resize.
+void store_group(char* o, uint32_t group) {
+  if constexpr (std::endian::native == std::endian::little) {
+    std::memcpy(o, &group, 4);
+  } else {
+    o[0] = static_cast<char>(group);
+    o[1] = static_cast<char>(group >> 8);
+    o[2] = static_cast<char>(group >> 16);
+  }
+}
+
+// Copies text[i, next '=') to `o` (advanced past it) and returns where the '='
+// (or the end) is. Sixteen bytes at a time, copied whole before looking: `o`
+// never runs ahead of the input, so the 16 bytes fit in the output too.
+size_t copy_literals(std::string_view text, size_t i, char*& o) {
+  using Block = unsigned char __attribute__((vector_size(16)));
+  const size_t n = text.size();
+  for (; i + 16 <= n; i += 16, o += 16) {
+    Block block;
+    std::memcpy(&block, text.data() + i, 16);
+    std::memcpy(o, &block, 16);
+    const Block equals = block == '=';
+    uint64_t halves[2];
+    std::memcpy(halves, &equals, 16);
+    const uint64_t low = to_word_order(halves[0]), high = to_word_order(halves[1]);
+    if (low | high) {
+      const size_t k = low ? first_marked(low) : 8 + first_marked(high);
+      o += k;
+      return i + k;
+    }
+  }
+  while (i < n && text[i] != '=') *o++ = text[i++];
+  return i;
+}
+
 }  // namespace
 
 void append_base64_decoded(std::string_view text, std::string& out) {
@@ -37,6 +103,7 @@ void append_base64_decoded(std::string_view text, std::string& out) {
   char* o = first;
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const auto* const end = p + text.size();
+  const auto* const groups_end = end - std::min<size_t>(text.size(), 3);  // a group starting before it is whole
   uint32_t accumulator = 0;
   int bits = 0;
   while (p < end) {
@@ -45,14 +112,11 @@ void append_base64_decoded(std::string_view text, std::string& out) {
     // Output only ever depends on the bits read since `bits` was 0, so the
     // accumulator need not be kept up to date here.
     if (bits == 0) {
-      while (end - p >= 4) {
-        const uint32_t a = kBase64Value[p[0]], b = kBase64Value[p[1]], c = kBase64Value[p[2]],
-                       d = kBase64Value[p[3]];
-        if ((a | b | c | d) >= 64) break;
-        const uint32_t group = a << 18 | b << 12 | c << 6 | d;
-        o[0] = static_cast<char>(group >> 16);
-        o[1] = static_cast<char>(group >> 8);
-        o[2] = static_cast<char>(group);
+      while (p < groups_end) {
+        const uint32_t group =
+            kGroupBits[0][p[0]] | kGroupBits[1][p[1]] | kGroupBits[2][p[2]] | kGroupBits[3][p[3]];
+        if (group & kNotInGroup) break;
+        store_group(o, group);  // its fourth byte fits: o is at most 3/4 of the way, four characters remain
         o += 3;
         p += 4;
       }
@@ -81,28 +145,34 @@ void append_quoted_printable_decoded(std::string_view text, std::string& out) {
   const size_t n = text.size();
   size_t i = 0;
   while (i < n) {
-    const char c = text[i++];
-    if (c != '=') {
-      *o++ = c;
-      continue;
+    i = copy_literals(text, i, o);
+    // Escapes often come in runs ("=E3=81=82"): decoded here without going back
+    // to the literal search between them.
+    while (i < n && text[i] == '=') {
+      if (i + 2 < n) {  // "=XX": the common case, tested first
+        const unsigned char high = kHexValue[static_cast<unsigned char>(text[i + 1])];
+        const unsigned char low = kHexValue[static_cast<unsigned char>(text[i + 2])];
+        if ((high | low) < 16) {
+          *o++ = static_cast<char>(high * 16 + low);
+          i += 3;
+          continue;
+        }
+      }
+      // Soft line break: "=" then optional trailing blanks then CRLF or LF.
+      size_t j = i + 1;
+      while (j < n && is_blank(text[j])) ++j;
+      if (j < n && (text[j] == '\n' || text[j] == '\r')) {
+        if (text[j] == '\r' && j + 1 < n && text[j + 1] == '\n') ++j;
+        i = j + 1;
+        continue;
+      }
+      if (j == n) {  // "=" and blanks at the very end: a soft break without line end
+        i = n;
+        break;
+      }
+      *o++ = '=';  // malformed: keep it, as readers do
+      ++i;
     }
-    const unsigned char high = i < n ? kHexValue[static_cast<unsigned char>(text[i])] : 255;
-    const unsigned char low = i + 1 < n ? kHexValue[static_cast<unsigned char>(text[i + 1])] : 255;
-    if (high < 16 && low < 16) {  // "=XX": the common case, tested first
-      *o++ = static_cast<char>(high * 16 + low);
-      i += 2;
-      continue;
-    }
-    // Soft line break: "=" then optional trailing blanks then CRLF or LF.
-    size_t j = i;
-    while (j < n && is_blank(text[j])) ++j;
-    if (j < n && (text[j] == '\n' || text[j] == '\r')) {
-      if (text[j] == '\r' && j + 1 < n && text[j + 1] == '\n') ++j;
-      i = j + 1;
-      continue;
-    }
-    if (j == n) break;  // "=" at the very end: a soft break without line end
-    *o++ = '=';         // malformed: keep it, as readers do
   }
   out.resize(start + static_cast<size_t>(o - first));
 }
