@@ -7,6 +7,7 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <deque>
 #include <iconv.h>
 
 #include "collectors/encoded_words.h"
@@ -94,35 +95,46 @@ size_t part_field_name_length(std::string_view line) {
   return line.substr(line.find(':', name_end) + 1, 2) == "//" ? 0 : name_end;
 }
 
+// Case-insensitive: is `text` exactly `lower_word`?
+bool iequals(std::string_view text, std::string_view lower_word) {
+  return text.size() == lower_word.size() && has_at(text, 0, lower_word);
+}
+
 // The two fields of a part header the walk needs, unfolded and trimmed; empty
-// when absent.
+// when absent. Views into the header, or into `folded` when continuation
+// lines had to be joined.
 struct PartFields {
+  std::string_view content_type;
+  std::string_view transfer_encoding;
+};
+
+// Where a part's folded field values are joined: kept from part to part.
+struct FoldedFields {
   std::string content_type;
   std::string transfer_encoding;
 };
 
-// The unfolded value of the field whose first line is `line` and whose next
-// line starts at `pos` (advanced past the continuation lines).
-std::string unfolded_value(std::string_view headers, std::string_view line, size_t& pos) {
-  std::string value(line.substr(line.find(':') + 1));
+// The unfolded, trimmed value of the field whose first line is `line` and whose
+// next line starts at `pos` (advanced past the continuation lines). A view of
+// the line itself unless continuation lines follow: those are joined in `folded`.
+std::string_view unfolded_value(std::string_view headers, std::string_view line, size_t& pos, std::string& folded) {
+  const std::string_view first = line.substr(line.find(':') + 1);
+  bool joined = false;
   while (pos < headers.size()) {  // continuation lines
     Line more = line_at(headers, pos);
     if (more.text.empty() || !is_blank(more.text.front())) break;
-    value += more.text;
+    if (!joined) folded.assign(first);
+    joined = true;
+    folded += more.text;
     pos = more.next;
   }
-  const std::string_view trimmed = trim(value);  // trimmed in place: no second string
-  const size_t begin = static_cast<size_t>(trimmed.data() - value.data());
-  const size_t length = trimmed.size();
-  value.erase(0, begin);
-  value.resize(length);
-  return value;
+  return trim(joined ? std::string_view(folded) : first);
 }
 
 // The first Content-Type and Content-Transfer-Encoding of `headers`, up to the
 // first empty line. One pass for both: a message's own header block is
 // kilobytes of Received lines, and only lines starting with 'c' are looked at.
-PartFields part_fields(std::string_view headers) {
+PartFields part_fields(std::string_view headers, FoldedFields& folded) {
   PartFields fields;
   bool have_type = false, have_encoding = false;
   size_t pos = 0;
@@ -138,14 +150,119 @@ PartFields part_fields(std::string_view headers) {
     pos = line.next;
     const size_t name_length = has_at(line.text, 0, "content-") ? part_field_name_length(line.text) : 0;
     if (!have_type && name_length == 12 && has_at(line.text, 0, "content-type")) {
-      fields.content_type = unfolded_value(headers, line.text, pos);
+      fields.content_type = unfolded_value(headers, line.text, pos, folded.content_type);
       have_type = true;
     } else if (!have_encoding && name_length == 25 && has_at(line.text, 0, "content-transfer-encoding")) {
-      fields.transfer_encoding = unfolded_value(headers, line.text, pos);
+      fields.transfer_encoding = unfolded_value(headers, line.text, pos, folded.transfer_encoding);
       have_encoding = true;
     }
   }
   return fields;
+}
+
+// A Content-Type value read in place: type and subtype as written (compare
+// them with iequals), parameters with quotes removed and charset= trimmed but
+// not lower-cased. Views into the value, or into ParameterBuffers when a
+// quoted parameter held backslash escapes.
+struct ContentTypeView {
+  std::string_view type;
+  std::string_view subtype;
+  std::string_view boundary;
+  std::string_view charset;
+};
+
+// Where unescaped quoted parameters are kept (rare: real mail quotes no quotes).
+struct ParameterBuffers {
+  std::string boundary;
+  std::string charset;
+  std::string unescaped;
+};
+
+// The quoted string opening at value[i] == '"': its text without the quotes and
+// escapes, a view of `value` unless it had escapes (then of buffers.unescaped,
+// and `unescaped` is set). `i` ends past the closing quote.
+std::string_view quoted_parameter(std::string_view value, size_t& i, ParameterBuffers& buffers, bool& unescaped) {
+  const size_t begin = ++i;
+  unescaped = false;
+  for (; i < value.size() && value[i] != '"'; ++i) {
+    if (value[i] == '\\' && i + 1 < value.size()) {
+      unescaped = true;
+      ++i;
+    }
+  }
+  const std::string_view parameter = value.substr(begin, i - begin);
+  if (i < value.size()) ++i;
+  if (!unescaped) return parameter;
+  buffers.unescaped.clear();
+  for (size_t k = 0; k < parameter.size(); ++k) {
+    if (parameter[k] == '\\' && k + 1 < parameter.size()) ++k;
+    buffers.unescaped.push_back(parameter[k]);
+  }
+  return buffers.unescaped;
+}
+
+// `parameter`, where it stays valid while later parameters are read: when it
+// is unescaped text (in buffers.unescaped), a copy in `kept`.
+std::string_view keep_parameter(std::string_view parameter, bool unescaped, std::string& kept) {
+  if (!unescaped) return parameter;
+  kept.assign(parameter);
+  return kept;
+}
+
+// Parses a Content-Type field value leniently (see parse_content_type).
+ContentTypeView read_content_type(std::string_view value, ParameterBuffers& buffers) {
+  ContentTypeView result;
+  value = trim(value);
+  size_t i = 0;
+  while (i < value.size() && value[i] != ';' && value[i] != '/' && !is_blank(value[i])) ++i;
+  result.type = value.substr(0, i);
+  while (i < value.size() && is_blank(value[i])) ++i;
+  if (i < value.size() && value[i] == '/') {
+    ++i;
+    while (i < value.size() && is_blank(value[i])) ++i;
+    const size_t begin = i;
+    while (i < value.size() && value[i] != ';' && !is_blank(value[i])) ++i;
+    result.subtype = value.substr(begin, i - begin);
+  }
+  // Parameters: name [blanks] = [blanks] (token | "quoted").
+  while (i < value.size()) {
+    while (i < value.size() && (value[i] == ';' || is_blank(value[i]) || value[i] == '\r' || value[i] == '\n')) ++i;
+    const size_t name_begin = i;
+    while (i < value.size() && value[i] != '=' && value[i] != ';' && !is_blank(value[i])) ++i;
+    std::string_view name = value.substr(name_begin, i - name_begin);
+    while (i < value.size() && is_blank(value[i])) ++i;
+    if (i >= value.size() || value[i] != '=') {
+      if (i < value.size() && value[i] != ';') ++i;  // junk: step over it
+      continue;
+    }
+    ++i;
+    while (i < value.size() && is_blank(value[i])) ++i;
+    std::string_view parameter;
+    bool unescaped = false;
+    if (i < value.size() && value[i] == '"') {
+      parameter = quoted_parameter(value, i, buffers, unescaped);
+    } else {
+      const size_t begin = i;
+      while (i < value.size() && value[i] != ';' && !is_blank(value[i])) ++i;
+      parameter = value.substr(begin, i - begin);
+    }
+    // RFC 2231: "name*=charset'lang'value" and "name*0=" continuations.
+    bool extended = false;
+    if (const size_t star = name.find('*'); star != std::string_view::npos) {
+      extended = name.size() > star + 1 ? name.back() == '*' : true;
+      name = name.substr(0, star);
+    }
+    if (extended) {
+      const size_t first = parameter.find('\'');
+      const size_t second = first == std::string_view::npos ? std::string_view::npos : parameter.find('\'', first + 1);
+      if (second != std::string_view::npos) parameter = parameter.substr(second + 1);
+    }
+    if (iequals(name, "boundary") && result.boundary.empty())
+      result.boundary = keep_parameter(parameter, unescaped, buffers.boundary);
+    else if (iequals(name, "charset") && result.charset.empty())
+      result.charset = keep_parameter(trim(parameter), unescaped, buffers.charset);
+  }
+  return result;
 }
 
 // A MIME entity: its header lines and its body. Lenient about a missing blank
@@ -425,10 +542,17 @@ bool html_identifier(std::string_view text, size_t pos) {
   return tag.find('>') == std::string_view::npos && has_at(tag, 0, "<!doctype");
 }
 
+// Work buffers of a UrlCollector, kept by its owner for their capacity.
+struct UrlBuffers {
+  std::string candidate;   // a URL with its prefix, before its host is checked
+  std::string normalized;  // a URL as it is collected
+};
+
 // Collects URLs in order, without duplicates, up to a cap.
 class UrlCollector {
  public:
-  UrlCollector(size_t max_urls, size_t max_length) : max_urls_(max_urls), max_length_(max_length) {
+  UrlCollector(size_t max_urls, size_t max_length, UrlBuffers& buffers)
+      : max_urls_(max_urls), max_length_(max_length), candidate_(buffers.candidate), normalized_(buffers.normalized) {
     urls_.reserve(std::min<size_t>(max_urls, 16));  // spam carries a handful: no regrowth
   }
 
@@ -659,8 +783,8 @@ class UrlCollector {
   bool full_ = false;
   std::vector<std::string> urls_;
   std::vector<uint32_t> slots_;  // 0: empty, else 1 + an index into urls_
-  std::string candidate_;        // take_url's work buffers, kept for their capacity
-  std::string normalized_;
+  std::string& candidate_;
+  std::string& normalized_;
 };
 
 std::string_view first_token(std::string_view value) {
@@ -746,10 +870,67 @@ std::string guess_boundary(std::string_view body) {
   return {};
 }
 
+// How a part's body is transfer-encoded, as far as the walk cares.
+enum class TransferEncoding { other, base64, quoted_printable };
+
+TransferEncoding transfer_encoding(std::string_view field_value) {
+  const std::string_view token = first_token(field_value);
+  if (iequals(token, "base64")) return TransferEncoding::base64;
+  if (iequals(token, "quoted-printable")) return TransferEncoding::quoted_printable;
+  return TransferEncoding::other;
+}
+
+// What the walk of one part keeps while its children are walked: its views
+// point in here. One per nesting depth.
+struct PartBuffers {
+  FoldedFields folded;
+  ParameterBuffers parameters;
+  std::string boundary_guess;
+  std::string delimiter;  // "--" + boundary
+  std::string message;    // a transfer-encoded message/rfc822 part, decoded
+};
+
+// The buffers of a walk, kept from part to part and (per thread) from message to
+// message, so decoded text and joined header values cost an allocation only
+// when a part is larger than any before it.
+struct WalkBuffers {
+  std::string text;       // transfer-decoded text of the current text part
+  std::string converted;  // the same in UTF-8, when decoded here rather than by the decoder
+  UrlBuffers urls;
+  std::deque<PartBuffers> parts;  // by depth; a deque, so growing it moves no buffer a view points into
+
+  PartBuffers& at_depth(size_t depth) {
+    while (parts.size() <= depth) parts.emplace_back();
+    return parts[depth];
+  }
+
+  // A rare giant part must not pin its memory for the rest of the thread's life.
+  void release_large() {
+    constexpr size_t kKeep = 64 * 1024;
+    const auto release = [](std::string& buffer) {
+      if (buffer.capacity() > kKeep) std::string().swap(buffer);
+    };
+    release(text);
+    release(converted);
+    release(urls.candidate);
+    release(urls.normalized);
+    for (PartBuffers& part : parts) {
+      for (std::string* buffer : {&part.folded.content_type, &part.folded.transfer_encoding, &part.parameters.boundary,
+                                  &part.parameters.charset, &part.parameters.unescaped, &part.boundary_guess,
+                                  &part.delimiter, &part.message})
+        release(*buffer);
+    }
+  }
+};
+
 class Walker {
  public:
-  Walker(CharsetDecoder& decoder, std::vector<std::string>& problems, const MimeLimits& limits)
-      : decoder_(decoder), problems_(problems), limits_(limits), urls_(limits.max_urls, limits.max_url_length) {}
+  Walker(CharsetDecoder& decoder, std::vector<std::string>& problems, const MimeLimits& limits, WalkBuffers& buffers)
+      : decoder_(decoder),
+        problems_(problems),
+        limits_(limits),
+        buffers_(buffers),
+        urls_(limits.max_urls, limits.max_url_length, buffers.urls) {}
 
   void entity(std::string_view headers, std::string_view body, size_t depth, bool digest) {
     if (stop_) return;
@@ -758,25 +939,25 @@ class Walker {
       stop_ = true;
       return;
     }
-    const PartFields fields = part_fields(headers);
-    ContentType type = parse_content_type(fields.content_type);
+    PartBuffers& part = buffers_.at_depth(depth);
+    const PartFields fields = part_fields(headers, part.folded);
+    ContentTypeView type = read_content_type(fields.content_type, part.parameters);
     if (type.type.empty()) {
       type.type = digest ? "message" : "text";
       type.subtype = digest ? "rfc822" : "plain";
     }
-    const std::string encoding = to_lower(first_token(fields.transfer_encoding));
-    if (type.type == "multipart") {
+    const TransferEncoding encoding = transfer_encoding(fields.transfer_encoding);
+    if (iequals(type.type, "multipart")) {
       if (depth >= limits_.max_depth) return too_deep();
       multipart(type, body, depth);
-    } else if (type.type == "message" && (type.subtype == "rfc822" || type.subtype == "global")) {
+    } else if (iequals(type.type, "message") && (iequals(type.subtype, "rfc822") || iequals(type.subtype, "global"))) {
       if (depth >= limits_.max_depth) return too_deep();
-      std::string decoded;  // its own: the nested walk below reuses text_storage_
       std::string_view inner = body;
-      if (encoding == "base64" || encoding == "quoted-printable") inner = transfer_decode(body, encoding, decoded);
+      if (encoding != TransferEncoding::other) inner = transfer_decode(body, encoding, part.message);
       if (inner.substr(0, 5) == "From ") inner = inner.substr(line_at(inner, 0).next);  // mbox envelope line
       const Entity nested = split_entity(inner);
       entity(nested.headers, nested.body, depth + 1, false);
-    } else if (type.type == "text" && type.subtype != "rfc822-headers") {
+    } else if (iequals(type.type, "text") && !iequals(type.subtype, "rfc822-headers")) {
       text(type, encoding, body);
     }
     // Other types (images, archives, ...) hold no readable links: skipped.
@@ -804,54 +985,58 @@ class Walker {
     problem("MIME nesting deeper than " + std::to_string(limits_.max_depth) + " levels, inner parts ignored");
   }
 
-  void multipart(const ContentType& type, std::string_view body, size_t depth) {
-    std::string boundary = type.boundary;
+  void multipart(const ContentTypeView& type, std::string_view body, size_t depth) {
+    PartBuffers& part = buffers_.at_depth(depth);
+    std::string_view boundary = type.boundary;
     if (boundary.empty()) {
-      boundary = guess_boundary(body);
+      part.boundary_guess = guess_boundary(body);
+      boundary = part.boundary_guess;
       if (boundary.empty()) {
         problem("multipart without boundary, read as text");
-        return text(ContentType{"text", "plain", {}, {}}, {}, body);
+        return text(kPlainText, TransferEncoding::other, body);
       }
-      problem("multipart without boundary parameter, guessed \"" + boundary + "\"");
+      problem("multipart without boundary parameter, guessed \"" + std::string(boundary) + "\"");
     }
-    std::string delimiter = "--" + boundary;
+    std::string& delimiter = part.delimiter;
+    delimiter.assign("--").append(boundary);
     Delimiter current = find_delimiter(body, 0, delimiter);
     if (current.start == std::string_view::npos) {
       // Spam generators sometimes declare one boundary and use another.
       const std::string guess = guess_boundary(body);
       if (!guess.empty() && guess != boundary) current = find_delimiter(body, 0, "--" + guess);
       if (current.start == std::string_view::npos) {
-        problem("boundary \"" + boundary + "\" not found, read as text");
-        return text(ContentType{"text", "plain", {}, {}}, {}, body);
+        problem("boundary \"" + std::string(boundary) + "\" not found, read as text");
+        return text(kPlainText, TransferEncoding::other, body);
       }
-      problem("boundary \"" + boundary + "\" not found, guessed \"" + guess + "\"");
-      boundary = guess;
-      delimiter = "--" + guess;
+      problem("boundary \"" + std::string(boundary) + "\" not found, guessed \"" + guess + "\"");
+      part.boundary_guess = guess;
+      boundary = part.boundary_guess;
+      delimiter.assign("--").append(guess);
     }
-    const bool digest = type.subtype == "digest";
+    const bool digest = iequals(type.subtype, "digest");
     while (!current.close && !stop_) {
       const Delimiter next = find_delimiter(body, current.next, delimiter);
       if (next.start == std::string_view::npos) {
-        problem("multipart \"" + boundary + "\" not closed");
-        const Entity part = split_entity(body.substr(current.next));
-        entity(part.headers, part.body, depth + 1, digest);
+        problem("multipart \"" + std::string(boundary) + "\" not closed");
+        const Entity child = split_entity(body.substr(current.next));
+        entity(child.headers, child.body, depth + 1, digest);
         return;
       }
-      const Entity part = split_entity(part_before(body, current.next, next.start));
-      entity(part.headers, part.body, depth + 1, digest);
+      const Entity child = split_entity(part_before(body, current.next, next.start));
+      entity(child.headers, child.body, depth + 1, digest);
       current = next;
     }
   }
 
   // The decoded body: in `storage` (cleared first), or `body` itself when nothing
   // needed decoding (7bit/8bit bodies are most of the text; copying them would be waste).
-  static std::string_view transfer_decode(std::string_view body, std::string_view encoding, std::string& storage) {
+  static std::string_view transfer_decode(std::string_view body, TransferEncoding encoding, std::string& storage) {
     storage.clear();
-    if (encoding == "base64") {
+    if (encoding == TransferEncoding::base64) {
       append_base64_decoded(body, storage);
       return storage;
     }
-    if (encoding == "quoted-printable" || has_qp_escape(body)) {
+    if (encoding == TransferEncoding::quoted_printable || has_qp_escape(body)) {
       append_quoted_printable_decoded(body, storage);
       return storage;
     }
@@ -866,7 +1051,9 @@ class Walker {
     return false;
   }
 
-  void text(const ContentType& type, std::string_view encoding, std::string_view body) {
+  static constexpr ContentTypeView kPlainText = {"text", "plain", {}, {}};
+
+  void text(const ContentTypeView& type, TransferEncoding encoding, std::string_view body) {
     if (decoded_ >= limits_.max_decoded_bytes) {
       problem("more than " + std::to_string(limits_.max_decoded_bytes) + " bytes of text, rest ignored");
       stop_ = true;
@@ -874,16 +1061,17 @@ class Walker {
     }
     const size_t budget = limits_.max_decoded_bytes - decoded_;
     // base64 shrinks by 3/4; the other encodings never grow.
-    const size_t input_budget = encoding == "base64" ? budget / 3 * 4 + 4 : budget;
+    const size_t input_budget = encoding == TransferEncoding::base64 ? budget / 3 * 4 + 4 : budget;
     if (body.size() > input_budget) {
       body = body.substr(0, input_budget);
       problem("more than " + std::to_string(limits_.max_decoded_bytes) + " bytes of text, rest ignored");
       stop_ = true;
     }
-    const std::string_view raw = transfer_decode(body, encoding, text_storage_);
-    const bool html = type.subtype == "html" || looks_like_html(raw);
-    std::string charset = type.charset;
-    if (charset.empty() && html) charset = sniff_html_charset(raw);
+    const std::string_view raw = transfer_decode(body, encoding, buffers_.text);
+    const bool html = iequals(type.subtype, "html") || looks_like_html(raw);
+    std::string_view charset = type.charset;  // any case: every use below ignores it
+    std::string sniffed;
+    if (charset.empty() && html) charset = sniffed = sniff_html_charset(raw);
     // URLs are ASCII and the scanner stops at the first byte >= 0x80, so text in
     // UTF-8 or a single-byte ASCII superset is scanned as it is; only charsets that
     // put URL-like ASCII bytes inside other characters (ISO-2022-*, UTF-16/7, ...)
@@ -893,13 +1081,13 @@ class Walker {
       urls_.scan(raw, html);
       return;
     }
-    if (iconv_charset_name(charset) == "ISO-2022-JP" && decode_common_iso2022jp(raw, converted_storage_)) {
-      decoded_ += converted_storage_.size();
-      urls_.scan(converted_storage_, html);
+    if (iconv_charset_name(charset) == "ISO-2022-JP" && decode_common_iso2022jp(raw, buffers_.converted)) {
+      decoded_ += buffers_.converted.size();
+      urls_.scan(buffers_.converted, html);
       return;
     }
     Conversion converted = decoder_.convert(raw, charset);
-    if (!converted.known_charset) problem("unknown charset \"" + charset + "\", read as UTF-8");
+    if (!converted.known_charset) problem("unknown charset \"" + to_lower(charset) + "\", read as UTF-8");
     decoded_ += converted.text.size();
     urls_.scan(converted.text, html);
   }
@@ -919,9 +1107,8 @@ class Walker {
   CharsetDecoder& decoder_;
   std::vector<std::string>& problems_;
   const MimeLimits& limits_;
+  WalkBuffers& buffers_;
   UrlCollector urls_;
-  std::string text_storage_;       // transfer-decoded text of the current text part: one buffer for all of them
-  std::string converted_storage_;  // the same in UTF-8, when decoded here rather than by decoder_
   std::vector<std::string> reported_;  // what this walk reported, for de-duplication
   bool overflow_ = false;
   size_t parts_ = 0;
@@ -932,71 +1119,24 @@ class Walker {
 }  // namespace
 
 ContentType parse_content_type(std::string_view value) {
-  ContentType result;
-  value = trim(value);
-  size_t i = 0;
-  while (i < value.size() && value[i] != ';' && value[i] != '/' && !is_blank(value[i])) ++i;
-  result.type = to_lower(value.substr(0, i));
-  while (i < value.size() && is_blank(value[i])) ++i;
-  if (i < value.size() && value[i] == '/') {
-    ++i;
-    while (i < value.size() && is_blank(value[i])) ++i;
-    const size_t begin = i;
-    while (i < value.size() && value[i] != ';' && !is_blank(value[i])) ++i;
-    result.subtype = to_lower(value.substr(begin, i - begin));
-  }
-  // Parameters: name [blanks] = [blanks] (token | "quoted").
-  while (i < value.size()) {
-    while (i < value.size() && (value[i] == ';' || is_blank(value[i]) || value[i] == '\r' || value[i] == '\n')) ++i;
-    const size_t name_begin = i;
-    while (i < value.size() && value[i] != '=' && value[i] != ';' && !is_blank(value[i])) ++i;
-    std::string name = to_lower(value.substr(name_begin, i - name_begin));
-    while (i < value.size() && is_blank(value[i])) ++i;
-    if (i >= value.size() || value[i] != '=') {
-      if (i < value.size() && value[i] != ';') ++i;  // junk: step over it
-      continue;
-    }
-    ++i;
-    while (i < value.size() && is_blank(value[i])) ++i;
-    std::string parameter;
-    if (i < value.size() && value[i] == '"') {
-      ++i;
-      while (i < value.size() && value[i] != '"') {
-        if (value[i] == '\\' && i + 1 < value.size()) ++i;
-        parameter.push_back(value[i++]);
-      }
-      if (i < value.size()) ++i;
-    } else {
-      const size_t begin = i;
-      while (i < value.size() && value[i] != ';' && !is_blank(value[i])) ++i;
-      parameter = std::string(value.substr(begin, i - begin));
-    }
-    // RFC 2231: "name*=charset'lang'value" and "name*0=" continuations.
-    bool extended = false;
-    if (const size_t star = name.find('*'); star != std::string::npos) {
-      extended = name.size() > star + 1 ? name.back() == '*' : true;
-      name.resize(star);
-    }
-    if (extended) {
-      const size_t first = parameter.find('\'');
-      const size_t second = first == std::string::npos ? std::string::npos : parameter.find('\'', first + 1);
-      if (second != std::string::npos) parameter = parameter.substr(second + 1);
-    }
-    if (name == "boundary" && result.boundary.empty()) result.boundary = parameter;
-    else if (name == "charset" && result.charset.empty()) result.charset = to_lower(trim(parameter));
-  }
-  return result;
+  ParameterBuffers buffers;
+  const ContentTypeView view = read_content_type(value, buffers);
+  return {to_lower(view.type), to_lower(view.subtype), std::string(view.boundary), to_lower(view.charset)};
 }
 
 std::vector<std::string> extract_body_urls(std::string_view headers, std::string_view body, CharsetDecoder& decoder,
                                            std::vector<std::string>& problems, const MimeLimits& limits) {
-  Walker walker(decoder, problems, limits);
+  static thread_local WalkBuffers buffers;  // per thread: walks on other threads keep their own
+  Walker walker(decoder, problems, limits, buffers);
   walker.entity(headers, body, 0, false);
-  return walker.take();
+  std::vector<std::string> urls = walker.take();
+  buffers.release_large();
+  return urls;
 }
 
 std::vector<std::string> extract_text_urls(std::string_view text, bool html, size_t max_urls) {
-  UrlCollector collector(max_urls, MimeLimits{}.max_url_length);
+  UrlBuffers buffers;
+  UrlCollector collector(max_urls, MimeLimits{}.max_url_length, buffers);
   collector.scan(text, html);
   return collector.take();
 }
