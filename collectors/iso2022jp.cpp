@@ -20,11 +20,12 @@ namespace {
 // characters iconv rejects) leaves the part to convert, with its fallbacks.
 class JisCharacters {
  public:
-  struct Character {
-    char bytes[4];
-    unsigned char length;  // 0: iconv does not decode this one cleanly
-    bool looked_up;
-  };
+  // A character's UTF-8 in the low 32 bits (bytes in memory order, zero-padded),
+  // its length above them: one load per character. Length 0: iconv does not
+  // decode this one cleanly.
+  using Character = uint64_t;
+
+  static size_t length(Character character) { return static_cast<size_t>(character >> 32); }
 
   JisCharacters() : cd_(iconv_open("UTF-8", "ISO-2022-JP")) {}  // what CharsetDecoder opens for it
   ~JisCharacters() {
@@ -36,10 +37,9 @@ class JisCharacters {
   bool usable() const { return cd_ != reinterpret_cast<iconv_t>(-1); }
 
   /// The character of the two bytes `first`, `second` (0x21..0x7E each, minus 0x21).
-  const Character& get(size_t first, size_t second) {
-    Character& character = table_[first * 94 + second];
-    if (!character.looked_up) look_up_row(first);
-    return character;
+  Character get(size_t first, size_t second) {
+    if (!row_looked_up_[first]) look_up_row(first);
+    return table_[first * 94 + second];
   }
 
  private:
@@ -67,8 +67,9 @@ class JisCharacters {
       const size_t decoded = consumed >= 3 && (consumed - 3) % 2 == 0 ? (consumed - 3) / 2 : 0;
       split(first, second, decoded, std::string_view(output, static_cast<size_t>(out - output)));
       second += decoded;
-      if (second < 94 && (failed || decoded == 0)) table_[first * 94 + second++].looked_up = true;  // rejected
+      if (second < 94 && (failed || decoded == 0)) ++second;  // rejected: stays length 0
     }
+    row_looked_up_[first] = true;
   }
 
   // Hands the UTF-8 `output` of `count` characters from (first, second) on to
@@ -87,17 +88,17 @@ class JisCharacters {
       pos += length;
     }
     clean = clean && pos == output.size();
+    if (!clean) return;  // every character stays length 0
     for (size_t i = 0; i < count; ++i) {
-      Character& character = table_[first * 94 + second + i];
-      character.looked_up = true;
-      if (!clean) continue;
-      std::memcpy(character.bytes, sequences[i].data(), sequences[i].size());
-      character.length = static_cast<unsigned char>(sequences[i].size());
+      uint32_t bytes = 0;
+      std::memcpy(&bytes, sequences[i].data(), sequences[i].size());
+      table_[first * 94 + second + i] = bytes | uint64_t{sequences[i].size()} << 32;
     }
   }
 
   iconv_t cd_;
   std::array<Character, 94 * 94> table_{};
+  std::array<bool, 94> row_looked_up_{};
 };
 
 // The length of the run of ASCII at the start of `text` that ISO-2022-JP passes
@@ -117,6 +118,12 @@ size_t plain_ascii_run(std::string_view text) {
     if (c >= 0x80 || c == 0x1B || c == 0x0E || c == 0x0F) break;
   }
   return i;
+}
+
+// Writes the four UTF-8 bytes of `character` (zero-padded) at `o`.
+void store_utf8(char* o, JisCharacters::Character character) {
+  const uint32_t bytes = static_cast<uint32_t>(character);
+  std::memcpy(o, &bytes, 4);
 }
 
 }  // namespace
@@ -144,16 +151,16 @@ bool decode_common_iso2022jp(std::string_view text, std::string& out) {
       i += run;
     } else {
       // The pairs up to the next escape, in a loop of their own: the bulk of Japanese text.
-      for (; i < n && text[i] != '\x1B'; i += 2) {
-        if (i + 1 >= n) return false;
+      for (; i + 1 < n && text[i] != '\x1B'; i += 2) {
         const size_t first = static_cast<unsigned char>(text[i]) - size_t{0x21};
         const size_t second = static_cast<unsigned char>(text[i + 1]) - size_t{0x21};
         if (first >= 94 || second >= 94) return false;
-        const JisCharacters::Character& character = characters.get(first, second);
-        if (character.length == 0) return false;
-        std::memcpy(o, character.bytes, 4);  // all four: cheaper than a variable length, and it fits
-        o += character.length;
+        const JisCharacters::Character character = characters.get(first, second);
+        if (JisCharacters::length(character) == 0) return false;
+        store_utf8(o, character);  // all four bytes: cheaper than a variable length, and it fits
+        o += JisCharacters::length(character);
       }
+      if (i + 1 == n && text[i] != '\x1B') return false;  // half a pair at the end
     }
   }
   out.resize(static_cast<size_t>(o - out.data()));
