@@ -670,34 +670,36 @@ class UrlCollector {
   }
 
   // Whether scan_plain has anything to try at `p`: the ':' of ":/", the '.' of
-  // "w." (either case), or in HTML an '='. Every other ':', '.' and '=' of a
-  // body (sentences, times, markup) would only be stepped over.
+  // "w." (either case), or in HTML an '=' before "//x" (blanks and a quote
+  // allowed between). Every other ':', '.' and '=' of a body (sentences, times,
+  // markup) would only be stepped over.
   static bool is_trigger(std::string_view text, size_t p, bool html) {
     const char c = text[p];
     if (c == ':') return p + 1 < text.size() && text[p + 1] == '/';
     if (c == '.') return p > 0 && (text[p - 1] | 0x20) == 'w';
-    return c == '=' && html;
+    if (c != '=' || !html) return false;
+    size_t j = p + 1;
+    while (j < text.size() && is_blank(text[j])) ++j;
+    if (j < text.size() && (text[j] == '"' || text[j] == '\'')) ++j;
+    return j + 2 < text.size() && text[j] == '/' && text[j + 1] == '/' && is_alnum(text[j + 2]);
   }
 
   // The first trigger (is_trigger) at or after `i`, or the end: most of a body
-  // lies between triggers, and much of it is non-ASCII text. Sixteen positions
-  // at a time (GCC/Clang vector extensions: SSE2 or NEON compares), each block
-  // compared with its neighbours one byte before and after; bytes at the edges.
-  static size_t next_trigger(std::string_view text, size_t i, bool html) {
+  // lies between triggers, and much of it is non-ASCII text. Sixteen bytes at a
+  // time (GCC/Clang vector extensions: SSE2 or NEON compares) find the few
+  // ':', '.' and (in HTML) '=' worth a closer look.
+  template <bool html>
+  static size_t next_trigger(std::string_view text, size_t i) {
     const size_t n = text.size();
-    if (i == 0) {
-      if (n > 0 && is_trigger(text, 0, html)) return 0;
-      i = 1;
-    }
-    const signed char equals_wanted = html ? -1 : 0;  // '=' counts in HTML only
-    for (; i + 17 <= n; i += 16) {  // reads i-1 .. i+16
-      Block before, here, after;
-      std::memcpy(&before, text.data() + i - 1, 16);
-      std::memcpy(&here, text.data() + i, 16);
-      std::memcpy(&after, text.data() + i + 1, 16);
-      const Block hits = ((here == ':') & (after == '/')) | ((here == '.') & ((before | 0x20) == 'w')) |
-                         ((here == '=') & equals_wanted);  // 0xFF where one is
-      if (const unsigned marks = byte_marks(hits)) return i + static_cast<size_t>(std::countr_zero(marks));
+    for (; i + 16 <= n; i += 16) {
+      Block block;
+      std::memcpy(&block, text.data() + i, 16);
+      Block hits = (block == ':') | (block == '.');  // 0xFF where one is
+      if constexpr (html) hits |= block == '=';
+      for (unsigned marks = byte_marks(hits); marks != 0; marks &= marks - 1) {
+        const size_t p = i + static_cast<size_t>(std::countr_zero(marks));
+        if (is_trigger(text, p, html)) return p;
+      }
     }
     while (i < n && !is_trigger(text, i, html)) ++i;
     return i;
@@ -711,7 +713,7 @@ class UrlCollector {
     size_t floor = 0;  // where the last URL tried ended: nothing before it starts a new one
     bool taken = false;
     while (i < n && !full_) {
-      i = next_trigger(text, i, html);
+      i = html ? next_trigger<true>(text, i) : next_trigger<false>(text, i);
       if (i >= n) break;
       const char c = text[i];
       if (c == ':' && i + 2 < n && text[i + 1] == '/' && text[i + 2] == '/') {
