@@ -9,6 +9,7 @@
 
 #include "collectors/iso2022jp.h"
 #include "collectors/transfer_decoding.h"
+#include "core/word_scan.h"
 
 namespace sg {
 
@@ -62,26 +63,62 @@ size_t utf8_sequence(std::string_view s, size_t& skip) {
   return length;
 }
 
+// The end of the run of ASCII bytes starting at `i`. Eight bytes at a time:
+// a byte's own high bit marks it, so the first mark is exact.
+size_t ascii_run_end(std::string_view bytes, size_t i) {
+  constexpr uint64_t kHighs = 0x8080808080808080;
+  for (; i + 8 <= bytes.size(); i += 8)
+    if (const uint64_t high = load_word(bytes.data() + i) & kHighs) return i + first_marked(high);
+  while (i < bytes.size() && static_cast<unsigned char>(bytes[i]) < 0x80) ++i;
+  return i;
+}
+
+// The end of the well-formed UTF-8 starting at `i`.
+size_t well_formed_end(std::string_view bytes, size_t i) {
+  while ((i = ascii_run_end(bytes, i)) < bytes.size()) {
+    size_t skip = 1;
+    const size_t length = utf8_sequence(bytes.substr(i), skip);
+    if (length == 0) break;
+    i += length;
+  }
+  return i;
+}
+
 void append_sanitized(std::string& out, std::string_view bytes, size_t* replaced) {
   size_t i = 0;
   while (i < bytes.size()) {
-    // Copy ASCII runs in one go: most text is ASCII.
-    size_t run = i;
-    while (run < bytes.size() && static_cast<unsigned char>(bytes[run]) < 0x80) ++run;
-    out.append(bytes.data() + i, run - i);
-    i = run;
+    // Copy well-formed stretches in one go: most text is.
+    const size_t end = well_formed_end(bytes, i);
+    out.append(bytes.data() + i, end - i);
+    i = end;
     if (i >= bytes.size()) break;
     size_t skip = 1;
-    const size_t length = utf8_sequence(bytes.substr(i), skip);
-    if (length > 0) {
-      out.append(bytes.data() + i, length);
-      i += length;
-    } else {
-      out.append(kReplacement);
-      if (replaced) ++*replaced;
-      i += skip;
-    }
+    utf8_sequence(bytes.substr(i), skip);
+    out.append(kReplacement);
+    if (replaced) ++*replaced;
+    i += skip;
   }
+}
+
+// The first CR or LF at or after `i`, or the end. Eight bytes at a time.
+size_t next_line_break(std::string_view text, size_t i) {
+  for (; i + 8 <= text.size(); i += 8) {
+    const uint64_t word = load_word(text.data() + i);
+    if (const uint64_t marks = bytes_equal(word, '\r') | bytes_equal(word, '\n')) return i + first_marked(marks);
+  }
+  while (i < text.size() && text[i] != '\r' && text[i] != '\n') ++i;
+  return i;
+}
+
+// The first CR, LF or NUL at or after `i`, or the end. Eight bytes at a time.
+size_t next_line_break_or_nul(std::string_view text, size_t i) {
+  for (; i + 8 <= text.size(); i += 8) {
+    const uint64_t word = load_word(text.data() + i);
+    if (const uint64_t marks = bytes_equal(word, '\r') | bytes_equal(word, '\n') | bytes_equal(word, 0))
+      return i + first_marked(marks);
+  }
+  while (i < text.size() && text[i] != '\r' && text[i] != '\n' && text[i] != '\0') ++i;
+  return i;
 }
 
 bool all_ascii(std::string_view bytes) {
@@ -95,6 +132,12 @@ bool ascii_compatible(std::string_view name) {
   for (std::string_view prefix : {"UTF-16", "UTF-32", "UCS", "UTF-7", "HZ", "ISO-2022", "UNICODE"})
     if (name.substr(0, prefix.size()) == prefix) return false;
   return true;
+}
+
+// What needs no converting: UTF-8 itself, a label that is no charset name (read
+// as UTF-8), and ASCII in any charset that keeps ASCII as it is.
+bool reads_as_utf8(std::string_view name, std::string_view bytes) {
+  return name == "UTF-8" || name.empty() || (ascii_compatible(name) && all_ascii(bytes));
 }
 
 bool is_iso2022jp_family(std::string_view name) { return name.substr(0, 11) == "ISO-2022-JP"; }
@@ -146,24 +189,24 @@ void jis_to_sjis(unsigned char j1, unsigned char j2, std::string& out) {
   out.push_back(static_cast<char>(s2));
 }
 
-// Normalised lower-case label: quotes, blanks and an RFC 2231 "*language" suffix
-// removed. Empty when the label holds characters no charset name has.
-std::string clean_label(std::string_view label) {
+// The normalised lower-case label, written to `out` (room for kMaxLabelLength
+// characters): quotes, blanks and an RFC 2231 "*language" suffix removed.
+// Empty when the label holds characters no charset name has.
+std::string_view clean_label(std::string_view label, char* out) {
   while (!label.empty() && (is_space(label.front()) || label.front() == '"' || label.front() == '\''))
     label.remove_prefix(1);
   while (!label.empty() && (is_space(label.back()) || label.back() == '"' || label.back() == '\''))
     label.remove_suffix(1);
   if (const size_t star = label.find('*'); star != std::string_view::npos) label = label.substr(0, star);
   if (label.size() > kMaxLabelLength) return {};
-  std::string out;
-  out.reserve(label.size());
-  for (char c : label) {
+  for (size_t i = 0; i < label.size(); ++i) {
+    const char c = label[i];
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
                     c == '_' || c == '.' || c == ':' || c == '+';
     if (!ok) return {};
-    out.push_back(lower(c));
+    out[i] = lower(c);
   }
-  return out;
+  return {out, label.size()};
 }
 
 struct Alias {
@@ -245,7 +288,8 @@ std::string sanitize_utf8(std::string_view bytes) {
 }
 
 std::string iconv_charset_name(std::string_view label) {
-  const std::string clean = clean_label(label);
+  char buffer[kMaxLabelLength];
+  const std::string_view clean = clean_label(label, buffer);
   if (clean.empty()) {
     // An empty label means "not stated": read as UTF-8. A label with odd
     // characters must never reach iconv_open.
@@ -254,8 +298,13 @@ std::string iconv_charset_name(std::string_view label) {
     while (!trimmed.empty() && (is_space(trimmed.back()) || trimmed.back() == '"')) trimmed.remove_suffix(1);
     return trimmed.empty() ? "UTF-8" : "";
   }
-  for (const Alias& alias : kAliases)
-    if (alias.label == clean) return std::string(alias.name);
+  // Every Subject and text part asks: a hash look-up, not a walk through the list.
+  static const std::unordered_map<std::string_view, std::string_view> kNameOfLabel = [] {
+    std::unordered_map<std::string_view, std::string_view> names;
+    for (const Alias& alias : kAliases) names.emplace(alias.label, alias.name);  // the first of a label wins
+    return names;
+  }();
+  if (const auto alias = kNameOfLabel.find(clean); alias != kNameOfLabel.end()) return std::string(alias->second);
   std::string name;
   name.reserve(clean.size());
   for (char c : clean) name.push_back(upper(c));
@@ -266,6 +315,7 @@ std::string iconv_charset_name(std::string_view label) {
 
 struct CharsetDecoder::Impl {
   std::unordered_map<std::string, iconv_t> cache;  // name -> descriptor, or (iconv_t)-1 if unusable
+  std::string decoded;  // append_converted's ISO-2022-JP text, kept for its capacity
 
   ~Impl() {
     for (auto& [name, cd] : cache)
@@ -401,7 +451,7 @@ size_t CharsetDecoder::cached_descriptors() const {
 Conversion CharsetDecoder::convert(std::string_view bytes, std::string_view charset) {
   Conversion result;
   const std::string name = iconv_charset_name(charset);
-  if (name == "UTF-8" || name.empty() || (ascii_compatible(name) && all_ascii(bytes))) {
+  if (reads_as_utf8(name, bytes)) {
     // ASCII reads the same in every ASCII-compatible charset: no conversion,
     // but still say whether the label was usable.
     result.known_charset = name == "UTF-8" || (!name.empty() && impl_->usable(name));
@@ -435,6 +485,20 @@ Conversion CharsetDecoder::convert(std::string_view bytes, std::string_view char
   return result;
 }
 
+void CharsetDecoder::append_converted(std::string_view bytes, std::string_view charset, std::string& out) {
+  const std::string name = iconv_charset_name(charset);
+  if (reads_as_utf8(name, bytes)) {
+    if (name != "UTF-8" && !name.empty()) impl_->usable(name);  // leaves the descriptor cache as convert() does
+    append_sanitized(out, bytes, nullptr);
+    return;
+  }
+  if (name == "ISO-2022-JP" && decode_common_iso2022jp(bytes, impl_->decoded)) {
+    out += impl_->decoded;
+    return;
+  }
+  out += convert(bytes, charset).text;
+}
+
 namespace {
 
 // One RFC 2047 encoded word found in a header value.
@@ -465,9 +529,8 @@ bool parse_encoded_word(std::string_view text, size_t pos, EncodedWord& word) {
   return true;
 }
 
-std::string decode_q(std::string_view payload) {
-  std::string out;
-  out.reserve(payload.size());
+// Appends the decoding of an RFC 2047 "Q" payload: '_' is a space, "=XX" a byte.
+void append_q_decoded(std::string_view payload, std::string& out) {
   for (size_t i = 0; i < payload.size(); ++i) {
     const char c = payload[i];
     if (c == '_') {
@@ -480,7 +543,22 @@ std::string decode_q(std::string_view payload) {
       out.push_back(c);
     }
   }
-  return out;
+}
+
+// `raw` without its line-break bytes (the blanks after them stay): `raw` itself
+// when it has none (callers mostly pass values they unfolded already), else a
+// copy in `storage`.
+std::string_view without_line_breaks(std::string_view raw, std::string& storage) {
+  size_t end = next_line_break(raw, 0);
+  if (end == raw.size()) return raw;
+  storage.reserve(raw.size());
+  for (size_t pos = 0;;) {
+    storage.append(raw.data() + pos, end - pos);
+    if (end >= raw.size()) break;
+    pos = end + 1;  // skip the '\r' or '\n'
+    end = next_line_break(raw, pos);
+  }
+  return storage;
 }
 
 bool only_blanks(std::string_view text) {
@@ -493,35 +571,27 @@ bool only_blanks(std::string_view text) {
 
 std::string CharsetDecoder::decode_header_value(std::string_view raw, std::string_view fallback_charset) {
   // Unfold: line breaks go, the blank that follows them stays.
-  // Copied run by run between line-break bytes rather than byte by byte.
-  std::string text;
-  text.reserve(raw.size());
-  for (size_t pos = 0; pos < raw.size();) {
-    size_t end = pos;
-    while (end < raw.size() && raw[end] != '\r' && raw[end] != '\n') ++end;
-    text.append(raw.data() + pos, end - pos);
-    pos = end + 1;  // skip the '\r' or '\n' (or step past the end)
-  }
+  std::string unfolded;
+  const std::string_view view = without_line_breaks(raw, unfolded);
 
   std::string out;
-  out.reserve(text.size());
+  out.reserve(view.size());
   std::string pending;          // bytes of adjacent encoded words in one charset
   std::string pending_charset;  // normalised label of `pending`
   bool has_pending = false;
 
   auto flush = [&] {
     if (!has_pending) return;
-    out += convert(pending, pending_charset).text;
+    append_converted(pending, pending_charset, out);
     pending.clear();
     has_pending = false;
   };
   auto append_literal = [&](std::string_view literal) {
     if (literal.empty()) return;
-    if (!fallback_charset.empty() && !is_valid_utf8(literal)) out += convert(literal, fallback_charset).text;
+    if (!fallback_charset.empty() && !is_valid_utf8(literal)) append_converted(literal, fallback_charset, out);
     else append_sanitized(out, literal, nullptr);
   };
 
-  const std::string_view view = text;
   size_t literal_begin = 0;
   size_t pos = 0;
   size_t words = 0;
@@ -537,29 +607,28 @@ std::string CharsetDecoder::decode_header_value(std::string_view raw, std::strin
       append_literal(between);
     }
     ++words;
-    const std::string bytes = word.encoding == 'B' ? decode_base64(word.payload) : decode_q(word.payload);
-    const std::string charset = iconv_charset_name(word.charset);
-    if (has_pending && charset == pending_charset) {
-      pending += bytes;
-    } else {
+    std::string charset = iconv_charset_name(word.charset);
+    if (!has_pending || charset != pending_charset) {
       flush();
-      pending = bytes;
       // An unusable label keeps its own identity so it is not merged with others.
-      pending_charset = charset.empty() ? std::string(word.charset) : charset;
+      pending_charset = charset.empty() ? std::string(word.charset) : std::move(charset);
       has_pending = true;
     }
+    if (word.encoding == 'B') append_base64_decoded(word.payload, pending);
+    else append_q_decoded(word.payload, pending);
     pos = literal_begin = word.end;
   }
   flush();
   append_literal(view.substr(literal_begin));
 
   // Decoded words may carry CR, LF or NUL: a header value is one line of text.
-  for (char& c : out)
-    if (c == '\r' || c == '\n' || c == '\0') c = ' ';
+  for (size_t i = next_line_break_or_nul(out, 0); i < out.size(); i = next_line_break_or_nul(out, i + 1)) out[i] = ' ';
   size_t begin = 0, end = out.size();
   while (begin < end && is_space(out[begin])) ++begin;
   while (end > begin && is_space(out[end - 1])) --end;
-  return out.substr(begin, end - begin);
+  out.resize(end);  // trimmed in place: no second string
+  out.erase(0, begin);
+  return out;
 }
 
 }  // namespace sg

@@ -68,6 +68,10 @@ class CharsetDecoder {
   size_t cached_descriptors() const;
 
  private:
+  /// convert(bytes, charset).text appended to `out`, without the temporary
+  /// Conversion when the bytes need no iconv.
+  void append_converted(std::string_view bytes, std::string_view charset, std::string& out);
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
