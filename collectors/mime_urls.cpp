@@ -580,10 +580,39 @@ class UrlCollector {
   std::vector<std::string> take() { return std::move(urls_); }
 
  private:
-  static size_t url_end(std::string_view text, size_t begin) {
-    size_t end = begin;
-    while (end < text.size() && is_url_char(text[end])) ++end;
-    return end;
+  using Block = unsigned char __attribute__((vector_size(16)));
+
+  // One bit per byte of a compare result (0xFF or 0), the first byte lowest:
+  // a single instruction on SSE2, two words elsewhere.
+  static unsigned byte_marks(Block hits) {
+#if defined(__SSE2__)
+    return static_cast<unsigned>(__builtin_ia32_pmovmskb128(reinterpret_cast<__attribute__((vector_size(16))) char&>(hits)));
+#else
+    unsigned marks = 0;
+    for (int k = 0; k < 16; ++k) marks |= (hits[k] >> 7) << k;
+    return marks;
+#endif
+  }
+
+  // Where the URL run that goes on at `i` ends: the first byte that is no URL
+  // character (is_url_char) or, for an `authority`, also one that ends it
+  // (ends_authority). Sixteen bytes at a time, compared as signed bytes so that
+  // everything from 0x80 up counts as below '!'.
+  template <bool authority>
+  static size_t url_stop(std::string_view text, size_t i) {
+    using Signed = signed char __attribute__((vector_size(16)));
+    for (; i + 16 <= text.size(); i += 16) {
+      Signed b;
+      std::memcpy(&b, text.data() + i, 16);
+      const Signed pair = b | 2;  // '<' and '>', '\\' and '^' differ only in that bit
+      Signed stops = (b < 0x21) | ((b > 0x7A) & (b != '~')) | (b == '"') | (b == '\'') | (b == '`') | (pair == '>') |
+                     (pair == '^');  // the complement of kUrlChar
+      if constexpr (authority) stops |= (b == '/') | (b == '?') | (b == '#');
+      if (const unsigned marks = byte_marks(reinterpret_cast<Block&>(stops)))
+        return i + static_cast<size_t>(std::countr_zero(marks));
+    }
+    while (i < text.size() && is_url_char(text[i]) && !(authority && ends_authority(text[i]))) ++i;
+    return i;
   }
 
   // Where a URL candidate starts: text[begin, scheme_end) is what `prefix` is
@@ -641,32 +670,16 @@ class UrlCollector {
   // failure skips the whole host: "http://!http://!..." costs one pass, not one
   // pass per "://". Returns where scanning goes on; sets `taken` when a URL was added.
   size_t try_url(std::string_view text, const Candidate& url, bool& taken) {
-    size_t authority_end = url.host;
-    while (authority_end < text.size() && is_url_char(text[authority_end]) && !ends_authority(text[authority_end]))
-      ++authority_end;
+    const size_t authority_end = url_stop<true>(text, url.host);
     // Same answer as plausible_host(url_host("//" + authority)), without the strings.
     taken = false;
     const std::string_view authority = text.substr(url.host, authority_end - url.host);
     const std::string_view trimmed = trim_url_tail(authority);
     if (!plausible_host(host_in_authority(trimmed), url.need_dot)) return std::max(authority_end, url.begin + 1);
-    const size_t end = url_end(text, authority_end);
+    const size_t end = url_stop<false>(text, authority_end);
     taken = (trimmed.size() == authority.size() && take_checked_url(text, url, authority_end, end)) ||
             take_url(text, url.begin, end, url.prefix, url.need_dot);
     return taken ? end : std::max(authority_end, url.begin + 1);
-  }
-
-  using Block = unsigned char __attribute__((vector_size(16)));
-
-  // One bit per byte of a compare result (0xFF or 0), the first byte lowest:
-  // a single instruction on SSE2, two words elsewhere.
-  static unsigned byte_marks(Block hits) {
-#if defined(__SSE2__)
-    return static_cast<unsigned>(__builtin_ia32_pmovmskb128(reinterpret_cast<__attribute__((vector_size(16))) char&>(hits)));
-#else
-    unsigned marks = 0;
-    for (int k = 0; k < 16; ++k) marks |= (hits[k] >> 7) << k;
-    return marks;
-#endif
   }
 
   // Whether scan_plain has anything to try at `p`: the ':' of ":/", the '.' of
@@ -723,7 +736,7 @@ class UrlCollector {
         else if (i >= floor + 3 && has_at(text, i - 3, "ftp")) start = i - 3;
         if (start != std::string_view::npos) {
           if (html && html_identifier(text, start)) {
-            i = floor = url_end(text, i + 3);
+            i = floor = url_stop<false>(text, i + 3);
             continue;
           }
           size_t host = i + 3;
