@@ -459,6 +459,7 @@ Conversion CharsetDecoder::convert(std::string_view bytes, std::string_view char
     return result;
   }
   if (name == "ISO-2022-JP" && decode_common_iso2022jp(bytes, result.text)) return result;
+  if (name == "CP932" && decode_common_cp932(bytes, result.text)) return result;
   if (!impl_->run(name, bytes, result)) {
     result = Conversion{};
     result.known_charset = false;

@@ -5,12 +5,69 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 
 #include "core/word_scan.h"
 
 namespace sg {
 
 namespace {
+
+// A character's UTF-8 in the low 32 bits (bytes in memory order, zero-padded),
+// its length above them: one load per character. Length 0: iconv does not
+// decode this one cleanly.
+using Character = uint64_t;
+
+size_t length(Character character) { return static_cast<size_t>(character >> 32); }
+
+Character make_character(std::string_view utf8) {
+  uint32_t bytes = 0;
+  std::memcpy(&bytes, utf8.data(), utf8.size());
+  return bytes | uint64_t{utf8.size()} << 32;
+}
+
+// Writes the four UTF-8 bytes of `character` (zero-padded) at `o`.
+void store_utf8(char* o, Character character) {
+  const uint32_t bytes = static_cast<uint32_t>(character);
+  std::memcpy(o, &bytes, 4);
+}
+
+// Hands iconv's UTF-8 `output` for `count` characters on to `characters`, one
+// sequence each. Anything else (ASCII, a sequence too many or too few) would
+// make the split a guess: then nothing is written, and they stay unusable.
+void split_characters(std::string_view output, size_t count, Character* characters) {
+  size_t pos = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const unsigned char lead = pos < output.size() ? static_cast<unsigned char>(output[pos]) : 0;
+    const size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 0;
+    if (length == 0 || lead >= 0xF8 || output.size() - pos < length) return;
+    for (size_t k = 1; k < length; ++k)
+      if ((static_cast<unsigned char>(output[pos + k]) & 0xC0) != 0x80) return;
+    pos += length;
+  }
+  if (pos != output.size()) return;
+  pos = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const unsigned char lead = static_cast<unsigned char>(output[pos]);
+    const size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+    characters[i] = make_character(output.substr(pos, length));
+    pos += length;
+  }
+}
+
+// Runs `input` through `cd` from its initial state into `output` (room for
+// four bytes per input byte); returns how many input bytes it took before it
+// stopped, with what it wrote in `written`.
+size_t convert_some(iconv_t cd, std::string_view input, char* output, size_t& written) {
+  char* in = const_cast<char*>(input.data());
+  size_t in_left = input.size();
+  char* out = output;
+  size_t out_left = 4 * input.size() + 16;
+  iconv(cd, nullptr, nullptr, nullptr, nullptr);
+  iconv(cd, &in, &in_left, &out, &out_left);
+  written = static_cast<size_t>(out - output);
+  return input.size() - in_left;
+}
 
 // Going through iconv costs more than everything else the URL walk does to a
 // Japanese part, and most of a Subject's decoding. Each JIS X 0208 character
@@ -20,13 +77,6 @@ namespace {
 // characters iconv rejects) leaves the part to convert, with its fallbacks.
 class JisCharacters {
  public:
-  // A character's UTF-8 in the low 32 bits (bytes in memory order, zero-padded),
-  // its length above them: one load per character. Length 0: iconv does not
-  // decode this one cleanly.
-  using Character = uint64_t;
-
-  static size_t length(Character character) { return static_cast<size_t>(character >> 32); }
-
   JisCharacters() : cd_(iconv_open("UTF-8", "ISO-2022-JP")) {}  // what CharsetDecoder opens for it
   ~JisCharacters() {
     if (usable()) iconv_close(cd_);
@@ -56,50 +106,115 @@ class JisCharacters {
         input[input_size++] = static_cast<char>(0x21 + first);
         input[input_size++] = static_cast<char>(0x21 + s);
       }
-      char output[4 * 94 + 16];
-      char* in = input;
-      size_t in_left = input_size;
-      char* out = output;
-      size_t out_left = sizeof output;
-      iconv(cd_, nullptr, nullptr, nullptr, nullptr);
-      const bool failed = iconv(cd_, &in, &in_left, &out, &out_left) == static_cast<size_t>(-1);
-      const size_t consumed = static_cast<size_t>(in - input);
+      char output[4 * sizeof input + 16];
+      size_t written = 0;
+      const size_t consumed = convert_some(cd_, std::string_view(input, input_size), output, written);
       const size_t decoded = consumed >= 3 && (consumed - 3) % 2 == 0 ? (consumed - 3) / 2 : 0;
-      split(first, second, decoded, std::string_view(output, static_cast<size_t>(out - output)));
+      split_characters(std::string_view(output, written), decoded, &table_[first * 94 + second]);
       second += decoded;
-      if (second < 94 && (failed || decoded == 0)) ++second;  // rejected: stays length 0
+      if (second < 94 && consumed < input_size) ++second;  // rejected: stays length 0
     }
     row_looked_up_[first] = true;
-  }
-
-  // Hands the UTF-8 `output` of `count` characters from (first, second) on to
-  // them, one sequence each. Anything else (ASCII, a sequence too many or too
-  // few) would make the split a guess: those characters stay unusable.
-  void split(size_t first, size_t second, size_t count, std::string_view output) {
-    size_t pos = 0;
-    std::array<std::string_view, 94> sequences;
-    bool clean = true;
-    for (size_t i = 0; i < count && clean; ++i) {
-      const unsigned char lead = pos < output.size() ? static_cast<unsigned char>(output[pos]) : 0;
-      const size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 0;
-      clean = length > 0 && lead < 0xF8 && output.size() - pos >= length;
-      for (size_t k = 1; clean && k < length; ++k) clean = (static_cast<unsigned char>(output[pos + k]) & 0xC0) == 0x80;
-      if (clean) sequences[i] = output.substr(pos, length);
-      pos += length;
-    }
-    clean = clean && pos == output.size();
-    if (!clean) return;  // every character stays length 0
-    for (size_t i = 0; i < count; ++i) {
-      uint32_t bytes = 0;
-      std::memcpy(&bytes, sequences[i].data(), sequences[i].size());
-      table_[first * 94 + second + i] = bytes | uint64_t{sequences[i].size()} << 32;
-    }
   }
 
   iconv_t cd_;
   std::array<Character, 94 * 94> table_{};
   std::array<bool, 94> row_looked_up_{};
 };
+
+// Shift_JIS as CP932 reads it, from tables iconv fills in the same way: single
+// bytes all at once, the characters of a lead byte on its first use.
+class Cp932Characters {
+ public:
+  Cp932Characters() : cd_(iconv_open("UTF-8", "CP932")) {  // what CharsetDecoder opens for shift_jis
+    if (usable()) look_up_single_bytes();
+  }
+  ~Cp932Characters() {
+    if (usable()) iconv_close(cd_);
+  }
+  Cp932Characters(const Cp932Characters&) = delete;
+  Cp932Characters& operator=(const Cp932Characters&) = delete;
+
+  bool usable() const { return cd_ != reinterpret_cast<iconv_t>(-1); }
+
+  /// True when iconv gives bytes 0x00..0x7F back unchanged, so ASCII runs are copied.
+  bool ascii_as_is() const { return ascii_as_is_; }
+
+  /// True for a byte that starts a two-byte character.
+  bool is_lead(unsigned char byte) const { return lead_[byte]; }
+
+  /// The character of a byte that stands alone (length 0 for a lead byte or one iconv rejects).
+  Character single(unsigned char byte) const { return single_[byte]; }
+
+  /// The character of the lead byte `lead` and the byte after it.
+  Character pair(unsigned char lead, unsigned char trail) {
+    if (!rows_[lead]) look_up_row(lead);
+    return (*rows_[lead])[trail];
+  }
+
+ private:
+  void look_up_single_bytes() {
+    ascii_as_is_ = true;
+    for (int byte = 0; byte < 256; ++byte) {
+      const char input = static_cast<char>(byte);
+      char output[16];
+      size_t written = 0;
+      if (convert_some(cd_, std::string_view(&input, 1), output, written) == 1 && written >= 1 && written <= 4)
+        single_[byte] = make_character(std::string_view(output, written));
+      else if (written == 0)
+        lead_[byte] = byte >= 0x80;  // incomplete alone: a lead byte (or one iconv rejects either way)
+      if (byte < 0x80) ascii_as_is_ = ascii_as_is_ && single_[byte] == make_character(std::string_view(&input, 1));
+    }
+  }
+
+  // The pairs of `lead` in as few iconv calls as possible, as JisCharacters does:
+  // a rejected pair ends a call, and the next one goes on after it. Only trail
+  // bytes Shift_JIS has (0x40..0xFC but 0x7F) are asked about; pairs with any
+  // other stay unusable and leave their text to iconv.
+  void look_up_row(unsigned char lead) {
+    rows_[lead] = std::make_unique<std::array<Character, 256>>();
+    std::array<Character, 256>& row = *rows_[lead];
+    std::array<unsigned char, 256> trails;
+    char input[2 * 256];
+    size_t count = 0;
+    for (int trail = 0x40; trail <= 0xFC; ++trail) {
+      if (trail == 0x7F) continue;
+      trails[count] = static_cast<unsigned char>(trail);
+      input[2 * count] = static_cast<char>(lead);
+      input[2 * count + 1] = static_cast<char>(trail);
+      ++count;
+    }
+    std::array<Character, 256> decoded_characters;
+    size_t next = 0;
+    while (next < count) {
+      const std::string_view rest(input + 2 * next, 2 * (count - next));
+      char output[4 * sizeof input + 16];
+      size_t written = 0;
+      const size_t consumed = convert_some(cd_, rest, output, written);
+      const size_t decoded = consumed % 2 == 0 ? consumed / 2 : 0;
+      decoded_characters.fill(0);
+      split_characters(std::string_view(output, written), decoded, decoded_characters.data());
+      for (size_t k = 0; k < decoded; ++k) row[trails[next + k]] = decoded_characters[k];
+      next += decoded;
+      if (next < count && consumed < rest.size()) ++next;  // rejected: stays length 0
+    }
+  }
+
+  iconv_t cd_;
+  bool ascii_as_is_ = false;
+  std::array<Character, 256> single_{};
+  std::array<bool, 256> lead_{};
+  std::array<std::unique_ptr<std::array<Character, 256>>, 256> rows_;  // by lead byte
+};
+
+// The end of the run of ASCII bytes starting at `i`; eight bytes at a time.
+size_t ascii_run_end(std::string_view text, size_t i) {
+  constexpr uint64_t kHighs = 0x8080808080808080;
+  for (; i + 8 <= text.size(); i += 8)
+    if (const uint64_t high = load_word(text.data() + i) & kHighs) return i + first_marked(high);
+  while (i < text.size() && static_cast<unsigned char>(text[i]) < 0x80) ++i;
+  return i;
+}
 
 // The length of the run of ASCII at the start of `text` that ISO-2022-JP passes
 // through unchanged: up to an ESC, SO, SI or 8-bit byte. At least 1 when the
@@ -118,12 +233,6 @@ size_t plain_ascii_run(std::string_view text) {
     if (c >= 0x80 || c == 0x1B || c == 0x0E || c == 0x0F) break;
   }
   return i;
-}
-
-// Writes the four UTF-8 bytes of `character` (zero-padded) at `o`.
-void store_utf8(char* o, JisCharacters::Character character) {
-  const uint32_t bytes = static_cast<uint32_t>(character);
-  std::memcpy(o, &bytes, 4);
 }
 
 }  // namespace
@@ -155,13 +264,48 @@ bool decode_common_iso2022jp(std::string_view text, std::string& out) {
         const size_t first = static_cast<unsigned char>(text[i]) - size_t{0x21};
         const size_t second = static_cast<unsigned char>(text[i + 1]) - size_t{0x21};
         if (first >= 94 || second >= 94) return false;
-        const JisCharacters::Character character = characters.get(first, second);
-        if (JisCharacters::length(character) == 0) return false;
+        const Character character = characters.get(first, second);
+        if (length(character) == 0) return false;
         store_utf8(o, character);  // all four bytes: cheaper than a variable length, and it fits
-        o += JisCharacters::length(character);
+        o += length(character);
       }
       if (i + 1 == n && text[i] != '\x1B') return false;  // half a pair at the end
     }
+  }
+  out.resize(static_cast<size_t>(o - out.data()));
+  return true;
+}
+
+bool decode_common_cp932(std::string_view text, std::string& out) {
+  static thread_local Cp932Characters characters;  // per thread: iconv descriptors are not shared
+  if (!characters.usable() || !characters.ascii_as_is()) return false;
+  // A byte becomes at most three (half-width katakana), a pair at most four; one
+  // more for the four-byte store of the last character.
+  out.resize(3 * text.size() + 1);
+  char* o = out.data();
+  const size_t n = text.size();
+  size_t i = 0;
+  while (i < n) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      const size_t end = ascii_run_end(text, i);
+      std::memcpy(o, text.data() + i, end - i);
+      o += end - i;
+      i = end;
+      continue;
+    }
+    Character character;
+    if (characters.is_lead(c)) {
+      if (i + 1 == n) return false;  // half a character at the end
+      character = characters.pair(c, static_cast<unsigned char>(text[i + 1]));
+      i += 2;
+    } else {
+      character = characters.single(c);
+      i += 1;
+    }
+    if (length(character) == 0) return false;
+    store_utf8(o, character);
+    o += length(character);
   }
   out.resize(static_cast<size_t>(o - out.data()));
   return true;

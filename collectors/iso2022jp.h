@@ -1,5 +1,6 @@
-// ISO-2022-JP without a call to iconv per text, for the form nearly all Japanese
-// mail takes: ASCII and JIS X 0208 switched by ESC ( B and ESC $ B.
+// Japanese text without a call to iconv per text: ISO-2022-JP in the form nearly
+// all Japanese mail takes (ASCII and JIS X 0208 switched by ESC ( B and ESC $ B),
+// and Shift_JIS as CP932 reads it. Both from tables iconv itself fills.
 #pragma once
 #include <string>
 #include <string_view>
@@ -13,5 +14,12 @@ namespace sg {
 /// anything else (other escapes, 8-bit bytes, SO/SI, a character iconv rejects):
 /// the caller converts with iconv, and `out` is unspecified.
 bool decode_common_iso2022jp(std::string_view text, std::string& out);
+
+/// Replaces `out` by the UTF-8 of Shift_JIS `text` as iconv's CP932 reads it and
+/// returns true when iconv decodes each of its characters cleanly (the bytes are
+/// then exactly those CharsetDecoder::convert gives for a shift_jis label).
+/// False for anything else (a byte or pair iconv rejects, half a character at
+/// the end): the caller converts with iconv, and `out` is unspecified.
+bool decode_common_cp932(std::string_view text, std::string& out);
 
 }  // namespace sg

@@ -318,3 +318,54 @@ TEST_CASE("the table-driven ISO-2022-JP decoder gives iconv's bytes, or declines
   CharsetDecoder decoder;
   CHECK(decoder.to_utf8("\x1B$B$3$s$K$A$O\x1B(B!", "ISO-2022-JP") == "こんにちは!");
 }
+
+TEST_CASE("the table-driven Shift_JIS decoder gives iconv's CP932 bytes, or declines") {
+  // decode_common_cp932 (collectors/iso2022jp.h) serves convert() for shift_jis labels.
+  iconv_t cd = iconv_open("UTF-8", "CP932");
+  REQUIRE(cd != reinterpret_cast<iconv_t>(-1));
+  auto by_iconv = [&](std::string text) -> std::optional<std::string> {
+    iconv(cd, nullptr, nullptr, nullptr, nullptr);
+    std::string out(4 * text.size() + 16, '\0');
+    char* in = text.data();
+    size_t in_left = text.size();
+    char* o = out.data();
+    size_t out_left = out.size();
+    if (iconv(cd, &in, &in_left, &o, &out_left) == static_cast<size_t>(-1)) return std::nullopt;
+    out.resize(out.size() - out_left);
+    return out;
+  };
+  std::mt19937 random(8);
+  size_t decoded = 0, declined = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    const int pieces = static_cast<int>(random() % 12);
+    for (int i = 0; i < pieces; ++i) {
+      switch (random() % 6) {
+        case 0: text += "http://x.example/\\"; break;
+        case 1:  // a pair, lead and trail anywhere in their ranges (some are holes iconv rejects)
+          text.push_back(static_cast<char>(random() % 2 ? 0x81 + random() % 31 : 0xE0 + random() % 29));
+          text.push_back(static_cast<char>(0x40 + random() % 189));
+          break;
+        case 2: text.push_back(static_cast<char>(0xA1 + random() % 63)); break;  // half-width katakana
+        case 3: text += "\x95\x5C\x82\xA0"; break;                                // 表 (trail byte '\\'), あ
+        case 4: text.push_back(static_cast<char>(random() % 256)); break;         // anything at all
+        default: text.push_back(static_cast<char>(0x81 + random() % 31)); break;  // a lone lead byte
+      }
+    }
+    std::string fast;
+    CAPTURE(text);
+    if (!decode_common_cp932(text, fast)) {
+      ++declined;
+      continue;
+    }
+    ++decoded;
+    const std::optional<std::string> reference = by_iconv(text);
+    REQUIRE(reference.has_value());  // what the table takes, iconv takes
+    CHECK(fast == *reference);
+  }
+  iconv_close(cd);
+  CHECK(decoded > 500);   // clean text was taken often enough to be tested
+  CHECK(declined > 100);  // and hostile text left to iconv
+  CharsetDecoder decoder;
+  CHECK(decoder.to_utf8("\x82\xB1\x82\xF1\x82\xC9\x82\xBF\x82\xCD!", "shift_jis") == "こんにちは!");
+}
