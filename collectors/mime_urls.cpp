@@ -88,6 +88,51 @@ Line line_at(std::string_view text, size_t pos) {
   return {line, next};
 }
 
+  using Block = unsigned char __attribute__((vector_size(16)));
+
+  // One bit per byte of a compare result (0xFF or 0), the first byte lowest:
+  // a single instruction on SSE2, two words elsewhere.
+  unsigned byte_marks(Block hits) {
+#if defined(__SSE2__)
+    return static_cast<unsigned>(__builtin_ia32_pmovmskb128(reinterpret_cast<__attribute__((vector_size(16))) char&>(hits)));
+#else
+    unsigned marks = 0;
+    for (int k = 0; k < 16; ++k) marks |= (hits[k] >> 7) << k;
+    return marks;
+#endif
+  }
+
+// The start of the next line after `pos` that begins with 'c', 'C', CR or LF
+// (the only ones part_fields reads), or the end. Line breaks are found sixteen
+// bytes at a time; a header is dozens of lines, most of them of no interest.
+size_t next_line_of_interest(std::string_view text, size_t pos) {
+  const auto of_interest = [&](size_t line_break) {
+    if (line_break + 1 >= text.size()) return true;  // the end
+    const char first = text[line_break + 1];
+    return (first | 0x20) == 'c' || first == '\r' || first == '\n';
+  };
+  for (; pos + 16 <= text.size(); pos += 16) {
+    Block block;
+    std::memcpy(&block, text.data() + pos, 16);
+    for (unsigned marks = byte_marks(block == '\n'); marks != 0; marks &= marks - 1) {
+      const size_t line_break = pos + static_cast<size_t>(std::countr_zero(marks));
+      if (of_interest(line_break)) return line_break + 1;
+    }
+  }
+  for (; pos < text.size(); ++pos)
+    if (text[pos] == '\n' && of_interest(pos)) return pos + 1;
+  return text.size();
+}
+
+// Whether `line` starts the field `lower_name` (as part_field_name_length would
+// say, case-insensitively): the name, blanks, then a colon not before "//".
+bool is_field(std::string_view line, std::string_view lower_name) {
+  if (!has_at(line, 0, lower_name)) return false;
+  size_t colon = lower_name.size();
+  while (colon < line.size() && is_blank(line[colon])) ++colon;
+  return colon < line.size() && line[colon] == ':' && line.substr(colon + 1, 2) != "//";
+}
+
 // field_name_length, except that "http://x" opens a body: it is no field.
 size_t part_field_name_length(std::string_view line) {
   const size_t name_end = field_name_length(line);
@@ -141,18 +186,16 @@ PartFields part_fields(std::string_view headers, FoldedFields& folded) {
   while (pos < headers.size() && !(have_type && have_encoding)) {
     const char first = headers[pos];
     if (first == '\n' || (first == '\r' && (pos + 1 == headers.size() || headers[pos + 1] == '\n'))) break;
-    if (first != 'c' && first != 'C') {  // not one of ours: straight to the next line
-      const void* end = std::memchr(headers.data() + pos, '\n', headers.size() - pos);
-      pos = end ? static_cast<size_t>(static_cast<const char*>(end) - headers.data()) + 1 : headers.size();
+    if (first != 'c' && first != 'C') {  // not one of ours: on to the next line that may be
+      pos = next_line_of_interest(headers, pos);
       continue;
     }
     const Line line = line_at(headers, pos);
     pos = line.next;
-    const size_t name_length = has_at(line.text, 0, "content-") ? part_field_name_length(line.text) : 0;
-    if (!have_type && name_length == 12 && has_at(line.text, 0, "content-type")) {
+    if (!have_type && is_field(line.text, "content-type")) {
       fields.content_type = unfolded_value(headers, line.text, pos, folded.content_type);
       have_type = true;
-    } else if (!have_encoding && name_length == 25 && has_at(line.text, 0, "content-transfer-encoding")) {
+    } else if (!have_encoding && is_field(line.text, "content-transfer-encoding")) {
       fields.transfer_encoding = unfolded_value(headers, line.text, pos, folded.transfer_encoding);
       have_encoding = true;
     }
@@ -580,20 +623,6 @@ class UrlCollector {
   std::vector<std::string> take() { return std::move(urls_); }
 
  private:
-  using Block = unsigned char __attribute__((vector_size(16)));
-
-  // One bit per byte of a compare result (0xFF or 0), the first byte lowest:
-  // a single instruction on SSE2, two words elsewhere.
-  static unsigned byte_marks(Block hits) {
-#if defined(__SSE2__)
-    return static_cast<unsigned>(__builtin_ia32_pmovmskb128(reinterpret_cast<__attribute__((vector_size(16))) char&>(hits)));
-#else
-    unsigned marks = 0;
-    for (int k = 0; k < 16; ++k) marks |= (hits[k] >> 7) << k;
-    return marks;
-#endif
-  }
-
   // Where the URL run that goes on at `i` ends: the first byte that is no URL
   // character (is_url_char) or, for an `authority`, also one that ends it
   // (ends_authority). Sixteen bytes at a time, compared as signed bytes so that
