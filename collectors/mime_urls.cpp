@@ -554,9 +554,10 @@ bool plausible_host(std::string_view host, bool need_dot) {
   return alnum && (!need_dot || host.find('.') != std::string_view::npos);
 }
 
-// The lower-case name of the attribute whose value starts at `pos`
-// ('href="|x'), or "" when `pos` does not start an attribute value.
-std::string attribute_before(std::string_view text, size_t pos) {
+// The name of the attribute whose value starts at `pos` ('href="|x') as
+// written (compare it case-insensitively), or "" when `pos` does not start an
+// attribute value.
+std::string_view attribute_before(std::string_view text, size_t pos) {
   size_t i = pos;
   if (i > 0 && (text[i - 1] == '"' || text[i - 1] == '\'')) --i;
   while (i > 0 && is_blank(text[i - 1])) --i;
@@ -565,24 +566,28 @@ std::string attribute_before(std::string_view text, size_t pos) {
   while (i > 0 && is_blank(text[i - 1])) --i;
   size_t begin = i;
   while (begin > 0 && (is_alnum(text[begin - 1]) || text[begin - 1] == '-' || text[begin - 1] == ':')) --begin;
-  return to_lower(text.substr(begin, i - begin));
+  return text.substr(begin, i - begin);
 }
 
 // Scheme-relative links ("//cdn.x.com/a.png") count in these attributes only.
 bool link_attribute(std::string_view name) {
-  return name == "href" || name == "src" || name == "action" || name == "background" || name == "formaction";
+  return iequals(name, "href") || iequals(name, "src") || iequals(name, "action") || iequals(name, "background") ||
+         iequals(name, "formaction");
 }
 
 // Namespace and DTD identifiers (xmlns="http://www.w3.org/1999/xhtml", the
 // DOCTYPE) are names, not links: as indicators they would tie every HTML mail
 // to www.w3.org and schemas.microsoft.com.
 bool html_identifier(std::string_view text, size_t pos) {
-  if (attribute_before(text, pos).substr(0, 5) == "xmlns") return true;
-  const size_t window = pos > 256 ? pos - 256 : 0;  // a DOCTYPE names its DTD within a few words
-  const size_t open = text.substr(window, pos - window).rfind('<');
-  if (open == std::string_view::npos) return false;
-  const std::string_view tag = text.substr(window + open, pos - window - open);
-  return tag.find('>') == std::string_view::npos && has_at(tag, 0, "<!doctype");
+  if (has_at(attribute_before(text, pos), 0, "xmlns")) return true;
+  // Inside a tag opened by "<!doctype" within a few words before: the last '<'
+  // before `pos`, with no '>' after it.
+  const size_t window = pos > 256 ? pos - 256 : 0;
+  for (size_t i = pos; i > window; --i) {
+    if (text[i - 1] == '>') return false;
+    if (text[i - 1] == '<') return has_at(text.substr(0, pos), i - 1, "<!doctype");
+  }
+  return false;
 }
 
 // Work buffers of a UrlCollector, kept by its owner for their capacity.
