@@ -46,10 +46,25 @@ std::string to_lower(std::string_view text) {
   return out;
 }
 
-// Writes `text` lower-cased at `out`; returns the end of what it wrote.
+// Writes `text` lower-cased at `out`; returns the end of what it wrote. Eight
+// bytes at a time: each byte's high bit marks whether it is in 'A'..'Z' (sums
+// of seven-bit values never carry into the next byte), and that mark moved to
+// 0x20 lowers it.
 char* copy_lower(char* out, std::string_view text) {
-  for (char c : text) *out++ = lower(c);
-  return out;
+  constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7F, kHighs = 0x8080808080808080;
+  constexpr uint64_t kFromA = 0x3F3F3F3F3F3F3F3F;      // 0x80 - 'A' in every byte
+  constexpr uint64_t kAfterZ = 0x2525252525252525;     // 0x80 - 'Z' - 1 in every byte
+  size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, text.data() + i, 8);
+    const uint64_t low7 = word & kLow7;
+    const uint64_t upper = (low7 + kFromA) & ~(low7 + kAfterZ) & ~word & kHighs;
+    word |= upper >> 2;
+    std::memcpy(out + i, &word, 8);
+  }
+  for (; i < text.size(); ++i) out[i] = lower(text[i]);
+  return out + text.size();
 }
 
 void append_lower(std::string& out, std::string_view text) {
@@ -493,7 +508,9 @@ void normalize_url(std::string_view url, std::string& out) {
 }
 
 // The host in what follows "scheme://" (or "//"), as written (not lower-cased).
-std::string_view host_in_authority(std::string_view rest) {
+// `user_info_end`, when given, is set to where what follows the user info starts
+// in `rest` (0 without user info).
+std::string_view host_in_authority(std::string_view rest, size_t* user_info_end = nullptr) {
   size_t begin = 0;
   while (begin < rest.size() && rest[begin] == '/') ++begin;  // "https:///host": browsers skip them
   // One pass: the host follows the last '@' and ends at the first ':' after it.
@@ -517,6 +534,7 @@ std::string_view host_in_authority(std::string_view rest) {
       colon = end;
     }
   }
+  if (user_info_end) *user_info_end = host;
   std::string_view view;
   if (host < end && rest[host] == '[') {
     const std::string_view literal = rest.substr(host + 1, end - host - 1);
@@ -678,13 +696,12 @@ class UrlCollector {
   // needs no cut and whose authority needed no trimming of its own. Its host is
   // then the one take_url would find, so the URL is normalised straight from
   // `text`, as normalize_url does it. False, with nothing done, for any other.
-  bool take_checked_url(std::string_view text, const Candidate& url, size_t authority_end, size_t end) {
+  // `host` is where the authority's host starts after any user info.
+  bool take_checked_url(std::string_view text, const Candidate& url, size_t authority_end, size_t host, size_t end) {
     if (end - url.begin > max_length_) return false;
     const size_t stop = url.begin + trim_url_tail(text.substr(url.begin, end - url.begin)).size();
     if (stop <= authority_end) return false;
     const std::string_view authority = text.substr(url.host, authority_end - url.host);
-    const size_t at = authority.rfind('@');
-    const size_t host = at == std::string_view::npos ? 0 : at + 1;
     const std::string_view scheme = text.substr(url.begin, url.scheme_end - url.begin);
     const std::string_view rest = text.substr(authority_end, stop - authority_end);
     const bool add_slash = rest.front() != '/';
@@ -709,9 +726,10 @@ class UrlCollector {
     taken = false;
     const std::string_view authority = text.substr(url.host, authority_end - url.host);
     const std::string_view trimmed = trim_url_tail(authority);
-    if (!plausible_host(host_in_authority(trimmed), url.need_dot)) return std::max(authority_end, url.begin + 1);
+    size_t host = 0;
+    if (!plausible_host(host_in_authority(trimmed, &host), url.need_dot)) return std::max(authority_end, url.begin + 1);
     const size_t end = url_stop<false>(text, authority_end);
-    taken = (trimmed.size() == authority.size() && take_checked_url(text, url, authority_end, end)) ||
+    taken = (trimmed.size() == authority.size() && take_checked_url(text, url, authority_end, host, end)) ||
             take_url(text, url.begin, end, url.prefix, url.need_dot);
     return taken ? end : std::max(authority_end, url.begin + 1);
   }
