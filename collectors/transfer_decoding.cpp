@@ -46,16 +46,28 @@ GroupTable group_table(int position) {
 
 const std::array<GroupTable, 4> kGroupBits = {group_table(0), group_table(1), group_table(2), group_table(3)};
 
-// 0..15 for hex digits (either case), 255 otherwise.
-const std::array<unsigned char, 256> kHexValue = [] {
-  std::array<unsigned char, 256> table;
-  table.fill(255);
-  for (int c = 0; c < 10; ++c) table['0' + c] = static_cast<unsigned char>(c);
-  for (int c = 0; c < 6; ++c) table['a' + c] = table['A' + c] = static_cast<unsigned char>(10 + c);
+// A hex digit (either case) as the high and as the low half of a byte; a
+// non-digit sets kNotHex instead, so one OR of the two decodes "=XX" or fails.
+constexpr uint16_t kNotHex = 0x100;
+
+std::array<uint16_t, 256> hex_half_table(int shift) {
+  std::array<uint16_t, 256> table;
+  table.fill(kNotHex);
+  for (int c = 0; c < 10; ++c) table['0' + c] = static_cast<uint16_t>(c << shift);
+  for (int c = 0; c < 6; ++c) table['a' + c] = table['A' + c] = static_cast<uint16_t>((10 + c) << shift);
   return table;
-}();
+}
+
+const std::array<uint16_t, 256> kHexHigh = hex_half_table(4);
+const std::array<uint16_t, 256> kHexLow = hex_half_table(0);
 
 bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+// The three bytes of the group of four characters at `p` (kNotInGroup set when
+// one of them is not in the alphabet).
+uint32_t decode_group(const unsigned char* p) {
+  return kGroupBits[0][p[0]] | kGroupBits[1][p[1]] | kGroupBits[2][p[2]] | kGroupBits[3][p[3]];
+}
 
 // Writes the three bytes of a decoded group (first byte lowest in `group`). On
 // little-endian machines as one four-byte store: the fourth byte is zero and is
@@ -104,6 +116,7 @@ void append_base64_decoded(std::string_view text, std::string& out) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const auto* const end = p + text.size();
   const auto* const groups_end = end - std::min<size_t>(text.size(), 3);  // a group starting before it is whole
+  const auto* const pairs_end = end - std::min<size_t>(text.size(), 7);   // and two groups before this one
   uint32_t accumulator = 0;
   int bits = 0;
   while (p < end) {
@@ -112,11 +125,18 @@ void append_base64_decoded(std::string_view text, std::string& out) {
     // Output only ever depends on the bits read since `bits` was 0, so the
     // accumulator need not be kept up to date here.
     if (bits == 0) {
-      while (p < groups_end) {
-        const uint32_t group =
-            kGroupBits[0][p[0]] | kGroupBits[1][p[1]] | kGroupBits[2][p[2]] | kGroupBits[3][p[3]];
-        if (group & kNotInGroup) break;
+      while (p < pairs_end) {  // two groups a step: one test for both
+        const uint32_t group = decode_group(p), next = decode_group(p + 4);
+        if ((group | next) & kNotInGroup) break;
         store_group(o, group);  // its fourth byte fits: o is at most 3/4 of the way, four characters remain
+        store_group(o + 3, next);
+        o += 6;
+        p += 8;
+      }
+      while (p < groups_end) {
+        const uint32_t group = decode_group(p);
+        if (group & kNotInGroup) break;
+        store_group(o, group);
         o += 3;
         p += 4;
       }
@@ -150,10 +170,10 @@ void append_quoted_printable_decoded(std::string_view text, std::string& out) {
     // to the literal search between them.
     while (i < n && text[i] == '=') {
       if (i + 2 < n) {  // "=XX": the common case, tested first
-        const unsigned char high = kHexValue[static_cast<unsigned char>(text[i + 1])];
-        const unsigned char low = kHexValue[static_cast<unsigned char>(text[i + 2])];
-        if ((high | low) < 16) {
-          *o++ = static_cast<char>(high * 16 + low);
+        const uint16_t byte = kHexHigh[static_cast<unsigned char>(text[i + 1])] |
+                              kHexLow[static_cast<unsigned char>(text[i + 2])];
+        if (byte < kNotHex) {
+          *o++ = static_cast<char>(byte);
           i += 3;
           continue;
         }
