@@ -563,6 +563,30 @@ bool plausible_host(std::string_view host, bool need_dot) {
   return alnum && (!need_dot || host.find('.') != std::string_view::npos);
 }
 
+// plausible_host(host_in_authority(authority, &user_info_end), need_dot), for
+// an authority with no '/', '?', '#', '\\' or blank in it (as try_url finds
+// them). The common one, a bare host name, takes a single pass.
+bool plausible_authority(std::string_view authority, bool need_dot, size_t& user_info_end) {
+  enum : unsigned char { kNameAlnum = 1, kNamePunctuation = 2, kNotInName = 4 };
+  static const std::array<unsigned char, 256> kNameByte = [] {
+    std::array<unsigned char, 256> table;
+    table.fill(kNotInName);
+    for (int c = 0; c < 256; ++c)
+      if (kByteClass[c] == kAlnum) table[c] = kNameAlnum;
+    for (unsigned char c : std::string_view(".-_")) table[c] = kNamePunctuation;
+    return table;
+  }();
+  unsigned char classes = 0;
+  for (char c : authority) classes |= kNameByte[static_cast<unsigned char>(c)];
+  // User info, a port, an IPv6 literal, or a byte no host has: the long way.
+  if (classes & kNotInName) return plausible_host(host_in_authority(authority, &user_info_end), need_dot);
+  user_info_end = 0;
+  std::string_view host = authority;
+  while (!host.empty() && host.back() == '.') host.remove_suffix(1);
+  if (host.empty() || host.size() > 253 || !(classes & kNameAlnum)) return false;
+  return !need_dot || host.find('.') != std::string_view::npos;
+}
+
 // The name of the attribute whose value starts at `pos` ('href="|x') as
 // written (compare it case-insensitively), or "" when `pos` does not start an
 // attribute value.
@@ -718,7 +742,7 @@ class UrlCollector {
     const std::string_view authority = text.substr(url.host, authority_end - url.host);
     const std::string_view trimmed = trim_url_tail(authority);
     size_t host = 0;
-    if (!plausible_host(host_in_authority(trimmed, &host), url.need_dot)) return std::max(authority_end, url.begin + 1);
+    if (!plausible_authority(trimmed, url.need_dot, host)) return std::max(authority_end, url.begin + 1);
     const size_t end = url_stop<false>(text, authority_end);
     taken = (trimmed.size() == authority.size() && take_checked_url(text, url, authority_end, host, end)) ||
             take_url(text, url.begin, end, url.prefix, url.need_dot);
