@@ -262,26 +262,42 @@ std::string_view keep_parameter(std::string_view parameter, bool unescaped, std:
   return kept;
 }
 
+// The bytes that end the tokens of a Content-Type value, as flags to look up.
+enum : unsigned char { kEndsAtSemicolon = 1, kEndsAtSlash = 2, kEndsAtBlank = 4, kEndsAtEquals = 8 };
+const std::array<unsigned char, 256> kTokenEnd = [] {
+  std::array<unsigned char, 256> table{};
+  table[';'] = kEndsAtSemicolon;
+  table['/'] = kEndsAtSlash;
+  table[' '] = table['\t'] = kEndsAtBlank;
+  table['='] = kEndsAtEquals;
+  return table;
+}();
+
+// Where the token starting at `i` ends: the first byte with one of the `ends` flags.
+size_t token_end(std::string_view value, size_t i, unsigned char ends) {
+  while (i < value.size() && !(kTokenEnd[static_cast<unsigned char>(value[i])] & ends)) ++i;
+  return i;
+}
+
 // Parses a Content-Type field value leniently (see parse_content_type).
 ContentTypeView read_content_type(std::string_view value, ParameterBuffers& buffers) {
   ContentTypeView result;
   value = trim(value);
-  size_t i = 0;
-  while (i < value.size() && value[i] != ';' && value[i] != '/' && !is_blank(value[i])) ++i;
+  size_t i = token_end(value, 0, kEndsAtSemicolon | kEndsAtSlash | kEndsAtBlank);
   result.type = value.substr(0, i);
   while (i < value.size() && is_blank(value[i])) ++i;
   if (i < value.size() && value[i] == '/') {
     ++i;
     while (i < value.size() && is_blank(value[i])) ++i;
     const size_t begin = i;
-    while (i < value.size() && value[i] != ';' && !is_blank(value[i])) ++i;
+    i = token_end(value, i, kEndsAtSemicolon | kEndsAtBlank);
     result.subtype = value.substr(begin, i - begin);
   }
   // Parameters: name [blanks] = [blanks] (token | "quoted").
   while (i < value.size()) {
     while (i < value.size() && (value[i] == ';' || is_blank(value[i]) || value[i] == '\r' || value[i] == '\n')) ++i;
     const size_t name_begin = i;
-    while (i < value.size() && value[i] != '=' && value[i] != ';' && !is_blank(value[i])) ++i;
+    i = token_end(value, i, kEndsAtEquals | kEndsAtSemicolon | kEndsAtBlank);
     std::string_view name = value.substr(name_begin, i - name_begin);
     while (i < value.size() && is_blank(value[i])) ++i;
     if (i >= value.size() || value[i] != '=') {
@@ -296,7 +312,7 @@ ContentTypeView read_content_type(std::string_view value, ParameterBuffers& buff
       parameter = quoted_parameter(value, i, buffers, unescaped);
     } else {
       const size_t begin = i;
-      while (i < value.size() && value[i] != ';' && !is_blank(value[i])) ++i;
+      i = token_end(value, i, kEndsAtSemicolon | kEndsAtBlank);
       parameter = value.substr(begin, i - begin);
     }
     // RFC 2231: "name*=charset'lang'value" and "name*0=" continuations.
