@@ -169,21 +169,54 @@ struct FoldedFields {
   std::string transfer_encoding;
 };
 
+// A field value read line by line: the value after the colon of its first line,
+// joined with its continuation lines in a buffer once there is one, trimmed
+// when done. A view of the line itself when the field is not folded.
+class FieldValue {
+ public:
+  // Starts reading the field whose first line is `line`; finish() stores it in `value`.
+  void start(std::string_view line, std::string_view& value, std::string& folded) {
+    value_ = &value;
+    folded_ = &folded;
+    first_ = line.substr(line.find(':') + 1);
+    joined_ = false;
+  }
+
+  // Adds a continuation line (ignored when no field is being read).
+  void add(std::string_view continuation) {
+    if (value_ == nullptr) return;
+    if (!joined_) folded_->assign(first_);
+    joined_ = true;
+    *folded_ += continuation;
+  }
+
+  void finish() {
+    if (value_ != nullptr) *value_ = trim(joined_ ? std::string_view(*folded_) : first_);
+    value_ = nullptr;
+  }
+
+ private:
+  std::string_view* value_ = nullptr;
+  std::string* folded_ = nullptr;
+  std::string_view first_;
+  bool joined_ = false;
+};
+
 // The unfolded, trimmed value of the field whose first line is `line` and whose
 // next line starts at `pos` (advanced past the continuation lines). A view of
 // the line itself unless continuation lines follow: those are joined in `folded`.
 std::string_view unfolded_value(std::string_view headers, std::string_view line, size_t& pos, std::string& folded) {
-  const std::string_view first = line.substr(line.find(':') + 1);
-  bool joined = false;
+  std::string_view value;
+  FieldValue reading;
+  reading.start(line, value, folded);
   while (pos < headers.size()) {  // continuation lines
     Line more = line_at(headers, pos);
     if (more.text.empty() || !is_blank(more.text.front())) break;
-    if (!joined) folded.assign(first);
-    joined = true;
-    folded += more.text;
+    reading.add(more.text);
     pos = more.next;
   }
-  return trim(joined ? std::string_view(folded) : first);
+  reading.finish();
+  return value;
 }
 
 // The first Content-Type and Content-Transfer-Encoding of `headers`, up to the
@@ -334,23 +367,39 @@ ContentTypeView read_content_type(std::string_view value, ParameterBuffers& buff
   return result;
 }
 
-// A MIME entity: its header lines and its body. Lenient about a missing blank
-// line: the first line that is neither a field nor a continuation starts the body.
-struct Entity {
-  std::string_view headers;
-  std::string_view body;
-};
-
-Entity split_entity(std::string_view part) {
+// The body of the MIME entity in `part`, after its header lines. Lenient about a
+// missing blank line: the first line that is neither a field nor a continuation
+// starts the body. On the same pass over the header lines, which are few, the
+// part's Content-Type and Content-Transfer-Encoding are read into `fields` as
+// part_fields would read them from the header.
+std::string_view split_entity(std::string_view part, PartFields& fields, FoldedFields& folded) {
+  fields = {};
+  bool have_type = false, have_encoding = false;
+  FieldValue reading;
   size_t pos = 0;
   while (pos < part.size()) {
     const Line line = line_at(part, pos);
-    if (trim(line.text).empty()) return {part.substr(0, pos), part.substr(line.next)};
-    const bool continuation = is_blank(line.text.front()) && pos > 0;
-    if (!continuation && part_field_name_length(line.text) == 0) return {part.substr(0, pos), part.substr(pos)};
+    if (trim(line.text).empty()) {
+      reading.finish();
+      return part.substr(line.next);
+    }
+    if (is_blank(line.text.front()) && pos > 0) {  // a continuation line
+      reading.add(line.text);
+    } else {
+      reading.finish();
+      if (part_field_name_length(line.text) == 0) return part.substr(pos);
+      if (!have_type && is_field(line.text, "content-type")) {
+        reading.start(line.text, fields.content_type, folded.content_type);
+        have_type = true;
+      } else if (!have_encoding && is_field(line.text, "content-transfer-encoding")) {
+        reading.start(line.text, fields.transfer_encoding, folded.transfer_encoding);
+        have_encoding = true;
+      }
+    }
     pos = line.next;
   }
-  return {part, {}};
+  reading.finish();
+  return {};
 }
 
 std::string encode_utf8(uint32_t cp) {
@@ -1044,7 +1093,9 @@ class Walker {
         buffers_(buffers),
         urls_(limits.max_urls, limits.max_url_length, buffers.urls) {}
 
-  void entity(std::string_view headers, std::string_view body, size_t depth, bool digest) {
+  // Walks the entity of `body` whose header says `fields` (views into the header
+  // or into buffers at `depth`).
+  void entity(const PartFields& fields, std::string_view body, size_t depth, bool digest) {
     if (stop_) return;
     if (++parts_ > limits_.max_parts) {
       problem("more than " + std::to_string(limits_.max_parts) + " MIME parts, rest ignored");
@@ -1052,7 +1103,6 @@ class Walker {
       return;
     }
     PartBuffers& part = buffers_.at_depth(depth);
-    const PartFields fields = part_fields(headers, part.folded);
     ContentTypeView type = read_content_type(fields.content_type, part.parameters);
     if (type.type.empty()) {
       type.type = digest ? "message" : "text";
@@ -1067,8 +1117,9 @@ class Walker {
       std::string_view inner = body;
       if (encoding != TransferEncoding::other) inner = transfer_decode(body, encoding, part.message);
       if (inner.substr(0, 5) == "From ") inner = inner.substr(line_at(inner, 0).next);  // mbox envelope line
-      const Entity nested = split_entity(inner);
-      entity(nested.headers, nested.body, depth + 1, false);
+      PartFields nested;
+      const std::string_view nested_body = split_entity(inner, nested, buffers_.at_depth(depth + 1).folded);
+      entity(nested, nested_body, depth + 1, false);
     } else if (iequals(type.type, "text") && !iequals(type.subtype, "rfc822-headers")) {
       text(type, encoding, body);
     }
@@ -1130,12 +1181,15 @@ class Walker {
       const Delimiter next = find_delimiter(body, current.next, delimiter);
       if (next.start == std::string_view::npos) {
         problem("multipart \"" + std::string(boundary) + "\" not closed");
-        const Entity child = split_entity(body.substr(current.next));
-        entity(child.headers, child.body, depth + 1, digest);
+        PartFields child;
+        const std::string_view child_body = split_entity(body.substr(current.next), child, buffers_.at_depth(depth + 1).folded);
+        entity(child, child_body, depth + 1, digest);
         return;
       }
-      const Entity child = split_entity(part_before(body, current.next, next.start));
-      entity(child.headers, child.body, depth + 1, digest);
+      PartFields child;
+      const std::string_view child_body =
+          split_entity(part_before(body, current.next, next.start), child, buffers_.at_depth(depth + 1).folded);
+      entity(child, child_body, depth + 1, digest);
       current = next;
     }
   }
@@ -1240,7 +1294,7 @@ std::vector<std::string> extract_body_urls(std::string_view headers, std::string
                                            std::vector<std::string>& problems, const MimeLimits& limits) {
   static thread_local WalkBuffers buffers;  // per thread: walks on other threads keep their own
   Walker walker(decoder, problems, limits, buffers);
-  walker.entity(headers, body, 0, false);
+  walker.entity(part_fields(headers, buffers.at_depth(0).folded), body, 0, false);
   std::vector<std::string> urls = walker.take();
   buffers.release_large();
   return urls;
