@@ -270,6 +270,12 @@ struct ParameterBuffers {
 std::string_view quoted_parameter(std::string_view value, size_t& i, ParameterBuffers& buffers, bool& unescaped) {
   const size_t begin = ++i;
   unescaped = false;
+  // Without a backslash before it, the next quote closes the string: the common case, two memchr.
+  const size_t end = std::min(value.find('"', begin), value.size());
+  if (value.substr(begin, end - begin).find('\\') == std::string_view::npos) {
+    i = end < value.size() ? end + 1 : end;
+    return value.substr(begin, end - begin);
+  }
   for (; i < value.size() && value[i] != '"'; ++i) {
     if (value[i] == '\\' && i + 1 < value.size()) {
       unescaped = true;
@@ -387,13 +393,15 @@ std::string_view split_entity(std::string_view part, PartFields& fields, FoldedF
       reading.add(line.text);
     } else {
       reading.finish();
-      if (part_field_name_length(line.text) == 0) return part.substr(pos);
+      // One of the two fields is a field: only other lines need the general test.
       if (!have_type && is_field(line.text, "content-type")) {
         reading.start(line.text, fields.content_type, folded.content_type);
         have_type = true;
       } else if (!have_encoding && is_field(line.text, "content-transfer-encoding")) {
         reading.start(line.text, fields.transfer_encoding, folded.transfer_encoding);
         have_encoding = true;
+      } else if (part_field_name_length(line.text) == 0) {
+        return part.substr(pos);
       }
     }
     pos = line.next;
