@@ -137,7 +137,16 @@ size_t next_line_of_interest(std::string_view text, size_t pos) {
 // Whether `line` starts the field `lower_name` (as part_field_name_length would
 // say, case-insensitively): the name, blanks, then a colon not before "//".
 bool is_field(std::string_view line, std::string_view lower_name) {
-  if (!has_at(line, 0, lower_name)) return false;
+  if (line.size() < lower_name.size()) return false;
+  // The names are long ("content-transfer-encoding"): eight bytes a step.
+  size_t i = 0;
+  for (; i + 8 <= lower_name.size(); i += 8) {
+    uint64_t word, wanted;
+    std::memcpy(&word, line.data() + i, 8);
+    std::memcpy(&wanted, lower_name.data() + i, 8);
+    if (lower_eight(word) != wanted) return false;
+  }
+  if (!has_at(line, i, lower_name.substr(i))) return false;
   size_t colon = lower_name.size();
   while (colon < line.size() && is_blank(line[colon])) ++colon;
   return colon < line.size() && line[colon] == ':' && line.substr(colon + 1, 2) != "//";
@@ -1067,6 +1076,18 @@ struct WalkBuffers {
   std::string converted;  // the same in UTF-8, when decoded here rather than by the decoder
   UrlBuffers urls;
   std::deque<PartBuffers> parts;  // by depth; a deque, so growing it moves no buffer a view points into
+  std::string last_label;             // the last charset label names_iso2022jp was asked about
+  bool last_label_iso2022jp = false;  // (the empty label is UTF-8)
+
+  // Whether iconv_charset_name(label) is "ISO-2022-JP". Parts of one sender
+  // repeat their label: the answer for the last one is kept.
+  bool names_iso2022jp(std::string_view label) {
+    if (label != last_label) {
+      last_label.assign(label);
+      last_label_iso2022jp = iconv_charset_name(label) == "ISO-2022-JP";
+    }
+    return last_label_iso2022jp;
+  }
 
   PartBuffers& at_depth(size_t depth) {
     while (parts.size() <= depth) parts.emplace_back();
@@ -1081,6 +1102,10 @@ struct WalkBuffers {
     };
     release(text);
     release(converted);
+    if (last_label.capacity() > kKeep) {  // back to the empty label, which is UTF-8
+      std::string().swap(last_label);
+      last_label_iso2022jp = false;
+    }
     release(urls.candidate);
     release(urls.normalized);
     for (PartBuffers& part : parts) {
@@ -1255,7 +1280,7 @@ class Walker {
       urls_.scan(raw, html);
       return;
     }
-    if (iconv_charset_name(charset) == "ISO-2022-JP" && decode_common_iso2022jp(raw, buffers_.converted)) {
+    if (buffers_.names_iso2022jp(charset) && decode_common_iso2022jp(raw, buffers_.converted)) {
       decoded_ += buffers_.converted.size();
       urls_.scan(buffers_.converted, html);
       return;
