@@ -13,7 +13,6 @@
 #include "collectors/encoded_words.h"
 #include "collectors/iso2022jp.h"
 #include "collectors/transfer_decoding.h"
-#include "core/word_scan.h"
 
 namespace sg {
 
@@ -74,7 +73,7 @@ char* copy_lower(char* out, std::string_view text) {
 void append_lower(std::string& out, std::string_view text) {
   const size_t start = out.size();
   out.resize(start + text.size());
-  copy_lower(out.data() + start, text);  // a pointer: writes through out[] would reload it every byte
+  copy_lower(out.data() + start, text);
 }
 
 // Case-insensitive: does `text` hold `lower_word` at `pos`?
@@ -107,19 +106,21 @@ Line line_at(std::string_view text, size_t pos) {
   return {line, next};
 }
 
-  using Block = unsigned char __attribute__((vector_size(16)));
+// Sixteen bytes, compared all at once (GCC/Clang vector extensions: SSE2 or NEON).
+using Block = unsigned char __attribute__((vector_size(16)));
 
-  // One bit per byte of a compare result (0xFF or 0), the first byte lowest:
-  // a single instruction on SSE2, two words elsewhere.
-  unsigned byte_marks(Block hits) {
+// One bit per byte of a compare result (0xFF or 0), the first byte lowest:
+// a single instruction on SSE2, a loop elsewhere.
+unsigned byte_marks(Block hits) {
 #if defined(__SSE2__)
-    return static_cast<unsigned>(__builtin_ia32_pmovmskb128(reinterpret_cast<__attribute__((vector_size(16))) char&>(hits)));
+  using Chars = char __attribute__((vector_size(16)));
+  return static_cast<unsigned>(__builtin_ia32_pmovmskb128(reinterpret_cast<Chars&>(hits)));
 #else
-    unsigned marks = 0;
-    for (int k = 0; k < 16; ++k) marks |= (hits[k] >> 7) << k;
-    return marks;
+  unsigned marks = 0;
+  for (int k = 0; k < 16; ++k) marks |= static_cast<unsigned>(hits[k] >> 7) << k;
+  return marks;
 #endif
-  }
+}
 
 // The start of the next line after `pos` that begins with 'c', 'C', CR or LF
 // (the only ones part_fields reads), or the end. A header is dozens of lines,
