@@ -7,7 +7,7 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
-#include <deque>
+#include <memory>
 #include <iconv.h>
 
 #include "collectors/encoded_words.h"
@@ -809,7 +809,7 @@ class UrlCollector {
     const bool add_slash = rest.front() != '/';
     // Sized once and written through a pointer: appends would each check capacity.
     normalized_.resize(url.prefix.size() + scheme.size() + authority.size() + add_slash + rest.size());
-    char* out = copy_lower(normalized_.data(), url.prefix);
+    char* out = std::copy_n(url.prefix.data(), url.prefix.size(), normalized_.data());  // a lower-case literal
     out = copy_lower(out, scheme);
     out = std::copy_n(authority.data(), host, out);  // user info as written
     out = copy_lower(out, authority.substr(host));
@@ -1076,7 +1076,7 @@ struct WalkBuffers {
   std::string text;       // transfer-decoded text of the current text part
   std::string converted;  // the same in UTF-8, when decoded here rather than by the decoder
   UrlBuffers urls;
-  std::deque<PartBuffers> parts;  // by depth; a deque, so growing it moves no buffer a view points into
+  std::vector<std::unique_ptr<PartBuffers>> parts;  // by depth; growing it moves no buffer a view points into
   std::string last_label;             // the last charset label names_iso2022jp was asked about
   bool last_label_iso2022jp = false;  // (the empty label is UTF-8)
 
@@ -1091,8 +1091,8 @@ struct WalkBuffers {
   }
 
   PartBuffers& at_depth(size_t depth) {
-    while (parts.size() <= depth) parts.emplace_back();
-    return parts[depth];
+    while (parts.size() <= depth) parts.push_back(std::make_unique<PartBuffers>());
+    return *parts[depth];
   }
 
   // A rare giant part must not pin its memory for the rest of the thread's life.
@@ -1109,10 +1109,10 @@ struct WalkBuffers {
     }
     release(urls.candidate);
     release(urls.normalized);
-    for (PartBuffers& part : parts) {
-      for (std::string* buffer : {&part.folded.content_type, &part.folded.transfer_encoding, &part.parameters.boundary,
-                                  &part.parameters.charset, &part.parameters.unescaped, &part.boundary_guess,
-                                  &part.delimiter, &part.message})
+    for (const std::unique_ptr<PartBuffers>& part : parts) {
+      for (std::string* buffer : {&part->folded.content_type, &part->folded.transfer_encoding, &part->parameters.boundary,
+                                  &part->parameters.charset, &part->parameters.unescaped, &part->boundary_guess,
+                                  &part->delimiter, &part->message})
         release(*buffer);
     }
   }
