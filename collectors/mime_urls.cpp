@@ -91,6 +91,13 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
+// trim(line).empty(), without looking at both ends.
+bool is_blank_line(std::string_view line) {
+  for (char c : line)
+    if (!is_blank(c) && c != '\r' && c != '\n') return false;
+  return true;
+}
+
 // [begin, end) of the line starting at `pos`, and where the next line starts.
 struct Line {
   std::string_view text;  // without the line break
@@ -219,9 +226,9 @@ std::string_view unfolded_value(std::string_view headers, std::string_view line,
   std::string_view value;
   FieldValue reading;
   reading.start(line, value, folded);
-  while (pos < headers.size()) {  // continuation lines
-    Line more = line_at(headers, pos);
-    if (more.text.empty() || !is_blank(more.text.front())) break;
+  // Continuation lines: those that start with a blank (an empty one does not).
+  while (pos < headers.size() && is_blank(headers[pos])) {
+    const Line more = line_at(headers, pos);
     reading.add(more.text);
     pos = more.next;
   }
@@ -395,7 +402,7 @@ std::string_view split_entity(std::string_view part, PartFields& fields, FoldedF
   size_t pos = 0;
   while (pos < part.size()) {
     const Line line = line_at(part, pos);
-    if (trim(line.text).empty()) {
+    if (is_blank_line(line.text)) {
       reading.finish();
       return part.substr(line.next);
     }
@@ -684,8 +691,13 @@ std::string_view attribute_before(std::string_view text, size_t pos) {
   if (i == 0 || text[i - 1] != '=') return {};
   --i;
   while (i > 0 && is_blank(text[i - 1])) --i;
+  static const std::array<bool, 256> kNameByte = [] {  // letters, digits, '-' and ':' ("xmlns:v")
+    std::array<bool, 256> table{};
+    for (int c = 0; c < 256; ++c) table[c] = kByteClass[c] == kAlnum || c == '-' || c == ':';
+    return table;
+  }();
   size_t begin = i;
-  while (begin > 0 && (is_alnum(text[begin - 1]) || text[begin - 1] == '-' || text[begin - 1] == ':')) --begin;
+  while (begin > 0 && kNameByte[static_cast<unsigned char>(text[begin - 1])]) --begin;
   return text.substr(begin, i - begin);
 }
 
