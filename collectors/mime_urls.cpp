@@ -608,6 +608,17 @@ std::string_view host_in_authority(std::string_view rest, size_t* user_info_end 
     table[':'] = kColon;
     return table;
   }();
+  // Up to the first byte that is not kOther, sixteen at a time: usually the end of a bare host.
+  for (; end + 16 <= rest.size(); end += 16) {
+    Block block;
+    std::memcpy(&block, rest.data() + end, 16);
+    const Block special = (block == '/') | (block == '?') | (block == '#') | (block == '\\') | (block == ' ') |
+                          (block == '@') | (block == ':');
+    if (const unsigned marks = byte_marks(special)) {
+      end += static_cast<size_t>(std::countr_zero(marks));
+      break;
+    }
+  }
   for (; end < rest.size(); ++end) {
     const unsigned char kind = kAuthorityByte[static_cast<unsigned char>(rest[end])];
     if (kind == kOther) continue;  // almost every byte: one test
