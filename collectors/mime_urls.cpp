@@ -646,9 +646,13 @@ std::string_view host_in_authority(std::string_view rest, size_t* user_info_end 
 std::string_view url_host_view(std::string_view url) {
   std::string_view rest = trim(url);
   if (const size_t colon = rest.find("://"); colon != std::string_view::npos) {
+    static const std::array<bool, 256> kSchemeByte = [] {  // letters, digits, '+', '-' and '.'
+      std::array<bool, 256> table{};
+      for (int c = 0; c < 256; ++c) table[c] = kByteClass[c] == kAlnum || c == '+' || c == '-' || c == '.';
+      return table;
+    }();
     bool scheme = colon > 0;
-    for (size_t i = 0; i < colon; ++i)
-      if (!is_alnum(rest[i]) && rest[i] != '+' && rest[i] != '-' && rest[i] != '.') scheme = false;
+    for (size_t i = 0; i < colon; ++i) scheme = scheme && kSchemeByte[static_cast<unsigned char>(rest[i])];
     if (scheme) rest.remove_prefix(colon + 3);
   } else if (rest.substr(0, 2) == "//") {
     rest.remove_prefix(2);
