@@ -317,6 +317,28 @@ struct CharsetDecoder::Impl {
   std::unordered_map<std::string, iconv_t> cache;  // name -> descriptor, or (iconv_t)-1 if unusable
   std::string decoded;  // append_converted's ISO-2022-JP text, kept for its capacity
 
+  // iconv_charset_name, remembered for the last two labels: a Subject asks for
+  // its words' label and then for the name it gave, word after word.
+  struct KnownLabel {
+    std::string label;
+    std::string name;
+    bool used = false;
+  };
+  std::array<KnownLabel, 2> known_labels;
+  size_t older_label = 0;
+
+  // The reference holds until the next call with another label.
+  const std::string& charset_name(std::string_view label) {
+    for (const KnownLabel& known : known_labels)
+      if (known.used && known.label == label) return known.name;
+    KnownLabel& slot = known_labels[older_label];
+    older_label ^= 1;
+    slot.label.assign(label);
+    slot.name = iconv_charset_name(label);
+    slot.used = true;
+    return slot.name;
+  }
+
   ~Impl() {
     for (auto& [name, cd] : cache)
       if (cd != reinterpret_cast<iconv_t>(-1)) iconv_close(cd);
@@ -450,7 +472,7 @@ size_t CharsetDecoder::cached_descriptors() const {
 
 Conversion CharsetDecoder::convert(std::string_view bytes, std::string_view charset) {
   Conversion result;
-  const std::string name = iconv_charset_name(charset);
+  const std::string name = impl_->charset_name(charset);
   if (reads_as_utf8(name, bytes)) {
     // ASCII reads the same in every ASCII-compatible charset: no conversion,
     // but still say whether the label was usable.
@@ -487,7 +509,7 @@ Conversion CharsetDecoder::convert(std::string_view bytes, std::string_view char
 }
 
 void CharsetDecoder::append_converted(std::string_view bytes, std::string_view charset, std::string& out) {
-  const std::string name = iconv_charset_name(charset);
+  const std::string name = impl_->charset_name(charset);
   if (reads_as_utf8(name, bytes)) {
     if (name != "UTF-8" && !name.empty()) impl_->usable(name);  // leaves the descriptor cache as convert() does
     append_sanitized(out, bytes, nullptr);
@@ -608,7 +630,7 @@ std::string CharsetDecoder::decode_header_value(std::string_view raw, std::strin
       append_literal(between);
     }
     ++words;
-    std::string charset = iconv_charset_name(word.charset);
+    std::string charset = impl_->charset_name(word.charset);  // a copy: flush() asks for other names
     if (!has_pending || charset != pending_charset) {
       flush();
       // An unusable label keeps its own identity so it is not merged with others.
