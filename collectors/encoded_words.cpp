@@ -327,16 +327,18 @@ struct CharsetDecoder::Impl {
   std::array<KnownLabel, 2> known_labels;
   size_t older_label = 0;
 
-  // The reference holds until the next call with another label.
-  const std::string& charset_name(std::string_view label) {
+  std::string charset_name(std::string_view label) {
     for (const KnownLabel& known : known_labels)
       if (known.used && known.label == label) return known.name;
-    KnownLabel& slot = known_labels[older_label];
-    older_label ^= 1;
-    slot.label.assign(label);
-    slot.name = iconv_charset_name(label);
-    slot.used = true;
-    return slot.name;
+    std::string name = iconv_charset_name(label);
+    if (label.size() <= 2 * kMaxLabelLength) {  // a giant label from hostile mail is not kept
+      KnownLabel& slot = known_labels[older_label];
+      older_label ^= 1;
+      slot.label.assign(label);
+      slot.name = name;
+      slot.used = true;
+    }
+    return name;
   }
 
   ~Impl() {
@@ -630,7 +632,7 @@ std::string CharsetDecoder::decode_header_value(std::string_view raw, std::strin
       append_literal(between);
     }
     ++words;
-    std::string charset = impl_->charset_name(word.charset);  // a copy: flush() asks for other names
+    std::string charset = impl_->charset_name(word.charset);
     if (!has_pending || charset != pending_charset) {
       flush();
       // An unusable label keeps its own identity so it is not merged with others.
