@@ -75,7 +75,14 @@ size_t ascii_run_end(std::string_view bytes, size_t i) {
 
 // The end of the well-formed UTF-8 starting at `i`.
 size_t well_formed_end(std::string_view bytes, size_t i) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(bytes[k]); };
+  const auto continuation = [&](size_t k) { return (byte(k) & 0xC0) == 0x80; };
   while ((i = ascii_run_end(bytes, i)) < bytes.size()) {
+    // Three-byte characters led by E1..EC (most of CJK text) have no overlong or
+    // surrogate forms to rule out: any two continuation bytes complete them.
+    while (i + 2 < bytes.size() && byte(i) >= 0xE1 && byte(i) <= 0xEC && continuation(i + 1) && continuation(i + 2))
+      i += 3;
+    if (i >= bytes.size() || byte(i) < 0x80) continue;
     size_t skip = 1;
     const size_t length = utf8_sequence(bytes.substr(i), skip);
     if (length == 0) break;
