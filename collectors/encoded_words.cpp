@@ -323,6 +323,14 @@ std::string iconv_charset_name(std::string_view label) {
 struct CharsetDecoder::Impl {
   std::unordered_map<std::string, iconv_t> cache;  // name -> descriptor, or (iconv_t)-1 if unusable
   std::string decoded;  // append_converted's ISO-2022-JP text, kept for its capacity
+  std::string pending;  // decode_header_value's encoded-word bytes, kept for their capacity
+
+  // A rare giant header value must not pin its memory for the decoder's life.
+  void release_large() {
+    constexpr size_t kKeep = 64 * 1024;
+    for (std::string* buffer : {&decoded, &pending})
+      if (buffer->capacity() > kKeep) std::string().swap(*buffer);
+  }
 
   // iconv_charset_name, remembered for the last two labels: a Subject asks for
   // its words' label and then for the name it gave, word after word.
@@ -608,7 +616,8 @@ std::string CharsetDecoder::decode_header_value(std::string_view raw, std::strin
 
   std::string out;
   out.reserve(view.size());
-  std::string pending;          // bytes of adjacent encoded words in one charset
+  std::string& pending = impl_->pending;  // bytes of adjacent encoded words in one charset
+  pending.clear();
   std::string pending_charset;  // normalised label of `pending`
   bool has_pending = false;
 
@@ -652,6 +661,7 @@ std::string CharsetDecoder::decode_header_value(std::string_view raw, std::strin
   }
   flush();
   append_literal(view.substr(literal_begin));
+  impl_->release_large();
 
   // Decoded words may carry CR, LF or NUL: a header value is one line of text.
   for (size_t i = next_line_break_or_nul(out, 0); i < out.size(); i = next_line_break_or_nul(out, i + 1)) out[i] = ' ';
