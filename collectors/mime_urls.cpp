@@ -130,15 +130,26 @@ unsigned byte_marks(Block hits) {
 }
 
 // The start of the next line after `pos` that begins with 'c', 'C', CR or LF
-// (the only ones part_fields reads), or the end. A header is dozens of lines,
-// most of them of no interest: from line break to line break with memchr.
+// (the only ones part_fields reads), or the end. A message's header is dozens
+// of lines, most of them of no interest: their line breaks are found 32 bytes
+// a step, and only the byte after each is looked at.
 size_t next_line_of_interest(std::string_view text, size_t pos) {
-  while (const void* line_break = std::memchr(text.data() + pos, '\n', text.size() - pos)) {
-    pos = static_cast<size_t>(static_cast<const char*>(line_break) - text.data()) + 1;
-    if (pos == text.size()) break;
-    const char first = text[pos];
-    if ((first | 0x20) == 'c' || first == '\r' || first == '\n') return pos;
+  const auto of_interest = [&](size_t line_break) {
+    if (line_break + 1 == text.size()) return true;  // the end
+    const char first = text[line_break + 1];
+    return (first | 0x20) == 'c' || first == '\r' || first == '\n';
+  };
+  for (; pos + 32 <= text.size(); pos += 32) {
+    Block low, high;
+    std::memcpy(&low, text.data() + pos, 16);
+    std::memcpy(&high, text.data() + pos + 16, 16);
+    for (uint32_t marks = byte_marks(low == '\n') | byte_marks(high == '\n') << 16; marks != 0; marks &= marks - 1) {
+      const size_t line_break = pos + static_cast<size_t>(std::countr_zero(marks));
+      if (of_interest(line_break)) return line_break + 1;
+    }
   }
+  for (; pos < text.size(); ++pos)
+    if (text[pos] == '\n' && of_interest(pos)) return pos + 1;
   return text.size();
 }
 
