@@ -848,9 +848,13 @@ class UrlCollector {
     // Sized once and written through a pointer: appends would each check capacity.
     normalized_.resize(url.prefix.size() + scheme.size() + authority.size() + add_slash + rest.size());
     char* out = std::copy_n(url.prefix.data(), url.prefix.size(), normalized_.data());  // a lower-case literal
-    out = copy_lower(out, scheme);
-    out = std::copy_n(authority.data(), host, out);  // user info as written
-    out = copy_lower(out, authority.substr(host));
+    if (url.scheme_end == url.host && host == 0) {
+      out = copy_lower(out, text.substr(url.begin, authority_end - url.begin));  // scheme and host side by side
+    } else {
+      out = copy_lower(out, scheme);
+      out = std::copy_n(authority.data(), host, out);  // user info as written
+      out = copy_lower(out, authority.substr(host));
+    }
     if (add_slash) *out++ = '/';
     std::memcpy(out, rest.data(), rest.size());
     add(normalized_);
