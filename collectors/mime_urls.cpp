@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <iconv.h>
 
 #include "collectors/encoded_words.h"
@@ -247,14 +248,33 @@ std::string_view unfolded_value(std::string_view headers, std::string_view line,
   return value;
 }
 
-// The first Content-Type and Content-Transfer-Encoding of `headers`, up to the
-// first empty line. One pass for both: a message's own header block is
-// kilobytes of Received lines, and only lines starting with 'c' are looked at.
-PartFields part_fields(std::string_view headers, FoldedFields& folded) {
+// The first Content-Type and first Content-Transfer-Encoding of a header, as
+// they are found.
+struct FieldFinder {
   PartFields fields;
   bool have_type = false, have_encoding = false;
-  size_t pos = 0;
-  while (pos < headers.size() && !(have_type && have_encoding)) {
+
+  bool done() const { return have_type && have_encoding; }
+
+  // Takes the field whose first line is `line` when it is one of the two and the
+  // first of its kind; `pos`, where the next line starts, then goes past its
+  // continuation lines in `headers`.
+  void offer(std::string_view headers, std::string_view line, size_t& pos, FoldedFields& folded) {
+    if (!have_type && is_field(line, "content-type")) {
+      fields.content_type = unfolded_value(headers, line, pos, folded.content_type);
+      have_type = true;
+    } else if (!have_encoding && is_field(line, "content-transfer-encoding")) {
+      fields.transfer_encoding = unfolded_value(headers, line, pos, folded.transfer_encoding);
+      have_encoding = true;
+    }
+  }
+};
+
+// Offers `finder` the lines of `headers` from `pos` (a line start) up to the
+// first empty line. A message's own header block is kilobytes of Received
+// lines, and only lines starting with 'c' are looked at.
+void find_part_fields(std::string_view headers, size_t pos, FieldFinder& finder, FoldedFields& folded) {
+  while (pos < headers.size() && !finder.done()) {
     const char first = headers[pos];
     if (first == '\n' || (first == '\r' && (pos + 1 == headers.size() || headers[pos + 1] == '\n'))) break;
     if (first != 'c' && first != 'C') {  // not one of ours: on to the next line that may be
@@ -263,15 +283,48 @@ PartFields part_fields(std::string_view headers, FoldedFields& folded) {
     }
     const Line line = line_at(headers, pos);
     pos = line.next;
-    if (!have_type && is_field(line.text, "content-type")) {
-      fields.content_type = unfolded_value(headers, line.text, pos, folded.content_type);
-      have_type = true;
-    } else if (!have_encoding && is_field(line.text, "content-transfer-encoding")) {
-      fields.transfer_encoding = unfolded_value(headers, line.text, pos, folded.transfer_encoding);
-      have_encoding = true;
-    }
+    finder.offer(headers, line.text, pos, folded);
   }
-  return fields;
+}
+
+// The first Content-Type and Content-Transfer-Encoding of `headers`, up to the
+// first empty line, both in one pass.
+PartFields part_fields(std::string_view headers, FoldedFields& folded) {
+  FieldFinder finder;
+  find_part_fields(headers, 0, finder, folded);
+  return finder.fields;
+}
+
+// Where `text` starts in `within`, when it lies in it.
+std::optional<size_t> offset_in(std::string_view text, std::string_view within) {
+  const auto begin = reinterpret_cast<uintptr_t>(within.data()), at = reinterpret_cast<uintptr_t>(text.data());
+  if (at < begin || at > begin + within.size()) return std::nullopt;
+  return at - begin;
+}
+
+// part_fields(block.raw, folded), for a header split_header_block has split: only
+// lines it found fields on can be one of the two, so only those whose names
+// have the length and first letter of one are read, and then the lines after
+// the last field it kept (past its bound on fields there may be more).
+PartFields header_fields(const HeaderBlock& block, FoldedFields& folded) {
+  FieldFinder finder;
+  for (const HeaderField& field : block.fields) {
+    if (finder.done()) return finder.fields;
+    if ((field.name.size() != 12 && field.name.size() != 25) || (field.name[0] | 0x20) != 'c') continue;
+    const std::optional<size_t> start = offset_in(field.name, block.raw);
+    if (!start) return part_fields(block.raw, folded);  // not split from block.raw: read it all
+    const Line line = line_at(block.raw, *start);
+    size_t pos = line.next;
+    finder.offer(block.raw, line.text, pos, folded);
+  }
+  size_t tail = 0;  // where the lines after the last field kept start
+  if (!block.fields.empty()) {
+    const std::optional<size_t> last = offset_in(block.fields.back().name, block.raw);
+    if (!last) return part_fields(block.raw, folded);
+    tail = line_at(block.raw, *last).next;
+  }
+  find_part_fields(block.raw, tail, finder, folded);
+  return finder.fields;
 }
 
 // A Content-Type value read in place: type and subtype as written (compare
@@ -1152,9 +1205,10 @@ struct WalkBuffers {
     release(urls.candidate);
     release(urls.normalized);
     for (const std::unique_ptr<PartBuffers>& part : parts) {
-      for (std::string* buffer : {&part->folded.content_type, &part->folded.transfer_encoding, &part->parameters.boundary,
-                                  &part->parameters.charset, &part->parameters.unescaped, &part->boundary_guess,
-                                  &part->delimiter, &part->message})
+      for (std::string* buffer :
+           {&part->folded.content_type, &part->folded.transfer_encoding, &part->parameters.boundary,
+            &part->parameters.charset, &part->parameters.unescaped, &part->boundary_guess, &part->delimiter,
+            &part->message})
         release(*buffer);
     }
   }
@@ -1258,7 +1312,8 @@ class Walker {
       if (next.start == std::string_view::npos) {
         problem("multipart \"" + std::string(boundary) + "\" not closed");
         PartFields child;
-        const std::string_view child_body = split_entity(body.substr(current.next), child, buffers_.at_depth(depth + 1).folded);
+        const std::string_view child_body =
+            split_entity(body.substr(current.next), child, buffers_.at_depth(depth + 1).folded);
         entity(child, child_body, depth + 1, digest);
         return;
       }
@@ -1366,14 +1421,36 @@ ContentType parse_content_type(std::string_view value) {
   return {to_lower(view.type), to_lower(view.subtype), std::string(view.boundary), to_lower(view.charset)};
 }
 
-std::vector<std::string> extract_body_urls(std::string_view headers, std::string_view body, CharsetDecoder& decoder,
-                                           std::vector<std::string>& problems, const MimeLimits& limits) {
-  static thread_local WalkBuffers buffers;  // per thread: walks on other threads keep their own
+namespace {
+
+// The buffers of this thread's walks: walks on other threads keep their own.
+WalkBuffers& thread_buffers() {
+  static thread_local WalkBuffers buffers;
+  return buffers;
+}
+
+// The URLs of `body`, whose message's header gives `fields` (in buffers.at_depth(0)).
+std::vector<std::string> walk_body(const PartFields& fields, std::string_view body, CharsetDecoder& decoder,
+                                   std::vector<std::string>& problems, const MimeLimits& limits, WalkBuffers& buffers) {
   Walker walker(decoder, problems, limits, buffers);
-  walker.entity(part_fields(headers, buffers.at_depth(0).folded), body, 0, false);
+  walker.entity(fields, body, 0, false);
   std::vector<std::string> urls = walker.take();
   buffers.release_large();
   return urls;
+}
+
+}  // namespace
+
+std::vector<std::string> extract_body_urls(std::string_view headers, std::string_view body, CharsetDecoder& decoder,
+                                           std::vector<std::string>& problems, const MimeLimits& limits) {
+  WalkBuffers& buffers = thread_buffers();
+  return walk_body(part_fields(headers, buffers.at_depth(0).folded), body, decoder, problems, limits, buffers);
+}
+
+std::vector<std::string> extract_body_urls(const HeaderBlock& block, std::string_view body, CharsetDecoder& decoder,
+                                           std::vector<std::string>& problems, const MimeLimits& limits) {
+  WalkBuffers& buffers = thread_buffers();
+  return walk_body(header_fields(block, buffers.at_depth(0).folded), body, decoder, problems, limits, buffers);
 }
 
 std::vector<std::string> extract_text_urls(std::string_view text, bool html, size_t max_urls) {

@@ -10,6 +10,7 @@
 namespace sg {
 
 class CharsetDecoder;
+struct HeaderBlock;
 
 /// Bounds of one body walk: spam is written to exhaust parsers.
 struct MimeLimits {
@@ -40,6 +41,13 @@ ContentType parse_content_type(std::string_view value);
 /// host are lower-cased. What could not be read is appended to `problems` as
 /// "body: reason". Arbitrary bytes in, bounded work.
 std::vector<std::string> extract_body_urls(std::string_view headers, std::string_view body, CharsetDecoder& decoder,
+                                           std::vector<std::string>& problems, const MimeLimits& limits = {});
+
+/// The same as extract_body_urls(block.raw, body, ...) for a header the caller
+/// has split with split_header_block already: the message's Content-Type and
+/// Content-Transfer-Encoding are looked for on the lines of block.fields, not
+/// on every line of block.raw again.
+std::vector<std::string> extract_body_urls(const HeaderBlock& block, std::string_view body, CharsetDecoder& decoder,
                                            std::vector<std::string>& problems, const MimeLimits& limits = {});
 
 /// The URLs in already-decoded UTF-8 text (`html`: decode entities first and read

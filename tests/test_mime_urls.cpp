@@ -445,3 +445,37 @@ TEST_CASE("repeated URLs are dropped past the linear search") {
   CHECK(repeated.urls == expected);
   CHECK(repeated.problems.empty());
 }
+
+TEST_CASE("a split header block gives what its raw header gives") {
+  // extract_body_urls(block, ...) reads the top-level Content-Type and
+  // Content-Transfer-Encoding from block.fields; the raw form reads every line.
+  CharsetDecoder decoder;
+  auto both = [&](const std::string& message, size_t max_fields) {
+    CAPTURE(message);
+    const HeaderBlock block = split_header_block(message, max_fields);
+    const std::string_view body = std::string_view(message).substr(block.body_offset);
+    std::vector<std::string> raw_problems, block_problems;
+    const std::vector<std::string> from_raw = extract_body_urls(block.raw, body, decoder, raw_problems);
+    const std::vector<std::string> from_block = extract_body_urls(block, body, decoder, block_problems);
+    CHECK(from_block == from_raw);
+    CHECK(block_problems == raw_problems);
+    return from_block;
+  };
+  // The body is <a href="//cdn.example/i">x</a> https://Example.COM/a in base64.
+  const std::string base64_html =
+      "Content-Transfer-Encoding: base64\r\n"
+      "content-type : text/html;\r\n\tcharset=utf-8\r\n"
+      "Content-Type: text/plain\r\n"  // only the first counts
+      "\r\n"
+      "PGEgaHJlZj0iLy9jZG4uZXhhbXBsZS9pIj54PC9hPiBodHRwczovL0V4YW1wbGUuQ09NL2E=\r\n";
+  CHECK(both(base64_html, 4096) == std::vector<std::string>{"http://cdn.example/i", "https://example.com/a"});
+  // Fields past the bound of the split are still read, from the lines after the last one kept.
+  const std::string late = "A: 1\nB: 2\nC: 3\nContent-Type: multipart/mixed; boundary=b\n\n"
+                           "--b\nContent-Type: text/plain\n\nhttp://late.example/\n--b--\n";
+  CHECK(both(late, 2) == std::vector<std::string>{"http://late.example/"});
+  CHECK(both("Content-Type: text/plain\nContent-Type://x\n\nwww.example.org/", 4096) ==
+        std::vector<std::string>{"http://www.example.org/"});
+  for (const char* file : {"phishing_pot/email/sample-7272.eml", "spamassassin/t/data/nice/cjk/iso-2022-jp.1",
+                           "mimekit/UnitTests/TestData/messages/bounce.txt"})
+    both(read_file(corpus_path(file)), 4096);
+}
