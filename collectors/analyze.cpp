@@ -410,7 +410,7 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
 
   if (options_.body_urls && block.body_offset < message.size()) {
     for (std::string& url :
-         extract_body_urls(block.raw, message.substr(block.body_offset), *decoder_, evidence.problems))
+         extract_body_urls(block, message.substr(block.body_offset), *decoder_, evidence.problems))
       indicators.add_url(url, "url", "url-domain", false);
   }
   indicators.finish();
