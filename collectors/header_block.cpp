@@ -1,7 +1,9 @@
 #include "collectors/header_block.h"
 
-#include <algorithm>
+#include <emmintrin.h>
+
 #include <array>
+#include <bit>
 #include <string>
 
 namespace sg {
@@ -118,6 +120,24 @@ std::string unfold(std::string_view raw_value) {
   return out;
 }
 
+namespace {
+
+// Index of the first CR or LF in `text` at or after `pos`, or text.size(); sixteen
+// bytes a step (the loads stay inside `text`).
+size_t find_cr_or_lf(std::string_view text, size_t pos) {
+  const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
+  for (; pos + 16 <= text.size(); pos += 16) {
+    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + pos));
+    const int marks = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(block, cr), _mm_cmpeq_epi8(block, lf)));
+    if (marks != 0) return pos + static_cast<size_t>(std::countr_zero(static_cast<unsigned>(marks)));
+  }
+  for (; pos < text.size(); ++pos)
+    if (text[pos] == '\r' || text[pos] == '\n') return pos;
+  return text.size();
+}
+
+}  // namespace
+
 void unfold_into(std::string_view raw_value, std::string& out) {
   out.clear();
   size_t begin = 0, end = raw_value.size();
@@ -128,19 +148,15 @@ void unfold_into(std::string_view raw_value, std::string& out) {
                          raw_value[end - 1] == '\n'))
     --end;
   raw_value = raw_value.substr(begin, end - begin);
-  // Copy line by line (memchr for '\n'); the WSP after a line break stays.
+  // A line break (LF, CRLF, or a lone CR as old Macs wrote) goes; the WSP after
+  // it stays. So every CR and LF byte is dropped and the rest copied as it is.
   out.reserve(raw_value.size());
   size_t pos = 0;
   while (pos < raw_value.size()) {
-    size_t line_break = raw_value.find('\n', pos);
-    if (line_break == std::string_view::npos) line_break = raw_value.size();
-    size_t line_end = line_break;
-    if (line_end > pos && raw_value[line_end - 1] == '\r') --line_end;
-    out.append(raw_value.data() + pos, line_end - pos);
+    const size_t line_break = find_cr_or_lf(raw_value, pos);
+    out.append(raw_value.data() + pos, line_break - pos);
     pos = line_break + 1;
   }
-  // A lone CR (old Mac line end) is a line break too.
-  if (out.find('\r') != std::string::npos) out.erase(std::remove(out.begin(), out.end(), '\r'), out.end());
 }
 
 }  // namespace sg
