@@ -10,12 +10,31 @@ namespace sg {
 
 namespace {
 
-// inet_pton accepts only canonical dotted quads (no leading zeros, exactly four parts),
-// which is what a Received header should contain; "010.1.1.1" is rejected, not misread.
-bool parse_v4(const char* text, std::array<uint8_t, 16>& out) {
-  in_addr addr{};
-  if (inet_pton(AF_INET, text, &addr) != 1) return false;
-  std::memcpy(out.data(), &addr, 4);
+// Dotted quads exactly as glibc's inet_pton(AF_INET) reads them: four decimal parts,
+// each 0-255 without leading zeros, nothing else; so "010.1.1.1" is rejected, not
+// misread. By hand because every Received field has addresses and inet_pton needs
+// a NUL-terminated copy.
+bool parse_v4(std::string_view text, std::array<uint8_t, 16>& out) {
+  uint8_t parts[4] = {0, 0, 0, 0};
+  int part = 0;
+  bool saw_digit = false;
+  for (const char c : text) {
+    if (c >= '0' && c <= '9') {
+      const unsigned value = parts[part] * 10u + static_cast<unsigned>(c - '0');
+      if (saw_digit && parts[part] == 0) return false;  // a leading zero
+      if (value > 255) return false;
+      parts[part] = static_cast<uint8_t>(value);
+      saw_digit = true;
+    } else if (c == '.' && saw_digit) {
+      if (part == 3) return false;
+      ++part;
+      saw_digit = false;
+    } else {
+      return false;
+    }
+  }
+  if (part != 3 || !saw_digit) return false;
+  std::memcpy(out.data(), parts, 4);
   return true;
 }
 
@@ -25,16 +44,15 @@ std::optional<IpAddress> IpAddress::parse(std::string_view text) {
   if (starts_with_nocase(text, "ipv6:")) text.remove_prefix(5);
   if (auto zone = text.find('%'); zone != std::string_view::npos) text = text.substr(0, zone);
   if (text.empty() || text.size() > 45 || text.find('\0') != std::string_view::npos) return std::nullopt;
-  char buffer[64];
-  std::memcpy(buffer, text.data(), text.size());
-  buffer[text.size()] = '\0';
-
   IpAddress result;
   if (text.find(':') == std::string_view::npos) {
-    if (!parse_v4(buffer, result.bytes_)) return std::nullopt;
+    if (!parse_v4(text, result.bytes_)) return std::nullopt;
     result.family_ = Family::v4;
     return result;
   }
+  char buffer[64];
+  std::memcpy(buffer, text.data(), text.size());
+  buffer[text.size()] = '\0';
   in6_addr addr6{};
   if (inet_pton(AF_INET6, buffer, &addr6) != 1) return std::nullopt;
   std::array<uint8_t, 16> bytes{};

@@ -4,6 +4,8 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
+#include <string>
 
 #include "core/domain.h"
 #include "core/hash.h"
@@ -48,6 +50,37 @@ TEST_CASE("IPv6 text is what glibc's inet_ntop writes, for every shape of zero r
     INFO("pattern " << pattern);
     REQUIRE(address.to_string() == expected);
   }
+}
+
+TEST_CASE("dotted quads are read exactly as glibc's inet_pton reads them") {
+  // Short strings of digits and dots (and one other byte), random but reproducible.
+  uint32_t state = 12345;
+  auto next = [&state] { return state = state * 1103515245u + 12345u, state >> 16; };
+  static constexpr char kBytes[] = "0123456789..0125x";
+  int accepted = 0;
+  for (int round = 0; round < 200000; ++round) {
+    std::string text;
+    if (round % 2 == 0) {  // any short string of these bytes
+      const size_t length = 1 + next() % 16;
+      for (size_t i = 0; i < length; ++i) text.push_back(kBytes[next() % (sizeof kBytes - 1)]);
+    } else {  // four parts of one to three digits, one byte sometimes changed
+      for (int part = 0; part < 4; ++part) {
+        if (part > 0) text.push_back('.');
+        for (unsigned digits = 1 + next() % 3; digits > 0; --digits) text.push_back(static_cast<char>('0' + next() % 10));
+      }
+      if (next() % 4 == 0) text[next() % text.size()] = kBytes[next() % (sizeof kBytes - 1)];
+    }
+    in_addr expected{};
+    const bool glibc = inet_pton(AF_INET, text.c_str(), &expected) == 1;
+    const auto ours = IpAddress::parse(text);
+    INFO(text);
+    REQUIRE(ours.has_value() == glibc);
+    if (!glibc) continue;
+    ++accepted;
+    REQUIRE(ours->is_v4());
+    REQUIRE(std::memcmp(ours->bytes().data(), &expected, 4) == 0);
+  }
+  CHECK(accepted > 10000);  // the comparison saw valid addresses, not only junk
 }
 
 TEST_CASE("private and public addresses") {
