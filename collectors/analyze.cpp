@@ -114,50 +114,31 @@ enum class Field {
 };
 
 Field classify(std::string_view name) {
-  // Most fields of a message are none of these: the length alone rules them out.
-  auto is = [name](std::string_view wanted) { return field_name_is(name, wanted); };
-  switch (name.size()) {
-    case 4:
-      if (is("from")) return Field::from;
-      if (is("date")) return Field::date;
-      break;
-    case 6:
-      if (is("sender")) return Field::sender;
-      break;
-    case 7:
-      if (is("subject")) return Field::subject;
-      break;
-    case 8:
-      if (is("received")) return Field::received;
-      if (is("reply-to")) return Field::reply_to;
-      if (is("x-mailer")) return Field::x_mailer;
-      break;
-    case 10:
-      if (is("message-id")) return Field::message_id;
-      if (is("user-agent")) return Field::x_mailer;
-      break;
-    case 11:
-      if (is("return-path")) return Field::return_path;
-      break;
-    case 12:
-      if (is("received-spf")) return Field::received_spf;
-      break;
-    case 14:
-      if (is("dkim-signature")) return Field::dkim_signature;
-      break;
-    case 16:
-      if (is("list-unsubscribe")) return Field::list_unsubscribe;
-      if (is("x-originating-ip")) return Field::x_originating_ip;
-      break;
-    case 22:
-      if (is("authentication-results")) return Field::authentication_results;
-      break;
-    case 26:
-      if (is("arc-authentication-results")) return Field::arc_authentication_results;
-      break;
-    default:
-      break;
-  }
+  struct Entry {
+    std::string_view name;
+    Field field;
+  };
+  static constexpr Entry kFields[] = {
+      {"received", Field::received},
+      {"received-spf", Field::received_spf},
+      {"authentication-results", Field::authentication_results},
+      {"arc-authentication-results", Field::arc_authentication_results},
+      {"dkim-signature", Field::dkim_signature},
+      {"return-path", Field::return_path},
+      {"from", Field::from},
+      {"sender", Field::sender},
+      {"reply-to", Field::reply_to},
+      {"message-id", Field::message_id},
+      {"list-unsubscribe", Field::list_unsubscribe},
+      {"x-originating-ip", Field::x_originating_ip},
+      {"x-mailer", Field::x_mailer},
+      {"user-agent", Field::x_mailer},
+      {"subject", Field::subject},
+      {"date", Field::date},
+  };
+  // field_name_is compares lengths first: most fields are ruled out by that alone.
+  for (const Entry& entry : kFields)
+    if (field_name_is(name, entry.name)) return entry.field;
   return Field::other;
 }
 
