@@ -92,6 +92,20 @@ bool valid_civil(int year, int month, int day, int hour, int minute, int second)
          hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 60;
 }
 
+// A date from validated fields; nullopt when they name no real time.
+std::optional<ZonedTime> zoned_time(long year, long month, long day, long hour, long minute, long second,
+                                    int offset_minutes) {
+  if (!valid_civil(static_cast<int>(year), static_cast<int>(month), static_cast<int>(day), static_cast<int>(hour),
+                   static_cast<int>(minute), static_cast<int>(second)))
+    return std::nullopt;
+  ZonedTime result;
+  result.offset_minutes = offset_minutes;
+  result.utc = make_utc(static_cast<int>(year), static_cast<int>(month), static_cast<int>(day),
+                        static_cast<int>(hour), static_cast<int>(minute), static_cast<int>(second)) -
+               offset_minutes * 60;
+  return result;
+}
+
 std::optional<ZonedTime> parse_iso(std::string_view text) {
   // YYYY-MM-DD[T ]HH:MM[:SS][Z|±HH[:]MM]
   Scanner s{text};
@@ -128,29 +142,7 @@ std::optional<ZonedTime> parse_iso(std::string_view text) {
       offset = sign * static_cast<int>(oh * 60 + (om < 0 ? 0 : om));
     }
   }
-  if (!valid_civil(static_cast<int>(year), static_cast<int>(month), static_cast<int>(day), static_cast<int>(hour),
-                   static_cast<int>(minute), static_cast<int>(second)))
-    return std::nullopt;
-  ZonedTime result;
-  result.offset_minutes = offset;
-  result.utc = make_utc(static_cast<int>(year), static_cast<int>(month), static_cast<int>(day),
-                        static_cast<int>(hour), static_cast<int>(minute), static_cast<int>(second)) -
-               offset * 60;
-  return result;
-}
-
-// A date from validated fields; nullopt when they name no real time.
-std::optional<ZonedTime> zoned_time(long year, long month, long day, long hour, long minute, long second,
-                                    int offset_minutes) {
-  if (!valid_civil(static_cast<int>(year), static_cast<int>(month), static_cast<int>(day), static_cast<int>(hour),
-                   static_cast<int>(minute), static_cast<int>(second)))
-    return std::nullopt;
-  ZonedTime result;
-  result.offset_minutes = offset_minutes;
-  result.utc = make_utc(static_cast<int>(year), static_cast<int>(month), static_cast<int>(day),
-                        static_cast<int>(hour), static_cast<int>(minute), static_cast<int>(second)) -
-               offset_minutes * 60;
-  return result;
+  return zoned_time(year, month, day, hour, minute, second, offset);
 }
 
 // "23" and "0023" mean 2023, "98" 1998.
