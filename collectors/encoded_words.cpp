@@ -63,16 +63,6 @@ size_t utf8_sequence(std::string_view s, size_t& skip) {
   return length;
 }
 
-// The end of the run of ASCII bytes starting at `i`. Eight bytes at a time:
-// a byte's own high bit marks it, so the first mark is exact.
-size_t ascii_run_end(std::string_view bytes, size_t i) {
-  constexpr uint64_t kHighs = 0x8080808080808080;
-  for (; i + 8 <= bytes.size(); i += 8)
-    if (const uint64_t high = load_word(bytes.data() + i) & kHighs) return i + first_marked(high);
-  while (i < bytes.size() && static_cast<unsigned char>(bytes[i]) < 0x80) ++i;
-  return i;
-}
-
 // The end of the well-formed UTF-8 starting at `i`.
 size_t well_formed_end(std::string_view bytes, size_t i) {
   const auto byte = [&](size_t k) { return static_cast<unsigned char>(bytes[k]); };

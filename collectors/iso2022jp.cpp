@@ -207,15 +207,6 @@ class Cp932Characters {
   std::array<std::unique_ptr<std::array<Character, 256>>, 256> rows_;  // by lead byte
 };
 
-// The end of the run of ASCII bytes starting at `i`; eight bytes at a time.
-size_t ascii_run_end(std::string_view text, size_t i) {
-  constexpr uint64_t kHighs = 0x8080808080808080;
-  for (; i + 8 <= text.size(); i += 8)
-    if (const uint64_t high = load_word(text.data() + i) & kHighs) return i + first_marked(high);
-  while (i < text.size() && static_cast<unsigned char>(text[i]) < 0x80) ++i;
-  return i;
-}
-
 // The length of the run of ASCII at the start of `text` that ISO-2022-JP passes
 // through unchanged: up to an ESC, SO, SI or 8-bit byte. At least 1 when the
 // first byte is such ASCII. Eight bytes at a time: runs are HTML markup.

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <string_view>
 
 namespace sg {
 
@@ -33,5 +34,15 @@ inline uint64_t load_word(const char* p) {
 
 /// The index (0..7) of the first byte marked in a non-zero bytes_equal result.
 inline size_t first_marked(uint64_t marks) { return static_cast<size_t>(std::countr_zero(marks)) / 8; }
+
+/// The end of the run of ASCII bytes of `text` starting at `i`. A byte's own
+/// high bit marks it, so the first mark is exact.
+inline size_t ascii_run_end(std::string_view text, size_t i) {
+  constexpr uint64_t kHighs = 0x8080808080808080;
+  for (; i + 8 <= text.size(); i += 8)
+    if (const uint64_t high = load_word(text.data() + i) & kHighs) return i + first_marked(high);
+  while (i < text.size() && static_cast<unsigned char>(text[i]) < 0x80) ++i;
+  return i;
+}
 
 }  // namespace sg
