@@ -6,24 +6,29 @@
 #include <bit>
 #include <string>
 
+#include "core/ascii.h"
+
 namespace sg {
 
 namespace {
 
-// End of the line starting at `pos` (index of '\n', or size). Inline sixteen
-// bytes a step: header lines are short, and a memchr call per line costs more
-// than the scan.
-size_t line_end(std::string_view text, size_t pos) {
-  const __m128i lf = _mm_set1_epi8('\n');
+// Index of the first `a` or `b` in `text` at or after `pos`, or text.size().
+// Sixteen bytes a step, inline (the loads stay inside `text`): header lines are
+// short, and a memchr call per line costs more than the scan.
+size_t find_either(std::string_view text, size_t pos, char a, char b) {
+  const __m128i first = _mm_set1_epi8(a), second = _mm_set1_epi8(b);
   for (; pos + 16 <= text.size(); pos += 16) {
     const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + pos));
-    const int marks = _mm_movemask_epi8(_mm_cmpeq_epi8(block, lf));
+    const int marks = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(block, first), _mm_cmpeq_epi8(block, second)));
     if (marks != 0) return pos + static_cast<size_t>(std::countr_zero(static_cast<unsigned>(marks)));
   }
   for (; pos < text.size(); ++pos)
-    if (text[pos] == '\n') return pos;
+    if (text[pos] == a || text[pos] == b) return pos;
   return text.size();
 }
+
+// End of the line starting at `pos` (index of '\n', or size).
+size_t line_end(std::string_view text, size_t pos) { return find_either(text, pos, '\n', '\n'); }
 
 // Bytes a field name may hold: printable ASCII except ':' (RFC 5322 ftext).
 constexpr std::array<bool, 256> make_name_bytes() {
@@ -33,12 +38,6 @@ constexpr std::array<bool, 256> make_name_bytes() {
 }
 constexpr std::array<bool, 256> kNameBytes = make_name_bytes();
 
-constexpr std::array<char, 256> make_lower_bytes() {
-  std::array<char, 256> bytes{};
-  for (int c = 0; c < 256; ++c) bytes[c] = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  return bytes;
-}
-constexpr std::array<char, 256> kLowerBytes = make_lower_bytes();
 
 }  // namespace
 
@@ -53,8 +52,7 @@ size_t field_name_length(std::string_view line) {
 bool field_name_is(std::string_view name, std::string_view wanted) {
   if (name.size() != wanted.size()) return false;
   for (size_t i = 0; i < name.size(); ++i)
-    if (kLowerBytes[static_cast<unsigned char>(name[i])] != kLowerBytes[static_cast<unsigned char>(wanted[i])])
-      return false;
+    if (ascii_lower(name[i]) != ascii_lower(wanted[i])) return false;
   return true;
 }
 
@@ -129,24 +127,6 @@ std::string unfold(std::string_view raw_value) {
   return out;
 }
 
-namespace {
-
-// Index of the first CR or LF in `text` at or after `pos`, or text.size(); sixteen
-// bytes a step (the loads stay inside `text`).
-size_t find_cr_or_lf(std::string_view text, size_t pos) {
-  const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
-  for (; pos + 16 <= text.size(); pos += 16) {
-    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + pos));
-    const int marks = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(block, cr), _mm_cmpeq_epi8(block, lf)));
-    if (marks != 0) return pos + static_cast<size_t>(std::countr_zero(static_cast<unsigned>(marks)));
-  }
-  for (; pos < text.size(); ++pos)
-    if (text[pos] == '\r' || text[pos] == '\n') return pos;
-  return text.size();
-}
-
-}  // namespace
-
 void unfold_into(std::string_view raw_value, std::string& out) {
   out.clear();
   size_t begin = 0, end = raw_value.size();
@@ -162,7 +142,7 @@ void unfold_into(std::string_view raw_value, std::string& out) {
   out.reserve(raw_value.size());
   size_t pos = 0;
   while (pos < raw_value.size()) {
-    const size_t line_break = find_cr_or_lf(raw_value, pos);
+    const size_t line_break = find_either(raw_value, pos, '\r', '\n');
     out.append(raw_value.data() + pos, line_break - pos);
     pos = line_break + 1;
   }

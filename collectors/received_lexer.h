@@ -7,6 +7,8 @@
 #include <span>
 #include <string_view>
 
+#include "core/ascii.h"
+
 namespace sg::received_detail {
 
 enum class TokenKind : uint8_t {
@@ -52,8 +54,6 @@ bool is_unclosed_comment(const Token& token, std::string_view text);
 
 // ASCII case-insensitive helpers (header keywords are ASCII; other bytes compare
 // exactly). Inline: the parser calls them for nearly every token.
-
-inline char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 inline bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
