@@ -40,6 +40,13 @@ struct ReadAll {
   }
 };
 
+// Reader options that read a file `chunk` bytes at a time.
+ReaderOptions in_chunks(size_t chunk) {
+  ReaderOptions options;
+  options.chunk_size = chunk;
+  return options;
+}
+
 ReadAll read_all(const std::string& path, MailFormat format = MailFormat::automatic, ReaderOptions options = {}) {
   ReadAll out;
   auto reader = MessageReader::open(path, format, options);
@@ -139,9 +146,7 @@ TEST_CASE("mimekit content-length.mbox.txt: 29 messages, 'From -' separators wit
   REQUIRE(expected.size() == 29);
   for (size_t chunk : {size_t{1} << 20, size_t{13}, size_t{4096}}) {
     CAPTURE(chunk);
-    ReaderOptions options;
-    options.chunk_size = chunk;
-    const ReadAll all = read_all(path, MailFormat::automatic, options);
+    const ReadAll all = read_all(path, MailFormat::automatic, in_chunks(chunk));
     CHECK(all.problems.empty());
     REQUIRE(all.messages.size() == 29);
     for (size_t i = 0; i < 29; ++i) {
@@ -190,9 +195,7 @@ TEST_CASE("mboxrd quoting, CRLF, and From lines that are not separators") {
   const std::vector<uint64_t> offsets = {0, mbox.find("From bob@"), mbox.find("From - ")};
   for (size_t chunk : {1, 2, 3, 5, 7, 64, 1 << 20}) {
     CAPTURE(chunk);
-    ReaderOptions options;
-    options.chunk_size = chunk;
-    const ReadAll all = read_all((fs::path(dir.root()) / "box.mbox").string(), MailFormat::mbox, options);
+    const ReadAll all = read_all((fs::path(dir.root()) / "box.mbox").string(), MailFormat::mbox, in_chunks(chunk));
     CHECK(all.problems.empty());
     REQUIRE(all.messages.size() == 3);
     CHECK(all.messages[0].bytes ==
@@ -251,9 +254,7 @@ TEST_CASE("mbox: what the line before and the line after a From line decide, LF 
     for (size_t chunk : {1, 2, 3, 5, 7, 64, 1 << 20}) {
       CAPTURE(use_crlf);
       CAPTURE(chunk);
-      ReaderOptions options;
-      options.chunk_size = chunk;
-      const ReadAll all = read_all(path.string(), MailFormat::mbox, options);
+      const ReadAll all = read_all(path.string(), MailFormat::mbox, in_chunks(chunk));
       CHECK(all.problems.empty());
       REQUIRE(all.messages.size() == 3);
       for (size_t i = 0; i < 3; ++i) {
@@ -275,9 +276,7 @@ TEST_CASE("mbox lines over the 1 MiB line bound: quoting only at the start, the 
   write_file(path, "From a@x Mon Jan  1 00:00:00 2024\nSubject: long\n\n" + quoted + tail);
   for (size_t chunk : {4093, 1 << 20}) {
     CAPTURE(chunk);
-    ReaderOptions options;
-    options.chunk_size = chunk;
-    const ReadAll all = read_all(path.string(), MailFormat::mbox, options);
+    const ReadAll all = read_all(path.string(), MailFormat::mbox, in_chunks(chunk));
     CHECK(all.problems.empty());
     REQUIRE(all.messages.size() == 1);
     CHECK(all.messages[0].bytes == "Subject: long\n\n" + quoted.substr(1) + tail);
