@@ -118,11 +118,7 @@ size_t next_line_break_or_nul(std::string_view text, size_t i) {
   return i;
 }
 
-bool all_ascii(std::string_view bytes) {
-  for (char c : bytes)
-    if (static_cast<unsigned char>(c) >= 0x80 || c == 0x1B || c == 0x0E || c == 0x0F) return false;
-  return true;
-}
+bool all_ascii(std::string_view bytes) { return plain_ascii_run(bytes) == bytes.size(); }
 
 // Charsets whose ASCII bytes do not all mean ASCII (so the ASCII fast path is wrong).
 bool ascii_compatible(std::string_view name) {
@@ -262,20 +258,7 @@ std::string decode_quoted_printable(std::string_view text) {
   return out;
 }
 
-bool is_valid_utf8(std::string_view bytes) {
-  size_t i = 0;
-  while (i < bytes.size()) {
-    if (static_cast<unsigned char>(bytes[i]) < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t skip = 1;
-    const size_t length = utf8_sequence(bytes.substr(i), skip);
-    if (length == 0) return false;
-    i += length;
-  }
-  return true;
-}
+bool is_valid_utf8(std::string_view bytes) { return well_formed_end(bytes, 0) == bytes.size(); }
 
 std::string sanitize_utf8(std::string_view bytes) {
   std::string out;

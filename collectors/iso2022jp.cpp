@@ -207,9 +207,21 @@ class Cp932Characters {
   std::array<std::unique_ptr<std::array<Character, 256>>, 256> rows_;  // by lead byte
 };
 
-// The length of the run of ASCII at the start of `text` that ISO-2022-JP passes
-// through unchanged: up to an ESC, SO, SI or 8-bit byte. At least 1 when the
-// first byte is such ASCII. Eight bytes at a time: runs are HTML markup.
+// Whether the sixteen bytes at `p` are all JIS X 0208 pair bytes (0x21..0x7E),
+// compared as signed bytes so that everything from 0x80 up is below 0x21.
+bool all_pair_bytes(const char* p) {
+  using Signed = signed char __attribute__((vector_size(16)));
+  Signed block;
+  std::memcpy(&block, p, 16);
+  const Signed outside = (block < 0x21) | (block == 0x7F);
+  uint64_t halves[2];
+  std::memcpy(halves, &outside, 16);
+  return (halves[0] | halves[1]) == 0;
+}
+
+}  // namespace
+
+// Eight bytes at a time: runs are HTML markup.
 size_t plain_ascii_run(std::string_view text) {
   constexpr uint64_t kHighs = 0x8080808080808080;
   size_t i = 0;
@@ -225,20 +237,6 @@ size_t plain_ascii_run(std::string_view text) {
   }
   return i;
 }
-
-// Whether the sixteen bytes at `p` are all JIS X 0208 pair bytes (0x21..0x7E),
-// compared as signed bytes so that everything from 0x80 up is below 0x21.
-bool all_pair_bytes(const char* p) {
-  using Signed = signed char __attribute__((vector_size(16)));
-  Signed block;
-  std::memcpy(&block, p, 16);
-  const Signed outside = (block < 0x21) | (block == 0x7F);
-  uint64_t halves[2];
-  std::memcpy(halves, &outside, 16);
-  return (halves[0] | halves[1]) == 0;
-}
-
-}  // namespace
 
 bool decode_common_iso2022jp(std::string_view text, std::string& out) {
   static thread_local JisCharacters characters;  // per thread: iconv descriptors are not shared

@@ -2,6 +2,7 @@
 // all Japanese mail takes (ASCII and JIS X 0208 switched by ESC ( B and ESC $ B),
 // and Shift_JIS as CP932 reads it. Both from tables iconv itself fills.
 #pragma once
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -14,6 +15,11 @@ namespace sg {
 /// anything else (other escapes, 8-bit bytes, SO/SI, a character iconv rejects):
 /// the caller converts with iconv, and `out` is unspecified.
 bool decode_common_iso2022jp(std::string_view text, std::string& out);
+
+/// The length of the run of ASCII at the start of `text` that ISO-2022-JP (and any
+/// charset for which ASCII means ASCII) passes through unchanged: up to an ESC, SO,
+/// SI or 8-bit byte.
+size_t plain_ascii_run(std::string_view text);
 
 /// Replaces `out` by the UTF-8 of Shift_JIS `text` as iconv's CP932 reads it and
 /// returns true when iconv decodes each of its characters cleanly (the bytes are
