@@ -7,6 +7,7 @@
 #include <string>
 
 #include "collectors/address.h"
+#include "core/ascii.h"
 #include "core/ip.h"
 
 namespace sg {
@@ -358,17 +359,6 @@ void assign_token_value(std::string& out, const Token* token) {
     out.assign(token->text);
 }
 
-// Each byte ASCII-lowercased, one table load instead of two compares per byte.
-constexpr std::array<char, 256> kLowercase = [] {
-  std::array<char, 256> table{};
-  for (int c = 0; c < 256; ++c) table[c] = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  return table;
-}();
-
-void lowercase_in_place(std::string& text) {
-  for (char& c : text) c = kLowercase[static_cast<unsigned char>(c)];
-}
-
 // Joins the words of a key split by comments ("policy (x) . (y) expired"),
 // lowercased; a word that does not continue the key replaces it (junk before the
 // real key).
@@ -381,7 +371,7 @@ void append_key_part(std::string& key, std::string_view part) {
   if (key.size() + part.size() > kMaxKey) return;
   const size_t start = key.size();
   key += part;
-  for (size_t i = start; i < key.size(); ++i) key[i] = kLowercase[static_cast<unsigned char>(key[i])];
+  for (size_t i = start; i < key.size(); ++i) key[i] = ascii_lower(key[i]);
 }
 
 // Reads one value into results[first, end) of a caller's list: a result already
@@ -415,7 +405,7 @@ struct AuthParser {
   void read_authserv_id() {
     if (!tokens.at(0, TokenKind::word) || tokens.at(1, TokenKind::equals)) return;
     assign_token_value(authserv_id, tokens.peek(0));
-    lowercase_in_place(authserv_id);
+    rfc5322::ascii_lower_in_place(authserv_id);
     tokens.advance();
     const Token* version = tokens.peek(0);
     if (version && version->kind == TokenKind::word && !version->quoted && all_digits(version->text) &&
@@ -464,7 +454,7 @@ struct AuthParser {
     } else {
       AuthResult& r = start_result(std::string_view(key).substr(0, key.find('/')));
       assign_token_value(r.result, value);
-      lowercase_in_place(r.result);
+      rfc5322::ascii_lower_in_place(r.result);
     }
   }
 
@@ -624,7 +614,7 @@ std::optional<DkimSignature> parse_dkim_signature(std::string_view value) {
     found = found || !field->empty();
   }
   if (!found) return std::nullopt;
-  lowercase_in_place(sig.domain);
+  rfc5322::ascii_lower_in_place(sig.domain);
   if (!sig.domain.empty() && sig.domain.back() == '.') sig.domain.pop_back();
   lowercase_domain_part(sig.identity);
   return sig;

@@ -43,10 +43,8 @@ void read_by_host(const Hop& hop, ByHost& out) {
     out.name.clear();
     return;
   }
-  if (normalize_domain_into(by, out.name)) return;
-  // A single label ("localhost", "MP61"), which normalize_domain refuses, or junk.
-  auto single_label = normalize_host_name(by);
-  out.name.assign(single_label ? *single_label : std::string_view{});
+  // Single labels ("localhost", "MP61") count too; junk leaves no name.
+  if (!normalize_host_name_into(by, out.name)) out.name.clear();
 }
 
 // The ByHost of each hop, read when first asked for. mark_trust asks for a hop,

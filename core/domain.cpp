@@ -133,6 +133,8 @@ std::optional<std::string> normalize_domain(std::string_view text) { return norm
 
 bool normalize_domain_into(std::string_view text, std::string& out) { return normalize_into(text, false, out); }
 
+bool normalize_host_name_into(std::string_view text, std::string& out) { return normalize_into(text, true, out); }
+
 std::optional<std::string> normalize_host_name(std::string_view text) { return normalize(text, true); }
 
 std::string registrable_domain(std::string_view normalized_name) {

@@ -20,6 +20,10 @@ bool normalize_domain_into(std::string_view text, std::string& out);
 /// As normalize_domain, but single-label names ("localhost", "MP61") are accepted.
 std::optional<std::string> normalize_host_name(std::string_view text);
 
+/// As normalize_host_name, into `out` (its capacity reused); false when it would
+/// return nullopt, and then `out` holds nothing meaningful.
+bool normalize_host_name_into(std::string_view text, std::string& out);
+
 /// The registrable domain ("eTLD+1") of a normalised name per the Public Suffix
 /// List (libpsl's built-in list): "re27.leadw.link" -> "leadw.link". Returns the
 /// name itself when it is a public suffix or has no known suffix.
