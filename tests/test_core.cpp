@@ -204,3 +204,24 @@ TEST_CASE("header fields split and unfold, whatever the line ends") {
   CHECK(field_name_is("RECEIVED", "received"));
   CHECK(unfold("  \r\n  ") == "");
 }
+
+TEST_CASE("field_name_length: every byte a name cannot hold ends it, at any position") {
+  // Names long enough for the sixteen-byte scan, with the stop byte in either half.
+  const std::string long_name = "X-Microsoft-Antispam-Mailbox-Delivery";
+  CHECK(field_name_length(long_name + ": v") == long_name.size());
+  CHECK(field_name_length(long_name + " \t: v") == long_name.size());
+  CHECK(field_name_length(long_name) == 0);  // no colon at all
+  for (const char stop : {'\0', '\t', ' ', '\x7F', '\x80', '\xFF', '\n'}) {
+    for (const size_t at : {size_t{0}, size_t{5}, size_t{15}, size_t{16}, size_t{20}}) {
+      std::string line = long_name + ": value";
+      line[at] = stop;
+      CAPTURE(at);
+      CAPTURE(static_cast<int>(static_cast<unsigned char>(stop)));
+      CHECK(field_name_length(line) == 0);
+      line = long_name.substr(0, at) + ":" + std::string(1, stop) + long_name;
+      CHECK(field_name_length(line) == at);
+    }
+  }
+  CHECK(field_name_length(":x") == 0);
+  CHECK(field_name_length("~!#$%&'*+-.^_`|{}:x") == 17);
+}
