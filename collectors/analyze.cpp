@@ -26,6 +26,29 @@ void header_identity_into(std::string_view raw, std::string& hash) {
   sha256_hex_into(lf, hash);
 }
 
+// Lists rebuilt for every message keep their elements, strings and all, from one
+// message to the next: elements past this message's count wait in `spare`, so a
+// run over a mailbox stops allocating after a few messages.
+template <typename T>
+T& reused_slot(std::vector<T>& items, std::vector<T>& spare, size_t index) {
+  if (index == items.size()) {
+    if (spare.empty()) {
+      items.emplace_back();
+    } else {
+      items.push_back(std::move(spare.back()));
+      spare.pop_back();
+    }
+  }
+  return items[index];
+}
+template <typename T>
+void trim_keeping_spares(std::vector<T>& items, std::vector<T>& spare, size_t count) {
+  while (items.size() > count) {
+    spare.push_back(std::move(items.back()));
+    items.pop_back();
+  }
+}
+
 // Collects indicators into a message's list, deduplicated on (kind, value, role);
 // trusted wins. A message has a few dozen at most, so a linear scan beats any
 // index. Values are written straight into the slot they will occupy, and slots
@@ -66,26 +89,11 @@ class IndicatorSet {
     add_domain(url_host(url), domain_role, trusted);
   }
   // Ends the message: the list holds exactly its indicators, the rest wait in `spare`.
-  void finish() {
-    while (items_.size() > count_) {
-      spare_.push_back(std::move(items_.back()));
-      items_.pop_back();
-    }
-  }
+  void finish() { trim_keeping_spares(items_, spare_, count_); }
 
  private:
   // The slot after the last committed one; its value is written before commit().
-  Indicator& next_slot() {
-    if (count_ == items_.size()) {
-      if (spare_.empty()) {
-        items_.emplace_back();
-      } else {
-        items_.push_back(std::move(spare_.back()));
-        spare_.pop_back();
-      }
-    }
-    return items_[count_];
-  }
+  Indicator& next_slot() { return reused_slot(items_, spare_, count_); }
   // Keeps the value written into next_slot() unless an earlier indicator has it.
   void commit(std::string_view kind, std::string_view role, bool trusted) {
     Indicator& slot = items_[count_];
@@ -204,6 +212,7 @@ struct Analyzer::Scratch {
   std::string received;
   HeaderBlock block;
   IndicatorSet::Storage indicators;
+  std::vector<Hop> spare_hops;  // hops a message with more Received fields used, strings and all
 
   std::string& next_value(size_t index) {
     if (index == values.size()) values.emplace_back();
@@ -218,6 +227,9 @@ struct Analyzer::Scratch {
       if (value.capacity() > kKeep) std::string().swap(value);
     if (received.capacity() > kKeep) std::string().swap(received);
     if (indicators.spare.size() > 256) std::vector<Indicator>().swap(indicators.spare);
+    if (spare_hops.size() > 64) std::vector<Hop>().swap(spare_hops);
+    for (Hop& hop : spare_hops)
+      if (hop.raw.capacity() > kKeep) std::string().swap(hop.raw);
   }
 };
 
@@ -287,8 +299,7 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
     if (field == Field::other) continue;
     if (field == Field::received) {
       unfold_into(header.raw_value, scratch_->received);
-      if (hop_count == evidence.hops.size()) evidence.hops.emplace_back();
-      Hop& hop = evidence.hops[hop_count++];
+      Hop& hop = reused_slot(evidence.hops, scratch_->spare_hops, hop_count++);
       parse_received(scratch_->received, hop);
       if (!hop.parsed)
         evidence.problems.push_back("line " + std::to_string(header.line) + ": Received: not readable");
@@ -297,7 +308,7 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
     unfold_into(header.raw_value, scratch_->next_value(pending.size()));
     pending.push_back(PendingField{field, pending.size(), hop_count});
   }
-  evidence.hops.resize(hop_count);
+  trim_keeping_spares(evidence.hops, scratch_->spare_hops, hop_count);
   evidence.origin_hop = mark_trust(evidence.hops, options_.trust, evidence.origin_is_fact);
 
   IndicatorSet indicators(evidence.indicators, scratch_->indicators);
