@@ -15,12 +15,22 @@ namespace {
 // Index of the first `a` or `b` in `text` at or after `pos`, or text.size().
 // Sixteen bytes a step, inline (the loads stay inside `text`): header lines are
 // short, and a memchr call per line costs more than the scan.
-size_t find_either(std::string_view text, size_t pos, char a, char b) {
+[[gnu::always_inline]] inline size_t find_either(std::string_view text, size_t pos, char a, char b) {
   const __m128i first = _mm_set1_epi8(a), second = _mm_set1_epi8(b);
-  for (; pos + 16 <= text.size(); pos += 16) {
-    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + pos));
-    const int marks = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(block, first), _mm_cmpeq_epi8(block, second)));
-    if (marks != 0) return pos + static_cast<size_t>(std::countr_zero(static_cast<unsigned>(marks)));
+  const auto marks_at = [&](size_t at) {
+    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + at));
+    return static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(block, first), _mm_cmpeq_epi8(block, second))));
+  };
+  for (; pos + 16 <= text.size(); pos += 16)
+    if (const unsigned marks = marks_at(pos)) return pos + static_cast<size_t>(std::countr_zero(marks));
+  if (pos >= text.size()) return text.size();
+  // The tail, in one load of the last sixteen bytes: values end in a short tail
+  // every time, and a byte loop there cost as much as the whole scan before it.
+  if (text.size() >= 16) {
+    const size_t last = text.size() - 16;
+    const unsigned marks = marks_at(last) >> (pos - last);
+    return marks != 0 ? pos + static_cast<size_t>(std::countr_zero(marks)) : text.size();
   }
   for (; pos < text.size(); ++pos)
     if (text[pos] == a || text[pos] == b) return pos;

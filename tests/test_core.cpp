@@ -225,3 +225,21 @@ TEST_CASE("field_name_length: every byte a name cannot hold ends it, at any posi
   CHECK(field_name_length(":x") == 0);
   CHECK(field_name_length("~!#$%&'*+-.^_`|{}:x") == 17);
 }
+
+TEST_CASE("unfold drops every line break byte, wherever it falls in the sixteen-byte scan") {
+  // Lengths around one and two blocks, a break at each position: the last
+  // block's tail is scanned in an overlapping load, which must not skip one.
+  for (size_t length = 1; length <= 40; ++length) {
+    for (size_t at = 1; at + 1 < length; ++at) {
+      for (const char* line_break : {"\n", "\r\n", "\r"}) {
+        std::string value(length, 'v');
+        value.replace(at, 1, std::string(line_break) + " ");
+        std::string expected(length, 'v');
+        expected[at] = ' ';
+        CAPTURE(length);
+        CAPTURE(at);
+        CHECK(unfold(value) == expected);
+      }
+    }
+  }
+}
