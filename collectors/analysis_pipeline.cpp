@@ -28,8 +28,7 @@ void analyse(Analyzer& analyzer, bool with_observations, AnalyzedMessage& messag
 struct Batch {
   unsigned owner = 0;      // the analysis thread that fills it
   uint64_t sequence = 0;   // its place in reading order
-  std::vector<AnalyzedMessage> messages;
-  size_t count = 0;  // messages.size() once filled; their strings keep their capacity from round to round
+  std::vector<AnalyzedMessage> messages;  // slots read over round after round: their strings keep their capacity
   std::vector<std::pair<size_t, Error>> problems;  // reader problems, each after the first `first` messages
   bool last = false;                               // the reader has no more after this one
 };
@@ -107,7 +106,7 @@ class Pipeline {
         read_all_ = batch->last;
       }
       changed_.notify_all();
-      for (size_t i = 0; i < batch->count; ++i) analyse(analyzer, options_.observations, batch->messages[i]);
+      for (size_t i = 0; i < batch->messages.size(); ++i) analyse(analyzer, options_.observations, batch->messages[i]);
       {
         std::lock_guard lock(mutex_);
         analysed_.push_back(batch);
@@ -117,26 +116,26 @@ class Pipeline {
   }
 
   void fill(Batch& batch, std::vector<Error>& problems) {
-    batch.count = 0;
+    size_t count = 0;
     batch.problems.clear();
     batch.last = false;
     size_t bytes = 0;
-    while (batch.count < options_.batch_messages && bytes < options_.batch_bytes) {
-      if (batch.count == batch.messages.size()) batch.messages.emplace_back();
-      RawMessage& raw = batch.messages[batch.count].raw;  // read over the one of an earlier round
+    while (count < options_.batch_messages && bytes < options_.batch_bytes) {
+      if (count == batch.messages.size()) batch.messages.emplace_back();
+      RawMessage& raw = batch.messages[count].raw;  // read over the one of an earlier round
       const bool read = reader_->next(raw, problems);
-      for (Error& problem : problems) batch.problems.emplace_back(batch.count, std::move(problem));
+      for (Error& problem : problems) batch.problems.emplace_back(count, std::move(problem));
       problems.clear();
       if (!read) {
         batch.last = true;
         break;
       }
       bytes += raw.bytes.size();
-      ++batch.count;
+      ++count;
     }
     // Messages of an earlier, longer round must not stay behind: a mailbox could
     // make every slot keep a large one.
-    batch.messages.resize(batch.count);
+    batch.messages.resize(count);
   }
 
   // The calling thread: hands batches on in reading order.
@@ -159,7 +158,7 @@ class Pipeline {
       }
       size_t next_problem = 0;
       bool go_on = true;
-      for (size_t i = 0; i < batch->count && go_on; ++i) {
+      for (size_t i = 0; i < batch->messages.size() && go_on; ++i) {
         for (; next_problem < batch->problems.size() && batch->problems[next_problem].first <= i; ++next_problem)
           on_problem(std::move(batch->problems[next_problem].second));
         go_on = on_message(batch->messages[i]);
