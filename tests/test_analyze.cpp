@@ -121,3 +121,28 @@ TEST_CASE("analyze: analysing into a reused Evidence gives what a fresh one gets
   CHECK(reused.indicators.empty());
   CHECK(reused.hops.empty());
 }
+
+TEST_CASE("analyze: field names are read in any case, and names one byte off are other fields") {
+  Analyzer analyzer{AnalysisOptions{}};
+  const Evidence evidence = analyzer.analyze(
+      "rECEIVED: from helo.example.net (rdns.example.net [198.51.100.7]) by mx.example.org; "
+      "Tue, 29 Aug 2023 16:20:12 +0000\n"
+      "FROM: A <a@from.example>\n"
+      "reply-TO: b@reply.example\n"
+      "Message-iD: <1@msgid.example>\n"
+      "SUBJECT: hello\n"
+      "Rec_ived: from fake.example (fake.example [203.0.113.9]) by mx.example.org; Tue, 29 Aug 2023 16:20:12 +0000\n"
+      "Fr@m: c@wrong.example\n"
+      "Date_: Tue, 29 Aug 2023 16:20:12 +0000\n"
+      "Subjecu: not this one\n"
+      "\n",
+      {});
+  REQUIRE(evidence.hops.size() == 1);
+  CHECK(evidence.hops[0].from_helo == "helo.example.net");
+  CHECK(evidence.header_from == "a@from.example");
+  CHECK(evidence.reply_to == "b@reply.example");
+  CHECK(evidence.message_id == "1@msgid.example");
+  CHECK(evidence.subject == "hello");
+  CHECK_FALSE(evidence.date);  // "Date_" is not Date
+  CHECK_FALSE(has_indicator(evidence, "header-from", "wrong.example"));
+}
