@@ -604,6 +604,11 @@ const std::array<bool, 256> kEndsAuthority = [] {
 
 bool ends_authority(char c) { return kEndsAuthority[static_cast<unsigned char>(c)]; }
 
+// text[begin, end) for positions known to lie in it (begin <= end <= size): the
+// URL path takes several such views per URL, and substr's range check keeps the
+// compiler from inlining it.
+std::string_view between(std::string_view text, size_t begin, size_t end) { return {text.data() + begin, end - begin}; }
+
 // Drops sentence punctuation and unbalanced closing brackets a URL was written before.
 std::string_view trim_url_tail(std::string_view url) {
   // Bracket counts over the whole URL, taken only when a bracket ends it (rarely)
@@ -892,21 +897,21 @@ class UrlCollector {
   // `host` is where the authority's host starts after any user info.
   bool take_checked_url(std::string_view text, const Candidate& url, size_t authority_end, size_t host, size_t end) {
     if (end - url.begin > max_length_) return false;
-    const size_t stop = url.begin + trim_url_tail(text.substr(url.begin, end - url.begin)).size();
+    const size_t stop = url.begin + trim_url_tail(between(text, url.begin, end)).size();
     if (stop <= authority_end) return false;
-    const std::string_view authority = text.substr(url.host, authority_end - url.host);
-    const std::string_view scheme = text.substr(url.begin, url.scheme_end - url.begin);
-    const std::string_view rest = text.substr(authority_end, stop - authority_end);
+    const std::string_view authority = between(text, url.host, authority_end);
+    const std::string_view scheme = between(text, url.begin, url.scheme_end);
+    const std::string_view rest = between(text, authority_end, stop);
     const bool add_slash = rest.front() != '/';
     // Sized once and written through a pointer: appends would each check capacity.
     normalized_.resize(url.prefix.size() + scheme.size() + authority.size() + add_slash + rest.size());
     char* out = std::copy_n(url.prefix.data(), url.prefix.size(), normalized_.data());  // a lower-case literal
     if (url.scheme_end == url.host && host == 0) {
-      out = copy_lower(out, text.substr(url.begin, authority_end - url.begin));  // scheme and host side by side
+      out = copy_lower(out, between(text, url.begin, authority_end));  // scheme and host side by side
     } else {
       out = copy_lower(out, scheme);
       out = std::copy_n(authority.data(), host, out);  // user info as written
-      out = copy_lower(out, authority.substr(host));
+      out = copy_lower(out, between(authority, host, authority.size()));
     }
     if (add_slash) *out++ = '/';
     std::memcpy(out, rest.data(), rest.size());
@@ -921,7 +926,7 @@ class UrlCollector {
     const size_t authority_end = url_stop<true>(text, url.host);
     // Same answer as plausible_host(url_host("//" + authority)), without the strings.
     taken = false;
-    const std::string_view authority = text.substr(url.host, authority_end - url.host);
+    const std::string_view authority = between(text, url.host, authority_end);
     const std::string_view trimmed = trim_url_tail(authority);
     size_t host = 0;
     if (!plausible_authority(trimmed, url.need_dot, host)) return std::max(authority_end, url.begin + 1);
