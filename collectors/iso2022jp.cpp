@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <optional>
 
 #include "core/word_scan.h"
 
@@ -239,22 +240,29 @@ size_t plain_ascii_run(std::string_view text) {
 }
 
 bool decode_common_iso2022jp(std::string_view text, std::string& out) {
+  const std::optional<std::string_view> decoded = decode_common_iso2022jp_into(text, out);
+  if (decoded) out.resize(decoded->size());
+  return decoded.has_value();
+}
+
+std::optional<std::string_view> decode_common_iso2022jp_into(std::string_view text, std::string& buffer) {
   static thread_local JisCharacters characters;  // per thread: iconv descriptors are not shared
-  if (!characters.usable()) return false;
+  if (!characters.usable()) return std::nullopt;
   // Two bytes become at most four, one byte one: twice the input always fits.
-  out.resize(2 * text.size());
-  char* o = out.data();
+  // Grown only: a kept buffer is not zero-filled again for every text.
+  if (buffer.size() < 2 * text.size()) buffer.resize(2 * text.size());
+  char* o = buffer.data();
   const size_t n = text.size();
   bool jis = false;  // in JIS X 0208 (after ESC $ B), else in ASCII
   size_t i = 0;
   while (i < n) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
     if (c == 0x1B) {
-      if (i + 2 >= n || !((text[i + 1] == '$' || text[i + 1] == '(') && text[i + 2] == 'B')) return false;
+      if (i + 2 >= n || !((text[i + 1] == '$' || text[i + 1] == '(') && text[i + 2] == 'B')) return std::nullopt;
       jis = text[i + 1] == '$';
       i += 3;
     } else if (!jis) {
-      if (c >= 0x80 || c == 0x0E || c == 0x0F) return false;  // 8-bit, SO, SI: iconv's business
+      if (c >= 0x80 || c == 0x0E || c == 0x0F) return std::nullopt;  // 8-bit, SO, SI: iconv's business
       const size_t run = plain_ascii_run(text.substr(i));
       std::memcpy(o, text.data() + i, run);
       o += run;
@@ -267,7 +275,7 @@ bool decode_common_iso2022jp(std::string_view text, std::string& out) {
         for (size_t k = i; k < i + 16; k += 2) {
           const Character character = characters.get(static_cast<unsigned char>(text[k]) - size_t{0x21},
                                                       static_cast<unsigned char>(text[k + 1]) - size_t{0x21});
-          if (length(character) == 0) return false;
+          if (length(character) == 0) return std::nullopt;
           store_utf8(o, character);
           o += length(character);
         }
@@ -275,17 +283,16 @@ bool decode_common_iso2022jp(std::string_view text, std::string& out) {
       for (; i + 1 < n && text[i] != '\x1B'; i += 2) {
         const size_t first = static_cast<unsigned char>(text[i]) - size_t{0x21};
         const size_t second = static_cast<unsigned char>(text[i + 1]) - size_t{0x21};
-        if (first >= 94 || second >= 94) return false;
+        if (first >= 94 || second >= 94) return std::nullopt;
         const Character character = characters.get(first, second);
-        if (length(character) == 0) return false;
+        if (length(character) == 0) return std::nullopt;
         store_utf8(o, character);  // all four bytes: cheaper than a variable length, and it fits
         o += length(character);
       }
-      if (i + 1 == n && text[i] != '\x1B') return false;  // half a pair at the end
+      if (i + 1 == n && text[i] != '\x1B') return std::nullopt;  // half a pair at the end
     }
   }
-  out.resize(static_cast<size_t>(o - out.data()));
-  return true;
+  return std::string_view(buffer.data(), static_cast<size_t>(o - buffer.data()));
 }
 
 bool decode_common_cp932(std::string_view text, std::string& out) {

@@ -3,6 +3,7 @@
 // and Shift_JIS as CP932 reads it. Both from tables iconv itself fills.
 #pragma once
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,11 @@ namespace sg {
 /// anything else (other escapes, 8-bit bytes, SO/SI, a character iconv rejects):
 /// the caller converts with iconv, and `out` is unspecified.
 bool decode_common_iso2022jp(std::string_view text, std::string& out);
+
+/// The same written at the start of `buffer` and returned as a view of it, for a
+/// buffer kept from text to text: grown when too small, never shrunk, so it is
+/// not zero-filled again each time. nullopt where decode_common_iso2022jp is false.
+std::optional<std::string_view> decode_common_iso2022jp_into(std::string_view text, std::string& buffer);
 
 /// The length of the run of ASCII at the start of `text` that ISO-2022-JP (and any
 /// charset for which ASCII means ASCII) passes through unchanged: up to an ESC, SO,

@@ -1330,18 +1330,13 @@ class Walker {
     }
   }
 
-  // The decoded body: in `storage` (cleared first), or `body` itself when nothing
-  // needed decoding (7bit/8bit bodies are most of the text; copying them would be waste).
+  // The decoded body: at the start of `storage` (a buffer kept for its capacity,
+  // only ever grown), or `body` itself when nothing needed decoding (7bit/8bit
+  // bodies are most of the text; copying them would be waste).
   static std::string_view transfer_decode(std::string_view body, TransferEncoding encoding, std::string& storage) {
-    storage.clear();
-    if (encoding == TransferEncoding::base64) {
-      append_base64_decoded(body, storage);
-      return storage;
-    }
-    if (encoding == TransferEncoding::quoted_printable || has_qp_escape(body)) {
-      append_quoted_printable_decoded(body, storage);
-      return storage;
-    }
+    if (encoding == TransferEncoding::base64) return decode_base64_into(body, storage);
+    if (encoding == TransferEncoding::quoted_printable || has_qp_escape(body))
+      return decode_quoted_printable_into(body, storage);
     return body;
   }
 
@@ -1383,10 +1378,12 @@ class Walker {
       urls_.scan(raw, html);
       return;
     }
-    if (buffers_.names_iso2022jp(charset) && decode_common_iso2022jp(raw, buffers_.converted)) {
-      decoded_ += buffers_.converted.size();
-      urls_.scan(buffers_.converted, html);
-      return;
+    if (buffers_.names_iso2022jp(charset)) {
+      if (const std::optional<std::string_view> converted = decode_common_iso2022jp_into(raw, buffers_.converted)) {
+        decoded_ += converted->size();
+        urls_.scan(*converted, html);
+        return;
+      }
     }
     Conversion converted = decoder_.convert(raw, charset);
     if (!converted.known_charset) problem("unknown charset \"" + to_lower(charset) + "\", read as UTF-8");

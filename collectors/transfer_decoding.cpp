@@ -106,12 +106,18 @@ size_t copy_literals(std::string_view text, size_t i, char*& o) {
   return i;
 }
 
-}  // namespace
+// Room for `size` bytes at out[start, ...): grown, never shrunk, so a buffer
+// kept for its capacity is not zero-filled again each time.
+char* room_at(std::string& out, size_t start, size_t size) {
+  if (out.size() < start + size) out.resize(start + size);
+  return out.data() + start;
+}
 
-void append_base64_decoded(std::string_view text, std::string& out) {
-  const size_t start = out.size();
-  out.resize(start + text.size() / 4 * 3 + 3);  // the bound decode_base64 uses
-  char* const first = out.data() + start;
+size_t base64_bound(std::string_view text) { return text.size() / 4 * 3 + 3; }  // the bound decode_base64 uses
+
+// The base64 decoding of `text` written at `first` (room for base64_bound(text)
+// bytes); returns its length.
+size_t write_base64_decoded(std::string_view text, char* const first) {
   char* o = first;
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const auto* const end = p + text.size();
@@ -154,13 +160,12 @@ void append_base64_decoded(std::string_view text, std::string& out) {
       *o++ = static_cast<char>((accumulator >> bits) & 0xFF);
     }
   }
-  out.resize(start + static_cast<size_t>(o - first));
+  return static_cast<size_t>(o - first);
 }
 
-void append_quoted_printable_decoded(std::string_view text, std::string& out) {
-  const size_t start = out.size();
-  out.resize(start + text.size());  // decoding never grows the text
-  char* const first = out.data() + start;
+// The quoted-printable decoding of `text` written at `first` (room for
+// text.size() bytes: decoding never grows the text); returns its length.
+size_t write_quoted_printable_decoded(std::string_view text, char* const first) {
   char* o = first;
   const size_t n = text.size();
   size_t i = 0;
@@ -194,7 +199,29 @@ void append_quoted_printable_decoded(std::string_view text, std::string& out) {
       ++i;
     }
   }
-  out.resize(start + static_cast<size_t>(o - first));
+  return static_cast<size_t>(o - first);
+}
+
+}  // namespace
+
+void append_base64_decoded(std::string_view text, std::string& out) {
+  const size_t start = out.size();
+  out.resize(start + write_base64_decoded(text, room_at(out, start, base64_bound(text))));
+}
+
+std::string_view decode_base64_into(std::string_view text, std::string& buffer) {
+  const size_t size = write_base64_decoded(text, room_at(buffer, 0, base64_bound(text)));  // before data(): room_at may move it
+  return {buffer.data(), size};
+}
+
+void append_quoted_printable_decoded(std::string_view text, std::string& out) {
+  const size_t start = out.size();
+  out.resize(start + write_quoted_printable_decoded(text, room_at(out, start, text.size())));
+}
+
+std::string_view decode_quoted_printable_into(std::string_view text, std::string& buffer) {
+  const size_t size = write_quoted_printable_decoded(text, room_at(buffer, 0, text.size()));  // before data(): room_at may move it
+  return {buffer.data(), size};
 }
 
 }  // namespace sg

@@ -18,4 +18,11 @@ void append_base64_decoded(std::string_view text, std::string& out);
 /// case, soft line breaks dropped, a malformed '=' kept as it is.
 void append_quoted_printable_decoded(std::string_view text, std::string& out);
 
+/// The same decodings written at the start of `buffer` and returned as a view of
+/// it, for a buffer kept from text to text: it is grown when too small but never
+/// shrunk, so it is not zero-filled again each time (its bytes past the view are
+/// unspecified).
+std::string_view decode_base64_into(std::string_view text, std::string& buffer);
+std::string_view decode_quoted_printable_into(std::string_view text, std::string& buffer);
+
 }  // namespace sg
