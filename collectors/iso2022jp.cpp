@@ -88,8 +88,12 @@ class JisCharacters {
   bool usable() const { return cd_ != reinterpret_cast<iconv_t>(-1); }
 
   /// The character of the two bytes `first`, `second` (0x21..0x7E each, minus 0x21).
+  /// Its row is asked for only when the table has no character there yet (length
+  /// 0, as for one iconv rejects): the common case is a single load and test.
   Character get(size_t first, size_t second) {
-    if (!row_looked_up_[first]) look_up_row(first);
+    const Character known = table_[first * 94 + second];
+    if (length(known) != 0 || row_looked_up_[first]) return known;
+    look_up_row(first);
     return table_[first * 94 + second];
   }
 
