@@ -328,6 +328,26 @@ TEST_CASE("the table-driven ISO-2022-JP decoder gives iconv's bytes, or declines
   CHECK(decoder.to_utf8("\x1B$B$3$s$K$A$O\x1B(B!", "ISO-2022-JP") == "こんにちは!");
 }
 
+TEST_CASE("plain_ascii_run stops at the first ESC, SO, SI or 8-bit byte") {
+  // Sixteen bytes a step, then bytewise: the stop in every position of both.
+  std::mt19937 random(13);
+  const char stops[] = {'\x1B', '\x0E', '\x0F', '\x80', '\xFF'};
+  const char passes[] = {'a', '<', '\x0D', '\x10', '\x7F', '\x00', '$', '\x0C'};
+  for (int round = 0; round < 3000; ++round) {
+    std::string text(random() % 70, ' ');
+    for (char& c : text) c = passes[random() % std::size(passes)];
+    size_t expected = text.size();
+    if (!text.empty() && random() % 4 != 0) {
+      expected = random() % text.size();
+      text[expected] = stops[random() % std::size(stops)];
+      for (size_t i = expected + 1; i < text.size(); ++i)
+        if (random() % 3 == 0) text[i] = stops[random() % std::size(stops)];
+    }
+    CAPTURE(text);
+    CHECK(plain_ascii_run(text) == expected);
+  }
+}
+
 TEST_CASE("the table-driven Shift_JIS decoder gives iconv's CP932 bytes, or declines") {
   // decode_common_cp932 (collectors/iso2022jp.h) serves convert() for shift_jis labels.
   iconv_t cd = iconv_open("UTF-8", "CP932");
