@@ -163,6 +163,20 @@ size_t write_base64_decoded(std::string_view text, char* const first) {
   return static_cast<size_t>(o - first);
 }
 
+// Decodes the run of "=XX" escapes at text[i] to `o` (advanced past them) and
+// returns where it ends: at a byte other than '=', or at an '=' that starts no
+// escape. Escapes come in runs ("=E3=81=82"), decoded here in a loop of their
+// own without going back to the literal search between them.
+size_t decode_escape_run(std::string_view text, size_t i, char*& o) {
+  for (; i + 2 < text.size() && text[i] == '='; i += 3) {
+    const uint16_t byte =
+        kHexHigh[static_cast<unsigned char>(text[i + 1])] | kHexLow[static_cast<unsigned char>(text[i + 2])];
+    if (byte >= kNotHex) break;
+    *o++ = static_cast<char>(byte);
+  }
+  return i;
+}
+
 // The quoted-printable decoding of `text` written at `first` (room for
 // text.size() bytes: decoding never grows the text); returns its length.
 size_t write_quoted_printable_decoded(std::string_view text, char* const first) {
@@ -171,19 +185,10 @@ size_t write_quoted_printable_decoded(std::string_view text, char* const first) 
   size_t i = 0;
   while (i < n) {
     i = copy_literals(text, i, o);
-    // Escapes often come in runs ("=E3=81=82"): decoded here without going back
-    // to the literal search between them.
     while (i < n && text[i] == '=') {
-      if (i + 2 < n) {  // "=XX": the common case, tested first
-        const uint16_t byte = kHexHigh[static_cast<unsigned char>(text[i + 1])] |
-                              kHexLow[static_cast<unsigned char>(text[i + 2])];
-        if (byte < kNotHex) {
-          *o++ = static_cast<char>(byte);
-          i += 3;
-          continue;
-        }
-      }
-      // Soft line break: "=" then optional trailing blanks then CRLF or LF.
+      i = decode_escape_run(text, i, o);
+      if (i == n || text[i] != '=') break;
+      // An '=' that starts no escape. Soft line break: "=" then optional trailing blanks then CRLF or LF.
       size_t j = i + 1;
       while (j < n && is_blank(text[j])) ++j;
       if (j < n && (text[j] == '\n' || text[j] == '\r')) {
