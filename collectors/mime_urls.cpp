@@ -40,12 +40,6 @@ char lower(char c) { return kLower[static_cast<unsigned char>(c)]; }
 bool is_blank(char c) { return c == ' ' || c == '\t'; }
 bool is_alnum(char c) { return kByteClass[static_cast<unsigned char>(c)] == kAlnum; }
 
-std::string to_lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = lower(c);
-  return out;
-}
-
 // Eight bytes lower-cased at once: each byte's high bit marks whether it is in
 // 'A'..'Z' (sums of seven-bit values never carry into the next byte), and that
 // mark moved to 0x20 lowers it.
@@ -69,6 +63,12 @@ char* copy_lower(char* out, std::string_view text) {
   }
   for (; i < text.size(); ++i) out[i] = lower(text[i]);
   return out + text.size();
+}
+
+std::string to_lower(std::string_view text) {
+  std::string out(text);
+  copy_lower(out.data(), out);  // in place: each byte is read before it is written
+  return out;
 }
 
 void append_lower(std::string& out, std::string_view text) {
@@ -714,6 +714,10 @@ std::string_view host_in_authority(std::string_view rest, size_t* user_info_end 
 // url_host without the copy and lower-casing: enough for plausible_host.
 std::string_view url_host_view(std::string_view url) {
   std::string_view rest = trim(url);
+  // The URLs of this walk (what url_host is mostly asked about) start so: their
+  // first "://" is the one after the scheme, which is valid.
+  for (const std::string_view scheme : {std::string_view("https://"), std::string_view("http://")})
+    if (rest.starts_with(scheme)) return host_in_authority(rest.substr(scheme.size()));
   if (const size_t colon = rest.find("://"); colon != std::string_view::npos) {
     static const std::array<bool, 256> kSchemeByte = [] {  // letters, digits, '+', '-' and '.'
       std::array<bool, 256> table{};

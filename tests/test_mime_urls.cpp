@@ -65,6 +65,12 @@ TEST_CASE("url_host") {
   CHECK(url_host("//cdn.example.net/x.png") == "cdn.example.net");
   CHECK(url_host("http://") == "");
   CHECK(url_host("") == "");
+  // Lower-case http(s) schemes take a shortcut; other spellings must agree with it.
+  CHECK(url_host(" \tHTTPS://Host.Example.COM.LONGER-THAN-EIGHT/x\r\n") == "host.example.com.longer-than-eight");
+  CHECK(url_host("hTtp://a.example://b.example/") == "a.example");
+  CHECK(url_host("https://a.example://b.example/") == "a.example");
+  CHECK(url_host("x y://a.example/") == "x");  // no scheme before "://": read as a bare host
+  CHECK(url_host("https:") == "https");       // no "//": a host and an empty port
 }
 
 TEST_CASE("Content-Type parsing") {
