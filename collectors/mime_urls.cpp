@@ -759,7 +759,17 @@ bool plausible_authority(std::string_view authority, bool need_dot, size_t& user
     return table;
   }();
   unsigned char classes = 0;
-  for (char c : authority) classes |= kNameByte[static_cast<unsigned char>(c)];
+  size_t i = 0;
+  for (; i + 16 <= authority.size(); i += 16) {  // sixteen bytes a step: host names run to dozens
+    Block block;
+    std::memcpy(&block, authority.data() + i, 16);
+    const Block folded = block | 0x20;  // 'A'..'Z' onto 'a'..'z'; no other byte lands there
+    const Block alnum = ((folded >= 'a') & (folded <= 'z')) | ((block >= '0') & (block <= '9'));
+    const Block in_name = alnum | (block == '.') | (block == '-') | (block == '_');
+    if (byte_marks(alnum)) classes |= kNameAlnum;
+    if (byte_marks(in_name) != 0xFFFF) classes |= kNotInName;
+  }
+  for (; i < authority.size(); ++i) classes |= kNameByte[static_cast<unsigned char>(authority[i])];
   // User info, a port, an IPv6 literal, or a byte no host has: the long way.
   if (classes & kNotInName) return plausible_host(host_in_authority(authority, &user_info_end), need_dot);
   user_info_end = 0;

@@ -92,6 +92,25 @@ TEST_CASE("Content-Type parsing") {
   CHECK(type.type == "");
 }
 
+TEST_CASE("a URL counts when its host has a letter or digit and only name bytes") {
+  // Hosts of every length around sixteen bytes (read a block at a time), with
+  // a byte no host name has, or none, at every position.
+  std::mt19937 random(14);
+  const std::string_view name_bytes = "aAzZ09mM.-_";
+  const std::string_view foreign_bytes = "%$+=~&[";  // URL bytes no host has; none of them trimmed off its end
+  for (int round = 0; round < 4000; ++round) {
+    std::string host(1 + random() % 40, 'x');
+    for (char& c : host) c = name_bytes[random() % name_bytes.size()];
+    if (random() % 3 == 0) host.assign(host.size(), random() % 2 ? '.' : '-');  // no letter or digit
+    const bool foreign = random() % 2 == 0;
+    if (foreign) host[random() % host.size()] = foreign_bytes[random() % foreign_bytes.size()];
+    if (host.front() == '[') host.front() = '%';  // a leading '[' opens an IPv6 literal
+    const bool alnum = host.find_first_not_of(".-_%$+=~&[") != std::string::npos;
+    CAPTURE(host);
+    CHECK(extract_text_urls("see http://" + host + "/x now", false).size() == (alnum && !foreign ? 1u : 0u));
+  }
+}
+
 TEST_CASE("URLs in text") {
   auto urls = extract_text_urls(
       "See http://Example.COM/a?b=1&c=2. Also (https://x.example/p_(1)) and https://y.example/z), "
