@@ -52,17 +52,27 @@ uint64_t lower_eight(uint64_t word) {
   return word | upper >> 2;
 }
 
-// Writes `text` lower-cased at `out`; returns the end of what it wrote.
+// Writes the eight bytes of text at `i` lower-cased at out + i.
+void copy_lower_eight(char* out, std::string_view text, size_t i) {
+  uint64_t word;
+  std::memcpy(&word, text.data() + i, 8);
+  word = lower_eight(word);
+  std::memcpy(out + i, &word, 8);
+}
+
+// Writes `text` lower-cased at `out`; returns the end of what it wrote. `out`
+// may be text.data() itself.
 char* copy_lower(char* out, std::string_view text) {
-  size_t i = 0;
-  for (; i + 8 <= text.size(); i += 8) {
-    uint64_t word;
-    std::memcpy(&word, text.data() + i, 8);
-    word = lower_eight(word);
-    std::memcpy(out + i, &word, 8);
+  const size_t n = text.size();
+  if (n < 8) {
+    for (size_t i = 0; i < n; ++i) out[i] = lower(text[i]);
+    return out + n;
   }
-  for (; i < text.size(); ++i) out[i] = lower(text[i]);
-  return out + text.size();
+  for (size_t i = 0; i + 8 <= n; i += 8) copy_lower_eight(out, text, i);
+  // The last bytes as the last eight, some of them again: lowering is idempotent, and
+  // each byte read there is either untouched or already lowered.
+  if (n % 8 != 0) copy_lower_eight(out, text, n - 8);
+  return out + n;
 }
 
 std::string to_lower(std::string_view text) {

@@ -71,6 +71,14 @@ TEST_CASE("url_host") {
   CHECK(url_host("https://a.example://b.example/") == "a.example");
   CHECK(url_host("x y://a.example/") == "x");  // no scheme before "://": read as a bare host
   CHECK(url_host("https:") == "https");       // no "//": a host and an empty port
+  // Lowered eight bytes a step, the last eight overlapping: every length around those steps.
+  std::string host, lowered;
+  for (int length = 1; length <= 40; ++length) {
+    host += static_cast<char>((length % 3 ? 'A' : 'a') + length % 26);
+    lowered += static_cast<char>('a' + length % 26);
+    CHECK(url_host("http://" + host + "/Path") == lowered);
+    CHECK(extract_text_urls("HTTP://" + host + "/Path", false) == std::vector<std::string>{"http://" + lowered + "/Path"});
+  }
 }
 
 TEST_CASE("Content-Type parsing") {
