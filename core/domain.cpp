@@ -1,5 +1,6 @@
 #include "core/domain.h"
 
+#include <emmintrin.h>
 #include <idn2.h>
 #include <libpsl.h>
 
@@ -48,36 +49,107 @@ constexpr NameTables make_name_tables() {
 
 constexpr NameTables kName = make_name_tables();
 
-// Whether every dot-separated label of `name` has 1 to 63 bytes.
-bool labels_fit(std::string_view name) {
-  size_t start = 0;
-  for (;;) {
-    const size_t dot = name.find('.', start);
-    const size_t end = dot == std::string_view::npos ? name.size() : dot;
-    if (end == start || end - start > 63) return false;
-    if (dot == std::string_view::npos) return true;
-    start = dot + 1;
+// What a scan of a name found: the kinds of its bytes (NameByte flags), and
+// whether every dot-separated label so far has 1 to 63 bytes (RFC 1035).
+struct NameScan {
+  uint8_t kinds = 0;
+  bool labels_fit = true;
+  size_t label_start = 0;
+
+  // `dots` has bit k set when byte `base + k` of the name is a dot.
+  void take_dots(unsigned dots, size_t base) {
+    for (; dots != 0; dots &= dots - 1) {
+      const size_t dot = base + static_cast<size_t>(__builtin_ctz(dots));
+      end_label(dot);
+      label_start = dot + 1;
+    }
   }
+  void end_label(size_t end) {
+    if (end == label_start || end - label_start > 63) labels_fit = false;
+  }
+};
+
+// Lowers `size` bytes of a name into `out`, one table load each: for names
+// shorter than one sixteen-byte step.
+void lower_bytewise(const char* text, size_t size, char* out, NameScan& scan) {
+  unsigned dots = 0;
+  for (size_t i = 0; i < size; ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    out[i] = kName.lower[byte];
+    scan.kinds |= kName.kind[byte];
+    dots |= unsigned{byte == '.'} << i;
+  }
+  scan.take_dots(dots, 0);
+}
+
+// The bytes of `block` within [low, high], compared as signed bytes: every
+// non-ASCII byte is negative and so outside any ASCII range.
+__m128i bytes_between(__m128i block, char low, char high) {
+  return _mm_and_si128(_mm_cmpgt_epi8(block, _mm_set1_epi8(static_cast<char>(low - 1))),
+                       _mm_cmplt_epi8(block, _mm_set1_epi8(static_cast<char>(high + 1))));
+}
+
+// The kinds of a name's bytes as one byte-mask each, gathered sixteen bytes a step.
+struct BlockKinds {
+  __m128i invalid = _mm_setzero_si128(), non_ascii = _mm_setzero_si128(), not_digit = _mm_setzero_si128();
+
+  // Lowers the sixteen bytes at `text` into `out` and returns the mask of their dots.
+  unsigned lower(const char* text, char* out) {
+    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text));
+    const __m128i upper = bytes_between(block, 'A', 'Z');
+    const __m128i lowered = _mm_or_si128(block, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out), lowered);
+    const __m128i dots = _mm_cmpeq_epi8(block, _mm_set1_epi8('.'));
+    const __m128i letters_and_marks =
+        _mm_or_si128(bytes_between(lowered, 'a', 'z'), _mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8('-')),
+                                                                      _mm_cmpeq_epi8(block, _mm_set1_epi8('_'))));
+    const __m128i high = _mm_cmplt_epi8(block, _mm_setzero_si128());
+    const __m128i valid = _mm_or_si128(_mm_or_si128(letters_and_marks, bytes_between(block, '0', '9')),
+                                       _mm_or_si128(dots, high));
+    invalid = _mm_or_si128(invalid, _mm_andnot_si128(valid, _mm_set1_epi8(-1)));
+    non_ascii = _mm_or_si128(non_ascii, high);
+    not_digit = _mm_or_si128(not_digit, letters_and_marks);
+    return static_cast<unsigned>(_mm_movemask_epi8(dots));
+  }
+
+  uint8_t flags() const {
+    return static_cast<uint8_t>((_mm_movemask_epi8(invalid) ? kInvalid : 0) |
+                                (_mm_movemask_epi8(non_ascii) ? kNonAscii : 0) |
+                                (_mm_movemask_epi8(not_digit) ? kNotDigit : 0));
+  }
+};
+
+// Lowers a name of at least sixteen bytes into `out`, sixteen bytes a step. The
+// last step overlaps the one before rather than going bytewise: lowering and
+// kinds come out the same twice, and the dots already taken are shifted away.
+void lower_in_blocks(std::string_view text, char* out, NameScan& scan) {
+  BlockKinds kinds;
+  size_t i = 0;
+  for (; i + 16 <= text.size(); i += 16) scan.take_dots(kinds.lower(text.data() + i, out + i), i);
+  if (const size_t tail = text.size() - i; tail != 0) {
+    const size_t last = text.size() - 16;
+    scan.take_dots(kinds.lower(text.data() + last, out + last) >> (16 - tail), i);
+  }
+  scan.kinds = kinds.flags();
 }
 
 // Lowercases an ASCII name into `out` while checking RFC 1035 lengths and a
 // permissive character set. Returns 0 when invalid, -1 when `text` is not ASCII,
-// else 1 for a single label and 2 for several. Branch-free per byte: names are
+// else 1 for a single label and 2 for several. No branch per byte: names are
 // checked by the dozen in every message.
 int lower_and_validate(std::string_view text, std::string& out, bool& all_digits) {
   out.resize(text.size());
-  uint8_t kinds = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    out[i] = kName.lower[byte];
-    kinds |= kName.kind[byte];
-  }
-  if (kinds & kInvalid) return 0;
-  if (kinds & kNonAscii) return -1;
-  if (text.empty() || text.size() > 253) return 0;
-  all_digits = !(kinds & kNotDigit);
-  if (!(kinds & kDot)) return text.size() > 63 ? 0 : 1;
-  return labels_fit(text) ? 2 : 0;
+  NameScan scan;
+  if (text.size() < 16)
+    lower_bytewise(text.data(), text.size(), out.data(), scan);
+  else
+    lower_in_blocks(text, out.data(), scan);
+  scan.end_label(text.size());
+  if (scan.kinds & kInvalid) return 0;
+  if (scan.kinds & kNonAscii) return -1;
+  if (text.empty() || text.size() > 253 || !scan.labels_fit) return 0;
+  all_digits = !(scan.kinds & kNotDigit);
+  return scan.label_start == 0 ? 1 : 2;
 }
 
 bool normalize_into(std::string_view text, bool allow_single_label, std::string& name) {
