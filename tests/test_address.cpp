@@ -221,3 +221,24 @@ TEST_CASE("rfc5322 lexical helpers") {
   CHECK(unquote("a \\\"b\\\\") == "a \"b\\");
   CHECK(ascii_lower("ÀBC-dEf") == "Àbc-def");
 }
+
+TEST_CASE("normalize_address: long runs, every dropped byte at every position, '@' with and without quotes") {
+  // Long enough for the sixteen-byte run scan and its bytewise tail.
+  const std::string address = "Some.Longer.Local-Part@Mail.Example.COM";
+  const std::string expected = "Some.Longer.Local-Part@mail.example.com";
+  for (const char dropped : {' ', '\t', '\r', '\n', '\0', '\x7f', '<', '>'}) {
+    for (size_t at = 0; at <= address.size(); ++at) {
+      std::string noisy = address;
+      noisy.insert(at, 1, dropped);
+      CAPTURE(at);
+      CAPTURE(static_cast<int>(dropped));
+      CHECK(normalize_address(noisy) == expected);
+    }
+  }
+  CHECK(normalize_address("First@Second@Third.EXAMPLE") == "First@Second@third.example");
+  CHECK(normalize_address("a@B.example (Comment @X)") == "a@b.example");
+  CHECK(normalize_address("\"Quoted@Part\"@B.EXAMPLE") == "\"Quoted@Part\"@b.example");
+  CHECK(normalize_address("\"Quoted@Part\"") == "\"Quoted@Part\"");
+  CHECK(normalize_address("\"Quoted Part\"@Long.Domain.EXAMPLE.org") == "\"Quoted Part\"@long.domain.example.org");
+  CHECK(normalize_address("mailto:Someone@Somewhere.EXAMPLE") == "Someone@somewhere.example");
+}
