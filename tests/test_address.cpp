@@ -242,3 +242,13 @@ TEST_CASE("normalize_address: long runs, every dropped byte at every position, '
   CHECK(normalize_address("\"Quoted Part\"@Long.Domain.EXAMPLE.org") == "\"Quoted Part\"@long.domain.example.org");
   CHECK(normalize_address("mailto:Someone@Somewhere.EXAMPLE") == "Someone@somewhere.example");
 }
+
+TEST_CASE("address list: angle addresses with and without quoted strings inside") {
+  // A '>' or ',' inside a quoted local part does not close the angle address.
+  CHECK(parse_address_list("A <\"x>y, z\"@Example.ORG>, b@c.example") ==
+        Addresses{"\"x>y, z\"@example.org", "b@c.example"});
+  CHECK(parse_address_list("A <plain@Example.ORG>, B <other@D.example>") ==
+        Addresses{"plain@example.org", "other@d.example"});
+  CHECK(parse_address_list("A <unclosed@Example.ORG, b@c.example") == Addresses{"unclosed@Example.ORG,b@c.example"});
+  CHECK(parse_address_list("Name \"q@uoted\" x@Y.example") == Addresses{"x@y.example"});
+}
