@@ -252,3 +252,16 @@ TEST_CASE("address list: angle addresses with and without quoted strings inside"
   CHECK(parse_address_list("A <unclosed@Example.ORG, b@c.example") == Addresses{"unclosed@Example.ORG,b@c.example"});
   CHECK(parse_address_list("Name \"q@uoted\" x@Y.example") == Addresses{"x@y.example"});
 }
+
+TEST_CASE("Message-ID: a long id keeps every byte but blanks and angle brackets, wherever they are") {
+  const std::string id = "0100018a1b2c3d4e-5f6a7b8c-(x)-\"q\"@email.amazonses.com";
+  CHECK(parse_message_id("<" + id + ">") == id);
+  for (const char dropped : {' ', '\t', '\x7f', '\x01'}) {
+    for (size_t at = 1; at < id.size(); ++at) {
+      std::string noisy = id;
+      noisy.insert(at, 1, dropped);
+      CAPTURE(at);
+      CHECK(parse_message_id("<" + noisy + ">") == id);
+    }
+  }
+}
