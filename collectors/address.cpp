@@ -2,8 +2,6 @@
 
 #include "core/ascii.h"
 
-#include <emmintrin.h>
-
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -92,31 +90,9 @@ using rfc5322::is_space;
 using rfc5322::skip_comment;
 using rfc5322::skip_quoted_string;
 
-// Bytes an addr-spec loses (whitespace, controls, angle brackets) or that start
-// a comment or quoted string; normalize_address copies runs of the others in bulk.
-constexpr std::array<bool, 256> kAddressSpecials = [] {
-  std::array<bool, 256> table{};
-  for (int c = 0; c <= 0x20; ++c) table[c] = true;
-  table[0x7f] = table['<'] = table['>'] = table['('] = table['"'] = true;
-  return table;
-}();
-
-// The end of the run of bytes from `i` on that normalize_address copies in bulk
-// (none of kAddressSpecials): sixteen bytes a step while sixteen remain, then
-// bytewise. Addresses in angle brackets are mostly longer than sixteen bytes.
-size_t address_run_end(std::string_view s, size_t i) {
-  for (; i + 16 <= s.size(); i += 16) {
-    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
-    auto equal = [&](char c) { return _mm_cmpeq_epi8(block, _mm_set1_epi8(c)); };
-    // Unsigned "byte <= ' '": the minimum with ' ' is the byte itself.
-    const __m128i control_or_space = _mm_cmpeq_epi8(_mm_min_epu8(block, _mm_set1_epi8(' ')), block);
-    const __m128i brackets = _mm_or_si128(_mm_or_si128(equal('<'), equal('>')), _mm_or_si128(equal('('), equal('"')));
-    const __m128i stops = _mm_or_si128(control_or_space, _mm_or_si128(brackets, equal(0x7f)));
-    if (const auto mask = static_cast<unsigned>(_mm_movemask_epi8(stops))) return i + __builtin_ctz(mask);
-  }
-  while (i < s.size() && !kAddressSpecials[static_cast<unsigned char>(s[i])]) ++i;
-  return i;
-}
+// The end of the run of bytes from `i` on that normalize_address copies in bulk:
+// it stops at whitespace, control bytes, angle brackets, comments and quotes.
+size_t address_run_end(std::string_view s, size_t i) { return rfc5322::find_space_or<'<', '>', '(', '"'>(s, i); }
 
 bool is_space_or_angle(char c) { return is_space(c) || c == '<' || c == '>'; }
 

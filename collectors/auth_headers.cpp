@@ -115,14 +115,6 @@ constexpr std::array<bool, 256> kSpfKeyChars = [] {
   return table;
 }();
 
-// Bytes that end an unquoted value: whitespace, ';' and the start of a comment.
-constexpr std::array<bool, 256> kSpfValueEnds = [] {
-  std::array<bool, 256> table{};
-  for (int c = 0; c <= 0x20; ++c) table[c] = true;
-  table[0x7f] = table[';'] = table['('] = true;
-  return table;
-}();
-
 bool is_spf_key_char(char c) { return kSpfKeyChars[static_cast<unsigned char>(c)]; }
 
 // Reads one value after '=' into `out` (skips it when `out` is null): a quoted
@@ -136,7 +128,7 @@ void read_spf_value(std::string_view v, size_t& i, std::string* out) {
     return;
   }
   const size_t start = i;
-  while (i < v.size() && !kSpfValueEnds[static_cast<unsigned char>(v[i])]) ++i;
+  i = rfc5322::find_space_or<';', '('>(v, i);  // an unquoted value ends at a blank, ';' or a comment
   if (out) out->assign(v.substr(start, i - start));
 }
 
@@ -182,8 +174,7 @@ void read_spf_pairs(std::string_view v, size_t i, SpfVerdict& spf) {
 // The word after `pos` in `text` with trailing punctuation trimmed.
 std::string_view word_at(std::string_view text, size_t pos) {
   pos = skip_spaces(text, pos);
-  size_t end = pos;
-  while (end < text.size() && !is_space(text[end])) ++end;
+  const size_t end = rfc5322::find_space_or(text, pos);
   std::string_view word = text.substr(pos, end - pos);
   while (!word.empty() && (word.back() == ',' || word.back() == ';' || word.back() == ')')) word.remove_suffix(1);
   return word;
@@ -208,8 +199,7 @@ std::string mailbox_in_comment(std::string_view comment) {
 std::string ip_in_comment(std::string_view comment) {
   for (size_t i = 0; i < comment.size();) {
     i = skip_spaces(comment, i);
-    size_t end = i;
-    while (end < comment.size() && !is_space(comment[end])) ++end;
+    const size_t end = rfc5322::find_space_or(comment, i);
     std::string_view word = comment.substr(i, end - i);
     while (!word.empty() && (word.back() == ',' || word.back() == ';' || word.back() == ')' || word.back() == ']'))
       word.remove_suffix(1);
@@ -251,36 +241,9 @@ struct Token {
 
 constexpr size_t kMaxTokens = 4096;
 
-// Bytes that end a word: separators, and the starts of comments and quoted strings.
-constexpr std::array<bool, 256> kWordEnds = [] {
-  std::array<bool, 256> table{};
-  for (int c = 0; c <= 0x20; ++c) table[c] = true;
-  table[0x7f] = true;
-  for (unsigned char c : std::string_view("()\";=")) table[c] = true;
-  return table;
-}();
-
-bool ends_word(char c) { return kWordEnds[static_cast<unsigned char>(c)]; }
-
-// The kWordEnds bytes among the 16 at `at`, one bit each.
-unsigned word_ends_in_block(const char* at) {
-  const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
-  auto equal = [&](char c) { return _mm_cmpeq_epi8(block, _mm_set1_epi8(c)); };
-  // Unsigned "byte <= ' '": the minimum with ' ' is the byte itself.
-  const __m128i control_or_space = _mm_cmpeq_epi8(_mm_min_epu8(block, _mm_set1_epi8(' ')), block);
-  const __m128i delimiters = _mm_or_si128(_mm_or_si128(equal('('), equal(')')), _mm_or_si128(equal('"'), equal(';')));
-  const __m128i rest = _mm_or_si128(equal('='), equal(0x7f));
-  return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(control_or_space, _mm_or_si128(delimiters, rest))));
-}
-
-// The end of the word starting at `pos`: 16 bytes at a time while 16 remain (the
-// loads stay inside `v`), then byte by byte.
-size_t word_end(std::string_view v, size_t pos) {
-  for (; pos + 16 <= v.size(); pos += 16)
-    if (const unsigned ends = word_ends_in_block(v.data() + pos)) return pos + __builtin_ctz(ends);
-  while (pos < v.size() && !ends_word(v[pos])) ++pos;
-  return pos;
-}
+// The end of the word starting at `pos`: separators, and the starts of comments
+// and quoted strings, end it.
+size_t word_end(std::string_view v, size_t pos) { return rfc5322::find_space_or<'(', ')', '"', ';', '='>(v, pos); }
 
 // Splits the value into words, '=' and ';', one token at a time as the parser
 // asks, with a few tokens of lookahead (no list of them is built). Comments vanish

@@ -265,3 +265,28 @@ TEST_CASE("Message-ID: a long id keeps every byte but blanks and angle brackets,
     }
   }
 }
+
+TEST_CASE("rfc5322::find_space_or: the first blank or stop byte from any start, in texts of any length") {
+  // Against a bytewise reading, for lengths around the sixteen-byte steps and every start.
+  auto reference = [](std::string_view text, size_t i) {
+    while (i < text.size() && !rfc5322::is_space(text[i]) && text[i] != ';' && text[i] != '(') ++i;
+    return i;
+  };
+  for (size_t length : {size_t{0}, size_t{1}, size_t{7}, size_t{15}, size_t{16}, size_t{17}, size_t{31}, size_t{40}}) {
+    for (const char stop : {' ', '\t', '\0', '\x7f', '\x1f', ';', '('}) {
+      for (size_t at = 0; at <= length; ++at) {
+        std::string text(length, 'a');
+        if (at < length) text[at] = stop;
+        if (length > 3) text[1] = '\xC3';  // non-ASCII bytes are word bytes
+        for (size_t start = 0; start <= length; ++start) {
+          CAPTURE(length);
+          CAPTURE(at);
+          CAPTURE(start);
+          CHECK(rfc5322::find_space_or<';', '('>(text, start) == reference(text, start));
+        }
+      }
+    }
+  }
+  CHECK(rfc5322::find_space_or("word rest", 0) == 4);
+  CHECK(rfc5322::find_space_or("a=b", 0) == 3);
+}
