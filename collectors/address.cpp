@@ -2,6 +2,7 @@
 
 #include "core/ascii.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -117,8 +118,12 @@ EncodedWord encoded_word_at(std::string_view s, size_t pos) {
   const char encoding = static_cast<char>(s[i + 1] | 0x20);
   if (encoding != 'q' && encoding != 'b') return word;
   const size_t text_start = i + 3;
-  for (size_t j = text_start; j + 1 < s.size() && j - text_start <= kMaxText && !is_space(s[j]); ++j) {
-    if (s[j] == '?' && s[j + 1] == '=') {
+  // The text ends at the first "?=" starting within kMaxText bytes, before any blank:
+  // jump from '?' to '?'.
+  const std::string_view searched = s.substr(0, std::min(s.size() - 1, text_start + kMaxText + 1));
+  for (size_t j = rfc5322::find_space_or<'?'>(searched, text_start); j < searched.size() && s[j] == '?';
+       j = rfc5322::find_space_or<'?'>(searched, j + 1)) {
+    if (s[j + 1] == '=') {
       word.end = j + 2;
       word.encoding = encoding;
       word.text = s.substr(text_start, j - text_start);

@@ -290,3 +290,15 @@ TEST_CASE("rfc5322::find_space_or: the first blank or stop byte from any start, 
   CHECK(rfc5322::find_space_or("word rest", 0) == 4);
   CHECK(rfc5322::find_space_or("a=b", 0) == 3);
 }
+
+TEST_CASE("encoded words: the text ends at the first '?=' before a blank, within 1024 bytes") {
+  CHECK(parse_list_unsubscribe("=?utf-8?q?mailto:a?x=3Db@example.com?=") ==
+        std::vector<std::string>{"mailto:a?x=b@example.com"});
+  CHECK(parse_list_unsubscribe("=?utf-8?q?mailto:a?x b@example.com?=").empty());
+  CHECK(parse_list_unsubscribe("=?utf-8?q?mailto:x@y?").empty());  // never closed
+  CHECK(parse_list_unsubscribe("=?utf-8?q?mailto:x@y?" "?=") == std::vector<std::string>{"mailto:x@y?"});
+  // "mailto:" and the b's make the text: 1024 bytes are read, 1025 are not.
+  const std::string at_limit = "mailto:" + std::string(1017, 'b');
+  CHECK(parse_list_unsubscribe("=?utf-8?q?" + at_limit + "?=") == std::vector<std::string>{at_limit});
+  CHECK(parse_list_unsubscribe("=?utf-8?q?" + at_limit + "b?=").empty());
+}
