@@ -4,9 +4,9 @@
 #include <idn2.h>
 #include <libpsl.h>
 
-#include <array>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <unordered_map>
 
@@ -24,30 +24,9 @@ std::string_view trim_decoration(std::string_view text) {
   return text;
 }
 
-// Each byte of a name lowercased, and what kind of byte it is, one table load each.
-// Non-ASCII bytes send the name through IDNA.
-enum NameByte : uint8_t { kLetterOrDigit = 0, kInvalid = 1, kNonAscii = 2, kDot = 4, kNotDigit = 8 };
-
-struct NameTables {
-  std::array<char, 256> lower{};
-  std::array<uint8_t, 256> kind{};
-};
-
-constexpr NameTables make_name_tables() {
-  NameTables tables;
-  for (int c = 0; c < 256; ++c) {
-    tables.lower[c] = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    tables.kind[c] = c >= 0x80 ? kNonAscii : kInvalid;
-  }
-  for (int c = 'a'; c <= 'z'; ++c) tables.kind[c] = tables.kind[c - 'a' + 'A'] = kNotDigit;
-  for (int c = '0'; c <= '9'; ++c) tables.kind[c] = kLetterOrDigit;
-  // '_' occurs in real HELO names and DKIM selectors.
-  tables.kind['-'] = tables.kind['_'] = kNotDigit;
-  tables.kind['.'] = kDot;
-  return tables;
-}
-
-constexpr NameTables kName = make_name_tables();
+// What kinds of byte a name holds, as flags. Non-ASCII bytes send the name
+// through IDNA; '_' counts as a letter (real HELO names and DKIM selectors hold it).
+enum NameByte : uint8_t { kInvalid = 1, kNonAscii = 2, kNotDigit = 4 };
 
 // What a scan of a name found: the kinds of its bytes (NameByte flags), and
 // whether every dot-separated label so far has 1 to 63 bytes (RFC 1035).
@@ -68,19 +47,6 @@ struct NameScan {
     if (end == label_start || end - label_start > 63) labels_fit = false;
   }
 };
-
-// Lowers `size` bytes of a name into `out`, one table load each: for names
-// shorter than one sixteen-byte step.
-void lower_bytewise(const char* text, size_t size, char* out, NameScan& scan) {
-  unsigned dots = 0;
-  for (size_t i = 0; i < size; ++i) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    out[i] = kName.lower[byte];
-    scan.kinds |= kName.kind[byte];
-    dots |= unsigned{byte == '.'} << i;
-  }
-  scan.take_dots(dots, 0);
-}
 
 // The bytes of `block` within [low, high], compared as signed bytes: every
 // non-ASCII byte is negative and so outside any ASCII range.
@@ -133,21 +99,34 @@ void lower_in_blocks(std::string_view text, char* out, NameScan& scan) {
   scan.kinds = kinds.flags();
 }
 
+// Lowers a name shorter than sixteen bytes into `out` in one step, through a
+// copy padded with '0': a digit, so it adds no dot and no kind the name lacks.
+void lower_padded(std::string_view text, char* out, NameScan& scan) {
+  char padded[16], lowered[16];
+  std::memset(padded, '0', sizeof padded);
+  std::memcpy(padded, text.data(), text.size());
+  BlockKinds kinds;
+  scan.take_dots(kinds.lower(padded, lowered), 0);
+  std::memcpy(out, lowered, text.size());
+  scan.kinds = kinds.flags();
+}
+
 // Lowercases an ASCII name into `out` while checking RFC 1035 lengths and a
 // permissive character set. Returns 0 when invalid, -1 when `text` is not ASCII,
 // else 1 for a single label and 2 for several. No branch per byte: names are
 // checked by the dozen in every message.
 int lower_and_validate(std::string_view text, std::string& out, bool& all_digits) {
+  if (text.empty()) return 0;
   out.resize(text.size());
   NameScan scan;
   if (text.size() < 16)
-    lower_bytewise(text.data(), text.size(), out.data(), scan);
+    lower_padded(text, out.data(), scan);
   else
     lower_in_blocks(text, out.data(), scan);
   scan.end_label(text.size());
   if (scan.kinds & kInvalid) return 0;
   if (scan.kinds & kNonAscii) return -1;
-  if (text.empty() || text.size() > 253 || !scan.labels_fit) return 0;
+  if (text.size() > 253 || !scan.labels_fit) return 0;
   all_digits = !(scan.kinds & kNotDigit);
   return scan.label_start == 0 ? 1 : 2;
 }

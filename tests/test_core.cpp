@@ -243,25 +243,27 @@ TEST_CASE("unfold drops every line break byte, wherever it falls in the sixteen-
       }
     }
   }
+}
 
-TEST_CASE("domain names: every ASCII byte, at every position of a long name, lowered or refused as bytewise") {
-  // Long enough for the sixteen-byte steps and a bytewise tail; the byte under test
-  // lands in either. Letters, digits, '-', '_' and '.' are kept (lowered), all else refused.
-  const std::string base = "Abcdefghij0123456789-KLMNOPQRSTUVWxyz_Q";
-  for (int c = 1; c < 0x80; ++c) {
-    for (size_t at = 1; at + 1 < base.size(); ++at) {
-      std::string name = base;
-      name[at] = static_cast<char>(c);
-      if (c == '.' && (name[at - 1] == '.' || name[at + 1] == '.')) continue;
-      const bool kept = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' ||
-                        c == '_' || c == '.';
-      std::string lowered = name;
-      for (char& byte : lowered) byte = ascii_lower(byte);
-      CAPTURE(c);
-      CAPTURE(at);
-      const auto normalized = normalize_host_name(name);
-      CHECK(normalized.has_value() == kept);
-      if (kept && normalized) CHECK(*normalized == lowered);
+TEST_CASE("domain names: every ASCII byte, at every position of a long or a short name, lowered or refused") {
+  // A long name (sixteen-byte steps, an overlapping last step) and a short one (one
+  // padded step). Letters, digits, '-', '_' and '.' are kept (lowered), all else refused.
+  for (const std::string base : {"Abcdefghij0123456789-KLMNOPQRSTUVWxyz_Q", "Ab0-Q_z9Mn"}) {
+    for (int c = 1; c < 0x80; ++c) {
+      for (size_t at = 1; at + 1 < base.size(); ++at) {
+        std::string name = base;
+        name[at] = static_cast<char>(c);
+        if (c == '.' && (name[at - 1] == '.' || name[at + 1] == '.')) continue;
+        const bool kept = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' ||
+                          c == '_' || c == '.';
+        std::string lowered = name;
+        for (char& byte : lowered) byte = ascii_lower(byte);
+        CAPTURE(c);
+        CAPTURE(at);
+        const auto normalized = normalize_host_name(name);
+        CHECK(normalized.has_value() == kept);
+        if (kept && normalized) CHECK(*normalized == lowered);
+      }
     }
   }
   // Label lengths, with the dots in the sixteen-byte steps, the overlapping last one, or a short name.
@@ -277,6 +279,8 @@ TEST_CASE("domain names: every ASCII byte, at every position of a long name, low
   CHECK_FALSE(normalize_domain(".abcdefghijklmnopqrstuvwxyz"));
   CHECK_FALSE(normalize_domain(".abc"));
   CHECK_FALSE(normalize_domain("ab..c"));
+  CHECK_FALSE(normalize_domain("12.34"));
+  CHECK(normalize_domain("12.34x") == "12.34x");
   CHECK_FALSE(normalize_domain("1234567890123.4567890123456789"));  // digits only: an address, not a name
   CHECK(normalize_domain("1234567890123.4567890123456789x") == "1234567890123.4567890123456789x");
   CHECK(normalize_domain("Grüne-Wiese-und-Blumen.Example") == normalize_domain("grüne-wiese-und-blumen.example"));
