@@ -391,7 +391,7 @@ std::string decode_encoded_words(std::string_view s) {
 // whitespace removed, or "" for anything else.
 std::string unsubscribe_uri(std::string_view raw) {
   std::string uri;
-  append_without(uri, raw, [](char c) { return is_space(c); });
+  rfc5322::append_without_spaces(uri, raw);
   for (std::string_view scheme : {"mailto:", "http:", "https:"}) {
     if (starts_with_nocase(uri, scheme)) {
       if (uri.size() == scheme.size()) return {};
@@ -437,7 +437,7 @@ std::optional<std::string> parse_single_address(std::string_view value) {
 }
 
 std::string_view address_domain(std::string_view address) {
-  const size_t at = address.rfind('@');
+  const size_t at = last_at_sign(address);
   return at == std::string_view::npos ? std::string_view{} : address.substr(at + 1);
 }
 

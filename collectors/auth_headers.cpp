@@ -458,7 +458,7 @@ struct AuthParser {
 
 std::string without_spaces(std::string_view s) {
   std::string out;
-  rfc5322::append_without(out, s, [](char c) { return is_space(c); });
+  rfc5322::append_without_spaces(out, s);
   return out;
 }
 

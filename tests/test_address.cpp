@@ -302,3 +302,22 @@ TEST_CASE("encoded words: the text ends at the first '?=' before a blank, within
   CHECK(parse_list_unsubscribe("=?utf-8?q?" + at_limit + "?=") == std::vector<std::string>{at_limit});
   CHECK(parse_list_unsubscribe("=?utf-8?q?" + at_limit + "b?=").empty());
 }
+
+TEST_CASE("rfc5322::append_without_spaces drops every blank, in runs or alone, wherever it is") {
+  const std::string text = "https://list.example.com/unsubscribe?id=0123456789abcdef";
+  for (const char blank : {' ', '\t', '\r', '\n', '\0', '\x7f'}) {
+    for (size_t at = 0; at <= text.size(); ++at) {
+      std::string spaced = text;
+      spaced.insert(at, 2, blank);
+      std::string out = "kept:";
+      rfc5322::append_without_spaces(out, spaced);
+      CAPTURE(at);
+      CHECK(out == "kept:" + text);
+    }
+  }
+  std::string out;
+  rfc5322::append_without_spaces(out, " \t ");
+  CHECK(out.empty());
+  CHECK(address_domain("a@b@Example.COM") == "Example.COM");
+  CHECK(address_domain("no-at-sign").empty());
+}
