@@ -88,7 +88,13 @@ class IndicatorSet {
   }
   void add_url(std::string_view url, const char* url_role, const char* domain_role, bool trusted) {
     add("url", url, url_role, trusted);
-    add_domain(url_host(url), domain_role, trusted);
+    // normalize_domain lowers an ASCII name itself, so the host is taken in place;
+    // a non-ASCII one goes to IDNA lowered as url_host gives it.
+    const std::string_view host = url_host_view(url);
+    if (std::any_of(host.begin(), host.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))
+      add_domain(url_host(url), domain_role, trusted);
+    else
+      add_domain(host, domain_role, trusted);
   }
   // Ends the message: the list holds exactly its indicators, the rest wait in `spare`.
   void finish() { trim_keeping_spares(items_, spare_, count_); }

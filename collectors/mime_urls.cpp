@@ -721,7 +721,8 @@ std::string_view host_in_authority(std::string_view rest, size_t* user_info_end 
   return view;
 }
 
-// url_host without the copy and lower-casing: enough for plausible_host.
+}  // namespace
+
 std::string_view url_host_view(std::string_view url) {
   std::string_view rest = trim(url);
   // The URLs of this walk (what url_host is mostly asked about) start so: their
@@ -742,6 +743,8 @@ std::string_view url_host_view(std::string_view url) {
   }
   return host_in_authority(rest);
 }
+
+namespace {
 
 bool plausible_host(std::string_view host, bool need_dot) {
   if (host.empty() || host.size() > 253) return false;

@@ -59,4 +59,7 @@ std::vector<std::string> extract_text_urls(std::string_view text, bool html, siz
 /// without a scheme. "" when there is none.
 std::string url_host(std::string_view url);
 
+/// url_host as a view into `url`, case as written (no copy, not lowered).
+std::string_view url_host_view(std::string_view url);
+
 }  // namespace sg

@@ -146,3 +146,17 @@ TEST_CASE("analyze: field names are read in any case, and names one byte off are
   CHECK_FALSE(evidence.date);  // "Date_" is not Date
   CHECK_FALSE(has_indicator(evidence, "header-from", "wrong.example"));
 }
+
+TEST_CASE("analyze: a URL's domain is lowered and IDNA-encoded whatever the case of its host") {
+  Analyzer analyzer{AnalysisOptions{}};
+  const Evidence evidence = analyzer.analyze(
+      "From: a@example.org\n"
+      "List-Unsubscribe: <https://B\xC3\x9C" "CHER.Example/u>, <http://Unsub.EXAMPLE.net/u>\n"
+      "Content-Type: text/plain; charset=utf-8\n"
+      "\n"
+      "see http://WWW.Example.COM/x\n",
+      {});
+  CHECK(has_indicator(evidence, "url-domain", "www.example.com"));
+  CHECK(has_indicator(evidence, "list-unsubscribe", "xn--bcher-kva.example"));
+  CHECK(has_indicator(evidence, "list-unsubscribe", "unsub.example.net"));
+}
