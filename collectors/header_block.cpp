@@ -38,7 +38,7 @@ namespace {
 }
 
 // End of the line starting at `pos` (index of '\n', or size).
-size_t line_end(std::string_view text, size_t pos) { return find_either(text, pos, '\n', '\n'); }
+[[gnu::always_inline]] inline size_t line_end(std::string_view text, size_t pos) { return find_either(text, pos, '\n', '\n'); }
 
 // Bytes a field name may hold: printable ASCII except ':' (RFC 5322 ftext).
 constexpr std::array<bool, 256> make_name_bytes() {
