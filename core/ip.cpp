@@ -1,7 +1,5 @@
 #include "core/ip.h"
 
-#include <arpa/inet.h>
-
 #include <cstring>
 
 #include "core/ascii.h"
@@ -38,6 +36,74 @@ bool parse_v4(std::string_view text, std::array<uint8_t, 16>& out) {
   return true;
 }
 
+int hex_digit_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  const char lower = static_cast<char>(c | 0x20);
+  if (lower >= 'a' && lower <= 'f') return lower - 'a' + 10;
+  return -1;
+}
+
+// IPv6 text exactly as glibc's inet_pton(AF_INET6) reads it (its inet_pton6, step
+// for step): groups of one to four hex digits, at most one "::", and an optional
+// dotted quad in place of the last two groups. By hand for the reason parse_v4 is.
+bool parse_v6(std::string_view text, std::array<uint8_t, 16>& out) {
+  std::array<uint8_t, 16> bytes{};
+  size_t filled = 0;                                   // bytes of `bytes` written so far
+  size_t gap = std::string_view::npos;                 // where "::" stands, in bytes
+  size_t i = 0;
+  if (text.empty()) return false;
+  if (text[0] == ':') {  // a leading ':' must be the start of "::"
+    if (text.size() < 2 || text[1] != ':') return false;
+    i = 1;
+  }
+  size_t group_start = i;
+  unsigned digits = 0, value = 0;
+  while (i < text.size()) {
+    const char c = text[i++];
+    if (const int digit = hex_digit_value(c); digit >= 0) {
+      if (digits == 4) return false;
+      value = value << 4 | static_cast<unsigned>(digit);
+      ++digits;
+      continue;
+    }
+    if (c == ':') {
+      group_start = i;
+      if (digits == 0) {
+        if (gap != std::string_view::npos) return false;
+        gap = filled;
+        continue;
+      }
+      if (i == text.size() || filled + 2 > bytes.size()) return false;
+      bytes[filled++] = static_cast<uint8_t>(value >> 8);
+      bytes[filled++] = static_cast<uint8_t>(value);
+      digits = value = 0;
+      continue;
+    }
+    if (c != '.' || filled + 4 > bytes.size()) return false;
+    std::array<uint8_t, 16> quad{};
+    if (!parse_v4(text.substr(group_start), quad)) return false;
+    std::memcpy(bytes.data() + filled, quad.data(), 4);
+    filled += 4;
+    digits = 0;
+    break;
+  }
+  if (digits > 0) {
+    if (filled + 2 > bytes.size()) return false;
+    bytes[filled++] = static_cast<uint8_t>(value >> 8);
+    bytes[filled++] = static_cast<uint8_t>(value);
+  }
+  if (gap != std::string_view::npos) {
+    if (filled == bytes.size()) return false;  // "::" would stand for no group at all
+    const size_t tail = filled - gap;
+    std::memmove(bytes.data() + bytes.size() - tail, bytes.data() + gap, tail);
+    std::memset(bytes.data() + gap, 0, bytes.size() - tail - gap);
+    filled = bytes.size();
+  }
+  if (filled != bytes.size()) return false;
+  out = bytes;
+  return true;
+}
+
 }  // namespace
 
 std::optional<IpAddress> IpAddress::parse(std::string_view text) {
@@ -50,13 +116,8 @@ std::optional<IpAddress> IpAddress::parse(std::string_view text) {
     result.family_ = Family::v4;
     return result;
   }
-  char buffer[64];
-  std::memcpy(buffer, text.data(), text.size());
-  buffer[text.size()] = '\0';
-  in6_addr addr6{};
-  if (inet_pton(AF_INET6, buffer, &addr6) != 1) return std::nullopt;
-  std::array<uint8_t, 16> bytes{};
-  std::memcpy(bytes.data(), &addr6, 16);
+  std::array<uint8_t, 16> bytes;
+  if (!parse_v6(text, bytes)) return std::nullopt;
   return v6(bytes);
 }
 

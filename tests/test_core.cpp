@@ -5,7 +5,9 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "core/ascii.h"
 #include "core/domain.h"
@@ -285,4 +287,41 @@ TEST_CASE("domain names: every ASCII byte, at every position of a long or a shor
   CHECK(normalize_domain("1234567890123.4567890123456789x") == "1234567890123.4567890123456789x");
   CHECK(normalize_domain("Grüne-Wiese-und-Blumen.Example") == normalize_domain("grüne-wiese-und-blumen.example"));
   CHECK(normalize_domain("Grüne-Wiese-und-Blumen.Example")->starts_with("xn--"));
+}
+
+// IpAddress::parse reads IPv6 by hand; it must accept and reject exactly what glibc's
+// inet_pton(AF_INET6) does, including the corner cases of "::" and embedded quads.
+TEST_CASE("IPv6 parsing agrees with inet_pton, corner cases and random text alike") {
+  auto inet_pton_reads = [](const std::string& text) -> std::optional<IpAddress> {
+    in6_addr address{};
+    if (inet_pton(AF_INET6, text.c_str(), &address) != 1) return std::nullopt;
+    std::array<uint8_t, 16> bytes{};
+    std::memcpy(bytes.data(), &address, 16);
+    return IpAddress::v6(bytes);
+  };
+  const std::vector<std::string> corners = {
+      "::", ":::", "::1", "1::", ":1::", "1:", "1::2::3", "::ffff:1.2.3.4", "::1.2.3.4", "1.2.3.4::",
+      "1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7::", "::2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8::",
+      "1:2:3:4:5:6:1.2.3.4", "1:2:3:4:5:6:7:1.2.3.4", "::1.2.3", "::1.2.3.4.5", "::01.2.3.4", "::256.1.1.1",
+      "12345::", "0000:0000:0000:0000:0000:0000:0000:0001", "a:B:c:D:e:F:0:1", "g::", "1:2:3:4:5:6:7:",
+      "::1.2.3.4:5", "1::1.2.3.4", "1:2:3:4:5:6::1.2.3.4", "::ffff:1.2.3.4.", ":", "1"};
+  for (const std::string& text : corners) {
+    CAPTURE(text);
+    CHECK(IpAddress::parse(text) == inet_pton_reads(text));
+  }
+  uint32_t state = 2463534242u;  // xorshift32: the same texts on every run
+  auto next = [&state] {
+    state ^= state << 13;
+    state ^= state >> 17;
+    state ^= state << 5;
+    return state;
+  };
+  constexpr std::string_view kAlphabet = "0123456789abcdefABCDEFg:.::.";
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    for (uint32_t length = next() % 40; length > 0; --length) text += kAlphabet[next() % kAlphabet.size()];
+    text.insert(next() % (text.size() + 1), 1, ':');  // a colon sends the text down the IPv6 path
+    CAPTURE(text);
+    CHECK(IpAddress::parse(text) == inet_pton_reads(text));
+  }
 }
