@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "collectors/received.h"
 
@@ -499,5 +500,24 @@ TEST_CASE("received: hostile input") {
     }
     CAPTURE(line);
     parse_survives(line);
+  }
+}
+
+// The writer's name in a by- or with-comment is found wherever it stands: in the
+// sixteen-byte steps, across their boundaries and in the bytewise tail.
+TEST_CASE("received: writer names found at every offset of a long comment") {
+  const std::pair<std::string_view, std::string_view> names[] = {
+      {"Postfix", "postfix"}, {"EXIM 4.96", "exim"}, {"qpsmtpd 0.84", "qmail"}, {"Courier 0.65", "courier"}};
+  for (const auto& [name, dialect] : names) {
+    for (size_t padding = 0; padding < 40; ++padding) {
+      const std::string line = "from a.example.org (a.example.org [198.51.100.7]) by mx.example.net (" +
+                               std::string(padding, 'x') + " " + std::string(name) + " z) with ESMTP id 4F1; " +
+                               "Thu, 20 Feb 2003 16:13:20 -0700";
+      CAPTURE(line);
+      CHECK(sg::parse_received(line).dialect == dialect);
+    }
+    CHECK(sg::parse_received("from a.example.org by mx.example.net (xxxxxxxxxxxxxx" + std::string(name).substr(0, 1) +
+                             "-" + std::string(name).substr(1) + ") id 4F1; Thu, 20 Feb 2003 16:13:20 -0700")
+              .dialect != dialect);
   }
 }
