@@ -8,30 +8,31 @@ namespace sg {
 
 namespace {
 
+// One part of a dotted quad at `i`, advancing `i` past it: one to three digits
+// (a fourth could only make a leading zero or a value past 255), no leading zero.
+bool read_octet(std::string_view text, size_t& i, uint8_t& out) {
+  const size_t start = i;
+  unsigned value = 0;
+  while (i < text.size() && i - start < 3 && text[i] >= '0' && text[i] <= '9')
+    value = value * 10 + static_cast<unsigned>(text[i++] - '0');
+  const size_t digits = i - start;
+  if (digits == 0 || value > 255 || (digits > 1 && text[start] == '0')) return false;
+  out = static_cast<uint8_t>(value);
+  return true;
+}
+
 // Dotted quads exactly as glibc's inet_pton(AF_INET) reads them: four decimal parts,
 // each 0-255 without leading zeros, nothing else; so "010.1.1.1" is rejected, not
 // misread. By hand because every Received field has addresses and inet_pton needs
 // a NUL-terminated copy.
 bool parse_v4(std::string_view text, std::array<uint8_t, 16>& out) {
-  uint8_t parts[4] = {0, 0, 0, 0};
-  int part = 0;
-  bool saw_digit = false;
-  for (const char c : text) {
-    if (c >= '0' && c <= '9') {
-      const unsigned value = parts[part] * 10u + static_cast<unsigned>(c - '0');
-      if (saw_digit && parts[part] == 0) return false;  // a leading zero
-      if (value > 255) return false;
-      parts[part] = static_cast<uint8_t>(value);
-      saw_digit = true;
-    } else if (c == '.' && saw_digit) {
-      if (part == 3) return false;
-      ++part;
-      saw_digit = false;
-    } else {
-      return false;
-    }
+  uint8_t parts[4];
+  size_t i = 0;
+  for (int part = 0; part < 4; ++part) {
+    if (part > 0 && (i == text.size() || text[i++] != '.')) return false;
+    if (!read_octet(text, i, parts[part])) return false;
   }
-  if (part != 3 || !saw_digit) return false;
+  if (i != text.size()) return false;
   std::memcpy(out.data(), parts, 4);
   return true;
 }

@@ -289,6 +289,18 @@ TEST_CASE("domain names: every ASCII byte, at every position of a long or a shor
   CHECK(normalize_domain("Grüne-Wiese-und-Blumen.Example")->starts_with("xn--"));
 }
 
+namespace {
+
+// A small deterministic generator for the random-text tests below.
+uint32_t xorshift32(uint32_t& state) {
+  state ^= state << 13;
+  state ^= state >> 17;
+  state ^= state << 5;
+  return state;
+}
+
+}  // namespace
+
 // IpAddress::parse reads IPv6 by hand; it must accept and reject exactly what glibc's
 // inet_pton(AF_INET6) does, including the corner cases of "::" and embedded quads.
 TEST_CASE("IPv6 parsing agrees with inet_pton, corner cases and random text alike") {
@@ -310,17 +322,36 @@ TEST_CASE("IPv6 parsing agrees with inet_pton, corner cases and random text alik
     CHECK(IpAddress::parse(text) == inet_pton_reads(text));
   }
   uint32_t state = 2463534242u;  // xorshift32: the same texts on every run
-  auto next = [&state] {
-    state ^= state << 13;
-    state ^= state >> 17;
-    state ^= state << 5;
-    return state;
-  };
+  auto next = [&state] { return xorshift32(state); };
   constexpr std::string_view kAlphabet = "0123456789abcdefABCDEFg:.::.";
   for (int round = 0; round < 20000; ++round) {
     std::string text;
     for (uint32_t length = next() % 40; length > 0; --length) text += kAlphabet[next() % kAlphabet.size()];
     text.insert(next() % (text.size() + 1), 1, ':');  // a colon sends the text down the IPv6 path
+    CAPTURE(text);
+    CHECK(IpAddress::parse(text) == inet_pton_reads(text));
+  }
+}
+
+TEST_CASE("IPv4 parsing agrees with inet_pton, corner cases and random text alike") {
+  auto inet_pton_reads = [](const std::string& text) -> std::optional<IpAddress> {
+    in_addr address{};
+    if (inet_pton(AF_INET, text.c_str(), &address) != 1) return std::nullopt;
+    return IpAddress::v4(ntohl(address.s_addr));
+  };
+  const std::vector<std::string> corners = {"0.0.0.0", "255.255.255.255", "256.1.1.1", "1.2.3", "1.2.3.4.",
+                                            ".1.2.3.4", "1..2.3", "01.2.3.4", "1.2.3.00", "1.2.3.0", "1234.1.1.1",
+                                            "0001.1.1.1", "1.2.3.4 ", "1.2.3.a", "", "."};
+  for (const std::string& text : corners) {
+    CAPTURE(text);
+    CHECK(IpAddress::parse(text) == inet_pton_reads(text));
+  }
+  uint32_t state = 88172645u;  // xorshift32: the same texts on every run
+  constexpr std::string_view kAlphabet = "0123456789..0125";
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    for (uint32_t length = xorshift32(state) % 18; length > 0; --length)
+      text += kAlphabet[xorshift32(state) % kAlphabet.size()];
     CAPTURE(text);
     CHECK(IpAddress::parse(text) == inet_pton_reads(text));
   }
