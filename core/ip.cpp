@@ -110,10 +110,11 @@ bool parse_v6(std::string_view text, std::array<uint8_t, 16>& out) {
 std::optional<IpAddress> IpAddress::parse(std::string_view text) {
   if (starts_with_nocase(text, "ipv6:")) text.remove_prefix(5);
   if (auto zone = text.find('%'); zone != std::string_view::npos) text = text.substr(0, zone);
-  if (text.empty() || text.size() > 45 || text.find('\0') != std::string_view::npos) return std::nullopt;
+  if (text.empty() || text.size() > 45) return std::nullopt;
+  // No search for ':' to pick the family, nor for NUL: parse_v4 rejects any ':',
+  // parse_v6 any text without one, and both any NUL.
   IpAddress result;
-  if (text.find(':') == std::string_view::npos) {
-    if (!parse_v4(text, result.bytes_)) return std::nullopt;
+  if (parse_v4(text, result.bytes_)) {
     result.family_ = Family::v4;
     return result;
   }
