@@ -146,9 +146,7 @@ constexpr std::array<uint8_t, 256> kAddressBytes = [] {
 }();
 
 /// Hex digits, '.', ':' and an optional "IPv6:" prefix or "%zone" suffix: most
-/// words fail here, before the costlier parse. It also keeps NUL bytes away from
-/// IpAddress::parse, which hands the text to inet_pton as a C string (an embedded
-/// NUL would end it early and let "1.2.3.4\0junk" through).
+/// words fail here, before the costlier parse.
 bool has_address_bytes(std::string_view text) {
   if (istarts_with(text, "IPv6:")) text.remove_prefix(5);
   uint8_t seen = 0;
