@@ -49,10 +49,13 @@ void read_by_host(const Hop& hop, ByHost& out) {
 
 // The ByHost of each hop, read when first asked for. mark_trust asks for a hop,
 // then for the one below it, which it asks for again as the next hop: two slots,
-// the older one overwritten, read each hop once and keep their buffers.
+// the older one overwritten, read each hop once and keep their buffers. The slots
+// are `buffers`, which an earlier call may have filled: a slot is read only after
+// it was written for an index.
 class ByHosts {
  public:
-  explicit ByHosts(const std::vector<Hop>& hops) : hops_(hops) {}
+  ByHosts(const std::vector<Hop>& hops, ByHost (&buffers)[2])
+      : hops_(hops), slots_{{static_cast<size_t>(-1), buffers[0]}, {static_cast<size_t>(-1), buffers[1]}} {}
 
   // Valid until the call after next.
   const ByHost& of(size_t index) {
@@ -71,8 +74,8 @@ class ByHosts {
 
  private:
   struct Slot {
-    size_t index = static_cast<size_t>(-1);
-    ByHost by;
+    size_t index;
+    ByHost& by;
   };
   const std::vector<Hop>& hops_;
   Slot slots_[2];
@@ -116,12 +119,33 @@ bool is_under(std::string_view host, std::string_view domain) {
                             host.substr(host.size() - domain.size()) == domain);
 }
 
+// The buffers of one mark_trust call, kept per thread so that their capacity
+// outlives the call: each message would otherwise allocate them afresh.
+struct TrustScratch {
+  ByHost by_hosts[2];
+  std::string first_by;
+  std::string first_domain;
+  std::string sender_name;
+  std::vector<std::string> other_domains;
+};
+
 struct InferredPolicy : TrustPolicy {
-  std::string first_by;  // the first named `by`: the receiving side, ours by definition
-  std::string_view first_by_tail;           // last_two_labels(first_by)
-  std::optional<std::string> first_domain;  // its registrable domain, looked up when first needed
-  std::vector<std::string> other_domains;   // the provider's other registrable domains met on the way
-  std::string sender_name;                  // a sender's normalised rDNS or HELO, one at a time
+  // The strings live in a TrustScratch; the constructor empties them.
+  std::string& first_by;  // the first named `by`: the receiving side, ours by definition
+  std::string_view first_by_tail;          // last_two_labels(first_by)
+  std::string& first_domain;               // its registrable domain, looked up when first needed
+  bool has_first_domain = false;
+  std::vector<std::string>& other_domains;  // the provider's other registrable domains met on the way
+  std::string& sender_name;                 // a sender's normalised rDNS or HELO, one at a time
+
+  explicit InferredPolicy(TrustScratch& scratch)
+      : first_by(scratch.first_by),
+        first_domain(scratch.first_domain),
+        other_domains(scratch.other_domains),
+        sender_name(scratch.sender_name) {
+    first_by.clear();
+    other_domains.clear();
+  }
 
   // Same registrable domain as ours. Most hosts are told apart without a PSL
   // lookup: the registrable domain of first_by ends with its last two labels, so
@@ -131,8 +155,11 @@ struct InferredPolicy : TrustPolicy {
     for (const std::string& own : other_domains)
       if (is_under(host, own)) return true;
     if (last_two_labels(host) != first_by_tail) return false;
-    if (!first_domain) first_domain = registrable_domain(first_by);
-    return is_under(host, *first_domain);
+    if (!has_first_domain) {
+      first_domain = registrable_domain(first_by);
+      has_first_domain = true;
+    }
+    return is_under(host, first_domain);
   }
   bool by_is_ours(const ByHost& by, bool topmost) override {
     if (by.address) return topmost || first_by.empty() || by.address->is_private();
@@ -219,15 +246,16 @@ bool TrustConfig::trusts_host(std::string_view name) const {
 }
 
 int mark_trust(std::vector<Hop>& hops, const TrustConfig& config, bool& origin_is_fact) {
+  thread_local TrustScratch scratch;
   ConfiguredPolicy configured(config);
-  InferredPolicy inferred;
+  InferredPolicy inferred(scratch);
   TrustPolicy& policy = config.empty() ? static_cast<TrustPolicy&>(inferred) : configured;
 
   origin_is_fact = false;
   int origin = -1;
   bool boundary_open = true;
   bool topmost = true;
-  ByHosts by_hosts(hops);
+  ByHosts by_hosts(hops, scratch.by_hosts);
   for (size_t i = 0; i < hops.size(); ++i) {
     Hop& hop = hops[i];
     hop.trusted = false;

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <thread>
+
 #include "collectors/trust.h"
 
 using namespace sg;
@@ -75,4 +77,24 @@ TEST_CASE("internal mail has no origin") {
   std::vector<Hop> hops = {hop("127.0.0.1", "localhost", "localhost", "mail.example.org")};
   bool fact = false;
   CHECK(mark_trust(hops, TrustConfig{}, fact) == -1);
+}
+
+// mark_trust keeps its buffers per thread; what one call learnt (the receiving
+// side, the provider's other domains) must not carry over into the next.
+TEST_CASE("inferred trust: a call knows nothing of the previous one") {
+  auto origin_of = [](std::vector<Hop> hops) {
+    bool fact = false;
+    return mark_trust(hops, TrustConfig{}, fact);
+  };
+  // Teaches the policy that example.net belongs to example.com's provider.
+  const std::vector<Hop> provider = {
+      hop("198.51.100.1", "ab12.prod.example.com", "", "mx.example.com"),
+      hop("198.51.100.3", "x", "", "ab12.other.example.net"),
+  };
+  const std::vector<Hop> stranger = {hop("198.51.100.2", "relay.example.net", "relay.example.net", "mx.example.org")};
+  int in_fresh_thread = -2;
+  std::thread([&] { in_fresh_thread = origin_of(stranger); }).join();
+  CHECK(in_fresh_thread == 0);
+  CHECK(origin_of(provider) == 1);  // its relay in example.net is trusted: learnt
+  CHECK(origin_of(stranger) == 0);
 }
