@@ -150,12 +150,14 @@ constexpr std::array<uint8_t, 256> kAddressBytes = [] {
 bool has_address_bytes(std::string_view text) {
   if (istarts_with(text, "IPv6:")) text.remove_prefix(5);
   uint8_t seen = 0;
-  for (char c : text) {
-    const uint8_t kind = kAddressBytes[static_cast<unsigned char>(c)];
-    if (kind == 0) return false;
-    if (kind == kZoneStart) break;  // dropped by IpAddress::parse
+  size_t i = 0;
+  for (; i < text.size(); ++i) {
+    const uint8_t kind = kAddressBytes[static_cast<unsigned char>(text[i])];
+    if ((kind & (kHexDigit | kAddressSeparator)) == 0) break;
     seen |= kind;
   }
+  // Only a "%zone", which IpAddress::parse drops, may follow the address.
+  if (i < text.size() && text[i] != '%') return false;
   return (seen & kAddressSeparator) != 0;
 }
 
