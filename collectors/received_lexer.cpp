@@ -169,6 +169,13 @@ size_t find_last(std::string_view text, char byte) {
     if (const auto found = static_cast<unsigned>(_mm_movemask_epi8(bytes_equal(block, byte))))
       return end - kBlock + (31 - static_cast<size_t>(__builtin_clz(found)));
   }
+  if (end > 0 && text.size() >= kBlock) {
+    // The first block of the text, which overlaps what was searched already.
+    const unsigned before_end = (1u << end) - 1;
+    const __m128i first_block = load_block(text.data());
+    const unsigned found = static_cast<unsigned>(_mm_movemask_epi8(bytes_equal(first_block, byte))) & before_end;
+    return found ? 31 - static_cast<size_t>(__builtin_clz(found)) : std::string_view::npos;
+  }
   while (end-- > 0)
     if (text[end] == byte) return end;
   return std::string_view::npos;
@@ -190,6 +197,13 @@ bool holds_id_or_for(std::string_view text) {
   for (; i + kBlock <= text.size(); i += kBlock)
     for (unsigned found = candidates_in(text.data() + i); found != 0; found &= found - 1)
       if (ends_keyword(i + __builtin_ctz(found))) return true;
+  if (i < text.size() && text.size() >= kBlock) {
+    // The last block of the text, which overlaps what was searched already.
+    const size_t last = text.size() - kBlock;
+    for (unsigned found = candidates_in(text.data() + last) >> (i - last); found != 0; found &= found - 1)
+      if (ends_keyword(i + __builtin_ctz(found))) return true;
+    return false;
+  }
   for (; i < text.size(); ++i) {
     const char c = static_cast<char>(text[i] | 0x20);
     if ((c == 'd' || c == 'r') && ends_keyword(i)) return true;

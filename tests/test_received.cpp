@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "collectors/received.h"
+#include "collectors/received_lexer.h"
 
 namespace {
 
@@ -519,5 +520,29 @@ TEST_CASE("received: writer names found at every offset of a long comment") {
     CHECK(sg::parse_received("from a.example.org by mx.example.net (xxxxxxxxxxxxxx" + std::string(name).substr(0, 1) +
                              "-" + std::string(name).substr(1) + ") id 4F1; Thu, 20 Feb 2003 16:13:20 -0700")
               .dialect != dialect);
+  }
+}
+
+// The sixteen-byte searches of the lexer, at every length and position: whole
+// blocks, the overlapping block at either end, and texts shorter than a block.
+TEST_CASE("received: find_last and holds_id_or_for agree with plain searches") {
+  using sg::received_detail::find_last;
+  using sg::received_detail::holds_id_or_for;
+  for (size_t length = 0; length <= 40; ++length) {
+    for (size_t at = 0; at < length; ++at) {
+      std::string text(length, 'x');
+      text[at] = ';';
+      if (at + 3 < length) text[at + 3] = ';';
+      CAPTURE(text);
+      CHECK(find_last(text, ';') == text.rfind(';'));
+      CHECK(find_last(text, '@') == std::string::npos);
+      for (std::string_view keyword : {"id", "FoR", "iD"}) {
+        std::string with_keyword(length, 'r');  // 'r' ends "for" but is no keyword alone
+        with_keyword.replace(at, keyword.size(), keyword.substr(0, length - at));
+        const bool whole = at + keyword.size() <= length;
+        CAPTURE(with_keyword);
+        CHECK(holds_id_or_for(with_keyword) == whole);
+      }
+    }
   }
 }
