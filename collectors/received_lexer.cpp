@@ -130,13 +130,11 @@ Lexed lex(std::string_view text, std::span<Token> out) {
   bool unclosed = false;
   size_t no_bracket_from = std::string_view::npos;
   size_t no_angle_from = std::string_view::npos;
-  while (i < text.size() && count < out.size()) {
+  while (true) {
+    while (i < text.size() && is_separator(text[i])) ++i;  // the blanks before a token, or at the end
+    if (i == text.size() || count == out.size()) break;
     const char c = text[i];
     const uint8_t kind = byte_class(c);
-    if (kind & kBlank) {
-      ++i;
-      continue;
-    }
     size_t end = 0;
     if ((kind & kEndsWord) == 0) {  // most tokens are words
       end = word_end(text, i);
@@ -158,7 +156,6 @@ Lexed lex(std::string_view text, std::span<Token> out) {
     }
     i = end;
   }
-  while (i < text.size() && is_separator(text[i])) ++i;
   return {count, i, unclosed};
 }
 
