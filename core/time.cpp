@@ -10,16 +10,6 @@ char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' +
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
-int month_from_name(std::string_view word) {
-  static constexpr const char* kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun",
-                                            "jul", "aug", "sep", "oct", "nov", "dec"};
-  if (word.size() < 3) return 0;
-  for (int i = 0; i < 12; ++i)
-    if (lower(word[0]) == kMonths[i][0] && lower(word[1]) == kMonths[i][1] && lower(word[2]) == kMonths[i][2])
-      return i + 1;
-  return 0;
-}
-
 // RFC 5322 §4.3 obsolete zones plus common ones seen in the wild.
 std::optional<int> zone_from_name(std::string_view word) {
   struct Zone {
@@ -180,6 +170,9 @@ int month_at(const char* at) {
     if (key == kMonths[i]) return i + 1;
   return 0;
 }
+
+// The month a word (letters only) starts with, 1-12, or 0.
+int month_from_name(std::string_view word) { return word.size() < 3 ? 0 : month_at(word.data()); }
 
 // `kCount` digits at `at` into `value`; false when a byte is not a digit.
 template <size_t kCount>
