@@ -97,26 +97,23 @@ void append_sanitized(std::string& out, std::string_view bytes, size_t* replaced
   }
 }
 
-// The first CR or LF at or after `i`, or the end. Eight bytes at a time.
-size_t next_line_break(std::string_view text, size_t i) {
+// The first CR or LF (or NUL, when `kNulToo`) at or after `i`, or the end.
+// Eight bytes at a time.
+template <bool kNulToo>
+size_t next_stop(std::string_view text, size_t i) {
+  const auto stops = [](char c) { return c == '\r' || c == '\n' || (kNulToo && c == '\0'); };
   for (; i + 8 <= text.size(); i += 8) {
     const uint64_t word = load_word(text.data() + i);
-    if (const uint64_t marks = bytes_equal(word, '\r') | bytes_equal(word, '\n')) return i + first_marked(marks);
+    uint64_t marks = bytes_equal(word, '\r') | bytes_equal(word, '\n');
+    if constexpr (kNulToo) marks |= bytes_equal(word, 0);
+    if (marks) return i + first_marked(marks);
   }
-  while (i < text.size() && text[i] != '\r' && text[i] != '\n') ++i;
+  while (i < text.size() && !stops(text[i])) ++i;
   return i;
 }
 
-// The first CR, LF or NUL at or after `i`, or the end. Eight bytes at a time.
-size_t next_line_break_or_nul(std::string_view text, size_t i) {
-  for (; i + 8 <= text.size(); i += 8) {
-    const uint64_t word = load_word(text.data() + i);
-    if (const uint64_t marks = bytes_equal(word, '\r') | bytes_equal(word, '\n') | bytes_equal(word, 0))
-      return i + first_marked(marks);
-  }
-  while (i < text.size() && text[i] != '\r' && text[i] != '\n' && text[i] != '\0') ++i;
-  return i;
-}
+size_t next_line_break(std::string_view text, size_t i) { return next_stop<false>(text, i); }
+size_t next_line_break_or_nul(std::string_view text, size_t i) { return next_stop<true>(text, i); }
 
 bool all_ascii(std::string_view bytes) { return plain_ascii_run(bytes) == bytes.size(); }
 
