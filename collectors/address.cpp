@@ -76,12 +76,6 @@ std::string unquote(std::string_view inner) {
   return out;
 }
 
-std::string ascii_lower(std::string_view text) {
-  std::string out(text);
-  ascii_lower_in_place(out);
-  return out;
-}
-
 }  // namespace rfc5322
 
 namespace {

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/ascii.h"
+
 namespace sg {
 
 /// At most this many addresses are returned from one field (a To: with 100k
@@ -109,12 +111,9 @@ inline void append_without_spaces(std::string& out, std::string_view text) {
   }
 }
 
-/// ASCII-only lower-casing; bytes >= 0x80 (UTF-8) are left alone.
-std::string ascii_lower(std::string_view text);
-
-/// ascii_lower in place.
+/// ASCII-only lower-casing in place; bytes >= 0x80 (UTF-8) are left alone.
 inline void ascii_lower_in_place(std::string& text) {
-  for (char& c : text) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  for (char& c : text) c = ascii_lower(c);
 }
 
 /// Appends `text` to `out` without the bytes for which `drop(c)` is true. Runs
