@@ -86,9 +86,9 @@ class ByHosts {
 struct TrustPolicy {
   virtual ~TrustPolicy() = default;
   virtual bool by_is_ours(const ByHost& by, bool topmost) = 0;
-  /// `below` is the next hop down (written by this hop's sender), if any, and
-  /// `below_by` its ByHost (neither address nor name when there is no hop below).
-  virtual bool sender_is_ours(const Hop& hop, const Hop* below, const ByHost& below_by) = 0;
+  /// `below_by` is the ByHost of the next hop down (written by this hop's sender):
+  /// neither address nor name when there is no hop below.
+  virtual bool sender_is_ours(const Hop& hop, const ByHost& below_by) = 0;
 };
 
 struct ConfiguredPolicy : TrustPolicy {
@@ -98,7 +98,7 @@ struct ConfiguredPolicy : TrustPolicy {
     if (by.address) return config.trusts_ip(*by.address);
     return !by.name.empty() && config.trusts_host(by.name);
   }
-  bool sender_is_ours(const Hop& hop, const Hop*, const ByHost&) override {
+  bool sender_is_ours(const Hop& hop, const ByHost&) override {
     if (hop.from_ip && config.trusts_ip(*hop.from_ip)) return true;
     // The rDNS was recorded by a trusted server, so it is a fact; the HELO is not.
     return !hop.from_rdns.empty() && config.trusts_host(hop.from_rdns);
@@ -172,7 +172,7 @@ struct InferredPolicy : TrustPolicy {
     }
     return is_ours(by.name);
   }
-  bool sender_is_ours(const Hop& hop, const Hop* below, const ByHost& below_by) override {
+  bool sender_is_ours(const Hop& hop, const ByHost& below_by) override {
     if (hop.from_ip && (hop.from_ip->is_private() || hop.from_ip->is_loopback())) return true;
     if (first_by.empty()) return false;
     if (!hop.from_rdns.empty() && normalize_domain_into(hop.from_rdns, sender_name) && is_ours(sender_name))
@@ -183,7 +183,7 @@ struct InferredPolicy : TrustPolicy {
     // same machine: its `by` is under our domains, or has the sender's host label
     // under another of the provider's domains (MW4PR03CA0010.outlook.office365.com).
     // The hop below is checked first: it is cheaper than reading the HELO.
-    if (!below || below_by.name.empty()) return false;
+    if (below_by.name.empty()) return false;
     if (!normalize_domain_into(hop.from_helo, sender_name) || !is_ours(sender_name)) return false;
     if (is_ours(below_by.name)) return true;
     if (first_label(below_by.name) != first_label(sender_name)) return false;
@@ -270,8 +270,7 @@ int mark_trust(std::vector<Hop>& hops, const TrustConfig& config, bool& origin_i
     size_t below = i + 1;
     while (below < hops.size() && !hops[below].is_hop) ++below;
     static const ByHost kNone;
-    if (!has_sender || (below < hops.size() ? policy.sender_is_ours(hop, &hops[below], by_hosts.of(below))
-                                            : policy.sender_is_ours(hop, nullptr, kNone)))
+    if (!has_sender || policy.sender_is_ours(hop, below < hops.size() ? by_hosts.of(below) : kNone))
       continue;
     origin = static_cast<int>(i);
     origin_is_fact = true;
