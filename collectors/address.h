@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/ascii.h"
+#include "core/word_scan.h"
 
 namespace sg {
 
@@ -82,24 +83,17 @@ inline bool is_space(char c) { return static_cast<unsigned char>(c) <= 0x20 || c
 /// sixteen bytes of `text` (never beyond it), bytewise only when `text` is shorter.
 template <char... kStops>
 size_t find_space_or(std::string_view text, size_t i) {
-  auto stops_in = [](const char* at) {
-    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
-    // Unsigned "byte <= ' '": the minimum with ' ' is the byte itself.
-    __m128i stops = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(block, _mm_set1_epi8(' ')), block),
-                                 _mm_cmpeq_epi8(block, _mm_set1_epi8(0x7f)));
-    ((stops = _mm_or_si128(stops, _mm_cmpeq_epi8(block, _mm_set1_epi8(kStops)))), ...);
-    return static_cast<unsigned>(_mm_movemask_epi8(stops));
-  };
-  for (; i + 16 <= text.size(); i += 16)
-    if (const unsigned stops = stops_in(text.data() + i)) return i + static_cast<size_t>(__builtin_ctz(stops));
-  if (i >= text.size()) return text.size();
-  if (text.size() >= 16) {
-    const size_t last = text.size() - 16;  // overlaps the bytes before `i`: shifted away
-    const unsigned stops = stops_in(text.data() + last) >> (i - last);
-    return stops ? i + static_cast<size_t>(__builtin_ctz(stops)) : text.size();
-  }
-  while (i < text.size() && !is_space(text[i]) && ((text[i] != kStops) && ...)) ++i;
-  return i;
+  return find_first_marked(
+      text, i,
+      [](const char* at) {
+        const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+        // Unsigned "byte <= ' '": the minimum with ' ' is the byte itself.
+        __m128i stops = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(block, _mm_set1_epi8(' ')), block),
+                                     _mm_cmpeq_epi8(block, _mm_set1_epi8(0x7f)));
+        ((stops = _mm_or_si128(stops, _mm_cmpeq_epi8(block, _mm_set1_epi8(kStops)))), ...);
+        return static_cast<unsigned>(_mm_movemask_epi8(stops));
+      },
+      [](char c) { return is_space(c) || ((c == kStops) || ...); });
 }
 
 /// Appends `text` to `out` without its is_space bytes, finding them sixteen bytes a step.

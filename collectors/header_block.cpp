@@ -7,34 +7,25 @@
 #include <string>
 
 #include "core/ascii.h"
+#include "core/word_scan.h"
 
 namespace sg {
 
 namespace {
 
 // Index of the first `a` or `b` in `text` at or after `pos`, or text.size().
-// Sixteen bytes a step, inline (the loads stay inside `text`): header lines are
-// short, and a memchr call per line costs more than the scan.
+// Sixteen bytes a step, inline: header lines are short, and a memchr call per
+// line costs more than the scan.
 [[gnu::always_inline]] inline size_t find_either(std::string_view text, size_t pos, char a, char b) {
   const __m128i first = _mm_set1_epi8(a), second = _mm_set1_epi8(b);
-  const auto marks_at = [&](size_t at) {
-    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + at));
-    return static_cast<unsigned>(
-        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(block, first), _mm_cmpeq_epi8(block, second))));
-  };
-  for (; pos + 16 <= text.size(); pos += 16)
-    if (const unsigned marks = marks_at(pos)) return pos + static_cast<size_t>(std::countr_zero(marks));
-  if (pos >= text.size()) return text.size();
-  // The tail, in one load of the last sixteen bytes: values end in a short tail
-  // every time, and a byte loop there cost as much as the whole scan before it.
-  if (text.size() >= 16) {
-    const size_t last = text.size() - 16;
-    const unsigned marks = marks_at(last) >> (pos - last);
-    return marks != 0 ? pos + static_cast<size_t>(std::countr_zero(marks)) : text.size();
-  }
-  for (; pos < text.size(); ++pos)
-    if (text[pos] == a || text[pos] == b) return pos;
-  return text.size();
+  return find_first_marked(
+      text, pos,
+      [&](const char* at) {
+        const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+        return static_cast<unsigned>(
+            _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(block, first), _mm_cmpeq_epi8(block, second))));
+      },
+      [&](char c) { return c == a || c == b; });
 }
 
 // End of the line starting at `pos` (index of '\n', or size).
