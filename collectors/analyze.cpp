@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <deque>
 
 #include "collectors/address.h"
 #include "collectors/auth_headers.h"
@@ -222,7 +223,7 @@ std::string_view domain_of_identity(std::string_view value) {
 // A field analysis reads after the trust boundary is known.
 struct PendingField {
   Field field;
-  size_t value;           // index into Analyzer::Scratch::values
+  std::string_view value;  // unfolded: in the message, or in Analyzer::Scratch::values
   size_t received_above;  // Received fields above it
 };
 
@@ -231,7 +232,7 @@ struct PendingField {
 // Unfolded values live in strings kept from one message to the next: they keep
 // their capacity, so a run over a mailbox stops allocating after a few messages.
 struct Analyzer::Scratch {
-  std::vector<std::string> values;
+  std::deque<std::string> values;  // a deque: growing it leaves views into earlier values valid
   std::vector<PendingField> pending;
   std::string received;
   HeaderBlock block;
@@ -322,15 +323,14 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
     const Field field = classify(header.name);
     if (field == Field::other) continue;
     if (field == Field::received) {
-      unfold_into(header.raw_value, scratch_->received);
       Hop& hop = reused_slot(evidence.hops, scratch_->spare_hops, hop_count++);
-      parse_received(scratch_->received, hop);
+      parse_received(unfolded_view(header.raw_value, scratch_->received), hop);
       if (!hop.parsed)
         evidence.problems.push_back("line " + std::to_string(header.line) + ": Received: not readable");
       continue;
     }
-    unfold_into(header.raw_value, scratch_->next_value(pending.size()));
-    pending.push_back(PendingField{field, pending.size(), hop_count});
+    pending.push_back(
+        PendingField{field, unfolded_view(header.raw_value, scratch_->next_value(pending.size())), hop_count});
   }
   trim_keeping_spares(evidence.hops, scratch_->spare_hops, hop_count);
   evidence.origin_hop = mark_trust(evidence.hops, options_.trust, evidence.origin_is_fact);
@@ -350,7 +350,7 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
   std::string spf_envelope_from, auth_mailfrom;
   size_t auth_count = 0;
   for (const PendingField& item : pending) {
-    const std::string& value = scratch_->values[item.value];
+    const std::string_view value = item.value;
     const bool trusted = written_by_trusted(evidence.hops, item.received_above);
     switch (item.field) {
       case Field::received_spf:

@@ -150,7 +150,11 @@ std::string unfold(std::string_view raw_value) {
 }
 
 void unfold_into(std::string_view raw_value, std::string& out) {
-  out.clear();
+  const std::string_view value = unfolded_view(raw_value, out);
+  if (value.data() != out.data()) out.assign(value);
+}
+
+std::string_view unfolded_view(std::string_view raw_value, std::string& scratch) {
   size_t begin = 0, end = raw_value.size();
   while (begin < end && (raw_value[begin] == ' ' || raw_value[begin] == '\t' || raw_value[begin] == '\r' ||
                          raw_value[begin] == '\n'))
@@ -161,13 +165,16 @@ void unfold_into(std::string_view raw_value, std::string& out) {
   raw_value = raw_value.substr(begin, end - begin);
   // A line break (LF, CRLF, or a lone CR as old Macs wrote) goes; the WSP after
   // it stays. So every CR and LF byte is dropped and the rest copied as it is.
-  out.reserve(raw_value.size());
-  size_t pos = 0;
-  while (pos < raw_value.size()) {
-    const size_t line_break = find_either(raw_value, pos, '\r', '\n');
-    out.append(raw_value.data() + pos, line_break - pos);
-    pos = line_break + 1;
+  // Most values fit on one line: they need no copy at all.
+  size_t line_break = find_either(raw_value, 0, '\r', '\n');
+  if (line_break == raw_value.size()) return raw_value;
+  scratch.assign(raw_value.data(), line_break);
+  while (line_break < raw_value.size()) {
+    const size_t pos = line_break + 1;
+    line_break = find_either(raw_value, pos, '\r', '\n');
+    scratch.append(raw_value.data() + pos, line_break - pos);
   }
+  return scratch;
 }
 
 }  // namespace sg

@@ -44,6 +44,11 @@ std::string unfold(std::string_view raw_value);
 /// field after field can reuse one buffer instead of allocating each time.
 void unfold_into(std::string_view raw_value, std::string& out);
 
+/// The unfolded value as a view: into `raw_value` itself when it holds no line
+/// break (the usual one-line field, no copy), else into `scratch`, which is
+/// overwritten. Valid while both live unchanged.
+std::string_view unfolded_view(std::string_view raw_value, std::string& scratch);
+
 /// Case-insensitive ASCII comparison of field names.
 bool field_name_is(std::string_view name, std::string_view wanted);
 

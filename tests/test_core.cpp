@@ -208,6 +208,38 @@ TEST_CASE("header fields split and unfold, whatever the line ends") {
   CHECK(unfold("  \r\n  ") == "");
 }
 
+TEST_CASE("unfolded_view: a view into the value when it has no line break, else the unfolded copy") {
+  // The plain meaning: trim blanks and line breaks at both ends, drop every CR and LF.
+  const auto reference = [](std::string_view raw) {
+    const auto edge = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+    while (!raw.empty() && edge(raw.front())) raw.remove_prefix(1);
+    while (!raw.empty() && edge(raw.back())) raw.remove_suffix(1);
+    std::string out;
+    for (char c : raw)
+      if (c != '\r' && c != '\n') out += c;
+    return out;
+  };
+  std::string scratch = "left over from an earlier field";
+  for (size_t size = 1; size <= 40; ++size) {
+    for (size_t at = 0; at < size; ++at) {
+      for (const char stop : {'\r', '\n', ' ', '\t', 'x'}) {
+        std::string raw(size, 'v');
+        raw[at] = stop;
+        const std::string_view view = unfolded_view(raw, scratch);
+        CHECK(view == reference(raw));
+        const bool inside = view.data() >= raw.data() && view.data() + view.size() <= raw.data() + raw.size();
+        const bool breaks_inside = (stop == '\r' || stop == '\n') && at > 0 && at + 1 < size;  // not trimmed away
+        CHECK(inside == !breaks_inside);  // copied exactly when a break had to go
+      }
+    }
+  }
+  std::string out = "stale";
+  unfold_into(" one line ", out);
+  CHECK(out == "one line");
+  unfold_into("two\r\n lines", out);
+  CHECK(out == "two lines");
+}
+
 TEST_CASE("field_name_length: every byte a name cannot hold ends it, at any position") {
   // Names long enough for the sixteen-byte scan, with the stop byte in either half.
   const std::string long_name = "X-Microsoft-Antispam-Mailbox-Delivery";
