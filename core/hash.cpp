@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <array>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -58,13 +59,24 @@ std::string to_hex(const unsigned char* bytes, size_t size) {
   return hex;
 }
 
+namespace {
+
+// The two hex digits of every byte value: one lookup and one two-byte store per
+// byte, where indexing the string for each digit re-read its pointer every time.
+constexpr std::array<std::array<char, 2>, 256> make_hex_pairs() {
+  constexpr char kHex[] = "0123456789abcdef";
+  std::array<std::array<char, 2>, 256> pairs{};
+  for (size_t i = 0; i < 256; ++i) pairs[i] = {kHex[i >> 4], kHex[i & 15]};
+  return pairs;
+}
+constexpr auto kHexPairs = make_hex_pairs();
+
+}  // namespace
+
 void to_hex_into(const unsigned char* bytes, size_t size, std::string& hex) {
-  static constexpr char kHex[] = "0123456789abcdef";
   hex.resize(size * 2);
-  for (size_t i = 0; i < size; ++i) {
-    hex[2 * i] = kHex[bytes[i] >> 4];
-    hex[2 * i + 1] = kHex[bytes[i] & 15];
-  }
+  char* out = hex.data();
+  for (size_t i = 0; i < size; ++i) std::memcpy(out + 2 * i, kHexPairs[bytes[i]].data(), 2);
 }
 
 Result<std::string> file_digest_hex(const std::string& path, const char* algorithm) {

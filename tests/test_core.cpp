@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <optional>
 #include <string>
@@ -176,6 +177,21 @@ TEST_CASE("mail dates in their many forms") {
   CHECK(parse_user_date("2024-01-31").value() == make_utc(2024, 1, 31, 0, 0, 0));
   CHECK(parse_user_date("2024-01-31", true).value() == make_utc(2024, 1, 31, 23, 59, 59));
   CHECK_FALSE(parse_user_date("yesterday"));
+}
+
+TEST_CASE("to_hex writes every byte value as two lowercase digits") {
+  std::array<unsigned char, 256> bytes;
+  std::string expected;
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    bytes[i] = static_cast<unsigned char>(255 - i);
+    char digits[3];
+    std::snprintf(digits, sizeof digits, "%02x", bytes[i]);
+    expected += digits;
+  }
+  CHECK(to_hex(bytes.data(), bytes.size()) == expected);
+  std::string reused = "a longer string left from before, longer than the result";
+  to_hex_into(bytes.data(), 3, reused);
+  CHECK(reused == "fffefd");
 }
 
 TEST_CASE("sha256 matches the standard test vector") {
