@@ -195,6 +195,25 @@ TEST_CASE("corpus: spamassassin spam with quoted-printable but no Content-Transf
   for (const std::string& url : sample.urls) CHECK(url.find("=3D") == std::string::npos);
 }
 
+TEST_CASE("an undeclared quoted-printable body is recognised by \"=3D\" at any position") {
+  // Decoded, "?q=3Dv" is "?q=v"; read as it stands it keeps "=3D". Each escape is
+  // put at every offset around the sixteen-byte blocks of the search, and a near
+  // miss ("=3E", "=4D", "-3D") must not count.
+  const std::string head = "Subject: x\n\n";
+  for (size_t pad = 0; pad < 40; ++pad) {
+    for (const char* escape : {"=3D", "=3d"}) {
+      const std::string body = std::string(pad, 'a') + " http://a.example/?q" + escape + "v\n";
+      CHECK(extract_message(head + body).urls == std::vector<std::string>{"http://a.example/?q=v"});
+    }
+    for (const char* miss : {"=3E", "=4D", "-3D"}) {
+      const std::string body = std::string(pad, 'a') + " http://a.example/?q" + miss + "v";
+      CHECK(extract_message(head + body).urls == std::vector<std::string>{"http://a.example/?q" + std::string(miss) + "v"});
+    }
+  }
+  // An escape cut short by the end of the body is none.
+  CHECK(extract_message(head + "http://a.example/?q=3").urls == std::vector<std::string>{"http://a.example/?q=3"});
+}
+
 TEST_CASE("corpus: malformed MIME (spamscope mail_malformed_*)") {
   // Declared boundary "--=_HsWzsKVZkho", parts use "----=_GlSzQZUbRbpVOpy", never closed.
   const Extracted wrong_boundary = extract_corpus("spamscope-mail-parser/tests/mails/mail_malformed_3");
