@@ -4,11 +4,11 @@
 #include <idn2.h>
 #include <libpsl.h>
 
+#include <array>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
-#include <unordered_map>
 
 namespace sg {
 
@@ -161,21 +161,42 @@ std::optional<std::string> normalize(std::string_view text, bool allow_single_la
 
 // Whether `suffix` is a public suffix, remembered: the answer depends on the
 // suffix alone, and the suffixes of the names in mail repeat far more than the
-// names do (every Exchange Online host ends in ".prod.outlook.com").
-struct StringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+// names do (every Exchange Online host ends in ".prod.outlook.com"). Per thread,
+// so no locking; direct-mapped and fixed in size, so a lookup is one hash and one
+// compare and a new suffix simply takes its slot. (An unordered_map here spent
+// more on its bucket division and node chasing than libpsl spends answering.)
+class PublicSuffixCache {
+ public:
+  bool is_public(std::string_view suffix) {
+    const size_t hash = std::hash<std::string_view>{}(suffix);
+    Slot& slot = slots_[hash & (kSlots - 1)];
+    if (slot.used && slot.hash == hash && slot.name == suffix) return slot.is_public;
+    slot.name.assign(suffix);  // also the NUL-terminated copy libpsl needs
+    slot.is_public = psl_is_public_suffix(psl_builtin(), slot.name.c_str()) != 0;
+    slot.hash = hash;
+    slot.used = true;
+    if (slot.name.capacity() > 256) {  // no giant name keeps its buffer
+      const bool answer = slot.is_public;
+      slot = Slot{};
+      return answer;
+    }
+    return slot.is_public;
+  }
+
+ private:
+  struct Slot {
+    size_t hash = 0;
+    std::string name;
+    bool is_public = false;
+    bool used = false;
+  };
+  static constexpr size_t kSlots = 2048;
+  std::array<Slot, kSlots> slots_;
 };
 
 bool is_public_suffix(std::string_view suffix) {
-  // Per thread, so no locking; bounded, so a long run cannot grow it without end.
-  thread_local std::unordered_map<std::string, bool, StringHash, std::equal_to<>> cache;
-  if (auto hit = cache.find(suffix); hit != cache.end()) return hit->second;
-  const std::string name(suffix);
-  const bool is_public = psl_is_public_suffix(psl_builtin(), name.c_str()) != 0;
-  if (cache.size() >= 16384) cache.clear();
-  cache.emplace(name, is_public);
-  return is_public;
+  thread_local PublicSuffixCache cache;
+  return cache.is_public(suffix);
 }
 
 }  // namespace

@@ -151,6 +151,24 @@ TEST_CASE("registrable domains agree with libpsl's own answer, rules with wildca
   }
 }
 
+TEST_CASE("registrable domains stay right when the suffix cache overflows and slots are taken over") {
+  // Far more distinct suffixes than the per-thread cache holds, asked twice in
+  // an order that makes names share slots, plus a name longer than any slot keeps.
+  const char* tails[] = {"com", "co.jp", "kawasaki.jp", "his.name", "blogspot.com", "invalidtld", "s3.amazonaws.com"};
+  std::vector<std::string> names;
+  for (int i = 0; i < 6000; ++i)
+    names.push_back("h" + std::to_string(i % 97) + ".n" + std::to_string(i) + "." + tails[i % std::size(tails)]);
+  names.push_back(std::string(300, 'x') + ".example.com");
+  for (int round = 0; round < 2; ++round) {
+    for (size_t k = 0; k < names.size(); ++k) {
+      const std::string& name = names[round == 0 ? k : names.size() - 1 - k];
+      const char* expected = psl_registrable_domain(psl_builtin(), name.c_str());
+      CAPTURE(name);
+      CHECK(registrable_domain(name) == std::string(expected ? expected : name));
+    }
+  }
+}
+
 TEST_CASE("mail dates in their many forms") {
   auto utc = [](const char* text) {
     auto parsed = parse_mail_date(text);
