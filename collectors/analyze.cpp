@@ -453,8 +453,8 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
   }
 
   if (options_.body_urls && block.body_offset < message.size()) {
-    for (std::string& url :
-         extract_body_urls(block, message.substr(block.body_offset), *decoder_, evidence.problems))
+    for (const std::string& url :
+         extract_body_urls_reusing(block, message.substr(block.body_offset), *decoder_, evidence.problems))
       indicators.add_url(url, "url", "url-domain", false);
   }
   indicators.finish();

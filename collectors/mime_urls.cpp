@@ -9,6 +9,7 @@
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <span>
 #include <iconv.h>
 
 #include "collectors/encoded_words.h"
@@ -838,24 +839,33 @@ bool html_identifier(std::string_view text, size_t pos) {
 struct UrlBuffers {
   std::string candidate;   // a URL with its prefix, before its host is checked
   std::string normalized;  // a URL as it is collected
+  std::vector<std::string> urls;  // the URLs collected, then spare slots whose strings keep their capacity
 };
 
 // Collects URLs in order, without duplicates, up to a cap.
 class UrlCollector {
  public:
   UrlCollector(size_t max_urls, size_t max_length, UrlBuffers& buffers)
-      : max_urls_(max_urls), max_length_(max_length), candidate_(buffers.candidate), normalized_(buffers.normalized) {
-    urls_.reserve(std::min<size_t>(max_urls, 16));  // spam carries a handful: no regrowth
-  }
+      : max_urls_(max_urls),
+        max_length_(max_length),
+        urls_(buffers.urls),
+        candidate_(buffers.candidate),
+        normalized_(buffers.normalized) {}
 
   void add(std::string_view url) {
     if (full_ || seen(url)) return;
-    if (urls_.size() >= max_urls_) {
+    if (count_ >= max_urls_) {
       full_ = true;  // full: a new URL ends collecting, a repeated one changed nothing
       return;
     }
-    urls_.emplace_back(url);  // the only copy: repeats, most of a body's URLs, cost none
-    if (!slots_.empty() || urls_.size() > kLinearSearchMax) index_last();
+    // The only copy: repeats, most of a body's URLs, cost none. Into a slot kept
+    // from an earlier body when there is one, so its string allocates nothing.
+    if (count_ == urls_.size())
+      urls_.emplace_back(url);
+    else
+      urls_[count_].assign(url);
+    ++count_;
+    if (!slots_.empty() || count_ > kLinearSearchMax) index_last();
   }
 
   void scan(std::string_view text, bool html) {
@@ -869,7 +879,8 @@ class UrlCollector {
   }
 
   bool full() const { return full_; }
-  std::vector<std::string> take() { return std::move(urls_); }
+  // The URLs collected, in order; valid until the buffers are collected into again.
+  std::span<const std::string> urls() const { return {urls_.data(), count_}; }
 
  private:
   // Where the URL run that goes on at `i` ends: the first byte that is no URL
@@ -1063,7 +1074,7 @@ class UrlCollector {
   static constexpr size_t kLinearSearchMax = 16;
 
   bool seen(std::string_view url) const {
-    if (slots_.empty()) return std::find(urls_.begin(), urls_.end(), url) != urls_.end();
+    if (slots_.empty()) return std::find(urls_.begin(), urls_.begin() + count_, url) != urls_.begin() + count_;
     return slots_[slot_for(url)] != 0;
   }
 
@@ -1078,17 +1089,18 @@ class UrlCollector {
 
   // Enters the last URL in slots_, first (re)building it when it would pass half full.
   void index_last() {
-    if (urls_.size() * 2 > slots_.size()) {
+    if (count_ * 2 > slots_.size()) {
       slots_.assign(std::max<size_t>(64, slots_.size() * 2), 0);
-      for (size_t i = 0; i + 1 < urls_.size(); ++i) slots_[slot_for(urls_[i])] = static_cast<uint32_t>(i + 1);
+      for (size_t i = 0; i + 1 < count_; ++i) slots_[slot_for(urls_[i])] = static_cast<uint32_t>(i + 1);
     }
-    slots_[slot_for(urls_.back())] = static_cast<uint32_t>(urls_.size());
+    slots_[slot_for(urls_[count_ - 1])] = static_cast<uint32_t>(count_);
   }
 
   size_t max_urls_;
   size_t max_length_;
   bool full_ = false;
-  std::vector<std::string> urls_;
+  std::vector<std::string>& urls_;  // [0, count_) collected; the rest spare
+  size_t count_ = 0;
   std::vector<uint32_t> slots_;  // 0: empty, else 1 + an index into urls_
   std::string& candidate_;
   std::string& normalized_;
@@ -1223,8 +1235,14 @@ struct WalkBuffers {
     return *parts[depth];
   }
 
-  // A rare giant part must not pin its memory for the rest of the thread's life.
+  // A rare giant part, or a body with a thousand URLs, must not pin its memory for
+  // the rest of the thread's life. Called before a walk: the last one's URLs are
+  // in use until then.
   void release_large() {
+    constexpr size_t kKeepUrls = 64;
+    if (urls.urls.size() > kKeepUrls) urls.urls.resize(kKeepUrls);
+    for (std::string& url : urls.urls)
+      if (url.capacity() > 4096) std::string().swap(url);
     constexpr size_t kKeep = 64 * 1024;
     const auto release = [](std::string& buffer) {
       if (buffer.capacity() > kKeep) std::string().swap(buffer);
@@ -1289,9 +1307,9 @@ class Walker {
     // Other types (images, archives, ...) hold no readable links: skipped.
   }
 
-  std::vector<std::string> take() {
+  std::span<const std::string> finish() {
     if (urls_.full()) problem("more than " + std::to_string(limits_.max_urls) + " URLs, rest ignored");
-    return urls_.take();
+    return urls_.urls();
   }
 
  private:
@@ -1476,35 +1494,46 @@ WalkBuffers& thread_buffers() {
   return buffers;
 }
 
-// The URLs of `body`, whose message's header gives `fields` (in buffers.at_depth(0)).
-std::vector<std::string> walk_body(const PartFields& fields, std::string_view body, CharsetDecoder& decoder,
-                                   std::vector<std::string>& problems, const MimeLimits& limits, WalkBuffers& buffers) {
+// The URLs of `body`, whose message's header gives `fields` (in buffers.at_depth(0)),
+// held in `buffers` until the next walk.
+std::span<const std::string> walk_body(const PartFields& fields, std::string_view body, CharsetDecoder& decoder,
+                                       std::vector<std::string>& problems, const MimeLimits& limits,
+                                       WalkBuffers& buffers) {
   Walker walker(decoder, problems, limits, buffers);
   walker.entity(fields, body, 0, false);
-  std::vector<std::string> urls = walker.take();
-  buffers.release_large();
-  return urls;
+  return walker.finish();
 }
+
+std::vector<std::string> to_vector(std::span<const std::string> urls) { return {urls.begin(), urls.end()}; }
 
 }  // namespace
 
 std::vector<std::string> extract_body_urls(std::string_view headers, std::string_view body, CharsetDecoder& decoder,
                                            std::vector<std::string>& problems, const MimeLimits& limits) {
   WalkBuffers& buffers = thread_buffers();
-  return walk_body(part_fields(headers, buffers.at_depth(0).folded), body, decoder, problems, limits, buffers);
+  buffers.release_large();
+  return to_vector(
+      walk_body(part_fields(headers, buffers.at_depth(0).folded), body, decoder, problems, limits, buffers));
+}
+
+std::span<const std::string> extract_body_urls_reusing(const HeaderBlock& block, std::string_view body,
+                                                       CharsetDecoder& decoder, std::vector<std::string>& problems,
+                                                       const MimeLimits& limits) {
+  WalkBuffers& buffers = thread_buffers();
+  buffers.release_large();
+  return walk_body(header_fields(block, buffers.at_depth(0).folded), body, decoder, problems, limits, buffers);
 }
 
 std::vector<std::string> extract_body_urls(const HeaderBlock& block, std::string_view body, CharsetDecoder& decoder,
                                            std::vector<std::string>& problems, const MimeLimits& limits) {
-  WalkBuffers& buffers = thread_buffers();
-  return walk_body(header_fields(block, buffers.at_depth(0).folded), body, decoder, problems, limits, buffers);
+  return to_vector(extract_body_urls_reusing(block, body, decoder, problems, limits));
 }
 
 std::vector<std::string> extract_text_urls(std::string_view text, bool html, size_t max_urls) {
   UrlBuffers buffers;
   UrlCollector collector(max_urls, MimeLimits{}.max_url_length, buffers);
   collector.scan(text, html);
-  return collector.take();
+  return to_vector(collector.urls());
 }
 
 std::string url_host(std::string_view url) { return to_lower(url_host_view(url)); }

@@ -3,6 +3,7 @@
 // URLs are recorded as written, never fetched.
 #pragma once
 #include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,6 +50,13 @@ std::vector<std::string> extract_body_urls(std::string_view headers, std::string
 /// on every line of block.raw again.
 std::vector<std::string> extract_body_urls(const HeaderBlock& block, std::string_view body, CharsetDecoder& decoder,
                                            std::vector<std::string>& problems, const MimeLimits& limits = {});
+
+/// extract_body_urls(block, ...) without a list allocated for every message: the
+/// URLs stay in buffers this thread reuses, valid until its next call of any
+/// extract_body_urls function. What the analysis of a mailbox calls.
+std::span<const std::string> extract_body_urls_reusing(const HeaderBlock& block, std::string_view body,
+                                                       CharsetDecoder& decoder, std::vector<std::string>& problems,
+                                                       const MimeLimits& limits = {});
 
 /// The URLs in already-decoded UTF-8 text (`html`: decode entities first and read
 /// attribute values too). Same rules and normalisation as extract_body_urls.

@@ -195,6 +195,29 @@ TEST_CASE("corpus: spamassassin spam with quoted-printable but no Content-Transf
   for (const std::string& url : sample.urls) CHECK(url.find("=3D") == std::string::npos);
 }
 
+TEST_CASE("extract_body_urls_reusing: each call holds exactly its own message's URLs") {
+  // Slots a longer body filled are reused, trimmed and re-indexed: a short body
+  // after a long one must not show any of the long one's URLs, nor miss a repeat.
+  const auto message_with = [](int count, const std::string& host) {
+    std::string message = "Content-Type: text/plain\n\n";
+    for (int i = 0; i < count; ++i) message += "see http://" + host + ".example/" + std::to_string(i) + " and again\n";
+    message += "http://" + host + ".example/0\n";  // a repeat of the first
+    return message;
+  };
+  CharsetDecoder decoder;
+  for (const auto& [count, host] : std::vector<std::pair<int, std::string>>{
+           {100, "long"}, {2, "short"}, {0, "none"}, {70, "again"}, {17, "seventeen"}, {1, "one"}}) {
+    const std::string message = message_with(count, host);
+    const HeaderBlock block = split_header_block(message);
+    const std::string_view body = std::string_view(message).substr(block.body_offset);
+    std::vector<std::string> problems;
+    const std::vector<std::string> expected = extract_body_urls(block.raw, body, decoder, problems);
+    CHECK(expected.size() == static_cast<size_t>(count == 0 ? 1 : count));
+    const std::span<const std::string> reused = extract_body_urls_reusing(block, body, decoder, problems);
+    CHECK(std::vector<std::string>(reused.begin(), reused.end()) == expected);
+  }
+}
+
 TEST_CASE("an undeclared quoted-printable body is recognised by \"=3D\" at any position") {
   // Decoded, "?q=3Dv" is "?q=v"; read as it stands it keeps "=3D". Each escape is
   // put at every offset around the sixteen-byte blocks of the search, and a near
