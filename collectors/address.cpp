@@ -214,7 +214,7 @@ bool is_dot_atom(std::string_view word) {
 // The address of a segment that has no angle brackets: the last word holding an
 // '@' (display names that imitate an address come first); a lone word without
 // '@' only when the segment is the whole field ("Return-Path: MAILER-DAEMON").
-std::optional<std::string> bare_address(std::string_view seg, const ListScan& scan, bool whole_field) {
+bool bare_address(std::string_view seg, const ListScan& scan, bool whole_field, std::string& address) {
   std::string_view chosen;
   size_t words = 0;
   std::string_view only_word;
@@ -239,10 +239,9 @@ std::optional<std::string> bare_address(std::string_view seg, const ListScan& sc
   }
   if (chosen.empty() && whole_field && words == 1 && is_dot_atom(only_word) && !encoded_word_at(only_word, 0).end)
     chosen = only_word;
-  if (chosen.empty()) return std::nullopt;
-  std::string address = normalize_address(chosen);
-  if (address.empty()) return std::nullopt;
-  return address;
+  if (chosen.empty()) return false;
+  normalize_address_into(chosen, address);
+  return !address.empty();
 }
 
 // Bytes the list scanner must look at; everything else is skipped in a tight loop.
@@ -252,28 +251,31 @@ constexpr std::array<bool, 256> kListSpecials = [] {
   return table;
 }();
 
-// The address of one mailbox: its first angle address (found by the list scan)
-// if there is one, else a bare addr-spec.
-std::optional<std::string> mailbox_address(std::string_view seg, std::string_view angle, const ListScan& scan,
-                                           bool whole_field) {
-  if (angle.data() == nullptr) return bare_address(seg, scan, whole_field);
-  std::string address = normalize_address(angle);
-  if (address.empty()) return std::nullopt;
-  return address;
+// The address of one mailbox, written over `address`: its first angle address
+// (found by the list scan) if there is one, else a bare addr-spec. False for none.
+bool mailbox_address(std::string_view seg, std::string_view angle, const ListScan& scan, bool whole_field,
+                     std::string& address) {
+  if (angle.data() == nullptr) return bare_address(seg, scan, whole_field, address);
+  normalize_address_into(angle, address);
+  return !address.empty();
 }
 
 // Splits the list into mailbox segments at top-level ',' and ';' (group end);
 // a top-level ':' starts a group, so what precedes it (the group name) is
 // dropped. One pass: the first angle address of each segment is noted on the way.
-void scan_address_list(std::string_view value, const ListScan& scan, std::vector<std::string>& out) {
+// The addresses go to out[0, count), each written over the string in its slot so
+// that a caller keeping `out` from field to field reuses their buffers; slots
+// past `count` may hold leftovers.
+void scan_address_list(std::string_view value, const ListScan& scan, std::vector<std::string>& out, size_t& count) {
   size_t seg_start = 0;
   std::string_view angle;
   bool split = false;
   auto take = [&](size_t seg_end, bool whole_field) {
     const std::string_view seg = value.substr(seg_start, seg_end - seg_start);
-    if (auto address = mailbox_address(seg, angle, scan, whole_field)) out.push_back(std::move(*address));
+    if (count == out.size()) out.emplace_back();
+    if (mailbox_address(seg, angle, scan, whole_field, out[count])) ++count;
   };
-  for (size_t i = 0; i < value.size() && out.size() < scan.max_addresses;) {
+  for (size_t i = 0; i < value.size() && count < scan.max_addresses;) {
     const char c = value[i];
     if (!kListSpecials[static_cast<unsigned char>(c)]) {
       ++i;
@@ -292,19 +294,20 @@ void scan_address_list(std::string_view value, const ListScan& scan, std::vector
       i = next == i ? i + 1 : next;
     }
   }
-  if (out.size() < scan.max_addresses && seg_start <= value.size()) take(value.size(), !split);
+  if (count < scan.max_addresses && seg_start <= value.size()) take(value.size(), !split);
 }
 
-std::vector<std::string> read_addresses(std::string_view value, size_t max_addresses) {
-  std::vector<std::string> out;
+// The addresses of `value` in out[0, returned count), as scan_address_list leaves them.
+size_t read_addresses(std::string_view value, size_t max_addresses, std::vector<std::string>& out) {
+  size_t count = 0;
   ListScan scan;
   scan.max_addresses = max_addresses;
-  scan_address_list(value, scan, out);
-  if (out.empty()) {
+  scan_address_list(value, scan, out, count);
+  if (count == 0) {
     scan.comments_are_text = true;
-    scan_address_list(value, scan, out);
+    scan_address_list(value, scan, out, count);
   }
-  return out;
+  return count;
 }
 
 // --- List-Unsubscribe -------------------------------------------------------
@@ -421,13 +424,28 @@ void unsubscribe_from_words(std::string_view v, std::vector<std::string>& out) {
 }  // namespace
 
 std::vector<std::string> parse_address_list(std::string_view value) {
-  return read_addresses(value, kMaxAddressesPerField);
+  std::vector<std::string> out;
+  parse_address_list_into(value, out);
+  return out;
+}
+
+void parse_address_list_into(std::string_view value, std::vector<std::string>& out) {
+  out.resize(read_addresses(value, kMaxAddressesPerField, out));
 }
 
 std::optional<std::string> parse_single_address(std::string_view value) {
-  std::vector<std::string> found = read_addresses(value, 1);
-  if (found.empty()) return std::nullopt;
-  return std::move(found.front());
+  std::string address;
+  if (!parse_single_address_into(value, address)) return std::nullopt;
+  return address;
+}
+
+bool parse_single_address_into(std::string_view value, std::string& address) {
+  // One slot, kept per thread with its buffer: Return-Path and Sender come in every message.
+  thread_local std::vector<std::string> found;
+  if (!found.empty() && found.front().capacity() > 4096) found.clear();  // no giant one pinned
+  if (read_addresses(value, 1, found) == 0) return false;
+  address.assign(found.front());
+  return true;
 }
 
 std::string_view address_domain(std::string_view address) {
@@ -437,6 +455,12 @@ std::string_view address_domain(std::string_view address) {
 
 std::string normalize_address(std::string_view address) {
   std::string out;
+  normalize_address_into(address, out);
+  return out;
+}
+
+void normalize_address_into(std::string_view address, std::string& out) {
+  out.clear();
   out.reserve(address.size());
   bool quoted = false;  // whether `out` holds a quoted string, where an '@' is not the separator
   for (size_t i = 0; i < address.size();) {
@@ -466,7 +490,6 @@ std::string normalize_address(std::string_view address) {
     for (size_t i = at + 1; i < out.size(); ++i)
       if (out[i] >= 'A' && out[i] <= 'Z') out[i] = static_cast<char>(out[i] - 'A' + 'a');
   }
-  return out;
 }
 
 std::string parse_message_id(std::string_view value) {

@@ -31,8 +31,16 @@ inline constexpr size_t kMaxAddressesPerField = 1000;
 /// ("Name,(<a@b>)") are accepted as a last resort.
 std::vector<std::string> parse_address_list(std::string_view value);
 
+/// As parse_address_list, into `out` (its contents replaced): the strings keep
+/// their buffers from call to call, for a caller that reads field after field.
+void parse_address_list_into(std::string_view value, std::vector<std::string>& out);
+
 /// The first address parse_address_list would return (Sender, Return-Path).
 std::optional<std::string> parse_single_address(std::string_view value);
+
+/// As parse_single_address, written over `address` (its buffer reused); false,
+/// with `address` untouched, when there is none.
+bool parse_single_address_into(std::string_view value, std::string& address);
 
 /// The part of `address` after its last '@' ("" when there is none). A view into
 /// `address`, so `address.substr(0, size - domain.size())` is "local@".
@@ -42,6 +50,9 @@ std::string_view address_domain(std::string_view address);
 /// bytes and comments (outside quotes) removed, a source route or "mailto:"
 /// prefix dropped, the domain part lower-cased. "" when nothing is left.
 std::string normalize_address(std::string_view address);
+
+/// As normalize_address, written over `out` (its buffer reused).
+void normalize_address_into(std::string_view address, std::string& out);
 
 /// A Message-ID value without angle brackets ("<abc@host>" -> "abc@host"), case
 /// kept (ids compare case-sensitively). Tolerates comments, missing or unbalanced

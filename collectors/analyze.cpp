@@ -235,6 +235,7 @@ struct Analyzer::Scratch {
   std::deque<std::string> values;  // a deque: growing it leaves views into earlier values valid
   std::vector<PendingField> pending;
   std::string received;
+  std::vector<std::string> addresses;  // of the From or Reply-To field being read
   HeaderBlock block;
   IndicatorSet::Storage indicators;
   std::vector<Hop> spare_hops;  // hops a message with more Received fields used, strings and all
@@ -251,6 +252,7 @@ struct Analyzer::Scratch {
     for (std::string& value : values)
       if (value.capacity() > kKeep) std::string().swap(value);
     if (received.capacity() > kKeep) std::string().swap(received);
+    if (addresses.size() > 64) std::vector<std::string>().swap(addresses);  // a From with a thousand
     if (indicators.spare.size() > 256) std::vector<Indicator>().swap(indicators.spare);
     if (spare_hops.size() > 64) std::vector<Hop>().swap(spare_hops);
     for (Hop& hop : spare_hops)
@@ -389,23 +391,21 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
         }
         break;
       case Field::return_path:
-        if (evidence.envelope_from.empty())
-          if (auto address = parse_single_address(value)) evidence.envelope_from = *address;
+        if (evidence.envelope_from.empty()) parse_single_address_into(value, evidence.envelope_from);
         break;
       case Field::from:
-        for (const std::string& address : parse_address_list(value)) {
+        parse_address_list_into(value, scratch_->addresses);
+        for (const std::string& address : scratch_->addresses) {
           if (evidence.header_from.empty()) evidence.header_from = address;
           indicators.add_address(address, "header-from", false);
         }
         break;
       case Field::sender:
-        if (auto address = parse_single_address(value)) {
-          evidence.sender = *address;
-          indicators.add_address(*address, "sender", false);
-        }
+        if (parse_single_address_into(value, evidence.sender)) indicators.add_address(evidence.sender, "sender", false);
         break;
       case Field::reply_to:
-        for (const std::string& address : parse_address_list(value)) {
+        parse_address_list_into(value, scratch_->addresses);
+        for (const std::string& address : scratch_->addresses) {
           if (evidence.reply_to.empty()) evidence.reply_to = address;
           indicators.add_address(address, "reply-to", false);
         }

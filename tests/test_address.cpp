@@ -122,6 +122,29 @@ TEST_CASE("address list: hostile input") {
   CHECK(parse_address_list(junk + " <a@b.example>") == Addresses{"a@b.example"});
 }
 
+TEST_CASE("address list: the _into forms reuse their buffers and give the same answers") {
+  // Fields with more, fewer and no addresses one after the other: leftovers of a
+  // longer list must not show, and a failed single read must leave its output alone.
+  const char* fields[] = {"a@x.example, \"B\" <b@Y.example>, c@z.example", "<MAILER-DAEMON>", "",
+                          "undisclosed-recipients:;", "Name,(<hidden@comment.example>)",
+                          "team: d@w.example, e@v.example;", "long-local-part.with.dots@a-longer-domain.example",
+                          "no address here", "=?utf-8?B?5pel5pys?= <jp@example.jp>"};
+  std::vector<std::string> reused;
+  std::string single = "kept";
+  for (const char* field : fields) {
+    CAPTURE(field);
+    parse_address_list_into(field, reused);
+    CHECK(reused == parse_address_list(field));
+    const std::optional<std::string> expected = parse_single_address(field);
+    const std::string before = single;
+    CHECK(parse_single_address_into(field, single) == expected.has_value());
+    CHECK(single == expected.value_or(before));
+    std::string normalized = "stale stale stale stale stale";
+    normalize_address_into(field, normalized);
+    CHECK(normalized == normalize_address(field));
+  }
+}
+
 TEST_CASE("address_domain and normalize_address") {
   CHECK(address_domain("bounce-********@g0zs8omwfqere.link") == "g0zs8omwfqere.link");
   CHECK(address_domain("a@b@c.example") == "c.example");
