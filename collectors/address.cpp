@@ -493,6 +493,12 @@ void normalize_address_into(std::string_view address, std::string& out) {
 }
 
 std::string parse_message_id(std::string_view value) {
+  std::string id;
+  parse_message_id_into(value, id);
+  return id;
+}
+
+void parse_message_id_into(std::string_view value, std::string& out) {
   std::string_view id;
   for (size_t i = 0; i < value.size();) {
     if (value[i] == '(') {
@@ -512,10 +518,12 @@ std::string parse_message_id(std::string_view value) {
     }
   }
   // Nearly every id holds no byte to drop: none of address_run_end's stops, a superset.
-  if (address_run_end(id, 0) == id.size()) return std::string(id);
-  std::string out;
+  if (address_run_end(id, 0) == id.size()) {
+    out.assign(id);
+    return;
+  }
+  out.clear();
   append_without(out, id, [](char c) { return is_space_or_angle(c); });
-  return out;
 }
 
 std::vector<std::string> parse_list_unsubscribe(std::string_view value) {

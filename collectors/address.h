@@ -59,6 +59,10 @@ void normalize_address_into(std::string_view address, std::string& out);
 /// brackets and whitespace inside; takes the first id when there are several.
 std::string parse_message_id(std::string_view value);
 
+/// As parse_message_id, written over `out` (its buffer reused); `value` must not
+/// point into `out`.
+void parse_message_id_into(std::string_view value, std::string& out);
+
 /// At most this many URIs are returned from one List-Unsubscribe field.
 inline constexpr size_t kMaxUnsubscribeUris = 64;
 

@@ -412,7 +412,7 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
         break;
       case Field::message_id:
         if (evidence.message_id.empty()) {
-          evidence.message_id = parse_message_id(value);
+          parse_message_id_into(value, evidence.message_id);
           indicators.add_domain(domain_of_identity(evidence.message_id), "message-id-domain", false);
         }
         break;
@@ -432,10 +432,10 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
           indicators.add("ip", ip->to_string(), "originating-ip", false);
         break;
       case Field::x_mailer:
-        if (evidence.x_mailer.empty()) evidence.x_mailer = decoder_->decode_header_value(value);
+        if (evidence.x_mailer.empty()) decoder_->decode_header_value_into(value, evidence.x_mailer);
         break;
       case Field::subject:
-        if (evidence.subject.empty()) evidence.subject = decoder_->decode_header_value(value);
+        if (evidence.subject.empty()) decoder_->decode_header_value_into(value, evidence.subject);
         break;
       case Field::date:
         if (!evidence.date) evidence.date = parse_mail_date(value);

@@ -580,11 +580,18 @@ bool only_blanks(std::string_view text) {
 }  // namespace
 
 std::string CharsetDecoder::decode_header_value(std::string_view raw, std::string_view fallback_charset) {
+  std::string out;
+  decode_header_value_into(raw, out, fallback_charset);
+  return out;
+}
+
+void CharsetDecoder::decode_header_value_into(std::string_view raw, std::string& out,
+                                              std::string_view fallback_charset) {
   // Unfold: line breaks go, the blank that follows them stays.
   std::string unfolded;
   const std::string_view view = without_line_breaks(raw, unfolded);
 
-  std::string out;
+  out.clear();
   out.reserve(view.size());
   std::string& pending = impl_->pending;  // bytes of adjacent encoded words in one charset
   pending.clear();
@@ -640,7 +647,6 @@ std::string CharsetDecoder::decode_header_value(std::string_view raw, std::strin
   while (end > begin && is_space(out[end - 1])) --end;
   out.resize(end);  // trimmed in place: no second string
   out.erase(0, begin);
-  return out;
 }
 
 }  // namespace sg

@@ -64,6 +64,10 @@ class CharsetDecoder {
   /// words are decoded per value; the rest is kept as text.
   std::string decode_header_value(std::string_view raw, std::string_view fallback_charset = {});
 
+  /// As decode_header_value, written over `out` (its buffer reused); `raw` must
+  /// not point into `out`.
+  void decode_header_value_into(std::string_view raw, std::string& out, std::string_view fallback_charset = {});
+
   /// Number of iconv descriptors currently cached (for tests).
   size_t cached_descriptors() const;
 

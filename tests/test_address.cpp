@@ -170,6 +170,11 @@ TEST_CASE("Message-ID") {
         "1076436841.67074.8fa05ccdc458abe5.1446041b@persist.google.com");
   // spamassassin/t/data/nice/authres
   CHECK(parse_message_id(" <989962282.546.27.camel@milkplus>") == "989962282.546.27.camel@milkplus");
+  std::string reused = "an id left over from the message before, longer than the next";
+  for (const char* value : {"<a@b>", "", "<x y@z>", "(comment) bare@id", "<unclosed@id"}) {
+    parse_message_id_into(value, reused);
+    CHECK(reused == parse_message_id(value));
+  }
   // mimekit/UnitTests/TestData/messages/feedback-report.txt (no brackets)
   CHECK(parse_message_id("8787KJKJ3K4J3K4J3K4J3.mail@example.net") == "8787KJKJ3K4J3K4J3K4J3.mail@example.net");
   // sisimai-set-of-emails/maildir/bsd/lhost-postfix-09.eml (no brackets, no '@')

@@ -49,6 +49,19 @@ std::optional<std::string> convert_with_iconv(iconv_t cd, std::string text) {
 
 }  // namespace
 
+TEST_CASE("decode_header_value_into gives decode_header_value's text over whatever the buffer held") {
+  CharsetDecoder decoder;
+  std::string out = "a long value left over from the field before this one";
+  for (const char* raw : {"=?ISO-2022-JP?B?GyRCJDMkcyRLJEEkTxsoQg==?=", "  plain text  ", "",
+                          "=?utf-8?q?caf=C3=A9?= and\r\n =?utf-8?B?5pel5pys?=", "=?bogus?Q?x?= y", "\xff raw"}) {
+    CAPTURE(raw);
+    decoder.decode_header_value_into(raw, out);
+    CHECK(out == decoder.decode_header_value(raw));
+  }
+  decoder.decode_header_value_into("\xa4\xa2", out, "EUC-JP");
+  CHECK(out == decoder.decode_header_value("\xa4\xa2", "EUC-JP"));
+}
+
 TEST_CASE("base64 is decoded leniently") {
   CHECK(decode_base64("aGVsbG8=") == "hello");
   CHECK(decode_base64("aGVs\r\nbG8") == "hello");           // line break, no padding
