@@ -142,6 +142,36 @@ unsigned byte_marks(Block hits) {
 #endif
 }
 
+// The first index from `from` on where `text` holds the three bytes a, b, c (the
+// last compared with its case bit ignored when `fold_last`, for a letter), or npos.
+// Sixteen positions a step: what is searched for (a delimiter line's "\n--", a
+// quoted-printable "=3D") is rare, while its first byte alone is everywhere in
+// HTML, and stopping at each one cost a memchr and a memcmp call apiece.
+size_t find_trigram(std::string_view text, size_t from, char a, char b, char c, bool fold_last) {
+  const auto at = [&](size_t i) {
+    return text[i] == a && text[i + 1] == b && (fold_last ? (text[i + 2] | 0x20) == c : text[i + 2] == c);
+  };
+  if (text.size() < 18) {
+    for (size_t i = from; i + 2 < text.size(); ++i)
+      if (at(i)) return i;
+    return std::string_view::npos;
+  }
+  // Where a match can start; the loads at +1 and +2 of its last block end with text.
+  const std::string_view starts = text.substr(0, text.size() - 2);
+  const unsigned char fold = fold_last ? 0x20 : 0;
+  const size_t found = find_first_marked(
+      starts, std::min(from, starts.size()),
+      [&](const char* p) {
+        Block first, second, third;
+        std::memcpy(&first, p, 16);
+        std::memcpy(&second, p + 1, 16);
+        std::memcpy(&third, p + 2, 16);
+        return byte_marks((first == a) & (second == b) & ((third | fold) == c));
+      },
+      [](char) { return false; });  // never asked: starts has sixteen bytes or more
+  return found < starts.size() ? found : std::string_view::npos;
+}
+
 // The start of the next line after `pos` that begins with 'c', 'C', CR or LF
 // (the only ones part_fields reads), or the end. A message's header is dozens
 // of lines, most of them of no interest: their line breaks are found 32 bytes
@@ -1148,18 +1178,23 @@ struct Delimiter {
 };
 
 Delimiter find_delimiter(std::string_view body, size_t from, std::string_view delimiter) {
-  size_t pos = from;
-  while ((pos = body.find(delimiter, pos)) != std::string_view::npos) {
-    if (pos == 0 || body[pos - 1] == '\n') {
-      const Line line = line_at(body, pos);
-      std::string_view rest = line.text.substr(delimiter.size());
-      const bool close = rest.substr(0, 2) == "--";
-      if (close) rest.remove_prefix(2);
-      // A longer boundary that merely starts with ours is not ours (nested parts).
-      if (close || trim(rest).empty()) return {pos, line.next, close};
-    }
-    pos += delimiter.size();
-  }
+  // A delimiter starts a line, and every one starts with "--" (the caller makes
+  // it "--" + boundary): only lines that begin so are compared.
+  const auto delimiter_at = [&](size_t pos) -> Delimiter {
+    if (body.substr(pos, delimiter.size()) != delimiter) return {};
+    const Line line = line_at(body, pos);
+    std::string_view rest = line.text.substr(delimiter.size());
+    const bool close = rest.substr(0, 2) == "--";
+    if (close) rest.remove_prefix(2);
+    // A longer boundary that merely starts with ours is not ours (nested parts).
+    if (close || trim(rest).empty()) return {pos, line.next, close};
+    return {};
+  };
+  if (from == 0)
+    if (const Delimiter first = delimiter_at(0); first.start != std::string_view::npos) return first;
+  for (size_t line_break = find_trigram(body, from == 0 ? 0 : from - 1, '\n', '-', '-', false);
+       line_break != std::string_view::npos; line_break = find_trigram(body, line_break + 1, '\n', '-', '-', false))
+    if (const Delimiter found = delimiter_at(line_break + 1); found.start != std::string_view::npos) return found;
   return {};
 }
 
@@ -1387,28 +1422,9 @@ class Walker {
   }
 
   // Mailers that forget the header still write quoted-printable: "=3D" (or "=3d")
-  // gives them away. All three bytes are matched sixteen positions at a time: HTML
-  // is full of '=' signs, and stopping at each one cost a memchr call apiece.
+  // gives them away.
   static bool has_qp_escape(std::string_view body) {
-    const auto escape_at = [&](size_t i) { return body[i] == '=' && body[i + 1] == '3' && (body[i + 2] | 0x20) == 'd'; };
-    if (body.size() < 18) {
-      for (size_t i = 0; i + 2 < body.size(); ++i)
-        if (escape_at(i)) return true;
-      return false;
-    }
-    // Where an escape can start; the loads at +1 and +2 of its last block end with body.
-    const std::string_view starts = body.substr(0, body.size() - 2);
-    const size_t found = find_first_marked(
-        starts, 0,
-        [](const char* at) {
-          Block equals, three, d;
-          std::memcpy(&equals, at, 16);
-          std::memcpy(&three, at + 1, 16);
-          std::memcpy(&d, at + 2, 16);
-          return byte_marks((equals == '=') & (three == '3') & ((d | 0x20) == 'd'));
-        },
-        [](char) { return false; });  // never asked: starts has sixteen bytes or more
-    return found < starts.size();
+    return find_trigram(body, 0, '=', '3', 'd', true) != std::string_view::npos;
   }
 
   static constexpr ContentTypeView kPlainText = {"text", "plain", {}, {}};

@@ -1,6 +1,7 @@
 // URLs in bodies: the MIME walk on real corpus messages, malformed MIME, and
 // the bounds that keep hostile bodies cheap.
 #include <doctest/doctest.h>
+#include <openssl/evp.h>
 
 #include <algorithm>
 #include <cctype>
@@ -17,6 +18,7 @@
 #include "collectors/header_block.h"
 #include "collectors/mime_urls.h"
 #include "collectors/transfer_decoding.h"
+
 #include "tests/helpers.h"
 
 using namespace sg;
@@ -44,6 +46,14 @@ Extracted extract_message(const std::string& message, const MimeLimits& limits =
 }
 
 Extracted extract_corpus(const std::string& relative) { return extract_message(read_file(corpus_path(relative))); }
+
+std::string encode_base64(const std::string& text) {
+  std::string out(4 * ((text.size() + 2) / 3) + 1, '\0');
+  const int length = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                     reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
+  out.resize(static_cast<size_t>(length));
+  return out;
+}
 
 bool no_duplicates(std::vector<std::string> urls) {
   std::sort(urls.begin(), urls.end());
@@ -215,6 +225,28 @@ TEST_CASE("extract_body_urls_reusing: each call holds exactly its own message's 
     CHECK(expected.size() == static_cast<size_t>(count == 0 ? 1 : count));
     const std::span<const std::string> reused = extract_body_urls_reusing(block, body, decoder, problems);
     CHECK(std::vector<std::string>(reused.begin(), reused.end()) == expected);
+  }
+}
+
+TEST_CASE("multipart delimiters are found at any offset, and look-alikes are not taken for them") {
+  // Part 2 is base64: its URL is found only if its delimiter line is. A look-alike
+  // taken for the close delimiter would end the walk before it.
+  const std::string decoys[] = {"a--b1--", "--b1x--", "--b1 x", " --b1--", "--b2--", "-", "--"};
+  for (size_t pad = 0; pad < 40; ++pad) {
+    for (const char* line_end : {"\n", "\r\n"}) {
+      std::string message = std::string("Content-Type: multipart/mixed; boundary=b1") + line_end + line_end;
+      message += std::string(pad, '-') + line_end;  // preamble
+      message += std::string("--b1") + line_end + "Content-Type: text/plain" + line_end + line_end;
+      message += std::string(pad, 'p') + " http://one.example/" + line_end;
+      for (const std::string& decoy : decoys) message += decoy + line_end;
+      message += std::string("--b1") + line_end + "Content-Type: text/plain" + line_end +
+                 "Content-Transfer-Encoding: base64" + line_end + line_end;
+      message += encode_base64(std::string(pad, 'q') + " http://two.example/") + line_end;
+      message += std::string("--b1--") + line_end + "epilogue http://three.example/" + line_end;
+      CAPTURE(pad);
+      const Extracted found = extract_message(message);
+      CHECK(found.urls == std::vector<std::string>{"http://one.example/", "http://two.example/"});
+    }
   }
 }
 
