@@ -331,8 +331,13 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
         evidence.problems.push_back("line " + std::to_string(header.line) + ": Received: not readable");
       continue;
     }
-    pending.push_back(
-        PendingField{field, unfolded_view(header.raw_value, scratch_->next_value(pending.size())), hop_count});
+    // Member by member: GCC builds a braced PendingField on the stack and copies it
+    // with 16-byte loads that must wait for the narrower stores just made.
+    const std::string_view value = unfolded_view(header.raw_value, scratch_->next_value(pending.size()));
+    PendingField& item = pending.emplace_back();
+    item.field = field;
+    item.value = value;
+    item.received_above = hop_count;
   }
   trim_keeping_spares(evidence.hops, scratch_->spare_hops, hop_count);
   evidence.origin_hop = mark_trust(evidence.hops, options_.trust, evidence.origin_is_fact);
