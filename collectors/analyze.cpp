@@ -234,7 +234,6 @@ struct PendingField {
 struct Analyzer::Scratch {
   std::deque<std::string> values;  // a deque: growing it leaves views into earlier values valid
   std::vector<PendingField> pending;
-  std::string received;
   std::vector<std::string> addresses;  // of the From or Reply-To field being read
   HeaderBlock block;
   IndicatorSet::Storage indicators;
@@ -251,7 +250,6 @@ struct Analyzer::Scratch {
     constexpr size_t kKeep = 64 * 1024;
     for (std::string& value : values)
       if (value.capacity() > kKeep) std::string().swap(value);
-    if (received.capacity() > kKeep) std::string().swap(received);
     if (addresses.size() > 64) std::vector<std::string>().swap(addresses);  // a From with a thousand
     if (indicators.spare.size() > 256) std::vector<Indicator>().swap(indicators.spare);
     if (spare_hops.size() > 64) std::vector<Hop>().swap(spare_hops);
@@ -326,7 +324,7 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
     if (field == Field::other) continue;
     if (field == Field::received) {
       Hop& hop = reused_slot(evidence.hops, scratch_->spare_hops, hop_count++);
-      parse_received(unfolded_view(header.raw_value, scratch_->received), hop);
+      parse_received_field(header.raw_value, hop);
       if (!hop.parsed)
         evidence.problems.push_back("line " + std::to_string(header.line) + ": Received: not readable");
       continue;

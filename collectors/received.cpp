@@ -16,6 +16,7 @@
 #include <array>
 #include <optional>
 
+#include "collectors/header_block.h"
 #include "collectors/received_lexer.h"
 
 namespace sg {
@@ -819,18 +820,10 @@ void reset_keeping_capacity(Hop& hop) {
   hop.trusted = false;
 }
 
-}  // namespace
-
-Hop parse_received(std::string_view value) {
-  Hop hop;
-  parse_received(value, hop);
-  return hop;
-}
-
-void parse_received(std::string_view value, Hop& hop) {
-  reset_keeping_capacity(hop);
-  hop.raw.assign(value);
-  const std::string_view text = value.substr(0, kMaxParsedBytes);
+// Parses the value already in hop.raw into the rest of `hop`, which
+// reset_keeping_capacity has emptied.
+void parse_raw(Hop& hop) {
+  const std::string_view text = std::string_view(hop.raw).substr(0, kMaxParsedBytes);
 
   std::array<Token, kMaxTokens> buffer;
   const DateSplit split = split_at_date(text, buffer);
@@ -861,6 +854,26 @@ void parse_received(std::string_view value, Hop& hop) {
   hop.is_hop = !is_local_submission(field, marks, hop);
   hop.parsed = read_anything(field, hop);
   hop.dialect = hop.parsed ? dialect_label(field, dialect) : "unparsed";
+}
+
+}  // namespace
+
+Hop parse_received(std::string_view value) {
+  Hop hop;
+  parse_received(value, hop);
+  return hop;
+}
+
+void parse_received(std::string_view value, Hop& hop) {
+  reset_keeping_capacity(hop);
+  hop.raw.assign(value);
+  parse_raw(hop);
+}
+
+void parse_received_field(std::string_view raw_value, Hop& hop) {
+  reset_keeping_capacity(hop);
+  unfold_into(raw_value, hop.raw);
+  parse_raw(hop);
 }
 
 }  // namespace sg

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <utility>
 
+#include "collectors/header_block.h"
 #include "collectors/received.h"
 #include "collectors/received_lexer.h"
 
@@ -87,6 +88,35 @@ TEST_CASE("received: the seed case (truncated pasted lines without a by part)") 
          .rdns = "static-ip.137.54.244.103.rev.i4hk.com",
          .ip = "103.244.54.137",
          .dialect = "paste"});
+}
+
+TEST_CASE("received: parse_received_field reads a folded value as parse_received reads it unfolded") {
+  const char* folded[] = {
+      "from mail.example.org (mail.example.org [192.0.2.7])\r\n\tby mx.example.net (Postfix) with ESMTPS id 4AbC\r\n"
+      "\tfor <u@example.net>; Tue, 29 Aug 2023 16:20:12 +0000",
+      " from web313.shop (110.109.69.201) by\n TY2JPN015FT885.mail.protection.outlook.com (10.82.58.213) with "
+      "Microsoft SMTP\n Server id 15.20.7293.21; Sat, 21 Jan 2023 01:55:50 +0000",
+      "from [203.0.113.5] by relay.example.com; one line only",
+      "",
+  };
+  sg::Hop hop;
+  hop.raw = "a long raw value left from an earlier hop, longer than some of the ones above";
+  for (const char* raw : folded) {
+    CAPTURE(raw);
+    sg::parse_received_field(raw, hop);
+    const sg::Hop expected = sg::parse_received(sg::unfold(raw));
+    CHECK(hop.raw == expected.raw);
+    CHECK(hop.from_helo == expected.from_helo);
+    CHECK(hop.from_rdns == expected.from_rdns);
+    CHECK(hop.from_ip == expected.from_ip);
+    CHECK(hop.by == expected.by);
+    CHECK(hop.with == expected.with);
+    CHECK(hop.id == expected.id);
+    CHECK(hop.for_addr == expected.for_addr);
+    CHECK(hop.date.has_value() == expected.date.has_value());
+    CHECK(hop.parsed == expected.parsed);
+    CHECK(hop.dialect == expected.dialect);
+  }
 }
 
 TEST_CASE("received: Postfix") {
