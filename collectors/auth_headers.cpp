@@ -282,23 +282,28 @@ class TokenStream {
       } else if (c == '(') {
         pos_ = skip_comment(v_, pos_);
       } else if (c == ';' || c == '=') {
-        return push({c == ';' ? TokenKind::semicolon : TokenKind::equals, v_.substr(pos_++, 1), false});
+        return push(c == ';' ? TokenKind::semicolon : TokenKind::equals, v_.substr(pos_++, 1), false);
       } else if (c == '"') {
         bool closed = true;
         const size_t end = skip_quoted_string(v_, pos_, &closed);
         const std::string_view inside = inner_text(v_, pos_, end, closed);
         pos_ = end;
-        return push({TokenKind::word, inside, true});
+        return push(TokenKind::word, inside, true);
       } else {
         const size_t start = pos_;
         pos_ = word_end(v_, pos_);
-        return push({TokenKind::word, v_.substr(start, pos_ - start), false});
+        return push(TokenKind::word, v_.substr(start, pos_ - start), false);
       }
     }
     return false;
   }
-  bool push(const Token& token) {
-    ring_[(first_ + buffered_) % kLookahead] = token;
+  // Member by member into the ring: a braced Token would be built on the stack
+  // and copied with 16-byte loads that stall on the narrower stores before them.
+  bool push(TokenKind kind, std::string_view text, bool quoted) {
+    Token& slot = ring_[(first_ + buffered_) % kLookahead];
+    slot.kind = kind;
+    slot.text = text;
+    slot.quoted = quoted;
     ++buffered_;
     ++read_;
     return true;
