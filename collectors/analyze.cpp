@@ -20,8 +20,10 @@ namespace sg {
 namespace {
 
 // Identity must not depend on how the file stored line ends (mbox LF vs .eml CRLF).
-void header_identity_into(std::string_view raw, std::string& hash) {
-  if (raw.find('\r') == std::string_view::npos) return sha256_hex_into(raw, hash);
+// `crlf`: whether raw holds any CR LF (HeaderBlock::crlf), so that an LF file's
+// header is hashed as it stands without another pass over it.
+void header_identity_into(std::string_view raw, bool crlf, std::string& hash) {
+  if (!crlf) return sha256_hex_into(raw, hash);
   std::string lf;
   lf.reserve(raw.size());
   for (size_t i = 0; i < raw.size(); ++i)
@@ -310,7 +312,7 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
   HeaderBlock& block = scratch_->block;
   split_header_block_into(message, block);
   evidence.raw_headers.assign(block.raw);
-  header_identity_into(block.raw, evidence.header_hash);
+  header_identity_into(block.raw, block.crlf, evidence.header_hash);
   evidence.problems.assign(block.problems.begin(), block.problems.end());
   // Growing these one by one moves every Hop (a dozen strings) at each step.
   evidence.hops.reserve(8);

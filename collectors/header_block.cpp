@@ -88,6 +88,7 @@ HeaderBlock split_header_block(std::string_view message, size_t max_fields) {
 void split_header_block_into(std::string_view message, HeaderBlock& block, size_t max_fields) {
   block.fields.clear();
   block.problems.clear();
+  block.crlf = false;
   size_t pos = 0;
   size_t line_number = 1;
   // An mbox separator or a BOM at the very top is not part of the header.
@@ -103,7 +104,10 @@ void split_header_block_into(std::string_view message, HeaderBlock& block, size_
   while (pos < message.size()) {
     const size_t end = line_end(message, pos);
     std::string_view line = message.substr(pos, end - pos);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (!line.empty() && line.back() == '\r') {
+      line.remove_suffix(1);
+      block.crlf = block.crlf || end < message.size();  // a CR before the end of the text is no CR LF
+    }
     const size_t next = end < message.size() ? end + 1 : end;
     if (line.empty()) {  // end of header block
       block.raw = message.substr(start, next - start);

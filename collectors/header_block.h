@@ -19,6 +19,7 @@ struct HeaderBlock {
   std::vector<HeaderField> fields;  ///< in order of appearance, top first
   std::string_view raw;             ///< the header block including its final line break
   size_t body_offset = 0;           ///< where the body starts in the message (== size if none)
+  bool crlf = false;                ///< some line of `raw` ends in CR LF (else raw holds no CR LF)
   std::vector<std::string> problems;  ///< lines that are not fields, "line N: reason"
 };
 

@@ -9,6 +9,8 @@
 
 #include "cli/evidence_json.h"
 #include "collectors/analyze.h"
+#include "collectors/header_block.h"
+#include "core/hash.h"
 #include "tests/helpers.h"
 
 using namespace sg;
@@ -68,6 +70,33 @@ TEST_CASE("analyze: the same header block stored with CRLF or LF is one message"
   Analyzer analyzer{AnalysisOptions{}};
   CHECK(analyzer.analyze(lf, {}).header_hash == analyzer.analyze(crlf, {}).header_hash);
   CHECK(analyzer.analyze(lf, {}).header_hash != analyzer.analyze(lf + "X", {}).header_hash + "x");
+}
+
+TEST_CASE("analyze: the identity drops every CR LF of the header block wherever it is, and nothing else") {
+  // The plain meaning: the header block with each CR LF made LF, hashed. A CR LF on
+  // any one line (the blank line that ends the block included), lone CRs, and a
+  // block that ends the message with a bare CR.
+  const auto expected_hash = [](const std::string& message) {
+    const std::string_view raw = split_header_block(message).raw;
+    std::string lf;
+    for (size_t i = 0; i < raw.size(); ++i)
+      if (!(raw[i] == '\r' && i + 1 < raw.size() && raw[i + 1] == '\n')) lf += raw[i];
+    return sha256_hex(lf);
+  };
+  const std::vector<std::string> lines = {"Received: from a.example by mx.example.net; Tue, 29 Aug 2023 16:20:12 +0000",
+                                          "From: x@a.example", "Subject: h\ri", "", "body"};
+  Analyzer analyzer{AnalysisOptions{}};
+  for (size_t crlf_line = 0; crlf_line <= lines.size(); ++crlf_line) {
+    std::string message;
+    for (size_t k = 0; k < lines.size(); ++k) message += lines[k] + (k == crlf_line ? "\r\n" : "\n");
+    CAPTURE(crlf_line);
+    CHECK(analyzer.analyze(message, {}).header_hash == expected_hash(message));
+  }
+  for (const std::string message : {"From: x@a.example\nSubject: s\r", "From: x@a.example\r\nSubject: s\r",
+                                    "Subject: a\r\r\n\nbody", "Subject: \r"}) {
+    CAPTURE(message);
+    CHECK(analyzer.analyze(message, {}).header_hash == expected_hash(message));
+  }
 }
 
 TEST_CASE("analyze: the message time is the first trusted hop's stamp, not the sender's Date") {
