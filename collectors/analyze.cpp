@@ -76,6 +76,12 @@ class IndicatorSet {
     slot.value.assign(value);
     commit(kind, role, trusted);
   }
+  void add_ip(const IpAddress& ip, const char* role, bool trusted) {
+    Indicator& slot = next_slot();
+    slot.value.clear();
+    ip.append_to(slot.value);
+    commit("ip", role, trusted);
+  }
   void add_domain(std::string_view name, const char* role, bool trusted) {
     if (normalize_domain_into(name, next_slot().value)) commit("domain", role, trusted);
   }
@@ -348,8 +354,7 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
     if (!hop.is_hop) continue;
     if (evidence.origin_is_fact && static_cast<int>(i) < evidence.origin_hop) continue;  // the user's own relays
     if (hop.from_ip && !hop.from_ip->is_private())
-      indicators.add("ip", hop.from_ip->to_string(), static_cast<int>(i) == evidence.origin_hop ? "origin-ip" : "relay-ip",
-                     hop.trusted);
+      indicators.add_ip(*hop.from_ip, static_cast<int>(i) == evidence.origin_hop ? "origin-ip" : "relay-ip", hop.trusted);
     indicators.add_domain(hop.from_helo, "helo", hop.trusted);
     indicators.add_domain(hop.from_rdns, "rdns", hop.trusted);
   }
@@ -437,7 +442,7 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
         break;
       case Field::x_originating_ip:
         if (auto ip = IpAddress::parse(strip_brackets(value)); ip && !ip->is_private())
-          indicators.add("ip", ip->to_string(), "originating-ip", false);
+          indicators.add_ip(*ip, "originating-ip", false);
         break;
       case Field::x_mailer:
         if (evidence.x_mailer.empty()) decoder_->decode_header_value_into(value, evidence.x_mailer);

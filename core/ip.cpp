@@ -173,7 +173,7 @@ void append_dotted_quad(std::string& text, const uint8_t* bytes) {
 // longest run of two or more zero groups as "::", and the IPv4-compatible and
 // IPv4-mapped forms with a dotted quad. By hand because inet_ntop costs more than
 // parsing the whole Received field the address came from.
-std::string ipv6_text(const std::array<uint8_t, 16>& bytes) {
+void append_ipv6_text(std::string& text, const std::array<uint8_t, 16>& bytes) {
   uint16_t groups[8];
   for (int i = 0; i < 8; ++i) groups[i] = static_cast<uint16_t>(bytes[2 * i] << 8 | bytes[2 * i + 1]);
   int best_start = -1, best_length = 0;
@@ -194,8 +194,7 @@ std::string ipv6_text(const std::array<uint8_t, 16>& bytes) {
   const bool embedded_v4 = best_start == 0 && (best_length == 6 || (best_length == 7 && groups[7] != 1) ||
                                               (best_length == 5 && groups[5] == 0xffff));
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string text;
-  text.reserve(39);
+  text.reserve(text.size() + 39);
   for (int i = 0; i < 8; ++i) {
     if (i == best_start) {
       text.push_back(':');
@@ -216,18 +215,21 @@ std::string ipv6_text(const std::array<uint8_t, 16>& bytes) {
       text.push_back(kHex[digit]);
     }
   }
-  return text;
 }
 
 }  // namespace
 
 std::string IpAddress::to_string() const {
-  if (!is_v4()) return ipv6_text(bytes_);
-  // Dotted decimal by hand too: glibc's inet_ntop formats IPv4 with sprintf.
   std::string text;
-  text.reserve(15);
-  append_dotted_quad(text, bytes_.data());
+  append_to(text);
   return text;
+}
+
+void IpAddress::append_to(std::string& text) const {
+  if (!is_v4()) return append_ipv6_text(text, bytes_);
+  // Dotted decimal by hand too: glibc's inet_ntop formats IPv4 with sprintf.
+  text.reserve(text.size() + 15);
+  append_dotted_quad(text, bytes_.data());
 }
 
 bool IpAddress::is_loopback() const {

@@ -31,6 +31,8 @@ class IpAddress {
 
   /// Dotted quad, or RFC 5952 canonical IPv6 text.
   std::string to_string() const;
+  /// to_string's text appended to `text` (no string of its own).
+  void append_to(std::string& text) const;
 
   /// Not globally routable: RFC 1918, loopback, link-local, CGNAT, ULA,
   /// documentation ranges are NOT included (they appear in test data as stand-ins

@@ -23,6 +23,16 @@ TEST_CASE("IPv4 and IPv6 parse and print canonically") {
   CHECK(IpAddress::parse("IPv6:2001:DB8:0:0:1:0:0:1")->to_string() == "2001:db8::1:0:0:1");
   CHECK(IpAddress::parse("2001:db8:0:1:1:1:1:1")->to_string() == "2001:db8:0:1:1:1:1:1");  // RFC 5952 4.2.2
   CHECK(IpAddress::parse("fe80::1%eth0")->to_string() == "fe80::1");
+  std::string appended = "before ";
+  for (const char* text : {"103.244.54.137", "2001:db8::1:0:0:1", "::ffff:114.113.195.11", "::1", "0.0.0.0"}) {
+    const std::optional<IpAddress> ip = IpAddress::parse(text);
+    REQUIRE(ip);
+    const size_t start = appended.size();
+    ip->append_to(appended);
+    CHECK(appended.substr(start) == ip->to_string());
+    appended += ' ';
+  }
+  CHECK(appended == "before 103.244.54.137 2001:db8::1:0:0:1 114.113.195.11 ::1 0.0.0.0 ");
   auto mapped = IpAddress::parse("::ffff:114.113.195.11");
   REQUIRE(mapped);
   CHECK(mapped->is_v4());
