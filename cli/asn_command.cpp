@@ -93,7 +93,7 @@ int run_enrich(const CommandContext& context, std::vector<std::string> mmdb, con
 int run_asn(const CommandContext& context, const std::string& query, bool json) {
   auto asn = parse_asn(query);
   if (!asn) return fail(Error{"not an AS number (AS133027, as133027 or 133027)", query});
-  auto store = Store::open(context.db_path);
+  auto store = Store::open(context.db_path, StoreAccess::read);
   if (!store) return fail(store.error());
   auto report = asn_report(**store, *asn);
   if (!report) return fail(report.error());
@@ -101,6 +101,36 @@ int run_asn(const CommandContext& context, const std::string& query, bool json) 
     std::cout << asn_report_to_json(*report).dump(2) << "\n";
   else
     print_asn_report(*report, std::cout);
+  return kExitOk;
+}
+
+int run_list(const CommandContext& context) {
+  auto store = Store::open(context.db_path, StoreAccess::read);
+  if (!store) return fail(store.error());
+  auto datasets = list_datasets(**store);
+  if (!datasets) return fail(datasets.error());
+  for (const DatasetInfo& d : *datasets)
+    std::cout << fmt::format("{:>4}  {:<40} {:<15} {:>9} rows  {}\n", d.id, dataset_label(d), d.format, d.rows, d.path);
+  return kExitOk;
+}
+
+int run_remove(const CommandContext& context, const std::string& which) {
+  auto store = Store::open(context.db_path);
+  if (!store) return fail(store.error());
+  auto datasets = list_datasets(**store);
+  if (!datasets) return fail(datasets.error());
+  std::vector<DatasetInfo> chosen;
+  for (const DatasetInfo& d : *datasets)
+    if (std::to_string(d.id) == which || d.name == which) chosen.push_back(d);
+  if (chosen.empty()) return fail(Error{"no dataset with this id or name (see `data list`)", which});
+  if (chosen.size() > 1)
+    return fail(Error{std::to_string(chosen.size()) + " datasets have this name: give one id (see `data list`)", which});
+  auto removal = remove_dataset(**store, chosen.front().id);
+  if (!removal) return fail(removal.error());
+  std::cout << fmt::format("removed {} (dataset {}, {} rows): {} observations, {} edges gone, {} edges kept from other "
+                           "sources\n",
+                           dataset_label(removal->dataset), removal->dataset.id, removal->dataset.rows,
+                           removal->observations, removal->edges_removed, removal->edges_narrowed);
   return kExitOk;
 }
 
@@ -123,6 +153,13 @@ std::vector<RegisteredCommand> add_asn_commands(CLI::App& app, CLI::App& enrich,
                      "ip-location-db numeric files hold v4 or v6 numbers (default: from the name, else the values)")
       ->check(CLI::IsMember({"v4", "v6"}));
   commands.push_back({import, [import_args](const CommandContext& c) { return run_import(c, *import_args); }});
+
+  auto* list = data.add_subcommand("list", "the imported datasets (and mmdb files read), with their ids");
+  commands.push_back({list, [](const CommandContext& c) { return run_list(c); }});
+  auto remove_which = std::make_shared<std::string>();
+  auto* remove = data.add_subcommand("remove", "remove a dataset and every observation it was the source of");
+  remove->add_option("DATASET", *remove_which, "its id or name (see `data list`)")->required();
+  commands.push_back({remove, [remove_which](const CommandContext& c) { return run_remove(c, *remove_which); }});
 
   auto mmdb = std::make_shared<std::vector<std::string>>();
   auto dataset = std::make_shared<std::string>();

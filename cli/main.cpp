@@ -138,7 +138,8 @@ int main(int argc, char** argv) {
     if (command.app->parsed()) return command.run(CommandContext{db_path, *config, analysis});
   }
 
-  auto store = Store::open(db_path);
+  // Queries never create a store or tables; only ingest writes.
+  auto store = Store::open(db_path, ingest->parsed() ? StoreAccess::write : StoreAccess::read);
   if (!store) return fail(store.error());
 
   if (ingest->parsed()) {

@@ -46,9 +46,11 @@ std::string dataset_label(const DatasetInfo& dataset) {
   return dataset.name + " " + format_iso8601(dataset.date).substr(0, 10);
 }
 
-Result<std::optional<DatasetInfo>> find_dataset_by_hash(Store& store, const std::string& sha256) {
-  auto query = store.database().prepare(std::string("SELECT ") + kDatasetColumns + " FROM dataset WHERE sha256 = ?1");
-  query.bind(1, sha256);
+Result<std::optional<DatasetInfo>> find_dataset_by_hash(Store& store, const std::string& sha256,
+                                                        const std::string& format) {
+  auto query = store.database().prepare(std::string("SELECT ") + kDatasetColumns +
+                                        " FROM dataset WHERE sha256 = ?1 AND format = ?2");
+  query.bind(1, sha256).bind(2, format);
   if (query.step()) return std::optional<DatasetInfo>(read_dataset(query));
   if (!query.error().empty()) return Error{query.error(), store.database().path()};
   return std::optional<DatasetInfo>();
@@ -76,6 +78,71 @@ Result<int64_t> add_dataset(Store& store, const DatasetInfo& dataset) {
       .bind(7, dataset.rows);
   if (!insert.run()) return Error{"storing dataset: " + insert.error(), dataset.path};
   return store.database().last_insert_id();
+}
+
+namespace {
+
+// One statement with (?1 = dataset id); returns the rows it changed.
+Result<int64_t> run_for_dataset(sql::Database& db, const char* text, int64_t id) {
+  auto statement = db.prepare(text);
+  if (!statement.ok()) return Error{statement.error(), db.path()};
+  statement.bind(1, id);
+  if (!statement.run()) return Error{statement.error(), db.path()};
+  return db.changes();
+}
+
+}  // namespace
+
+Result<DatasetRemoval> remove_dataset(Store& store, int64_t id) {
+  DatasetRemoval removal;
+  sql::Database& db = store.database();
+  if (auto begun = store.begin(); !begun) return begun.error();
+  auto fail = [&](Error error) -> Result<DatasetRemoval> {
+    store.rollback();
+    return error;
+  };
+  auto query = db.prepare(std::string("SELECT ") + kDatasetColumns + " FROM dataset WHERE id = ?1");
+  query.bind(1, id);
+  if (!query.step()) {
+    if (!query.error().empty()) return fail(Error{query.error(), db.path()});
+    return fail(Error{"no such dataset (see `data list`)", std::to_string(id)});
+  }
+  removal.dataset = read_dataset(query);
+  query.reset();
+
+  // The edges it stated, with how many of their observations it made.
+  const char* steps[] = {
+      "CREATE TEMP TABLE IF NOT EXISTS removed_edge (edge_id INTEGER PRIMARY KEY, observations INTEGER NOT NULL)",
+      "DELETE FROM removed_edge",
+      "INSERT INTO removed_edge SELECT edge_id, COUNT(*) FROM observation"
+      " WHERE source_kind = 'dataset' AND source_id = ?1 GROUP BY edge_id",
+  };
+  for (const char* text : steps)
+    if (auto done = run_for_dataset(db, text, id); !done) return fail(done.error());
+  auto observations = run_for_dataset(db, "DELETE FROM observation WHERE source_kind = 'dataset' AND source_id = ?1", id);
+  if (!observations) return fail(observations.error());
+  removal.observations = *observations;
+  auto gone = run_for_dataset(db,
+                              "DELETE FROM edge WHERE id IN (SELECT edge_id FROM removed_edge) AND NOT EXISTS"
+                              " (SELECT 1 FROM observation o WHERE o.edge_id = edge.id) AND ?1 = ?1",
+                              id);
+  if (!gone) return fail(gone.error());
+  removal.edges_removed = *gone;
+  auto narrowed = run_for_dataset(
+      db,
+      "UPDATE edge SET count = MAX(1, count - (SELECT observations FROM removed_edge WHERE edge_id = edge.id)),"
+      " first_seen = (SELECT MIN(time) FROM observation o WHERE o.edge_id = edge.id),"
+      " last_seen = (SELECT MAX(time) FROM observation o WHERE o.edge_id = edge.id),"
+      " trusted = (SELECT MAX(trusted) FROM observation o WHERE o.edge_id = edge.id)"
+      " WHERE id IN (SELECT edge_id FROM removed_edge) AND ?1 = ?1",
+      id);
+  if (!narrowed) return fail(narrowed.error());
+  removal.edges_narrowed = *narrowed;
+  for (const char* text : {"DELETE FROM dataset_prefix WHERE dataset_id = ?1", "DELETE FROM dataset_asn WHERE dataset_id = ?1",
+                           "DELETE FROM dataset WHERE id = ?1"})
+    if (auto done = run_for_dataset(db, text, id); !done) return fail(done.error());
+  if (auto committed = store.commit(); !committed) return fail(committed.error());
+  return removal;
 }
 
 Result<DatasetWriter> DatasetWriter::create(Store& store, int64_t dataset_id) {

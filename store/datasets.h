@@ -40,12 +40,26 @@ struct DatasetInfo {
 /// "name YYYY-MM-DD", how answers name a dataset.
 std::string dataset_label(const DatasetInfo& dataset);
 
-/// The dataset whose file hash is `sha256`, if stored.
-Result<std::optional<DatasetInfo>> find_dataset_by_hash(Store& store, const std::string& sha256);
+/// The dataset of `format` whose file hash is `sha256`, if stored (the same bytes may
+/// be imported once per format: a file read as the wrong format stores nothing).
+Result<std::optional<DatasetInfo>> find_dataset_by_hash(Store& store, const std::string& sha256,
+                                                        const std::string& format);
 /// Every dataset, oldest id first; only those called `name` when it is not empty.
 Result<std::vector<DatasetInfo>> list_datasets(Store& store, const std::string& name = "");
 /// Inserts `dataset` (inside a batch) and returns its new id.
 Result<int64_t> add_dataset(Store& store, const DatasetInfo& dataset);
+
+/// What remove_dataset() took out of the store.
+struct DatasetRemoval {
+  DatasetInfo dataset;          ///< the removed row
+  int64_t observations = 0;     ///< observations whose provenance was the dataset
+  int64_t edges_removed = 0;    ///< edges no other source states any more
+  int64_t edges_narrowed = 0;   ///< edges kept, with count and times from their other sources
+};
+/// Removes dataset `id` with its prefix and AS-name rows and every observation it
+/// was the provenance of, in one batch; edges only it stated go, the others are
+/// re-aggregated from what remains. An Error when there is no such dataset.
+Result<DatasetRemoval> remove_dataset(Store& store, int64_t id);
 
 /// Writes one dataset's prefix and AS-name rows with prepared statements; use inside
 /// one batch (Store::begin/commit) so a failed import leaves nothing behind.

@@ -1,5 +1,7 @@
 #include "store/key_hash_filter.h"
 
+#include <algorithm>
+
 namespace sg {
 
 namespace {
@@ -27,11 +29,21 @@ Status KeyHashFilter::load(sql::Database& db) {
   mask_ = bit_count - 1;
   bits_.assign(bit_count / 64, 0);
   count_ = 0;
-  auto scan = db.prepare("SELECT key_hash FROM entity");
-  while (scan.step()) add(static_cast<uint64_t>(scan.int64(0)));
-  if (!scan.error().empty()) return Error{scan.error(), db.path()};
-  loaded_ = true;
+  max_id_ = 0;
   stale_ = false;
+  if (auto status = catch_up(db); !status) return status;
+  loaded_ = true;
+  return Ok{};
+}
+
+Status KeyHashFilter::catch_up(sql::Database& db) {
+  auto scan = db.prepare("SELECT id, key_hash FROM entity WHERE id > ?1");
+  scan.bind(1, max_id_);
+  while (scan.step()) {
+    max_id_ = std::max(max_id_, scan.int64(0));
+    add(static_cast<uint64_t>(scan.int64(1)));
+  }
+  if (!scan.error().empty()) return Error{scan.error(), db.path()};
   return Ok{};
 }
 

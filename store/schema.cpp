@@ -1,7 +1,10 @@
 #include "store/schema.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
+
+#include "store/entity_merge.h"
 
 namespace sg {
 
@@ -131,6 +134,31 @@ CREATE TABLE dataset_asn (
   PRIMARY KEY (dataset_id, asn)
 ) WITHOUT ROWID;
 )sql",
+      // 3: identity in the schema, so several processes can write one store. Duplicate
+      // entities left by earlier concurrent writers are merged first
+      // (merge_duplicate_entities); failed imports that stored no row are dropped, and
+      // the same file may be imported once per format.
+      R"sql(
+CREATE UNIQUE INDEX entity_identity ON entity(kind, key);
+CREATE TABLE dataset_v3 (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  format TEXT NOT NULL,
+  path TEXT NOT NULL,
+  date INTEGER NOT NULL,
+  imported_at INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,        -- of the file as read: a file is imported once per format
+  rows INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (sha256, format)
+);
+INSERT INTO dataset_v3 SELECT id, name, format, path, date, imported_at, sha256, rows FROM dataset
+  WHERE rows > 0 OR format = 'mmdb'
+     OR EXISTS (SELECT 1 FROM observation WHERE source_kind = 'dataset' AND source_id = dataset.id);
+DELETE FROM dataset_prefix WHERE dataset_id NOT IN (SELECT id FROM dataset_v3);
+DELETE FROM dataset_asn WHERE dataset_id NOT IN (SELECT id FROM dataset_v3);
+DROP TABLE dataset;
+ALTER TABLE dataset_v3 RENAME TO dataset;
+)sql",
   };
   return kMigrations;
 }
@@ -139,30 +167,89 @@ CREATE TABLE dataset_asn (
 
 int current_schema_version() { return static_cast<int>(migrations().size()); }
 
-Status migrate(sql::Database& db) {
-  if (auto status = db.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"); !status)
-    return status;
-  int version = 0;
-  {
+Result<SchemaState> inspect_schema(sql::Database& db) {
+  SchemaState state;
+  auto tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
+  if (!tables.ok()) return Error{"not a SQLite database, or unreadable: " + tables.error(), db.path()};
+  while (tables.step()) state.tables.push_back(tables.text(0));
+  if (!tables.error().empty()) return Error{"not a SQLite database, or unreadable: " + tables.error(), db.path()};
+  if (state.tables.empty()) return state;
+
+  const bool has_meta = std::find(state.tables.begin(), state.tables.end(), "meta") != state.tables.end();
+  std::optional<std::string> recorded;
+  if (has_meta) {
     auto query = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'");
-    if (!query.ok()) return Error{query.error(), db.path()};
-    if (query.step()) version = std::stoi(query.text(0));
+    if (!query.ok()) return Error{"reading meta.schema_version: " + query.error(), db.path()};
+    if (query.step()) recorded = query.text(0);
+    if (!query.error().empty()) return Error{"reading meta.schema_version: " + query.error(), db.path()};
   }
-  if (version > current_schema_version())
-    return Error{"written by a newer spamgraph (schema " + std::to_string(version) + ", this build knows " +
-                     std::to_string(current_schema_version()) + ")",
+  // A lone empty meta table is what an interrupted first migration of older builds
+  // left: still a new store.
+  if (!recorded && state.tables.size() == 1 && has_meta) return state;
+  if (!recorded) {
+    std::string names;
+    for (size_t i = 0; i < state.tables.size() && i < 5; ++i) names += (i ? ", " : "") + state.tables[i];
+    if (state.tables.size() > 5) names += ", ...";
+    return Error{"not a spamgraph store (it holds the tables " + names +
+                     " and no spamgraph schema version); give --db a new file or an existing store",
                  db.path()};
-  for (; version < current_schema_version(); ++version) {
-    std::string script = "BEGIN IMMEDIATE;\n";
-    script += migrations()[static_cast<size_t>(version)];
-    script += "INSERT INTO meta(key, value) VALUES('schema_version', '" + std::to_string(version + 1) +
-              "') ON CONFLICT(key) DO UPDATE SET value = excluded.value;\nCOMMIT;";
-    if (auto status = db.exec(script); !status) {
-      (void)db.exec("ROLLBACK");
-      return Error{"migration to schema " + std::to_string(version + 1) + " failed: " + status.error().message,
-                   db.path()};
-    }
   }
+  state.version = parse_schema_version(*recorded);
+  if (!state.version)
+    return Error{"meta.schema_version is \"" + recorded->substr(0, 40) +
+                     "\", not a schema version: the store is damaged",
+                 db.path()};
+  return state;
+}
+
+std::optional<int> parse_schema_version(std::string_view text) {
+  // At most six digits: a real version is small, and stoi-style parsing of a huge or
+  // signed value is how a damaged store crashed the reader.
+  if (text.empty() || text.size() > 6) return std::nullopt;
+  int value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  if (value < 1) return std::nullopt;
+  return value;
+}
+
+Status migrate(sql::Database& db) {
+  // Cheap check first, without the write lock: a reader of a current store must not
+  // queue behind a writer's batch.
+  auto outside = inspect_schema(db);
+  if (!outside) return outside.error();
+  if (outside->version == current_schema_version()) return Ok{};
+
+  // Everything below runs under one write lock, so two processes opening a new or old
+  // store at once migrate it once: the second one finds the work done.
+  if (auto status = db.exec("BEGIN IMMEDIATE"); !status) return status;
+  auto fail = [&](Error error) -> Status {
+    (void)db.exec("ROLLBACK");
+    return error;
+  };
+  auto state = inspect_schema(db);
+  if (!state) return fail(state.error());
+  int version = state->version.value_or(0);
+  if (version > current_schema_version())
+    return fail(Error{"written by a newer spamgraph (schema " + std::to_string(version) + ", this build knows " +
+                          std::to_string(current_schema_version()) + ")",
+                      db.path()});
+  if (auto status = db.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"); !status)
+    return fail(status.error());
+  for (; version < current_schema_version(); ++version) {
+    if (version + 1 == 3)
+      if (auto status = merge_duplicate_entities(db); !status)
+        return fail(Error{"migration to schema 3 failed: " + status.error().message, db.path()});
+    std::string script = migrations()[static_cast<size_t>(version)];
+    script += "\nINSERT INTO meta(key, value) VALUES('schema_version', '" + std::to_string(version + 1) +
+              "') ON CONFLICT(key) DO UPDATE SET value = excluded.value;";
+    if (auto status = db.exec(script); !status)
+      return fail(Error{"migration to schema " + std::to_string(version + 1) + " failed: " + status.error().message,
+                        db.path()});
+  }
+  if (auto status = db.exec("COMMIT"); !status) return fail(status.error());
   return Ok{};
 }
 

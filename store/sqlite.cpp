@@ -1,5 +1,7 @@
 #include "store/sqlite.h"
 
+#include <chrono>
+#include <thread>
 #include <utility>
 
 namespace sg::sql {
@@ -84,7 +86,7 @@ bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, co
 
 Database::~Database() { sqlite3_close_v2(db_); }
 
-Status Database::open(const std::string& path) {
+Status Database::open(const std::string& path, OpenMode mode) {
   // Memory statistics take a global mutex on every SQLite allocation; nothing here
   // reads them. Process-wide, and only possible before SQLite initialises, so once.
   static const bool configured = [] {
@@ -95,22 +97,37 @@ Status Database::open(const std::string& path) {
   path_ = path;
   // NOMUTEX: a connection is only ever used by one thread at a time (the store's
   // writer, or one reader), so SQLite's per-call connection mutex is pure cost.
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  const int flags =
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (mode == OpenMode::create ? SQLITE_OPEN_CREATE : 0);
   if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     Error error{db_ ? sqlite3_errmsg(db_) : "out of memory", path};
     sqlite3_close_v2(db_);
     db_ = nullptr;
     return error;
   }
-  sqlite3_busy_timeout(db_, 10000);
+  sqlite3_busy_timeout(db_, kBusyTimeoutMs);
   return Ok{};
+}
+
+Status Database::exec_retrying(std::string_view sql) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+  for (;;) {
+    Status status = exec(sql);
+    if (status || (sqlite3_extended_errcode(db_) & 0xff) != SQLITE_BUSY ||
+        std::chrono::steady_clock::now() > deadline)
+      return status;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
 }
 
 Status Database::exec(std::string_view sql) {
   std::string owned(sql);
   char* message = nullptr;
-  if (sqlite3_exec(db_, owned.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+  if (const int rc = sqlite3_exec(db_, owned.c_str(), nullptr, nullptr, &message); rc != SQLITE_OK) {
     Error error{message ? message : "unknown SQLite error", path_};
+    if ((rc & 0xff) == SQLITE_BUSY)
+      error.message = "the store is busy: another process held its write lock for over " +
+                      std::to_string(kBusyTimeoutMs / 1000) + " s (" + error.message + ")";
     sqlite3_free(message);
     return error;
   }

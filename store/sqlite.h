@@ -44,6 +44,13 @@ class Statement {
   std::string error_;
 };
 
+/// Whether Database::open may create the file.
+enum class OpenMode { create, existing };
+
+/// How long a connection waits for another process's write lock before it reports
+/// the store as busy: longer than any one batch of ingest, import or enrichment holds it.
+inline constexpr int kBusyTimeoutMs = 120000;
+
 /// An open database connection.
 class Database {
  public:
@@ -52,12 +59,18 @@ class Database {
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
-  /// Opens (creating if needed) the file at `path`.
-  Status open(const std::string& path);
+  /// Opens the file at `path`, creating it only with OpenMode::create. Waits up to
+  /// kBusyTimeoutMs for locks held by other connections.
+  Status open(const std::string& path, OpenMode mode = OpenMode::create);
   /// Runs one or more statements without results.
   Status exec(std::string_view sql);
+  /// Like exec(), but retries for up to kBusyTimeoutMs while another connection holds
+  /// a lock SQLite's busy handler does not wait for (switching a new file to WAL).
+  Status exec_retrying(std::string_view sql);
   Statement prepare(std::string_view sql) { return Statement(db_, sql); }
   int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
+  /// Rows changed by the last INSERT, UPDATE or DELETE.
+  int64_t changes() const { return sqlite3_changes64(db_); }
   std::string last_error() const { return db_ ? sqlite3_errmsg(db_) : "database not open"; }
   sqlite3* handle() { return db_; }
   const std::string& path() const { return path_; }

@@ -60,14 +60,22 @@ std::optional<EntityRef> parent_of(const EntityRef& entity) {
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
+Result<std::unique_ptr<Store>> Store::open(const std::string& path, StoreAccess access) {
   std::unique_ptr<Store> store(new Store());
-  if (auto status = store->db_.open(path); !status) return status.error();
+  const bool reading = access == StoreAccess::read;
+  if (auto status = store->db_.open(path, reading ? sql::OpenMode::existing : sql::OpenMode::create); !status) {
+    if (reading) return Error{"no spamgraph store here (ingest something first, or give --db)", path};
+    return status.error();
+  }
+  // Before any PRAGMA: a foreign database must be left exactly as it was.
+  auto schema = inspect_schema(store->db_);
+  if (!schema) return schema.error();
+  if (reading && !schema->version) return Error{"holds no spamgraph store yet (ingest something first)", path};
   // WAL: readers never block the ingest; NORMAL sync is durable at every
   // checkpoint and never corrupts on power loss. 8 KiB pages (for new files only)
-  // measured ~8% faster ingest than 4 KiB; 32 KiB was slower. Foreign keys stay unenforced:
-  // the store is the only writer, and the checks cost two index seeks per edge.
-  if (auto status = store->db_.exec("PRAGMA page_size=8192; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+  // suit the ingest better than 4 KiB. Foreign keys stay unenforced: the store is the
+  // only writer of its tables, and the checks cost two index seeks per edge.
+  if (auto status = store->db_.exec_retrying("PRAGMA page_size=8192; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                                     "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;");
       !status)
     return status.error();
@@ -87,7 +95,8 @@ Status Store::prepare_statements() {
   };
   const Item items[] = {
       {&find_entity_, "SELECT id FROM entity WHERE key_hash = ?3 AND kind = ?1 AND key = ?2"},
-      {&insert_entity_, "INSERT INTO entity(kind, key, parent_id, key_hash) VALUES (?1, ?2, ?3, ?4)"},
+      {&insert_entity_,
+       "INSERT INTO entity(kind, key, parent_id, key_hash) VALUES (?1, ?2, ?3, ?4) ON CONFLICT(kind, key) DO NOTHING"},
       {&find_edge_, "SELECT id, first_seen, last_seen, count, trusted FROM edge WHERE src = ?1 AND relation = ?2 AND dst = ?3"},
       {&insert_edge_,
        "INSERT INTO edge(src, relation, dst, first_seen, last_seen, count, trusted) VALUES (?1, ?2, ?3, ?4, ?4, 1, ?5)"},
@@ -101,6 +110,7 @@ Status Store::prepare_statements() {
        " uidvalidity, uid, ingested_at, raw_headers) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"},
       {&find_relation_, "SELECT id FROM relation WHERE name = ?1"},
       {&insert_relation_, "INSERT INTO relation(name) VALUES (?1)"},
+      {&data_version_query_, "PRAGMA data_version"},
   };
 
   for (const Item& item : items) {
@@ -112,11 +122,31 @@ Status Store::prepare_statements() {
 
 Status Store::begin() {
   if (in_batch_) return Ok{};
-  if (!key_filter_.loaded())
-    if (auto status = key_filter_.load(db_); !status) return status;
   if (auto status = db_.exec("BEGIN IMMEDIATE"); !status) return status;
   in_batch_ = true;
+  if (auto status = catch_up_with_other_writers(); !status) {
+    rollback();
+    return status;
+  }
   return Ok{};
+}
+
+Status Store::catch_up_with_other_writers() {
+  // data_version changes only when another connection commits, so a store used by
+  // one process pays one PRAGMA per batch for this.
+  std::optional<int64_t> version;
+  if (data_version_query_.step()) version = data_version_query_.int64(0);
+  const std::string error = data_version_query_.error();
+  data_version_query_.reset();
+  if (!version) return Error{"reading data_version: " + error, db_.path()};
+  const bool others_wrote = data_version_ >= 0 && *version != data_version_;
+  data_version_ = *version;
+  if (!key_filter_.loaded()) return key_filter_.load(db_);
+  if (!others_wrote) return Ok{};
+  // Entity and relation ids never change once stored, so those caches stay right;
+  // edge counts and times may have moved, and new keys must reach the filter.
+  edge_cache_.clear();
+  return key_filter_.catch_up(db_);
 }
 
 Status Store::commit() {
@@ -149,7 +179,8 @@ void Store::rollback() {
 std::optional<int64_t> Store::find_entity(const EntityRef& entity) {
   const EntityHashes hashes = entity_hashes(entity);
   if (auto cached = entity_cache_.find(hashes)) return cached;
-  if (key_filter_.loaded() && !key_filter_.maybe_contains(hashes.primary)) return std::nullopt;
+  // The filter is only known to be complete while this connection holds the write lock.
+  if (in_batch_ && key_filter_.loaded() && !key_filter_.maybe_contains(hashes.primary)) return std::nullopt;
   find_entity_.bind(1, entity.kind).bind(2, entity.key).bind(3, static_cast<int64_t>(hashes.primary));
   std::optional<int64_t> id;
   if (find_entity_.step()) id = find_entity_.int64(0);
@@ -171,7 +202,17 @@ Result<int64_t> Store::entity_id(const EntityRef& entity) {
   insert_entity_.bind(1, entity.kind).bind(2, entity.key).bind(4, static_cast<int64_t>(hashes.primary));
   if (parent_id) insert_entity_.bind(3, *parent_id);
   if (!insert_entity_.run()) return Error{"storing entity: " + insert_entity_.error(), entity.kind + " " + entity.key};
-  const int64_t id = db_.last_insert_id();
+  int64_t id = db_.last_insert_id();
+  if (db_.changes() == 0) {
+    // Stored after all (a filter that missed it would be a bug, but the unique key
+    // keeps the store right either way).
+    find_entity_.bind(1, entity.kind).bind(2, entity.key).bind(3, static_cast<int64_t>(hashes.primary));
+    const bool found = find_entity_.step();
+    if (found) id = find_entity_.int64(0);
+    const std::string error = find_entity_.error();
+    find_entity_.reset();
+    if (!found) return Error{"storing entity: " + error, entity.kind + " " + entity.key};
+  }
   key_filter_.add(hashes.primary);
   entity_cache_.insert(hashes, id);
   return id;
@@ -250,9 +291,8 @@ Result<bool> Store::add_message(const Evidence& evidence) {
 }
 
 Result<bool> Store::add_message(const Evidence& evidence, const std::vector<Observation>& observations) {
-  auto exists = has_message(evidence.header_hash);
-  if (!exists) return exists.error();
-  if (*exists) return false;
+  // The check runs under the write lock, so another process cannot store the same
+  // message between the check and the insert.
   const bool own_batch = !in_batch_;
   if (own_batch)
     if (auto status = begin(); !status) return status.error();
@@ -261,6 +301,13 @@ Result<bool> Store::add_message(const Evidence& evidence, const std::vector<Obse
     if (own_batch) rollback();
     return error;
   };
+  auto exists = has_message(evidence.header_hash);
+  if (!exists) return fail(exists.error());
+  if (*exists) {
+    if (own_batch)
+      if (auto status = commit(); !status) return status.error();
+    return false;
+  }
   insert_message_.bind(1, evidence.header_hash)
       .bind(2, evidence.time)
       .bind(3, evidence.time_source)

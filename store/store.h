@@ -106,14 +106,25 @@ struct EntityReport {
   std::optional<MessageRecord> message;
 };
 
-/// The store. One writer per file (SQLite WAL lets readers proceed).
+/// What a command does with the store it opens.
+enum class StoreAccess {
+  write,  ///< may create the file and its tables
+  read,   ///< the store must exist already: a query never creates a file or tables
+};
+
+/// The store. Several processes may read and write one file at once: each write
+/// batch holds SQLite's write lock, and the result is as if the batches ran one
+/// after the other (WAL lets readers proceed meanwhile).
 class Store {
  public:
-  /// Opens or creates the database at `path`, applying schema migrations.
-  static Result<std::unique_ptr<Store>> open(const std::string& path);
+  /// Opens the store at `path`, applying schema migrations; with StoreAccess::write,
+  /// creates it when missing. Refuses a database that is not a spamgraph store.
+  static Result<std::unique_ptr<Store>> open(const std::string& path, StoreAccess access = StoreAccess::write);
   ~Store();
 
-  /// Starts a write batch; everything until commit() lands atomically.
+  /// Starts a write batch: takes the write lock (waiting up to sql::kBusyTimeoutMs for
+  /// another process) and catches up with what other processes committed meanwhile.
+  /// Everything until commit() lands atomically.
   Status begin();
   /// Commits the current batch (flushing aggregated edge updates).
   Status commit();
@@ -172,6 +183,9 @@ class Store {
   static constexpr size_t kMaxLinkRows = 16;
   static constexpr size_t kMaxCachedEntities = 200000;
   Status flush_edges();
+  /// Inside a fresh batch: forgets cached edge state and learns new entity keys when
+  /// another connection committed since this one last wrote.
+  Status catch_up_with_other_writers();
 
   struct EdgeState {
     int64_t id = 0;
@@ -186,10 +200,11 @@ class Store {
   bool in_batch_ = false;
   EntityIdCache entity_cache_{kMaxCachedEntities};  ///< (kind, key) hashes -> id
   std::unordered_map<std::string, EdgeState> edge_cache_;  ///< "src\0relation\0dst" -> state
-  std::vector<EdgeState*> dirty_edges_;
   KeyHashFilter key_filter_;  ///< loaded at the first write batch
   std::unordered_map<std::string, int64_t> relation_cache_;  ///< relation name -> id
-  std::vector<sql::Statement> link_inserts_;  ///< [n]: INSERT of n message links  ///< updated in this batch (unordered_map nodes do not move)
+  std::vector<EdgeState*> dirty_edges_;  ///< updated in this batch (unordered_map nodes do not move)
+  std::vector<sql::Statement> link_inserts_;  ///< [n]: INSERT of n message links
+  int64_t data_version_ = -1;  ///< PRAGMA data_version when this connection last held the lock
   sql::Statement find_entity_;
   sql::Statement insert_entity_;
   sql::Statement find_edge_;
@@ -200,6 +215,7 @@ class Store {
   sql::Statement insert_message_;
   sql::Statement find_relation_;
   sql::Statement insert_relation_;
+  sql::Statement data_version_query_;
 };
 
 }  // namespace sg

@@ -267,3 +267,60 @@ TEST_CASE("datasets: enrichment edges, the chain of an IP, and the AS report") {
 
   CHECK_FALSE(enrich_asn(*store, EnrichAsnOptions{{}, "no-such-dataset"}));
 }
+
+TEST_CASE("datasets: a file read as the wrong format stores nothing and does not block the right one") {
+  TempDir dir("datasets-format");
+  auto store = open_store(dir);
+  const std::string file = dir.path("ipasn_20200102.dat");
+  write_file(file, "; pyasn\n1.2.3.0/24\t64500\n5.6.0.0/16\t64501\n");
+  for (AsnFormat wrong : {AsnFormat::pfx2as, AsnFormat::ip2asn}) {
+    DatasetImportRequest request;
+    request.format = wrong;
+    request.path = file;
+    auto failed = import_dataset(*store, request);
+    REQUIRE_FALSE(failed);
+    CHECK(failed.error().where == file);
+    CHECK(failed.error().message.find("no row could be read as " + format_name(wrong)) != std::string::npos);
+    CHECK(count(*store, "SELECT COUNT(*) FROM dataset") == 0);
+  }
+  // The same bytes under the right format: imported, not "already imported".
+  const DatasetImportResult right = import(*store, AsnFormat::pyasn, file);
+  CHECK_FALSE(right.already_imported);
+  CHECK(right.dataset.rows == 2);
+  // And once only under that format.
+  CHECK(import(*store, AsnFormat::pyasn, file).already_imported);
+}
+
+TEST_CASE("datasets: removing a dataset takes its rows and the edges only it stated") {
+  TempDir dir("datasets-remove");
+  auto store = open_store(dir);
+  const std::string file = dir.path("ipasn_20200102.dat");
+  write_file(file, "1.2.3.0/24\t64500\n");
+  const DatasetImportResult imported = import(*store, AsnFormat::pyasn, file);
+  REQUIRE(store->begin());
+  // One edge another source states too: it must stay, narrowed to that source.
+  REQUIRE(store->observe(Observation{EntityRef{"ip", "1.2.3.4"}, kInPrefix, EntityRef{"prefix", "1.2.3.0/24"},
+                                     1500000000, false},
+                         "import", 7));
+  REQUIRE(store->commit());
+  auto enriched = enrich_asn(*store, EnrichAsnOptions{});
+  REQUIRE(enriched);
+  REQUIRE(count(*store, "SELECT COUNT(*) FROM observation WHERE source_kind = 'dataset'") >= 2);
+  const int64_t edges_before = count(*store, "SELECT COUNT(*) FROM edge");
+
+  auto removal = remove_dataset(*store, imported.dataset.id);
+  REQUIRE_MESSAGE(removal, (removal ? "" : removal.error().to_string()));
+  CHECK(removal->observations >= 2);
+  CHECK(removal->edges_narrowed == 1);
+  CHECK(removal->edges_removed == edges_before - 1);
+  CHECK(count(*store, "SELECT COUNT(*) FROM dataset") == 0);
+  CHECK(count(*store, "SELECT COUNT(*) FROM dataset_prefix") == 0);
+  CHECK(count(*store, "SELECT COUNT(*) FROM observation WHERE source_kind = 'dataset'") == 0);
+  CHECK(count(*store, "SELECT COUNT(*) FROM edge") == 1);
+  CHECK(count(*store, "SELECT first_seen FROM edge") == 1500000000);
+  CHECK(count(*store, "SELECT count FROM edge") == 1);
+  CHECK(count(*store, "SELECT trusted FROM edge") == 0);
+  CHECK_FALSE(remove_dataset(*store, imported.dataset.id));
+  // The file can come back.
+  CHECK_FALSE(import(*store, AsnFormat::pyasn, file).already_imported);
+}

@@ -135,13 +135,6 @@ Result<DatasetImportResult> import_dataset(Store& store, const DatasetImportRequ
   DatasetImportResult result;
   auto sha = file_sha256(request.path);
   if (!sha) return sha.error();
-  auto existing = find_dataset_by_hash(store, *sha);
-  if (!existing) return existing.error();
-  if (*existing) {
-    result.dataset = **existing;
-    result.already_imported = true;
-    return result;
-  }
 
   DatasetInfo& dataset = result.dataset;
   dataset.name = request.name.empty() ? default_dataset_name(request.format, request.path) : request.name;
@@ -179,6 +172,15 @@ Result<DatasetImportResult> import_dataset(Store& store, const DatasetImportRequ
     store.rollback();
     return error;
   };
+  // Checked under the write lock: two processes importing one file store it once.
+  auto existing = find_dataset_by_hash(store, *sha, dataset.format);
+  if (!existing) return fail(existing.error());
+  if (*existing) {
+    store.rollback();
+    result.dataset = **existing;
+    result.already_imported = true;
+    return result;
+  }
   auto id = add_dataset(store, dataset);
   if (!id) return fail(id.error());
   dataset.id = *id;
@@ -210,6 +212,12 @@ Result<DatasetImportResult> import_dataset(Store& store, const DatasetImportRequ
   }
   if (auto finished = writer->finish(); !finished) return fail(finished.error());
   dataset.rows = writer->rows();
+  if (dataset.rows == 0) {
+    // Registering it would make "already imported" refuse the right format later.
+    std::string why = "no row could be read as " + dataset.format + " (" + std::to_string(stats->lines) + " lines";
+    if (!result.problems.empty()) why += "; first problem: " + result.problems.front().to_string();
+    return fail(Error{why + "); nothing stored", request.path});
+  }
   if (auto committed = store.commit(); !committed) return fail(committed.error());
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return result;

@@ -42,7 +42,7 @@ std::vector<Observation> asn_observations(const IpAddress& ip, const AsnFact& fa
 Result<DatasetInfo> register_mmdb(Store& store, const std::string& path, const MmdbReader& reader) {
   auto sha = file_sha256(path);
   if (!sha) return sha.error();
-  auto existing = find_dataset_by_hash(store, *sha);
+  auto existing = find_dataset_by_hash(store, *sha, "mmdb");
   if (!existing) return existing.error();
   if (*existing) return **existing;
   DatasetInfo info;
