@@ -25,7 +25,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr size_t kSniffBytes = 64 * 1024;      // enough to tell a paste from a message
+constexpr size_t kSniffBytes = kPasteWindow;  // what detect_format needs to tell a paste from a message
 constexpr size_t kMaxLine = 1u << 20;  // longer mbox lines are handled in pieces (fixed: results never depend on chunk_size)
 // Largest message buffer a caller's reused RawMessage hands back that is kept
 // for the next message: above most spam, and 64 of them (a pipeline batch)

@@ -26,7 +26,9 @@ std::string_view format_name(MailFormat format);
 /// What the start of a file (or of standard input) holds: mbox when it starts
 /// with a "From " line, paste when looks_like_paste(), eml when it starts with a
 /// header field, else automatic, meaning "not a message". Compressed data (gzip,
-/// bzip2, xz) is not a message either.
+/// bzip2, xz) is not a message either. `start` is the whole input or at least
+/// its first kPasteWindow bytes (collectors/paste.h); how large a header block
+/// is does not matter.
 MailFormat detect_format(std::string_view start);
 
 /// One message as stored, with where it came from.

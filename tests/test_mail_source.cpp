@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "collectors/analyze.h"
 #include "collectors/header_block.h"
 #include "collectors/mail_source.h"
 #include "tests/helpers.h"
@@ -91,6 +92,29 @@ std::string header(const std::string& message, std::string_view name) {
   for (const HeaderField& field : split_header_block(message).fields)
     if (field_name_is(field.name, name)) return unfold(field.raw_value);
   return {};
+}
+
+// A message whose header block is about 200 KiB of Received and X- fields,
+// with the fields a message is known by (From, Subject) only below them: a
+// sender can make a header that large, larger than any sniffing window.
+std::string huge_header_message(const std::string& body) {
+  std::string message = "Return-Path: <a@spam.example>\n";
+  for (int i = 0; message.size() < 200 * 1024; ++i) {
+    const std::string n = std::to_string(i);
+    message += "Received: from relay" + n + ".spam.example (relay" + n + ".spam.example [192.0.2." +
+               std::to_string(i % 250 + 1) + "])\n\tby mx.spam.example with ESMTP id " + n +
+               "; Mon, 1 Jan 2024 00:00:00 +0000\nX-Filler-" + n + ": " + std::string(40, 'x') + "\n";
+  }
+  return message + "From: a@spam.example\nSubject: huge header\n\n" + body;
+}
+
+// The URLs header analysis finds in a message's body.
+std::vector<std::string> body_urls(const RawMessage& message) {
+  Analyzer analyzer{AnalysisOptions{}};
+  std::vector<std::string> urls;
+  for (const Indicator& indicator : analyzer.analyze(message.bytes, message.source).indicators)
+    if (indicator.kind == "url") urls.push_back(indicator.value);
+  return urls;
 }
 
 }  // namespace
@@ -606,4 +630,53 @@ TEST_CASE("the whole corpus folder: every message found") {
   CHECK(mbox == 32);
   // SOURCES.md, MANIFEST.tsv and the JSON are not mail.
   CHECK(all.problems.size() == 3);
+}
+
+TEST_CASE("a header block larger than the sniffing window is read as a message, body and all") {
+  TempDir dir("mail-source");
+  const fs::path path = fs::path(dir.root()) / "huge.eml";
+  const std::string message = huge_header_message("Claim it at https://huge-header.example/claim now\n");
+  REQUIRE(message.find("\n\n") > 200 * 1024);
+  write_file(path, message);
+  CHECK(detect_format(message.substr(0, 64 * 1024)) == MailFormat::eml);
+  const ReadAll all = read_all(path.string());
+  CHECK(all.problems.empty());
+  REQUIRE(all.messages.size() == 1);
+  CHECK(all.messages[0].source.kind == "eml");
+  CHECK(all.messages[0].bytes == message);
+  CHECK(header(all.messages[0].bytes, "Subject") == "huge header");
+  CHECK(body_urls(all.messages[0]) == std::vector<std::string>{"https://huge-header.example/claim"});
+
+  // The header block ends inside the window, the body comes after 100 KiB of
+  // blank lines: what cannot be seen is no proof that there is no body.
+  const std::string spaced = "Received: from x (x [192.0.2.1])\n\tby mx.example.net; Mon, 1 Jan 2024 00:00:00 +0000\n\n" +
+                             std::string(100 * 1024, '\n') + "https://after-blank-lines.example/\n";
+  write_file(path, spaced);
+  const ReadAll blank = read_all(path.string());
+  REQUIRE(blank.messages.size() == 1);
+  CHECK(blank.messages[0].source.kind == "eml");
+  CHECK(blank.messages[0].bytes == spaced);
+  CHECK(body_urls(blank.messages[0]) == std::vector<std::string>{"https://after-blank-lines.example/"});
+}
+
+TEST_CASE("an mbox whose first message has a header block larger than the sniffing window") {
+  TempDir dir("mail-source");
+  const fs::path path = fs::path(dir.root()) / "huge.mbox";
+  const std::string first = huge_header_message("https://first.example/offer\n");
+  const std::string second = "Subject: second\n\nhttps://second.example/\n";
+  write_file(path, "From a@spam.example Mon Jan  1 00:00:00 2024\n" + first +
+                       "\nFrom b@spam.example Mon Jan  1 00:00:01 2024\n" + second);
+  const ReadAll all = read_all(path.string(), MailFormat::automatic, in_chunks(4096));
+  CHECK(all.problems.empty());
+  REQUIRE(all.messages.size() == 2);
+  CHECK(all.messages[0].source.kind == "mbox");
+  CHECK(all.messages[0].bytes == first);
+  CHECK(body_urls(all.messages[0]) == std::vector<std::string>{"https://first.example/offer"});
+  CHECK(all.messages[1].bytes == second);
+  // Alone in its file, the message is an .eml with a From line.
+  write_file(path, "From a@spam.example Mon Jan  1 00:00:00 2024\n" + first);
+  const ReadAll single = read_all(path.string());
+  REQUIRE(single.messages.size() == 1);
+  CHECK(single.messages[0].source.kind == "eml");
+  CHECK(body_urls(single.messages[0]) == std::vector<std::string>{"https://first.example/offer"});
 }
