@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <iterator>
 #include <memory>
 #include <system_error>
 
@@ -603,38 +604,71 @@ struct Listing {
   std::vector<fs::path> folders;
 };
 
-// Sorted entries of one folder. Symlinked folders are reported, not followed:
-// a link loop must not make a walk endless.
-Listing list_folder(const fs::path& dir, bool include_hidden_folders, std::vector<Error>& problems) {
+// Which entries of a folder a walk reads.
+struct Wanted {
+  bool files = true;            // else only its folders (files next to Maildirs are no mail)
+  bool hidden_folders = false;  // ".Name" folders too: Maildir++ subfolders
+};
+
+// Why an entry whose type cannot be determined is passed over.
+std::string unreachable(bool link, const std::error_code& ec) {
+  if (ec == std::errc::too_many_symbolic_link_levels) return "symlink loop, skipped";
+  if (link && ec == std::errc::no_such_file_or_directory) return "broken symlink (its target does not exist), skipped";
+  return "cannot read: " + ec.message();
+}
+
+// What a file that is not a regular one is, for the report.
+std::string special_file(fs::file_type type) {
+  switch (type) {
+    case fs::file_type::fifo: return "a FIFO";
+    case fs::file_type::socket: return "a socket";
+    case fs::file_type::block:
+    case fs::file_type::character: return "a device";
+    default: return "not a regular file";
+  }
+}
+
+// Sorts one folder entry into `listing`, or reports why it is passed over.
+// Names starting with '.' are passed over in silence (not mail by convention).
+void take_entry(const fs::directory_entry& entry, Wanted wanted, Listing& listing, std::vector<Error>& problems) {
+  const fs::path& path = entry.path();
+  const bool dot = hidden(path);
+  if (dot && !wanted.hidden_folders) return;
+  std::error_code ec;
+  const bool link = entry.is_symlink(ec);
+  const fs::file_status status = fs::status(path, ec);
+  if (ec) {
+    if (!dot) problems.push_back(make_error(unreachable(link, ec), path.string()));
+    return;
+  }
+  if (fs::is_directory(status)) {
+    // Not followed: a link back up would make the walk endless.
+    if (link) problems.push_back(make_error("symlinked folder not followed", path.string()));
+    else listing.folders.push_back(path);
+    return;
+  }
+  if (dot || !wanted.files) return;
+  if (fs::is_regular_file(status)) listing.files.push_back(path);
+  // Opening a FIFO or a device could block the walk or never end.
+  else problems.push_back(make_error(special_file(status.type()) + ", skipped", path.string()));
+}
+
+// Sorted entries of one folder; a folder that cannot be read (or be read to
+// its end) is reported.
+Listing list_folder(const fs::path& dir, Wanted wanted, std::vector<Error>& problems) {
   Listing listing;
   std::error_code ec;
-  fs::directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
-  if (ec) {
-    problems.push_back(make_error("cannot read folder: " + ec.message(), dir.string()));
-    return listing;
-  }
-  for (const fs::directory_iterator end; it != end; it.increment(ec)) {
-    if (ec) {
-      problems.push_back(make_error("cannot read folder: " + ec.message(), dir.string()));
-      break;
-    }
-    const fs::path& path = it->path();
-    std::error_code type_ec;
-    const bool link = it->is_symlink(type_ec);
-    const bool folder = fs::is_directory(path, type_ec);
-    if (folder) {
-      if (hidden(path) && !include_hidden_folders) continue;
-      if (link) {
-        problems.push_back(make_error("symlinked folder not followed", path.string()));
-        continue;
-      }
-      listing.folders.push_back(path);
-    } else if (!hidden(path) && fs::is_regular_file(path, type_ec)) {
-      listing.files.push_back(path);
-    }
-  }
+  std::vector<Error> passed_over;
+  fs::directory_iterator it(dir, ec);
+  for (const fs::directory_iterator end; !ec && it != end; it.increment(ec))
+    take_entry(*it, wanted, listing, passed_over);
+  // An error in increment() also ends the iterator: only ec tells.
+  if (ec) problems.push_back(make_error("cannot read folder: " + ec.message(), dir.string()));
   std::sort(listing.files.begin(), listing.files.end());
   std::sort(listing.folders.begin(), listing.folders.end());
+  // In path order, as the files are read: not in the file system's order.
+  std::sort(passed_over.begin(), passed_over.end(), [](const Error& a, const Error& b) { return a.where < b.where; });
+  std::move(passed_over.begin(), passed_over.end(), std::back_inserter(problems));
   return listing;
 }
 
@@ -669,18 +703,7 @@ class MaildirSource : public Source {
   Step next(RawMessage&, std::vector<Error>& problems) override {
     if (!listed_) {
       listed_ = true;
-      for (const char* sub : {"cur", "new"}) {
-        std::error_code ec;
-        if (!fs::is_directory(dir_ / sub, ec)) continue;
-        Listing listing = list_folder(dir_ / sub, false, problems);
-        for (fs::path& file : listing.files) files_.push_back(std::move(file));
-      }
-      for (fs::path& folder : list_folder(dir_, true, problems).folders) {
-        const std::string name = folder.filename().string();
-        if (name == "cur" || name == "new" || name == "tmp") continue;
-        if (hidden(folder) && !is_maildir(folder)) continue;  // .git, .cache: not mail
-        folders_.push_back(std::move(folder));
-      }
+      list(problems);
     }
     Step step;
     if (file_index_ < files_.size()) {
@@ -702,6 +725,30 @@ class MaildirSource : public Source {
   }
 
  private:
+  void list(std::vector<Error>& problems) {
+    for (const char* sub : {"cur", "new"}) {
+      const fs::path folder = dir_ / sub;
+      std::error_code ec;
+      const fs::file_status status = fs::status(folder, ec);
+      if (status.type() == fs::file_type::not_found) continue;  // a Maildir may lack one of them
+      if (ec) {
+        problems.push_back(make_error("cannot read folder: " + ec.message(), folder.string()));
+        continue;
+      }
+      if (!fs::is_directory(status)) {
+        problems.push_back(make_error("not a folder, skipped", folder.string()));
+        continue;
+      }
+      for (fs::path& file : list_folder(folder, Wanted{}, problems).files) files_.push_back(std::move(file));
+    }
+    for (fs::path& folder : list_folder(dir_, Wanted{false, true}, problems).folders) {
+      const std::string name = folder.filename().string();
+      if (name == "cur" || name == "new" || name == "tmp") continue;
+      if (hidden(folder) && !is_maildir(folder)) continue;  // .git, .cache: not mail
+      folders_.push_back(std::move(folder));
+    }
+  }
+
   fs::path dir_;
   size_t depth_;
   ReaderOptions options_;
@@ -715,7 +762,7 @@ class MaildirSource : public Source {
 Step FolderSource::next(RawMessage&, std::vector<Error>& problems) {
   if (!listed_) {
     listed_ = true;
-    Listing listing = list_folder(dir_, false, problems);
+    Listing listing = list_folder(dir_, Wanted{files_, false}, problems);
     if (files_) entries_ = std::move(listing.files);
     folder_from_ = entries_.size();
     for (fs::path& folder : listing.folders) entries_.push_back(std::move(folder));

@@ -55,7 +55,10 @@ struct ReaderOptions {
 /// A folder with cur/ or new/ is a Maildir (cur, then new; tmp ignored); other
 /// files in a folder are detected one by one (detect_format). Problems with one
 /// message or file (unreadable, too large, not mail) are appended to the
-/// `problems` of next() and reading goes on.
+/// `problems` of next() and reading goes on; so is every entry of a folder that
+/// is passed over, names starting with '.' aside: a folder that cannot be read,
+/// a broken or looping symlink, a symlinked folder, a FIFO, socket or device
+/// (never opened: it could block the walk).
 class MessageReader {
  public:
   /// Opens `path` ("-" = standard input) as `format`. Fails, with the path in
