@@ -3,6 +3,7 @@
 #include "collectors/header_block.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -504,27 +505,37 @@ std::vector<RawMessage> paste_messages(std::string_view text, const std::string&
   return messages;
 }
 
+// Opens a file met in a folder walk: only a regular file, and never waiting
+// (a FIFO swapped in after the listing must not block the walk). An invalid Fd
+// when it is reported in `problems`.
+Fd open_walked_file(const std::string& path, std::vector<Error>& problems) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK), true);
+  struct stat status;
+  if (fd.get() < 0 || ::fstat(fd.get(), &status) != 0) {
+    problems.push_back(make_error("cannot open: " + errno_text(errno), path));
+    return Fd();
+  }
+  if (!S_ISREG(status.st_mode)) {
+    problems.push_back(make_error("not a regular file, skipped", path));
+    return Fd();
+  }
+  return fd;  // O_NONBLOCK does not change how a regular file reads
+}
+
 // One file or standard input, read as `format` (automatic: detected from its start).
 class StreamSource : public Source {
  public:
-  StreamSource(std::string path, MailFormat format, std::string kind, const ReaderOptions& options)
-      : path_(std::move(path)), format_(format), kind_(std::move(kind)), options_(options) {}
+  // `fd`: the file already open (a path the user named, or standard input);
+  // else the file is one met in a folder walk, opened by next().
+  StreamSource(std::string path, MailFormat format, std::string kind, const ReaderOptions& options, Fd fd = {})
+      : path_(std::move(path)), format_(format), kind_(std::move(kind)), options_(options), fd_(std::move(fd)) {}
 
   Step next(RawMessage& into, std::vector<Error>& problems) override {
     if (opened_) return done_step();  // the child (or the message) was handed out already
     opened_ = true;
     const bool stdin_stream = path_ == "-";
-    Fd fd;
-    if (stdin_stream) {
-      fd = Fd(STDIN_FILENO, false);
-    } else {
-      const int raw = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-      if (raw < 0) {
-        problems.push_back(make_error("cannot open: " + errno_text(errno), path_));
-        return done_step();
-      }
-      fd = Fd(raw, true);
-    }
+    Fd fd = fd_.get() >= 0 ? std::move(fd_) : open_walked_file(path_, problems);
+    if (fd.get() < 0) return done_step();
     if (format_ == MailFormat::mbox) {  // nothing to detect: stream from byte 0
       Step step;
       step.child = std::make_unique<MboxSource>(std::move(fd), std::string(), path_, stdin_stream ? "stdin" : "mbox",
@@ -586,6 +597,7 @@ class StreamSource : public Source {
   MailFormat format_;
   std::string kind_;
   ReaderOptions options_;
+  Fd fd_;
   bool opened_ = false;
 };
 
@@ -833,7 +845,7 @@ Result<std::unique_ptr<MessageReader>> MessageReader::open(const std::string& pa
   if (path == "-") {
     if (format == MailFormat::directory || format == MailFormat::maildir)
       return make_error("standard input cannot be read as a folder", path);
-    impl->stack.push_back(std::make_unique<StreamSource>(path, format, "stdin", options));
+    impl->stack.push_back(std::make_unique<StreamSource>(path, format, "stdin", options, Fd(STDIN_FILENO, false)));
     return std::unique_ptr<MessageReader>(new MessageReader(std::move(impl)));
   }
   std::error_code ec;
@@ -857,10 +869,10 @@ Result<std::unique_ptr<MessageReader>> MessageReader::open(const std::string& pa
     if (format == MailFormat::directory || format == MailFormat::maildir)
       return make_error("is not a folder", path);
     // Fail now, not at the first next(), when the file cannot be read at all.
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return make_error("cannot open: " + errno_text(errno), path);
-    ::close(fd);
-    impl->stack.push_back(std::make_unique<StreamSource>(path, format, "eml", options));
+    // Kept open: a FIFO opened twice would lose its writer to the first open.
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC), true);
+    if (fd.get() < 0) return make_error("cannot open: " + errno_text(errno), path);
+    impl->stack.push_back(std::make_unique<StreamSource>(path, format, "eml", options, std::move(fd)));
   }
   return std::unique_ptr<MessageReader>(new MessageReader(std::move(impl)));
 }

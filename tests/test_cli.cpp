@@ -277,3 +277,18 @@ TEST_CASE("cli: ingest of a folder that cannot be read names it and exits 1") {
   CHECK(mentions(top, "read 0, new 0, duplicates 0, unreadable 1"));
   CHECK(mentions(top, mail + "/locked: cannot read folder: Permission denied\n"));
 }
+
+TEST_CASE("cli: a FIFO named on the command line is read as a pipe is, opened once") {
+  TempDir dir("cli-fifo");
+  const std::string fifo = dir.path("fifo");
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  write_text(dir.path("message"), "From: a@spam.example\nSubject: through a FIFO\n\nx\n");
+  // Opened twice, the FIFO could lose its writer to the first open and the
+  // second wait for ever: `timeout` keeps that from stalling the suite.
+  CommandResult ingest = run_command({"/bin/sh", "-c",
+                                      "cat \"$1\" > \"$2\" & exec /usr/bin/timeout 20 \"$3\" --db \"$4\" ingest \"$2\"",
+                                      "sh", dir.path("message"), fifo, SPAMGRAPH_BINARY, dir.path("f.db")});
+  INFO(ingest.out << ingest.err);
+  CHECK(ingest.exit_code == 0);
+  CHECK(mentions(ingest, "read 1, new 1, duplicates 0, unreadable 0"));
+}

@@ -4,7 +4,10 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <cstdlib>
 #include <filesystem>
@@ -116,6 +119,19 @@ std::vector<std::string> body_urls(const RawMessage& message) {
   for (const Indicator& indicator : analyzer.analyze(message.bytes, message.source).indicators)
     if (indicator.kind == "url") urls.push_back(indicator.value);
   return urls;
+}
+
+// Runs `body` with an alarm that interrupts a call blocking for more than 5 s
+// (EINTR): a reader that would wait for ever fails the test instead of hanging it.
+template <typename Body>
+void with_alarm(Body body) {
+  struct sigaction wake {}, saved {};
+  wake.sa_handler = [](int) {};  // no SA_RESTART: the blocked call returns
+  ::sigaction(SIGALRM, &wake, &saved);
+  ::alarm(5);
+  body();
+  ::alarm(0);
+  ::sigaction(SIGALRM, &saved, nullptr);
 }
 
 bool has_problem(const ReadAll& all, const fs::path& where, const std::string& message) {
@@ -764,4 +780,55 @@ TEST_CASE("a folder that cannot be read is named (asserted only when not root: r
   REQUIRE(all.messages.size() == 1);
   REQUIRE(all.problems.size() == 1);
   CHECK(has_problem(all, root / "locked", "cannot read folder: Permission denied"));
+}
+
+TEST_CASE("a FIFO named as the path is opened once: what its writer wrote before leaving is read") {
+  TempDir dir("mail-source");
+  const fs::path fifo = fs::path(dir.root()) / "fifo";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  const std::string message = "Subject: through a FIFO\n\nhttps://fifo.example/\n";
+  const pid_t writer = ::fork();
+  REQUIRE(writer >= 0);
+  if (writer == 0) {  // writes the message as soon as the reader opens, and leaves
+    const int fd = ::open(fifo.c_str(), O_WRONLY);
+    const bool written = fd >= 0 && ::write(fd, message.data(), message.size()) == static_cast<ssize_t>(message.size());
+    ::_exit(written ? 0 : 1);
+  }
+  auto reader = MessageReader::open(fifo.string());
+  int status = 0;
+  ::waitpid(writer, &status, 0);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  REQUIRE(reader.has_value());
+  // A second open would wait for a writer that is gone.
+  ReadAll all;
+  with_alarm([&] {
+    while (auto next = (*reader)->next(all.problems)) all.messages.push_back(std::move(*next));
+  });
+  CAPTURE(summary_of(all));
+  REQUIRE(all.messages.size() == 1);
+  CHECK(all.messages[0].bytes == message);
+  CHECK(all.problems.empty());
+}
+
+TEST_CASE("a FIFO put in place of a listed file is not waited on: named, and the walk goes on") {
+  TempDir dir("mail-source");
+  const fs::path root = fs::path(dir.root());
+  write_file(root / "a.eml", "Subject: a\n\nx\n");
+  write_file(root / "b.eml", "Subject: b\n\nx\n");
+  write_file(root / "c.eml", "Subject: c\n\nx\n");
+  auto reader = MessageReader::open(root.string());
+  REQUIRE(reader.has_value());
+  ReadAll all;
+  auto first = (*reader)->next(all.problems);  // lists the folder
+  REQUIRE(first.has_value());
+  fs::remove(root / "b.eml");
+  REQUIRE(::mkfifo((root / "b.eml").c_str(), 0600) == 0);  // no writer will ever come
+  with_alarm([&] {
+    while (auto next = (*reader)->next(all.problems)) all.messages.push_back(std::move(*next));
+  });
+  REQUIRE(all.messages.size() == 1);
+  CHECK(header(all.messages[0].bytes, "Subject") == "c");
+  REQUIRE(all.problems.size() == 1);
+  CHECK(has_problem(all, root / "b.eml", "not a regular file, skipped"));
 }
