@@ -3,6 +3,7 @@
 #include "collectors/header_block.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <iterator>
 #include <memory>
 #include <system_error>
 
@@ -25,7 +27,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr size_t kSniffBytes = 64 * 1024;      // enough to tell a paste from a message
+constexpr size_t kSniffBytes = kPasteWindow;  // what detect_format needs to tell a paste from a message
 constexpr size_t kMaxLine = 1u << 20;  // longer mbox lines are handled in pieces (fixed: results never depend on chunk_size)
 // Largest message buffer a caller's reused RawMessage hands back that is kept
 // for the next message: above most spam, and 64 of them (a pipeline batch)
@@ -503,27 +505,37 @@ std::vector<RawMessage> paste_messages(std::string_view text, const std::string&
   return messages;
 }
 
+// Opens a file met in a folder walk: only a regular file, and never waiting
+// (a FIFO swapped in after the listing must not block the walk). An invalid Fd
+// when it is reported in `problems`.
+Fd open_walked_file(const std::string& path, std::vector<Error>& problems) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK), true);
+  struct stat status;
+  if (fd.get() < 0 || ::fstat(fd.get(), &status) != 0) {
+    problems.push_back(make_error("cannot open: " + errno_text(errno), path));
+    return Fd();
+  }
+  if (!S_ISREG(status.st_mode)) {
+    problems.push_back(make_error("not a regular file, skipped", path));
+    return Fd();
+  }
+  return fd;  // O_NONBLOCK does not change how a regular file reads
+}
+
 // One file or standard input, read as `format` (automatic: detected from its start).
 class StreamSource : public Source {
  public:
-  StreamSource(std::string path, MailFormat format, std::string kind, const ReaderOptions& options)
-      : path_(std::move(path)), format_(format), kind_(std::move(kind)), options_(options) {}
+  // `fd`: the file already open (a path the user named, or standard input);
+  // else the file is one met in a folder walk, opened by next().
+  StreamSource(std::string path, MailFormat format, std::string kind, const ReaderOptions& options, Fd fd = {})
+      : path_(std::move(path)), format_(format), kind_(std::move(kind)), options_(options), fd_(std::move(fd)) {}
 
   Step next(RawMessage& into, std::vector<Error>& problems) override {
     if (opened_) return done_step();  // the child (or the message) was handed out already
     opened_ = true;
     const bool stdin_stream = path_ == "-";
-    Fd fd;
-    if (stdin_stream) {
-      fd = Fd(STDIN_FILENO, false);
-    } else {
-      const int raw = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-      if (raw < 0) {
-        problems.push_back(make_error("cannot open: " + errno_text(errno), path_));
-        return done_step();
-      }
-      fd = Fd(raw, true);
-    }
+    Fd fd = fd_.get() >= 0 ? std::move(fd_) : open_walked_file(path_, problems);
+    if (fd.get() < 0) return done_step();
     if (format_ == MailFormat::mbox) {  // nothing to detect: stream from byte 0
       Step step;
       step.child = std::make_unique<MboxSource>(std::move(fd), std::string(), path_, stdin_stream ? "stdin" : "mbox",
@@ -585,6 +597,7 @@ class StreamSource : public Source {
   MailFormat format_;
   std::string kind_;
   ReaderOptions options_;
+  Fd fd_;
   bool opened_ = false;
 };
 
@@ -603,38 +616,71 @@ struct Listing {
   std::vector<fs::path> folders;
 };
 
-// Sorted entries of one folder. Symlinked folders are reported, not followed:
-// a link loop must not make a walk endless.
-Listing list_folder(const fs::path& dir, bool include_hidden_folders, std::vector<Error>& problems) {
+// Which entries of a folder a walk reads.
+struct Wanted {
+  bool files = true;            // else only its folders (files next to Maildirs are no mail)
+  bool hidden_folders = false;  // ".Name" folders too: Maildir++ subfolders
+};
+
+// Why an entry whose type cannot be determined is passed over.
+std::string unreachable(bool link, const std::error_code& ec) {
+  if (ec == std::errc::too_many_symbolic_link_levels) return "symlink loop, skipped";
+  if (link && ec == std::errc::no_such_file_or_directory) return "broken symlink (its target does not exist), skipped";
+  return "cannot read: " + ec.message();
+}
+
+// What a file that is not a regular one is, for the report.
+std::string special_file(fs::file_type type) {
+  switch (type) {
+    case fs::file_type::fifo: return "a FIFO";
+    case fs::file_type::socket: return "a socket";
+    case fs::file_type::block:
+    case fs::file_type::character: return "a device";
+    default: return "not a regular file";
+  }
+}
+
+// Sorts one folder entry into `listing`, or reports why it is passed over.
+// Names starting with '.' are passed over in silence (not mail by convention).
+void take_entry(const fs::directory_entry& entry, Wanted wanted, Listing& listing, std::vector<Error>& problems) {
+  const fs::path& path = entry.path();
+  const bool dot = hidden(path);
+  if (dot && !wanted.hidden_folders) return;
+  std::error_code ec;
+  const bool link = entry.is_symlink(ec);
+  const fs::file_status status = fs::status(path, ec);
+  if (ec) {
+    if (!dot) problems.push_back(make_error(unreachable(link, ec), path.string()));
+    return;
+  }
+  if (fs::is_directory(status)) {
+    // Not followed: a link back up would make the walk endless.
+    if (link) problems.push_back(make_error("symlinked folder not followed", path.string()));
+    else listing.folders.push_back(path);
+    return;
+  }
+  if (dot || !wanted.files) return;
+  if (fs::is_regular_file(status)) listing.files.push_back(path);
+  // Opening a FIFO or a device could block the walk or never end.
+  else problems.push_back(make_error(special_file(status.type()) + ", skipped", path.string()));
+}
+
+// Sorted entries of one folder; a folder that cannot be read (or be read to
+// its end) is reported.
+Listing list_folder(const fs::path& dir, Wanted wanted, std::vector<Error>& problems) {
   Listing listing;
   std::error_code ec;
-  fs::directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
-  if (ec) {
-    problems.push_back(make_error("cannot read folder: " + ec.message(), dir.string()));
-    return listing;
-  }
-  for (const fs::directory_iterator end; it != end; it.increment(ec)) {
-    if (ec) {
-      problems.push_back(make_error("cannot read folder: " + ec.message(), dir.string()));
-      break;
-    }
-    const fs::path& path = it->path();
-    std::error_code type_ec;
-    const bool link = it->is_symlink(type_ec);
-    const bool folder = fs::is_directory(path, type_ec);
-    if (folder) {
-      if (hidden(path) && !include_hidden_folders) continue;
-      if (link) {
-        problems.push_back(make_error("symlinked folder not followed", path.string()));
-        continue;
-      }
-      listing.folders.push_back(path);
-    } else if (!hidden(path) && fs::is_regular_file(path, type_ec)) {
-      listing.files.push_back(path);
-    }
-  }
+  std::vector<Error> passed_over;
+  fs::directory_iterator it(dir, ec);
+  for (const fs::directory_iterator end; !ec && it != end; it.increment(ec))
+    take_entry(*it, wanted, listing, passed_over);
+  // An error in increment() also ends the iterator: only ec tells.
+  if (ec) problems.push_back(make_error("cannot read folder: " + ec.message(), dir.string()));
   std::sort(listing.files.begin(), listing.files.end());
   std::sort(listing.folders.begin(), listing.folders.end());
+  // In path order, as the files are read: not in the file system's order.
+  std::sort(passed_over.begin(), passed_over.end(), [](const Error& a, const Error& b) { return a.where < b.where; });
+  std::move(passed_over.begin(), passed_over.end(), std::back_inserter(problems));
   return listing;
 }
 
@@ -669,18 +715,7 @@ class MaildirSource : public Source {
   Step next(RawMessage&, std::vector<Error>& problems) override {
     if (!listed_) {
       listed_ = true;
-      for (const char* sub : {"cur", "new"}) {
-        std::error_code ec;
-        if (!fs::is_directory(dir_ / sub, ec)) continue;
-        Listing listing = list_folder(dir_ / sub, false, problems);
-        for (fs::path& file : listing.files) files_.push_back(std::move(file));
-      }
-      for (fs::path& folder : list_folder(dir_, true, problems).folders) {
-        const std::string name = folder.filename().string();
-        if (name == "cur" || name == "new" || name == "tmp") continue;
-        if (hidden(folder) && !is_maildir(folder)) continue;  // .git, .cache: not mail
-        folders_.push_back(std::move(folder));
-      }
+      list(problems);
     }
     Step step;
     if (file_index_ < files_.size()) {
@@ -702,6 +737,30 @@ class MaildirSource : public Source {
   }
 
  private:
+  void list(std::vector<Error>& problems) {
+    for (const char* sub : {"cur", "new"}) {
+      const fs::path folder = dir_ / sub;
+      std::error_code ec;
+      const fs::file_status status = fs::status(folder, ec);
+      if (status.type() == fs::file_type::not_found) continue;  // a Maildir may lack one of them
+      if (ec) {
+        problems.push_back(make_error("cannot read folder: " + ec.message(), folder.string()));
+        continue;
+      }
+      if (!fs::is_directory(status)) {
+        problems.push_back(make_error("not a folder, skipped", folder.string()));
+        continue;
+      }
+      for (fs::path& file : list_folder(folder, Wanted{}, problems).files) files_.push_back(std::move(file));
+    }
+    for (fs::path& folder : list_folder(dir_, Wanted{false, true}, problems).folders) {
+      const std::string name = folder.filename().string();
+      if (name == "cur" || name == "new" || name == "tmp") continue;
+      if (hidden(folder) && !is_maildir(folder)) continue;  // .git, .cache: not mail
+      folders_.push_back(std::move(folder));
+    }
+  }
+
   fs::path dir_;
   size_t depth_;
   ReaderOptions options_;
@@ -715,7 +774,7 @@ class MaildirSource : public Source {
 Step FolderSource::next(RawMessage&, std::vector<Error>& problems) {
   if (!listed_) {
     listed_ = true;
-    Listing listing = list_folder(dir_, false, problems);
+    Listing listing = list_folder(dir_, Wanted{files_, false}, problems);
     if (files_) entries_ = std::move(listing.files);
     folder_from_ = entries_.size();
     for (fs::path& folder : listing.folders) entries_.push_back(std::move(folder));
@@ -786,7 +845,7 @@ Result<std::unique_ptr<MessageReader>> MessageReader::open(const std::string& pa
   if (path == "-") {
     if (format == MailFormat::directory || format == MailFormat::maildir)
       return make_error("standard input cannot be read as a folder", path);
-    impl->stack.push_back(std::make_unique<StreamSource>(path, format, "stdin", options));
+    impl->stack.push_back(std::make_unique<StreamSource>(path, format, "stdin", options, Fd(STDIN_FILENO, false)));
     return std::unique_ptr<MessageReader>(new MessageReader(std::move(impl)));
   }
   std::error_code ec;
@@ -810,10 +869,10 @@ Result<std::unique_ptr<MessageReader>> MessageReader::open(const std::string& pa
     if (format == MailFormat::directory || format == MailFormat::maildir)
       return make_error("is not a folder", path);
     // Fail now, not at the first next(), when the file cannot be read at all.
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return make_error("cannot open: " + errno_text(errno), path);
-    ::close(fd);
-    impl->stack.push_back(std::make_unique<StreamSource>(path, format, "eml", options));
+    // Kept open: a FIFO opened twice would lose its writer to the first open.
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC), true);
+    if (fd.get() < 0) return make_error("cannot open: " + errno_text(errno), path);
+    impl->stack.push_back(std::make_unique<StreamSource>(path, format, "eml", options, std::move(fd)));
   }
   return std::unique_ptr<MessageReader>(new MessageReader(std::move(impl)));
 }

@@ -26,7 +26,9 @@ std::string_view format_name(MailFormat format);
 /// What the start of a file (or of standard input) holds: mbox when it starts
 /// with a "From " line, paste when looks_like_paste(), eml when it starts with a
 /// header field, else automatic, meaning "not a message". Compressed data (gzip,
-/// bzip2, xz) is not a message either.
+/// bzip2, xz) is not a message either. `start` is the whole input or at least
+/// its first kPasteWindow bytes (collectors/paste.h); how large a header block
+/// is does not matter.
 MailFormat detect_format(std::string_view start);
 
 /// One message as stored, with where it came from.
@@ -53,7 +55,10 @@ struct ReaderOptions {
 /// A folder with cur/ or new/ is a Maildir (cur, then new; tmp ignored); other
 /// files in a folder are detected one by one (detect_format). Problems with one
 /// message or file (unreadable, too large, not mail) are appended to the
-/// `problems` of next() and reading goes on.
+/// `problems` of next() and reading goes on; so is every entry of a folder that
+/// is passed over, names starting with '.' aside: a folder that cannot be read,
+/// a broken or looping symlink, a symlinked folder, a FIFO, socket or device
+/// (never opened: it could block the walk).
 class MessageReader {
  public:
   /// Opens `path` ("-" = standard input) as `format`. Fails, with the path in

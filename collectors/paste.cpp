@@ -8,8 +8,6 @@ namespace sg {
 
 namespace {
 
-constexpr size_t kSniffBytes = 64 * 1024;  // looks_like_paste reads no further
-
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 bool is_blank(char c) { return c == ' ' || c == '\t'; }
 bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
@@ -240,7 +238,8 @@ std::string normalize_paste(std::string_view text, std::vector<std::string>& pro
 }
 
 bool looks_like_paste(std::string_view text) {
-  text = text.substr(0, kSniffBytes);
+  const bool whole = text.size() < kPasteWindow;
+  text = text.substr(0, kPasteWindow);
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
 
   // Any line anywhere that a paste could be built from?
@@ -262,7 +261,10 @@ bool looks_like_paste(std::string_view text) {
   if (first.substr(0, 5) == "From ") return false;  // mbox envelope: a stored message
   if (first.empty() || is_blank(first.front()) || field_name_length(first) == 0) return has_field_somewhere();
 
-  // Starts like a message: read its header block.
+  // Starts like a message. Filling the window, it is one: whether it has a
+  // body cannot be told from its start, and its sender chooses the size of its
+  // header block, which must not make it an excerpt whose body is dropped.
+  if (!whole) return false;
   bool odd_lines = false;
   bool message_field = false;
   bool has_body = false;

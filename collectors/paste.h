@@ -35,11 +35,17 @@ std::vector<PasteExcerpt> split_paste(std::string_view text, std::vector<std::st
 /// joined in order), ending with a line break; "" when the paste has no field.
 std::string normalize_paste(std::string_view text, std::vector<std::string>& problems, std::string_view eol = "\n");
 
+/// How much of a text looks_like_paste reads; a reader that detects formats
+/// hands it at least this much when there is that much.
+inline constexpr size_t kPasteWindow = 64 * 1024;
+
 /// True when `text` holds header fields but is not a message as a mail store
 /// writes it: it starts with empty lines, indentation or prose before the first
 /// field; or it is only header lines (no body) and either has lines that are no
 /// field (lost folding) or lacks every field a real message has (From, Date,
-/// Message-ID, To, Subject, ...), as an excerpt of trace fields does.
+/// Message-ID, To, Subject, ...), as an excerpt of trace fields does. A text
+/// that starts with a field and fills kPasteWindow is a message, however large
+/// its header block: only a text seen whole can be shown to have no body.
 bool looks_like_paste(std::string_view text);
 
 }  // namespace sg

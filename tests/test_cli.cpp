@@ -3,6 +3,11 @@
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <set>
 #include <string>
@@ -13,6 +18,20 @@
 
 using namespace sg;
 using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+void write_text(const std::string& path, const std::string& text) {
+  fs::create_directories(fs::path(path).parent_path());
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+bool mentions(const CommandResult& result, const std::string& text) {
+  return result.out.find(text) != std::string::npos;
+}
+
+}  // namespace
 
 TEST_CASE("cli: the bundled case answers as the blog did") {
   TempDir dir("cli-seed");
@@ -197,4 +216,79 @@ TEST_CASE("cli: ingest --jobs 3 stores exactly what --jobs 1 stores") {
   CHECK(contents[0].size() > 100000);
   CHECK(contents[0] == contents[1]);
   CHECK(run_command({SPAMGRAPH_BINARY, "ingest", "--jobs", "0", "x"}).exit_code == 2);
+}
+
+TEST_CASE("cli: ingest names every file and folder it passes over, and exits 1") {
+  TempDir dir("cli-walk");
+  const std::string db = dir.path("w.db");
+  const std::string mail = dir.path("mail");
+  write_text(mail + "/a.eml", "From: a@spam.example\nSubject: kept\n\nhttps://kept.example/\n");
+  fs::create_symlink(mail + "/nowhere", mail + "/broken");
+  fs::create_symlink(mail + "/loop", mail + "/loop");
+  fs::create_directories(mail + "/sub");
+  REQUIRE(::mkfifo((mail + "/sub/fifo").c_str(), 0600) == 0);
+
+  CommandResult ingest = run_command({"/usr/bin/timeout", "60", SPAMGRAPH_BINARY, "--db", db, "ingest", mail,
+                                      dir.path("missing.mbox")});
+  INFO(ingest.out << ingest.err);
+  CHECK(ingest.exit_code == 1);
+  CHECK(mentions(ingest, "read 1, new 1, duplicates 0, unreadable 4"));
+  CHECK(mentions(ingest, mail + "/broken: broken symlink (its target does not exist), skipped\n"));
+  CHECK(mentions(ingest, mail + "/loop: symlink loop, skipped\n"));
+  CHECK(mentions(ingest, mail + "/sub/fifo: a FIFO, skipped\n"));
+  CHECK(mentions(ingest, dir.path("missing.mbox") + ": No such file or directory\n"));
+  CommandResult stats = run_command({SPAMGRAPH_BINARY, "--db", db, "stats", "--json"});
+  CHECK(json::parse(stats.out)["messages"] == 1);
+}
+
+TEST_CASE("cli: ingest of a folder that cannot be read names it and exits 1") {
+  // Root reads any folder, so as root the command runs as nobody.
+  std::vector<std::string> argv;
+  if (::geteuid() == 0) {
+    if (::access("/usr/bin/setpriv", X_OK) != 0) {
+      MESSAGE("running as root without setpriv: a folder without permissions cannot be tested, not asserted");
+      return;
+    }
+    argv = {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"};
+  }
+  TempDir dir("cli-locked");
+  fs::permissions(dir.root(), fs::perms::all);  // the store is written here by whoever runs the command
+  const std::string mail = dir.path("mail");
+  write_text(mail + "/a.eml", "From: a@spam.example\nSubject: kept\n\nx\n");
+  write_text(mail + "/locked/b.eml", "From: b@spam.example\nSubject: locked\n\nx\n");
+  write_text(dir.path("config"), "");
+  for (const std::string& path : {mail, mail + "/a.eml", dir.path("config")}) ::chmod(path.c_str(), 0755);
+  fs::permissions(mail + "/locked", fs::perms::none);
+  argv.insert(argv.end(), {SPAMGRAPH_BINARY, "--config", dir.path("config"), "--db", dir.path("l.db"), "ingest"});
+
+  std::vector<std::string> below = argv;
+  below.push_back(mail);
+  CommandResult walk = run_command(below);
+  std::vector<std::string> named = argv;
+  named.push_back(mail + "/locked");
+  CommandResult top = run_command(named);
+  fs::permissions(mail + "/locked", fs::perms::owner_all);  // so that TempDir can remove it
+
+  INFO(walk.out << walk.err << top.out << top.err);
+  CHECK(walk.exit_code == 1);
+  CHECK(mentions(walk, "read 1, new 1, duplicates 0, unreadable 1"));
+  CHECK(mentions(walk, mail + "/locked: cannot read folder: Permission denied\n"));
+  CHECK(top.exit_code == 1);
+  CHECK(mentions(top, "read 0, new 0, duplicates 0, unreadable 1"));
+  CHECK(mentions(top, mail + "/locked: cannot read folder: Permission denied\n"));
+}
+
+TEST_CASE("cli: a FIFO named on the command line is read as a pipe is, opened once") {
+  TempDir dir("cli-fifo");
+  const std::string fifo = dir.path("fifo");
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  write_text(dir.path("message"), "From: a@spam.example\nSubject: through a FIFO\n\nx\n");
+  // Opened twice, the FIFO could lose its writer to the first open and the
+  // second wait for ever: `timeout` keeps that from stalling the suite.
+  CommandResult ingest = run_command({"/bin/sh", "-c",
+                                      "cat \"$1\" > \"$2\" & exec /usr/bin/timeout 20 \"$3\" --db \"$4\" ingest \"$2\"",
+                                      "sh", dir.path("message"), fifo, SPAMGRAPH_BINARY, dir.path("f.db")});
+  INFO(ingest.out << ingest.err);
+  CHECK(ingest.exit_code == 0);
+  CHECK(mentions(ingest, "read 1, new 1, duplicates 0, unreadable 0"));
 }

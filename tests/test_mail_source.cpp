@@ -3,7 +3,11 @@
 #include <doctest/doctest.h>
 
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <cstdlib>
 #include <filesystem>
@@ -13,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "collectors/analyze.h"
 #include "collectors/header_block.h"
 #include "collectors/mail_source.h"
 #include "tests/helpers.h"
@@ -91,6 +96,48 @@ std::string header(const std::string& message, std::string_view name) {
   for (const HeaderField& field : split_header_block(message).fields)
     if (field_name_is(field.name, name)) return unfold(field.raw_value);
   return {};
+}
+
+// A message whose header block is about 200 KiB of Received and X- fields,
+// with the fields a message is known by (From, Subject) only below them: a
+// sender can make a header that large, larger than any sniffing window.
+std::string huge_header_message(const std::string& body) {
+  std::string message = "Return-Path: <a@spam.example>\n";
+  for (int i = 0; message.size() < 200 * 1024; ++i) {
+    const std::string n = std::to_string(i);
+    message += "Received: from relay" + n + ".spam.example (relay" + n + ".spam.example [192.0.2." +
+               std::to_string(i % 250 + 1) + "])\n\tby mx.spam.example with ESMTP id " + n +
+               "; Mon, 1 Jan 2024 00:00:00 +0000\nX-Filler-" + n + ": " + std::string(40, 'x') + "\n";
+  }
+  return message + "From: a@spam.example\nSubject: huge header\n\n" + body;
+}
+
+// The URLs header analysis finds in a message's body.
+std::vector<std::string> body_urls(const RawMessage& message) {
+  Analyzer analyzer{AnalysisOptions{}};
+  std::vector<std::string> urls;
+  for (const Indicator& indicator : analyzer.analyze(message.bytes, message.source).indicators)
+    if (indicator.kind == "url") urls.push_back(indicator.value);
+  return urls;
+}
+
+// Runs `body` with an alarm that interrupts a call blocking for more than 5 s
+// (EINTR): a reader that would wait for ever fails the test instead of hanging it.
+template <typename Body>
+void with_alarm(Body body) {
+  struct sigaction wake {}, saved {};
+  wake.sa_handler = [](int) {};  // no SA_RESTART: the blocked call returns
+  ::sigaction(SIGALRM, &wake, &saved);
+  ::alarm(5);
+  body();
+  ::alarm(0);
+  ::sigaction(SIGALRM, &saved, nullptr);
+}
+
+bool has_problem(const ReadAll& all, const fs::path& where, const std::string& message) {
+  for (const Error& problem : all.problems)
+    if (problem.where == where.string() && problem.message == message) return true;
+  return false;
 }
 
 }  // namespace
@@ -606,4 +653,182 @@ TEST_CASE("the whole corpus folder: every message found") {
   CHECK(mbox == 32);
   // SOURCES.md, MANIFEST.tsv and the JSON are not mail.
   CHECK(all.problems.size() == 3);
+}
+
+TEST_CASE("a header block larger than the sniffing window is read as a message, body and all") {
+  TempDir dir("mail-source");
+  const fs::path path = fs::path(dir.root()) / "huge.eml";
+  const std::string message = huge_header_message("Claim it at https://huge-header.example/claim now\n");
+  REQUIRE(message.find("\n\n") > 200 * 1024);
+  write_file(path, message);
+  CHECK(detect_format(message.substr(0, 64 * 1024)) == MailFormat::eml);
+  const ReadAll all = read_all(path.string());
+  CHECK(all.problems.empty());
+  REQUIRE(all.messages.size() == 1);
+  CHECK(all.messages[0].source.kind == "eml");
+  CHECK(all.messages[0].bytes == message);
+  CHECK(header(all.messages[0].bytes, "Subject") == "huge header");
+  CHECK(body_urls(all.messages[0]) == std::vector<std::string>{"https://huge-header.example/claim"});
+
+  // The header block ends inside the window, the body comes after 100 KiB of
+  // blank lines: what cannot be seen is no proof that there is no body.
+  const std::string spaced = "Received: from x (x [192.0.2.1])\n\tby mx.example.net; Mon, 1 Jan 2024 00:00:00 +0000\n\n" +
+                             std::string(100 * 1024, '\n') + "https://after-blank-lines.example/\n";
+  write_file(path, spaced);
+  const ReadAll blank = read_all(path.string());
+  REQUIRE(blank.messages.size() == 1);
+  CHECK(blank.messages[0].source.kind == "eml");
+  CHECK(blank.messages[0].bytes == spaced);
+  CHECK(body_urls(blank.messages[0]) == std::vector<std::string>{"https://after-blank-lines.example/"});
+}
+
+TEST_CASE("an mbox whose first message has a header block larger than the sniffing window") {
+  TempDir dir("mail-source");
+  const fs::path path = fs::path(dir.root()) / "huge.mbox";
+  const std::string first = huge_header_message("https://first.example/offer\n");
+  const std::string second = "Subject: second\n\nhttps://second.example/\n";
+  write_file(path, "From a@spam.example Mon Jan  1 00:00:00 2024\n" + first +
+                       "\nFrom b@spam.example Mon Jan  1 00:00:01 2024\n" + second);
+  const ReadAll all = read_all(path.string(), MailFormat::automatic, in_chunks(4096));
+  CHECK(all.problems.empty());
+  REQUIRE(all.messages.size() == 2);
+  CHECK(all.messages[0].source.kind == "mbox");
+  CHECK(all.messages[0].bytes == first);
+  CHECK(body_urls(all.messages[0]) == std::vector<std::string>{"https://first.example/offer"});
+  CHECK(all.messages[1].bytes == second);
+  // Alone in its file, the message is an .eml with a From line.
+  write_file(path, "From a@spam.example Mon Jan  1 00:00:00 2024\n" + first);
+  const ReadAll single = read_all(path.string());
+  REQUIRE(single.messages.size() == 1);
+  CHECK(single.messages[0].source.kind == "eml");
+  CHECK(body_urls(single.messages[0]) == std::vector<std::string>{"https://first.example/offer"});
+}
+
+TEST_CASE("a folder walk names every entry it passes over: broken and looping symlinks, FIFOs, devices") {
+  TempDir dir("mail-source");
+  const fs::path root = fs::path(dir.root());
+  write_file(root / "a.eml", "Subject: kept\n\nx\n");
+  write_file(root / "sub" / "b.eml", "Subject: nested\n\nx\n");
+  fs::create_symlink(root / "nowhere", root / "broken");
+  fs::create_symlink(root / "loop", root / "loop");
+  fs::create_symlink("/dev/null", root / "device");
+  fs::create_symlink(root / "nowhere", root / ".hidden-broken");  // names starting with '.' are not mail
+  REQUIRE(::mkfifo((root / "fifo").c_str(), 0600) == 0);
+  // Inside a subfolder as at the top.
+  REQUIRE(::mkfifo((root / "sub" / "pipe").c_str(), 0600) == 0);
+
+  const ReadAll all = read_all(root.string());  // must not block on the FIFOs
+  REQUIRE(all.messages.size() == 2);
+  CHECK(header(all.messages[0].bytes, "Subject") == "kept");
+  CHECK(header(all.messages[1].bytes, "Subject") == "nested");
+  // In path order, whatever order the file system lists them in.
+  std::vector<std::string> problems;
+  for (const Error& problem : all.problems) problems.push_back(problem.to_string());
+  const std::string at = root.string() + "/";
+  CHECK(problems == std::vector<std::string>{at + "broken: broken symlink (its target does not exist), skipped",
+                                             at + "device: a device, skipped", at + "fifo: a FIFO, skipped",
+                                             at + "loop: symlink loop, skipped", at + "sub/pipe: a FIFO, skipped"});
+}
+
+TEST_CASE("a Maildir whose cur is a file: named, new/ still read") {
+  TempDir dir("mail-source");
+  const fs::path box = fs::path(dir.root()) / "box";
+  write_file(box / "new" / "1700000001.M1.host", "Subject: new1\n\nx\n");
+  write_file(box / "cur", "not a folder\n");
+  const ReadAll all = read_all(box.string());
+  REQUIRE(all.messages.size() == 1);
+  CHECK(all.messages[0].source.kind == "maildir");
+  CHECK(header(all.messages[0].bytes, "Subject") == "new1");
+  REQUIRE(all.problems.size() == 1);
+  CHECK(has_problem(all, box / "cur", "not a folder, skipped"));
+}
+
+TEST_CASE("files and folders removed during a walk are named") {
+  TempDir dir("mail-source");
+  const fs::path root = fs::path(dir.root());
+  write_file(root / "a.eml", "Subject: a\n\nx\n");
+  write_file(root / "b.eml", "Subject: b\n\nx\n");
+  write_file(root / "sub" / "c.eml", "Subject: c\n\nx\n");
+  auto reader = MessageReader::open(root.string());
+  REQUIRE(reader.has_value());
+  ReadAll all;
+  auto first = (*reader)->next(all.problems);
+  REQUIRE(first.has_value());
+  CHECK(header(first->bytes, "Subject") == "a");
+  // Listed already, gone before they are read.
+  fs::remove(root / "b.eml");
+  fs::remove_all(root / "sub");
+  CHECK_FALSE((*reader)->next(all.problems).has_value());
+  CHECK(all.problems.size() == 2);
+  CHECK(has_problem(all, root / "b.eml", "cannot open: No such file or directory"));
+  CHECK(has_problem(all, root / "sub", "cannot read folder: No such file or directory"));
+}
+
+TEST_CASE("a folder that cannot be read is named (asserted only when not root: root reads it anyway)") {
+  TempDir dir("mail-source");
+  const fs::path root = fs::path(dir.root());
+  write_file(root / "a.eml", "Subject: a\n\nx\n");
+  write_file(root / "locked" / "b.eml", "Subject: b\n\nx\n");
+  fs::permissions(root / "locked", fs::perms::none);
+  const ReadAll all = read_all(root.string());
+  fs::permissions(root / "locked", fs::perms::owner_all);  // so that TempDir can remove it
+  if (::geteuid() == 0) {
+    MESSAGE("running as root, which reads a folder without permissions: not asserted here (test_cli checks it "
+            "as an unprivileged user through setpriv)");
+    return;
+  }
+  REQUIRE(all.messages.size() == 1);
+  REQUIRE(all.problems.size() == 1);
+  CHECK(has_problem(all, root / "locked", "cannot read folder: Permission denied"));
+}
+
+TEST_CASE("a FIFO named as the path is opened once: what its writer wrote before leaving is read") {
+  TempDir dir("mail-source");
+  const fs::path fifo = fs::path(dir.root()) / "fifo";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  const std::string message = "Subject: through a FIFO\n\nhttps://fifo.example/\n";
+  const pid_t writer = ::fork();
+  REQUIRE(writer >= 0);
+  if (writer == 0) {  // writes the message as soon as the reader opens, and leaves
+    const int fd = ::open(fifo.c_str(), O_WRONLY);
+    const bool written = fd >= 0 && ::write(fd, message.data(), message.size()) == static_cast<ssize_t>(message.size());
+    ::_exit(written ? 0 : 1);
+  }
+  auto reader = MessageReader::open(fifo.string());
+  int status = 0;
+  ::waitpid(writer, &status, 0);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  REQUIRE(reader.has_value());
+  // A second open would wait for a writer that is gone.
+  ReadAll all;
+  with_alarm([&] {
+    while (auto next = (*reader)->next(all.problems)) all.messages.push_back(std::move(*next));
+  });
+  CAPTURE(summary_of(all));
+  REQUIRE(all.messages.size() == 1);
+  CHECK(all.messages[0].bytes == message);
+  CHECK(all.problems.empty());
+}
+
+TEST_CASE("a FIFO put in place of a listed file is not waited on: named, and the walk goes on") {
+  TempDir dir("mail-source");
+  const fs::path root = fs::path(dir.root());
+  write_file(root / "a.eml", "Subject: a\n\nx\n");
+  write_file(root / "b.eml", "Subject: b\n\nx\n");
+  write_file(root / "c.eml", "Subject: c\n\nx\n");
+  auto reader = MessageReader::open(root.string());
+  REQUIRE(reader.has_value());
+  ReadAll all;
+  auto first = (*reader)->next(all.problems);  // lists the folder
+  REQUIRE(first.has_value());
+  fs::remove(root / "b.eml");
+  REQUIRE(::mkfifo((root / "b.eml").c_str(), 0600) == 0);  // no writer will ever come
+  with_alarm([&] {
+    while (auto next = (*reader)->next(all.problems)) all.messages.push_back(std::move(*next));
+  });
+  REQUIRE(all.messages.size() == 1);
+  CHECK(header(all.messages[0].bytes, "Subject") == "c");
+  REQUIRE(all.problems.size() == 1);
+  CHECK(has_problem(all, root / "b.eml", "not a regular file, skipped"));
 }

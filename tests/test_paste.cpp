@@ -245,3 +245,23 @@ TEST_CASE("arbitrary bytes give a clean header block") {
     (void)looks_like_paste(text);
   }
 }
+
+TEST_CASE("paste or message: a header block larger than the window is a message's, whatever fields it holds") {
+  // Trace fields only, no body: an excerpt when small...
+  std::string trace;
+  for (int i = 0; trace.size() < 2000; ++i)
+    trace += "Received: from relay" + std::to_string(i) + ".example (relay.example [192.0.2.1])\n";
+  CHECK(looks_like_paste(trace));
+  // ...but its sender chooses the size of a header block: one that fills the
+  // window may have a body past it, so it is read as a message.
+  std::string huge = trace;
+  while (huge.size() < 200 * 1024) huge += trace;
+  CHECK_FALSE(looks_like_paste(huge));
+  CHECK_FALSE(looks_like_paste(huge + "\nhttps://body.example/\n"));
+  // Lines that are no field (lost folding, in an excerpt) do not change that.
+  CHECK_FALSE(looks_like_paste("X-Odd: 1\nnot a field\n" + huge));
+  // A small header block, then blank lines past the window, then a body.
+  CHECK_FALSE(looks_like_paste(trace + std::string(100 * 1024, '\n') + "https://body.example/\n"));
+  // What starts with prose is a paste, however long.
+  CHECK(looks_like_paste("Look at this:\n" + huge));
+}
