@@ -49,6 +49,7 @@ struct IngestReport {
 /// A source that cannot be read is counted and reported; the rest continue and
 /// every committed batch stays stored. Fails only when the store fails.
 Result<IngestReport> run_ingest(Store& store, const IngestOptions& options, std::ostream& progress);
+/// The summary for people; quoted names and text are escaped (escape_for_terminal()).
 void print_ingest_report(const IngestReport& report, std::ostream& out);
 
 /// Stores every indicator of the lists as listed by `source_label` (an import
