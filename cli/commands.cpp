@@ -110,7 +110,26 @@ Result<IngestReport> run_ingest(Store& store, const IngestOptions& options, std:
   if (!format) return Error{"unknown format (auto, eml, dir, maildir, mbox, paste)", "--format " + options.format};
 
   BoundedQueue<IngestItem> queue(256);
-  std::thread reader([&] { produce(options, *format, queue); });
+  // An exception must not leave a thread: it would end the process in
+  // std::terminate with nothing said. The reader's is reported as an Error.
+  std::optional<Error> reader_failure;  // read after join(), which orders it
+  std::thread reader([&] {
+    auto status = run_catching([&] { produce(options, *format, queue); });
+    if (!status) {
+      reader_failure = status.error();
+      queue.close();
+    }
+  });
+  // ...and one thrown on this thread (by the store) must find the reader ended,
+  // not a joinable std::thread whose destructor calls std::terminate.
+  struct JoinReader {
+    BoundedQueue<IngestItem>& queue;
+    std::thread& thread;
+    ~JoinReader() {
+      queue.close();
+      if (thread.joinable()) thread.join();
+    }
+  } join_reader{queue, reader};
   Progress progress(progress_out, options.progress);
   size_t in_batch = 0;
   auto batch_started = Clock::now();
@@ -174,6 +193,9 @@ Result<IngestReport> run_ingest(Store& store, const IngestOptions& options, std:
   if (in_batch > 0)
     if (auto status = store.commit(); !status) return status.error();
   progress.update(report, true);
+  // What was read before the reader failed is stored; the rest was not read.
+  if (reader_failure)
+    return Error{reader_failure->message + " (reading stopped; what was read before is stored)", "ingest"};
   return report;
 }
 
@@ -223,6 +245,17 @@ Result<IngestReport> import_indicator_lists(Store& store, const IngestOptions& o
     if (auto status = store.commit(); !status) return status.error();
   }
   return report;
+}
+
+Status run_catching(const std::function<void()>& work) {
+  try {
+    work();
+  } catch (const std::exception& error) {
+    return Error{std::string("internal error: ") + error.what(), ""};
+  } catch (...) {
+    return Error{"internal error: an unknown exception", ""};
+  }
+  return Ok{};
 }
 
 // Reasons, errors and examples quote file names and message text (a MIME

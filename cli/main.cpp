@@ -48,9 +48,7 @@ Result<TimeRange> range_from(const std::string& since, const std::string& until)
   return range;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   CLI::App app{"spamgraph: spam headers in, campaign graph out"};
   app.require_subcommand(1);
   std::string db_flag, config_flag;
@@ -211,4 +209,12 @@ int main(int argc, char** argv) {
     return kExitOk;
   }
   return kExitFatal;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int exit_code = kExitFatal;
+  if (auto status = run_catching([&] { exit_code = run(argc, argv); }); !status) exit_code = fail(status.error());
+  return exit_code;
 }

@@ -354,3 +354,11 @@ TEST_CASE("cli: a server's reason phrase in a data fetch error is escaped") {
   check_escaped(fetch.err);
   CHECK(contains(fetch.err, "\\x1b]0;owned\\x07Not Found"));
 }
+
+TEST_CASE("cli: run_catching turns an escaping exception into an internal error") {
+  auto status = run_catching([] { throw std::runtime_error("boom"); });
+  REQUIRE_FALSE(status);
+  CHECK(status.error().to_string() == "internal error: boom");
+  CHECK(run_catching([] {}));
+  CHECK(run_catching([] { throw 7; }).error().message == "internal error: an unknown exception");
+}
