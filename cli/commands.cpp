@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -256,6 +259,16 @@ Status run_catching(const std::function<void()>& work) {
     return Error{"internal error: an unknown exception", ""};
   }
   return Ok{};
+}
+
+Status flush_standard_output() {
+  errno = 0;
+  std::cout.flush();
+  // std::cout writes through stdio's stdout: a failed write may show on either.
+  const bool lost = !std::cout || std::fflush(stdout) != 0 || std::ferror(stdout) != 0;
+  if (!lost) return Ok{};
+  const int cause = errno;
+  return Error{cause != 0 ? std::string("cannot write: ") + std::strerror(cause) : "cannot write", "standard output"};
 }
 
 // Reasons, errors and examples quote file names and message text (a MIME

@@ -22,6 +22,10 @@ enum ExitCode : int { kExitOk = 0, kExitSomeUnreadable = 1, kExitFatal = 2 };
 /// end the process through std::terminate without a word.
 Status run_catching(const std::function<void()>& work);
 
+/// Flushes standard output and tells whether all of it was written: an answer lost
+/// to a full disk must not end with exit code 0.
+Status flush_standard_output();
+
 /// What `ingest` should read and how.
 struct IngestOptions {
   std::vector<std::string> paths;  ///< files, folders, or "-" for standard input

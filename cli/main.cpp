@@ -216,5 +216,7 @@ int run(int argc, char** argv) {
 int main(int argc, char** argv) {
   int exit_code = kExitFatal;
   if (auto status = run_catching([&] { exit_code = run(argc, argv); }); !status) exit_code = fail(status.error());
+  // An answer that did not reach its file must not look like success.
+  if (auto status = flush_standard_output(); !status) exit_code = fail(status.error());
   return exit_code;
 }

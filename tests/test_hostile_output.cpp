@@ -355,6 +355,23 @@ TEST_CASE("cli: a server's reason phrase in a data fetch error is escaped") {
   CHECK(contains(fetch.err, "\\x1b]0;owned\\x07Not Found"));
 }
 
+TEST_CASE("cli: an answer that cannot be written is an error, not exit 0") {
+  TempDir dir("hostile-full");
+  const std::string db = dir.path("f.db");
+  REQUIRE(run_command({SPAMGRAPH_BINARY, "--db", db, "ingest", repo_path("data/seed")}).exit_code == 0);
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"--db", db, "stats"}, std::vector<std::string>{"--db", db, "stats", "--json"},
+        std::vector<std::string>{"parse", "--json", repo_path("data/seed/jacks-1.txt")},
+        std::vector<std::string>{"--db", db, "asn", "AS133027"}}) {
+    std::vector<std::string> argv = {"/bin/sh", "-c", "exec \"$0\" \"$@\" > /dev/full", SPAMGRAPH_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const CommandResult result = run_command(argv);
+    INFO(args.back());
+    CHECK(result.exit_code == 2);
+    CHECK(contains(result.err, "spamgraph: standard output: cannot write: No space left on device"));
+  }
+}
+
 TEST_CASE("cli: run_catching turns an escaping exception into an internal error") {
   auto status = run_catching([] { throw std::runtime_error("boom"); });
   REQUIRE_FALSE(status);
