@@ -5,17 +5,23 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/json_output.h"
 #include "cli/query_output.h"
 #include "cli/subcommand.h"
 #include "enrich/asn/dataset_import.h"
 #include "enrich/asn/enrich_asn.h"
+#include "core/utf8.h"
 #include "store/datasets.h"
 
 namespace sg {
 namespace {
 
+// Dataset files are downloaded from third parties: their names, lines and the
+// problems quoting them are shown escaped like spam.
+std::string shown(std::string_view text) { return escape_for_terminal(text); }
+
 int fail(const Error& error) {
-  std::cerr << "spamgraph: " << error.to_string() << "\n";
+  std::cerr << "spamgraph: " << shown(error.to_string()) << "\n";
   return kExitFatal;
 }
 
@@ -47,25 +53,26 @@ int run_import(const CommandContext& context, const ImportArgs& args) {
     request.path = file;
     auto result = asn::import_dataset(**store, request);
     if (!result) {
-      std::cerr << "spamgraph: " << result.error().to_string() << " (nothing of this file stored)\n";
+      std::cerr << "spamgraph: " << shown(result.error().to_string()) << " (nothing of this file stored)\n";
       exit_code = kExitSomeUnreadable;
       continue;
     }
     const DatasetInfo& d = result->dataset;
     if (result->already_imported) {
-      std::cout << fmt::format("{}: already imported as {} (dataset {}, {} rows): nothing changed\n", file,
-                               dataset_label(d), d.id, d.rows);
+      std::cout << fmt::format("{}: already imported as {} (dataset {}, {} rows): nothing changed\n", shown(file),
+                               shown(dataset_label(d)), d.id, d.rows);
       continue;
     }
     const double rate = result->seconds > 0 ? static_cast<double>(d.rows) / result->seconds : 0;
     std::cout << fmt::format("{}: imported {} (dataset {}, {}): {} lines, {} rows, {} distinct prefix rows stored, "
                              "{} skipped, {} bad, in {:.2f} s ({:.0f} rows/s)\n",
-                             file, dataset_label(d), d.id, d.format, result->stats.lines, result->stats.rows, d.rows,
+                             shown(file), shown(dataset_label(d)), d.id, shown(d.format), result->stats.lines,
+                             result->stats.rows, d.rows,
                              result->stats.skipped, result->stats.bad_lines, result->seconds, rate);
     for (size_t i = 0; i < result->problems.size() && i < kProblemsShown; ++i)
-      std::cerr << result->problems[i].to_string() << "\n";
+      std::cerr << shown(result->problems[i].to_string()) << "\n";
     if (result->stats.bad_lines > kProblemsShown)
-      std::cerr << fmt::format("{}: ... {} bad lines in all\n", file, result->stats.bad_lines);
+      std::cerr << fmt::format("{}: ... {} bad lines in all\n", shown(file), result->stats.bad_lines);
     if (result->stats.bad_lines > 0) exit_code = kExitSomeUnreadable;
   }
   return exit_code;
@@ -83,10 +90,10 @@ int run_enrich(const CommandContext& context, std::vector<std::string> mmdb, con
   std::cout << fmt::format("looked up {} IPs ({} prefixes loaded in {:.2f} s, tables built in {:.2f} s)\n",
                            report->ips, report->prefixes, report->read_seconds, report->build_seconds);
   for (const auto& d : report->datasets)
-    std::cout << fmt::format("  {:<40} {:<15} matched {:>6}  new observations {}\n", d.label, d.format, d.matched,
-                             d.observations);
+    std::cout << fmt::format("  {:<40} {:<15} matched {:>6}  new observations {}\n", shown(d.label), shown(d.format),
+                             d.matched, d.observations);
   std::cout << fmt::format("unmatched {}\n", report->unmatched.size());
-  for (const auto& u : report->unmatched) std::cout << fmt::format("  {:<40} {}\n", u.ip, u.reason);
+  for (const auto& u : report->unmatched) std::cout << fmt::format("  {:<40} {}\n", shown(u.ip), shown(u.reason));
   return kExitOk;
 }
 
@@ -98,7 +105,7 @@ int run_asn(const CommandContext& context, const std::string& query, bool json) 
   auto report = asn_report(**store, *asn);
   if (!report) return fail(report.error());
   if (json)
-    std::cout << asn_report_to_json(*report).dump(2) << "\n";
+    write_json(asn_report_to_json(*report), std::cout);
   else
     print_asn_report(*report, std::cout);
   return kExitOk;

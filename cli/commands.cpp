@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +17,7 @@
 #include "collectors/analysis_pipeline.h"
 #include "collectors/indicator_list.h"
 #include "collectors/mail_source.h"
+#include "core/utf8.h"
 
 namespace sg {
 
@@ -109,7 +113,26 @@ Result<IngestReport> run_ingest(Store& store, const IngestOptions& options, std:
   if (!format) return Error{"unknown format (auto, eml, dir, maildir, mbox, paste)", "--format " + options.format};
 
   BoundedQueue<IngestItem> queue(256);
-  std::thread reader([&] { produce(options, *format, queue); });
+  // An exception must not leave a thread: it would end the process in
+  // std::terminate with nothing said. The reader's is reported as an Error.
+  std::optional<Error> reader_failure;  // read after join(), which orders it
+  std::thread reader([&] {
+    auto status = run_catching([&] { produce(options, *format, queue); });
+    if (!status) {
+      reader_failure = status.error();
+      queue.close();
+    }
+  });
+  // ...and one thrown on this thread (by the store) must find the reader ended,
+  // not a joinable std::thread whose destructor calls std::terminate.
+  struct JoinReader {
+    BoundedQueue<IngestItem>& queue;
+    std::thread& thread;
+    ~JoinReader() {
+      queue.close();
+      if (thread.joinable()) thread.join();
+    }
+  } join_reader{queue, reader};
   Progress progress(progress_out, options.progress);
   size_t in_batch = 0;
   auto batch_started = Clock::now();
@@ -173,6 +196,9 @@ Result<IngestReport> run_ingest(Store& store, const IngestOptions& options, std:
   if (in_batch > 0)
     if (auto status = store.commit(); !status) return status.error();
   progress.update(report, true);
+  // What was read before the reader failed is stored; the rest was not read.
+  if (reader_failure)
+    return Error{reader_failure->message + " (reading stopped; what was read before is stored)", "ingest"};
   return report;
 }
 
@@ -224,21 +250,46 @@ Result<IngestReport> import_indicator_lists(Store& store, const IngestOptions& o
   return report;
 }
 
+Status run_catching(const std::function<void()>& work) {
+  try {
+    work();
+  } catch (const std::exception& error) {
+    return Error{std::string("internal error: ") + error.what(), ""};
+  } catch (...) {
+    return Error{"internal error: an unknown exception", ""};
+  }
+  return Ok{};
+}
+
+Status flush_standard_output() {
+  errno = 0;
+  std::cout.flush();
+  // std::cout writes through stdio's stdout: a failed write may show on either.
+  const bool lost = !std::cout || std::fflush(stdout) != 0 || std::ferror(stdout) != 0;
+  if (!lost) return Ok{};
+  const int cause = errno;
+  return Error{cause != 0 ? std::string("cannot write: ") + std::strerror(cause) : "cannot write", "standard output"};
+}
+
+// Reasons, errors and examples quote file names and message text (a MIME
+// boundary, a header line): shown escaped, like every value from spam.
 void print_ingest_report(const IngestReport& report, std::ostream& out) {
   out << fmt::format("read {}, new {}, duplicates {}, unreadable {}\n", report.read, report.stored, report.duplicates,
                      report.unreadable);
-  for (const auto& [reason, count] : report.unreadable_reasons) out << fmt::format("  unreadable: {} x{}\n", reason, count);
+  for (const auto& [reason, count] : report.unreadable_reasons)
+    out << fmt::format("  unreadable: {} x{}\n", escape_for_terminal(reason), count);
   int64_t unreadable_received = 0;
   for (const auto& [dialect, count] : report.received_unreadable) unreadable_received += count;
   if (unreadable_received > 0) {
     out << fmt::format("Received fields: {}, not readable {}:", report.received_fields, unreadable_received);
-    for (const auto& [dialect, count] : report.received_unreadable) out << fmt::format(" {} {}", dialect, count);
+    for (const auto& [dialect, count] : report.received_unreadable)
+      out << fmt::format(" {} {}", escape_for_terminal(dialect), count);
     out << "\n";
   }
-  for (const std::string& error : report.errors) out << "  " << error << "\n";
+  for (const std::string& error : report.errors) out << "  " << escape_for_terminal(error) << "\n";
   if (report.partly_read > 0) {
     out << fmt::format("stored with parts not readable: {} messages, e.g.\n", report.partly_read);
-    for (const std::string& example : report.partly_read_examples) out << "  " << example << "\n";
+    for (const std::string& example : report.partly_read_examples) out << "  " << escape_for_terminal(example) << "\n";
   }
 }
 

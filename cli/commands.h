@@ -2,6 +2,7 @@
 // arguments, tests call these directly.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <ostream>
 #include <string>
@@ -15,6 +16,15 @@ namespace sg {
 
 /// Exit codes of every command.
 enum ExitCode : int { kExitOk = 0, kExitSomeUnreadable = 1, kExitFatal = 2 };
+
+/// Runs `work`; an exception escaping it comes back as Error "internal error: WHAT".
+/// For the top of main() and of every thread, where an exception would otherwise
+/// end the process through std::terminate without a word.
+Status run_catching(const std::function<void()>& work);
+
+/// Flushes standard output and tells whether all of it was written: an answer lost
+/// to a full disk must not end with exit code 0.
+Status flush_standard_output();
 
 /// What `ingest` should read and how.
 struct IngestOptions {
@@ -48,7 +58,10 @@ struct IngestReport {
 /// format "indicators", reads indicator lists instead (see import_indicator_lists).
 /// A source that cannot be read is counted and reported; the rest continue and
 /// every committed batch stays stored. Fails only when the store fails.
+/// An exception on the reading threads stops reading and comes back as an Error
+/// once what was read is stored.
 Result<IngestReport> run_ingest(Store& store, const IngestOptions& options, std::ostream& progress);
+/// The summary for people; quoted names and text are escaped (escape_for_terminal()).
 void print_ingest_report(const IngestReport& report, std::ostream& out);
 
 /// Stores every indicator of the lists as listed by `source_label` (an import

@@ -11,8 +11,10 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/json_output.h"
 #include "cli/subcommand.h"
 #include "core/time.h"
+#include "core/utf8.h"
 #include "enrich/dns/derive.h"
 #include "enrich/dns/enrich_dns.h"
 #include "store/store.h"
@@ -36,8 +38,12 @@ struct DnsFlags {
 
 constexpr size_t kListed = 20;  // failed lookups listed in the text output
 
+// Names come from spam and answers from servers nobody vouches for: both are
+// shown through escape_for_terminal() and put into JSON through json_text().
+std::string shown(std::string_view text) { return escape_for_terminal(text); }
+
 int fail(const Error& error) {
-  std::cerr << "spamgraph: enrich dns: " << error.to_string() << "\n";
+  std::cerr << "spamgraph: enrich dns: " << shown(error.to_string()) << "\n";
   return kExitFatal;
 }
 
@@ -51,12 +57,12 @@ std::vector<dns::FailedLookup> ordered_failures(std::vector<dns::FailedLookup> f
 
 nlohmann::json summary_json(const dns::EnrichSummary& summary, bool offline) {
   nlohmann::json out = {{"offline", offline},
-                        {"server", summary.server},
+                        {"server", json_text(summary.server)},
                         {"planned_entities", summary.planned_entities},
                         {"planned_queries", summary.planned_queries},
                         {"fresh_skipped", summary.fresh},
                         {"queries", summary.queries},
-                        {"status", summary.status},
+                        {"status", json_counts(summary.status)},
                         {"lookups", summary.lookups_stored},
                         {"observations", summary.observations},
                         {"new_edges", summary.new_edges},
@@ -67,15 +73,15 @@ nlohmann::json summary_json(const dns::EnrichSummary& summary, bool offline) {
                         {"queries_per_second", summary.seconds > 0 ? summary.queries / summary.seconds : 0.0}};
   out["failed"] = nlohmann::json::array();
   for (const auto& failed : ordered_failures(summary.failed))
-    out["failed"].push_back({{"query", failed.query},
-                             {"status", failed.status},
+    out["failed"].push_back({{"query", json_text(failed.query)},
+                             {"status", json_text(failed.status)},
                              {"time", format_iso8601(failed.time)},
-                             {"previous_status", failed.previous_status}});
+                             {"previous_status", json_text(failed.previous_status)}});
   if (offline) {
     out["would_query"] = nlohmann::json::array();
     for (const auto& planned : summary.would_query)
-      out["would_query"].push_back({{"entity", planned.entity.kind + " " + planned.entity.key},
-                                    {"query", dns::query_text(planned.query)}});
+      out["would_query"].push_back({{"entity", json_text(planned.entity.kind + " " + planned.entity.key)},
+                                    {"query", json_text(dns::query_text(planned.query))}});
   }
   return out;
 }
@@ -86,7 +92,7 @@ void print_summary(const dns::EnrichSummary& summary, bool offline, std::ostream
                        "nothing sent\n",
                        summary.planned_queries, summary.planned_entities, summary.fresh);
     for (size_t i = 0; i < summary.would_query.size() && i < kListed; ++i)
-      out << "  " << dns::query_text(summary.would_query[i].query) << "\n";
+      out << "  " << shown(dns::query_text(summary.would_query[i].query)) << "\n";
     if (summary.would_query.size() > kListed)
       out << fmt::format("  ... and {} more (--json lists all)\n", summary.would_query.size() - kListed);
     return;
@@ -94,9 +100,11 @@ void print_summary(const dns::EnrichSummary& summary, bool offline, std::ostream
   const double rate = summary.seconds > 0 ? summary.queries / summary.seconds : 0.0;
   out << fmt::format("enrich dns: {} entities planned ({} fresh lookups skipped), {} queries to {} in {:.2f} s "
                      "({:.0f} queries/s)\n",
-                     summary.planned_entities, summary.fresh, summary.queries, summary.server, summary.seconds, rate);
+                     summary.planned_entities, summary.fresh, summary.queries, shown(summary.server), summary.seconds,
+                     rate);
   std::string statuses;
-  for (const auto& [status, count] : summary.status) statuses += fmt::format("{}{} {}", statuses.empty() ? "" : ", ", status, count);
+  for (const auto& [status, count] : summary.status)
+    statuses += fmt::format("{}{} {}", statuses.empty() ? "" : ", ", shown(status), count);
   out << "answers: " << (statuses.empty() ? "none" : statuses) << "\n";
   out << fmt::format("stored {} lookups, {} observations, {} new edges; FCrDNS: {} of {} PTR names confirmed\n",
                      summary.lookups_stored, summary.observations, summary.new_edges, summary.fcrdns_confirmed,
@@ -122,8 +130,9 @@ void print_summary(const dns::EnrichSummary& summary, bool offline, std::ostream
   out << fmt::format("not NOERROR: {} lookups of {} names (a name that stopped resolving says what it was):\n",
                      summary.failed.size(), lines.size());
   for (size_t i = 0; i < lines.size() && i < kListed; ++i)
-    out << fmt::format("  {:<11} {}  {} {}{}\n", lines[i].status, format_iso8601(lines[i].time), lines[i].name,
-                       lines[i].types, lines[i].previous.empty() ? "" : " (was " + lines[i].previous + ")");
+    out << fmt::format("  {:<11} {}  {} {}{}\n", shown(lines[i].status), format_iso8601(lines[i].time),
+                       shown(lines[i].name), shown(lines[i].types),
+                       lines[i].previous.empty() ? "" : " (was " + shown(lines[i].previous) + ")");
   if (lines.size() > kListed) out << fmt::format("  ... and {} more names (--json lists all)\n", lines.size() - kListed);
 }
 
@@ -166,7 +175,7 @@ int run(const DnsFlags& flags, const CommandContext& context) {
   if (options.on_progress) std::cerr << "\r\x1b[K" << std::flush;
   if (!summary) return fail(summary.error());
   if (flags.json)
-    std::cout << summary_json(*summary, flags.offline).dump(2) << "\n";
+    write_json(summary_json(*summary, flags.offline), std::cout);
   else
     print_summary(*summary, flags.offline, std::cout);
   // Lookups no server answered (TIMEOUT, CONNREFUSED, ...) are stored but say nothing
@@ -177,12 +186,12 @@ int run(const DnsFlags& flags, const CommandContext& context) {
   for (const auto& [status, count] : summary->status) {
     if (std::find(answered.begin(), answered.end(), status) != answered.end()) continue;
     unanswered += count;
-    detail += fmt::format("{}{} {}", detail.empty() ? "" : ", ", status, count);
+    detail += fmt::format("{}{} {}", detail.empty() ? "" : ", ", shown(status), count);
   }
   if (unanswered == 0) return kExitOk;
   std::cerr << fmt::format("spamgraph: enrich dns: {} of {} lookups got no answer ({}) from {}; they are asked again "
                            "next run\n",
-                           unanswered, summary->queries, detail, summary->server);
+                           unanswered, summary->queries, detail, shown(summary->server));
   return kExitSomeUnreadable;
 }
 

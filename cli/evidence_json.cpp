@@ -1,87 +1,116 @@
 #include "cli/evidence_json.h"
 
+#include "cli/json_output.h"
+#include "core/utf8.h"
+
 namespace sg {
 
 namespace {
 
-nlohmann::json optional_text(const std::string& text) { return text.empty() ? nlohmann::json() : nlohmann::json(text); }
+// Every text of Evidence came from the message, so all of it goes through
+// json_text(): one Latin-1 byte in a HELO must not make the output unwritable.
+
+nlohmann::json ip_json(const std::optional<IpAddress>& ip) {
+  return ip ? nlohmann::json(ip->to_string()) : nlohmann::json();
+}
+
+nlohmann::json source_json(const MessageSource& source) {
+  return {{"kind", json_text(source.kind)}, {"path", json_text(source.path)}, {"offset", source.offset}};
+}
 
 nlohmann::json origin_json(const Evidence& evidence) {
   if (evidence.origin_hop < 0) return nullptr;
   const Hop& hop = evidence.hops[static_cast<size_t>(evidence.origin_hop)];
-  return {{"ip", hop.from_ip ? nlohmann::json(hop.from_ip->to_string()) : nlohmann::json()},
-          {"helo", optional_text(hop.from_helo)},
-          {"rdns", optional_text(hop.from_rdns)},
-          {"by", optional_text(hop.by)},
+  return {{"ip", ip_json(hop.from_ip)},
+          {"helo", json_optional_text(hop.from_helo)},
+          {"rdns", json_optional_text(hop.from_rdns)},
+          {"by", json_optional_text(hop.by)},
           {"hop", evidence.origin_hop},
           {"fact", evidence.origin_is_fact}};
+}
+
+nlohmann::json spf_json(const std::optional<SpfVerdict>& spf) {
+  if (!spf) return nullptr;
+  return {{"result", json_text(spf->result)},
+          {"client_ip", json_optional_text(spf->client_ip)},
+          {"envelope_from", json_optional_text(spf->envelope_from)},
+          {"helo", json_optional_text(spf->helo)},
+          {"receiver", json_optional_text(spf->receiver)},
+          {"identity", json_optional_text(spf->identity)},
+          {"comment", json_optional_text(spf->comment)}};
+}
+
+nlohmann::json auth_result_json(const AuthResult& result) {
+  nlohmann::json properties = nlohmann::json::object();
+  for (const auto& [name, value] : result.properties) properties[to_valid_utf8(name)] = json_text(value);
+  nlohmann::json item = {{"authserv_id", json_text(result.authserv_id)},
+                         {"method", json_text(result.method)},
+                         {"result", json_text(result.result)},
+                         {"properties", std::move(properties)}};
+  if (result.arc_instance) item["arc_instance"] = result.arc_instance;
+  return item;
+}
+
+nlohmann::json dkim_json(const DkimSignature& dkim) {
+  return {{"d", json_text(dkim.domain)},
+          {"s", json_text(dkim.selector)},
+          {"i", json_optional_text(dkim.identity)},
+          {"a", json_optional_text(dkim.algorithm)}};
+}
+
+nlohmann::json indicator_json(const Indicator& indicator) {
+  return {{"kind", json_text(indicator.kind)},
+          {"value", json_text(indicator.value)},
+          {"role", json_text(indicator.role)},
+          {"trusted", indicator.trusted}};
+}
+
+nlohmann::json time_json(const std::optional<ZonedTime>& time) {
+  return time ? nlohmann::json(format_iso8601(time->utc)) : nlohmann::json();
 }
 
 }  // namespace
 
 nlohmann::json hop_to_json(const Hop& hop) {
-  return {{"from_ip", hop.from_ip ? nlohmann::json(hop.from_ip->to_string()) : nlohmann::json()},
-          {"from_helo", optional_text(hop.from_helo)},
-          {"from_rdns", optional_text(hop.from_rdns)},
-          {"by", optional_text(hop.by)},
-          {"with", optional_text(hop.with)},
-          {"id", optional_text(hop.id)},
-          {"for", optional_text(hop.for_addr)},
-          {"date", hop.date ? nlohmann::json(format_iso8601(hop.date->utc)) : nlohmann::json()},
+  return {{"from_ip", ip_json(hop.from_ip)},
+          {"from_helo", json_optional_text(hop.from_helo)},
+          {"from_rdns", json_optional_text(hop.from_rdns)},
+          {"by", json_optional_text(hop.by)},
+          {"with", json_optional_text(hop.with)},
+          {"id", json_optional_text(hop.id)},
+          {"for", json_optional_text(hop.for_addr)},
+          {"date", time_json(hop.date)},
           {"trusted", hop.trusted},
-          {"dialect", hop.dialect},
+          {"dialect", json_text(hop.dialect)},
           {"parsed", hop.parsed},
           {"is_hop", hop.is_hop}};
 }
 
 nlohmann::json evidence_to_json(const Evidence& evidence) {
   nlohmann::json out;
-  out["source"] = {{"kind", evidence.source.kind}, {"path", evidence.source.path}, {"offset", evidence.source.offset}};
-  out["header_hash"] = evidence.header_hash;
+  out["source"] = source_json(evidence.source);
+  out["header_hash"] = json_text(evidence.header_hash);
   out["origin"] = origin_json(evidence);
   out["hops"] = nlohmann::json::array();
   for (const Hop& hop : evidence.hops) out["hops"].push_back(hop_to_json(hop));
-  out["envelope_from"] = optional_text(evidence.envelope_from);
-  out["header_from"] = optional_text(evidence.header_from);
-  out["sender"] = optional_text(evidence.sender);
-  out["reply_to"] = optional_text(evidence.reply_to);
-  out["message_id"] = optional_text(evidence.message_id);
-  out["subject"] = optional_text(evidence.subject);
-  out["x_mailer"] = optional_text(evidence.x_mailer);
-  out["date"] = evidence.date ? nlohmann::json(format_iso8601(evidence.date->utc)) : nlohmann::json();
+  out["envelope_from"] = json_optional_text(evidence.envelope_from);
+  out["header_from"] = json_optional_text(evidence.header_from);
+  out["sender"] = json_optional_text(evidence.sender);
+  out["reply_to"] = json_optional_text(evidence.reply_to);
+  out["message_id"] = json_optional_text(evidence.message_id);
+  out["subject"] = json_optional_text(evidence.subject);
+  out["x_mailer"] = json_optional_text(evidence.x_mailer);
+  out["date"] = time_json(evidence.date);
   out["time"] = format_iso8601(evidence.time);
-  out["time_source"] = evidence.time_source;
-  if (evidence.spf) {
-    const SpfVerdict& spf = *evidence.spf;
-    out["spf"] = {{"result", spf.result},          {"client_ip", optional_text(spf.client_ip)},
-                  {"envelope_from", optional_text(spf.envelope_from)}, {"helo", optional_text(spf.helo)},
-                  {"receiver", optional_text(spf.receiver)},           {"identity", optional_text(spf.identity)},
-                  {"comment", optional_text(spf.comment)}};
-  } else {
-    out["spf"] = nullptr;
-  }
+  out["time_source"] = json_text(evidence.time_source);
+  out["spf"] = spf_json(evidence.spf);
   out["auth_results"] = nlohmann::json::array();
-  for (const AuthResult& result : evidence.auth_results) {
-    nlohmann::json properties = nlohmann::json::object();
-    for (const auto& [name, value] : result.properties) properties[name] = value;
-    nlohmann::json item = {{"authserv_id", result.authserv_id},
-                           {"method", result.method},
-                           {"result", result.result},
-                           {"properties", properties}};
-    if (result.arc_instance) item["arc_instance"] = result.arc_instance;
-    out["auth_results"].push_back(std::move(item));
-  }
+  for (const AuthResult& result : evidence.auth_results) out["auth_results"].push_back(auth_result_json(result));
   out["dkim"] = nlohmann::json::array();
-  for (const DkimSignature& dkim : evidence.dkim)
-    out["dkim"].push_back({{"d", dkim.domain}, {"s", dkim.selector}, {"i", optional_text(dkim.identity)},
-                           {"a", optional_text(dkim.algorithm)}});
+  for (const DkimSignature& dkim : evidence.dkim) out["dkim"].push_back(dkim_json(dkim));
   out["indicators"] = nlohmann::json::array();
-  for (const Indicator& indicator : evidence.indicators)
-    out["indicators"].push_back({{"kind", indicator.kind},
-                                 {"value", indicator.value},
-                                 {"role", indicator.role},
-                                 {"trusted", indicator.trusted}});
-  out["problems"] = evidence.problems;
+  for (const Indicator& indicator : evidence.indicators) out["indicators"].push_back(indicator_json(indicator));
+  out["problems"] = json_texts(evidence.problems);
   return out;
 }
 

@@ -1,4 +1,5 @@
 // Evidence as JSON: the `parse --json` output and the hops `show message` prints.
+// Every text is valid UTF-8: ill-formed bytes from the message become U+FFFD.
 #pragma once
 #include <nlohmann/json.hpp>
 

@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "cli/subcommand.h"
+#include "core/utf8.h"
 #include "enrich/fetch/fetch.h"
 #include "enrich/fetch/fetch_import.h"
 
@@ -24,8 +25,12 @@ struct FetchFlags {
   bool import = false;
 };
 
+// Servers choose reason phrases, redirect URLs and file names: what quotes them is
+// shown escaped, like spam.
+std::string shown(std::string_view text) { return escape_for_terminal(text); }
+
 int fail(const Error& error) {
-  std::cerr << "spamgraph: data fetch: " << error.to_string() << "\n";
+  std::cerr << "spamgraph: data fetch: " << shown(error.to_string()) << "\n";
   return kExitFatal;
 }
 
@@ -38,7 +43,7 @@ void print_sources(const Config& config, std::ostream& out) {
       continue;
     }
     for (const std::string& url : source->urls)
-      out << "    " << fetch::redact_url(url) << (source->overridden ? "  [from config]" : "") << "\n";
+      out << "    " << shown(fetch::redact_url(url)) << (source->overridden ? "  [from config]" : "") << "\n";
   }
 }
 
@@ -61,7 +66,7 @@ fetch::ProgressCallback progress_line(const std::string& name) {
     if (!finished && (now - shown->at < std::chrono::milliseconds(200) || done == shown->done)) return;
     shown->at = now;
     shown->done = done;
-    std::cerr << "\r" << name << ": " << megabytes(done);
+    std::cerr << "\r" << escape_for_terminal(name) << ": " << megabytes(done);
     if (total > 0) std::cerr << " of " << megabytes(total) << " (" << done * 100 / total << "%)";
     std::cerr << "\033[K" << std::flush;
   };
@@ -91,16 +96,16 @@ int run_fetch(const FetchFlags& flags, const CommandContext& context) {
   if (!files) return fail(files.error());
   for (const fetch::FetchedFile& file : *files) {
     if (file.updated)
-      std::cout << (file.resumed ? "resumed " : "downloaded ") << fetch::redact_url(file.url) << "\n";
+      std::cout << (file.resumed ? "resumed " : "downloaded ") << shown(fetch::redact_url(file.url)) << "\n";
     else
-      std::cout << "up to date " << fetch::redact_url(file.url) << "\n";
-    std::cout << "  " << file.downloaded_path << " (" << file.size << " bytes, sha256 " << file.sha256
+      std::cout << "up to date " << shown(fetch::redact_url(file.url)) << "\n";
+    std::cout << "  " << shown(file.downloaded_path) << " (" << file.size << " bytes, sha256 " << shown(file.sha256)
               << (file.verified ? ", checksum verified" : "") << ")\n";
-    if (file.path != file.downloaded_path) std::cout << "  unpacked to " << file.path << "\n";
+    if (file.path != file.downloaded_path) std::cout << "  unpacked to " << shown(file.path) << "\n";
   }
   if (!flags.import) {
     std::cout << "next:\n";
-    for (const fetch::FetchedFile& file : *files) std::cout << "  " << fetch::import_command(file) << "\n";
+    for (const fetch::FetchedFile& file : *files) std::cout << "  " << shown(fetch::import_command(file)) << "\n";
     return kExitOk;
   }
   auto store = Store::open(context.db_path);
@@ -109,11 +114,12 @@ int run_fetch(const FetchFlags& flags, const CommandContext& context) {
   if (!imports) return fail(imports.error());
   for (const fetch::FetchedImport& entry : *imports) {
     if (!entry.result) {
-      std::cout << "read in place, not imported: " << fetch::import_command(entry.file) << "\n";
+      std::cout << "read in place, not imported: " << shown(fetch::import_command(entry.file)) << "\n";
       continue;
     }
     const DatasetInfo& dataset = entry.result->dataset;
-    std::cout << (entry.result->already_imported ? "already imported as " : "imported ") << dataset_label(dataset)
+    std::cout << (entry.result->already_imported ? "already imported as " : "imported ")
+              << shown(dataset_label(dataset))
               << " (dataset " << dataset.id << ", " << dataset.rows << " prefix rows";
     if (entry.result->stats.bad_lines > 0) std::cout << ", " << entry.result->stats.bad_lines << " bad lines";
     std::cout << ")\n";

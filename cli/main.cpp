@@ -9,18 +9,21 @@
 #include "cli/commands.h"
 #include "cli/config.h"
 #include "cli/evidence_json.h"
+#include "cli/json_output.h"
 #include "cli/query_output.h"
 #include "cli/subcommand.h"
 #include "collectors/analysis_pipeline.h"
 #include "core/domain.h"
+#include "core/utf8.h"
 #include "store/datasets.h"
 
 namespace {
 
 using namespace sg;
 
+// Errors quote file names, arguments and message text: escaped like every value.
 int fail(const Error& error) {
-  std::cerr << "spamgraph: " << error.to_string() << "\n";
+  std::cerr << "spamgraph: " << escape_for_terminal(error.to_string()) << "\n";
   return kExitFatal;
 }
 
@@ -45,9 +48,7 @@ Result<TimeRange> range_from(const std::string& since, const std::string& until)
   return range;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   CLI::App app{"spamgraph: spam headers in, campaign graph out"};
   app.require_subcommand(1);
   std::string db_flag, config_flag;
@@ -126,7 +127,7 @@ int main(int argc, char** argv) {
     auto evidence = analyze_path(parse_path, format, analysis);
     if (!evidence) return fail(evidence.error());
     if (json)
-      std::cout << evidence_to_json(*evidence).dump(2) << "\n";
+      write_json(evidence_to_json(*evidence), std::cout);
     else
       print_evidence_table(*evidence, std::cout);
     return kExitOk;
@@ -171,7 +172,7 @@ int main(int argc, char** argv) {
                             : (*store)->ips_sharing_domain(shares_query, *range);
     if (!links) return fail(links.error());
     if (json)
-      std::cout << shares_to_json(*links, is_address).dump(2) << "\n";
+      write_json(shares_to_json(*links, is_address), std::cout);
     else
       print_shares(shares_query, *links, is_address, std::cout);
     return kExitOk;
@@ -181,7 +182,7 @@ int main(int argc, char** argv) {
     auto result = (*store)->stats();
     if (!result) return fail(result.error());
     if (json)
-      std::cout << stats_to_json(*result).dump(2) << "\n";
+      write_json(stats_to_json(*result), std::cout);
     else
       print_stats(*result, std::cout);
     return kExitOk;
@@ -203,10 +204,20 @@ int main(int argc, char** argv) {
     }
     const std::vector<ChainLink>* network = chain ? &*chain : nullptr;
     if (json)
-      std::cout << report_to_json(*report, hops, network).dump(2) << "\n";
+      write_json(report_to_json(*report, hops, network), std::cout);
     else
       print_report(*report, std::cout, hops, network);
     return kExitOk;
   }
   return kExitFatal;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int exit_code = kExitFatal;
+  if (auto status = run_catching([&] { exit_code = run(argc, argv); }); !status) exit_code = fail(status.error());
+  // An answer that did not reach its file must not look like success.
+  if (auto status = flush_standard_output(); !status) exit_code = fail(status.error());
+  return exit_code;
 }

@@ -5,18 +5,31 @@
 #include <map>
 
 #include "cli/evidence_json.h"
+#include "cli/json_output.h"
+#include "core/utf8.h"
 
 namespace sg {
 
 namespace {
 
-std::string join(const std::vector<std::string>& items, const char* separator = ",") {
+// Store values came from spam or from downloaded datasets: tables show them
+// through escape_for_terminal(), JSON through json_text().
+
+std::string shown(std::string_view text) { return escape_for_terminal(text); }
+
+std::string shown_or_dash(std::string_view text) { return text.empty() ? "-" : shown(text); }
+
+std::string join_shown(const std::vector<std::string>& items, const char* separator = ",") {
   std::string out;
   for (const std::string& item : items) {
     if (!out.empty()) out += separator;
-    out += item;
+    out += shown(item);
   }
   return out;
+}
+
+nlohmann::json entity_json(const EntityRef& entity) {
+  return {{"kind", json_text(entity.kind)}, {"key", json_text(entity.key)}};
 }
 
 std::string day(UnixTime time) { return format_iso8601(time).substr(0, 10); }
@@ -26,9 +39,9 @@ std::string day(UnixTime time) { return format_iso8601(time).substr(0, 10); }
 nlohmann::json shares_to_json(const std::vector<SharedLink>& links, bool values_are_domains) {
   nlohmann::json out = nlohmann::json::array();
   for (const SharedLink& link : links)
-    out.push_back({{values_are_domains ? "domain" : "ip", link.value},
-                   {"roles", link.roles},
-                   {"via", link.via},
+    out.push_back({{values_are_domains ? "domain" : "ip", json_text(link.value)},
+                   {"roles", json_texts(link.roles)},
+                   {"via", json_texts(link.via)},
                    {"first_seen", format_iso8601(link.first_seen)},
                    {"last_seen", format_iso8601(link.last_seen)},
                    {"messages", link.messages},
@@ -39,26 +52,29 @@ nlohmann::json shares_to_json(const std::vector<SharedLink>& links, bool values_
 void print_shares(const std::string& query, const std::vector<SharedLink>& links, bool values_are_domains,
                   std::ostream& out) {
   if (links.empty()) {
-    out << "No " << (values_are_domains ? "domains" : "IP addresses") << " known for " << query << ".\n";
+    out << "No " << (values_are_domains ? "domains" : "IP addresses") << " known for " << shown(query) << ".\n";
     return;
   }
-  out << (values_are_domains ? "Domains" : "IP addresses") << " sharing " << query << " (" << links.size() << "):\n";
+  out << (values_are_domains ? "Domains" : "IP addresses") << " sharing " << shown(query) << " (" << links.size()
+      << "):\n";
   size_t width = values_are_domains ? 6 : 2;
-  for (const SharedLink& link : links) width = std::max(width, link.value.size());
+  std::vector<std::string> values;
+  for (const SharedLink& link : links) values.push_back(shown(link.value));
+  for (const std::string& value : values) width = std::max(width, value.size());
   out << fmt::format("  {:<{}}  {:<10}  {:<10}  {:>4}  {:<5}  {}\n", values_are_domains ? "DOMAIN" : "IP", width,
                      "FIRST", "LAST", "MSGS", "TRUST", "ROLES (VIA)");
-  for (const SharedLink& link : links)
-    out << fmt::format("  {:<{}}  {:<10}  {:<10}  {:>4}  {:<5}  {} ({})\n", link.value, width, day(link.first_seen),
-                       day(link.last_seen), link.messages, link.trusted ? "fact" : "claim", join(link.roles),
-                       join(link.via));
+  for (size_t i = 0; i < links.size(); ++i) {
+    const SharedLink& link = links[i];
+    out << fmt::format("  {:<{}}  {:<10}  {:<10}  {:>4}  {:<5}  {} ({})\n", values[i], width, day(link.first_seen),
+                       day(link.last_seen), link.messages, link.trusted ? "fact" : "claim", join_shown(link.roles),
+                       join_shown(link.via));
+  }
 }
 
 nlohmann::json stats_to_json(const StoreStats& stats) {
   nlohmann::json out = {{"messages", stats.messages}, {"edges", stats.edges}, {"observations", stats.observations}};
-  nlohmann::json entities = nlohmann::json::object();
-  for (const auto& [kind, count] : stats.entities) entities[kind] = count;
-  out["entities"] = entities;
-  for (const auto& [kind, count] : stats.entities) out[kind] = count;
+  out["entities"] = json_counts(stats.entities);
+  for (const auto& [kind, count] : stats.entities) out[to_valid_utf8(kind)] = count;
   out["first_message"] = stats.first_message ? nlohmann::json(format_iso8601(*stats.first_message)) : nlohmann::json();
   out["last_message"] = stats.last_message ? nlohmann::json(format_iso8601(*stats.last_message)) : nlohmann::json();
   return out;
@@ -66,7 +82,7 @@ nlohmann::json stats_to_json(const StoreStats& stats) {
 
 void print_stats(const StoreStats& stats, std::ostream& out) {
   out << fmt::format("messages      {}\n", stats.messages);
-  for (const auto& [kind, count] : stats.entities) out << fmt::format("{:<13} {}\n", kind, count);
+  for (const auto& [kind, count] : stats.entities) out << fmt::format("{:<13} {}\n", shown(kind), count);
   out << fmt::format("edges         {}\nobservations  {}\n", stats.edges, stats.observations);
   if (stats.first_message)
     out << fmt::format("time range    {} .. {}\n", format_iso8601(*stats.first_message),
@@ -77,28 +93,31 @@ nlohmann::json chain_to_json(const std::vector<ChainLink>& chain) {
   nlohmann::json out = nlohmann::json::array();
   for (const ChainLink& link : chain)
     out.push_back({{"depth", link.depth},
-                   {"from", {{"kind", link.from.kind}, {"key", link.from.key}}},
-                   {"relation", link.relation},
-                   {"to", {{"kind", link.to.kind}, {"key", link.to.key}}},
+                   {"from", entity_json(link.from)},
+                   {"relation", json_text(link.relation)},
+                   {"to", entity_json(link.to)},
                    {"first_seen", format_iso8601(link.first_seen)},
                    {"last_seen", format_iso8601(link.last_seen)},
-                   {"datasets", link.datasets}});
+                   {"datasets", json_texts(link.datasets)}});
   return out;
 }
 
 nlohmann::json report_to_json(const EntityReport& report, const Evidence* analysis,
                               const std::vector<ChainLink>* chain) {
-  nlohmann::json out = {{"kind", report.entity.kind}, {"key", report.entity.key}};
-  if (!report.parent.empty()) out["parent"] = report.parent;
+  nlohmann::json out = entity_json(report.entity);
+  if (!report.parent.empty()) out["parent"] = json_text(report.parent);
   out["edges"] = nlohmann::json::array();
   for (const EdgeView& edge : report.edges) {
     nlohmann::json provenance = nlohmann::json::array();
     for (const Provenance& p : edge.provenance)
-      provenance.push_back({{"kind", p.kind}, {"ref", p.ref}, {"time", format_iso8601(p.time)}, {"trusted", p.trusted}});
+      provenance.push_back({{"kind", json_text(p.kind)},
+                            {"ref", json_text(p.ref)},
+                            {"time", format_iso8601(p.time)},
+                            {"trusted", p.trusted}});
     out["edges"].push_back({{"direction", edge.outgoing ? "out" : "in"},
-                            {"relation", edge.relation},
-                            {"kind", edge.other.kind},
-                            {"key", edge.other.key},
+                            {"relation", json_text(edge.relation)},
+                            {"kind", json_text(edge.other.kind)},
+                            {"key", json_text(edge.other.key)},
                             {"first_seen", format_iso8601(edge.first_seen)},
                             {"last_seen", format_iso8601(edge.last_seen)},
                             {"count", edge.count},
@@ -107,24 +126,27 @@ nlohmann::json report_to_json(const EntityReport& report, const Evidence* analys
   }
   if (report.message) {
     const MessageRecord& m = *report.message;
-    out["message"] = {{"header_hash", m.header_hash},
+    out["message"] = {{"header_hash", json_text(m.header_hash)},
                       {"time", format_iso8601(m.time)},
-                      {"time_source", m.time_source},
-                      {"subject", m.subject},
-                      {"source", {{"kind", m.source.kind}, {"path", m.source.path}, {"offset", m.source.offset}}},
+                      {"time_source", json_text(m.time_source)},
+                      {"subject", json_text(m.subject)},
+                      {"source",
+                       {{"kind", json_text(m.source.kind)},
+                        {"path", json_text(m.source.path)},
+                        {"offset", m.source.offset}}},
                       {"ingested_at", format_iso8601(m.ingested_at)}};
     if (analysis) out["message"]["analysis"] = evidence_to_json(*analysis);
   }
   if (!report.lookups.empty()) {
     out["lookups"] = nlohmann::json::array();
     for (const LookupHistory& l : report.lookups) {
-      nlohmann::json row = {{"source", l.source},
-                            {"query", l.query},
+      nlohmann::json row = {{"source", json_text(l.source)},
+                            {"query", json_text(l.query)},
                             {"count", l.count},
                             {"first_time", format_iso8601(l.first_time)},
                             {"last_time", format_iso8601(l.last_time)},
-                            {"last_status", l.last_status}};
-      if (l.previous_status) row["previous_status"] = *l.previous_status;
+                            {"last_status", json_text(l.last_status)}};
+      if (l.previous_status) row["previous_status"] = json_text(*l.previous_status);
       if (l.previous_time) row["previous_time"] = format_iso8601(*l.previous_time);
       out["lookups"].push_back(std::move(row));
     }
@@ -135,13 +157,13 @@ nlohmann::json report_to_json(const EntityReport& report, const Evidence* analys
 
 void print_report(const EntityReport& report, std::ostream& out, const Evidence* analysis,
                   const std::vector<ChainLink>* chain) {
-  out << report.entity.kind << " " << report.entity.key;
-  if (!report.parent.empty()) out << "  (under " << report.parent << ")";
+  out << shown(report.entity.kind) << " " << shown(report.entity.key);
+  if (!report.parent.empty()) out << "  (under " << shown(report.parent) << ")";
   out << "\n";
   if (report.message) {
     const MessageRecord& m = *report.message;
-    out << fmt::format("  time     {} ({})\n  subject  {}\n  source   {} {}", format_iso8601(m.time), m.time_source,
-                       m.subject, m.source.kind, m.source.path);
+    out << fmt::format("  time     {} ({})\n  subject  {}\n  source   {} {}", format_iso8601(m.time),
+                       shown(m.time_source), shown(m.subject), shown(m.source.kind), shown(m.source.path));
     if (m.source.kind == "mbox") out << " @" << m.source.offset;
     out << "\n";
     if (analysis) {
@@ -149,36 +171,37 @@ void print_report(const EntityReport& report, std::ostream& out, const Evidence*
       for (size_t i = 0; i < analysis->hops.size(); ++i) {
         const Hop& hop = analysis->hops[i];
         out << fmt::format("    {} [{}] from {} {} {} by {}{}\n", i, hop.trusted ? "trusted" : "claim  ",
-                           hop.from_ip ? hop.from_ip->to_string() : "-", hop.from_helo.empty() ? "-" : hop.from_helo,
-                           hop.from_rdns.empty() ? "-" : hop.from_rdns, hop.by.empty() ? "-" : hop.by,
+                           hop.from_ip ? hop.from_ip->to_string() : "-", shown_or_dash(hop.from_helo),
+                           shown_or_dash(hop.from_rdns), shown_or_dash(hop.by),
                            static_cast<int>(i) == analysis->origin_hop ? "   <- origin" : "");
       }
     }
   }
   out << "  edges:\n";
   for (const EdgeView& edge : report.edges) {
-    out << fmt::format("    {} {:<18} {} {}  {}..{} x{} {}\n", edge.outgoing ? "->" : "<-", edge.relation,
-                       edge.other.kind, edge.other.key, day(edge.first_seen), day(edge.last_seen), edge.count,
-                       edge.trusted ? "fact" : "claim");
+    out << fmt::format("    {} {:<18} {} {}  {}..{} x{} {}\n", edge.outgoing ? "->" : "<-", shown(edge.relation),
+                       shown(edge.other.kind), shown(edge.other.key), day(edge.first_seen), day(edge.last_seen),
+                       edge.count, edge.trusted ? "fact" : "claim");
     for (const Provenance& p : edge.provenance)
-      out << fmt::format("         from {} {} at {}{}\n", p.kind, p.ref, format_iso8601(p.time),
+      out << fmt::format("         from {} {} at {}{}\n", shown(p.kind), shown(p.ref), format_iso8601(p.time),
                          p.trusted ? " (trusted)" : "");
   }
   if (!report.lookups.empty()) {
     out << "  lookups:\n";
     for (const LookupHistory& l : report.lookups) {
-      out << fmt::format("    {} {:<40} x{} {}..{} last {}", l.source, l.query, l.count, day(l.first_time),
-                         day(l.last_time), l.last_status);
+      out << fmt::format("    {} {:<40} x{} {}..{} last {}", shown(l.source), shown(l.query), l.count,
+                         day(l.first_time), day(l.last_time), shown(l.last_status));
       if (l.previous_status && l.previous_time)
-        out << fmt::format(" (was {} on {})", *l.previous_status, day(*l.previous_time));
+        out << fmt::format(" (was {} on {})", shown(*l.previous_status), day(*l.previous_time));
       out << "\n";
     }
   }
   if (chain && !chain->empty()) {
     out << "  network:\n";
     for (const ChainLink& link : *chain)
-      out << fmt::format("    {:>{}}{} -{}-> {} {}  [{}]\n", "", 2 * (link.depth - 1), link.from.key, link.relation,
-                         link.to.kind, link.to.key, join(link.datasets, "; "));
+      out << fmt::format("    {:>{}}{} -{}-> {} {}  [{}]\n", "", 2 * (link.depth - 1), shown(link.from.key),
+                         shown(link.relation), shown(link.to.kind), shown(link.to.key),
+                         join_shown(link.datasets, "; "));
   }
 }
 
@@ -187,11 +210,11 @@ namespace {
 nlohmann::json prefixes_json(const std::vector<AsnReport::Prefix>& prefixes) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& p : prefixes)
-    out.push_back({{"prefix", p.prefix},
-                   {"country", p.country},
-                   {"dataset", p.dataset.name},
+    out.push_back({{"prefix", json_text(p.prefix)},
+                   {"country", json_text(p.country)},
+                   {"dataset", json_text(p.dataset.name)},
                    {"date", day(p.dataset.date)},
-                   {"format", p.dataset.format}});
+                   {"format", json_text(p.dataset.format)}});
   return out;
 }
 
@@ -199,8 +222,8 @@ void print_prefixes(const std::vector<AsnReport::Prefix>& prefixes, std::ostream
   // Grouped by dataset: "what does each source say the AS originates".
   std::map<std::pair<int64_t, std::string>, std::vector<std::string>> by_dataset;
   for (const auto& p : prefixes)
-    by_dataset[{p.dataset.id, dataset_label(p.dataset)}].push_back(p.country.empty() ? p.prefix
-                                                                                      : p.prefix + " " + p.country);
+    by_dataset[{p.dataset.id, shown(dataset_label(p.dataset))}].push_back(
+        shown(p.country.empty() ? p.prefix : p.prefix + " " + p.country));
   for (const auto& [dataset, list] : by_dataset) {
     out << fmt::format("    {} ({} prefixes)\n", dataset.second, list.size());
     for (const std::string& prefix : list) out << "      " << prefix << "\n";
@@ -213,12 +236,14 @@ nlohmann::json asn_report_to_json(const AsnReport& report) {
   nlohmann::json out = {{"asn", "AS" + std::to_string(report.asn)}};
   out["names"] = nlohmann::json::array();
   for (const auto& n : report.names)
-    out["names"].push_back({{"name", n.name}, {"dataset", n.dataset.name}, {"date", day(n.dataset.date)}});
+    out["names"].push_back(
+        {{"name", json_text(n.name)}, {"dataset", json_text(n.dataset.name)}, {"date", day(n.dataset.date)}});
   out["prefixes"] = prefixes_json(report.prefixes);
   out["graph_prefixes"] = prefixes_json(report.graph_prefixes);
   out["ips"] = nlohmann::json::array();
   for (const auto& ip : report.ips)
-    out["ips"].push_back({{"ip", ip.ip}, {"prefixes", ip.prefixes}, {"domains", ip.domains}});
+    out["ips"].push_back(
+        {{"ip", json_text(ip.ip)}, {"prefixes", json_texts(ip.prefixes)}, {"domains", json_texts(ip.domains)}});
   return out;
 }
 
@@ -229,7 +254,8 @@ void print_asn_report(const AsnReport& report, std::ostream& out) {
     return;
   }
   out << "  names:\n";
-  for (const auto& n : report.names) out << fmt::format("    {}  [{}]\n", n.name, dataset_label(n.dataset));
+  for (const auto& n : report.names)
+    out << fmt::format("    {}  [{}]\n", shown(n.name), shown(dataset_label(n.dataset)));
   out << "  prefixes:\n";
   print_prefixes(report.prefixes, out);
   if (!report.graph_prefixes.empty()) {
@@ -238,8 +264,8 @@ void print_asn_report(const AsnReport& report, std::ostream& out) {
   }
   out << fmt::format("  graph IPs inside ({}):\n", report.ips.size());
   for (const auto& ip : report.ips) {
-    out << fmt::format("    {}  in {}\n", ip.ip, join(ip.prefixes, ", "));
-    if (!ip.domains.empty()) out << "      domains: " << join(ip.domains, ", ") << "\n";
+    out << fmt::format("    {}  in {}\n", shown(ip.ip), join_shown(ip.prefixes, ", "));
+    if (!ip.domains.empty()) out << "      domains: " << join_shown(ip.domains, ", ") << "\n";
   }
 }
 

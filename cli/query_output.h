@@ -1,4 +1,6 @@
 // Printing answers of store queries, as tables for people and JSON for tools.
+// Stored values came from spam and downloaded data: tables show them through
+// escape_for_terminal(), JSON holds them as valid UTF-8 (cli/json_output.h).
 #pragma once
 #include <nlohmann/json.hpp>
 #include <ostream>
