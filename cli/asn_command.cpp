@@ -117,7 +117,8 @@ int run_list(const CommandContext& context) {
   auto datasets = list_datasets(**store);
   if (!datasets) return fail(datasets.error());
   for (const DatasetInfo& d : *datasets)
-    std::cout << fmt::format("{:>4}  {:<40} {:<15} {:>9} rows  {}\n", d.id, dataset_label(d), d.format, d.rows, d.path);
+    std::cout << fmt::format("{:>4}  {:<40} {:<15} {:>9} rows  {}\n", d.id, shown(dataset_label(d)), shown(d.format),
+                             d.rows, shown(d.path));
   return kExitOk;
 }
 
@@ -136,7 +137,7 @@ int run_remove(const CommandContext& context, const std::string& which) {
   if (!removal) return fail(removal.error());
   std::cout << fmt::format("removed {} (dataset {}, {} rows): {} observations, {} edges gone, {} edges kept from other "
                            "sources\n",
-                           dataset_label(removal->dataset), removal->dataset.id, removal->dataset.rows,
+                           shown(dataset_label(removal->dataset)), removal->dataset.id, removal->dataset.rows,
                            removal->observations, removal->edges_removed, removal->edges_narrowed);
   return kExitOk;
 }
