@@ -550,3 +550,138 @@ TEST_CASE("fetch: the printed next command imports the fetched file") {
                                      s.url("/rv/pfx2as-creation.log"), "--dir", dir, "--import"});
   CHECK(contains(again.out, "already imported as pfx2as-routeviews-rv2 2014-05-13"));
 }
+
+// Hostile servers and files: every download has a size cap and a deadline, and
+// every compressed download is decompressed under a cap before it is kept.
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+}  // namespace
+
+TEST_CASE("fetch limits: an endless chunked body stops at the size cap and keeps no part") {
+  Served s;
+  DownloadOptions options;
+  options.max_size = 1 << 20;
+  const auto started = Clock::now();
+  auto result = download_file(s.url("/endless"), s.dest("endless.csv"), options);
+  REQUIRE_FALSE(result.has_value());
+  const std::string message = result.error().to_string();
+  CHECK(contains(message, s.url("/endless")));
+  CHECK(contains(message, "larger than the size cap of 1048576 bytes"));
+  CHECK(seconds_since(started) < 5);
+  CHECK_FALSE(fs::exists(s.dest("endless.csv")));
+  CHECK_FALSE(fs::exists(part_path(s.dest("endless.csv"))));
+  CHECK_FALSE(fs::exists(part_path(s.dest("endless.csv")) + ".meta"));
+}
+
+TEST_CASE("fetch limits: a Content-Length over the cap is refused before anything is written") {
+  Served s;
+  const auto started = Clock::now();
+  auto lying = download_file(s.url("/lying/ipasn.dat.gz"), s.dest(), {});
+  REQUIRE_FALSE(lying.has_value());
+  const std::string message = lying.error().to_string();
+  CHECK(contains(message, s.url("/lying/ipasn.dat.gz")));
+  CHECK(contains(message, "declares 99999999999999 bytes (Content-Length)"));
+  CHECK(contains(message, "size cap of " + std::to_string(DownloadOptions{}.max_size) + " bytes"));
+  CHECK(seconds_since(started) < 5);
+  CHECK_FALSE(fs::exists(s.dest()));
+  CHECK_FALSE(fs::exists(part_path(s.dest())));
+
+  // An honest server with a file one byte over the cap, then exactly at it.
+  DownloadOptions options;
+  options.max_size = s.bytes.size() - 1;
+  auto over = download_file(s.url("/ipasn.dat.gz"), s.dest(), options);
+  REQUIRE_FALSE(over.has_value());
+  CHECK(contains(over.error().to_string(), "declares " + std::to_string(s.bytes.size()) + " bytes"));
+  CHECK(contains(over.error().to_string(), "size cap of " + std::to_string(s.bytes.size() - 1)));
+  CHECK_FALSE(fs::exists(part_path(s.dest())));
+  options.max_size = s.bytes.size();
+  auto at = download_file(s.url("/ipasn.dat.gz"), s.dest(), options);
+  REQUIRE_MESSAGE(at.has_value(), (at ? "" : at.error().to_string()));
+  CHECK(read_file(s.dest()) == s.bytes);
+}
+
+TEST_CASE("fetch limits: a resumed part counts toward the cap, and a download over it is not resumed") {
+  Served s;
+  const size_t half = s.bytes.size() / 2;
+  auto leave_part = [&](const std::string& url, const std::string& bytes) {
+    write_file(part_path(s.dest()), bytes);
+    write_file(part_path(s.dest()) + ".meta", "url: " + url + "\n");
+  };
+  DownloadOptions options;
+  options.max_size = s.bytes.size() - 1;
+  SUBCASE("the 206 declares the rest") {
+    const std::string url = s.url("/ipasn.dat.gz");
+    leave_part(url, s.bytes.substr(0, half));
+    auto result = download_file(url, s.dest(), options);
+    REQUIRE_FALSE(result.has_value());
+    CHECK(contains(result.error().to_string(), "declares " + std::to_string(s.bytes.size() - half) +
+                                                   " more bytes (Content-Length) after the " + std::to_string(half)));
+    CHECK(s.count_requests(" 206 range=bytes=" + std::to_string(half) + "-") == 1);
+  }
+  SUBCASE("the 206 is chunked, so the bytes are counted") {
+    const std::string url = s.url("/chunked/ipasn.dat.gz");
+    leave_part(url, s.bytes.substr(0, half));
+    auto result = download_file(url, s.dest(), options);
+    REQUIRE_FALSE(result.has_value());
+    CHECK(contains(result.error().to_string(), "larger than the size cap of " + std::to_string(s.bytes.size() - 1)));
+    CHECK(s.count_requests(" 206 range=bytes=" + std::to_string(half) + "-") == 1);
+  }
+  SUBCASE("a part over a lowered cap is started over, not continued") {
+    const std::string url = s.url("/chunked/ipasn.dat.gz");
+    leave_part(url, s.bytes + "more than the file");
+    options.max_size = s.bytes.size();
+    auto result = download_file(url, s.dest(), options);
+    REQUIRE_MESSAGE(result.has_value(), (result ? "" : result.error().to_string()));
+    CHECK_FALSE(result->resumed);
+    CHECK(read_file(s.dest()) == s.bytes);
+    const auto requests = s.server->requests();
+    REQUIRE(requests.size() == 1);
+    CHECK(contains(requests[0], " 200 range=- "));
+    return;
+  }
+  CHECK_FALSE(fs::exists(s.dest()));
+  CHECK_FALSE(fs::exists(part_path(s.dest())));
+  CHECK_FALSE(fs::exists(part_path(s.dest()) + ".meta"));
+  // Within the cap the same part resumes.
+  options.max_size = s.bytes.size();
+  leave_part(s.url("/chunked/ipasn.dat.gz"), s.bytes.substr(0, half));
+  auto resumed = download_file(s.url("/chunked/ipasn.dat.gz"), s.dest(), options);
+  REQUIRE_MESSAGE(resumed.has_value(), (resumed ? "" : resumed.error().to_string()));
+  CHECK(resumed->resumed);
+  CHECK(read_file(s.dest()) == s.bytes);
+}
+
+TEST_CASE("fetch limits: a drip-fed body stops at the deadline and keeps its part to resume") {
+  Served s;
+  DownloadOptions options;
+  options.timeout = 1500ms;
+  const auto started = Clock::now();
+  auto result = download_file(s.url("/drip"), s.dest("drip.csv"), options);
+  const double took = seconds_since(started);
+  REQUIRE_FALSE(result.has_value());
+  const std::string message = result.error().to_string();
+  CHECK(contains(message, s.url("/drip")));
+  CHECK_MESSAGE(contains(message, "not finished within the time limit of 1.5 s"), message);
+  CHECK(contains(message, "run again to resume"));
+  CHECK(took >= 1.4);
+  CHECK(took < 5);
+  CHECK_FALSE(fs::exists(s.dest("drip.csv")));
+  REQUIRE(fs::exists(part_path(s.dest("drip.csv"))));
+  CHECK(fs::file_size(part_path(s.dest("drip.csv"))) > 0);
+
+  // A deadline shared with earlier steps that has passed sends nothing.
+  s.server->clear_requests();
+  options.deadline = Clock::now() - 1ms;
+  auto late = download_file(s.url("/ipasn.dat.gz"), s.dest(), options);
+  REQUIRE_FALSE(late.has_value());
+  CHECK(contains(late.error().to_string(), "time limit of 1.5 s"));
+  CHECK(s.server->requests().empty());
+}
+
