@@ -1,6 +1,7 @@
 // `data fetch`: the libcurl downloader, the dataset sources and the command,
 // against a real HTTP server on 127.0.0.1 (tests/http_fixture_server.py) serving
 // real dataset bytes from ../shared/fixtures. No request leaves the machine.
+#include <bzlib.h>
 #include <doctest/doctest.h>
 #include <zlib.h>
 
@@ -15,6 +16,7 @@
 #include "enrich/fetch/download.h"
 #include "enrich/fetch/fetch.h"
 #include "enrich/fetch/sources.h"
+#include "enrich/fetch/unpack.h"
 #include "tests/helpers.h"
 #include "tests/http_test_server.h"
 
@@ -562,6 +564,48 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+/// `bytes` as one gzip member, compressed in memory.
+std::string gzip_bytes(const std::string& bytes) {
+  z_stream z{};
+  REQUIRE(deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) == Z_OK);
+  std::string out(deflateBound(&z, bytes.size()) + 64, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
+  z.avail_in = static_cast<uInt>(bytes.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+/// `bytes` as one bzip2 stream.
+std::string bzip2_bytes(const std::string& bytes) {
+  std::string out(bytes.size() + bytes.size() / 100 + 1024, '\0');
+  unsigned size = static_cast<unsigned>(out.size());
+  REQUIRE(BZ2_bzBuffToBuffCompress(out.data(), &size, const_cast<char*>(bytes.data()),
+                                   static_cast<unsigned>(bytes.size()), 9, 0, 0) == BZ_OK);
+  out.resize(size);
+  return out;
+}
+
+/// `mebibytes` MiB of zeros as that many concatenated gzip members of about 1 kB
+/// each: a bomb of ratio ~1000 made in milliseconds (gzip readers join members).
+std::string gzip_bomb(int mebibytes) {
+  const std::string member = gzip_bytes(std::string(size_t{1} << 20, '\0'));
+  std::string bomb;
+  for (int i = 0; i < mebibytes; ++i) bomb += member;
+  return bomb;
+}
+
+/// Like gzip_bomb, with concatenated bzip2 streams (as pbzip2 writes).
+std::string bzip2_bomb(int mebibytes) {
+  const std::string stream = bzip2_bytes(std::string(size_t{1} << 20, '\0'));
+  std::string bomb;
+  for (int i = 0; i < mebibytes; ++i) bomb += stream;
+  return bomb;
+}
+
 }  // namespace
 
 TEST_CASE("fetch limits: an endless chunked body stops at the size cap and keeps no part") {
@@ -683,5 +727,108 @@ TEST_CASE("fetch limits: a drip-fed body stops at the deadline and keeps its par
   REQUIRE_FALSE(late.has_value());
   CHECK(contains(late.error().to_string(), "time limit of 1.5 s"));
   CHECK(s.server->requests().empty());
+}
+
+TEST_CASE("fetch limits: gzip and bzip2 bombs are refused by ratio and size, keeping nothing") {
+  TempDir dir("fetch-bomb");
+  const std::string bomb = gzip_bomb(200);  // ~200 kB inflating to 200 MiB
+  REQUIRE(bomb.size() < 400 * 1024);
+  write_file(dir.path("bomb.mmdb.gz"), bomb);
+  write_file(dir.path("bomb.mmdb"), "the good copy of an earlier run");
+  const auto started = Clock::now();
+  auto status = gunzip_file(dir.path("bomb.mmdb.gz"), dir.path("bomb.mmdb"));  // the default limits
+  REQUIRE_FALSE(status.has_value());
+  CHECK(contains(status.error().to_string(), dir.path("bomb.mmdb.gz") + ": decompresses to more than 100 times its " +
+                                                 std::to_string(bomb.size()) + " bytes (a decompression bomb)"));
+  CHECK(seconds_since(started) < 5);
+  CHECK(read_file(dir.path("bomb.mmdb")) == "the good copy of an earlier run");
+  CHECK_FALSE(fs::exists(dir.path("bomb.mmdb.part")));
+
+  // The size cap applies even where the ratio looks ordinary.
+  UnpackLimits limits;
+  limits.max_output = 1 << 20;
+  std::string text;
+  for (int i = 0; text.size() < (size_t{3} << 20); ++i) text += std::to_string(i * 7919) + "\n";
+  write_file(dir.path("big.gz"), gzip_bytes(text));
+  auto capped = gunzip_file(dir.path("big.gz"), dir.path("big"), limits);
+  REQUIRE_FALSE(capped.has_value());
+  CHECK(contains(capped.error().to_string(), dir.path("big.gz") + ": decompresses to more than the size cap of 1048576"));
+  CHECK_FALSE(fs::exists(dir.path("big")));
+  CHECK_FALSE(fs::exists(dir.path("big.part")));
+  limits.max_output = 4 << 20;
+  REQUIRE(gunzip_file(dir.path("big.gz"), dir.path("big"), limits).has_value());
+  CHECK(read_file(dir.path("big")) == text);
+
+  // What the text importers read is checked the same way, bzip2 included.
+  CHECK(contains(check_compressed(dir.path("bomb.mmdb.gz")).error().to_string(), "a decompression bomb"));
+  write_file(dir.path("bomb.bz2"), bzip2_bomb(64));
+  limits = UnpackLimits{};
+  limits.ratio_floor = 1 << 20;
+  auto bz = check_compressed(dir.path("bomb.bz2"), limits);
+  REQUIRE_FALSE(bz.has_value());
+  CHECK(contains(bz.error().to_string(), dir.path("bomb.bz2") + ": decompresses to more than 100 times"));
+  write_file(dir.path("text.bz2"), bzip2_bytes(text.substr(0, 256 * 1024)));
+  CHECK(check_compressed(dir.path("text.bz2")).has_value());
+  CHECK(check_compressed(shared_path(kPyasnFixture)).has_value());
+}
+
+TEST_CASE("fetch limits: a truncated gzip, bzip2 or tar.gz is an error and leaves nothing") {
+  TempDir dir("fetch-cut");
+  const std::string mmdb = read_file(shared_path(kMmdbFixture));
+  const std::string gz = gzip_bytes(mmdb);
+  write_file(dir.path("x.mmdb"), "the good copy of an earlier run");
+  // Cut in the middle of the data, and inside the 8-byte trailer.
+  for (const size_t cut : {gz.size() / 2, gz.size() - 3}) {
+    CAPTURE(cut);
+    write_file(dir.path("x.mmdb.gz"), gz.substr(0, cut));
+    auto status = gunzip_file(dir.path("x.mmdb.gz"), dir.path("x.mmdb"));
+    REQUIRE_FALSE(status.has_value());
+    CHECK(contains(status.error().to_string(), dir.path("x.mmdb.gz") + ": truncated gzip"));
+    CHECK(read_file(dir.path("x.mmdb")) == "the good copy of an earlier run");
+    CHECK_FALSE(fs::exists(dir.path("x.mmdb.part")));
+    CHECK(contains(check_compressed(dir.path("x.mmdb.gz")).error().to_string(), "truncated gzip"));
+  }
+  write_file(dir.path("x.mmdb.gz"), gz);
+  REQUIRE(gunzip_file(dir.path("x.mmdb.gz"), dir.path("x.mmdb")).has_value());
+  CHECK(read_file(dir.path("x.mmdb")) == mmdb);
+  // A file that is not gzip at all is not "unpacked" by copying it.
+  auto plain = gunzip_file(shared_path(kMmdbFixture), dir.path("plain.mmdb"));
+  REQUIRE_FALSE(plain.has_value());
+  CHECK(contains(plain.error().to_string(), "not a gzip file"));
+
+  const std::string bz = bzip2_bytes(mmdb);
+  write_file(dir.path("x.bz2"), bz.substr(0, bz.size() / 2));
+  auto cut_bz = check_compressed(dir.path("x.bz2"));
+  REQUIRE_FALSE(cut_bz.has_value());
+  CHECK(contains(cut_bz.error().to_string(), dir.path("x.bz2") + ": truncated bzip2"));
+
+  // A tar.gz cut after its .mmdb member: the member is whole, the archive is not.
+  write_file(dir.path("tar/GeoLite2-ASN_20240101/GeoLite2-ASN.mmdb"), mmdb);
+  REQUIRE(run_command({"/usr/bin/tar", "-czf", dir.path("GeoLite2-ASN.tar.gz"), "-C", dir.path("tar"),
+                       "GeoLite2-ASN_20240101/GeoLite2-ASN.mmdb"})
+              .exit_code == 0);
+  const std::string tgz = read_file(dir.path("GeoLite2-ASN.tar.gz"));
+  write_file(dir.path("GeoLite2-ASN.tar.gz"), tgz.substr(0, tgz.size() - 12));
+  auto cut_tar = extract_from_tar_gz(dir.path("GeoLite2-ASN.tar.gz"), ".mmdb", dir.path("GeoLite2-ASN.mmdb"));
+  REQUIRE_FALSE(cut_tar.has_value());
+  CHECK(contains(cut_tar.error().to_string(), dir.path("GeoLite2-ASN.tar.gz") + ": truncated gzip"));
+  CHECK_FALSE(fs::exists(dir.path("GeoLite2-ASN.mmdb")));
+  CHECK_FALSE(fs::exists(dir.path("GeoLite2-ASN.mmdb.part")));
+  write_file(dir.path("GeoLite2-ASN.tar.gz"), tgz);
+  REQUIRE(extract_from_tar_gz(dir.path("GeoLite2-ASN.tar.gz"), ".mmdb", dir.path("GeoLite2-ASN.mmdb")).has_value());
+  CHECK(read_file(dir.path("GeoLite2-ASN.mmdb")) == mmdb);
+}
+
+TEST_CASE("fetch limits: a tar member name of a gigabyte is refused, not allocated") {
+  TempDir dir("fetch-tar-name");
+  std::string header(512, '\0');
+  header.replace(0, 13, "././@LongLink");
+  header.replace(124, 11, "10000000000");  // octal: 1 GiB
+  header[156] = 'L';
+  write_file(dir.path("long.tar.gz"), gzip_bytes(header + std::string(4096, 'a')));
+  auto status = extract_from_tar_gz(dir.path("long.tar.gz"), ".mmdb", dir.path("x.mmdb"));
+  REQUIRE_FALSE(status.has_value());
+  CHECK(contains(status.error().to_string(), dir.path("long.tar.gz") + ": not a tar archive (a 1073741824-byte member name)"));
+  CHECK_FALSE(fs::exists(dir.path("x.mmdb")));
 }
 
