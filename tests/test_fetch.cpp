@@ -7,6 +7,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -606,6 +607,15 @@ std::string bzip2_bomb(int mebibytes) {
   return bomb;
 }
 
+/// The names in `dir`, sorted.
+std::vector<std::string> listing(const std::string& dir) {
+  std::vector<std::string> names;
+  std::error_code ignored;
+  for (const auto& entry : fs::directory_iterator(dir, ignored)) names.push_back(entry.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 }  // namespace
 
 TEST_CASE("fetch limits: an endless chunked body stops at the size cap and keeps no part") {
@@ -832,3 +842,107 @@ TEST_CASE("fetch limits: a tar member name of a gigabyte is refused, not allocat
   CHECK_FALSE(fs::exists(dir.path("x.mmdb")));
 }
 
+TEST_CASE("fetch limits: a bad compressed download leaves the previous copy and its .mmdb in place") {
+  Served s;
+  const std::string mmdb = read_file(shared_path(kMmdbFixture));
+  const std::string good = gzip_bytes(mmdb);
+  write_file(s.root.path("dbip-asn-lite-2024-03.mmdb.gz"), good);
+  auto source = resolve_source("dbip-asn-lite", {{"dbip-asn-lite", s.url("/dbip-asn-lite-{YYYY-MM}.mmdb.gz")}}, "");
+  REQUIRE(source.has_value());
+  FetchOptions options;
+  options.dir = s.out.root();
+  options.now = 1709856000;  // 2024-03-08
+  auto first = fetch_dataset(*source, options);
+  REQUIRE_MESSAGE(first.has_value(), (first ? "" : first.error().to_string()));
+  const std::vector<std::string> files = {"dbip-asn-lite-2024-03.mmdb", "dbip-asn-lite-2024-03.mmdb.gz",
+                                          "dbip-asn-lite-2024-03.mmdb.gz.meta"};
+  REQUIRE(listing(s.out.root()) == files);
+
+  SUBCASE("truncated") { write_file(s.root.path("dbip-asn-lite-2024-03.mmdb.gz"), good.substr(0, good.size() / 2)); }
+  SUBCASE("a bomb") { write_file(s.root.path("dbip-asn-lite-2024-03.mmdb.gz"), gzip_bomb(200)); }
+  auto second = fetch_dataset(*source, options);
+  REQUIRE_FALSE(second.has_value());
+  const std::string message = second.error().to_string();
+  CHECK(contains(message, s.url("/dbip-asn-lite-2024-03.mmdb.gz")));
+  CHECK((contains(message, "truncated gzip") || contains(message, "a decompression bomb")));
+  CHECK(contains(message, "(download discarded)"));
+  CHECK(s.count_requests("GET /dbip-asn-lite-2024-03.mmdb.gz 200") == 2);
+  CHECK(listing(s.out.root()) == files);
+  CHECK(read_file(s.out.path("dbip-asn-lite-2024-03.mmdb.gz")) == good);
+  CHECK(read_file(s.out.path("dbip-asn-lite-2024-03.mmdb")) == mmdb);
+}
+
+TEST_CASE("fetch limits: an archive kept from before that no longer unpacks is discarded and fetched afresh") {
+  Served s;
+  const std::string mmdb = read_file(shared_path(kMmdbFixture));
+  const std::string good = gzip_bytes(mmdb);
+  write_file(s.root.path("x.mmdb.gz"), good);
+  auto source = resolve_source("dbip-asn-lite", {{"dbip-asn-lite", s.url("/x.mmdb.gz")}}, "");
+  REQUIRE(source.has_value());
+  FetchOptions options;
+  options.dir = s.out.root();
+  REQUIRE(fetch_dataset(*source, options).has_value());
+  // The server's copy is unchanged (304), but the local archive was damaged and its .mmdb deleted.
+  write_file(s.out.path("x.mmdb.gz"), good.substr(0, good.size() / 2));
+  fs::remove(s.out.path("x.mmdb"));
+  auto damaged = fetch_dataset(*source, options);
+  REQUIRE_FALSE(damaged.has_value());
+  CHECK(contains(damaged.error().to_string(), s.out.path("x.mmdb.gz") + ": truncated gzip"));
+  CHECK(contains(damaged.error().to_string(), "(download discarded)"));
+  CHECK(s.count_requests("GET /x.mmdb.gz 304") == 1);
+  CHECK(listing(s.out.root()).empty());
+  auto again = fetch_dataset(*source, options);
+  REQUIRE_MESSAGE(again.has_value(), (again ? "" : again.error().to_string()));
+  CHECK(read_file(s.out.path("x.mmdb")) == mmdb);
+}
+
+TEST_CASE("fetch limits: a truncated text dataset and an endless creation log keep nothing") {
+  Served s;
+  write_file(s.root.path("ip2asn-v4.tsv.gz"), s.bytes.substr(0, s.bytes.size() / 2));
+  auto source = resolve_source("iptoasn-v4", {{"iptoasn-v4", s.url("/ip2asn-v4.tsv.gz")}}, "");
+  REQUIRE(source.has_value());
+  FetchOptions options;
+  options.dir = s.out.root();
+  auto cut = fetch_dataset(*source, options);
+  REQUIRE_FALSE(cut.has_value());
+  CHECK(contains(cut.error().to_string(), "ip2asn-v4.tsv.gz.part: truncated gzip"));
+  CHECK(listing(s.out.root()).empty());
+
+  auto log = resolve_source("routeviews-pfx2as", {}, s.url("/endless/pfx2as-creation.log"));
+  REQUIRE(log.has_value());
+  REQUIRE(log->discovery == Discovery::caida_log);
+  const auto started = Clock::now();
+  auto endless = fetch_dataset(*log, options);
+  REQUIRE_FALSE(endless.has_value());
+  CHECK(contains(endless.error().to_string(), "larger than the size cap of " + std::to_string(kCreationLogMaxSize)));
+  CHECK(seconds_since(started) < 5);
+  CHECK(listing(s.out.root()).empty());
+}
+
+TEST_CASE("fetch limits: sizes and durations as users write them, and each source's cap") {
+  CHECK(parse_byte_size("1048576").value() == 1048576);
+  CHECK(parse_byte_size("300M").value() == uint64_t{300} << 20);
+  CHECK(parse_byte_size("2GiB").value() == uint64_t{2} << 30);
+  CHECK(parse_byte_size("64kB").value() == 64 * 1024);
+  for (const char* bad : {"", "0", "M", "12X", "-5", "1.5G", "99999999999G"})
+    CHECK_FALSE_MESSAGE(parse_byte_size(bad).has_value(), bad);
+  CHECK(parse_duration("90").value() == 90s);
+  CHECK(parse_duration("1500ms").value() == 1500ms);
+  CHECK(parse_duration("30m").value() == 30min);
+  CHECK(parse_duration("2h").value() == 2h);
+  for (const char* bad : {"", "0", "5d", "s", "-1", "999999999h"}) CHECK_FALSE_MESSAGE(parse_duration(bad).has_value(), bad);
+
+  for (const DatasetSource& known : known_sources()) {
+    CAPTURE(known.name);
+    CHECK(known.max_size >= uint64_t{128} << 20);
+    CHECK(known.max_size <= uint64_t{1} << 30);
+  }
+  CHECK(resolve_source("ip-location-db-asn", {}, "")->max_size == uint64_t{256} << 20);
+  auto configured = resolve_source("iptoasn-v4", {{"iptoasn-v4.max_size", "1K"}}, "");
+  REQUIRE(configured.has_value());
+  CHECK(configured->max_size == 1024);
+  CHECK(configured->urls == resolve_source("iptoasn-v4", {}, "")->urls);
+  auto bad = resolve_source("iptoasn-v4", {{"iptoasn-v4.max_size", "lots"}}, "");
+  REQUIRE_FALSE(bad.has_value());
+  CHECK(contains(bad.error().to_string(), "source.iptoasn-v4.max_size: not a size"));
+}
