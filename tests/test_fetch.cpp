@@ -946,3 +946,50 @@ TEST_CASE("fetch limits: sizes and durations as users write them, and each sourc
   REQUIRE_FALSE(bad.has_value());
   CHECK(contains(bad.error().to_string(), "source.iptoasn-v4.max_size: not a size"));
 }
+
+TEST_CASE("fetch limits: `data fetch` honours --max-size, --timeout and source.NAME.max_size") {
+  Served s;
+  const std::string dir = s.out.path("datasets");
+  auto fetch = [&](std::vector<std::string> extra, const std::string& config = "") {
+    std::vector<std::string> argv = {SPAMGRAPH_BINARY};
+    if (!config.empty()) argv.insert(argv.end(), {"--config", config});
+    argv.insert(argv.end(), {"data", "fetch", "iptoasn-v4", "--dir", dir});
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return run_command(argv);
+  };
+  auto started = Clock::now();
+  CommandResult endless = fetch({"--url", s.url("/endless/ip2asn-v4.tsv.gz"), "--max-size", "1M"});
+  INFO(endless.out << endless.err);
+  CHECK(endless.exit_code == 2);
+  CHECK(contains(endless.err, "larger than the size cap of 1048576 bytes"));
+  CHECK(seconds_since(started) < 5);
+  CHECK(listing(dir).empty());
+
+  started = Clock::now();
+  CommandResult drip = fetch({"--url", s.url("/drip/ip2asn-v4.tsv.gz"), "--timeout", "1500ms"});
+  INFO(drip.out << drip.err);
+  CHECK(drip.exit_code == 2);
+  CHECK(contains(drip.err, "not finished within the time limit of 1.5 s"));
+  CHECK(seconds_since(started) < 5);
+  CHECK_FALSE(fs::exists(dir + "/ip2asn-v4.tsv.gz"));
+
+  const std::string config = s.out.path("config");
+  write_file(config, "source.iptoasn-v4.max_size = 1K\n");
+  CommandResult small = fetch({"--url", s.url("/ipasn.dat.gz")}, config);
+  CHECK(small.exit_code == 2);
+  CHECK(contains(small.err, "declares " + std::to_string(s.bytes.size()) + " bytes (Content-Length), over the size "
+                            "cap of 1024 bytes"));
+  CHECK_FALSE(fs::exists(dir + "/ipasn.dat.gz"));
+  // The flag outranks the config; the good path still works under a deadline.
+  CommandResult good = fetch({"--url", s.url("/ipasn.dat.gz"), "--max-size", "64M", "--timeout", "60s"}, config);
+  INFO(good.out << good.err);
+  CHECK(good.exit_code == 0);
+  CHECK(read_file(dir + "/ipasn.dat.gz") == s.bytes);
+
+  CommandResult zero = fetch({"--url", s.url("/ipasn.dat.gz"), "--max-size", "0"});
+  CHECK(zero.exit_code == 2);
+  CHECK(contains(zero.err, "--max-size 0"));
+  CommandResult soon = fetch({"--url", s.url("/ipasn.dat.gz"), "--timeout", "soon"});
+  CHECK(soon.exit_code == 2);
+  CHECK(contains(soon.err, "--timeout soon: not a duration"));
+}
