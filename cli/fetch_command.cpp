@@ -20,6 +20,8 @@ struct FetchFlags {
   std::string url;
   std::string dir;
   std::string sha256;
+  std::string max_size;
+  std::string timeout;
   bool force = false;
   bool list = false;
   bool import = false;
@@ -81,7 +83,17 @@ int run_fetch(const FetchFlags& flags, const CommandContext& context) {
     return fail(Error{"name a dataset (known: " + fetch::known_source_names() + "), or --list", ""});
   auto source = fetch::resolve_source(flags.name, context.config.sources, flags.url);
   if (!source) return fail(source.error());
+  if (!flags.max_size.empty()) {
+    auto size = fetch::parse_byte_size(flags.max_size);
+    if (!size) return fail(Error{size.error().message, "--max-size " + flags.max_size});
+    source->max_size = *size;
+  }
   fetch::FetchOptions options;
+  if (!flags.timeout.empty()) {
+    auto timeout = fetch::parse_duration(flags.timeout);
+    if (!timeout) return fail(Error{timeout.error().message, "--timeout " + flags.timeout});
+    options.download.timeout = *timeout;
+  }
   options.dir = flags.dir.empty() ? fetch::default_dataset_dir() : flags.dir;
   options.download.force = flags.force;
   if (!flags.sha256.empty()) {
@@ -137,6 +149,14 @@ RegisteredCommand add_data_fetch_command(CLI::App& data) {
   command->add_option("--url", flags->url, "download from URL instead (overrides `source.NAME = URL` in the config)");
   command->add_option("--dir", flags->dir, "download folder (default $XDG_DATA_HOME/spamgraph/datasets)");
   command->add_option("--sha256", flags->sha256, "expected SHA-256 of the file; a mismatch keeps nothing");
+  command->add_option("--max-size", flags->max_size,
+                      "refuse any file larger than SIZE, downloaded or unpacked (e.g. 500M; default per dataset, "
+                      "256M or 128M; config: source.NAME.max_size = SIZE)")
+      ->type_name("SIZE");
+  command->add_option("--timeout", flags->timeout,
+                      "give up when the whole fetch takes longer (e.g. 90s, 45m; default 30m); "
+                      "an unfinished download is kept to resume")
+      ->type_name("DURATION");
   command->add_flag("--force", flags->force, "download again even when the copy on disk is current");
   command->add_flag("--list", flags->list, "list the known datasets and their URLs");
   command->add_flag("--import", flags->import, "import what was fetched into the store (like `data import`)");

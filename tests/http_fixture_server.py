@@ -21,9 +21,16 @@ Paths:
                    open and silent for 30 s (a stalled server)
   /norange/PATH    /PATH ignoring Range, If-Range and the conditional headers (always 200)
   /noifrange/PATH  /PATH honouring Range but ignoring If-Range (a broken cache)
+  /chunked/PATH    /PATH with its 200 and 206 bodies chunked, so no Content-Length
+  /lying/PATH      200 declaring Content-Length: 99999999999999, then PATH's bytes
+                   and a closed connection
+  /endless[/ANY]   200 with a chunked body of "x" that never ends (60 s at most)
+  /drip[/ANY]      200 with a chunked body of 22 bytes every 100 ms (220 B/s, above
+                   curl's usual low-speed limits) for up to 120 s
   anything else    404
 """
 import email.utils
+import errno
 import hashlib
 import http.server
 import os
@@ -54,15 +61,63 @@ class Handler(http.server.BaseHTTPRequestHandler):
         with LOG_LOCK, open(LOG, "a") as log:
             log.write(line)
 
-    def simple(self, status, body=b"", headers=()):
+    def simple(self, status, body=b"", headers=(), chunked=False):
         self.record(status)
         self.send_response(status)
         for name, value in headers:
             self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
+        if chunked:
+            self.send_header("Transfer-Encoding", "chunked")
+        else:
+            self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        if self.command != "HEAD":
+        if self.command == "HEAD":
+            return
+        if chunked:
+            if body:
+                self.write_chunk(body)
+            self.wfile.write(b"0\r\n\r\n")
+        else:
             self.wfile.write(body)
+
+    def write_chunk(self, data):
+        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+        self.wfile.flush()
+
+    def stream(self, chunk, interval, seconds):
+        """A 200 whose chunked body repeats `chunk` until the client leaves."""
+        self.record(200)
+        self.send_response(200)
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        self.close_connection = True
+        deadline = time.monotonic() + seconds
+        try:
+            while time.monotonic() < deadline:
+                self.write_chunk(chunk)
+                if interval:
+                    time.sleep(interval)
+        except OSError as error:  # the client hung up: the expected end
+            if error.errno not in (errno.EPIPE, errno.ECONNRESET):
+                raise
+
+    def lying(self, path):
+        full = self.local_file(path)
+        if full is None:
+            return self.simple(404, b"not found\n")
+        with open(full, "rb") as f:
+            data = f.read()
+        self.record(200)
+        self.send_response(200)
+        self.send_header("Content-Length", "99999999999999")
+        self.end_headers()
+        self.close_connection = True
+        try:
+            self.wfile.write(data)
+            self.wfile.flush()
+            self.connection.shutdown(2)
+        except OSError:
+            pass
 
     def local_file(self, path):
         path = path.split("?", 1)[0]
@@ -89,9 +144,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.serve(path[len("/norange"):], plain=True)
         if path.startswith("/noifrange/"):
             return self.serve(path[len("/noifrange"):], ignore_if_range=True)
+        if path.startswith("/chunked/"):
+            return self.serve(path[len("/chunked"):], chunked=True)
+        if path.startswith("/lying/"):
+            return self.lying(path[len("/lying"):])
+        if path == "/endless" or path.startswith("/endless/"):
+            return self.stream(b"x" * 65536, 0, 60)
+        if path == "/drip" or path.startswith("/drip/"):
+            return self.stream(b"x" * 22, 0.1, 120)
         return self.serve(path)
 
-    def serve(self, path, cut=False, plain=False, ignore_if_range=False, stall=False):
+    def serve(self, path, cut=False, plain=False, ignore_if_range=False, stall=False, chunked=False):
         full = self.local_file(path)
         if full is None and path.endswith(".sha256"):
             target = self.local_file(path[: -len(".sha256")])
@@ -137,7 +200,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     return self.simple(416, b"", [("Content-Range", "bytes */%d" % len(data))] + validators)
                 end = min(end, len(data) - 1)
                 return self.simple(206, data[start:end + 1],
-                                   [("Content-Range", "bytes %d-%d/%d" % (start, end, len(data)))] + validators)
+                                   [("Content-Range", "bytes %d-%d/%d" % (start, end, len(data)))] + validators,
+                                   chunked=chunked)
         if cut:
             self.record(200)
             self.send_response(200)
@@ -156,7 +220,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             except OSError:
                 pass
             return
-        return self.simple(200, data, validators)
+        return self.simple(200, data, validators, chunked=chunked)
 
 
 class Server(http.server.ThreadingHTTPServer):

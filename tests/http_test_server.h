@@ -2,7 +2,9 @@
 // run by /usr/bin/python3, serving one folder. See that script for the paths it
 // offers: plain files with ETag/Last-Modified/Range/If-Range/304, /redirect/PATH,
 // /loop/N, /cut/PATH (connection dropped halfway), /stall/PATH, /norange/PATH,
-// /noifrange/PATH, a generated FILE.sha256, and 404 for anything else.
+// /noifrange/PATH, /chunked/PATH (no Content-Length), /lying/PATH (a huge false
+// Content-Length), /endless and /drip (hostile bodies), a generated FILE.sha256,
+// and 404 for anything else.
 //
 //   auto server = HttpTestServer::start(dir.root());   // REQUIRE(server.has_value())
 //   download_file((*server)->url("/file.gz"), ...);

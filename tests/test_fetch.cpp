@@ -1,11 +1,13 @@
 // `data fetch`: the libcurl downloader, the dataset sources and the command,
 // against a real HTTP server on 127.0.0.1 (tests/http_fixture_server.py) serving
 // real dataset bytes from ../shared/fixtures. No request leaves the machine.
+#include <bzlib.h>
 #include <doctest/doctest.h>
 #include <zlib.h>
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -15,6 +17,7 @@
 #include "enrich/fetch/download.h"
 #include "enrich/fetch/fetch.h"
 #include "enrich/fetch/sources.h"
+#include "enrich/fetch/unpack.h"
 #include "tests/helpers.h"
 #include "tests/http_test_server.h"
 
@@ -549,4 +552,444 @@ TEST_CASE("fetch: the printed next command imports the fetched file") {
   CommandResult again = run_command({SPAMGRAPH_BINARY, "--db", fresh, "data", "fetch", "routeviews-pfx2as", "--url",
                                      s.url("/rv/pfx2as-creation.log"), "--dir", dir, "--import"});
   CHECK(contains(again.out, "already imported as pfx2as-routeviews-rv2 2014-05-13"));
+}
+
+// Hostile servers and files: every download has a size cap and a deadline, and
+// every compressed download is decompressed under a cap before it is kept.
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+/// `bytes` as one gzip member, compressed in memory.
+std::string gzip_bytes(const std::string& bytes) {
+  z_stream z{};
+  REQUIRE(deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) == Z_OK);
+  std::string out(deflateBound(&z, bytes.size()) + 64, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
+  z.avail_in = static_cast<uInt>(bytes.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+/// `bytes` as one bzip2 stream.
+std::string bzip2_bytes(const std::string& bytes) {
+  std::string out(bytes.size() + bytes.size() / 100 + 1024, '\0');
+  unsigned size = static_cast<unsigned>(out.size());
+  REQUIRE(BZ2_bzBuffToBuffCompress(out.data(), &size, const_cast<char*>(bytes.data()),
+                                   static_cast<unsigned>(bytes.size()), 9, 0, 0) == BZ_OK);
+  out.resize(size);
+  return out;
+}
+
+/// `mebibytes` MiB of zeros as that many concatenated gzip members of about 1 kB
+/// each: a bomb of ratio ~1000 made in milliseconds (gzip readers join members).
+std::string gzip_bomb(int mebibytes) {
+  const std::string member = gzip_bytes(std::string(size_t{1} << 20, '\0'));
+  std::string bomb;
+  for (int i = 0; i < mebibytes; ++i) bomb += member;
+  return bomb;
+}
+
+/// Like gzip_bomb, with concatenated bzip2 streams (as pbzip2 writes).
+std::string bzip2_bomb(int mebibytes) {
+  const std::string stream = bzip2_bytes(std::string(size_t{1} << 20, '\0'));
+  std::string bomb;
+  for (int i = 0; i < mebibytes; ++i) bomb += stream;
+  return bomb;
+}
+
+/// The names in `dir`, sorted.
+std::vector<std::string> listing(const std::string& dir) {
+  std::vector<std::string> names;
+  std::error_code ignored;
+  for (const auto& entry : fs::directory_iterator(dir, ignored)) names.push_back(entry.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace
+
+TEST_CASE("fetch limits: an endless chunked body stops at the size cap and keeps no part") {
+  Served s;
+  DownloadOptions options;
+  options.max_size = 1 << 20;
+  const auto started = Clock::now();
+  auto result = download_file(s.url("/endless"), s.dest("endless.csv"), options);
+  REQUIRE_FALSE(result.has_value());
+  const std::string message = result.error().to_string();
+  CHECK(contains(message, s.url("/endless")));
+  CHECK(contains(message, "larger than the size cap of 1048576 bytes"));
+  CHECK(seconds_since(started) < 5);
+  CHECK_FALSE(fs::exists(s.dest("endless.csv")));
+  CHECK_FALSE(fs::exists(part_path(s.dest("endless.csv"))));
+  CHECK_FALSE(fs::exists(part_path(s.dest("endless.csv")) + ".meta"));
+}
+
+TEST_CASE("fetch limits: a Content-Length over the cap is refused before anything is written") {
+  Served s;
+  const auto started = Clock::now();
+  auto lying = download_file(s.url("/lying/ipasn.dat.gz"), s.dest(), {});
+  REQUIRE_FALSE(lying.has_value());
+  const std::string message = lying.error().to_string();
+  CHECK(contains(message, s.url("/lying/ipasn.dat.gz")));
+  CHECK(contains(message, "declares 99999999999999 bytes (Content-Length)"));
+  CHECK(contains(message, "size cap of " + std::to_string(DownloadOptions{}.max_size) + " bytes"));
+  CHECK(seconds_since(started) < 5);
+  CHECK_FALSE(fs::exists(s.dest()));
+  CHECK_FALSE(fs::exists(part_path(s.dest())));
+
+  // An honest server with a file one byte over the cap, then exactly at it.
+  DownloadOptions options;
+  options.max_size = s.bytes.size() - 1;
+  auto over = download_file(s.url("/ipasn.dat.gz"), s.dest(), options);
+  REQUIRE_FALSE(over.has_value());
+  CHECK(contains(over.error().to_string(), "declares " + std::to_string(s.bytes.size()) + " bytes"));
+  CHECK(contains(over.error().to_string(), "size cap of " + std::to_string(s.bytes.size() - 1)));
+  CHECK_FALSE(fs::exists(part_path(s.dest())));
+  options.max_size = s.bytes.size();
+  auto at = download_file(s.url("/ipasn.dat.gz"), s.dest(), options);
+  REQUIRE_MESSAGE(at.has_value(), (at ? "" : at.error().to_string()));
+  CHECK(read_file(s.dest()) == s.bytes);
+}
+
+TEST_CASE("fetch limits: a resumed part counts toward the cap, and a download over it is not resumed") {
+  Served s;
+  const size_t half = s.bytes.size() / 2;
+  auto leave_part = [&](const std::string& url, const std::string& bytes) {
+    write_file(part_path(s.dest()), bytes);
+    write_file(part_path(s.dest()) + ".meta", "url: " + url + "\n");
+  };
+  DownloadOptions options;
+  options.max_size = s.bytes.size() - 1;
+  SUBCASE("the 206 declares the rest") {
+    const std::string url = s.url("/ipasn.dat.gz");
+    leave_part(url, s.bytes.substr(0, half));
+    auto result = download_file(url, s.dest(), options);
+    REQUIRE_FALSE(result.has_value());
+    CHECK(contains(result.error().to_string(), "declares " + std::to_string(s.bytes.size() - half) +
+                                                   " more bytes (Content-Length) after the " + std::to_string(half)));
+    CHECK(s.count_requests(" 206 range=bytes=" + std::to_string(half) + "-") == 1);
+  }
+  SUBCASE("the 206 is chunked, so the bytes are counted") {
+    const std::string url = s.url("/chunked/ipasn.dat.gz");
+    leave_part(url, s.bytes.substr(0, half));
+    auto result = download_file(url, s.dest(), options);
+    REQUIRE_FALSE(result.has_value());
+    CHECK(contains(result.error().to_string(), "larger than the size cap of " + std::to_string(s.bytes.size() - 1)));
+    CHECK(s.count_requests(" 206 range=bytes=" + std::to_string(half) + "-") == 1);
+  }
+  SUBCASE("a part over a lowered cap is started over, not continued") {
+    const std::string url = s.url("/chunked/ipasn.dat.gz");
+    leave_part(url, s.bytes + "more than the file");
+    options.max_size = s.bytes.size();
+    auto result = download_file(url, s.dest(), options);
+    REQUIRE_MESSAGE(result.has_value(), (result ? "" : result.error().to_string()));
+    CHECK_FALSE(result->resumed);
+    CHECK(read_file(s.dest()) == s.bytes);
+    const auto requests = s.server->requests();
+    REQUIRE(requests.size() == 1);
+    CHECK(contains(requests[0], " 200 range=- "));
+    return;
+  }
+  CHECK_FALSE(fs::exists(s.dest()));
+  CHECK_FALSE(fs::exists(part_path(s.dest())));
+  CHECK_FALSE(fs::exists(part_path(s.dest()) + ".meta"));
+  // Within the cap the same part resumes.
+  options.max_size = s.bytes.size();
+  leave_part(s.url("/chunked/ipasn.dat.gz"), s.bytes.substr(0, half));
+  auto resumed = download_file(s.url("/chunked/ipasn.dat.gz"), s.dest(), options);
+  REQUIRE_MESSAGE(resumed.has_value(), (resumed ? "" : resumed.error().to_string()));
+  CHECK(resumed->resumed);
+  CHECK(read_file(s.dest()) == s.bytes);
+}
+
+TEST_CASE("fetch limits: a drip-fed body stops at the deadline and keeps its part to resume") {
+  Served s;
+  DownloadOptions options;
+  options.timeout = 1500ms;
+  const auto started = Clock::now();
+  auto result = download_file(s.url("/drip"), s.dest("drip.csv"), options);
+  const double took = seconds_since(started);
+  REQUIRE_FALSE(result.has_value());
+  const std::string message = result.error().to_string();
+  CHECK(contains(message, s.url("/drip")));
+  CHECK_MESSAGE(contains(message, "not finished within the time limit of 1.5 s"), message);
+  CHECK(contains(message, "run again to resume"));
+  CHECK(took >= 1.4);
+  CHECK(took < 5);
+  CHECK_FALSE(fs::exists(s.dest("drip.csv")));
+  REQUIRE(fs::exists(part_path(s.dest("drip.csv"))));
+  CHECK(fs::file_size(part_path(s.dest("drip.csv"))) > 0);
+
+  // A deadline shared with earlier steps that has passed sends nothing.
+  s.server->clear_requests();
+  options.deadline = Clock::now() - 1ms;
+  auto late = download_file(s.url("/ipasn.dat.gz"), s.dest(), options);
+  REQUIRE_FALSE(late.has_value());
+  CHECK(contains(late.error().to_string(), "time limit of 1.5 s"));
+  CHECK(s.server->requests().empty());
+}
+
+TEST_CASE("fetch limits: gzip and bzip2 bombs are refused by ratio and size, keeping nothing") {
+  TempDir dir("fetch-bomb");
+  const std::string bomb = gzip_bomb(200);  // ~200 kB inflating to 200 MiB
+  REQUIRE(bomb.size() < 400 * 1024);
+  write_file(dir.path("bomb.mmdb.gz"), bomb);
+  write_file(dir.path("bomb.mmdb"), "the good copy of an earlier run");
+  const auto started = Clock::now();
+  auto status = gunzip_file(dir.path("bomb.mmdb.gz"), dir.path("bomb.mmdb"));  // the default limits
+  REQUIRE_FALSE(status.has_value());
+  CHECK(contains(status.error().to_string(), dir.path("bomb.mmdb.gz") + ": decompresses to more than 100 times its " +
+                                                 std::to_string(bomb.size()) + " bytes (a decompression bomb)"));
+  CHECK(seconds_since(started) < 5);
+  CHECK(read_file(dir.path("bomb.mmdb")) == "the good copy of an earlier run");
+  CHECK_FALSE(fs::exists(dir.path("bomb.mmdb.part")));
+
+  // The size cap applies even where the ratio looks ordinary.
+  UnpackLimits limits;
+  limits.max_output = 1 << 20;
+  std::string text;
+  for (int i = 0; text.size() < (size_t{3} << 20); ++i) text += std::to_string(i * 7919) + "\n";
+  write_file(dir.path("big.gz"), gzip_bytes(text));
+  auto capped = gunzip_file(dir.path("big.gz"), dir.path("big"), limits);
+  REQUIRE_FALSE(capped.has_value());
+  CHECK(contains(capped.error().to_string(), dir.path("big.gz") + ": decompresses to more than the size cap of 1048576"));
+  CHECK_FALSE(fs::exists(dir.path("big")));
+  CHECK_FALSE(fs::exists(dir.path("big.part")));
+  limits.max_output = 4 << 20;
+  REQUIRE(gunzip_file(dir.path("big.gz"), dir.path("big"), limits).has_value());
+  CHECK(read_file(dir.path("big")) == text);
+
+  // What the text importers read is checked the same way, bzip2 included.
+  CHECK(contains(check_compressed(dir.path("bomb.mmdb.gz")).error().to_string(), "a decompression bomb"));
+  write_file(dir.path("bomb.bz2"), bzip2_bomb(64));
+  limits = UnpackLimits{};
+  limits.ratio_floor = 1 << 20;
+  auto bz = check_compressed(dir.path("bomb.bz2"), limits);
+  REQUIRE_FALSE(bz.has_value());
+  CHECK(contains(bz.error().to_string(), dir.path("bomb.bz2") + ": decompresses to more than 100 times"));
+  write_file(dir.path("text.bz2"), bzip2_bytes(text.substr(0, 256 * 1024)));
+  CHECK(check_compressed(dir.path("text.bz2")).has_value());
+  CHECK(check_compressed(shared_path(kPyasnFixture)).has_value());
+}
+
+TEST_CASE("fetch limits: a truncated gzip, bzip2 or tar.gz is an error and leaves nothing") {
+  TempDir dir("fetch-cut");
+  const std::string mmdb = read_file(shared_path(kMmdbFixture));
+  const std::string gz = gzip_bytes(mmdb);
+  write_file(dir.path("x.mmdb"), "the good copy of an earlier run");
+  // Cut in the middle of the data, and inside the 8-byte trailer.
+  for (const size_t cut : {gz.size() / 2, gz.size() - 3}) {
+    CAPTURE(cut);
+    write_file(dir.path("x.mmdb.gz"), gz.substr(0, cut));
+    auto status = gunzip_file(dir.path("x.mmdb.gz"), dir.path("x.mmdb"));
+    REQUIRE_FALSE(status.has_value());
+    CHECK(contains(status.error().to_string(), dir.path("x.mmdb.gz") + ": truncated gzip"));
+    CHECK(read_file(dir.path("x.mmdb")) == "the good copy of an earlier run");
+    CHECK_FALSE(fs::exists(dir.path("x.mmdb.part")));
+    CHECK(contains(check_compressed(dir.path("x.mmdb.gz")).error().to_string(), "truncated gzip"));
+  }
+  write_file(dir.path("x.mmdb.gz"), gz);
+  REQUIRE(gunzip_file(dir.path("x.mmdb.gz"), dir.path("x.mmdb")).has_value());
+  CHECK(read_file(dir.path("x.mmdb")) == mmdb);
+  // A file that is not gzip at all is not "unpacked" by copying it.
+  auto plain = gunzip_file(shared_path(kMmdbFixture), dir.path("plain.mmdb"));
+  REQUIRE_FALSE(plain.has_value());
+  CHECK(contains(plain.error().to_string(), "not a gzip file"));
+
+  const std::string bz = bzip2_bytes(mmdb);
+  write_file(dir.path("x.bz2"), bz.substr(0, bz.size() / 2));
+  auto cut_bz = check_compressed(dir.path("x.bz2"));
+  REQUIRE_FALSE(cut_bz.has_value());
+  CHECK(contains(cut_bz.error().to_string(), dir.path("x.bz2") + ": truncated bzip2"));
+
+  // A tar.gz cut after its .mmdb member: the member is whole, the archive is not.
+  write_file(dir.path("tar/GeoLite2-ASN_20240101/GeoLite2-ASN.mmdb"), mmdb);
+  REQUIRE(run_command({"/usr/bin/tar", "-czf", dir.path("GeoLite2-ASN.tar.gz"), "-C", dir.path("tar"),
+                       "GeoLite2-ASN_20240101/GeoLite2-ASN.mmdb"})
+              .exit_code == 0);
+  const std::string tgz = read_file(dir.path("GeoLite2-ASN.tar.gz"));
+  write_file(dir.path("GeoLite2-ASN.tar.gz"), tgz.substr(0, tgz.size() - 12));
+  auto cut_tar = extract_from_tar_gz(dir.path("GeoLite2-ASN.tar.gz"), ".mmdb", dir.path("GeoLite2-ASN.mmdb"));
+  REQUIRE_FALSE(cut_tar.has_value());
+  CHECK(contains(cut_tar.error().to_string(), dir.path("GeoLite2-ASN.tar.gz") + ": truncated gzip"));
+  CHECK_FALSE(fs::exists(dir.path("GeoLite2-ASN.mmdb")));
+  CHECK_FALSE(fs::exists(dir.path("GeoLite2-ASN.mmdb.part")));
+  write_file(dir.path("GeoLite2-ASN.tar.gz"), tgz);
+  REQUIRE(extract_from_tar_gz(dir.path("GeoLite2-ASN.tar.gz"), ".mmdb", dir.path("GeoLite2-ASN.mmdb")).has_value());
+  CHECK(read_file(dir.path("GeoLite2-ASN.mmdb")) == mmdb);
+}
+
+TEST_CASE("fetch limits: a tar member name of a gigabyte is refused, not allocated") {
+  TempDir dir("fetch-tar-name");
+  std::string header(512, '\0');
+  header.replace(0, 13, "././@LongLink");
+  header.replace(124, 11, "10000000000");  // octal: 1 GiB
+  header[156] = 'L';
+  write_file(dir.path("long.tar.gz"), gzip_bytes(header + std::string(4096, 'a')));
+  auto status = extract_from_tar_gz(dir.path("long.tar.gz"), ".mmdb", dir.path("x.mmdb"));
+  REQUIRE_FALSE(status.has_value());
+  CHECK(contains(status.error().to_string(), dir.path("long.tar.gz") + ": not a tar archive (a 1073741824-byte member name)"));
+  CHECK_FALSE(fs::exists(dir.path("x.mmdb")));
+}
+
+TEST_CASE("fetch limits: a bad compressed download leaves the previous copy and its .mmdb in place") {
+  Served s;
+  const std::string mmdb = read_file(shared_path(kMmdbFixture));
+  const std::string good = gzip_bytes(mmdb);
+  write_file(s.root.path("dbip-asn-lite-2024-03.mmdb.gz"), good);
+  auto source = resolve_source("dbip-asn-lite", {{"dbip-asn-lite", s.url("/dbip-asn-lite-{YYYY-MM}.mmdb.gz")}}, "");
+  REQUIRE(source.has_value());
+  FetchOptions options;
+  options.dir = s.out.root();
+  options.now = 1709856000;  // 2024-03-08
+  auto first = fetch_dataset(*source, options);
+  REQUIRE_MESSAGE(first.has_value(), (first ? "" : first.error().to_string()));
+  const std::vector<std::string> files = {"dbip-asn-lite-2024-03.mmdb", "dbip-asn-lite-2024-03.mmdb.gz",
+                                          "dbip-asn-lite-2024-03.mmdb.gz.meta"};
+  REQUIRE(listing(s.out.root()) == files);
+
+  SUBCASE("truncated") { write_file(s.root.path("dbip-asn-lite-2024-03.mmdb.gz"), good.substr(0, good.size() / 2)); }
+  SUBCASE("a bomb") { write_file(s.root.path("dbip-asn-lite-2024-03.mmdb.gz"), gzip_bomb(200)); }
+  auto second = fetch_dataset(*source, options);
+  REQUIRE_FALSE(second.has_value());
+  const std::string message = second.error().to_string();
+  CHECK(contains(message, s.url("/dbip-asn-lite-2024-03.mmdb.gz")));
+  CHECK((contains(message, "truncated gzip") || contains(message, "a decompression bomb")));
+  CHECK(contains(message, "(download discarded)"));
+  CHECK(s.count_requests("GET /dbip-asn-lite-2024-03.mmdb.gz 200") == 2);
+  CHECK(listing(s.out.root()) == files);
+  CHECK(read_file(s.out.path("dbip-asn-lite-2024-03.mmdb.gz")) == good);
+  CHECK(read_file(s.out.path("dbip-asn-lite-2024-03.mmdb")) == mmdb);
+}
+
+TEST_CASE("fetch limits: an archive kept from before that no longer unpacks is discarded and fetched afresh") {
+  Served s;
+  const std::string mmdb = read_file(shared_path(kMmdbFixture));
+  const std::string good = gzip_bytes(mmdb);
+  write_file(s.root.path("x.mmdb.gz"), good);
+  auto source = resolve_source("dbip-asn-lite", {{"dbip-asn-lite", s.url("/x.mmdb.gz")}}, "");
+  REQUIRE(source.has_value());
+  FetchOptions options;
+  options.dir = s.out.root();
+  REQUIRE(fetch_dataset(*source, options).has_value());
+  // The server's copy is unchanged (304), but the local archive was damaged and its .mmdb deleted.
+  write_file(s.out.path("x.mmdb.gz"), good.substr(0, good.size() / 2));
+  fs::remove(s.out.path("x.mmdb"));
+  auto damaged = fetch_dataset(*source, options);
+  REQUIRE_FALSE(damaged.has_value());
+  CHECK(contains(damaged.error().to_string(), s.out.path("x.mmdb.gz") + ": truncated gzip"));
+  CHECK(contains(damaged.error().to_string(), "(download discarded)"));
+  CHECK(s.count_requests("GET /x.mmdb.gz 304") == 1);
+  CHECK(listing(s.out.root()).empty());
+  auto again = fetch_dataset(*source, options);
+  REQUIRE_MESSAGE(again.has_value(), (again ? "" : again.error().to_string()));
+  CHECK(read_file(s.out.path("x.mmdb")) == mmdb);
+}
+
+TEST_CASE("fetch limits: a truncated text dataset and an endless creation log keep nothing") {
+  Served s;
+  write_file(s.root.path("ip2asn-v4.tsv.gz"), s.bytes.substr(0, s.bytes.size() / 2));
+  auto source = resolve_source("iptoasn-v4", {{"iptoasn-v4", s.url("/ip2asn-v4.tsv.gz")}}, "");
+  REQUIRE(source.has_value());
+  FetchOptions options;
+  options.dir = s.out.root();
+  auto cut = fetch_dataset(*source, options);
+  REQUIRE_FALSE(cut.has_value());
+  CHECK(contains(cut.error().to_string(), "ip2asn-v4.tsv.gz.part: truncated gzip"));
+  CHECK(listing(s.out.root()).empty());
+
+  auto log = resolve_source("routeviews-pfx2as", {}, s.url("/endless/pfx2as-creation.log"));
+  REQUIRE(log.has_value());
+  REQUIRE(log->discovery == Discovery::caida_log);
+  const auto started = Clock::now();
+  auto endless = fetch_dataset(*log, options);
+  REQUIRE_FALSE(endless.has_value());
+  CHECK(contains(endless.error().to_string(), "larger than the size cap of " + std::to_string(kCreationLogMaxSize)));
+  CHECK(seconds_since(started) < 5);
+  CHECK(listing(s.out.root()).empty());
+}
+
+TEST_CASE("fetch limits: sizes and durations as users write them, and each source's cap") {
+  CHECK(parse_byte_size("1048576").value() == 1048576);
+  CHECK(parse_byte_size("300M").value() == uint64_t{300} << 20);
+  CHECK(parse_byte_size("2GiB").value() == uint64_t{2} << 30);
+  CHECK(parse_byte_size("64kB").value() == 64 * 1024);
+  for (const char* bad : {"", "0", "M", "12X", "-5", "1.5G", "99999999999G"})
+    CHECK_FALSE_MESSAGE(parse_byte_size(bad).has_value(), bad);
+  CHECK(parse_duration("90").value() == 90s);
+  CHECK(parse_duration("1500ms").value() == 1500ms);
+  CHECK(parse_duration("30m").value() == 30min);
+  CHECK(parse_duration("2h").value() == 2h);
+  for (const char* bad : {"", "0", "5d", "s", "-1", "999999999h"}) CHECK_FALSE_MESSAGE(parse_duration(bad).has_value(), bad);
+
+  for (const DatasetSource& known : known_sources()) {
+    CAPTURE(known.name);
+    CHECK(known.max_size >= uint64_t{128} << 20);
+    CHECK(known.max_size <= uint64_t{1} << 30);
+  }
+  CHECK(resolve_source("ip-location-db-asn", {}, "")->max_size == uint64_t{256} << 20);
+  auto configured = resolve_source("iptoasn-v4", {{"iptoasn-v4.max_size", "1K"}}, "");
+  REQUIRE(configured.has_value());
+  CHECK(configured->max_size == 1024);
+  CHECK(configured->urls == resolve_source("iptoasn-v4", {}, "")->urls);
+  auto bad = resolve_source("iptoasn-v4", {{"iptoasn-v4.max_size", "lots"}}, "");
+  REQUIRE_FALSE(bad.has_value());
+  CHECK(contains(bad.error().to_string(), "source.iptoasn-v4.max_size: not a size"));
+}
+
+TEST_CASE("fetch limits: `data fetch` honours --max-size, --timeout and source.NAME.max_size") {
+  Served s;
+  const std::string dir = s.out.path("datasets");
+  auto fetch = [&](std::vector<std::string> extra, const std::string& config = "") {
+    std::vector<std::string> argv = {SPAMGRAPH_BINARY};
+    if (!config.empty()) argv.insert(argv.end(), {"--config", config});
+    argv.insert(argv.end(), {"data", "fetch", "iptoasn-v4", "--dir", dir});
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return run_command(argv);
+  };
+  auto started = Clock::now();
+  CommandResult endless = fetch({"--url", s.url("/endless/ip2asn-v4.tsv.gz"), "--max-size", "1M"});
+  INFO(endless.out << endless.err);
+  CHECK(endless.exit_code == 2);
+  CHECK(contains(endless.err, "larger than the size cap of 1048576 bytes"));
+  CHECK(seconds_since(started) < 5);
+  CHECK(listing(dir).empty());
+
+  started = Clock::now();
+  CommandResult drip = fetch({"--url", s.url("/drip/ip2asn-v4.tsv.gz"), "--timeout", "1500ms"});
+  INFO(drip.out << drip.err);
+  CHECK(drip.exit_code == 2);
+  CHECK(contains(drip.err, "not finished within the time limit of 1.5 s"));
+  CHECK(seconds_since(started) < 5);
+  CHECK_FALSE(fs::exists(dir + "/ip2asn-v4.tsv.gz"));
+
+  const std::string config = s.out.path("config");
+  write_file(config, "source.iptoasn-v4.max_size = 1K\n");
+  CommandResult small = fetch({"--url", s.url("/ipasn.dat.gz")}, config);
+  CHECK(small.exit_code == 2);
+  CHECK(contains(small.err, "declares " + std::to_string(s.bytes.size()) + " bytes (Content-Length), over the size "
+                            "cap of 1024 bytes"));
+  CHECK_FALSE(fs::exists(dir + "/ipasn.dat.gz"));
+  // The flag outranks the config; the good path still works under a deadline.
+  CommandResult good = fetch({"--url", s.url("/ipasn.dat.gz"), "--max-size", "64M", "--timeout", "60s"}, config);
+  INFO(good.out << good.err);
+  CHECK(good.exit_code == 0);
+  CHECK(read_file(dir + "/ipasn.dat.gz") == s.bytes);
+
+  CommandResult zero = fetch({"--url", s.url("/ipasn.dat.gz"), "--max-size", "0"});
+  CHECK(zero.exit_code == 2);
+  CHECK(contains(zero.err, "--max-size 0"));
+  CommandResult soon = fetch({"--url", s.url("/ipasn.dat.gz"), "--timeout", "soon"});
+  CHECK(soon.exit_code == 2);
+  CHECK(contains(soon.err, "--timeout soon: not a duration"));
 }

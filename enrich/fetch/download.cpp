@@ -3,7 +3,9 @@
 #include <curl/curl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -19,6 +21,7 @@ namespace sg::fetch {
 namespace {
 
 namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
 
 /// curl_global_init is not thread-safe and must run once before any handle.
 Status init_curl_once() {
@@ -87,7 +90,18 @@ struct ResponseHeaders {
   std::string etag;
   std::string last_modified;
   std::string content_range;
+  int64_t content_length = -1;  ///< -1 when absent; INT64_MAX when too large to parse
 };
+
+/// A Content-Length value; a number past int64 saturates, since it is compared
+/// with a size cap and must not wrap into something small.
+int64_t parse_length(const std::string& value) {
+  if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos) return -1;
+  errno = 0;
+  const unsigned long long parsed = std::strtoull(value.c_str(), nullptr, 10);
+  if (errno == ERANGE || parsed > static_cast<unsigned long long>(INT64_MAX)) return INT64_MAX;
+  return static_cast<int64_t>(parsed);
+}
 
 size_t on_header(char* data, size_t size, size_t count, void* user) {
   auto* headers = static_cast<ResponseHeaders*>(user);
@@ -112,6 +126,8 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
     headers->last_modified = value;
   else if (is("content-range"))
     headers->content_range = value;
+  else if (is("content-length"))
+    headers->content_length = parse_length(value);
   return line.size();
 }
 
@@ -139,8 +155,10 @@ struct Transfer {
   bool opened = false;
   bool resumed = false;
   uint64_t received = 0;
+  uint64_t max_size = 0;  ///< the cap on offset + received
   std::string failure;  ///< why the write callback stopped the transfer
   bool restart = false; ///< the server sent a different version of the file for the range
+  bool too_big = false;  ///< the file passed max_size: the part is worthless
   std::string part_etag;  ///< the ETag the part was started with ("" when unknown)
   std::string url;        ///< recorded in FILE.part.meta
   const ProgressCallback* progress = nullptr;
@@ -161,6 +179,15 @@ bool open_part(Transfer& t) {
     // A server that ignored If-Range would splice two versions of the file.
     if (!t.part_etag.empty() && !t.headers.etag.empty() && t.part_etag != t.headers.etag) {
       t.restart = true;
+      return false;
+    }
+    // curl compares Content-Length alone with the cap; the part counts too.
+    const int64_t declared = t.headers.content_length;
+    if (declared >= 0 && static_cast<uint64_t>(declared) > t.max_size - t.offset) {
+      t.too_big = true;
+      t.failure = "the server declares " + std::to_string(declared) + " more bytes (Content-Length) after the " +
+                  std::to_string(t.offset) + " in " + t.part + ", over the size cap of " +
+                  std::to_string(t.max_size) + " bytes; the part is removed";
       return false;
     }
     t.file.reset(std::fopen(t.part.c_str(), "ab"));
@@ -191,6 +218,14 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
   if (t->headers.status < 200 || t->headers.status > 299) return bytes;
   if (!t->opened && !open_part(*t)) return 0;
   if (!t->file) return 0;
+  // Content-Length may be absent (chunked) or false, so the bytes are counted.
+  const uint64_t before = t->offset + t->received;
+  if (bytes > t->max_size || before > t->max_size - bytes) {
+    t->too_big = true;
+    t->failure = "larger than the size cap of " + std::to_string(t->max_size) + " bytes (stopped at " +
+                 std::to_string(before) + "); nothing kept";
+    return 0;
+  }
   if (std::fwrite(data, 1, bytes, t->file.get()) != bytes) {
     t->failure = std::string("cannot write: ") + std::strerror(errno) + ": " + t->part;
     return 0;
@@ -241,6 +276,43 @@ std::string http_failure(const ResponseHeaders& headers) {
   return text;
 }
 
+/// "2 s", "1.5 s": a time limit as errors show it.
+std::string seconds_text(std::chrono::milliseconds limit) {
+  char text[32];
+  if (limit.count() % 1000 == 0)
+    std::snprintf(text, sizeof text, "%lld s", static_cast<long long>(limit.count() / 1000));
+  else
+    std::snprintf(text, sizeof text, "%.1f s", static_cast<double>(limit.count()) / 1000.0);
+  return text;
+}
+
+/// The error for a body whose declared length is over `cap` (curl refused it
+/// before the first byte).
+std::string declared_too_big(const ResponseHeaders& headers, uint64_t cap) {
+  const std::string declared = headers.content_length < 0 || headers.content_length == INT64_MAX
+                                   ? "more than " + std::to_string(INT64_MAX)
+                                   : std::to_string(headers.content_length);
+  return "the server declares " + declared + " bytes (Content-Length), over the size cap of " +
+         std::to_string(cap) + " bytes; nothing was written";
+}
+
+/// libcurl takes a signed size; a cap past its range is no cap at all.
+curl_off_t curl_size(uint64_t size) {
+  return static_cast<curl_off_t>(std::min<uint64_t>(size, static_cast<uint64_t>(INT64_MAX)));
+}
+
+/// Milliseconds left before `deadline`, as libcurl's CURLOPT_TIMEOUT_MS takes them.
+long millis_left(Clock::time_point deadline) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+  return static_cast<long>(std::max<int64_t>(left, 0));
+}
+
+/// Whether a timeout of libcurl was the deadline's. Both round to whole
+/// milliseconds, so curl may stop a millisecond or two before `deadline`.
+bool deadline_reached(Clock::time_point deadline) {
+  return Clock::now() + std::chrono::milliseconds(20) >= deadline;
+}
+
 uint64_t file_size_or_zero(const std::string& path) {
   std::error_code error;
   const auto size = fs::file_size(path, error);
@@ -269,6 +341,13 @@ Status finish(const std::string& url, const std::string& dest, const DownloadOpt
       return Error{"checksum mismatch: expected " + options.expected->to_string() + ", got " +
                        hash_kind_name(options.expected->kind) + " " + actual + " (download discarded)",
                    redact_url(url)};
+    }
+  }
+  if (options.verify) {
+    if (auto verified = options.verify(part); !verified) {
+      remove_quietly(part);
+      remove_quietly(part + ".meta");
+      return Error{verified.error().to_string() + " (download discarded)", redact_url(url)};
     }
   }
   std::error_code error;
@@ -315,6 +394,15 @@ Result<DownloadResult> download_file(const std::string& url, const std::string& 
   const std::string part_meta_path = part + ".meta";
   const Meta meta = read_meta(meta_path(dest));
   const bool have_dest = fs::exists(dest);
+  const Clock::time_point deadline = options.deadline.value_or(Clock::now() + options.timeout);
+  auto kept_note = [&] {
+    const uint64_t kept = file_size_or_zero(part);
+    return kept > 0 ? "; " + std::to_string(kept) + " bytes kept in " + part + ", run again to resume" : "";
+  };
+  auto discard_part = [&] {
+    remove_quietly(part);
+    remove_quietly(part_meta_path);
+  };
 
   // A checksum published by the source settles freshness without a request.
   bool known_stale = false;
@@ -329,10 +417,7 @@ Result<DownloadResult> download_file(const std::string& url, const std::string& 
     }
     known_stale = true;
   }
-  if (options.force) {
-    remove_quietly(part);
-    remove_quietly(part_meta_path);
-  }
+  if (options.force) discard_part();
 
   for (int attempt = 0; attempt < 3; ++attempt) {
     Meta part_meta = read_meta(part_meta_path);
@@ -341,20 +426,28 @@ Result<DownloadResult> download_file(const std::string& url, const std::string& 
     t.url = url;
     t.part_etag = part_meta["etag"];
     t.progress = &options.progress;
+    t.max_size = options.max_size;
     const uint64_t part_size = file_size_or_zero(part);
-    // Only a part known to come from this URL is continued.
-    if (part_size > 0 && part_meta["url"] != url) {
-      remove_quietly(part);
-      remove_quietly(part_meta_path);
+    // Only a part known to come from this URL is continued, and one already over
+    // the cap (it was lowered since) could never finish.
+    if (part_size > 0 && (part_meta["url"] != url || part_size > options.max_size)) {
+      discard_part();
     } else if (part_size > 0) {
       t.offset = part_size;
       t.ranged = true;
     }
 
+    const long millis = millis_left(deadline);
+    if (millis == 0)
+      return Error{"not finished within the time limit of " + seconds_text(options.timeout) + kept_note(),
+                   redact_url(url)};
     char error_buffer[CURL_ERROR_SIZE] = {0};
     auto handle = new_handle(url, options, error_buffer);
     if (!handle) return handle.error();
     CURL* c = handle->get();
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, millis);
+    // Refused from the headers when Content-Length says so; on_body counts the rest.
+    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, curl_size(options.max_size));
     std::unique_ptr<curl_slist, SlistFree> headers;
     auto add_header = [&](const std::string& line) { headers.reset(curl_slist_append(headers.release(), line.c_str())); };
     std::string range;
@@ -384,18 +477,18 @@ Result<DownloadResult> download_file(const std::string& url, const std::string& 
     t.file.reset();
     result.bytes_received += t.received;
     if (t.restart) {
-      remove_quietly(part);
-      remove_quietly(part_meta_path);
+      discard_part();
       continue;
     }
+    // A file over the cap would be refused again on every resume.
+    if (t.too_big || code == CURLE_FILESIZE_EXCEEDED) discard_part();
     if (!t.failure.empty()) return Error{t.failure, redact_url(url)};
     if (!flushed) return Error{"cannot write " + part, redact_url(url)};
-    if (code != CURLE_OK) {
-      std::string message = curl_failure(code, error_buffer);
-      const uint64_t kept = file_size_or_zero(part);
-      if (kept > 0) message += "; " + std::to_string(kept) + " bytes kept in " + part + ", run again to resume";
-      return Error{message, redact_url(url)};
-    }
+    if (code == CURLE_FILESIZE_EXCEEDED) return Error{declared_too_big(t.headers, options.max_size), redact_url(url)};
+    if (code == CURLE_OPERATION_TIMEDOUT && deadline_reached(deadline))
+      return Error{"not finished within the time limit of " + seconds_text(options.timeout) + kept_note(),
+                   redact_url(url)};
+    if (code != CURLE_OK) return Error{curl_failure(code, error_buffer) + kept_note(), redact_url(url)};
     char* effective = nullptr;
     curl_easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &effective);
     if (effective) result.effective_url = effective;
@@ -424,8 +517,7 @@ Result<DownloadResult> download_file(const std::string& url, const std::string& 
         result.resumed = true;
         return result;
       }
-      remove_quietly(part);
-      remove_quietly(part_meta_path);
+      discard_part();
       continue;
     }
     if (status < 200 || status > 299) return Error{http_failure(t.headers), redact_url(url)};
@@ -462,6 +554,10 @@ Result<std::string> download_text(const std::string& url, const DownloadOptions&
   } sink;
   sink.max = max_bytes;
   CURL* c = handle->get();
+  // 0 would mean "no limit" to libcurl.
+  const long millis = millis_left(options.deadline.value_or(Clock::now() + options.timeout));
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, std::max(millis, 1L));
+  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, curl_size(max_bytes));
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &sink.headers);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, +[](char* data, size_t size, size_t count, void* user) -> size_t {
@@ -477,6 +573,7 @@ Result<std::string> download_text(const std::string& url, const DownloadOptions&
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
   const CURLcode code = curl_easy_perform(c);
   if (sink.too_big) return Error{"larger than " + std::to_string(max_bytes) + " bytes", redact_url(url)};
+  if (code == CURLE_FILESIZE_EXCEEDED) return Error{declared_too_big(sink.headers, max_bytes), redact_url(url)};
   if (code != CURLE_OK) return Error{curl_failure(code, error_buffer), redact_url(url)};
   if (sink.headers.status < 200 || sink.headers.status > 299) return Error{http_failure(sink.headers), redact_url(url)};
   return std::move(sink.body);

@@ -8,6 +8,7 @@
 // is incomplete FILE.part with FILE.part.meta (url and the validators the part was
 // started with, sent back as If-Range so a changed file is not spliced).
 #pragma once
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -22,10 +23,21 @@ namespace sg::fetch {
 /// included), `total` its expected size, or 0 while unknown.
 using ProgressCallback = std::function<void(uint64_t done, uint64_t total)>;
 
-/// How to download. The defaults suit large datasets on slow links.
+/// How to download. The defaults suit large datasets on slow links; no download
+/// is unbounded, since a hostile server can send an endless body or drip it slowly.
 struct DownloadOptions {
   std::optional<Checksum> expected;  ///< verified before the rename; a mismatch keeps nothing
   bool force = false;                ///< ignore FILE.meta and any FILE.part: download from scratch
+  uint64_t max_size = uint64_t{1} << 30;  ///< the largest file accepted, a resumed part included;
+                                          ///< a larger one is refused and its .part deleted
+  std::chrono::milliseconds timeout = std::chrono::minutes(30);  ///< the whole call, every attempt;
+                                                                 ///< when it passes the .part is kept
+  /// When set, replaces "now + timeout": one deadline shared by several calls
+  /// (`timeout` is then only what errors call the limit).
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  /// Checks the finished FILE.part before it replaces FILE (after `expected`);
+  /// an error discards the part, so a bad file is neither kept nor resumed.
+  std::function<Status(const std::string& part)> verify;
   long connect_timeout_seconds = 30;  ///< per connection attempt
   long low_speed_bytes = 100;         ///< abort when slower than this many bytes per second...
   long low_speed_seconds = 60;        ///< ...for this long (a stalled server); the .part is kept
@@ -59,12 +71,13 @@ std::string meta_path(const std::string& dest);
 /// ignored the Range starts over; 416 means the part is already whole). Sends
 /// If-None-Match / If-Modified-Since from FILE.meta unless `force`. Errors name
 /// the URL and say the HTTP status, the curl failure, or both checksums.
-/// An interrupted transfer keeps FILE.part and says so.
+/// An interrupted or timed-out transfer keeps FILE.part and says so; a file over
+/// `max_size` (declared by Content-Length or counted as it arrives) keeps nothing.
 Result<DownloadResult> download_file(const std::string& url, const std::string& dest, const DownloadOptions& options);
 
 /// The body of a small resource (a checksum file, an index) in memory; fails on
 /// any non-2xx status or when the body exceeds `max_bytes`. Only the timeouts and
-/// redirect limit of `options` apply.
+/// redirect limit of `options` apply (not its max_size).
 Result<std::string> download_text(const std::string& url, const DownloadOptions& options,
                                   size_t max_bytes = size_t{1} << 24);
 

@@ -1,7 +1,10 @@
 #include "enrich/fetch/fetch.h"
 
+#include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <memory>
 
 #include "enrich/fetch/unpack.h"
 
@@ -38,6 +41,29 @@ std::string unpacked_name(const std::string& name) {
 
 bool is_http_404(const Error& error) { return error.message.starts_with("HTTP 404"); }
 
+void remove_quietly(const std::string& path) {
+  std::error_code ignored;
+  fs::remove(path, ignored);
+}
+
+/// The whole file at `path`, refused when it holds more than `max_bytes`.
+Result<std::string> read_small_file(const std::string& path, uint64_t max_bytes) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> in(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!in) return Error{"cannot read", path};
+  std::string text;
+  char buffer[65536];
+  for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, in.get())) > 0;) {
+    if (text.size() + n > max_bytes) return Error{"larger than " + std::to_string(max_bytes) + " bytes", path};
+    text.append(buffer, n);
+  }
+  return text;
+}
+
+/// Decompresses `archive` into the .mmdb at `dest` (a tar member or the whole gzip).
+Status unpack_mmdb(const std::string& archive, bool tar, const std::string& dest, const UnpackLimits& limits) {
+  return tar ? extract_from_tar_gz(archive, ".mmdb", dest, limits) : gunzip_file(archive, dest, limits);
+}
+
 /// Downloads one file (with its published checksum) and unpacks it when needed.
 Result<FetchedFile> fetch_one(const DatasetSource& source, const std::string& url, const FetchOptions& options,
                               const std::optional<Checksum>& given) {
@@ -45,6 +71,7 @@ Result<FetchedFile> fetch_one(const DatasetSource& source, const std::string& ur
   if (!name) return name.error();
   DownloadOptions download = options.download;
   download.expected = given;
+  download.max_size = source.max_size;
   if (!given && source.checksum == ChecksumPublication::sidecar_sha256) {
     const std::string sidecar = url + ".sha256";
     auto body = download_text(sidecar, download, 64 * 1024);
@@ -54,6 +81,17 @@ Result<FetchedFile> fetch_one(const DatasetSource& source, const std::string& ur
     download.expected = *checksum;
   }
   const std::string dest = (fs::path(options.dir) / *name).string();
+  const std::string unpacked = source.unpack_mmdb ? unpacked_name(*name) : "";
+  const std::string unpacked_path = unpacked.empty() ? "" : (fs::path(options.dir) / unpacked).string();
+  const bool tar = name->ends_with(".tar.gz") || name->ends_with(".tgz");
+  UnpackLimits limits = options.unpack;
+  limits.max_output = source.max_size;
+  // A new download is decompressed before it replaces the copy on disk, so a bad
+  // one leaves the old file (and the .mmdb made from it) as they were.
+  if (unpacked.empty())
+    download.verify = [limits](const std::string& part) { return check_compressed(part, limits); };
+  else
+    download.verify = [&](const std::string& part) { return unpack_mmdb(part, tar, unpacked_path, limits); };
   auto done = download_file(url, dest, download);
   if (!done) return done.error();
   FetchedFile file;
@@ -66,13 +104,16 @@ Result<FetchedFile> fetch_one(const DatasetSource& source, const std::string& ur
   file.verified = download.expected.has_value();
   file.size = done->size;
   file.sha256 = done->sha256;
-  const std::string unpacked = source.unpack_mmdb ? unpacked_name(*name) : "";
   if (!unpacked.empty()) {
-    file.path = (fs::path(options.dir) / unpacked).string();
-    if (file.updated || !fs::exists(file.path)) {
-      const bool tar = name->ends_with(".tar.gz") || name->ends_with(".tgz");
-      auto status = tar ? extract_from_tar_gz(dest, ".mmdb", file.path) : gunzip_file(dest, file.path);
-      if (!status) return status.error();
+    file.path = unpacked_path;
+    // The archive is current but its .mmdb was deleted (or never made by an older version).
+    if (!fs::exists(file.path)) {
+      if (auto status = unpack_mmdb(dest, tar, file.path, limits); !status) {
+        // Unusable, so fetched afresh next time rather than judged current.
+        remove_quietly(dest);
+        remove_quietly(meta_path(dest));
+        return Error{status.error().to_string() + " (download discarded)", redact_url(url)};
+      }
     }
   }
   return file;
@@ -139,6 +180,9 @@ Result<std::vector<FetchedFile>> fetch_dataset(const DatasetSource& source, cons
   fs::create_directories(options.dir, error);
   if (error) return Error{"cannot create: " + error.message(), options.dir};
   const UnixTime now = options.now != 0 ? options.now : static_cast<UnixTime>(std::time(nullptr));
+  // One deadline for the whole fetch: the index, checksums and every file.
+  FetchOptions run = options;
+  if (!run.download.deadline) run.download.deadline = std::chrono::steady_clock::now() + run.download.timeout;
 
   std::vector<std::string> urls;
   if (source.discovery == Discovery::caida_log) {
@@ -147,20 +191,16 @@ Result<std::vector<FetchedFile>> fetch_dataset(const DatasetSource& source, cons
       auto log_name = local_name(source, log_url);
       if (!log_name) return log_name.error();
       const std::string log_path = (fs::path(options.dir) / (source.name + "-" + *log_name)).string();
-      DownloadOptions log_options = options.download;
+      DownloadOptions log_options = run.download;
       log_options.expected.reset();
       log_options.progress = nullptr;
+      log_options.max_size = kCreationLogMaxSize;
       auto log = download_file(log_url, log_path, log_options);
       if (!log) return log.error();
-      std::string text;
-      {
-        std::FILE* in = std::fopen(log_path.c_str(), "rb");
-        if (!in) return Error{"cannot read", log_path};
-        char buffer[65536];
-        for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, in)) > 0;) text.append(buffer, n);
-        std::fclose(in);
-      }
-      auto newest = newest_in_creation_log(text);
+      // A copy kept from an older version was never held to the cap.
+      auto text = read_small_file(log_path, kCreationLogMaxSize);
+      if (!text) return text.error();
+      auto newest = newest_in_creation_log(*text);
       if (!newest) return Error{newest.error().message, redact_url(log_url)};
       urls.push_back(resolve_relative_url(log_url, *newest));
     }
@@ -173,10 +213,10 @@ Result<std::vector<FetchedFile>> fetch_dataset(const DatasetSource& source, cons
   std::vector<FetchedFile> files;
   for (const std::string& pattern : urls) {
     const std::string url = expand_month(pattern, now);
-    auto file = fetch_one(source, url, options, options.checksum);
+    auto file = fetch_one(source, url, run, options.checksum);
     // This month's file appears some days into the month.
     if (!file && source.month_fallback && url != pattern && is_http_404(file.error()))
-      file = fetch_one(source, expand_month(pattern, now, 1), options, options.checksum);
+      file = fetch_one(source, expand_month(pattern, now, 1), run, options.checksum);
     if (!file) return file.error();
     files.push_back(std::move(*file));
   }

@@ -2,7 +2,8 @@
 // Finds the files (CAIDA's creation log, this month's DB-IP name), fetches the
 // published checksum, downloads each file with download_file, and unpacks the
 // .mmdb archives. Returns every file with its import FORMAT so a caller can chain
-// the import.
+// the import. Every file is held to the source's max_size, downloaded and
+// decompressed, and the whole fetch to one deadline.
 #pragma once
 #include <optional>
 #include <string>
@@ -13,6 +14,7 @@
 #include "enrich/fetch/checksum.h"
 #include "enrich/fetch/download.h"
 #include "enrich/fetch/sources.h"
+#include "enrich/fetch/unpack.h"
 
 namespace sg::fetch {
 
@@ -20,7 +22,10 @@ namespace sg::fetch {
 struct FetchOptions {
   std::string dir;                   ///< download folder, created when missing (see default_dataset_dir)
   std::optional<Checksum> checksum;  ///< --sha256: expected digest; only for a source with one file
-  DownloadOptions download;          ///< timeouts, progress, force (its `expected` is set per file)
+  DownloadOptions download;          ///< timeouts, progress, force (its `expected`, `max_size` and
+                                     ///< `verify` are set per file); its `timeout` covers the whole fetch
+  UnpackLimits unpack;               ///< bomb bounds for compressed downloads; `max_output` is replaced
+                                     ///< by the source's max_size
   UnixTime now = 0;                  ///< the month for "{YYYY-MM}"; 0 = the current time
 };
 
@@ -39,6 +44,9 @@ struct FetchedFile {
 
 /// Fetches every file of `source` into options.dir. Stops at the first failure;
 /// files finished before it stay on disk (and are not downloaded again next time).
+/// A new download that is compressed (by its magic bytes) is decompressed once
+/// before it replaces the old copy: a corrupt, truncated or bomb-like file is
+/// discarded and the old copy (and the .mmdb unpacked from it) stays.
 Result<std::vector<FetchedFile>> fetch_dataset(const DatasetSource& source, const FetchOptions& options);
 
 /// The newest entry of a CAIDA pfx2as-creation.log: lines "SEQ<ws>UNIXTIME<ws>PATH",

@@ -6,6 +6,25 @@
 #include <sstream>
 
 namespace sg::fetch {
+namespace {
+
+constexpr uint64_t kMiB = uint64_t{1} << 20;
+
+/// Splits "300M" into 300 and "M"; false when no digits lead or the number overflows.
+bool split_number(std::string_view text, uint64_t& number, std::string_view& unit) {
+  size_t digits = 0;
+  number = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') {
+    const uint64_t digit = static_cast<uint64_t>(text[digits] - '0');
+    if (number > (UINT64_MAX - digit) / 10) return false;
+    number = number * 10 + digit;
+    ++digits;
+  }
+  unit = text.substr(digits);
+  return digits > 0;
+}
+
+}  // namespace
 
 const std::vector<DatasetSource>& known_sources() {
   static const std::vector<DatasetSource> sources = [] {
@@ -19,13 +38,19 @@ const std::vector<DatasetSource>& known_sources() {
       source.urls = std::move(urls);
       return source;
     };
+    // Sizes: asn-ipv4.csv is 24 MB and asn-ipv6.csv 9 MB (2026); ip2asn-v4.tsv.gz
+    // inflates to about 30 MB, a pfx2as file to about 20 MB, the ASN .mmdb files are
+    // about 10 MB. Each cap leaves ten times that or more, for growth and IPv6.
     add("ip-location-db-asn", "ip-location-db", "ip-location-db ASN CSV (IPv4 and IPv6) via jsDelivr, updated daily",
         {"https://cdn.jsdelivr.net/npm/@ip-location-db/asn/asn-ipv4.csv",
-         "https://cdn.jsdelivr.net/npm/@ip-location-db/asn/asn-ipv6.csv"});
+         "https://cdn.jsdelivr.net/npm/@ip-location-db/asn/asn-ipv6.csv"})
+        .max_size = 256 * kMiB;
     add("iptoasn-v4", "ip2asn", "iptoasn.com IPv4 ranges with AS, country and name, updated hourly",
-        {"https://iptoasn.com/data/ip2asn-v4.tsv.gz"});
+        {"https://iptoasn.com/data/ip2asn-v4.tsv.gz"})
+        .max_size = 256 * kMiB;
     add("iptoasn-v6", "ip2asn", "iptoasn.com IPv6 ranges with AS, country and name, updated hourly",
-        {"https://iptoasn.com/data/ip2asn-v6.tsv.gz"});
+        {"https://iptoasn.com/data/ip2asn-v6.tsv.gz"})
+        .max_size = 256 * kMiB;
     add("routeviews-pfx2as", "pfx2as", "CAIDA RouteViews IPv4 prefix-to-AS, the newest file of the creation log",
         {"https://publicdata.caida.org/datasets/routing/routeviews-prefix2as/pfx2as-creation.log"})
         .discovery = Discovery::caida_log;
@@ -78,7 +103,58 @@ Result<DatasetSource> resolve_source(const std::string& name, const std::map<std
   }
   if (source.urls.empty())
     return Error{"no URL: set `source." + name + " = URL` in the config or pass --url URL", name};
+  // The config loader keeps `source.NAME.max_size` as the source "NAME.max_size".
+  if (const auto it = config_sources.find(name + ".max_size"); it != config_sources.end()) {
+    auto size = parse_byte_size(it->second);
+    if (!size) return Error{size.error().message, "source." + name + ".max_size"};
+    source.max_size = *size;
+  }
   return source;
+}
+
+Result<uint64_t> parse_byte_size(std::string_view text) {
+  const std::string original(text);
+  uint64_t number = 0;
+  std::string_view unit;
+  if (!split_number(text, number, unit)) return Error{"not a size (e.g. 300M, 2G, 1048576)", original};
+  if (unit.ends_with("iB"))
+    unit.remove_suffix(2);
+  else if (unit.ends_with("B") || unit.ends_with("b"))
+    unit.remove_suffix(1);
+  unsigned shift = 0;
+  if (unit == "k" || unit == "K")
+    shift = 10;
+  else if (unit == "m" || unit == "M")
+    shift = 20;
+  else if (unit == "g" || unit == "G")
+    shift = 30;
+  else if (!unit.empty())
+    return Error{"unknown unit \"" + std::string(unit) + "\" (K, M or G)", original};
+  if (number == 0) return Error{"a size cap of 0 would refuse every file", original};
+  if (number > (uint64_t{1} << (63 - shift))) return Error{"too large", original};
+  return number << shift;
+}
+
+Result<std::chrono::milliseconds> parse_duration(std::string_view text) {
+  const std::string original(text);
+  uint64_t number = 0;
+  std::string_view unit;
+  if (!split_number(text, number, unit)) return Error{"not a duration (e.g. 90, 90s, 30m, 2h)", original};
+  uint64_t millis_per_unit = 0;
+  if (unit == "ms")
+    millis_per_unit = 1;
+  else if (unit.empty() || unit == "s")
+    millis_per_unit = 1000;
+  else if (unit == "m" || unit == "min")
+    millis_per_unit = 60 * 1000;
+  else if (unit == "h")
+    millis_per_unit = 3600 * 1000;
+  else
+    return Error{"unknown unit \"" + std::string(unit) + "\" (ms, s, m or h)", original};
+  if (number == 0) return Error{"a deadline of 0 would stop every download", original};
+  // Kept within what libcurl's long millisecond timeout holds on every platform.
+  if (number > static_cast<uint64_t>(INT32_MAX) / millis_per_unit) return Error{"too long", original};
+  return std::chrono::milliseconds(number * millis_per_unit);
 }
 
 std::string expand_month(const std::string& url, UnixTime now, int months_back) {

@@ -1,8 +1,11 @@
 // The datasets `spamgraph data fetch NAME` knows: where each is published, which
 // `data import` FORMAT reads it, and how its checksum is published. Users with a
 // mirror, a licence key or a specific file override the URLs with the config line
-// `source.NAME = URL [URL...]` or `--url URL`.
+// `source.NAME = URL [URL...]` or `--url URL`, and the size cap with
+// `source.NAME.max_size = SIZE` or `--max-size SIZE`.
 #pragma once
+#include <chrono>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -39,7 +42,12 @@ struct DatasetSource {
   bool unpack_mmdb = false;        ///< .mmdb.gz is gunzipped and .tar.gz has its .mmdb extracted
   std::string fallback_file_name;  ///< local name when the URL's last path segment has no '.'
   bool overridden = false;         ///< urls came from --url or the config, not the defaults
+  uint64_t max_size = uint64_t{128} << 20;  ///< the largest file accepted, downloaded or decompressed:
+                                            ///< today's size with ten times headroom or more
 };
+
+/// The cap on a CAIDA creation log (a few hundred kB: a line a day since 2005).
+inline constexpr uint64_t kCreationLogMaxSize = uint64_t{16} << 20;
 
 /// Every known source, in --list order.
 const std::vector<DatasetSource>& known_sources();
@@ -48,11 +56,22 @@ const std::vector<DatasetSource>& known_sources();
 std::string known_source_names();
 
 /// The source called `name` with its URLs taken from `url_flag` when not empty, else
-/// from the config's `source.NAME` (whitespace-separated URLs), else the defaults.
-/// An override of a caida_log source that does not end in ".log" is a direct file.
-/// Errors: an unknown name (listing the known ones), or no URL at all.
+/// from the config's `source.NAME` (whitespace-separated URLs), else the defaults,
+/// and its max_size from the config's `source.NAME.max_size` (see parse_byte_size)
+/// when set. An override of a caida_log source that does not end in ".log" is a
+/// direct file. Errors: an unknown name (listing the known ones), no URL at all,
+/// or a max_size that does not parse.
 Result<DatasetSource> resolve_source(const std::string& name, const std::map<std::string, std::string>& config_sources,
                                      const std::string& url_flag);
+
+/// A size as users write it: bytes, or a number with K, M or G (powers of 1024,
+/// as curl --max-filesize), optionally followed by "B" or "iB": "300M", "2GiB".
+/// Zero, and sizes past 2^63, are errors.
+Result<uint64_t> parse_byte_size(std::string_view text);
+
+/// A duration as users write it: seconds, or a number with "ms", "s", "m" or "h":
+/// "90", "1500ms", "30m". Zero is an error: every download has a deadline.
+Result<std::chrono::milliseconds> parse_duration(std::string_view text);
 
 /// `url` with "{YYYY-MM}" replaced by the UTC month of `now`, `months_back` months earlier.
 std::string expand_month(const std::string& url, UnixTime now, int months_back = 0);
