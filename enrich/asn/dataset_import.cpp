@@ -216,7 +216,7 @@ Result<DatasetImportResult> import_dataset(Store& store, const DatasetImportRequ
     // Registering it would make "already imported" refuse the right format later.
     std::string why = "no row could be read as " + dataset.format + " (" + std::to_string(stats->lines) + " lines";
     if (!result.problems.empty()) why += "; first problem: " + result.problems.front().to_string();
-    return fail(Error{why + "); nothing stored", request.path});
+    return fail(Error{why + ")", request.path});
   }
   if (auto committed = store.commit(); !committed) return fail(committed.error());
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
