@@ -20,7 +20,7 @@ CREATE TABLE entity (
   kind TEXT NOT NULL,          -- ip, prefix, asn, domain, email, url, org, route, campaign
   key TEXT NOT NULL,           -- normalised identity within the kind
   parent_id INTEGER REFERENCES entity(id),  -- registrable domain of a domain, domain of an email
-  key_hash INTEGER NOT NULL    -- 64-bit FNV-1a of kind and key: the lookup index
+  key_hash INTEGER NOT NULL    -- 64-bit FNV-1a of kind and key: the lookup index (until schema 3)
 );
 -- An index of 8-byte hashes instead of (kind, key) text: URLs and addresses are
 -- long and mostly new, and random inserts into a small index stay in the cache.
@@ -140,6 +140,7 @@ CREATE TABLE dataset_asn (
       // the same file may be imported once per format.
       R"sql(
 CREATE UNIQUE INDEX entity_identity ON entity(kind, key);
+DROP INDEX IF EXISTS entity_key_hash;  -- the unique index answers the lookups now; one index less to update
 CREATE TABLE dataset_v3 (
   id INTEGER PRIMARY KEY,
   name TEXT NOT NULL,

@@ -94,7 +94,7 @@ Status Store::prepare_statements() {
     const char* text;
   };
   const Item items[] = {
-      {&find_entity_, "SELECT id FROM entity WHERE key_hash = ?3 AND kind = ?1 AND key = ?2"},
+      {&find_entity_, "SELECT id FROM entity WHERE kind = ?1 AND key = ?2 AND key_hash = ?3"},
       {&insert_entity_,
        "INSERT INTO entity(kind, key, parent_id, key_hash) VALUES (?1, ?2, ?3, ?4) ON CONFLICT(kind, key) DO NOTHING"},
       {&find_edge_, "SELECT id, first_seen, last_seen, count, trusted FROM edge WHERE src = ?1 AND relation = ?2 AND dst = ?3"},

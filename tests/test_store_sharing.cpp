@@ -290,7 +290,7 @@ TEST_CASE("store: the migration to unique entity keys merges duplicates left by 
     kept_ip = count_rows(**store, "SELECT id FROM entity WHERE kind = 'ip' AND key = '198.51.100.10'");
     REQUIRE(count_rows(**store, "SELECT COUNT(*) FROM edge WHERE src = (SELECT id FROM entity WHERE key = '198.51.100.10')") >= 2);
     REQUIRE((*store)->database().exec(
-        "DROP INDEX entity_identity;"
+        "DROP INDEX entity_identity; CREATE INDEX entity_key_hash ON entity(key_hash);"
         "INSERT INTO entity(kind, key, parent_id, key_hash) SELECT kind, key, parent_id, key_hash FROM entity"
         " WHERE kind = 'ip' AND key = '198.51.100.10';"
         "CREATE TEMP TABLE twin AS SELECT MAX(id) AS id FROM entity WHERE key = '198.51.100.10';"
