@@ -228,6 +228,15 @@ std::string_view domain_of_identity(std::string_view value) {
   return at == std::string_view::npos ? value : value.substr(at + 1);
 }
 
+// Notes the parts of a Received field left empty for a control byte in them.
+void note_unreadable_parts(const Hop& hop, size_t line, std::vector<std::string>& problems) {
+  static constexpr std::pair<HopPart, const char*> kParts[] = {
+      {kHopHelo, "HELO name"}, {kHopRdns, "reverse DNS name"}, {kHopBy, "by host"}, {kHopFor, "for address"}};
+  for (const auto& [part, name] : kParts)
+    if (hop.unreadable & part)
+      problems.push_back("line " + std::to_string(line) + ": Received: " + name + " holds a control byte, not read");
+}
+
 // A field analysis reads after the trust boundary is known.
 struct PendingField {
   Field field;
@@ -335,6 +344,7 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
       parse_received_field(header.raw_value, hop);
       if (!hop.parsed)
         evidence.problems.push_back("line " + std::to_string(header.line) + ": Received: not readable");
+      if (hop.unreadable != 0) note_unreadable_parts(hop, header.line, evidence.problems);
       continue;
     }
     // Member by member: GCC builds a braced PendingField on the stack and copies it
