@@ -237,6 +237,20 @@ void note_unreadable_parts(const Hop& hop, size_t line, std::vector<std::string>
       problems.push_back("line " + std::to_string(line) + ": Received: " + name + " holds a control byte, not read");
 }
 
+// Notes that a field held a value with a control byte (`what`), left unread.
+void note_control_byte(std::string_view field, std::string_view what, std::vector<std::string>& problems) {
+  problems.push_back(std::string(field) + ": " + std::string(what) + " holds a control byte, not read");
+}
+
+// The addresses of an address-list field into `addresses`; those refused for a
+// control byte are noted.
+void read_addresses(std::string_view value, std::string_view field, std::vector<std::string>& addresses,
+                    std::vector<std::string>& problems) {
+  size_t unreadable = 0;
+  parse_address_list_into(value, addresses, &unreadable);
+  if (unreadable != 0) note_control_byte(field, "an address", problems);
+}
+
 // A field analysis reads after the trust boundary is known.
 struct PendingField {
   Field field;
@@ -413,21 +427,28 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
           evidence.dkim.push_back(std::move(*dkim));
         }
         break;
-      case Field::return_path:
-        if (evidence.envelope_from.empty()) parse_single_address_into(value, evidence.envelope_from);
+      case Field::return_path: {
+        bool unreadable = false;
+        if (evidence.envelope_from.empty()) parse_single_address_into(value, evidence.envelope_from, &unreadable);
+        if (unreadable) note_control_byte("Return-Path", "the address", evidence.problems);
         break;
+      }
       case Field::from:
-        parse_address_list_into(value, scratch_->addresses);
+        read_addresses(value, "From", scratch_->addresses, evidence.problems);
         for (const std::string& address : scratch_->addresses) {
           if (evidence.header_from.empty()) evidence.header_from = address;
           indicators.add_address(address, "header-from", false);
         }
         break;
-      case Field::sender:
-        if (parse_single_address_into(value, evidence.sender)) indicators.add_address(evidence.sender, "sender", false);
+      case Field::sender: {
+        bool unreadable = false;
+        if (parse_single_address_into(value, evidence.sender, &unreadable))
+          indicators.add_address(evidence.sender, "sender", false);
+        if (unreadable) note_control_byte("Sender", "the address", evidence.problems);
         break;
+      }
       case Field::reply_to:
-        parse_address_list_into(value, scratch_->addresses);
+        read_addresses(value, "Reply-To", scratch_->addresses, evidence.problems);
         for (const std::string& address : scratch_->addresses) {
           if (evidence.reply_to.empty()) evidence.reply_to = address;
           indicators.add_address(address, "reply-to", false);
@@ -435,12 +456,14 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
         break;
       case Field::message_id:
         if (evidence.message_id.empty()) {
-          parse_message_id_into(value, evidence.message_id);
+          if (!parse_message_id_into(value, evidence.message_id))
+            note_control_byte("Message-ID", "the id", evidence.problems);
           indicators.add_domain(domain_of_identity(evidence.message_id), "message-id-domain", false);
         }
         break;
-      case Field::list_unsubscribe:
-        for (const std::string& uri : parse_list_unsubscribe(value)) {
+      case Field::list_unsubscribe: {
+        size_t unreadable = 0;
+        for (const std::string& uri : parse_list_unsubscribe(value, &unreadable)) {
           if (uri.compare(0, 7, "mailto:") == 0) {
             std::string_view address = std::string_view(uri).substr(7);
             address = address.substr(0, address.find('?'));
@@ -449,7 +472,9 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
             indicators.add_url(uri, "list-unsubscribe", "list-unsubscribe", false);
           }
         }
+        if (unreadable != 0) note_control_byte("List-Unsubscribe", "a URI", evidence.problems);
         break;
+      }
       case Field::x_originating_ip:
         if (auto ip = IpAddress::parse(strip_brackets(value)); ip && !ip->is_private())
           indicators.add_ip(*ip, "originating-ip", false);
