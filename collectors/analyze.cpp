@@ -96,14 +96,28 @@ class IndicatorSet {
     add("domain", domain_, role, trusted);
   }
   void add_url(std::string_view url, const char* url_role, const char* domain_role, bool trusted) {
-    add("url", url, url_role, trusted);
-    // normalize_domain lowers an ASCII name itself, so the host is taken in place;
-    // a non-ASCII one goes to IDNA lowered as url_host gives it.
+    // normalize_domain lowers an ASCII name itself, so the host is taken in place.
     const std::string_view host = url_host_view(url);
     if (std::any_of(host.begin(), host.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))
-      add_domain(url_host(url), domain_role, trusted);
-    else
-      add_domain(host, domain_role, trusted);
+      return add_unicode_url(url, host, url_role, domain_role, trusted);
+    add("url", url, url_role, trusted);
+    add_domain(host, domain_role, trusted);
+  }
+  // A URL whose host (a view into it) is written in Unicode: recorded with the
+  // host's A-label in its place, as body URLs are, so one link is one value.
+  void add_unicode_url(std::string_view url, std::string_view host, const char* url_role, const char* domain_role,
+                       bool trusted) {
+    std::string name;
+    if (!normalize_host_name_into(host, name)) {  // no name: kept as written, no domain
+      add("url", url, url_role, trusted);
+      return;
+    }
+    const size_t host_begin = static_cast<size_t>(host.data() - url.data());
+    std::string rewritten(url.substr(0, host_begin));
+    rewritten += name;
+    rewritten += url.substr(host_begin + host.size());
+    add("url", rewritten, url_role, trusted);
+    add_domain(name, domain_role, trusted);
   }
   // Ends the message: the list holds exactly its indicators, the rest wait in `spare`.
   void finish() { trim_keeping_spares(items_, spare_, count_); }

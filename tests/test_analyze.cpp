@@ -187,5 +187,41 @@ TEST_CASE("analyze: a URL's domain is lowered and IDNA-encoded whatever the case
       {});
   CHECK(has_indicator(evidence, "url-domain", "www.example.com"));
   CHECK(has_indicator(evidence, "list-unsubscribe", "xn--bcher-kva.example"));
+  CHECK(has_indicator(evidence, "list-unsubscribe", "https://xn--bcher-kva.example/u"));  // not B\xC3\x9CCHER
   CHECK(has_indicator(evidence, "list-unsubscribe", "unsub.example.net"));
+}
+
+namespace {
+
+bool has_value(const Evidence& evidence, const std::string& value) {
+  for (const Indicator& indicator : evidence.indicators)
+    if (indicator.value == value) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("analyze: hosts in Unicode are indicators as A-labels, the Unicode form stays where it was written") {
+  Analyzer analyzer{AnalysisOptions{}};
+  const Evidence evidence = analyzer.analyze(
+      "Received: from b\xC3\xBC" "cher.example (mx.example.org [198.51.100.7]) by mx.victim.example; "
+      "Tue, 29 Aug 2023 16:20:12 +0000\n"
+      "From: User <user@B\xC3\x9C" "CHER.de>\n"
+      "Content-Type: text/plain; charset=utf-8\n"
+      "\n"
+      "see http://b\xC3\xBC" "cher.de/x and http://\xE4\xBE\x8B\xE3\x81\x88.jp/path\n",
+      {});
+  REQUIRE(evidence.hops.size() == 1);
+  CHECK(evidence.hops[0].from_helo == "b\xC3\xBC" "cher.example");
+  CHECK(has_indicator(evidence, "helo", "xn--bcher-kva.example"));
+  CHECK(evidence.header_from == "user@b\xC3\x9C" "cher.de");  // as written, its domain lowered in ASCII only
+  CHECK(has_indicator(evidence, "header-from", "user@xn--bcher-kva.de"));
+  CHECK(has_indicator(evidence, "header-from", "xn--bcher-kva.de"));
+  // Before: "http://b/" and nothing for the second.
+  CHECK(has_indicator(evidence, "url", "http://xn--bcher-kva.de/x"));
+  CHECK(has_indicator(evidence, "url-domain", "xn--bcher-kva.de"));
+  CHECK(has_indicator(evidence, "url", "http://xn--r8jz45g.jp/path"));
+  CHECK(has_indicator(evidence, "url-domain", "xn--r8jz45g.jp"));
+  CHECK_FALSE(has_value(evidence, "http://b/"));
+  CHECK(evidence.problems.empty());
 }
