@@ -11,6 +11,7 @@
 #include "collectors/header_block.h"
 #include "collectors/mime_urls.h"
 #include "collectors/received.h"
+#include "collectors/unreadable.h"
 #include "core/ascii.h"
 #include "core/domain.h"
 #include "core/hash.h"
@@ -82,8 +83,11 @@ class IndicatorSet {
     ip.append_to(slot.value);
     commit("ip", role, trusted);
   }
-  void add_domain(std::string_view name, const char* role, bool trusted) {
-    if (normalize_domain_into(name, next_slot().value)) commit("domain", role, trusted);
+  // False when `name` is no domain name.
+  bool add_domain(std::string_view name, const char* role, bool trusted) {
+    if (!normalize_domain_into(name, next_slot().value)) return false;
+    commit("domain", role, trusted);
+    return true;
   }
   // An address yields the address and its domain, both in the same role.
   void add_address(std::string_view address, const char* role, bool trusted) {
@@ -403,8 +407,11 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
     const std::string_view value = item.value;
     const bool trusted = written_by_trusted(evidence.hops, item.received_above);
     switch (item.field) {
-      case Field::received_spf:
-        if (auto spf = parse_received_spf(value)) {
+      case Field::received_spf: {
+        bool unreadable = false;
+        auto spf = parse_received_spf(value, &unreadable);
+        if (unreadable) note_control_byte("Received-SPF", "a value", evidence.problems);
+        if (spf) {
           if (!evidence.spf || (trusted && spf_envelope_from.empty())) {
             if (spf_envelope_from.empty()) spf_envelope_from = spf->envelope_from;
             evidence.spf = std::move(*spf);
@@ -413,6 +420,7 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
           evidence.problems.push_back("Received-SPF: not readable");
         }
         break;
+      }
       case Field::authentication_results:
       case Field::arc_authentication_results: {
         int instance = 0;
@@ -425,22 +433,32 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
             // As a view: a size test first, then a compare of known length GCC inlines,
             // where std::string == "literal" called memcmp for every pair.
             const std::string_view property = property_name;
+            bool read = true;
             if (property == "header.from")  // also Yahoo's bare "from=": see parse_authentication_results
-              indicators.add_domain(domain_of_identity(property_value), "header-from", trusted);
+              read = indicators.add_domain(domain_of_identity(property_value), "header-from", trusted);
             else if (property == "header.d" || property == "header.i")
-              indicators.add_domain(domain_of_identity(property_value), "dkim-domain", trusted);
+              read = indicators.add_domain(domain_of_identity(property_value), "dkim-domain", trusted);
             else if (property == "smtp.mailfrom" && auth_mailfrom.empty())
-              auth_mailfrom = property_value;
+              auth_mailfrom = property_value;  // kept as written: read below, when no other source has one
+            // Only a value that was no name is looked at again: the common one costs nothing.
+            if (!read && holds_control_byte(property_value))
+              note_control_byte(item.field == Field::authentication_results ? "Authentication-Results"
+                                                                          : "ARC-Authentication-Results",
+                                property, evidence.problems);
           }
         }
         break;
       }
-      case Field::dkim_signature:
-        if (auto dkim = parse_dkim_signature(value)) {
+      case Field::dkim_signature: {
+        bool unreadable = false;
+        auto dkim = parse_dkim_signature(value, &unreadable);
+        if (unreadable) note_control_byte("DKIM-Signature", "a tag", evidence.problems);
+        if (dkim) {
           indicators.add_domain(dkim->domain, "dkim-domain", false);
           evidence.dkim.push_back(std::move(*dkim));
         }
         break;
+      }
       case Field::return_path: {
         bool unreadable = false;
         if (evidence.envelope_from.empty()) parse_single_address_into(value, evidence.envelope_from, &unreadable);
@@ -508,6 +526,10 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
     }
   }
   evidence.auth_results.resize(auth_count);
+  if (evidence.envelope_from.empty() && spf_envelope_from.empty() && holds_control_byte(auth_mailfrom)) {
+    note_control_byte("Authentication-Results", "smtp.mailfrom", evidence.problems);
+    auth_mailfrom.clear();
+  }
   if (evidence.envelope_from.empty()) evidence.envelope_from = !spf_envelope_from.empty() ? spf_envelope_from : auth_mailfrom;
   if (!evidence.envelope_from.empty()) {
     const bool trusted = !evidence.hops.empty() && evidence.hops.front().trusted;

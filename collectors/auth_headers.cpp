@@ -7,6 +7,7 @@
 #include <string>
 
 #include "collectors/address.h"
+#include "collectors/unreadable.h"
 #include "core/ascii.h"
 #include "core/ip.h"
 
@@ -129,6 +130,8 @@ void read_spf_value(std::string_view v, size_t& i, std::string* out) {
   }
   const size_t start = i;
   i = rfc5322::find_space_or<';', '('>(v, i);  // an unquoted value ends at a blank, ';' or a comment
+  // A control byte does not end it: the value is read whole, to be refused.
+  while (i < v.size() && is_control_byte(v[i])) i = rfc5322::find_space_or<';', '('>(v, i + 1);
   if (out) out->assign(v.substr(start, i - start));
 }
 
@@ -277,7 +280,7 @@ class TokenStream {
   bool read_token() {
     while (pos_ < v_.size() && read_ < kMaxTokens) {
       const char c = v_[pos_];
-      if (is_space(c) || c == ')') {
+      if ((is_space(c) && !is_control_byte(c)) || c == ')') {
         ++pos_;
       } else if (c == '(') {
         pos_ = skip_comment(v_, pos_);
@@ -290,8 +293,11 @@ class TokenStream {
         pos_ = end;
         return push(TokenKind::word, inside, true);
       } else {
+        // Control bytes do not end a word: a value holding one is kept whole, to be
+        // seen, rather than cut into a readable piece.
         const size_t start = pos_;
         pos_ = word_end(v_, pos_);
+        while (pos_ < v_.size() && is_control_byte(v_[pos_])) pos_ = word_end(v_, pos_ + 1);
         return push(TokenKind::word, v_.substr(start, pos_ - start), false);
       }
     }
@@ -481,7 +487,22 @@ void lowercase_domain_part(std::string& identity) {
 
 }  // namespace
 
-std::optional<SpfVerdict> parse_received_spf(std::string_view value) {
+namespace {
+
+// Empties the verdict's fields that hold a control byte; true when there was one.
+bool clear_unreadable(SpfVerdict& spf) {
+  bool found = false;
+  for (std::string* field : {&spf.client_ip, &spf.envelope_from, &spf.helo, &spf.receiver, &spf.identity}) {
+    if (!holds_control_byte(*field)) continue;
+    field->clear();
+    found = true;
+  }
+  return found;
+}
+
+}  // namespace
+
+std::optional<SpfVerdict> parse_received_spf(std::string_view value, bool* unreadable) {
   SpfVerdict spf;
   size_t i = skip_spaces(value, 0);
   size_t word_end = i;
@@ -502,6 +523,8 @@ std::optional<SpfVerdict> parse_received_spf(std::string_view value) {
     }
   }
   read_spf_pairs(value, i, spf);
+  const bool refused = clear_unreadable(spf);
+  if (unreadable) *unreadable = refused;
   spf.envelope_from = normalize_address(spf.envelope_from);
   if (iequals(spf.receiver, "<UNKNOWN>")) spf.receiver.clear();
   rfc5322::ascii_lower_in_place(spf.identity);
@@ -557,9 +580,10 @@ std::string_view find_property(const AuthResult& result, std::string_view name) 
   return {};
 }
 
-std::optional<DkimSignature> parse_dkim_signature(std::string_view value) {
+std::optional<DkimSignature> parse_dkim_signature(std::string_view value, bool* unreadable) {
   DkimSignature sig;
   bool found = false;
+  if (unreadable) *unreadable = false;
   for (size_t start = 0; start <= value.size();) {
     size_t end = value.find(';', start);
     if (end == std::string_view::npos) end = value.size();
@@ -578,6 +602,10 @@ std::optional<DkimSignature> parse_dkim_signature(std::string_view value) {
       default: break;
     }
     if (!field || !field->empty()) continue;
+    if (holds_control_byte(item.substr(eq + 1))) {  // refused, not cleaned of it
+      if (unreadable) *unreadable = true;
+      continue;
+    }
     *field = without_spaces(item.substr(eq + 1));
     found = found || !field->empty();
   }
