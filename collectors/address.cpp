@@ -409,12 +409,16 @@ std::string decode_encoded_words(std::string_view s) {
 // whitespace removed, or "" for anything else. One holding a control byte is
 // "" too, and counted in `unreadable`.
 std::string unsubscribe_uri(std::string_view raw, size_t& unreadable) {
+  const bool refused = holds_control_byte(raw);
   std::string uri;
-  append_without(uri, raw, is_blank);
+  if (refused)
+    append_without(uri, raw, is_blank);  // the control bytes stay, for the scheme to be seen as written
+  else
+    rfc5322::append_without_spaces(uri, raw);
   for (std::string_view scheme : {"mailto:", "http:", "https:"}) {
     if (starts_with_nocase(uri, scheme)) {
       if (uri.size() == scheme.size()) return {};
-      if (holds_control_byte(uri)) {
+      if (refused) {
         ++unreadable;
         return {};
       }

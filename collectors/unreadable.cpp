@@ -1,10 +1,6 @@
 #include "collectors/unreadable.h"
 
-#include <algorithm>
-
 namespace sg {
-
-bool holds_control_byte(std::string_view text) { return std::any_of(text.begin(), text.end(), is_control_byte); }
 
 std::string escaped_excerpt(std::string_view text, size_t max) {
   static constexpr char kHex[] = "0123456789abcdef";
