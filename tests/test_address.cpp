@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "collectors/address.h"
+#include "collectors/unreadable.h"
 
 using namespace sg;
 using namespace std::string_literals;
@@ -282,6 +283,27 @@ TEST_CASE("List-Unsubscribe: a URI holding a control byte is skipped and counted
   CHECK(parse_list_unsubscribe("<https://ok.example/\r\n\tlong>, <ftp://x\0y>"s, &unreadable) ==
         std::vector<std::string>{"https://ok.example/long"});
   CHECK(unreadable == 0);
+}
+
+TEST_CASE("holds_control_byte: every control byte at every position, in texts of any length") {
+  for (size_t length = 0; length <= 40; ++length) {
+    const std::string clean(length, 'a');
+    CHECK_FALSE(holds_control_byte(clean));
+    std::string blanks = clean;
+    for (size_t at = 0; at < length; ++at) blanks[at] = "\t\r\n \x80\xff~"[at % 7];
+    CHECK_FALSE(holds_control_byte(blanks));  // blanks, DEL's neighbours and non-ASCII are no control bytes
+    for (size_t at = 0; at < length; ++at) {
+      for (const char control : {'\0', '\x01', '\x08', '\x0b', '\x0c', '\x1b', '\x1f', '\x7f'}) {
+        std::string text = clean;
+        text[at] = control;
+        CAPTURE(length);
+        CAPTURE(at);
+        CHECK(holds_control_byte(text));
+      }
+    }
+  }
+  CHECK(escaped_excerpt("a\0b\\c\xC3\xBC"s) == "a\\x00b\\x5cc\\xc3\\xbc");
+  CHECK(escaped_excerpt(std::string(70, 'x'), 64) == std::string(64, 'x') + "...");
 }
 
 TEST_CASE("rfc5322 lexical helpers") {

@@ -284,6 +284,12 @@ TEST_CASE("Received-SPF: hostile input") {
   CHECK(unreadable);
   parse_received_spf("pass envelope-from=a@b.example; helo=h.example", &unreadable);
   CHECK_FALSE(unreadable);
+  // A control byte right after '=' is the value's first byte, not a blank before it.
+  spf = parse_received_spf("pass helo=\x1b" "evil.example; client-ip=192.0.2.1", &unreadable);
+  REQUIRE(spf);
+  CHECK(spf->helo == "");
+  CHECK(spf->client_ip == "192.0.2.1");
+  CHECK(unreadable);
 
   // A megabyte of pairs and junk.
   std::string big = "pass ";
