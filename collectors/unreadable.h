@@ -36,6 +36,7 @@ inline unsigned control_bytes_in(const char* at) {
 /// text through a padded copy: it runs on every name a message states.
 inline bool holds_control_byte(std::string_view text) {
   if (text.size() < 16) {
+    if (text.empty()) return false;  // memcpy may not be given the null data() of an empty view
     char padded[16];
     std::memset(padded, 'a', sizeof padded);
     std::memcpy(padded, text.data(), text.size());
