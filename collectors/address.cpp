@@ -1,5 +1,6 @@
 #include "collectors/address.h"
 
+#include "collectors/unreadable.h"
 #include "core/ascii.h"
 
 #include <algorithm>
@@ -90,6 +91,17 @@ using rfc5322::skip_quoted_string;
 size_t address_run_end(std::string_view s, size_t i) { return rfc5322::find_space_or<'<', '>', '(', '"'>(s, i); }
 
 bool is_space_or_angle(char c) { return is_space(c) || c == '<' || c == '>'; }
+
+// Space, tab, CR and LF: the blanks between words. Control bytes are not among
+// them: a word holding one is read whole, to be refused, not split into
+// readable pieces.
+bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// An address with a control byte is no address: nothing of it is kept.
+bool refuse(std::string& out) {
+  out.clear();
+  return false;
+}
 
 
 // The parts of an RFC 2047 encoded word "=?charset?X?text?=" found at `pos`.
@@ -214,12 +226,13 @@ bool is_dot_atom(std::string_view word) {
 // The address of a segment that has no angle brackets: the last word holding an
 // '@' (display names that imitate an address come first); a lone word without
 // '@' only when the segment is the whole field ("Return-Path: MAILER-DAEMON").
-bool bare_address(std::string_view seg, const ListScan& scan, bool whole_field, std::string& address) {
+bool bare_address(std::string_view seg, const ListScan& scan, bool whole_field, std::string& address,
+                  bool& unreadable) {
   std::string_view chosen;
   size_t words = 0;
   std::string_view only_word;
   for (size_t i = 0; i < seg.size();) {
-    if (is_space(seg[i])) {
+    if (is_blank(seg[i])) {
       ++i;
       continue;
     }
@@ -228,7 +241,7 @@ bool bare_address(std::string_view seg, const ListScan& scan, bool whole_field, 
       continue;
     }
     const size_t start = i;
-    while (i < seg.size() && !is_space(seg[i]) && !(seg[i] == '(' && !scan.comments_are_text)) {
+    while (i < seg.size() && !is_blank(seg[i]) && !(seg[i] == '(' && !scan.comments_are_text)) {
       const size_t next = seg[i] == '"' ? skip_quoted_string(seg, i) : i + 1;
       i = next;
     }
@@ -240,7 +253,7 @@ bool bare_address(std::string_view seg, const ListScan& scan, bool whole_field, 
   if (chosen.empty() && whole_field && words == 1 && is_dot_atom(only_word) && !encoded_word_at(only_word, 0).end)
     chosen = only_word;
   if (chosen.empty()) return false;
-  normalize_address_into(chosen, address);
+  unreadable = !normalize_address_into(chosen, address);
   return !address.empty();
 }
 
@@ -253,10 +266,11 @@ constexpr std::array<bool, 256> kListSpecials = [] {
 
 // The address of one mailbox, written over `address`: its first angle address
 // (found by the list scan) if there is one, else a bare addr-spec. False for none.
+// `unreadable` is set when the address held a control byte.
 bool mailbox_address(std::string_view seg, std::string_view angle, const ListScan& scan, bool whole_field,
-                     std::string& address) {
-  if (angle.data() == nullptr) return bare_address(seg, scan, whole_field, address);
-  normalize_address_into(angle, address);
+                     std::string& address, bool& unreadable) {
+  if (angle.data() == nullptr) return bare_address(seg, scan, whole_field, address, unreadable);
+  unreadable = !normalize_address_into(angle, address);
   return !address.empty();
 }
 
@@ -265,15 +279,19 @@ bool mailbox_address(std::string_view seg, std::string_view angle, const ListSca
 // dropped. One pass: the first angle address of each segment is noted on the way.
 // The addresses go to out[0, count), each written over the string in its slot so
 // that a caller keeping `out` from field to field reuses their buffers; slots
-// past `count` may hold leftovers.
-void scan_address_list(std::string_view value, const ListScan& scan, std::vector<std::string>& out, size_t& count) {
+// past `count` may hold leftovers. Mailboxes whose address held a control byte
+// are left out and counted in `unreadable`.
+void scan_address_list(std::string_view value, const ListScan& scan, std::vector<std::string>& out, size_t& count,
+                       size_t& unreadable) {
   size_t seg_start = 0;
   std::string_view angle;
   bool split = false;
   auto take = [&](size_t seg_end, bool whole_field) {
     const std::string_view seg = value.substr(seg_start, seg_end - seg_start);
     if (count == out.size()) out.emplace_back();
-    if (mailbox_address(seg, angle, scan, whole_field, out[count])) ++count;
+    bool refused = false;
+    if (mailbox_address(seg, angle, scan, whole_field, out[count], refused)) ++count;
+    unreadable += refused;
   };
   for (size_t i = 0; i < value.size() && count < scan.max_addresses;) {
     const char c = value[i];
@@ -297,15 +315,18 @@ void scan_address_list(std::string_view value, const ListScan& scan, std::vector
   if (count < scan.max_addresses && seg_start <= value.size()) take(value.size(), !split);
 }
 
-// The addresses of `value` in out[0, returned count), as scan_address_list leaves them.
-size_t read_addresses(std::string_view value, size_t max_addresses, std::vector<std::string>& out) {
+// The addresses of `value` in out[0, returned count), as scan_address_list leaves
+// them; `unreadable` counts those left out for a control byte.
+size_t read_addresses(std::string_view value, size_t max_addresses, std::vector<std::string>& out,
+                      size_t& unreadable) {
   size_t count = 0;
+  unreadable = 0;
   ListScan scan;
   scan.max_addresses = max_addresses;
-  scan_address_list(value, scan, out, count);
-  if (count == 0) {
+  scan_address_list(value, scan, out, count, unreadable);
+  if (count == 0 && unreadable == 0) {  // the last resort is for hidden addresses, not refused ones
     scan.comments_are_text = true;
-    scan_address_list(value, scan, out, count);
+    scan_address_list(value, scan, out, count, unreadable);
   }
   return count;
 }
@@ -385,13 +406,22 @@ std::string decode_encoded_words(std::string_view s) {
 }
 
 // "mailto:..." / "http://..." / "https://..." with the scheme lower-cased and
-// whitespace removed, or "" for anything else.
-std::string unsubscribe_uri(std::string_view raw) {
+// whitespace removed, or "" for anything else. One holding a control byte is
+// "" too, and counted in `unreadable`.
+std::string unsubscribe_uri(std::string_view raw, size_t& unreadable) {
+  const bool refused = holds_control_byte(raw);
   std::string uri;
-  rfc5322::append_without_spaces(uri, raw);
+  if (refused)
+    append_without(uri, raw, is_blank);  // the control bytes stay, for the scheme to be seen as written
+  else
+    rfc5322::append_without_spaces(uri, raw);
   for (std::string_view scheme : {"mailto:", "http:", "https:"}) {
     if (starts_with_nocase(uri, scheme)) {
       if (uri.size() == scheme.size()) return {};
+      if (refused) {
+        ++unreadable;
+        return {};
+      }
       for (size_t i = 0; i < scheme.size(); ++i) uri[i] = scheme[i];
       return uri;
     }
@@ -399,25 +429,27 @@ std::string unsubscribe_uri(std::string_view raw) {
   return {};
 }
 
-void unsubscribe_from_brackets(std::string_view v, std::vector<std::string>& out) {
+void unsubscribe_from_brackets(std::string_view v, std::vector<std::string>& out, size_t& unreadable) {
   for (size_t i = v.find('<'); i != std::string_view::npos && out.size() < kMaxUnsubscribeUris;
        i = v.find('<', i)) {
     const size_t close = v.find('>', i + 1);
     const size_t end = close == std::string_view::npos ? v.size() : close;
-    if (std::string uri = unsubscribe_uri(v.substr(i + 1, end - i - 1)); !uri.empty()) out.push_back(std::move(uri));
+    if (std::string uri = unsubscribe_uri(v.substr(i + 1, end - i - 1), unreadable); !uri.empty())
+      out.push_back(std::move(uri));
     i = end;
   }
 }
 
-void unsubscribe_from_words(std::string_view v, std::vector<std::string>& out) {
+void unsubscribe_from_words(std::string_view v, std::vector<std::string>& out, size_t& unreadable) {
   for (size_t i = 0; i < v.size() && out.size() < kMaxUnsubscribeUris;) {
-    if (is_space(v[i]) || v[i] == ',') {
+    if (is_blank(v[i]) || v[i] == ',') {
       ++i;
       continue;
     }
     const size_t start = i;
-    while (i < v.size() && !is_space(v[i]) && v[i] != ',') ++i;
-    if (std::string uri = unsubscribe_uri(v.substr(start, i - start)); !uri.empty()) out.push_back(std::move(uri));
+    while (i < v.size() && !is_blank(v[i]) && v[i] != ',') ++i;
+    if (std::string uri = unsubscribe_uri(v.substr(start, i - start), unreadable); !uri.empty())
+      out.push_back(std::move(uri));
   }
 }
 
@@ -429,8 +461,10 @@ std::vector<std::string> parse_address_list(std::string_view value) {
   return out;
 }
 
-void parse_address_list_into(std::string_view value, std::vector<std::string>& out) {
-  out.resize(read_addresses(value, kMaxAddressesPerField, out));
+void parse_address_list_into(std::string_view value, std::vector<std::string>& out, size_t* unreadable) {
+  size_t refused = 0;
+  out.resize(read_addresses(value, kMaxAddressesPerField, out, refused));
+  if (unreadable) *unreadable = refused;
 }
 
 std::optional<std::string> parse_single_address(std::string_view value) {
@@ -439,11 +473,14 @@ std::optional<std::string> parse_single_address(std::string_view value) {
   return address;
 }
 
-bool parse_single_address_into(std::string_view value, std::string& address) {
+bool parse_single_address_into(std::string_view value, std::string& address, bool* unreadable) {
   // One slot, kept per thread with its buffer: Return-Path and Sender come in every message.
   thread_local std::vector<std::string> found;
   if (!found.empty() && found.front().capacity() > 4096) found.clear();  // no giant one pinned
-  if (read_addresses(value, 1, found) == 0) return false;
+  size_t refused = 0;
+  const size_t count = read_addresses(value, 1, found, refused);
+  if (unreadable) *unreadable = count == 0 && refused != 0;
+  if (count == 0) return false;
   address.assign(found.front());
   return true;
 }
@@ -459,7 +496,7 @@ std::string normalize_address(std::string_view address) {
   return out;
 }
 
-void normalize_address_into(std::string_view address, std::string& out) {
+bool normalize_address_into(std::string_view address, std::string& out) {
   out.clear();
   out.reserve(address.size());
   bool quoted = false;  // whether `out` holds a quoted string, where an '@' is not the separator
@@ -472,12 +509,16 @@ void normalize_address_into(std::string_view address, std::string& out) {
       i = skip_comment(address, i);
     } else if (address[i] == '"') {
       quoted = true;
-      // Spaces are data inside quotes; folding and control bytes are not.
+      // Spaces are data inside quotes; folding is not.
       const size_t end = skip_quoted_string(address, i);
-      append_without(out, address.substr(i, end - i), [](char c) { return c != ' ' && is_space(c); });
+      const std::string_view quoted_string = address.substr(i, end - i);
+      if (holds_control_byte(quoted_string)) return refuse(out);
+      append_without(out, quoted_string, [](char c) { return c != ' ' && is_space(c); });
       i = end;
+    } else if (is_control_byte(address[i])) {
+      return refuse(out);
     } else {
-      ++i;  // whitespace, control byte or angle bracket: dropped
+      ++i;  // whitespace or angle bracket: dropped
     }
   }
   // Obsolete source route "@a,@b:" and a "mailto:" some senders put in From.
@@ -490,6 +531,7 @@ void normalize_address_into(std::string_view address, std::string& out) {
     for (size_t i = at + 1; i < out.size(); ++i)
       if (out[i] >= 'A' && out[i] <= 'Z') out[i] = static_cast<char>(out[i] - 'A' + 'a');
   }
+  return true;
 }
 
 std::string parse_message_id(std::string_view value) {
@@ -498,7 +540,7 @@ std::string parse_message_id(std::string_view value) {
   return id;
 }
 
-void parse_message_id_into(std::string_view value, std::string& out) {
+bool parse_message_id_into(std::string_view value, std::string& out) {
   std::string_view id;
   for (size_t i = 0; i < value.size();) {
     if (value[i] == '(') {
@@ -508,10 +550,10 @@ void parse_message_id_into(std::string_view value, std::string& out) {
       const size_t end = close == std::string_view::npos ? value.size() : close;
       id = value.substr(i + 1, end - i - 1);
       break;
-    } else if (!is_space(value[i]) && id.empty()) {
+    } else if (!is_blank(value[i]) && id.empty()) {
       // No bracket (yet): the first bare word is the id unless a bracketed one follows.
       const size_t start = i;
-      while (i < value.size() && !is_space(value[i]) && value[i] != '(' && value[i] != '<') ++i;
+      while (i < value.size() && !is_blank(value[i]) && value[i] != '(' && value[i] != '<') ++i;
       id = value.substr(start, i - start);
     } else {
       ++i;
@@ -520,14 +562,17 @@ void parse_message_id_into(std::string_view value, std::string& out) {
   // Nearly every id holds no byte to drop: none of address_run_end's stops, a superset.
   if (address_run_end(id, 0) == id.size()) {
     out.assign(id);
-    return;
+    return true;
   }
   out.clear();
+  if (holds_control_byte(id)) return false;
   append_without(out, id, [](char c) { return is_space_or_angle(c); });
+  return true;
 }
 
-std::vector<std::string> parse_list_unsubscribe(std::string_view value) {
+std::vector<std::string> parse_list_unsubscribe(std::string_view value, size_t* unreadable) {
   std::vector<std::string> out;
+  size_t refused = 0;
   std::string decoded;
   std::string_view v = value;
   if (v.find('<') == std::string_view::npos && v.find("=?") != std::string_view::npos) {
@@ -535,10 +580,11 @@ std::vector<std::string> parse_list_unsubscribe(std::string_view value) {
     v = decoded;
   }
   if (v.find('<') != std::string_view::npos) {
-    unsubscribe_from_brackets(v, out);
+    unsubscribe_from_brackets(v, out, refused);
   } else {
-    unsubscribe_from_words(v, out);
+    unsubscribe_from_words(v, out, refused);
   }
+  if (unreadable) *unreadable = refused;
   return out;
 }
 

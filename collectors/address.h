@@ -28,40 +28,47 @@ inline constexpr size_t kMaxAddressesPerField = 1000;
 /// ("<MAILER-DAEMON>") or when it is the whole value, so a display name never
 /// becomes an address. The domain part is lower-cased (ASCII only), the local
 /// part kept as written. If nothing is found, addresses hidden in comments
-/// ("Name,(<a@b>)") are accepted as a last resort.
+/// ("Name,(<a@b>)") are accepted as a last resort. An address holding a control
+/// byte (NUL, ESC, ...) is no address: it is left out, not cleaned of it.
 std::vector<std::string> parse_address_list(std::string_view value);
 
 /// As parse_address_list, into `out` (its contents replaced): the strings keep
 /// their buffers from call to call, for a caller that reads field after field.
-void parse_address_list_into(std::string_view value, std::vector<std::string>& out);
+/// `unreadable`, when given, is set to the number of addresses left out for a
+/// control byte.
+void parse_address_list_into(std::string_view value, std::vector<std::string>& out, size_t* unreadable = nullptr);
 
 /// The first address parse_address_list would return (Sender, Return-Path).
 std::optional<std::string> parse_single_address(std::string_view value);
 
 /// As parse_single_address, written over `address` (its buffer reused); false,
-/// with `address` untouched, when there is none.
-bool parse_single_address_into(std::string_view value, std::string& address);
+/// with `address` untouched, when there is none. `unreadable`, when given, is
+/// set when there is none because an address held a control byte.
+bool parse_single_address_into(std::string_view value, std::string& address, bool* unreadable = nullptr);
 
 /// The part of `address` after its last '@' ("" when there is none). A view into
 /// `address`, so `address.substr(0, size - domain.size())` is "local@".
 std::string_view address_domain(std::string_view address);
 
-/// One addr-spec cleaned up: surrounding angle brackets, whitespace, control
-/// bytes and comments (outside quotes) removed, a source route or "mailto:"
-/// prefix dropped, the domain part lower-cased. "" when nothing is left.
+/// One addr-spec cleaned up: surrounding angle brackets, whitespace and comments
+/// (outside quotes) removed, a source route or "mailto:" prefix dropped, the
+/// domain part lower-cased. "" when nothing is left, or when the address holds
+/// a control byte (see is_control_byte): such a one is refused, not cleaned.
 std::string normalize_address(std::string_view address);
 
-/// As normalize_address, written over `out` (its buffer reused).
-void normalize_address_into(std::string_view address, std::string& out);
+/// As normalize_address, written over `out` (its buffer reused); false (and
+/// `out` empty) when the address was refused for a control byte.
+bool normalize_address_into(std::string_view address, std::string& out);
 
 /// A Message-ID value without angle brackets ("<abc@host>" -> "abc@host"), case
 /// kept (ids compare case-sensitively). Tolerates comments, missing or unbalanced
 /// brackets and whitespace inside; takes the first id when there are several.
+/// "" for an id holding a control byte, which is unreadable, not to be cleaned.
 std::string parse_message_id(std::string_view value);
 
 /// As parse_message_id, written over `out` (its buffer reused); `value` must not
-/// point into `out`.
-void parse_message_id_into(std::string_view value, std::string& out);
+/// point into `out`. False, with `out` empty, when the id held a control byte.
+bool parse_message_id_into(std::string_view value, std::string& out);
 
 /// At most this many URIs are returned from one List-Unsubscribe field.
 inline constexpr size_t kMaxUnsubscribeUris = 64;
@@ -70,8 +77,9 @@ inline constexpr size_t kMaxUnsubscribeUris = 64;
 /// from its <...> elements in order, whitespace removed, scheme lower-cased (the
 /// rest as written). Other schemes are skipped. Falls back to bare words when
 /// there are no angle brackets, and decodes RFC 2047 encoded words first when a
-/// sender (wrongly) encoded the whole field.
-std::vector<std::string> parse_list_unsubscribe(std::string_view value);
+/// sender (wrongly) encoded the whole field. A URI holding a control byte is
+/// skipped, not cleaned; `unreadable`, when given, is set to how many were.
+std::vector<std::string> parse_list_unsubscribe(std::string_view value, size_t* unreadable = nullptr);
 
 /// Lexical pieces of RFC 5322 that the structured-field parsers share.
 namespace rfc5322 {

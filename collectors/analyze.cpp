@@ -11,6 +11,7 @@
 #include "collectors/header_block.h"
 #include "collectors/mime_urls.h"
 #include "collectors/received.h"
+#include "collectors/unreadable.h"
 #include "core/ascii.h"
 #include "core/domain.h"
 #include "core/hash.h"
@@ -82,8 +83,11 @@ class IndicatorSet {
     ip.append_to(slot.value);
     commit("ip", role, trusted);
   }
-  void add_domain(std::string_view name, const char* role, bool trusted) {
-    if (normalize_domain_into(name, next_slot().value)) commit("domain", role, trusted);
+  // False when `name` is no domain name.
+  bool add_domain(std::string_view name, const char* role, bool trusted) {
+    if (!normalize_domain_into(name, next_slot().value)) return false;
+    commit("domain", role, trusted);
+    return true;
   }
   // An address yields the address and its domain, both in the same role.
   void add_address(std::string_view address, const char* role, bool trusted) {
@@ -96,14 +100,28 @@ class IndicatorSet {
     add("domain", domain_, role, trusted);
   }
   void add_url(std::string_view url, const char* url_role, const char* domain_role, bool trusted) {
-    add("url", url, url_role, trusted);
-    // normalize_domain lowers an ASCII name itself, so the host is taken in place;
-    // a non-ASCII one goes to IDNA lowered as url_host gives it.
+    // normalize_domain lowers an ASCII name itself, so the host is taken in place.
     const std::string_view host = url_host_view(url);
     if (std::any_of(host.begin(), host.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))
-      add_domain(url_host(url), domain_role, trusted);
-    else
-      add_domain(host, domain_role, trusted);
+      return add_unicode_url(url, host, url_role, domain_role, trusted);
+    add("url", url, url_role, trusted);
+    add_domain(host, domain_role, trusted);
+  }
+  // A URL whose host (a view into it) is written in Unicode: recorded with the
+  // host's A-label in its place, as body URLs are, so one link is one value.
+  void add_unicode_url(std::string_view url, std::string_view host, const char* url_role, const char* domain_role,
+                       bool trusted) {
+    std::string name;
+    if (!normalize_host_name_into(host, name)) {  // no name: kept as written, no domain
+      add("url", url, url_role, trusted);
+      return;
+    }
+    const size_t host_begin = static_cast<size_t>(host.data() - url.data());
+    std::string rewritten(url.substr(0, host_begin));
+    rewritten += name;
+    rewritten += url.substr(host_begin + host.size());
+    add("url", rewritten, url_role, trusted);
+    add_domain(name, domain_role, trusted);
   }
   // Ends the message: the list holds exactly its indicators, the rest wait in `spare`.
   void finish() { trim_keeping_spares(items_, spare_, count_); }
@@ -228,6 +246,29 @@ std::string_view domain_of_identity(std::string_view value) {
   return at == std::string_view::npos ? value : value.substr(at + 1);
 }
 
+// Notes the parts of a Received field left empty for a control byte in them.
+void note_unreadable_parts(const Hop& hop, size_t line, std::vector<std::string>& problems) {
+  static constexpr std::pair<HopPart, const char*> kParts[] = {
+      {kHopHelo, "HELO name"}, {kHopRdns, "reverse DNS name"}, {kHopBy, "by host"}, {kHopFor, "for address"}};
+  for (const auto& [part, name] : kParts)
+    if (hop.unreadable & part)
+      problems.push_back("line " + std::to_string(line) + ": Received: " + name + " holds a control byte, not read");
+}
+
+// Notes that a field held a value with a control byte (`what`), left unread.
+void note_control_byte(std::string_view field, std::string_view what, std::vector<std::string>& problems) {
+  problems.push_back(std::string(field) + ": " + std::string(what) + " holds a control byte, not read");
+}
+
+// The addresses of an address-list field into `addresses`; those refused for a
+// control byte are noted.
+void read_addresses(std::string_view value, std::string_view field, std::vector<std::string>& addresses,
+                    std::vector<std::string>& problems) {
+  size_t unreadable = 0;
+  parse_address_list_into(value, addresses, &unreadable);
+  if (unreadable != 0) note_control_byte(field, "an address", problems);
+}
+
 // A field analysis reads after the trust boundary is known.
 struct PendingField {
   Field field;
@@ -335,6 +376,7 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
       parse_received_field(header.raw_value, hop);
       if (!hop.parsed)
         evidence.problems.push_back("line " + std::to_string(header.line) + ": Received: not readable");
+      if (hop.unreadable != 0) note_unreadable_parts(hop, header.line, evidence.problems);
       continue;
     }
     // Member by member: GCC builds a braced PendingField on the stack and copies it
@@ -365,8 +407,11 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
     const std::string_view value = item.value;
     const bool trusted = written_by_trusted(evidence.hops, item.received_above);
     switch (item.field) {
-      case Field::received_spf:
-        if (auto spf = parse_received_spf(value)) {
+      case Field::received_spf: {
+        bool unreadable = false;
+        auto spf = parse_received_spf(value, &unreadable);
+        if (unreadable) note_control_byte("Received-SPF", "a value", evidence.problems);
+        if (spf) {
           if (!evidence.spf || (trusted && spf_envelope_from.empty())) {
             if (spf_envelope_from.empty()) spf_envelope_from = spf->envelope_from;
             evidence.spf = std::move(*spf);
@@ -375,6 +420,7 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
           evidence.problems.push_back("Received-SPF: not readable");
         }
         break;
+      }
       case Field::authentication_results:
       case Field::arc_authentication_results: {
         int instance = 0;
@@ -387,37 +433,54 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
             // As a view: a size test first, then a compare of known length GCC inlines,
             // where std::string == "literal" called memcmp for every pair.
             const std::string_view property = property_name;
+            bool read = true;
             if (property == "header.from")  // also Yahoo's bare "from=": see parse_authentication_results
-              indicators.add_domain(domain_of_identity(property_value), "header-from", trusted);
+              read = indicators.add_domain(domain_of_identity(property_value), "header-from", trusted);
             else if (property == "header.d" || property == "header.i")
-              indicators.add_domain(domain_of_identity(property_value), "dkim-domain", trusted);
+              read = indicators.add_domain(domain_of_identity(property_value), "dkim-domain", trusted);
             else if (property == "smtp.mailfrom" && auth_mailfrom.empty())
-              auth_mailfrom = property_value;
+              auth_mailfrom = property_value;  // kept as written: read below, when no other source has one
+            // Only a value that was no name is looked at again: the common one costs nothing.
+            if (!read && holds_control_byte(property_value))
+              note_control_byte(item.field == Field::authentication_results ? "Authentication-Results"
+                                                                          : "ARC-Authentication-Results",
+                                property, evidence.problems);
           }
         }
         break;
       }
-      case Field::dkim_signature:
-        if (auto dkim = parse_dkim_signature(value)) {
+      case Field::dkim_signature: {
+        bool unreadable = false;
+        auto dkim = parse_dkim_signature(value, &unreadable);
+        if (unreadable) note_control_byte("DKIM-Signature", "a tag", evidence.problems);
+        if (dkim) {
           indicators.add_domain(dkim->domain, "dkim-domain", false);
           evidence.dkim.push_back(std::move(*dkim));
         }
         break;
-      case Field::return_path:
-        if (evidence.envelope_from.empty()) parse_single_address_into(value, evidence.envelope_from);
+      }
+      case Field::return_path: {
+        bool unreadable = false;
+        if (evidence.envelope_from.empty()) parse_single_address_into(value, evidence.envelope_from, &unreadable);
+        if (unreadable) note_control_byte("Return-Path", "the address", evidence.problems);
         break;
+      }
       case Field::from:
-        parse_address_list_into(value, scratch_->addresses);
+        read_addresses(value, "From", scratch_->addresses, evidence.problems);
         for (const std::string& address : scratch_->addresses) {
           if (evidence.header_from.empty()) evidence.header_from = address;
           indicators.add_address(address, "header-from", false);
         }
         break;
-      case Field::sender:
-        if (parse_single_address_into(value, evidence.sender)) indicators.add_address(evidence.sender, "sender", false);
+      case Field::sender: {
+        bool unreadable = false;
+        if (parse_single_address_into(value, evidence.sender, &unreadable))
+          indicators.add_address(evidence.sender, "sender", false);
+        if (unreadable) note_control_byte("Sender", "the address", evidence.problems);
         break;
+      }
       case Field::reply_to:
-        parse_address_list_into(value, scratch_->addresses);
+        read_addresses(value, "Reply-To", scratch_->addresses, evidence.problems);
         for (const std::string& address : scratch_->addresses) {
           if (evidence.reply_to.empty()) evidence.reply_to = address;
           indicators.add_address(address, "reply-to", false);
@@ -425,12 +488,14 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
         break;
       case Field::message_id:
         if (evidence.message_id.empty()) {
-          parse_message_id_into(value, evidence.message_id);
+          if (!parse_message_id_into(value, evidence.message_id))
+            note_control_byte("Message-ID", "the id", evidence.problems);
           indicators.add_domain(domain_of_identity(evidence.message_id), "message-id-domain", false);
         }
         break;
-      case Field::list_unsubscribe:
-        for (const std::string& uri : parse_list_unsubscribe(value)) {
+      case Field::list_unsubscribe: {
+        size_t unreadable = 0;
+        for (const std::string& uri : parse_list_unsubscribe(value, &unreadable)) {
           if (uri.compare(0, 7, "mailto:") == 0) {
             std::string_view address = std::string_view(uri).substr(7);
             address = address.substr(0, address.find('?'));
@@ -439,7 +504,9 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
             indicators.add_url(uri, "list-unsubscribe", "list-unsubscribe", false);
           }
         }
+        if (unreadable != 0) note_control_byte("List-Unsubscribe", "a URI", evidence.problems);
         break;
+      }
       case Field::x_originating_ip:
         if (auto ip = IpAddress::parse(strip_brackets(value)); ip && !ip->is_private())
           indicators.add_ip(*ip, "originating-ip", false);
@@ -459,6 +526,10 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
     }
   }
   evidence.auth_results.resize(auth_count);
+  if (evidence.envelope_from.empty() && spf_envelope_from.empty() && holds_control_byte(auth_mailfrom)) {
+    note_control_byte("Authentication-Results", "smtp.mailfrom", evidence.problems);
+    auth_mailfrom.clear();
+  }
   if (evidence.envelope_from.empty()) evidence.envelope_from = !spf_envelope_from.empty() ? spf_envelope_from : auth_mailfrom;
   if (!evidence.envelope_from.empty()) {
     const bool trusted = !evidence.hops.empty() && evidence.hops.front().trusted;

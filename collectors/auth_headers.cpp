@@ -7,6 +7,7 @@
 #include <string>
 
 #include "collectors/address.h"
+#include "collectors/unreadable.h"
 #include "core/ascii.h"
 #include "core/ip.h"
 
@@ -118,18 +119,27 @@ constexpr std::array<bool, 256> kSpfKeyChars = [] {
 bool is_spf_key_char(char c) { return kSpfKeyChars[static_cast<unsigned char>(c)]; }
 
 // Reads one value after '=' into `out` (skips it when `out` is null): a quoted
-// string, or everything up to ';', a space or a comment.
-void read_spf_value(std::string_view v, size_t& i, std::string* out) {
+// string, or everything up to ';', a space or a comment. A control byte does not
+// end it: a value holding one is read whole and refused, `out` left as it was,
+// and false returned.
+bool read_spf_value(std::string_view v, size_t& i, std::string* out) {
   if (i < v.size() && v[i] == '"') {
     bool closed = true;
     const size_t end = skip_quoted_string(v, i, &closed);
-    if (out) *out = rfc5322::unquote(inner_text(v, i, end, closed));
+    const std::string_view inside = inner_text(v, i, end, closed);
     i = end;
-    return;
+    if (holds_control_byte(inside)) return false;
+    if (out) *out = rfc5322::unquote(inside);
+    return true;
   }
   const size_t start = i;
   i = rfc5322::find_space_or<';', '('>(v, i);  // an unquoted value ends at a blank, ';' or a comment
+  if (i < v.size() && is_control_byte(v[i])) {
+    while (i < v.size() && is_control_byte(v[i])) i = rfc5322::find_space_or<';', '('>(v, i + 1);
+    return false;
+  }
   if (out) out->assign(v.substr(start, i - start));
+  return true;
 }
 
 // The field a Received-SPF key fills, or nullptr for the keys not kept.
@@ -145,7 +155,9 @@ std::string* spf_field(SpfVerdict& spf, std::string_view key) {
 
 // Reads "key=value; key=value" from `i` on, skipping comments and stray words.
 // The first of a repeated key wins; a value is copied only into a field it fills.
-void read_spf_pairs(std::string_view v, size_t i, SpfVerdict& spf) {
+// False when the value of a kept key held a control byte and was refused.
+bool read_spf_pairs(std::string_view v, size_t i, SpfVerdict& spf) {
+  bool readable = true;
   while (i < v.size()) {
     const char c = v[i];
     if (is_space(c) || c == ';') {
@@ -165,10 +177,13 @@ void read_spf_pairs(std::string_view v, size_t i, SpfVerdict& spf) {
     const std::string_view key = v.substr(key_start, i - key_start);
     const size_t eq = skip_spaces(v, i);
     if (eq >= v.size() || v[eq] != '=') continue;  // a bare word, not a pair
-    i = skip_spaces(v, eq + 1);
+    i = eq + 1;
+    while (i < v.size() && is_space(v[i]) && !is_control_byte(v[i])) ++i;  // a control byte starts the value
     std::string* field = spf_field(spf, key);
-    read_spf_value(v, i, field && field->empty() ? field : nullptr);
+    std::string* out = field && field->empty() ? field : nullptr;
+    if (!read_spf_value(v, i, out) && out) readable = false;
   }
+  return readable;
 }
 
 // The word after `pos` in `text` with trailing punctuation trimmed.
@@ -277,7 +292,7 @@ class TokenStream {
   bool read_token() {
     while (pos_ < v_.size() && read_ < kMaxTokens) {
       const char c = v_[pos_];
-      if (is_space(c) || c == ')') {
+      if ((is_space(c) && !is_control_byte(c)) || c == ')') {
         ++pos_;
       } else if (c == '(') {
         pos_ = skip_comment(v_, pos_);
@@ -290,8 +305,11 @@ class TokenStream {
         pos_ = end;
         return push(TokenKind::word, inside, true);
       } else {
+        // Control bytes do not end a word: a value holding one is kept whole, to be
+        // seen, rather than cut into a readable piece.
         const size_t start = pos_;
         pos_ = word_end(v_, pos_);
+        while (pos_ < v_.size() && is_control_byte(v_[pos_])) pos_ = word_end(v_, pos_ + 1);
         return push(TokenKind::word, v_.substr(start, pos_ - start), false);
       }
     }
@@ -481,7 +499,7 @@ void lowercase_domain_part(std::string& identity) {
 
 }  // namespace
 
-std::optional<SpfVerdict> parse_received_spf(std::string_view value) {
+std::optional<SpfVerdict> parse_received_spf(std::string_view value, bool* unreadable) {
   SpfVerdict spf;
   size_t i = skip_spaces(value, 0);
   size_t word_end = i;
@@ -501,7 +519,8 @@ std::optional<SpfVerdict> parse_received_spf(std::string_view value) {
       i = end;
     }
   }
-  read_spf_pairs(value, i, spf);
+  const bool readable = read_spf_pairs(value, i, spf);
+  if (unreadable) *unreadable = !readable;
   spf.envelope_from = normalize_address(spf.envelope_from);
   if (iequals(spf.receiver, "<UNKNOWN>")) spf.receiver.clear();
   rfc5322::ascii_lower_in_place(spf.identity);
@@ -557,9 +576,10 @@ std::string_view find_property(const AuthResult& result, std::string_view name) 
   return {};
 }
 
-std::optional<DkimSignature> parse_dkim_signature(std::string_view value) {
+std::optional<DkimSignature> parse_dkim_signature(std::string_view value, bool* unreadable) {
   DkimSignature sig;
   bool found = false;
+  if (unreadable) *unreadable = false;
   for (size_t start = 0; start <= value.size();) {
     size_t end = value.find(';', start);
     if (end == std::string_view::npos) end = value.size();
@@ -578,6 +598,10 @@ std::optional<DkimSignature> parse_dkim_signature(std::string_view value) {
       default: break;
     }
     if (!field || !field->empty()) continue;
+    if (holds_control_byte(item.substr(eq + 1))) {  // refused, not cleaned of it
+      if (unreadable) *unreadable = true;
+      continue;
+    }
     *field = without_spaces(item.substr(eq + 1));
     found = found || !field->empty();
   }

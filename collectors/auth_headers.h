@@ -24,7 +24,9 @@ namespace sg {
 /// comment. envelope_from is normalised (angle brackets dropped, domain
 /// lower-cased); receiver "<UNKNOWN>" (pyspf without a host name) becomes "".
 /// Returns nullopt when the value has neither a known result word nor any known key.
-std::optional<SpfVerdict> parse_received_spf(std::string_view value);
+/// A value holding a control byte (NUL, ESC, ...) is left empty, not cut or
+/// cleaned; `unreadable`, when given, is set when one was.
+std::optional<SpfVerdict> parse_received_spf(std::string_view value, bool* unreadable = nullptr);
 
 /// At most this many method results are read from one field.
 inline constexpr size_t kMaxAuthResults = 64;
@@ -36,7 +38,8 @@ inline constexpr size_t kMaxAuthProperties = 32;
 /// optional version, then ';'-separated resinfo groups
 /// `method[/version]=result [reason=...] ptype.property=value ...`. Comments are
 /// skipped anywhere (nested, holding ';'), quoted values are unquoted, method,
-/// result and property names are lower-cased, values kept as written.
+/// result and property names are lower-cased, values kept as written (control
+/// bytes and all: a word is not cut at one).
 /// Every returned AuthResult carries the authserv_id and `arc_instance`.
 /// - `reason=` is kept as the property "reason"; other unqualified keys
 ///   (Microsoft's "action=", "compauth" ones) are kept under their own names.
@@ -77,6 +80,8 @@ std::string_view find_property(const AuthResult& result, std::string_view name);
 /// and the first non-empty value of a repeated tag wins. The domain is lower-cased with a
 /// trailing dot dropped, the domain part of i= lower-cased; selector and
 /// algorithm kept as written. nullopt when none of the four tags is present.
-std::optional<DkimSignature> parse_dkim_signature(std::string_view value);
+/// A tag value holding a control byte (NUL, ESC, ...) is left empty, not cleaned
+/// of it; `unreadable`, when given, is set when one was.
+std::optional<DkimSignature> parse_dkim_signature(std::string_view value, bool* unreadable = nullptr);
 
 }  // namespace sg

@@ -15,6 +15,8 @@
 #include "collectors/encoded_words.h"
 #include "collectors/iso2022jp.h"
 #include "collectors/transfer_decoding.h"
+#include "collectors/unreadable.h"
+#include "core/domain.h"
 #include "core/word_scan.h"
 
 namespace sg {
@@ -824,6 +826,85 @@ bool plausible_authority(std::string_view authority, bool need_dot, size_t& user
   return !need_dot || host.find('.') != std::string_view::npos;
 }
 
+bool is_non_ascii(char c) { return static_cast<unsigned char>(c) >= 0x80; }
+
+// Bytes the common path of the URL scan stops at but a URL may still hold:
+// non-ASCII (a host written in Unicode) and control bytes (which must be seen,
+// not taken for the end of the URL).
+bool is_unusual(char c) { return is_non_ascii(c) || is_control_byte(c); }
+
+// A byte that may start a host after "//" or "www.": an ASCII letter or digit,
+// or the first byte of a Unicode letter.
+bool starts_host(char c) { return is_alnum(c) || is_non_ascii(c); }
+
+// The length of the dot that ends at text[end - 1] (0 for none): '.', or the
+// ideographic and full-width full stops IDNA reads as one (U+3002, U+FF0E, U+FF61).
+size_t dot_before(std::string_view text, size_t end) {
+  if (end >= 1 && text[end - 1] == '.') return 1;
+  if (end < 3) return 0;
+  const std::string_view last = text.substr(end - 3, 3);
+  return last == "\xE3\x80\x82" || last == "\xEF\xBC\x8E" || last == "\xEF\xBD\xA1" ? 3 : 0;
+}
+
+// How much of a host holding non-ASCII bytes, found in running text, is the
+// host. A Japanese sentence often goes on right after a URL ("example.jp詳しくは"),
+// so a last label that holds non-ASCII bytes belongs to the host only when it is
+// a listed public suffix ("中国"); else the host ends where its non-ASCII text
+// starts, dots before it dropped.
+size_t unicode_host_length(std::string_view host) {
+  size_t label = host.size();
+  while (label > 0 && dot_before(host, label) == 0) --label;
+  const std::string_view last = host.substr(label);
+  const auto non_ascii = std::find_if(last.begin(), last.end(), is_non_ascii);
+  if (non_ascii == last.end()) return host.size();
+  std::string suffix;
+  if (normalize_host_name_into(last, suffix) && is_listed_public_suffix(suffix)) return host.size();
+  size_t end = label + static_cast<size_t>(non_ascii - last.begin());
+  while (const size_t dot = dot_before(host, end)) end -= dot;
+  return end;
+}
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') return (c | 0x20) - 'a' + 10;
+  return -1;
+}
+
+// `text` with its '%' escapes decoded into `out`; false when a '%' escapes
+// nothing ("%zz", a '%' at the end), which no host name holds.
+bool percent_decode(std::string_view text, std::string& out) {
+  out.clear();
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out.push_back(text[i]);
+      continue;
+    }
+    if (i + 2 >= text.size()) return false;
+    const int high = hex_digit(text[i + 1]), low = hex_digit(text[i + 2]);
+    if (high < 0 || low < 0) return false;
+    out.push_back(static_cast<char>(high * 16 + low));
+    i += 2;
+  }
+  return true;
+}
+
+// Appends `text` with every byte `escape` chooses written as "%XX", as browsers
+// send control and non-ASCII bytes of a URL.
+template <typename Escape>
+void append_percent_encoded(std::string& out, std::string_view text, Escape escape) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  for (const char c : text) {
+    if (!escape(c)) {
+      out.push_back(c);
+      continue;
+    }
+    const auto byte = static_cast<unsigned char>(c);
+    out.push_back('%');
+    out.push_back(kHex[byte >> 4]);
+    out.push_back(kHex[byte & 0xF]);
+  }
+}
+
 // The name of the attribute whose value starts at `pos` ('href="|x') as
 // written (compare it case-insensitively), or "" when `pos` does not start an
 // attribute value.
@@ -898,7 +979,11 @@ class UrlCollector {
     if (!slots_.empty() || count_ > kLinearSearchMax) index_last();
   }
 
-  void scan(std::string_view text, bool html) {
+  // `charset`, when given, is the single-byte charset `text` is written in: a
+  // host's non-ASCII bytes are read in it unless they are UTF-8.
+  void scan(std::string_view text, bool html, CharsetDecoder* decoder = nullptr, std::string_view charset = {}) {
+    decoder_ = decoder;
+    charset_ = charset;
     // Without any '&' decoding would only copy the text: scan it where it is.
     if (html && text.find('&') != std::string_view::npos) {
       const std::string decoded = decode_entities(text);
@@ -906,9 +991,13 @@ class UrlCollector {
     } else {
       scan_plain(text, html);
     }
+    decoder_ = nullptr;  // the label may not outlive the scan
+    charset_ = {};
   }
 
   bool full() const { return full_; }
+  // What could not be read since the last call, as "reason: excerpt"; taken away.
+  std::vector<std::string> take_notes() { return std::move(notes_); }
   // The URLs collected, in order; valid until the buffers are collected into again.
   std::span<const std::string> urls() const { return {urls_.data(), count_}; }
 
@@ -993,16 +1082,101 @@ class UrlCollector {
   // pass per "://". Returns where scanning goes on; sets `taken` when a URL was added.
   size_t try_url(std::string_view text, const Candidate& url, bool& taken) {
     const size_t authority_end = url_stop<true>(text, url.host);
+    if (authority_end < text.size() && is_unusual(text[authority_end])) return try_unusual_url(text, url, taken);
     // Same answer as plausible_host(url_host("//" + authority)), without the strings.
     taken = false;
     const std::string_view authority = between(text, url.host, authority_end);
     const std::string_view trimmed = trim_url_tail(authority);
     size_t host = 0;
-    if (!plausible_authority(trimmed, url.need_dot, host)) return std::max(authority_end, url.begin + 1);
+    if (!plausible_authority(trimmed, url.need_dot, host)) {
+      if (authority.find('%') != std::string_view::npos) return try_unusual_url(text, url, taken);
+      return std::max(authority_end, url.begin + 1);
+    }
     const size_t end = url_stop<false>(text, authority_end);
+    if (end < text.size() && is_control_byte(text[end])) return try_unusual_url(text, url, taken);
     taken = (trimmed.size() == authority.size() && take_checked_url(text, url, authority_end, host, end)) ||
             take_url(text, url.begin, end, url.prefix, url.need_dot);
     return taken ? end : std::max(authority_end, url.begin + 1);
+  }
+
+  // try_url for a URL the common path cannot take as it stands: a host written
+  // in Unicode (recorded as its A-label), with '%' escapes (decoded, as browsers
+  // do), or with control bytes (unreadable: noted, not recorded); a path with
+  // control bytes (percent-encoded, as browsers send them). Rare, so the URL is
+  // rewritten into a string of its own and taken from there.
+  size_t try_unusual_url(std::string_view text, const Candidate& url, bool& taken) {
+    taken = false;
+    size_t authority_end = url.host;
+    while (authority_end < text.size() && (is_unusual(text[authority_end]) ||
+                                           (is_url_char(text[authority_end]) && !ends_authority(text[authority_end]))))
+      ++authority_end;
+    size_t end = authority_end;  // the path: URL characters, and control bytes to be seen
+    if (end < text.size() && ends_authority(text[end]))
+      while (end < text.size() && (is_url_char(text[end]) || is_control_byte(text[end]))) ++end;
+    // Control bytes after the URL part it from what follows, as a blank would.
+    while (end > url.host && is_control_byte(text[end - 1])) --end;
+    authority_end = std::min(authority_end, end);
+    const std::string_view authority = between(text, url.host, authority_end);
+    const size_t skip = std::max(end, url.begin + 1);
+    if (holds_control_byte(authority)) {
+      note("host holds a control byte", text, url.begin, end);
+      return skip;
+    }
+    std::string_view host = host_in_authority(authority);
+    if (host.empty()) return skip;
+    const size_t host_begin = static_cast<size_t>(host.data() - authority.data());
+    if (const size_t length = unicode_host_length(host); length < host.size()) {
+      host = host.substr(0, length);  // words follow the host: the URL ends with it
+      authority_end = end = url.host + host_begin + length;
+      if (host.empty()) return skip;
+    }
+    std::string ascii_host;
+    if (const char* why = decode_host(host, ascii_host)) {
+      note(why, text, url.begin, end);
+      return skip;
+    }
+    // User info and port keep their place, non-ASCII bytes in them escaped as browsers send them.
+    std::string rewritten(between(text, url.begin, url.host));
+    append_percent_encoded(rewritten, authority.substr(0, host_begin), is_non_ascii);
+    rewritten += ascii_host;
+    append_percent_encoded(rewritten, between(text, url.host + host_begin + host.size(), authority_end), is_non_ascii);
+    append_percent_encoded(rewritten, between(text, authority_end, end), is_control_byte);
+    taken = take_url(rewritten, 0, rewritten.size(), url.prefix, url.need_dot);
+    return skip;
+  }
+
+  // The host as it is recorded, into `out`: '%' escapes decoded, bytes in the
+  // text's single-byte charset read as such unless they are UTF-8, U-labels
+  // turned into A-labels (IDNA2008, UTS#46). nullptr when that gave a name,
+  // else why not.
+  const char* decode_host(std::string_view host, std::string& out) {
+    std::string decoded;
+    if (host.find('%') != std::string_view::npos) {
+      if (!percent_decode(host, decoded)) return "host holds a '%' that escapes nothing";
+      if (holds_control_byte(decoded)) return "host holds a control byte";
+      host = decoded;
+    }
+    if (std::none_of(host.begin(), host.end(), is_non_ascii)) {
+      out.assign(host);
+      return nullptr;
+    }
+    std::string converted;
+    if (!is_valid_utf8(host)) {
+      if (decoder_ == nullptr) return "host is neither UTF-8 nor in the part's charset";
+      Conversion conversion = decoder_->convert(host, charset_);
+      if (conversion.replaced != 0 || !conversion.known_charset)
+        return "host is neither UTF-8 nor in the part's charset";
+      converted = std::move(conversion.text);
+      host = converted;
+    }
+    if (!normalize_host_name_into(host, out)) return "host is no valid internationalised name";
+    return nullptr;
+  }
+
+  // Notes a URL not read: why, and its first bytes escaped.
+  void note(const char* why, std::string_view text, size_t begin, size_t end) {
+    if (notes_.size() >= 16) return;  // one hostile body must not flood the notes
+    notes_.push_back(std::string("URL not read, its ") + why + ": " + escaped_excerpt(between(text, begin, end)));
   }
 
   // Whether scan_plain has anything to try at `p`: the ':' of ":/", the '.' of
@@ -1017,7 +1191,7 @@ class UrlCollector {
     size_t j = p + 1;
     while (j < text.size() && is_blank(text[j])) ++j;
     if (j < text.size() && (text[j] == '"' || text[j] == '\'')) ++j;
-    return j + 2 < text.size() && text[j] == '/' && text[j + 1] == '/' && is_alnum(text[j + 2]);
+    return j + 2 < text.size() && text[j] == '/' && text[j + 1] == '/' && starts_host(text[j + 2]);
   }
 
   // The first trigger (is_trigger) at or after `i`, or the end: most of a body
@@ -1077,7 +1251,7 @@ class UrlCollector {
           i = floor = try_url(text, {start, i + 3, host, "", false}, taken);
           continue;
         }
-      } else if (c == '.' && i >= floor + 3 && i + 1 < n && is_alnum(text[i + 1]) && has_at(text, i - 3, "www")) {
+      } else if (c == '.' && i >= floor + 3 && i + 1 < n && starts_host(text[i + 1]) && has_at(text, i - 3, "www")) {
         const size_t start = i - 3;
         const char before = start > 0 ? text[start - 1] : ' ';
         if (!is_alnum(before) && before != '.' && before != '-' && before != '_' && before != '/' &&
@@ -1089,7 +1263,7 @@ class UrlCollector {
         size_t j = i + 1;
         while (j < n && is_blank(text[j])) ++j;
         if (j < n && (text[j] == '"' || text[j] == '\'')) ++j;
-        if (j + 2 < n && text[j] == '/' && text[j + 1] == '/' && is_alnum(text[j + 2]) &&
+        if (j + 2 < n && text[j] == '/' && text[j + 1] == '/' && starts_host(text[j + 2]) &&
             link_attribute(attribute_before(text, j))) {
           i = floor = try_url(text, {j, j + 2, j + 2, "http:", true}, taken);
           continue;
@@ -1134,6 +1308,9 @@ class UrlCollector {
   std::vector<uint32_t> slots_;  // 0: empty, else 1 + an index into urls_
   std::string& candidate_;
   std::string& normalized_;
+  CharsetDecoder* decoder_ = nullptr;  // with charset_: how a host's non-UTF-8 bytes are read
+  std::string_view charset_;
+  std::vector<std::string> notes_;  // URLs not read, since take_notes
 };
 
 std::string_view first_token(std::string_view value) {
@@ -1454,13 +1631,19 @@ class Walker {
     // need converting first.
     if (scans_as_is(charset)) {
       decoded_ += raw.size();
-      urls_.scan(raw, html);
+      // A host in a single-byte charset is read in it (the rest of the text needs no converting).
+      if (is_utf8_label(charset))
+        urls_.scan(raw, html);
+      else
+        urls_.scan(raw, html, &decoder_, charset);
+      take_notes();
       return;
     }
     if (buffers_.names_iso2022jp(charset)) {
       if (const std::optional<std::string_view> converted = decode_common_iso2022jp_into(raw, buffers_.converted)) {
         decoded_ += converted->size();
         urls_.scan(*converted, html);
+        take_notes();
         return;
       }
     }
@@ -1468,6 +1651,18 @@ class Walker {
     if (!converted.known_charset) problem("unknown charset \"" + to_lower(charset) + "\", read as UTF-8");
     decoded_ += converted.text.size();
     urls_.scan(converted.text, html);
+    take_notes();
+  }
+
+  // Reports the URLs the last scan could not read.
+  void take_notes() {
+    for (const std::string& note : urls_.take_notes()) problem(note);
+  }
+
+  // Labels of text that is UTF-8 already (ASCII is).
+  static bool is_utf8_label(std::string_view charset) {
+    return charset.empty() || iequals(charset, "utf-8") || iequals(charset, "utf8") || iequals(charset, "us-ascii") ||
+           iequals(charset, "ascii");
   }
 
   static bool scans_as_is(std::string_view charset) {

@@ -39,8 +39,12 @@ ContentType parse_content_type(std::string_view value);
 /// "http://" prepended), from text/plain and text/html parts (entities decoded,
 /// href/src/action values included) after transfer and charset decoding.
 /// `headers` is the message's header block, `body` what follows it. Scheme and
-/// host are lower-cased. What could not be read is appended to `problems` as
-/// "body: reason". Arbitrary bytes in, bounded work.
+/// host are lower-cased; a host written in Unicode (UTF-8, the part's single-byte
+/// charset, '%' escapes) becomes its A-label ("http://xn--bcher-kva.de/x"), the
+/// Unicode text that follows a host in a sentence not taken into it. Control
+/// bytes inside a path are percent-encoded; a host holding one, or no valid name
+/// once decoded, is not recorded. What could not be read is appended to
+/// `problems` as "body: reason". Arbitrary bytes in, bounded work.
 std::vector<std::string> extract_body_urls(std::string_view headers, std::string_view body, CharsetDecoder& decoder,
                                            std::vector<std::string>& problems, const MimeLimits& limits = {});
 

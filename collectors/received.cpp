@@ -18,6 +18,7 @@
 
 #include "collectors/header_block.h"
 #include "collectors/received_lexer.h"
+#include "collectors/unreadable.h"
 
 namespace sg {
 
@@ -629,6 +630,14 @@ void assign_host(std::string& out, std::string_view text) {
   out.assign(text);
 }
 
+// A name with a control byte in it is unreadable: whatever part of it were kept
+// would be the sender's choice. Left empty, and `part` marked in hop.unreadable.
+bool readable(Hop& hop, std::string_view text, HopPart part) {
+  if (!holds_control_byte(text)) return true;
+  hop.unreadable |= part;
+  return false;
+}
+
 // "**": how a writer masks part of a value.
 bool has_double_star(std::string_view text) {
   for (size_t star = text.find('*'); star != std::string_view::npos; star = text.find('*', star + 1))
@@ -660,6 +669,12 @@ void assign_clause_text(std::string& out, const Clause& clause) {
   if (const Token* value = clause.value()) assign_field(out, value->text());
 }
 
+// The envelope recipient: an address, so unreadable with a control byte.
+void assign_for(const Clause& for_, Hop& hop) {
+  if (const Token* value = for_.value(); value && readable(hop, value->text(), kHopFor))
+    assign_field(hop.for_addr, value->text());
+}
+
 /// Courier writes "; date id X", and some writers "; date for <x>". `after` holds
 /// room for the tokens the field's buffer has left after the date's ';'.
 void read_after_date(std::string_view date_text, std::span<Token> after, Hop& hop, bool& id_after_date) {
@@ -670,7 +685,7 @@ void read_after_date(std::string_view date_text, std::span<Token> after, Hop& ho
     assign_clause_text(hop.id, clauses.id);
     id_after_date = true;
   }
-  if (hop.for_addr.empty()) assign_clause_text(hop.for_addr, clauses.for_);
+  if (hop.for_addr.empty() && !(hop.unreadable & kHopFor)) assign_for(clauses.for_, hop);
 }
 
 bool is_weekday(std::string_view word) {
@@ -719,8 +734,9 @@ bool is_local_submission(const Field& field, const WriterMarks& marks, const Hop
 void interpret_from(const FromFacts& from, Dialect dialect, Hop& hop) {
   hop.from_ip = from.recorded_address ? from.recorded_address : from.first_address;
   const std::string_view helo = sender_helo(from, dialect);
-  assign_host(hop.from_helo, helo);
-  assign_host(hop.from_rdns, receiver_rdns(from, dialect));
+  if (readable(hop, helo, kHopHelo)) assign_host(hop.from_helo, helo);
+  const std::string_view rdns = receiver_rdns(from, dialect);
+  if (readable(hop, rdns, kHopRdns)) assign_host(hop.from_rdns, rdns);
 }
 
 bool read_anything(const Field& field, const Hop& hop) {
@@ -791,14 +807,14 @@ void split_glued_for(const Clause& id, Hop& hop) {
       id.tokens[1].kind != TokenKind::angle)
     return;
   hop.id.resize(hop.id.size() - 3);
-  assign_field(hop.for_addr, id.tokens[1].text());
+  if (readable(hop, id.tokens[1].text(), kHopFor)) assign_field(hop.for_addr, id.tokens[1].text());
 }
 
 void read_clause_values(const Clauses& clauses, Hop& hop) {
-  if (const Token* by = clauses.by.value()) assign_host(hop.by, by->text());
+  if (const Token* by = clauses.by.value(); by && readable(hop, by->text(), kHopBy)) assign_host(hop.by, by->text());
   assign_protocol(hop.with, clauses.with);
   assign_clause_text(hop.id, clauses.id);
-  assign_clause_text(hop.for_addr, clauses.for_);
+  assign_for(clauses.for_, hop);
   split_glued_for(clauses.id, hop);
 }
 
@@ -818,6 +834,7 @@ void reset_keeping_capacity(Hop& hop) {
   hop.parsed = true;
   hop.is_hop = true;
   hop.trusted = false;
+  hop.unreadable = 0;
 }
 
 // Parses the value already in hop.raw into the rest of `hop`, which

@@ -11,16 +11,16 @@ namespace {
 // What a byte does to the lexer, looked up in one table so the per-byte loops stay
 // a load and a test.
 enum ByteClass : uint8_t {
-  kBlank = 1,      // blanks, control bytes (NUL included: never part of a name) and ','
+  kBlank = 1,      // blanks (space, tab, CR, LF) and ','
   kEndsWord = 2,   // '(' '[' '<' ';' start a token of their own
   kInComment = 4,  // '(' ')' '\\' matter inside a comment
 };
 
 constexpr std::array<uint8_t, 256> make_byte_classes() {
   std::array<uint8_t, 256> classes{};
-  for (int byte = 0; byte <= ' '; ++byte) classes[byte] = kBlank;
-  classes[0x7f] = kBlank;
-  classes[','] = kBlank;
+  // Control bytes are no blanks: a NUL or ESC inside a name must not cut it into
+  // a readable prefix, so it stays in the word, which the parser then refuses.
+  for (unsigned char c : {' ', '\t', '\r', '\n', ','}) classes[c] = kBlank;
   for (unsigned char c : {'(', '[', '<', ';'}) classes[c] |= kEndsWord;
   for (unsigned char c : {'(', ')', '\\'}) classes[c] |= kInComment;
   return classes;
@@ -43,12 +43,12 @@ __m128i bytes_equal(__m128i block, char c) { return _mm_cmpeq_epi8(block, _mm_se
 
 // One bit per byte of `block` that ends a word: the kBlank and kEndsWord bytes.
 unsigned word_ends_in(__m128i block) {
-  // Unsigned "byte <= ' '": the minimum with ' ' is the byte itself.
-  const __m128i control_or_space = _mm_cmpeq_epi8(_mm_min_epu8(block, _mm_set1_epi8(' ')), block);
+  const __m128i blanks = _mm_or_si128(_mm_or_si128(bytes_equal(block, ' '), bytes_equal(block, '\t')),
+                                      _mm_or_si128(bytes_equal(block, '\r'), bytes_equal(block, '\n')));
   const __m128i punctuation = _mm_or_si128(_mm_or_si128(bytes_equal(block, ','), bytes_equal(block, '(')),
                                            _mm_or_si128(bytes_equal(block, '['), bytes_equal(block, '<')));
-  const __m128i rest = _mm_or_si128(bytes_equal(block, ';'), bytes_equal(block, 0x7f));
-  return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(control_or_space, _mm_or_si128(punctuation, rest))));
+  return static_cast<unsigned>(
+      _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(blanks, bytes_equal(block, ';')), punctuation)));
 }
 
 // One bit per byte of `block` that matters inside a comment: the kInComment bytes.
@@ -223,12 +223,13 @@ bool icontains(std::string_view haystack, std::string_view needle) {
 
 namespace {
 
-// Letters, digits, '-', '.', '_' and non-ASCII bytes.
+// Letters, digits, '-', '.', '_', non-ASCII bytes, and the control bytes a
+// sender may have put in a name (see looks_like_host_name).
 constexpr std::array<bool, 256> kHostNameBytes = [] {
   std::array<bool, 256> table{};
   for (int c = 0; c < 256; ++c)
     table[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-               c == '_' || c >= 0x80;
+               c == '_' || c >= 0x80 || (c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f;
   return table;
 }();
 

@@ -37,10 +37,12 @@ struct Lexed {
 };
 
 /// Splits `text` (at most 4 GiB) into tokens, writing at most out.size() of them
-/// (a real Received field has about twenty). Separators are blanks, control bytes
-/// and commas. An unclosed comment runs to the end, as RFC 5322 reads it; an
-/// unclosed literal or angle address ends at the next blank so one stray bracket
-/// does not swallow the rest of the field. Linear in text.size().
+/// (a real Received field has about twenty). Separators are blanks (space, tab,
+/// CR, LF) and commas; control bytes are part of words, so a name holding one
+/// comes out whole, to be refused, not cut into a readable piece. An unclosed
+/// comment runs to the end, as RFC 5322 reads it; an unclosed literal or angle
+/// address ends at the next blank so one stray bracket does not swallow the rest
+/// of the field. Linear in text.size().
 Lexed lex(std::string_view text, std::span<Token> out);
 
 /// The index of the last `byte` in `text`, or npos; as text.rfind(byte), 16 bytes a step.
@@ -87,7 +89,9 @@ inline std::string_view trim_trailing_dots(std::string_view name) {
   return name;
 }
 
-/// Letters, digits, '-', '.', '_' and non-ASCII bytes (U-labels) only, and not empty.
+/// Letters, digits, '-', '.', '_' and non-ASCII bytes (U-labels) only, and not
+/// empty. Control bytes count too: a name a sender corrupted with one is still
+/// in a name's place, and is found so to be reported unreadable.
 bool looks_like_host_name(std::string_view text);
 
 }  // namespace sg::received_detail

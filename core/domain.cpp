@@ -209,6 +209,28 @@ bool normalize_host_name_into(std::string_view text, std::string& out) { return 
 
 std::optional<std::string> normalize_host_name(std::string_view text) { return normalize(text, true); }
 
+bool is_listed_public_suffix(std::string_view normalized_name) {
+  const std::string name(normalized_name);  // NUL-terminated for libpsl
+  if (name.find('\0') != std::string::npos) return false;  // libpsl would read a prefix
+  return psl_is_public_suffix2(psl_builtin(), name.c_str(), PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE) != 0;
+}
+
+std::string domain_for_display(std::string_view normalized_name) {
+  // Only names with an A-label need libidn2; the rest are shown as they are.
+  if (normalized_name.find("xn--") == std::string_view::npos) return std::string(normalized_name);
+  const std::string name(normalized_name);
+  if (name.find('\0') != std::string::npos) return name;  // libidn2 would read a prefix
+  char* output = nullptr;
+  if (idn2_to_unicode_8z8z(name.c_str(), &output, 0) != IDN2_OK) return name;
+  std::string display(output);
+  idn2_free(output);
+  // Shown only when it names the same host: an A-label can encode code points
+  // (controls, unassigned ones) that IDNA refuses on the way in.
+  std::string again;
+  if (!normalize_into(display, true, again) || again != name) return name;
+  return display;
+}
+
 std::string registrable_domain(std::string_view normalized_name) {
   // libpsl's psl_registrable_domain, step by step: walk the suffixes from the
   // left and stop at the first public one, so that "forgot.his.name" (public,

@@ -24,6 +24,19 @@ std::optional<std::string> normalize_host_name(std::string_view text);
 /// return nullopt, and then `out` holds nothing meaningful.
 bool normalize_host_name_into(std::string_view text, std::string& out);
 
+/// Whether a normalised name (lowercase A-labels) is a suffix the Public Suffix
+/// List names ("com", "co.uk", "xn--fiqs8s"), without the list's implicit rule
+/// that makes every unknown top-level label public: "xn--tckwe" (a made-up
+/// U-label) is not one. For telling a real top-level label from text that
+/// merely follows a name.
+bool is_listed_public_suffix(std::string_view normalized_name);
+
+/// The form of a normalised name to show people: its A-labels as Unicode
+/// ("xn--bcher-kva.example" -> "bücher.example") when libidn2 decodes them, else
+/// the name as it is. Stored values keep the A-labels: this is for display only,
+/// where look-alike letters can pass for others.
+std::string domain_for_display(std::string_view normalized_name);
+
 /// The registrable domain ("eTLD+1") of a normalised name per the Public Suffix
 /// List (libpsl's built-in list): "re27.leadw.link" -> "leadw.link". Returns the
 /// name itself when it is a public suffix or has no known suffix.

@@ -21,6 +21,9 @@ struct MessageSource {
   uint64_t uid = 0;         ///< IMAP only
 };
 
+/// Parts of a Received field, as bits of Hop::unreadable.
+enum HopPart : uint8_t { kHopHelo = 1, kHopRdns = 2, kHopBy = 4, kHopFor = 8 };
+
 /// One Received header, parsed. Empty strings mean "not stated".
 struct Hop {
   std::string raw;        ///< the unfolded header value as written
@@ -36,6 +39,7 @@ struct Hop {
   bool parsed = true;     ///< false when nothing useful could be read
   bool is_hop = true;     ///< false for lines that are not a network hop (qmail "invoked by uid")
   bool trusted = false;   ///< the `by` server is one of the user's own (its statements are facts)
+  uint8_t unreadable = 0; ///< HopPart bits: parts stated with a control byte (NUL, ESC), left empty, not cut
 };
 
 /// The SPF verdict recorded in Received-SPF (RFC 7208 §9.1).

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "collectors/address.h"
+#include "collectors/unreadable.h"
 
 using namespace sg;
 using namespace std::string_literals;
@@ -107,8 +108,9 @@ TEST_CASE("address list: hostile input") {
   CHECK(parse_address_list(std::string(100000, '(')).empty());
   CHECK(parse_address_list(std::string(100000, '<')).empty());
   CHECK(parse_address_list(std::string(100000, '"')).empty());
-  // NUL and control bytes never end up in an address.
-  CHECK(parse_address_list("Name <a\0b@c.example>\0, d@e.example"s) == Addresses{"ab@c.example", "d@e.example"});
+  // NUL and control bytes never end up in an address, nor are they dropped from
+  // one: an address holding one is not an address.
+  CHECK(parse_address_list("Name <a\0b@c.example>\0, d@e.example"s) == Addresses{"d@e.example"});
   // Output is capped.
   std::string many;
   for (int k = 0; k < 3000; ++k) many += "u" + std::to_string(k) + "@x.example, ";
@@ -120,6 +122,38 @@ TEST_CASE("address list: hostile input") {
   std::string junk;
   while (junk.size() < (1u << 20)) junk += "=?=?x?";
   CHECK(parse_address_list(junk + " <a@b.example>") == Addresses{"a@b.example"});
+}
+
+TEST_CASE("address list: an address holding a control byte is no address, and is counted") {
+  // Before: "attacker[31m@evil.top", the ESC dropped; bare, "[31m@evil.top", cut at it.
+  std::vector<std::string> out;
+  size_t unreadable = 0;
+  parse_address_list_into("<attacker\x1b[31m@evil.top>, ok@fine.example, attacker\x1b[31m@evil2.top", out,
+                          &unreadable);
+  CHECK(out == Addresses{"ok@fine.example"});
+  CHECK(unreadable == 2);
+  // In a quoted local part and in the domain, as much as in the local part.
+  parse_address_list_into("\"a\x01b\"@q.example, c@d\x7f.example, Name <e@f.example>", out, &unreadable);
+  CHECK(out == Addresses{"e@f.example"});
+  CHECK(unreadable == 2);
+  // A display name with control bytes hides nothing: its address is read.
+  parse_address_list_into("Evil\x1b[31m <a@b.example>", out, &unreadable);
+  CHECK(out == Addresses{"a@b.example"});
+  CHECK(unreadable == 0);
+  // No last-resort reading around a refused address.
+  parse_address_list_into("<x\x1b@y.example> (<hidden@z.example>)", out, &unreadable);
+  CHECK(out.empty());
+  CHECK(unreadable == 1);
+  std::string single = "kept";
+  bool refused = false;
+  CHECK_FALSE(parse_single_address_into("<a\x0b" "b@rp.example>", single, &refused));
+  CHECK(refused);
+  CHECK(single == "kept");
+  CHECK(parse_single_address_into("<a\x0b" "b@rp.example>, c@rp.example", single, &refused));
+  CHECK(single == "c@rp.example");
+  CHECK_FALSE(refused);
+  CHECK_FALSE(parse_single_address_into("", single, &refused));
+  CHECK_FALSE(refused);
 }
 
 TEST_CASE("address list: the _into forms reuse their buffers and give the same answers") {
@@ -191,7 +225,8 @@ TEST_CASE("Message-ID") {
   CHECK(parse_message_id("<>") == "");
   CHECK(parse_message_id("") == "");
   CHECK(parse_message_id(std::string(100000, '(')) == "");
-  CHECK(parse_message_id("<a\0b@host>"s) == "ab@host");
+  CHECK(parse_message_id("<a\0b@host>"s) == "");  // unreadable, not "ab@host"
+  CHECK(parse_message_id("a@ho\x1bst (c)") == "");
 }
 
 TEST_CASE("List-Unsubscribe") {
@@ -235,6 +270,42 @@ TEST_CASE("List-Unsubscribe") {
   CHECK(parse_list_unsubscribe(many).size() == kMaxUnsubscribeUris);
 }
 
+TEST_CASE("List-Unsubscribe: a URI holding a control byte is skipped and counted, not cleaned") {
+  size_t unreadable = 0;
+  // Before: "http://unsub.example/u", the NUL dropped; bare, "http://un", cut at it.
+  CHECK(parse_list_unsubscribe("<http://un\0sub.example/u>, <mailto:u\x1b@unsub.example>, <https://ok.example/u>"s,
+                               &unreadable) == std::vector<std::string>{"https://ok.example/u"});
+  CHECK(unreadable == 2);
+  CHECK(parse_list_unsubscribe("http://un\0sub.example/u https://ok.example/w"s, &unreadable) ==
+        std::vector<std::string>{"https://ok.example/w"});
+  CHECK(unreadable == 1);
+  // Folding inside brackets is still removed; other schemes are not counted.
+  CHECK(parse_list_unsubscribe("<https://ok.example/\r\n\tlong>, <ftp://x\0y>"s, &unreadable) ==
+        std::vector<std::string>{"https://ok.example/long"});
+  CHECK(unreadable == 0);
+}
+
+TEST_CASE("holds_control_byte: every control byte at every position, in texts of any length") {
+  for (size_t length = 0; length <= 40; ++length) {
+    const std::string clean(length, 'a');
+    CHECK_FALSE(holds_control_byte(clean));
+    std::string blanks = clean;
+    for (size_t at = 0; at < length; ++at) blanks[at] = "\t\r\n \x80\xff~"[at % 7];
+    CHECK_FALSE(holds_control_byte(blanks));  // blanks, DEL's neighbours and non-ASCII are no control bytes
+    for (size_t at = 0; at < length; ++at) {
+      for (const char control : {'\0', '\x01', '\x08', '\x0b', '\x0c', '\x1b', '\x1f', '\x7f'}) {
+        std::string text = clean;
+        text[at] = control;
+        CAPTURE(length);
+        CAPTURE(at);
+        CHECK(holds_control_byte(text));
+      }
+    }
+  }
+  CHECK(escaped_excerpt("a\0b\\c\xC3\xBC"s) == "a\\x00b\\x5cc\\xc3\\xbc");
+  CHECK(escaped_excerpt(std::string(70, 'x'), 64) == std::string(64, 'x') + "...");
+}
+
 TEST_CASE("rfc5322 lexical helpers") {
   using namespace sg::rfc5322;
   bool closed = false;
@@ -256,13 +327,27 @@ TEST_CASE("normalize_address: long runs, every dropped byte at every position, '
   // Long enough for the sixteen-byte run scan and its bytewise tail.
   const std::string address = "Some.Longer.Local-Part@Mail.Example.COM";
   const std::string expected = "Some.Longer.Local-Part@mail.example.com";
-  for (const char dropped : {' ', '\t', '\r', '\n', '\0', '\x7f', '<', '>'}) {
+  for (const char dropped : {' ', '\t', '\r', '\n', '<', '>'}) {
     for (size_t at = 0; at <= address.size(); ++at) {
       std::string noisy = address;
       noisy.insert(at, 1, dropped);
       CAPTURE(at);
       CAPTURE(static_cast<int>(dropped));
       CHECK(normalize_address(noisy) == expected);
+    }
+  }
+  // A control byte anywhere, in the sixteen-byte runs or the quoted part, refuses the address.
+  for (const char refused : {'\0', '\x01', '\x1b', '\x0b', '\x7f'}) {
+    for (const std::string& base : {address, "\"Quoted Part\"@Long.Domain.EXAMPLE.org"s}) {
+      for (size_t at = 0; at <= base.size(); ++at) {
+        std::string noisy = base;
+        noisy.insert(at, 1, refused);
+        CAPTURE(at);
+        CAPTURE(static_cast<int>(refused));
+        std::string out = "left over";
+        CHECK_FALSE(normalize_address_into(noisy, out));
+        CHECK(out == "");
+      }
     }
   }
   CHECK(normalize_address("First@Second@Third.EXAMPLE") == "First@Second@third.example");
@@ -286,12 +371,27 @@ TEST_CASE("address list: angle addresses with and without quoted strings inside"
 TEST_CASE("Message-ID: a long id keeps every byte but blanks and angle brackets, wherever they are") {
   const std::string id = "0100018a1b2c3d4e-5f6a7b8c-(x)-\"q\"@email.amazonses.com";
   CHECK(parse_message_id("<" + id + ">") == id);
-  for (const char dropped : {' ', '\t', '\x7f', '\x01'}) {
+  for (const char dropped : {' ', '\t'}) {
     for (size_t at = 1; at < id.size(); ++at) {
       std::string noisy = id;
       noisy.insert(at, 1, dropped);
       CAPTURE(at);
       CHECK(parse_message_id("<" + noisy + ">") == id);
+    }
+  }
+  // A control byte is not dropped: the id holding it is not read.
+  for (const char refused : {'\x7f', '\x01', '\0'}) {
+    for (size_t at = 1; at < id.size(); ++at) {
+      std::string noisy = id;
+      noisy.insert(at, 1, refused);
+      CAPTURE(at);
+      std::string out = "left over";
+      CHECK_FALSE(parse_message_id_into("<" + noisy + ">", out));
+      CHECK(out == "");
+      if (at < id.find('(')) {  // bare, the id ends at the comment: not cut at the byte either
+        CHECK_FALSE(parse_message_id_into(noisy, out));
+        CHECK(out == "");
+      }
     }
   }
 }

@@ -187,5 +187,90 @@ TEST_CASE("analyze: a URL's domain is lowered and IDNA-encoded whatever the case
       {});
   CHECK(has_indicator(evidence, "url-domain", "www.example.com"));
   CHECK(has_indicator(evidence, "list-unsubscribe", "xn--bcher-kva.example"));
+  CHECK(has_indicator(evidence, "list-unsubscribe", "https://xn--bcher-kva.example/u"));  // not B\xC3\x9CCHER
   CHECK(has_indicator(evidence, "list-unsubscribe", "unsub.example.net"));
+}
+
+namespace {
+
+bool has_problem(const Evidence& evidence, const std::string& text) {
+  return std::find(evidence.problems.begin(), evidence.problems.end(), text) != evidence.problems.end();
+}
+
+bool has_value(const Evidence& evidence, const std::string& value) {
+  for (const Indicator& indicator : evidence.indicators)
+    if (indicator.value == value) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("analyze: hosts in Unicode are indicators as A-labels, the Unicode form stays where it was written") {
+  Analyzer analyzer{AnalysisOptions{}};
+  const Evidence evidence = analyzer.analyze(
+      "Received: from b\xC3\xBC" "cher.example (mx.example.org [198.51.100.7]) by mx.victim.example; "
+      "Tue, 29 Aug 2023 16:20:12 +0000\n"
+      "From: User <user@B\xC3\x9C" "CHER.de>\n"
+      "Content-Type: text/plain; charset=utf-8\n"
+      "\n"
+      "see http://b\xC3\xBC" "cher.de/x and http://\xE4\xBE\x8B\xE3\x81\x88.jp/path\n",
+      {});
+  REQUIRE(evidence.hops.size() == 1);
+  CHECK(evidence.hops[0].from_helo == "b\xC3\xBC" "cher.example");
+  CHECK(has_indicator(evidence, "helo", "xn--bcher-kva.example"));
+  CHECK(evidence.header_from == "user@b\xC3\x9C" "cher.de");  // as written, its domain lowered in ASCII only
+  CHECK(has_indicator(evidence, "header-from", "user@xn--bcher-kva.de"));
+  CHECK(has_indicator(evidence, "header-from", "xn--bcher-kva.de"));
+  // Before: "http://b/" and nothing for the second.
+  CHECK(has_indicator(evidence, "url", "http://xn--bcher-kva.de/x"));
+  CHECK(has_indicator(evidence, "url-domain", "xn--bcher-kva.de"));
+  CHECK(has_indicator(evidence, "url", "http://xn--r8jz45g.jp/path"));
+  CHECK(has_indicator(evidence, "url-domain", "xn--r8jz45g.jp"));
+  CHECK_FALSE(has_value(evidence, "http://b/"));
+  CHECK(evidence.problems.empty());
+}
+
+TEST_CASE("analyze: values with a control byte are reported unreadable, never cut or cleaned into indicators") {
+  using namespace std::string_literals;
+  Analyzer analyzer{AnalysisOptions{}};
+  const Evidence evidence = analyzer.analyze(
+      "Received: from evil.example.com\0junk (mx.example.org [198.51.100.7]) by mx.victim.example; "
+      "Tue, 29 Aug 2023 16:20:12 +0000\n"
+      "From: <attacker\x1b[31m@evil.top>, other@fine.example\n"
+      "Reply-To: attacker\x1b[31m@evil2.top\n"
+      "Sender: <s\x01@evil3.top>\n"
+      "Return-Path: <a\0b@rp.top>\n"
+      "Message-ID: <abc@evil\0.com>\n"
+      "DKIM-Signature: v=1; d=ev\0il.com; s=x\n"
+      "Authentication-Results: mx.victim.example; dkim=pass header.d=dk\0im.example; "
+      "spf=pass smtp.mailfrom=m\x1b@mf.example\n"
+      "List-Unsubscribe: <http://un\0sub.example/u>, <mailto:u\x1b@unsub.example>\n"
+      "Content-Type: text/plain\n"
+      "\n"
+      "http://ev\0il.example/x\n"s,
+      {});
+  REQUIRE(evidence.hops.size() == 1);
+  CHECK(evidence.hops[0].from_helo.empty());
+  CHECK(evidence.header_from == "other@fine.example");
+  CHECK(evidence.reply_to.empty());
+  CHECK(evidence.sender.empty());
+  CHECK(evidence.envelope_from.empty());
+  CHECK(evidence.message_id.empty());
+  REQUIRE(evidence.dkim.size() == 1);
+  CHECK(evidence.dkim[0].domain.empty());
+  for (const char* cut : {"evil.example.com", "attacker[31m@evil.top", "[31m@evil2.top", "evil.top", "evil2.top",
+                                 "evil3.top", "ab@rp.top", "rp.top", "evil.com", "dkim.example", "mf.example",
+                                 "unsub.example", "http://ev/", "il.example"})
+    CHECK_MESSAGE(!has_value(evidence, cut), cut);
+  CHECK(has_indicator(evidence, "header-from", "other@fine.example"));
+  for (const char* problem :
+       {"line 1: Received: HELO name holds a control byte, not read", "From: an address holds a control byte, not read",
+        "Reply-To: an address holds a control byte, not read", "Sender: the address holds a control byte, not read",
+        "Return-Path: the address holds a control byte, not read", "Message-ID: the id holds a control byte, not read",
+        "DKIM-Signature: a tag holds a control byte, not read",
+        "Authentication-Results: header.d holds a control byte, not read",
+        "Authentication-Results: smtp.mailfrom holds a control byte, not read",
+        "List-Unsubscribe: a URI holds a control byte, not read",
+        "body: URL not read, its host holds a control byte: http://ev\\x00il.example/x"})
+    CHECK_MESSAGE(has_problem(evidence, problem), problem);
 }

@@ -266,13 +266,30 @@ TEST_CASE("Received-SPF: hostile input") {
   CHECK(spf->result == "neutral");
   CHECK(spf->client_ip == "");
 
-  // NUL bytes are separators, never terminators.
-  spf = parse_received_spf("pass\0(mx: note)\0client-ip=192.0.2.11\0; helo=a\0b"s);
+  // NUL bytes are never terminators, and a value holding one is not read: not
+  // "192.0.2.11" and "a" cut from what was written.
+  bool unreadable = false;
+  spf = parse_received_spf("pass\0(mx: note)\0client-ip=192.0.2.11\0; helo=a\0b; receiver=mx.example"s, &unreadable);
   REQUIRE(spf);
   CHECK(spf->result == "pass");
   CHECK(spf->comment == "mx: note");
-  CHECK(spf->client_ip == "192.0.2.11");
-  CHECK(spf->helo == "a");
+  CHECK(spf->client_ip == "");
+  CHECK(spf->helo == "");
+  CHECK(spf->receiver == "mx.example");
+  CHECK(unreadable);
+  spf = parse_received_spf("pass envelope-from=\"a\x1b[31m@b.example\"; helo=h.example", &unreadable);
+  REQUIRE(spf);
+  CHECK(spf->envelope_from == "");
+  CHECK(spf->helo == "h.example");
+  CHECK(unreadable);
+  parse_received_spf("pass envelope-from=a@b.example; helo=h.example", &unreadable);
+  CHECK_FALSE(unreadable);
+  // A control byte right after '=' is the value's first byte, not a blank before it.
+  spf = parse_received_spf("pass helo=\x1b" "evil.example; client-ip=192.0.2.1", &unreadable);
+  REQUIRE(spf);
+  CHECK(spf->helo == "");
+  CHECK(spf->client_ip == "192.0.2.1");
+  CHECK(unreadable);
 
   // A megabyte of pairs and junk.
   std::string big = "pass ";
@@ -565,9 +582,17 @@ TEST_CASE("Authentication-Results: hostile input") {
   results = parse_authentication_results("mx.example; spf=fail " + std::string(100000, '('));
   CHECK(summary(results) == "spf=fail");
 
-  // NUL bytes separate tokens.
+  // NUL bytes neither end the value nor separate words: what they are glued to
+  // is kept whole, so no readable piece ("spf", "a@b.example") is cut from it.
   results = parse_authentication_results("mx.example;\0spf=pass\0smtp.mailfrom=a@b.example"s);
-  CHECK(summary(results) == "spf=pass smtp.mailfrom=a@b.example");
+  REQUIRE(results.size() == 1);
+  CHECK(results[0].method == "\0spf"s);
+  CHECK(results[0].result == "pass\0smtp.mailfrom"s);
+  CHECK(results[0].properties.empty());
+  results = parse_authentication_results("mx.example; dkim=pass header.d=ev\0il.example header.s=x"s);
+  REQUIRE(results.size() == 1);
+  CHECK(find_property(results[0], "header.d") == "ev\0il.example"s);
+  CHECK(find_property(results[0], "header.s") == "x");
 
   // Output is bounded: many groups and many properties.
   std::string many = "mx.example";
@@ -659,9 +684,23 @@ TEST_CASE("DKIM-Signature: case, folding inside values, malformed") {
   CHECK_FALSE(parse_dkim_signature("d; s; ;;; =x"));
   CHECK_FALSE(parse_dkim_signature(std::string(100000, '(')));
 
-  sig = parse_dkim_signature("d=a\0b.example; s=x"s);
+  // A tag holding a control byte is not read, rather than read cleaned of it.
+  bool unreadable = false;
+  sig = parse_dkim_signature("d=a\0b.example; s=x"s, &unreadable);
   REQUIRE(sig);
-  CHECK(sig->domain == "ab.example");
+  CHECK(sig->domain == "");
+  CHECK(sig->selector == "x");
+  CHECK(unreadable);
+  sig = parse_dkim_signature("d=a.example; s=sel\x1b" "ector; d=b.example", &unreadable);
+  REQUIRE(sig);
+  CHECK(sig->domain == "a.example");
+  CHECK(sig->selector == "");
+  CHECK(unreadable);
+  sig = parse_dkim_signature("d=a\0b.example; d=c.example"s, &unreadable);  // a later tag still counts
+  REQUIRE(sig);
+  CHECK(sig->domain == "c.example");
+  parse_dkim_signature("d=a.example; s=x", &unreadable);
+  CHECK_FALSE(unreadable);
 
   std::string big = "v=1; ";
   while (big.size() < (1u << 20)) big += "h=from:to; ";

@@ -144,6 +144,26 @@ TEST_CASE("registrable domains come from the public suffix list") {
   CHECK(registrable_domain("kldoqzn6x62p3.top") == "kldoqzn6x62p3.top");
 }
 
+TEST_CASE("listed public suffixes: real top-level labels in either form, not made-up ones") {
+  CHECK(is_listed_public_suffix("com"));
+  CHECK(is_listed_public_suffix("co.uk"));
+  CHECK(is_listed_public_suffix("xn--fiqs8s"));  // 中国
+  CHECK_FALSE(is_listed_public_suffix("xn--r8jz45g"));  // 例え: no suffix, though the '*' rule would call it one
+  CHECK_FALSE(is_listed_public_suffix("invalidtld"));
+  CHECK_FALSE(is_listed_public_suffix(std::string("com\0x", 5)));  // not read up to the NUL
+}
+
+TEST_CASE("domains for display: A-labels shown in Unicode, the rest as they are") {
+  CHECK(domain_for_display("xn--bcher-kva.de") == "bücher.de");
+  CHECK(domain_for_display("www.xn--r8jz45g.jp") == "www.例え.jp");
+  CHECK(domain_for_display("example.com") == "example.com");
+  CHECK(domain_for_display("xn--99999999999.example") == "xn--99999999999.example");  // no punycode
+  // A label that decodes to what IDNA refuses (a lone ZERO WIDTH JOINER, an
+  // invisible name) is shown as stored.
+  CHECK(domain_for_display("xn--1ug.example") == "xn--1ug.example");
+  CHECK(domain_for_display(std::string("xn--bcher-kva.de\0x", 18)) == std::string("xn--bcher-kva.de\0x", 18));
+}
+
 TEST_CASE("registrable domains agree with libpsl's own answer, rules with wildcards and exceptions included") {
   // registrable_domain caches per suffix; it must give what psl_registrable_domain gives.
   const char* names[] = {"forgot.his.name", "x.forgot.his.name", "his.name", "a.his.name", "www.city.kawasaki.jp",

@@ -589,3 +589,101 @@ TEST_CASE("a split header block gives what its raw header gives") {
                            "mimekit/UnitTests/TestData/messages/bounce.txt"})
     both(read_file(corpus_path(file)), 4096);
 }
+
+// Hosts written in Unicode are recorded as their A-labels, whatever the part's
+// encoding, charset or markup; what cannot be a host is reported, never cut.
+namespace {
+
+using namespace std::string_literals;
+
+std::string text_part(const std::string& charset, const std::string& encoding, const std::string& body,
+                      const std::string& subtype = "plain") {
+  std::string message = "From: a@example.org\nContent-Type: text/" + subtype + "; charset=" + charset + "\n";
+  if (!encoding.empty()) message += "Content-Transfer-Encoding: " + encoding + "\n";
+  return message + "\n" + body;
+}
+
+}  // namespace
+
+TEST_CASE("body URLs: a host in Unicode becomes its A-label, not the ASCII bytes before it") {
+  const Extracted plain = extract_message(text_part(
+      "utf-8", "", "see http://b\xC3\xBC" "cher.de/x, http://\xE4\xBE\x8B\xE3\x81\x88.jp/path and www.b\xC3\xBC" "cher.de/w\n"));
+  CHECK(plain.urls == std::vector<std::string>{"http://xn--bcher-kva.de/x", "http://xn--r8jz45g.jp/path",
+                                               "http://www.xn--bcher-kva.de/w"});
+  CHECK(plain.problems.empty());
+  // Upper case and the ideographic full stop are what IDNA maps them to.
+  CHECK(extract_text_urls("http://B\xC3\x9C" "CHER.DE/x http://\xE4\xBE\x8B\xE3\x81\x88\xE3\x80\x82jp/y", false) ==
+        std::vector<std::string>{"http://xn--bcher-kva.de/x", "http://xn--r8jz45g.jp/y"});
+  // User info and port stay around the converted host.
+  CHECK(extract_text_urls("https://u@b\xC3\xBC" "cher.de:8443/p", false) ==
+        std::vector<std::string>{"https://u@xn--bcher-kva.de:8443/p"});
+}
+
+TEST_CASE("body URLs: Japanese text right after a host is not part of it, a Unicode top-level label is") {
+  // "詳しくは" glued to the host, or after an ideographic full stop: the host ends before it.
+  CHECK(extract_text_urls("\xE8\xA9\xB3\xE3\x81\x97\xE3\x81\x8Fhttp://example.jp\xE8\xA9\xB3\xE3\x81\x97\xE3\x81\x8F",
+                          false) == std::vector<std::string>{"http://example.jp/"});
+  CHECK(extract_text_urls("http://\xE4\xBE\x8B\xE3\x81\x88.jp\xE3\x80\x82\xE6\xAC\xA1\xE3\x81\xB8", false) ==
+        std::vector<std::string>{"http://xn--r8jz45g.jp/"});
+  CHECK(extract_text_urls("http://b\xC3\xBC" "cher.de\xE8\xA9\xB3", false) ==
+        std::vector<std::string>{"http://xn--bcher-kva.de/"});
+  // 中国 is a listed top-level label: it belongs to the host.
+  CHECK(extract_text_urls("http://\xE4\xBE\x8B\xE3\x81\x88.\xE4\xB8\xAD\xE5\x9B\xBD/x", false) ==
+        std::vector<std::string>{"http://xn--r8jz45g.xn--fiqs8s/x"});
+  // Unicode after the path ends the URL as it always did.
+  CHECK(extract_text_urls("http://example.com/x\xE8\xA9\xB3", false) == std::vector<std::string>{"http://example.com/x"});
+}
+
+TEST_CASE("body URLs: Unicode hosts in HTML, as text, entities, percent escapes and scheme-relative links") {
+  const Extracted html = extract_message(text_part(
+      "utf-8", "",
+      "<a href=\"http://b\xC3\xBC" "cher.de/raw\">a</a> <a href=\"http://b&#252;cher.de/entity\">b</a>"
+      " <a href=\"http://b%C3%BCcher.de/percent\">c</a> <a href=\"http://%65vil.example/ascii\">d</a>"
+      " <img src=\"//\xE4\xBE\x8B\xE3\x81\x88.jp/i.png\">\n",
+      "html"));
+  CHECK(html.urls == std::vector<std::string>{"http://xn--bcher-kva.de/raw", "http://xn--bcher-kva.de/entity",
+                                              "http://xn--bcher-kva.de/percent", "http://evil.example/ascii",
+                                              "http://xn--r8jz45g.jp/i.png"});
+  CHECK(html.problems.empty());
+}
+
+TEST_CASE("body URLs: Unicode hosts in quoted-printable and base64 parts, and in other charsets") {
+  CHECK(extract_message(text_part("utf-8", "quoted-printable", "see http://b=C3=BCcher.de/qp now\n")).urls ==
+        std::vector<std::string>{"http://xn--bcher-kva.de/qp"});
+  CHECK(extract_message(text_part("utf-8", "base64", encode_base64("see http://b\xC3\xBC" "cher.de/b64 now\n"))).urls ==
+        std::vector<std::string>{"http://xn--bcher-kva.de/b64"});
+  // Latin-1 is scanned without converting the text: the host's bytes are read in it.
+  const Extracted latin1 = extract_message(text_part("iso-8859-1", "quoted-printable", "see http://b=FCcher.de/l1\n"));
+  CHECK(latin1.urls == std::vector<std::string>{"http://xn--bcher-kva.de/l1"});
+  CHECK(latin1.problems.empty());
+  // An entity decodes to UTF-8 even in a Latin-1 part.
+  CHECK(extract_message(text_part("iso-8859-1", "", "<a href=\"http://b&#252;cher.de/e\">x</a>\n", "html")).urls ==
+        std::vector<std::string>{"http://xn--bcher-kva.de/e"});
+  CHECK(extract_message(text_part("shift_jis", "", "http://\x97\xE1\x82\xA6.jp/sj\n")).urls ==
+        std::vector<std::string>{"http://xn--r8jz45g.jp/sj"});
+  CHECK(extract_message(text_part("iso-2022-jp", "", "http://\x1b$BNc$(\x1b(B.jp/jis\n")).urls ==
+        std::vector<std::string>{"http://xn--r8jz45g.jp/jis"});
+}
+
+TEST_CASE("body URLs: a host that cannot be one is reported, not cut to the bytes before it") {
+  // Not UTF-8 in a UTF-8 part, no valid name under IDNA (U+FFFD), a broken escape.
+  const Extracted bad = extract_message(
+      text_part("utf-8", "", "http://b\xFC" "cher.de/x http://a\xEF\xBF\xBD" "b.example/replaced http://b%zzcher.de/p\n"));
+  CHECK(bad.urls.empty());
+  CHECK(bad.problem_mentions("body: URL not read, its host is neither UTF-8 nor in the part's charset: http://b\\xfccher.de/x"));
+  CHECK(bad.problem_mentions("host is no valid internationalised name: http://a\\xef\\xbf\\xbdb.example/replaced"));
+  CHECK(bad.problem_mentions("host holds a '%' that escapes nothing: http://b%zzcher.de/p"));
+}
+
+TEST_CASE("body URLs: a control byte in a host makes the URL unreadable, in a path it is percent-encoded") {
+  const Extracted hosts = extract_message(text_part(
+      "utf-8", "", "http://ev\0il.example/x http://evil\x1b[31m.top/y http://%00evil.example/z\n"s));
+  CHECK(hosts.urls.empty());  // before: "http://ev/", "http://evil/"
+  CHECK(hosts.problem_mentions("body: URL not read, its host holds a control byte: http://ev\\x00il.example/x"));
+  CHECK(hosts.problem_mentions("host holds a control byte: http://evil\\x1b[31m.top/y"));
+  CHECK(hosts.problem_mentions("host holds a control byte: http://%00evil.example/z"));
+  const Extracted paths = extract_message(
+      text_part("utf-8", "", "http://good.example/a\0b?c\x7f" "d next http://ok.example/e\0 end\n"s));
+  CHECK(paths.urls == std::vector<std::string>{"http://good.example/a%00b?c%7Fd", "http://ok.example/e"});
+  CHECK(paths.problems.empty());
+}

@@ -35,7 +35,8 @@ bool same_hop(const sg::Hop& a, const sg::Hop& b) {
          a.by == b.by && a.with == b.with && a.id == b.id && a.for_addr == b.for_addr &&
          a.date.has_value() == b.date.has_value() &&
          (!a.date || (a.date->utc == b.date->utc && a.date->offset_minutes == b.date->offset_minutes)) &&
-         a.dialect == b.dialect && a.parsed == b.parsed && a.is_hop == b.is_hop && a.trusted == b.trusted;
+         a.dialect == b.dialect && a.parsed == b.parsed && a.is_hop == b.is_hop && a.trusted == b.trusted &&
+         a.unreadable == b.unreadable;
 }
 
 /// Parsing into a Hop that still holds the line checked before must read the same
@@ -532,6 +533,40 @@ TEST_CASE("received: hostile input") {
     CAPTURE(line);
     parse_survives(line);
   }
+}
+
+TEST_CASE("received: a name with a control byte is unreadable, not cut to what comes before it") {
+  using namespace std::string_literals;
+  // Postfix: the HELO first. Before, the NUL cut it to "evil.example.com".
+  sg::Hop hop = check("from evil.example.com\0junk (mx.example.org [198.51.100.7]) by mx.victim.example; "
+                      "Tue, 29 Aug 2023 16:20:12 +0000"s,
+                      {.helo = "", .rdns = "mx.example.org", .ip = "198.51.100.7", .by = "mx.victim.example",
+                       .dialect = "other"});
+  CHECK(hop.unreadable == sg::kHopHelo);
+  // The reverse DNS name in the comment, the by host and the recipient, each with another control byte.
+  hop = check("from helo.example (mx.exa\x01mple.org [198.51.100.7]) by mx.vic\x1btim.example with ESMTP "
+              "for <a\x7f@victim.example>; Tue, 29 Aug 2023 16:20:12 +0000",
+              {.helo = "helo.example", .rdns = "", .ip = "198.51.100.7", .by = "", .dialect = "other", .for_addr = ""});
+  CHECK(hop.unreadable == (sg::kHopRdns | sg::kHopBy | sg::kHopFor));
+  // Exim's helo= and a NUL leading the name: still the whole name, still unreadable.
+  hop = check("from rdns.example.org ([198.51.100.7] helo=\0evil.example) by mx.victim.example with esmtp "
+              "(Exim 4.96) id 1qb2Xy-000123-AB; Tue, 29 Aug 2023 16:20:12 +0000"s,
+              {.helo = "", .rdns = "rdns.example.org", .ip = "198.51.100.7", .by = "mx.victim.example",
+               .dialect = "exim"});
+  CHECK(hop.unreadable == sg::kHopHelo);
+  // A tab between words is a blank, as always; a clean line marks nothing.
+  hop = check("from\thelo.example\t(rdns.example.org [198.51.100.7]) by mx.victim.example; "
+              "Tue, 29 Aug 2023 16:20:12 +0000",
+              {.helo = "helo.example", .rdns = "rdns.example.org", .ip = "198.51.100.7", .by = "mx.victim.example",
+               .dialect = "other"});
+  CHECK(hop.unreadable == 0);
+}
+
+TEST_CASE("received: a HELO name in Unicode is kept as written") {
+  check("from b\xC3\xBC" "cher.example (mx.example.org [198.51.100.7]) by mx.victim.example; "
+        "Tue, 29 Aug 2023 16:20:12 +0000",
+        {.helo = "b\xC3\xBC" "cher.example", .rdns = "mx.example.org", .ip = "198.51.100.7",
+         .by = "mx.victim.example", .dialect = "other"});
 }
 
 // The writer's name in a by- or with-comment is found wherever it stands: in the
