@@ -1,6 +1,6 @@
 // `data fetch`: the libcurl downloader, the dataset sources and the command,
 // against a real HTTP server on 127.0.0.1 (tests/http_fixture_server.py) serving
-// real dataset bytes from ../shared/fixtures. No request leaves the machine.
+// real dataset bytes from tests/data/fixtures. No request leaves the machine.
 #include <doctest/doctest.h>
 #include <zlib.h>
 
@@ -49,7 +49,7 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 struct Served {
   TempDir root{"fetch-served"};
   TempDir out{"fetch-out"};
-  std::string bytes = read_file(shared_path(kPyasnFixture));
+  std::string bytes = read_file(test_data(kPyasnFixture));
   std::string sha256 = sha256_hex(bytes);
   std::unique_ptr<HttpTestServer> server;
 
@@ -200,7 +200,7 @@ TEST_CASE("fetch: a checksum mismatch names both digests and keeps nothing") {
   CHECK_FALSE(fs::exists(meta_path(s.dest())));
 
   // md5 as published elsewhere, computed by coreutils rather than by our code.
-  const CommandResult md5sum = run_command({"/usr/bin/md5sum", shared_path(kPyasnFixture)});
+  const CommandResult md5sum = run_command({"/usr/bin/md5sum", test_data(kPyasnFixture)});
   REQUIRE(md5sum.exit_code == 0);
   auto md5 = parse_checksum(md5sum.out.substr(0, 32));
   REQUIRE(md5.has_value());
@@ -399,7 +399,7 @@ TEST_CASE("fetch: routeviews follows CAIDA's creation log to the newest file") {
 
 TEST_CASE("fetch: mmdb archives are unpacked and a published .sha256 is checked") {
   Served s;
-  const std::string mmdb = read_file(shared_path(kMmdbFixture));
+  const std::string mmdb = read_file(test_data(kMmdbFixture));
   SUBCASE("GeoLite2 tar.gz with its .sha256 companion") {
     write_file(s.root.path("tar/GeoLite2-ASN_20240101/GeoLite2-ASN.mmdb"), mmdb);
     write_file(s.root.path("tar/GeoLite2-ASN_20240101/LICENSE.txt"), "licence text\n");
@@ -499,7 +499,7 @@ TEST_CASE("fetch: the printed next command imports the fetched file") {
   Served s;
   std::string pyasn;
   {
-    gzFile gz = gzopen(shared_path(kPyasnFixture).c_str(), "rb");
+    gzFile gz = gzopen(test_data(kPyasnFixture).c_str(), "rb");
     REQUIRE(gz != nullptr);
     char buffer[65536];
     for (int n; pyasn.size() < 200000 && (n = gzread(gz, buffer, sizeof buffer)) > 0;)
