@@ -15,7 +15,7 @@ while (($#)); do
   esac
 done
 build=${BUILD:-build}
-ipasn=../shared/fixtures/ipasn/pyasn/ipasn_20140513.dat.gz
+ipasn=tests/data/fixtures/ipasn/pyasn/ipasn_20140513.dat.gz
 out=bench/out
 mkdir -p "$out"
 [ -x "$build/bench_lpm" ] || { echo "lpm.sh: build $build/bench_lpm first (scripts/build.sh)" >&2; exit 2; }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every libFuzzer target for SECONDS (default 20) each, seeded from the corpus.
+# Runs every libFuzzer target for SECONDS (default 20) each, seeded from the test data.
 # scripts/fuzz.sh 600 is the long run; crashes land in build-fuzz/crashes/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,14 +13,14 @@ for target in "$build"/fuzz_*; do
   mkdir -p "$seeds"
   # Seed each target with real input of its kind; the corpus is read-only, so copy.
   case "$name" in
-    fuzz_received) grep -rh --binary-files=text -m 3 '^Received:' ../shared/corpus 2>/dev/null | head -300 |
+    fuzz_received) grep -rh --binary-files=text -m 3 '^Received:' tests/data/corpus 2>/dev/null | head -300 |
                      awk '{ sub(/^Received:[ \t]*/, ""); print > ("'"$seeds"'/r" NR) }' || true ;;
     fuzz_dns_wire) printf '\x00\x12\x34\x81\x80\x00\x01\x00\x01\x00\x00\x00\x00\x01a\x07example\x00\x00\x01\x00\x01\xc0\x0c\x00\x01\x00\x01\x00\x00\x01\x2c\x00\x04\xc0\x00\x02\x01' >"$seeds/a" ;;
-    fuzz_mmdb) cp ../shared/fixtures/mmdb/maxmind-test-data/*.mmdb "$seeds/" ;;
+    fuzz_mmdb) cp tests/data/fixtures/mmdb/maxmind-test-data/*.mmdb "$seeds/" ;;
     fuzz_imported_text) cp data/lists/*.txt "$seeds/"
                         printf '1\t1399939200\t2014/05/routeviews-rv2-20140513-1200.pfx2as.gz\n' >"$seeds/log"
                         printf '%064d  GeoLite2-ASN.tar.gz\n' 0 >"$seeds/sha256" ;;
-    *) find ../shared/corpus -type f -size -64k 2>/dev/null | head -200 | while read -r f; do
+    *) find tests/data/corpus -type f -size -64k 2>/dev/null | head -200 | while read -r f; do
          cp "$f" "$seeds/$(echo "$f" | md5sum | cut -c1-16)"; done || true ;;
   esac
   echo "fuzz: $name for ${seconds}s" >&2

@@ -8,8 +8,11 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 namespace sg {
@@ -94,9 +97,59 @@ std::string read_file(const std::string& path) {
   return out.str();
 }
 
-std::string corpus_path(const std::string& relative) { return shared_path("corpus/" + relative); }
+std::string test_data(const std::string& relative) {
+  return std::string(SPAMGRAPH_SOURCE_DIR) + "/tests/data/" + relative;
+}
 
-std::string shared_path(const std::string& relative) { return std::string(SPAMGRAPH_SOURCE_DIR) + "/../shared/" + relative; }
+std::string corpus_path(const std::string& relative) { return test_data("corpus/" + relative); }
+
+namespace {
+
+// The optional folders the current test asked for and did not get.
+std::vector<std::string> g_missing_extra;
+
+std::optional<std::string> extra_folder(const char* variable) {
+  const char* value = std::getenv(variable);
+  if (value == nullptr || *value == '\0') {
+    if (std::find(g_missing_extra.begin(), g_missing_extra.end(), variable) == g_missing_extra.end())
+      g_missing_extra.emplace_back(variable);
+    return std::nullopt;
+  }
+  const std::string problem = std::string(variable) + "=" + value + " is not a folder";
+  REQUIRE_MESSAGE(std::filesystem::is_directory(value), problem);
+  return std::string(value);
+}
+
+// A test that asked for an optional folder that is not there, and passed, says so
+// on its own line; CTest's SKIP_REGULAR_EXPRESSION then counts it as skipped. A
+// failing test is reported as failing.
+struct ExtraDataListener : doctest::IReporter {
+  explicit ExtraDataListener(const doctest::ContextOptions&) {}
+  void report_query(const doctest::QueryData&) override {}
+  void test_run_start() override {}
+  void test_run_end(const doctest::TestRunStats&) override {}
+  void test_case_start(const doctest::TestCaseData&) override { g_missing_extra.clear(); }
+  void test_case_reenter(const doctest::TestCaseData&) override {}
+  void test_case_end(const doctest::CurrentTestCaseStats& stats) override {
+    if (stats.testCaseSuccess)
+      for (const std::string& variable : g_missing_extra) std::cout << "SKIPPED: needs " << variable << std::endl;
+    g_missing_extra.clear();
+  }
+  void test_case_exception(const doctest::TestCaseException&) override {}
+  void subcase_start(const doctest::SubcaseSignature&) override {}
+  void subcase_end() override {}
+  void log_assert(const doctest::AssertData&) override {}
+  void log_message(const doctest::MessageData&) override {}
+  void test_case_skipped(const doctest::TestCaseData&) override {}
+};
+
+REGISTER_LISTENER("extra-data", 1, ExtraDataListener);
+
+}  // namespace
+
+std::optional<std::string> extra_corpus() { return extra_folder("SPAMGRAPH_EXTRA_CORPUS"); }
+
+std::optional<std::string> extra_seed() { return extra_folder("SPAMGRAPH_EXTRA_SEED"); }
 
 std::string repo_path(const std::string& relative) { return std::string(SPAMGRAPH_SOURCE_DIR) + "/" + relative; }
 

@@ -2,6 +2,7 @@
 #pragma once
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,11 +35,24 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
 /// The whole file as bytes; fails the current test when it cannot be read.
 std::string read_file(const std::string& path);
 
-/// Path of a file of ../shared/corpus.
+/// Path of a file of the repository's test data, tests/data/<relative>; where each
+/// file comes from is in tests/data/SOURCES.md.
+std::string test_data(const std::string& relative);
+
+/// Path of a message of the corpus in the repository, tests/data/corpus/<relative>.
 std::string corpus_path(const std::string& relative);
 
-/// Path of a file of ../shared (the corpus, fixtures, seed) relative to the repository.
-std::string shared_path(const std::string& relative);
+/// Mail we may not redistribute, so not in the repository: the folder named by
+/// SPAMGRAPH_EXTRA_CORPUS, a corpus folder holding phishing_pot/ and
+/// linux-erofs-list-archive/ (e.g. ../shared/corpus). When the variable is unset
+/// or empty, returns nothing and the current test, if it passes, prints
+/// "SKIPPED: needs SPAMGRAPH_EXTRA_CORPUS", which CTest reports as skipped. When it
+/// is set, the folder must exist.
+std::optional<std::string> extra_corpus();
+
+/// The same for the folder named by SPAMGRAPH_EXTRA_SEED, which holds the blog post
+/// the bundled seed case was taken from (blog-ja-cks-part2.txt, e.g. ../shared/seed).
+std::optional<std::string> extra_seed();
 
 /// Path of a file inside the repository.
 std::string repo_path(const std::string& relative);

@@ -16,7 +16,7 @@ using namespace sg::asn;
 
 namespace {
 
-const std::string kFixtures = std::string(SPAMGRAPH_SOURCE_DIR) + "/../shared/fixtures/";
+const std::string kFixtures = std::string(SPAMGRAPH_SOURCE_DIR) + "/tests/data/fixtures/";
 
 struct Collected {
   std::vector<std::string> rows;  // "prefix asn name|country"
@@ -255,12 +255,12 @@ TEST_CASE("asn importers: bzip2 in memory and a truncated bzip2 file") {
   REQUIRE(twice.stats);
   CHECK(twice.rows.size() == 400);
 
-  // A real bzip2 file cut at 1 MB (binary MRT inside: every line is a problem).
+  // A real bzip2 file cut at 64 KiB (binary MRT inside: every line is a problem).
   ImportOptions options;
   options.max_problems = 10;
   std::vector<Error> problems;
   auto cut = import_asn_file(
-      kFixtures + "mrt/pyasn/rib.20140523.0600_firstMB.bz2", AsnFormat::pyasn,
+      kFixtures + "mrt/pyasn/rib.20140523.0600_first64KiB.bz2", AsnFormat::pyasn,
       [](const AsnRow&) { return true; }, problems, options);
   REQUIRE_FALSE(cut);
   CHECK(cut.error().message == "truncated bzip2 stream");

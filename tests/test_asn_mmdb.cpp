@@ -9,7 +9,7 @@ using namespace sg::asn;
 
 namespace {
 
-const std::string kData = std::string(SPAMGRAPH_SOURCE_DIR) + "/../shared/fixtures/mmdb/maxmind-test-data/";
+const std::string kData = std::string(SPAMGRAPH_SOURCE_DIR) + "/tests/data/fixtures/mmdb/maxmind-test-data/";
 
 std::optional<MmdbAnswer> find(const MmdbReader& db, const char* ip) {
   auto r = db.lookup(*IpAddress::parse(ip));

@@ -12,7 +12,7 @@ using namespace sg::asn;
 
 namespace {
 
-const std::string kFixtures = std::string(SPAMGRAPH_SOURCE_DIR) + "/../shared/fixtures/";
+const std::string kFixtures = std::string(SPAMGRAPH_SOURCE_DIR) + "/tests/data/fixtures/";
 
 IpAddress ip(const char* text) { return *IpAddress::parse(text); }
 IpPrefix pfx(const char* text) { return *IpPrefix::parse(text); }

@@ -418,7 +418,7 @@ TEST_CASE("Authentication-Results: SpamAssassin authres odd formats") {
   CHECK(find_property(results[0], "header.b") == "SI+iqkld");
 }
 
-TEST_CASE("Authentication-Results: property-only groups, ';' in comments, mixed case") {
+TEST_CASE("Authentication-Results: property-only groups, semicolons in comments, mixed case") {
   // spamassassin/t/data/dkim/arc/ko01.eml (CRLF folded, comment holding ';')
   auto results = parse_authentication_results(
       "sa-test.spamassassin.org; header.From=test@sa-test.spamassassin.org; dkim=pass (\r\n"

@@ -90,7 +90,7 @@ TEST_CASE("datasets: dates and default names come from file names") {
 TEST_CASE("datasets: a pyasn file is stored whole, once, with its date and hash") {
   TempDir dir("datasets-pyasn");
   auto store = open_store(dir);
-  const std::string path = shared_path(kPyasn2014);
+  const std::string path = test_data(kPyasn2014);
   const DatasetImportResult first = import(*store, AsnFormat::pyasn, path);
   CHECK_FALSE(first.already_imported);
   CHECK(first.dataset.name == "pyasn-ipasn");
@@ -129,10 +129,10 @@ TEST_CASE("datasets: a pyasn file is stored whole, once, with its date and hash"
   CHECK(match->prefix.to_string() == "103.244.53.0/24");
 }
 
-TEST_CASE("datasets: bad lines are named and counted; a failing file leaves the store as it was") {
+TEST_CASE("datasets: bad lines are named and counted, and a failing file leaves the store as it was") {
   TempDir dir("datasets-bad");
   auto store = open_store(dir);
-  const DatasetImportResult good = import(*store, AsnFormat::pyasn, shared_path(kPyasn2014));
+  const DatasetImportResult good = import(*store, AsnFormat::pyasn, test_data(kPyasn2014));
 
   const std::string bad = dir.path("ipasn_20200102.dat");
   write_file(bad,
@@ -152,7 +152,7 @@ TEST_CASE("datasets: bad lines are named and counted; a failing file leaves the 
   CHECK(dataset_label(partly.dataset) == "pyasn-ipasn 2020-01-02");
 
   // A truncated gzip file: an error, and nothing of it is stored.
-  const std::string whole = read_file(shared_path(kPyasn2015));
+  const std::string whole = read_file(test_data(kPyasn2015));
   const std::string truncated = dir.path("ipasn6_20151101.dat.gz");
   write_file(truncated, whole.substr(0, whole.size() / 2));
   DatasetImportRequest request;
@@ -164,7 +164,7 @@ TEST_CASE("datasets: bad lines are named and counted; a failing file leaves the 
   CHECK(count(*store, "SELECT COUNT(*) FROM dataset") == 2);
   CHECK(count(*store, "SELECT COUNT(*) FROM dataset_prefix") == good.dataset.rows + 2);
   // ...and the store still takes the next import.
-  CHECK_FALSE(import(*store, AsnFormat::pyasn, shared_path(kPyasn2015)).already_imported);
+  CHECK_FALSE(import(*store, AsnFormat::pyasn, test_data(kPyasn2015)).already_imported);
 }
 
 TEST_CASE("datasets: a multi-origin pfx2as prefix gets an originated-by edge per AS") {
@@ -216,8 +216,8 @@ TEST_CASE("datasets: enrichment edges, the chain of an IP, and the AS report") {
   for (const char* ip : {"114.113.195.101", "103.244.54.137", "10.1.2.3", "198.51.100.7"})
     REQUIRE(store->entity_id(EntityRef{"ip", ip}));
   REQUIRE(store->commit());
-  import(*store, AsnFormat::pyasn, shared_path(kPyasn2014));
-  import(*store, AsnFormat::pyasn, shared_path(kPyasn2015));
+  import(*store, AsnFormat::pyasn, test_data(kPyasn2014));
+  import(*store, AsnFormat::pyasn, test_data(kPyasn2015));
 
   auto report = enrich_asn(*store, {});
   REQUIRE_MESSAGE(report, (report ? "" : report.error().to_string()));

@@ -135,8 +135,8 @@ TEST_CASE("enrich asn: the bundled case with ip-location-db names AS58779 and AS
 TEST_CASE("enrich asn: pyasn fixtures, two datasets, re-import, bad lines, unmatched addresses") {
   TempDir dir("enrich-asn-pyasn");
   const std::string db = ingest_seed(dir);
-  const std::string y2014 = shared_path("fixtures/ipasn/pyasn/ipasn_20140513.dat.gz");
-  const std::string y2015 = shared_path("fixtures/ipasn/pyasn/ipasn6_20151101.dat.gz");
+  const std::string y2014 = test_data("fixtures/ipasn/pyasn/ipasn_20140513.dat.gz");
+  const std::string y2015 = test_data("fixtures/ipasn/pyasn/ipasn6_20151101.dat.gz");
   REQUIRE(spamgraph(db, {"data", "import", "pyasn", y2014}).exit_code == 0);
   CommandResult again = spamgraph(db, {"data", "import", "pyasn", y2014});
   CHECK(again.exit_code == 0);
@@ -192,7 +192,7 @@ TEST_CASE("enrich asn: an mmdb read in place is a dataset with its build date") 
   // Addresses the GeoLite2-ASN test database answers (EXPECTED.md), and one it does not.
   run_command({"/bin/sh", "-c",
                "printf '1.128.0.1\\n2600:7000::1\\n8.8.8.8\\n' > " + dir.path("ips.txt")});
-  const std::string mmdb = shared_path("fixtures/mmdb/maxmind-test-data/GeoLite2-ASN-Test.mmdb");
+  const std::string mmdb = test_data("fixtures/mmdb/maxmind-test-data/GeoLite2-ASN-Test.mmdb");
   CommandResult ingest =
       spamgraph(db, {"ingest", "--format", "indicators", "--source", "test", dir.path("ips.txt")});
   INFO(ingest.out << ingest.err);
@@ -247,7 +247,7 @@ TEST_CASE("enrich asn: a Country .mmdb gives the country of an IP's network, and
   CommandResult ingest = spamgraph(db, {"ingest", "--format", "indicators", "--source", "test", dir.path("ips.txt")});
   REQUIRE(ingest.exit_code == 0);
   CommandResult enrich = spamgraph(
-      db, {"enrich", "asn", "--mmdb", shared_path("fixtures/mmdb/maxmind-test-data/GeoLite2-Country-Test.mmdb")});
+      db, {"enrich", "asn", "--mmdb", test_data("fixtures/mmdb/maxmind-test-data/GeoLite2-Country-Test.mmdb")});
   INFO(enrich.out << enrich.err);
   REQUIRE(enrich.exit_code == 0);
   for (const auto& [ip, country] : {std::pair{"89.160.20.112", "SE"}, std::pair{"2001:218::1", "JP"}}) {

@@ -1,6 +1,6 @@
 // `data fetch`: the libcurl downloader, the dataset sources and the command,
 // against a real HTTP server on 127.0.0.1 (tests/http_fixture_server.py) serving
-// real dataset bytes from ../shared/fixtures. No request leaves the machine.
+// real dataset bytes from tests/data/fixtures. No request leaves the machine.
 #include <bzlib.h>
 #include <doctest/doctest.h>
 #include <zlib.h>
@@ -52,7 +52,7 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 struct Served {
   TempDir root{"fetch-served"};
   TempDir out{"fetch-out"};
-  std::string bytes = read_file(shared_path(kPyasnFixture));
+  std::string bytes = read_file(test_data(kPyasnFixture));
   std::string sha256 = sha256_hex(bytes);
   std::unique_ptr<HttpTestServer> server;
 
@@ -203,7 +203,7 @@ TEST_CASE("fetch: a checksum mismatch names both digests and keeps nothing") {
   CHECK_FALSE(fs::exists(meta_path(s.dest())));
 
   // md5 as published elsewhere, computed by coreutils rather than by our code.
-  const CommandResult md5sum = run_command({"/usr/bin/md5sum", shared_path(kPyasnFixture)});
+  const CommandResult md5sum = run_command({"/usr/bin/md5sum", test_data(kPyasnFixture)});
   REQUIRE(md5sum.exit_code == 0);
   auto md5 = parse_checksum(md5sum.out.substr(0, 32));
   REQUIRE(md5.has_value());
@@ -402,7 +402,7 @@ TEST_CASE("fetch: routeviews follows CAIDA's creation log to the newest file") {
 
 TEST_CASE("fetch: mmdb archives are unpacked and a published .sha256 is checked") {
   Served s;
-  const std::string mmdb = read_file(shared_path(kMmdbFixture));
+  const std::string mmdb = read_file(test_data(kMmdbFixture));
   SUBCASE("GeoLite2 tar.gz with its .sha256 companion") {
     write_file(s.root.path("tar/GeoLite2-ASN_20240101/GeoLite2-ASN.mmdb"), mmdb);
     write_file(s.root.path("tar/GeoLite2-ASN_20240101/LICENSE.txt"), "licence text\n");
@@ -502,7 +502,7 @@ TEST_CASE("fetch: the printed next command imports the fetched file") {
   Served s;
   std::string pyasn;
   {
-    gzFile gz = gzopen(shared_path(kPyasnFixture).c_str(), "rb");
+    gzFile gz = gzopen(test_data(kPyasnFixture).c_str(), "rb");
     REQUIRE(gz != nullptr);
     char buffer[65536];
     for (int n; pyasn.size() < 200000 && (n = gzread(gz, buffer, sizeof buffer)) > 0;)
@@ -779,12 +779,12 @@ TEST_CASE("fetch limits: gzip and bzip2 bombs are refused by ratio and size, kee
   CHECK(contains(bz.error().to_string(), dir.path("bomb.bz2") + ": decompresses to more than 100 times"));
   write_file(dir.path("text.bz2"), bzip2_bytes(text.substr(0, 256 * 1024)));
   CHECK(check_compressed(dir.path("text.bz2")).has_value());
-  CHECK(check_compressed(shared_path(kPyasnFixture)).has_value());
+  CHECK(check_compressed(test_data(kPyasnFixture)).has_value());
 }
 
 TEST_CASE("fetch limits: a truncated gzip, bzip2 or tar.gz is an error and leaves nothing") {
   TempDir dir("fetch-cut");
-  const std::string mmdb = read_file(shared_path(kMmdbFixture));
+  const std::string mmdb = read_file(test_data(kMmdbFixture));
   const std::string gz = gzip_bytes(mmdb);
   write_file(dir.path("x.mmdb"), "the good copy of an earlier run");
   // Cut in the middle of the data, and inside the 8-byte trailer.
@@ -802,7 +802,7 @@ TEST_CASE("fetch limits: a truncated gzip, bzip2 or tar.gz is an error and leave
   REQUIRE(gunzip_file(dir.path("x.mmdb.gz"), dir.path("x.mmdb")).has_value());
   CHECK(read_file(dir.path("x.mmdb")) == mmdb);
   // A file that is not gzip at all is not "unpacked" by copying it.
-  auto plain = gunzip_file(shared_path(kMmdbFixture), dir.path("plain.mmdb"));
+  auto plain = gunzip_file(test_data(kMmdbFixture), dir.path("plain.mmdb"));
   REQUIRE_FALSE(plain.has_value());
   CHECK(contains(plain.error().to_string(), "not a gzip file"));
 
@@ -844,7 +844,7 @@ TEST_CASE("fetch limits: a tar member name of a gigabyte is refused, not allocat
 
 TEST_CASE("fetch limits: a bad compressed download leaves the previous copy and its .mmdb in place") {
   Served s;
-  const std::string mmdb = read_file(shared_path(kMmdbFixture));
+  const std::string mmdb = read_file(test_data(kMmdbFixture));
   const std::string good = gzip_bytes(mmdb);
   write_file(s.root.path("dbip-asn-lite-2024-03.mmdb.gz"), good);
   auto source = resolve_source("dbip-asn-lite", {{"dbip-asn-lite", s.url("/dbip-asn-lite-{YYYY-MM}.mmdb.gz")}}, "");
@@ -874,7 +874,7 @@ TEST_CASE("fetch limits: a bad compressed download leaves the previous copy and 
 
 TEST_CASE("fetch limits: an archive kept from before that no longer unpacks is discarded and fetched afresh") {
   Served s;
-  const std::string mmdb = read_file(shared_path(kMmdbFixture));
+  const std::string mmdb = read_file(test_data(kMmdbFixture));
   const std::string good = gzip_bytes(mmdb);
   write_file(s.root.path("x.mmdb.gz"), good);
   auto source = resolve_source("dbip-asn-lite", {{"dbip-asn-lite", s.url("/x.mmdb.gz")}}, "");

@@ -21,7 +21,7 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kExpectationsPath =
-    SPAMGRAPH_SOURCE_DIR "/../shared/corpus/peer-expectations/stalwart-received.json";
+    SPAMGRAPH_SOURCE_DIR "/tests/data/corpus/peer-expectations/stalwart-received.json";
 
 enum class Field { ip, rdns, helo };
 

@@ -55,7 +55,7 @@ const SharedLink* find(const std::vector<SharedLink>& links, const std::string& 
 
 }  // namespace
 
-TEST_CASE("store: messages become edges; shares answers both directions with times") {
+TEST_CASE("store: messages become edges, and shares answers both directions with times") {
   auto store = Store::open(temp_db("shares.db"));
   REQUIRE(store);
   const UnixTime t1 = make_utc(2019, 12, 20, 0, 0, 0), t2 = make_utc(2020, 2, 1, 0, 0, 0);

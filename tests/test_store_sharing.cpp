@@ -113,7 +113,7 @@ int64_t count_rows(Store& store, const char* sql) {
 
 }  // namespace
 
-TEST_CASE("store sharing: a second connection's batch sees what the first committed; no duplicate entity") {
+TEST_CASE("store sharing: a second connection's batch sees what the first committed, and no entity is stored twice") {
   TempDir dir("sharing-two");
   const auto inputs = write_inputs(dir, 4, 12, 4);
   const std::string expected = sequential_dump(dir.path("sequential.db"), inputs);
