@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sg {
@@ -31,6 +32,9 @@ struct CommandResult {
 
 /// Runs argv[0] with the arguments (no shell), feeding `input` to stdin.
 CommandResult run_command(const std::vector<std::string>& argv, const std::string& input = "");
+
+/// `bytes` as one gzip member, compressed in memory.
+std::string gzip_bytes(std::string_view bytes);
 
 /// The whole file as bytes; fails the current test when it cannot be read.
 std::string read_file(const std::string& path);

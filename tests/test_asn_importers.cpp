@@ -10,6 +10,7 @@
 
 #include "enrich/asn/importers.h"
 #include "enrich/asn/prefix_table.h"
+#include "tests/helpers.h"
 
 using namespace sg;
 using namespace sg::asn;
@@ -44,19 +45,6 @@ std::string read_all(const std::string& path) {
   return out.str();
 }
 
-std::string gzip(std::string_view text) {
-  z_stream z{};
-  REQUIRE(deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-  std::string out(deflateBound(&z, static_cast<uLong>(text.size())) + 64, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  z.avail_in = static_cast<uInt>(text.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
 
 }  // namespace
 
@@ -209,7 +197,7 @@ TEST_CASE("asn importers: malformed lines are reported with line numbers") {
 
 TEST_CASE("asn importers: gzip in memory, truncated gzip, callers can stop") {
   const std::string text = "1.0.0.0/24\t1\n2.0.0.0/24\t2\n3.0.0.0/24\t3\n";
-  auto whole = run(gzip(text), AsnFormat::pyasn);
+  auto whole = run(gzip_bytes(text), AsnFormat::pyasn);
   REQUIRE(whole.stats);
   CHECK(whole.rows.size() == 3);
 

@@ -565,20 +565,6 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-/// `bytes` as one gzip member, compressed in memory.
-std::string gzip_bytes(const std::string& bytes) {
-  z_stream z{};
-  REQUIRE(deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) == Z_OK);
-  std::string out(deflateBound(&z, bytes.size()) + 64, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
-  z.avail_in = static_cast<uInt>(bytes.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
 
 /// `bytes` as one bzip2 stream.
 std::string bzip2_bytes(const std::string& bytes) {
@@ -758,7 +744,7 @@ TEST_CASE("fetch limits: gzip and bzip2 bombs are refused by ratio and size, kee
   UnpackLimits limits;
   limits.max_output = 1 << 20;
   std::string text;
-  for (int i = 0; text.size() < (size_t{3} << 20); ++i) text += std::to_string(i * 7919) + "\n";
+  for (int64_t i = 0; text.size() < (size_t{3} << 20); ++i) text += std::to_string(i * 7919) + "\n";
   write_file(dir.path("big.gz"), gzip_bytes(text));
   auto capped = gunzip_file(dir.path("big.gz"), dir.path("big"), limits);
   REQUIRE_FALSE(capped.has_value());
