@@ -1,7 +1,5 @@
 #include <doctest/doctest.h>
 
-#include <zlib.h>
-
 #include <algorithm>
 #include <fstream>
 #include <sstream>
