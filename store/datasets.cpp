@@ -114,8 +114,8 @@ Result<DatasetRemoval> remove_dataset(Store& store, int64_t id) {
   const char* steps[] = {
       "CREATE TEMP TABLE IF NOT EXISTS removed_edge (edge_id INTEGER PRIMARY KEY, observations INTEGER NOT NULL)",
       "DELETE FROM removed_edge",
-      "INSERT INTO removed_edge SELECT edge_id, COUNT(*) FROM observation"
-      " WHERE source_kind = 'dataset' AND source_id = ?1 GROUP BY edge_id",
+      ("INSERT INTO removed_edge SELECT edge_id, COUNT(*) FROM observation"
+       " WHERE source_kind = 'dataset' AND source_id = ?1 GROUP BY edge_id"),
   };
   for (const char* text : steps)
     if (auto done = run_for_dataset(db, text, id); !done) return fail(done.error());

@@ -79,9 +79,9 @@ Status merge_one(sql::Database& db, const Duplicate& duplicate) {
   // References that cannot collide move with one UPDATE each.
   for (const char* text : {"UPDATE entity SET parent_id = ?1 WHERE parent_id = ?2",
                            "UPDATE lookup SET entity_id = ?1 WHERE entity_id = ?2",
-                           "INSERT INTO message_link(message_id, relation_id, entity_id, trusted)"
-                           " SELECT message_id, relation_id, ?1, trusted FROM message_link WHERE entity_id = ?2 AND true"
-                           " ON CONFLICT DO UPDATE SET trusted = MAX(trusted, excluded.trusted)",
+                           ("INSERT INTO message_link(message_id, relation_id, entity_id, trusted)"
+                            " SELECT message_id, relation_id, ?1, trusted FROM message_link WHERE entity_id = ?2 AND true"
+                            " ON CONFLICT DO UPDATE SET trusted = MAX(trusted, excluded.trusted)"),
                            "DELETE FROM message_link WHERE entity_id = ?2"}) {
     auto statement = db.prepare(text);
     if (!statement.ok()) return Error{statement.error(), db.path()};
