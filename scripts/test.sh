@@ -6,8 +6,9 @@
 # The release tests run first as a plain clone runs them: on what the repository
 # holds (tests/data). Tests that need mail we may not redistribute (the phishing_pot
 # and linux-erofs-list-archive corpus folders, the seed blog post) report themselves
-# as skipped. When ../shared/corpus exists, those tests run once more on it, with
-# SPAMGRAPH_EXTRA_CORPUS=../shared/corpus and SPAMGRAPH_EXTRA_SEED=../shared/seed.
+# as skipped. When that mail is at hand, those tests run once more on it: the folders
+# SPAMGRAPH_EXTRA_CORPUS and SPAMGRAPH_EXTRA_SEED name, else the development
+# machines' copy beside the checkout (../shared/corpus and ../shared/seed), if there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -23,17 +24,21 @@ build=$(scripts/build.sh release)
 (cd "$build" && env -u SPAMGRAPH_EXTRA_CORPUS -u SPAMGRAPH_EXTRA_SEED ctest --output-on-failure -j "$jobs") |
   tee "$build/ctest-plain.log"
 
-if [ -d ../shared/corpus ]; then
+extra_corpus="${SPAMGRAPH_EXTRA_CORPUS:-}"
+extra_seed="${SPAMGRAPH_EXTRA_SEED:-}"
+if [ -z "$extra_corpus" ] && [ -d ../shared/corpus ]; then
+  extra_corpus=$(cd ../shared/corpus && pwd)
+  extra_seed=$(cd ../shared && pwd)/seed
+fi
+if [ -n "$extra_corpus" ]; then
   # CTest's summary lists the skipped tests as "<number> - <name> (Skipped)".
   skipped=$(sed -nE 's/^[[:space:]]*([0-9]+) - .* \(Skipped\)$/\1/p' "$build/ctest-plain.log" | paste -sd, -)
   if [ -n "$skipped" ]; then
-    echo "test.sh: the skipped tests again, on ../shared" >&2
-    extra_corpus=$(cd ../shared/corpus && pwd)
-    extra_seed=$(cd ../shared && pwd)/seed
+    echo "test.sh: the skipped tests again, on $extra_corpus and $extra_seed" >&2
     (cd "$build" && SPAMGRAPH_EXTRA_CORPUS="$extra_corpus" SPAMGRAPH_EXTRA_SEED="$extra_seed" \
        ctest --output-on-failure -j "$jobs" -I "0,0,0,$skipped") | tee "$build/ctest-extra.log"
     if grep -q "(Skipped)" "$build/ctest-extra.log"; then
-      echo "test.sh: tests still skipped with ../shared (is ../shared/seed there?)" >&2
+      echo "test.sh: tests still skipped with the extra mail (is SPAMGRAPH_EXTRA_SEED set?)" >&2
       exit 1
     fi
   fi

@@ -48,14 +48,14 @@ std::string corpus_path(const std::string& relative);
 
 /// Mail we may not redistribute, so not in the repository: the folder named by
 /// SPAMGRAPH_EXTRA_CORPUS, a corpus folder holding phishing_pot/ and
-/// linux-erofs-list-archive/ (e.g. ../shared/corpus). When the variable is unset
+/// linux-erofs-list-archive/ (tests/data/SOURCES.md says where they come from). When the variable is unset
 /// or empty, returns nothing and the current test, if it passes, prints
 /// "SKIPPED: needs SPAMGRAPH_EXTRA_CORPUS", which CTest reports as skipped. When it
 /// is set, the folder must exist.
 std::optional<std::string> extra_corpus();
 
 /// The same for the folder named by SPAMGRAPH_EXTRA_SEED, which holds the blog post
-/// the bundled seed case was taken from (blog-ja-cks-part2.txt, e.g. ../shared/seed).
+/// the bundled seed case was taken from (blog-ja-cks-part2.txt).
 std::optional<std::string> extra_seed();
 
 /// Path of a file inside the repository.

@@ -1,6 +1,6 @@
 // Address lists, Message-ID and List-Unsubscribe parsing. Values are copied
-// from the corpus under ../shared/corpus (file named above each) and from the
-// seed case (seed/blog-ja-cks-part2.txt).
+// from real mail (the corpus file named above each: tests/data/corpus, or the
+// optional extra corpus of tests/data/SOURCES.md) and from the seed case (data/seed/).
 #include <doctest/doctest.h>
 
 #include <string>

@@ -1,7 +1,8 @@
 // Received-SPF, Authentication-Results, ARC-Authentication-Results and
-// DKIM-Signature parsing. Values are copied from the corpus under
-// ../shared/corpus (file named above each), from the seed case
-// (seed/blog-ja-cks-part2.txt), and from RFC 7208 §9.1 and RFC 8601 Appendix B.
+// DKIM-Signature parsing. Values are copied from real mail (the corpus file
+// named above each: tests/data/corpus, or the optional extra corpus of
+// tests/data/SOURCES.md), from the seed case (data/seed/), and from RFC 7208 §9.1
+// and RFC 8601 Appendix B.
 #include <doctest/doctest.h>
 
 #include <string>

@@ -1,5 +1,6 @@
 // parse_received on real Received lines of every common writer (taken from
-// ../shared/corpus and the seed case; the source is named above each group),
+// the corpus of tests/data/SOURCES.md and the seed case; the source is named above
+// each group),
 // and on hostile input.
 #include <doctest/doctest.h>
 
