@@ -79,7 +79,8 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, StoreAccess 
                                     "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;");
       !status)
     return status.error();
-  if (auto status = migrate(store->db_); !status) return status.error();
+  if (schema->version != current_schema_version())
+    if (auto status = migrate(store->db_); !status) return status.error();
   if (auto status = store->prepare_statements(); !status) return status.error();
   return store;
 }
