@@ -79,11 +79,13 @@ nlohmann::json hop_to_json(const Hop& hop) {
           {"with", json_optional_text(hop.with)},
           {"id", json_optional_text(hop.id)},
           {"for", json_optional_text(hop.for_addr)},
+          {"envelope_from", json_optional_text(hop.envelope_from)},
           {"date", time_json(hop.date)},
           {"trusted", hop.trusted},
           {"dialect", json_text(hop.dialect)},
           {"parsed", hop.parsed},
-          {"is_hop", hop.is_hop}};
+          {"is_hop", hop.is_hop},
+          {"pickup", hop.pickup}};
 }
 
 nlohmann::json evidence_to_json(const Evidence& evidence) {

@@ -12,7 +12,8 @@ namespace sg {
 nlohmann::json evidence_to_json(const Evidence& evidence);
 
 
-/// One hop as JSON ({"from_ip", "from_helo", "from_rdns", "by", "with", "id", "for", "date", "trusted", ...}).
+/// One hop as JSON ({"from_ip", "from_helo", "from_rdns", "by", "with", "id", "for",
+/// "envelope_from", "date", "trusted", "dialect", "parsed", "is_hop", "pickup"}).
 nlohmann::json hop_to_json(const Hop& hop);
 
 }  // namespace sg

@@ -45,7 +45,7 @@ void print_evidence_table(const Evidence& evidence, std::ostream& out) {
     const Hop& hop = evidence.hops[i];
     const std::string delay = i + 1 < evidence.hops.size() ? delay_text(hop, evidence.hops[i + 1]) : "";
     std::string mark = hop.trusted ? "trusted" : "claim";
-    if (!hop.is_hop) mark = "local";
+    if (!hop.is_hop) mark = hop.pickup ? "pickup" : "local";
     if (!hop.parsed) mark = "??";
     out << fmt::format("  {:>2} {:<7} {:<39} {:<28} {:<28} {:<12}\n", i, mark,
                        hop.from_ip ? hop.from_ip->to_string() : "-", or_dash(hop.from_helo), or_dash(hop.from_rdns),

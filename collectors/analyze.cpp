@@ -89,6 +89,13 @@ class IndicatorSet {
     commit("domain", role, trusted);
     return true;
   }
+  // A HELO or rDNS name, unless it only names a machine on a private network
+  // ("localhost.localdomain", "mx.corp"): the graph keeps none of those either.
+  void add_hop_name(std::string_view name, const char* role, bool trusted) {
+    Indicator& slot = next_slot();
+    if (!normalize_domain_into(name, slot.value) || is_local_use_name(slot.value)) return;
+    commit("domain", role, trusted);
+  }
   // An address yields the address and its domain, both in the same role.
   void add_address(std::string_view address, const char* role, bool trusted) {
     const std::string_view domain_part = address_domain(address);
@@ -246,10 +253,25 @@ std::string_view domain_of_identity(std::string_view value) {
   return at == std::string_view::npos ? value : value.substr(at + 1);
 }
 
+// With no Return-Path, the envelope sender is the one the first trusted hop noted
+// ("(envelope-from <x>)"): a fact, as the hop is. Below the trust boundary the
+// sender wrote it, so it stays a claim in its hop. True when one was read.
+bool read_trusted_hop_envelope_from(const std::vector<Hop>& hops, std::string& envelope_from) {
+  for (const Hop& hop : hops) {
+    if (!hop.trusted) {
+      if (hop.is_hop) return false;
+      continue;  // a local line above the boundary
+    }
+    if (!hop.envelope_from.empty() && parse_single_address_into(hop.envelope_from, envelope_from)) return true;
+  }
+  return false;
+}
+
 // Notes the parts of a Received field left empty for a control byte in them.
 void note_unreadable_parts(const Hop& hop, size_t line, std::vector<std::string>& problems) {
   static constexpr std::pair<HopPart, const char*> kParts[] = {
-      {kHopHelo, "HELO name"}, {kHopRdns, "reverse DNS name"}, {kHopBy, "by host"}, {kHopFor, "for address"}};
+      {kHopHelo, "HELO name"}, {kHopRdns, "reverse DNS name"}, {kHopBy, "by host"}, {kHopFor, "for address"},
+      {kHopEnvelopeFrom, "envelope-from address"}};
   for (const auto& [part, name] : kParts)
     if (hop.unreadable & part)
       problems.push_back("line " + std::to_string(line) + ": Received: " + name + " holds a control byte, not read");
@@ -397,8 +419,8 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
     if (evidence.origin_is_fact && static_cast<int>(i) < evidence.origin_hop) continue;  // the user's own relays
     if (hop.from_ip && !hop.from_ip->is_private())
       indicators.add_ip(*hop.from_ip, static_cast<int>(i) == evidence.origin_hop ? "origin-ip" : "relay-ip", hop.trusted);
-    indicators.add_domain(hop.from_helo, "helo", hop.trusted);
-    indicators.add_domain(hop.from_rdns, "rdns", hop.trusted);
+    indicators.add_hop_name(hop.from_helo, "helo", hop.trusted);
+    indicators.add_hop_name(hop.from_rdns, "rdns", hop.trusted);
   }
 
   std::string spf_envelope_from, auth_mailfrom;
@@ -530,11 +552,15 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
     note_control_byte("Authentication-Results", "smtp.mailfrom", evidence.problems);
     auth_mailfrom.clear();
   }
-  if (evidence.envelope_from.empty()) evidence.envelope_from = !spf_envelope_from.empty() ? spf_envelope_from : auth_mailfrom;
-  if (!evidence.envelope_from.empty()) {
-    const bool trusted = !evidence.hops.empty() && evidence.hops.front().trusted;
-    indicators.add_address(evidence.envelope_from, "envelope-from", trusted);
+  bool envelope_from_trusted = !evidence.hops.empty() && evidence.hops.front().trusted;
+  if (evidence.envelope_from.empty()) {
+    if (read_trusted_hop_envelope_from(evidence.hops, evidence.envelope_from))
+      envelope_from_trusted = true;
+    else
+      evidence.envelope_from = !spf_envelope_from.empty() ? spf_envelope_from : auth_mailfrom;
   }
+  if (!evidence.envelope_from.empty())
+    indicators.add_address(evidence.envelope_from, "envelope-from", envelope_from_trusted);
 
   if (options_.body_urls && block.body_offset < message.size()) {
     for (const std::string& url :

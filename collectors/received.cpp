@@ -214,15 +214,18 @@ struct FromFacts {
   std::optional<IpAddress> first_address;     ///< `first` read as an address
   std::optional<IpAddress> recorded_address;  ///< an address the receiver wrote after `first`
   bool address_after_ident = false;           ///< recorded as ident@address (qmail family)
+  bool address_alone = false;                 ///< recorded as "(1.2.3.4)": qmail's form, smtpd's "name(1.2.3.4)"
   std::string_view comment_name;              ///< "(name [ip])", "(IDENT:u@name [ip])" or "(name)"
   bool comment_name_alone = false;            ///< the comment held only the name
   bool has_helo = false;                      ///< the receiver quoted the HELO explicitly
   std::string_view helo;                      ///< ... and this is it (may be empty: "(EHLO )")
+  bool helo_is_literal = false;               ///< ... written in brackets ("helo=[1.2.3.4]")
   bool helo_from_command = false;             ///< quoted as "(HELO x)" (qmail family), not "helo=x"
   bool helo_from_assignment = false;          ///< quoted as "helo=x" (Exim family)
   bool local_pickup = false;                  ///< "from mail pickup service" (MS SMTPSVC)
   bool sendmail_marks = false;                ///< "(may be forged)", "IDENT:user@host"
   bool courier_marks = false;                 ///< "(AUTH: ...)", "(IDENT: user, [ip])", "softdnserr"
+  bool web_client = false;                    ///< "(SquirrelMail authenticated user x)", "(via HTTP)"
 };
 
 bool is_helo_command(std::string_view word) {
@@ -231,16 +234,18 @@ bool is_helo_command(std::string_view word) {
 
 bool is_argument(const Token& token) { return token.kind == TokenKind::word || token.kind == TokenKind::literal; }
 
-void note_helo(FromFacts& facts, std::string_view helo) {
+void note_helo(FromFacts& facts, std::string_view helo, bool literal = false) {
   if (facts.has_helo) return;
   facts.has_helo = true;
   facts.helo = helo;
+  facts.helo_is_literal = literal;
 }
 
 /// "(HELO name)": returns the index of the last token consumed.
 size_t read_helo_command(Tokens tokens, size_t at, FromFacts& facts) {
   const bool has_argument = at + 1 < tokens.size() && is_argument(tokens[at + 1]);
-  note_helo(facts, has_argument ? tokens[at + 1].text() : std::string_view{});
+  note_helo(facts, has_argument ? tokens[at + 1].text() : std::string_view{},
+            has_argument && tokens[at + 1].kind == TokenKind::literal);
   facts.helo_from_command = true;
   return has_argument ? at + 1 : at;
 }
@@ -253,7 +258,7 @@ size_t read_helo_assignment(Tokens tokens, size_t at, FromFacts& facts) {
     value = tokens[at + 1].text();
     last = at + 1;
   }
-  note_helo(facts, trim_punctuation(value));
+  note_helo(facts, trim_punctuation(value), last != at);
   facts.helo_from_assignment = true;
   return last;
 }
@@ -263,16 +268,24 @@ size_t read_helo_assignment(Tokens tokens, size_t at, FromFacts& facts) {
 struct CommentFacts {
   std::optional<IpAddress> address;
   bool after_ident = false;
+  bool address_alone = false;  ///< the comment held only the address, unbracketed
   std::string_view name;
   bool name_alone = false;
 };
 
-/// A reverse-DNS answer is a fully qualified name; a single label ("casper",
-/// "unverified") is a local alias or a flag, and an address is not a name.
-bool is_qualified_name(std::string_view name) {
+/// A name in a name's place: a host name as a server may have recorded it,
+/// single labels ("localhost", "casper") included, and not an address. The flags
+/// some servers write where a name would be ("(unverified [ip])") are no names.
+bool is_recorded_name(std::string_view name) {
   name = trim_trailing_dots(name);
-  return looks_like_host_name(name) && name.find('.') != std::string_view::npos &&
+  return looks_like_host_name(name) && !iequals(name, "unverified") && !iequals(name, "verified") &&
          !read_address(name, false).has_value();
+}
+
+/// A fully qualified name: where a lone word could also be a flag ("(unverified)"),
+/// only a name with a dot is taken for one.
+bool is_qualified_name(std::string_view name) {
+  return is_recorded_name(name) && trim_trailing_dots(name).find('.') != std::string_view::npos;
 }
 
 // A name directly before the bracketed address is the receiver's reverse lookup,
@@ -280,7 +293,7 @@ bool is_qualified_name(std::string_view name) {
 // "(IDENT: user, [ip])" the word before the address is a user.
 void read_comment_literal(Tokens tokens, size_t at, CommentFacts& comment) {
   const bool named = at == 1 && (tokens[0].kind == TokenKind::word || tokens[0].kind == TokenKind::angle);
-  if (named && comment.name.empty() && is_qualified_name(host_part(tokens[0].text())))
+  if (named && comment.name.empty() && is_recorded_name(host_part(tokens[0].text())))
     comment.name = host_part(tokens[0].text());
   if (!comment.address) comment.address = read_address(tokens[at].text(), true);
 }
@@ -296,6 +309,7 @@ void merge_comment(const CommentFacts& comment, FromFacts& facts) {
   if (comment.address && !facts.recorded_address) {
     facts.recorded_address = comment.address;
     facts.address_after_ident = comment.after_ident;
+    facts.address_alone = comment.address_alone;
   }
   if (!comment.name.empty() && facts.comment_name.empty()) {
     facts.comment_name = comment.name;
@@ -311,6 +325,9 @@ void note_writer_marks(Tokens tokens, FromFacts& facts) {
   if (tokens[0].kind == TokenKind::word && istarts_with(first, "IDENT:"))
     (first.size() == 6 ? facts.courier_marks : facts.sendmail_marks) = true;
   if (tokens[0].kind == TokenKind::word && iequals(first, "AUTH:")) facts.courier_marks = true;
+  // SquirrelMail and NaSMail: "(SquirrelMail authenticated user x)".
+  if (tokens.size() >= 3 && iequals(tokens[1].text(), "authenticated") && iequals(tokens[2].text(), "user"))
+    facts.web_client = true;
   for (const Token& token : tokens) {
     if (token.kind == TokenKind::comment && iequals(token.text(), "may be forged")) facts.sendmail_marks = true;
     if (token.kind == TokenKind::word && iequals(token.text(), "softdnserr")) facts.courier_marks = true;
@@ -348,6 +365,7 @@ void read_from_comment(std::string_view inside, FromFacts& facts) {
     comment.name = host_part(tokens[0].text());
     comment.name_alone = true;
   }
+  comment.address_alone = tokens.size() == 1 && tokens[0].kind == TokenKind::word && comment.address && !comment.after_ident;
   merge_comment(comment, facts);
 }
 
@@ -392,7 +410,9 @@ FromFacts read_from_clause(Tokens tokens) {
 // ---------------------------------------------------------------------------
 // The writer
 
-enum class Dialect : uint8_t { postfix, sendmail, exim, qmail, courier, exchange, gmail, yahoo, smtpsvc, paste, other };
+enum class Dialect : uint8_t {
+  postfix, sendmail, exim, qmail, courier, exchange, gmail, yahoo, smtpsvc, smtpd, paste, other
+};
 
 std::string_view dialect_name(Dialect dialect) {
   switch (dialect) {
@@ -405,6 +425,7 @@ std::string_view dialect_name(Dialect dialect) {
     case Dialect::gmail: return "gmail";
     case Dialect::yahoo: return "yahoo";
     case Dialect::smtpsvc: return "smtpsvc";
+    case Dialect::smtpd: return "smtpd";
     case Dialect::paste: return "paste";
     case Dialect::other: return "other";
   }
@@ -554,8 +575,24 @@ bool is_yahoo(const Field& field) {
   return icontains(by, ".yahoo.") || with_clause_says(field, "NNFMP", "");
 }
 
+/// qmail-smtpd writes "from rdns (HELO x) (ident@ip) by host with SMTP" and leaves
+/// out what it lacks; "from name (ip) by host with SMTP" (or QMQP), with no id, is
+/// what remains when the HELO equalled the name and there was no ident.
+bool has_qmail_shape(const Field& field) {
+  const Token* with = field.clauses.with.value();
+  return field.from.address_alone && !field.clauses.id.present && with && field.clauses.with.tokens.size() == 1 &&
+         (iequals(with->text(), "SMTP") || iequals(with->text(), "QMQP"));
+}
+
+/// The TIS firewall toolkit's smtpd: "from name(ip) via SMTP by host, id smtpdX".
+bool is_smtpd(const Field& field) {
+  const Token* via = field.clauses.via.value();
+  return via && iequals(via->text(), "SMTP") && field.from.address_alone;
+}
+
 bool is_qmail_family(const Field& field, const WriterMarks& marks) {
-  return marks.qmail || with_clause_says(field, "qmail-scanner", "") || field.from.helo_from_command ||
+  return marks.qmail || with_clause_says(field, "qmail-scanner", "") || has_qmail_shape(field) ||
+         field.from.helo_from_command ||
          field.from.address_after_ident;
 }
 
@@ -571,6 +608,7 @@ Dialect guess_dialect(const Field& field, const WriterMarks& marks) {
   if (is_gmail(field)) return Dialect::gmail;
   if (is_yahoo(field)) return Dialect::yahoo;
   if (is_qmail_family(field, marks)) return Dialect::qmail;
+  if (is_smtpd(field)) return Dialect::smtpd;
   return Dialect::other;
 }
 
@@ -583,43 +621,79 @@ std::string_view dialect_label(const Field& field, Dialect writer) {
 // ---------------------------------------------------------------------------
 // Interpretation
 
-/// Names that stand for "no name": Postfix's "unknown", Courier's "softdnserr", and
-/// the loopback name, which every local hop shares and which says nothing about a sender.
+/// The conventional "no name" markers in a name's place: Postfix's and qmail's
+/// "unknown", Courier's "softdnserr". Any other name is reported as recorded,
+/// "localhost" included; which names become graph entities is the graph's choice.
 bool is_placeholder_name(std::string_view name) {
-  return iequals(name, "unknown") || iequals(name, "softdnserr") || iequals(name, "localhost") ||
-         iequals(name, "localhost.localdomain");
+  return iequals(name, "unknown") || iequals(name, "softdnserr");
 }
 
-/// The name the sender gave in HELO/EHLO.
-std::string_view sender_helo(const FromFacts& from, Dialect dialect) {
+/// Web-mail submissions ("from ip (SquirrelMail authenticated user x) by host with
+/// HTTP", "by host (via HTTP)") carry no HELO: the client spoke HTTP. Outlook.com's
+/// internal "with HTTPS" hops are Exchange's and read as Exchange's.
+bool is_web_submission(const Field& field, Dialect dialect) {
+  if (dialect == Dialect::exchange) return false;
+  if (field.from.web_client) return true;
+  if (const Token* with = field.clauses.with.value(); with && istarts_with(with->text(), "HTTP")) return true;
+  if (const Token* via = field.clauses.via.value(); via && istarts_with(via->text(), "HTTP")) return true;
+  for (const Clause* clause : {&field.clauses.by, &field.clauses.with})
+    for (const Token& token : clause->tokens)
+      if (token.kind == TokenKind::comment && istarts_with(token.text(), "via HTTP")) return true;
+  return false;
+}
+
+/// Whether the client spoke SMTP or LMTP, so that it said HELO, EHLO or LHLO: the
+/// protocol says so ("ESMTPS", "Microsoft SMTP Server"), or is not named.
+/// Yahoo's internal "with NNFMP" has no HELO.
+bool speaks_smtp(const Clauses& clauses) {
+  const Token* with = clauses.with.value();
+  return !with || icontains(with->text(), "SMTP") || icontains(with->text(), "LMTP");
+}
+
+/// The name the sender gave in HELO/EHLO. A bracketed address literal ("[1.2.3.4]")
+/// is reported with its brackets, by interpret_from.
+std::string_view sender_helo(const FromFacts& from, Dialect dialect, bool web, bool smtp) {
+  if (web) return {};
   if (from.has_helo) return from.helo;
   // Exim 3 writes "from rdns (helo) [ip]".
   if (dialect == Dialect::exim && from.comment_name_alone) return from.comment_name;
   if (from.local_pickup) return {};
-  // Exim's "from <login> by ..." names the local user (sender_ident), not a host.
-  if (dialect == Dialect::exim && !from.recorded_address && !from.first_address) return {};
+  // smtpd's "from name(ip) via SMTP" names the client by its reverse lookup only.
+  if (dialect == Dialect::smtpd) return {};
+  // Exim's "from <login> by ..." names the local user (sender_ident), not a host,
+  // and its "from [ip]" a client with no name.
+  if (dialect == Dialect::exim && ((!from.recorded_address && !from.first_address) || from.first_is_literal))
+    return {};
   // "from user@host by ...": a local user or envelope sender (AOL, Juno, Sendmail).
   if (from.first.find('@') != std::string_view::npos) return {};
-  // "from [ip] by ..." or "from ip by ... with HTTP": the only address is the client.
-  if (from.first_address && !from.recorded_address) return {};
+  // "from [ip] by ..." is the EHLO argument when the client spoke SMTP; a bare
+  // "from ip by ..." is only the client.
+  if (from.first_address && !from.recorded_address && (!from.first_is_literal || !smtp)) return {};
   // Postfix writes "unknown" when the client sent no HELO at all.
   if (iequals(from.first, "unknown")) return {};
   return from.first;
 }
 
 /// Exim, qmail and their kin write the receiver's name for the client first and
-/// quote the HELO separately (omitting it when equal); a real PTR name has a dot.
+/// quote the HELO separately (omitting it when equal); so does smtpd, which never
+/// quotes it.
 bool first_is_receivers_name(const FromFacts& from, Dialect dialect) {
-  const bool writer_puts_rdns_first = dialect == Dialect::exim || from.has_helo || from.address_after_ident;
+  const bool writer_puts_rdns_first = dialect == Dialect::exim || from.has_helo || from.address_after_ident ||
+                                      ((dialect == Dialect::qmail || dialect == Dialect::smtpd) && from.address_alone);
+  // Inferred from the shape alone, so a single label ("itrqtnlnq", which Yahoo's
+  // "(user@ip with login)" form puts there) counts only as "localhost".
   return writer_puts_rdns_first && from.recorded_address && !from.first_is_literal &&
-         is_qualified_name(from.first) && !is_placeholder_name(from.first);
+         (is_qualified_name(from.first) || iequals(from.first, "localhost")) && !is_placeholder_name(from.first);
 }
 
 /// The reverse-DNS name the receiver recorded.
-std::string_view receiver_rdns(const FromFacts& from, Dialect dialect) {
+std::string_view receiver_rdns(const FromFacts& from, Dialect dialect, bool web) {
   const bool comment_is_helo = dialect == Dialect::exim && from.comment_name_alone;
   if (!from.comment_name.empty() && !comment_is_helo)
     return is_placeholder_name(trim_trailing_dots(from.comment_name)) ? std::string_view{} : from.comment_name;
+  // A web submission's first word is the client's as the web application saw it:
+  // a host, an address or an account ("from MjA3NDc4Mg (unknown) ... with HTTP").
+  if (web) return {};
   return first_is_receivers_name(from, dialect) ? from.first : std::string_view{};
 }
 
@@ -731,12 +805,56 @@ bool is_local_submission(const Field& field, const WriterMarks& marks, const Hop
          (!field.clauses.from.present && marks.from_userid);
 }
 
-void interpret_from(const FromFacts& from, Dialect dialect, Hop& hop) {
+void interpret_from(const FromFacts& from, Dialect dialect, bool web, bool smtp, Hop& hop) {
   hop.from_ip = from.recorded_address ? from.recorded_address : from.first_address;
-  const std::string_view helo = sender_helo(from, dialect);
-  if (readable(hop, helo, kHopHelo)) assign_host(hop.from_helo, helo);
-  const std::string_view rdns = receiver_rdns(from, dialect);
+  const std::string_view helo = sender_helo(from, dialect, web, smtp);
+  if (readable(hop, helo, kHopHelo)) {
+    // An address literal stays recognisable as one: a bare-address HELO is itself a signal.
+    const bool literal = !helo.empty() && (from.has_helo ? from.helo_is_literal
+                                                         : from.first_is_literal && helo.data() == from.first.data());
+    if (literal && helo.size() <= kMaxHostLength) {
+      hop.from_helo.assign(1, '[');
+      hop.from_helo.append(helo);
+      hop.from_helo.push_back(']');
+    } else if (!literal) {
+      assign_host(hop.from_helo, helo);
+    }
+  }
+  const std::string_view rdns = receiver_rdns(from, dialect, web);
   if (readable(hop, rdns, kHopRdns)) assign_host(hop.from_rdns, rdns);
+}
+
+/// The envelope sender a receiving server noted in a comment: Exim's and
+/// Sendmail's "(envelope-from <user@domain>)", qmail-ldap's "(envelope-sender <x>)".
+/// The null sender "<>" leaves it empty.
+void read_envelope_from(Tokens tokens, Hop& hop) {
+  for (const Token& token : tokens) {
+    if (token.kind != TokenKind::comment || token.size < 14 || (token.text()[0] | 0x20) != 'e') continue;
+    std::string_view text = token.text();
+    if (istarts_with(text, "envelope-from")) {
+      text.remove_prefix(13);
+    } else if (istarts_with(text, "envelope-sender")) {
+      text.remove_prefix(15);
+    } else {
+      continue;
+    }
+    if (text.empty() || !(text[0] == ' ' || text[0] == '=' || text[0] == ':' || text[0] == '<')) continue;
+    std::array<Token, 4> inner;
+    const Tokens words(inner.data(), lex(text.substr(text[0] == '<' ? 0 : 1), inner).count);
+    if (words.empty() || (words[0].kind != TokenKind::word && words[0].kind != TokenKind::angle)) continue;
+    const std::string_view address = words[0].text();
+    if (address.find('@') == std::string_view::npos) continue;  // "<>" or a local name
+    if (readable(hop, address, kHopEnvelopeFrom)) assign_field(hop.envelope_from, address);
+    return;
+  }
+}
+
+/// A mailbox pickup: fetchmail's and getmail's "by localhost with POP3" or "with
+/// IMAP". The mail was fetched from the user's own mailbox and re-injected; the
+/// hops below it are the mailbox provider's.
+bool is_mailbox_pickup(const Clauses& clauses) {
+  const Token* with = clauses.with.value();
+  return with && with->kind == TokenKind::word && (istarts_with(with->text(), "POP") || istarts_with(with->text(), "IMAP"));
 }
 
 bool read_anything(const Field& field, const Hop& hop) {
@@ -829,10 +947,12 @@ void reset_keeping_capacity(Hop& hop) {
   hop.with.clear();
   hop.id.clear();
   hop.for_addr.clear();
+  hop.envelope_from.clear();
   hop.date.reset();
   hop.dialect.clear();
   hop.parsed = true;
   hop.is_hop = true;
+  hop.pickup = false;
   hop.trusted = false;
   hop.unreadable = 0;
 }
@@ -867,8 +987,10 @@ void parse_raw(Hop& hop) {
 
   const WriterMarks marks = read_writer_marks(field.clauses);
   const Dialect dialect = guess_dialect(field, marks);
-  interpret_from(field.from, dialect, hop);
-  hop.is_hop = !is_local_submission(field, marks, hop);
+  interpret_from(field.from, dialect, is_web_submission(field, dialect), speaks_smtp(field.clauses), hop);
+  read_envelope_from(field.tokens, hop);
+  hop.pickup = is_mailbox_pickup(field.clauses);
+  hop.is_hop = !hop.pickup && !is_local_submission(field, marks, hop);
   hop.parsed = read_anything(field, hop);
   hop.dialect = hop.parsed ? dialect_label(field, dialect) : "unparsed";
 }

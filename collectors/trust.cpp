@@ -89,7 +89,13 @@ struct TrustPolicy {
   /// `below_by` is the ByHost of the next hop down (written by this hop's sender):
   /// neither address nor name when there is no hop below.
   virtual bool sender_is_ours(const Hop& hop, const ByHost& below_by) = 0;
+  /// Below a mailbox pickup the walk starts afresh: the next hop is the mailbox
+  /// provider's topmost one.
+  virtual void restart() {}
 };
+
+// "mw4pr03ca0010" of "mw4pr03ca0010.namprd03.prod.outlook.com".
+std::string_view first_label(std::string_view name) { return name.substr(0, name.find('.')); }
 
 struct ConfiguredPolicy : TrustPolicy {
   const TrustConfig& config;
@@ -98,11 +104,21 @@ struct ConfiguredPolicy : TrustPolicy {
     if (by.address) return config.trusts_ip(*by.address);
     return !by.name.empty() && config.trusts_host(by.name);
   }
-  bool sender_is_ours(const Hop& hop, const ByHost&) override {
+  bool sender_is_ours(const Hop& hop, const ByHost& below_by) override {
     if (hop.from_ip && config.trusts_ip(*hop.from_ip)) return true;
     // The rDNS was recorded by a trusted server, so it is a fact; the HELO is not.
-    return !hop.from_rdns.empty() && config.trusts_host(hop.from_rdns);
+    if (!hop.from_rdns.empty() && config.trusts_host(hop.from_rdns)) return true;
+    // Exchange Online names its own machines only by HELO and an address of its own
+    // ("from AM0PR.prod.outlook.com (2603:10a6::5)"). Such a sender is ours when the
+    // hop below was written by that same machine: a `by` we trust with the same
+    // host label (BN8NAM11FT066.eop-nam11.prod.protection.outlook.com above
+    // BN8NAM11FT066.mail.protection.outlook.com). Names alone can be forged; a
+    // trust list of networks is what makes the walk proof against that.
+    if (hop.from_helo.empty() || below_by.name.empty() || !config.trusts_host(below_by.name)) return false;
+    if (!normalize_host_name_into(hop.from_helo, helo_) || !config.trusts_host(helo_)) return false;
+    return first_label(helo_) == first_label(below_by.name);
   }
+  std::string helo_;  // the normalised HELO, kept from hop to hop
 };
 
 // The last two labels of a name ("example.jp" of "mx.neko.example.jp").
@@ -161,6 +177,12 @@ struct InferredPolicy : TrustPolicy {
     }
     return is_under(host, first_domain);
   }
+  void restart() override {
+    first_by.clear();
+    first_by_tail = {};
+    has_first_domain = false;
+    other_domains.clear();
+  }
   bool by_is_ours(const ByHost& by, bool topmost) override {
     if (by.address) return topmost || first_by.empty() || by.address->is_private();
     if (by.name.empty()) return false;
@@ -191,7 +213,6 @@ struct InferredPolicy : TrustPolicy {
     return true;
   }
 
-  static std::string_view first_label(std::string_view name) { return name.substr(0, name.find('.')); }
 };
 
 }  // namespace
@@ -259,6 +280,13 @@ int mark_trust(std::vector<Hop>& hops, const TrustConfig& config, bool& origin_i
   for (size_t i = 0; i < hops.size(); ++i) {
     Hop& hop = hops[i];
     hop.trusted = false;
+    if (hop.pickup && boundary_open) {
+      // Fetched from the user's own mailbox: the hops below are the provider's.
+      hop.trusted = true;
+      topmost = true;
+      policy.restart();
+      continue;
+    }
     if (!hop.is_hop || !boundary_open) continue;
     hop.trusted = policy.by_is_ours(by_hosts.of(i), topmost);
     topmost = false;
@@ -268,9 +296,10 @@ int mark_trust(std::vector<Hop>& hops, const TrustConfig& config, bool& origin_i
     }
     const bool has_sender = hop.from_ip || !hop.from_helo.empty() || !hop.from_rdns.empty();
     size_t below = i + 1;
-    while (below < hops.size() && !hops[below].is_hop) ++below;
+    while (below < hops.size() && !hops[below].is_hop && !hops[below].pickup) ++below;
     static const ByHost kNone;
-    if (!has_sender || policy.sender_is_ours(hop, below < hops.size() ? by_hosts.of(below) : kNone))
+    const bool below_is_relay = below < hops.size() && hops[below].is_hop;
+    if (!has_sender || policy.sender_is_ours(hop, below_is_relay ? by_hosts.of(below) : kNone))
       continue;
     origin = static_cast<int>(i);
     origin_is_fact = true;

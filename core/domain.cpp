@@ -215,6 +215,18 @@ bool is_listed_public_suffix(std::string_view normalized_name) {
   return psl_is_public_suffix2(psl_builtin(), name.c_str(), PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE) != 0;
 }
 
+bool is_local_use_name(std::string_view normalized_name) {
+  static constexpr std::string_view kLocalTopLevel[] = {"localhost", "localdomain", "local", "lan",     "internal",
+                                                        "intranet",  "corp",        "home",  "invalid"};
+  const size_t dot = normalized_name.rfind('.');
+  const std::string_view top = dot == std::string_view::npos ? normalized_name : normalized_name.substr(dot + 1);
+  for (std::string_view local : kLocalTopLevel)
+    if (top == local) return true;
+  const std::string_view home_arpa = "home.arpa";
+  return normalized_name == home_arpa ||
+         (normalized_name.size() > home_arpa.size() && normalized_name.ends_with(".home.arpa"));
+}
+
 std::string domain_for_display(std::string_view normalized_name) {
   // Only names with an A-label need libidn2; the rest are shown as they are.
   if (normalized_name.find("xn--") == std::string_view::npos) return std::string(normalized_name);

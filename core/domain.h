@@ -37,6 +37,13 @@ bool is_listed_public_suffix(std::string_view normalized_name);
 /// where look-alike letters can pass for others.
 std::string domain_for_display(std::string_view normalized_name);
 
+/// Whether a normalised name can only mean a machine on a private network:
+/// "localhost" and the special-use or private top-level names ("localdomain",
+/// "local", "lan", "internal", "intranet", "corp", "home", "home.arpa",
+/// "invalid", "localhost"). Mail servers record them for local hops; they name
+/// nothing a campaign could share, so the graph keeps no entity for them.
+bool is_local_use_name(std::string_view normalized_name);
+
 /// The registrable domain ("eTLD+1") of a normalised name per the Public Suffix
 /// List (libpsl's built-in list): "re27.leadw.link" -> "leadw.link". Returns the
 /// name itself when it is a public suffix or has no known suffix.

@@ -22,7 +22,7 @@ struct MessageSource {
 };
 
 /// Parts of a Received field, as bits of Hop::unreadable.
-enum HopPart : uint8_t { kHopHelo = 1, kHopRdns = 2, kHopBy = 4, kHopFor = 8 };
+enum HopPart : uint8_t { kHopHelo = 1, kHopRdns = 2, kHopBy = 4, kHopFor = 8, kHopEnvelopeFrom = 16 };
 
 /// One Received header, parsed. Empty strings mean "not stated".
 struct Hop {
@@ -34,10 +34,12 @@ struct Hop {
   std::string with;       ///< protocol (SMTP, ESMTPS, LMTP, HTTP, ...)
   std::string id;         ///< queue id
   std::string for_addr;   ///< envelope recipient, without angle brackets
+  std::string envelope_from;  ///< envelope sender the receiving server noted ("(envelope-from <x>)"), without brackets
   std::optional<ZonedTime> date;  ///< time stamp after the ';'
   std::string dialect;    ///< best guess of the writer: "postfix", "exim", "qmail", ...
   bool parsed = true;     ///< false when nothing useful could be read
-  bool is_hop = true;     ///< false for lines that are not a network hop (qmail "invoked by uid")
+  bool is_hop = true;     ///< false for lines that are not a network hop (qmail "invoked by uid", pickups)
+  bool pickup = false;    ///< a mailbox pickup (fetchmail's "with POP3", "with IMAP"): a local re-injection
   bool trusted = false;   ///< the `by` server is one of the user's own (its statements are facts)
   uint8_t unreadable = 0; ///< HopPart bits: parts stated with a control byte (NUL, ESC), left empty, not cut
 };

@@ -12,7 +12,7 @@ void add_hop_name(std::vector<Observation>& out, const EntityRef& ip, const std:
                   UnixTime time, bool trusted) {
   if (name.empty()) return;
   auto domain = normalize_domain(name);
-  if (!domain) return;
+  if (!domain || is_local_use_name(*domain)) return;
   out.push_back(Observation{ip, relation, EntityRef{"domain", *domain}, time, trusted});
 }
 

@@ -29,11 +29,14 @@ struct Want {
   std::optional<std::string_view> for_addr{};
   std::optional<int64_t> utc{};  ///< the date after ';', as Unix time
   bool is_hop = true;
+  bool pickup = false;
+  std::string_view envelope_from{};
 };
 
 bool same_hop(const sg::Hop& a, const sg::Hop& b) {
   return a.raw == b.raw && a.from_helo == b.from_helo && a.from_rdns == b.from_rdns && a.from_ip == b.from_ip &&
          a.by == b.by && a.with == b.with && a.id == b.id && a.for_addr == b.for_addr &&
+         a.envelope_from == b.envelope_from && a.pickup == b.pickup &&
          a.date.has_value() == b.date.has_value() &&
          (!a.date || (a.date->utc == b.date->utc && a.date->offset_minutes == b.date->offset_minutes)) &&
          a.dialect == b.dialect && a.parsed == b.parsed && a.is_hop == b.is_hop && a.trusted == b.trusted &&
@@ -67,6 +70,8 @@ sg::Hop check(std::string_view line, const Want& want) {
     CHECK(hop.date->utc == *want.utc);
   }
   CHECK(hop.is_hop == want.is_hop);
+  CHECK(hop.pickup == want.pickup);
+  CHECK(hop.envelope_from == want.envelope_from);
   CHECK(hop.parsed);
   CHECK_FALSE(hop.trusted);
   return hop;
@@ -157,7 +162,7 @@ TEST_CASE("received: Postfix") {
   // linux-erofs-list-archive: the loopback name carries nothing about a sender.
   check("from boromir.ozlabs.org (localhost [IPv6:::1])  by lists.ozlabs.org (Postfix) with ESMTP id "
         "4SYsXc42kTz3byh  for <lists+linux-erofs@lfdr.de>; Tue, 21 Nov 2023 02:55:12 +1100 (AEDT)",
-        {.helo = "boromir.ozlabs.org", .ip = "::1", .by = "lists.ozlabs.org", .dialect = "postfix",
+        {.helo = "boromir.ozlabs.org", .rdns = "localhost", .ip = "::1", .by = "lists.ozlabs.org", .dialect = "postfix",
          .for_addr = "lists+linux-erofs@lfdr.de"});
   // rspamd/test/functional/messages/rcvd7.eml: empty address literal.
   check("from forward106p.mail.test.net (forward106p.mail.test.net [])  by mx7.mail.testler.ru (Postfix) with ESMTP "
@@ -170,7 +175,8 @@ TEST_CASE("received: Postfix") {
   // A writer that dropped the blank before "for".
   check("from av0001.technodiva.com (localhost [127.0.0.1])by  localhost.technodiva.com (Postfix) with ESMTP id "
         "846CF2117for  <proftp-user@lists.sourceforge.net>; Mon,  7 Aug 2006 17:48:07 +0200 (MEST)",
-        {.helo = "av0001.technodiva.com", .ip = "127.0.0.1", .by = "localhost.technodiva.com", .dialect = "postfix",
+        {.helo = "av0001.technodiva.com", .rdns = "localhost", .ip = "127.0.0.1", .by = "localhost.technodiva.com",
+         .dialect = "postfix",
          .id = "846CF2117", .for_addr = "proftp-user@lists.sourceforge.net"});
 }
 
@@ -190,7 +196,7 @@ TEST_CASE("received: Sendmail") {
   // spamassassin/t/data/nice/001: IDENT user before the reverse name.
   check("from trna.ximian.com (IDENT:nobody@localhost [127.0.0.1]) by     trna.ximian.com (8.9.3/8.9.3) with ESMTP "
         "id SAA19408; Tue, 15 May 2001     18:26:07 -0400",
-        {.helo = "trna.ximian.com", .ip = "127.0.0.1", .by = "trna.ximian.com", .dialect = "sendmail",
+        {.helo = "trna.ximian.com", .rdns = "localhost", .ip = "127.0.0.1", .by = "trna.ximian.com", .dialect = "sendmail",
          .utc = 989965567});
   check("from ran-out.mx.develooper.com (IDENT:qmailr@one.develooper.com [64.81.84.115]) by dogma.slashnull.org "
         "(8.11.6/8.11.6) with SMTP id h381Vvf19860 for <jm-cpan@jmason.org>; Tue, 8 Apr 2003 02:31:57 +0100",
@@ -226,23 +232,25 @@ TEST_CASE("received: Exim") {
          .dialect = "exim",
          .with = "esmtpa",
          .id = "1ZC1sl-0006b4-TU",
-         .utc = 1436171768});
+         .utc = 1436171768,
+         .envelope_from = "upwest201diana@outlook.com"});
   // linux-erofs-list-archive: no reverse name, so the address comes first.
   check("from [115.148.43.40] (port=34712 helo=lists.ozlabs.org)  by dal210.hawkhost.com with esmtp (Exim 4.95)  "
         "(envelope-from <linux-erofs@lists.ozlabs.org>)  id 1oVuUa-0039sv-GZ  for marketing@artisankegcleaner.com;  "
         "Wed, 07 Sep 2022 07:49:22 -0500",
         {.helo = "lists.ozlabs.org", .ip = "115.148.43.40", .by = "dal210.hawkhost.com", .dialect = "exim",
-         .for_addr = "marketing@artisankegcleaner.com"});
+         .for_addr = "marketing@artisankegcleaner.com", .envelope_from = "linux-erofs@lists.ozlabs.org"});
   // Exim omits helo= when the HELO equals the verified name.
   check("from dedi636.jnb1.host-h.net ([196.22.132.57])  by antispam9-jnb1.host-h.net with esmtpsa "
         "(TLSv1.3:TLS_AES_256_GCM_SHA384:256)  (Exim 4.92)  (envelope-from <Internet@lensmedia.co.za>)  id "
         "1p0BsE-0001PW-6E  for linux-erofs@lists.ozlabs.org; Wed, 30 Nov 2022 03:26:56 +0200",
         {.helo = "dedi636.jnb1.host-h.net", .rdns = "dedi636.jnb1.host-h.net", .ip = "196.22.132.57",
-         .by = "antispam9-jnb1.host-h.net", .dialect = "exim"});
-  // sisimai lhost-mailru-01.eml: a literal as HELO.
+         .by = "antispam9-jnb1.host-h.net", .dialect = "exim", .envelope_from = "Internet@lensmedia.co.za"});
+  // sisimai lhost-mailru-01.eml: a literal as HELO, reported as one.
   check("from [192.0.2.135] (port=51580 helo=[192.0.2.203])  by smtp23.mail.ru with esmtpa (envelope-from "
         "<shironeko@mail.example.ru>)  id 1XsaNd-0006Vx-TV  for kijitora@example.jp; Sun, 23 Nov 2014 19:51:25 +0300",
-        {.helo = "192.0.2.203", .ip = "192.0.2.135", .by = "smtp23.mail.ru", .dialect = "exim"});
+        {.helo = "[192.0.2.203]", .ip = "192.0.2.135", .by = "smtp23.mail.ru", .dialect = "exim",
+         .envelope_from = "shironeko@mail.example.ru"});
   // stalwart-received.json: local submission names the login, not a host.
   check("from andrew by trinity.supernews.net with local (Exim 4.12) id 18xeL6-000Dn1-00; Tue, 25 Mar 2003 02:39:00 "
         "+0000",
@@ -268,7 +276,7 @@ TEST_CASE("received: qmail and its family") {
         "<jdavid@farfalle.com>) by mail13.speakeasy.net (qmail-ldap-1.03) with SMTP for <jm@jmason.org>; 12 Feb 2003 "
         "18:23:19 -0000",
         {.helo = "terpsichore.farfalle.com", .ip = "216.254.40.70", .by = "mail13.speakeasy.net", .dialect = "qmail",
-         .for_addr = "jm@jmason.org"});
+         .for_addr = "jm@jmason.org", .envelope_from = "jdavid@farfalle.com"});
   // An empty HELO stays empty.
   check("from unknown (HELO ) (185.137.84.106)   by smtp.customers.net with SMTP; 24 May 2016 12:30:11 -0000",
         {.ip = "185.137.84.106", .by = "smtp.customers.net", .dialect = "qmail"});
@@ -287,7 +295,7 @@ TEST_CASE("received: Courier") {
   // sisimai lhost-courier-01.eml: Courier puts the id after the date.
   check("from [127.0.0.1] (c10920.example.com [192.0.2.20])   by marutamachi.example.org with SMTP; Sat, 11 Dec 2010 "
         "12:19:17 +0900   id 0EFECD4E.4D02EDD9.0000C5BA",
-        {.helo = "127.0.0.1", .rdns = "c10920.example.com", .ip = "192.0.2.20", .by = "marutamachi.example.org",
+        {.helo = "[127.0.0.1]", .rdns = "c10920.example.com", .ip = "192.0.2.20", .by = "marutamachi.example.org",
          .dialect = "courier", .id = "0EFECD4E.4D02EDD9.0000C5BA", .utc = 1292037557});
   // stalwart-received.json: Courier's placeholder for a failed lookup, IPv4-mapped address.
   check("from bushinternet.com (softdnserr [::ffff:61.99.99.67]) by mail.cs.helsinki.fi with esmtp; Fri, 22 Aug 2003 "
@@ -296,7 +304,7 @@ TEST_CASE("received: Courier") {
   check("from [172.25.197.120] (pcale.tana [172.25.197.120]) (AUTH: CRAM-MD5 uXDGrn@SYT0/k, TLS: TLS1.3, 128bits, "
         "ECDHE_RSA_AES_128_GCM_SHA256) by wmail.tana.it with ESMTPSA id 00000000005DC0D6.0000000064EC6711.00003756; "
         "Mon, 28 Aug 2023 11:21:21 +0200",
-        {.helo = "172.25.197.120", .rdns = "pcale.tana", .ip = "172.25.197.120", .by = "wmail.tana.it",
+        {.helo = "[172.25.197.120]", .rdns = "pcale.tana", .ip = "172.25.197.120", .by = "wmail.tana.it",
          .dialect = "courier"});
   // Courier's identd form (constructed: the corpus has none); "user" is not a host.
   check("from mail.example.net (IDENT: user, [192.0.2.7])\n by mx.example.org with ESMTP; Mon, 28 Aug 2023 11:21:21 "
@@ -354,7 +362,7 @@ TEST_CASE("received: Gmail") {
   check("from [10.231.252.223] (79.sub-174-252-72.myvzw.com [174.252.72.79]) by mx.google.com with ESMTPS id "
         "m16sm345129qck.28.2011.06.15.07.42.02 (version=TLSv1/SSLv3 cipher=OTHER); Wed, 15 Jun 2011 07:42:08 -0700 "
         "(PDT)",
-        {.helo = "10.231.252.223", .rdns = "79.sub-174-252-72.myvzw.com", .ip = "174.252.72.79",
+        {.helo = "[10.231.252.223]", .rdns = "79.sub-174-252-72.myvzw.com", .ip = "174.252.72.79",
          .by = "mx.google.com", .dialect = "gmail"});
 }
 
@@ -378,13 +386,14 @@ TEST_CASE("received: fetchmail, LMTP, webmail, amavisd") {
         "pop.sbcglobal.net account matt_relay)  for matt@localhost (single-drop); Wed, 04 Sep 2002 19:25:41 -0700 "
         "(PDT)",
         {.helo = "pop.pi.sbcglobal.net", .ip = "207.115.63.84", .by = "localhost", .dialect = "other", .with = "POP3",
-         .for_addr = "matt@localhost"});
+         .for_addr = "matt@localhost", .is_hop = false, .pickup = true});
   // linux-erofs-list-archive
   check("from mail.lfdr.de  by mail.lfdr.de with LMTP  id xKGeIw+pK2pQBgQAu9opvQ  (envelope-from "
         "<linux-erofs+bounces-3576-lists+linux-erofs=lfdr.de@lists.ozlabs.org>)  for <lists+linux-erofs@lfdr.de>; Fri, "
         "12 Jun 2026 08:37:03 +0200",
         {.helo = "mail.lfdr.de", .by = "mail.lfdr.de", .dialect = "other", .with = "LMTP",
-         .id = "xKGeIw+pK2pQBgQAu9opvQ", .for_addr = "lists+linux-erofs@lfdr.de"});
+         .id = "xKGeIw+pK2pQBgQAu9opvQ", .for_addr = "lists+linux-erofs@lfdr.de",
+         .envelope_from = "linux-erofs+bounces-3576-lists+linux-erofs=lfdr.de@lists.ozlabs.org"});
   // spamassassin: SquirrelMail; the web client's address, no HELO.
   check("from 194.125.173.146 (SquirrelMail authenticated user zzzzzz) by      zzzzzz.org with HTTP; Sat, 17 Aug 2002 "
         "16:45:08 +0100 (IST)",
@@ -396,7 +405,7 @@ TEST_CASE("received: fetchmail, LMTP, webmail, amavisd") {
          .id = "k8UsBTUjeiTe"});
   check("from localhost (localhost [127.0.0.1])  by ietfa.amsl.com (Postfix) with ESMTPA id 00E7712024B  for "
         "<cfrg@ietfa.amsl.com>; Tue,  7 May 2019 14:01:07 -0700 (PDT)",
-        {.helo = "localhost", .ip = "127.0.0.1", .by = "ietfa.amsl.com", .dialect = "postfix"});
+        {.helo = "localhost", .rdns = "localhost", .ip = "127.0.0.1", .by = "ietfa.amsl.com", .dialect = "postfix"});
   // stalwart-received.json: a writer that forgot the ';' before the date.
   check("from (64.52.135.194 [64.52.135.194]) by mail.unearthed.com with ESMTP id BQB0hUH2 Thu, 20 Feb 2003 16:13:20 "
         "-0700 (PST)",
