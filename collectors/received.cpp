@@ -795,14 +795,15 @@ bool is_qmail_note(Tokens tokens) {
 }
 
 /// Local submissions have no network sender: Postfix's "(Postfix, from userid 1002)",
-/// MS "mail pickup service", Exim's "with local", "with local-esmtp", and a user
-/// instead of a host ("(from root@localhost)", qmail-scanner's "from sender@domain").
+/// MS "mail pickup service", Exim's "with local", "with local-esmtp", a user instead
+/// of a host ("(from root@localhost)", qmail-scanner's "from sender@domain"), and
+/// qmail-scanner's "with qmail-scanner-1.24", which restates the hand-over below it.
 bool is_local_submission(const Field& field, const WriterMarks& marks, const Hop& hop) {
   const FromFacts& from = field.from;
   const bool from_a_user =
       from.first.find('@') != std::string_view::npos && !from.recorded_address && !from.first_address;
   return from.local_pickup || from_a_user || istarts_with(hop.with, "local") ||
-         (!field.clauses.from.present && marks.from_userid);
+         istarts_with(hop.with, "qmail-scanner") || (!field.clauses.from.present && marks.from_userid);
 }
 
 void interpret_from(const FromFacts& from, Dialect dialect, bool web, bool smtp, Hop& hop) {
@@ -847,6 +848,13 @@ void read_envelope_from(Tokens tokens, Hop& hop) {
     if (readable(hop, address, kHopEnvelopeFrom)) assign_field(hop.envelope_from, address);
     return;
   }
+}
+
+/// Sendmail and Postfix on FreeBSD write "; date (envelope-from x)".
+void read_envelope_from_after_date(std::string_view date_text, Hop& hop) {
+  if (!icontains(date_text, "envelope-")) return;
+  std::array<Token, 16> buffer;
+  read_envelope_from(Tokens(buffer.data(), lex(date_text, buffer).count), hop);
 }
 
 /// A mailbox pickup: fetchmail's and getmail's "by localhost with POP3" or "with
@@ -989,6 +997,7 @@ void parse_raw(Hop& hop) {
   const Dialect dialect = guess_dialect(field, marks);
   interpret_from(field.from, dialect, is_web_submission(field, dialect), speaks_smtp(field.clauses), hop);
   read_envelope_from(field.tokens, hop);
+  if (split.found && hop.envelope_from.empty()) read_envelope_from_after_date(split.date_text, hop);
   hop.pickup = is_mailbox_pickup(field.clauses);
   hop.is_hop = !hop.pickup && !is_local_submission(field, marks, hop);
   hop.parsed = read_anything(field, hop);

@@ -86,9 +86,9 @@ class ByHosts {
 struct TrustPolicy {
   virtual ~TrustPolicy() = default;
   virtual bool by_is_ours(const ByHost& by, bool topmost) = 0;
-  /// `below_by` is the ByHost of the next hop down (written by this hop's sender):
-  /// neither address nor name when there is no hop below.
-  virtual bool sender_is_ours(const Hop& hop, const ByHost& below_by) = 0;
+  /// `below` is the next hop down (written by this hop's sender) and `below_by` its
+  /// ByHost: nullptr, and neither address nor name, when there is no hop below.
+  virtual bool sender_is_ours(const Hop& hop, const Hop* below, const ByHost& below_by) = 0;
   /// Below a mailbox pickup the walk starts afresh: the next hop is the mailbox
   /// provider's topmost one.
   virtual void restart() {}
@@ -97,28 +97,56 @@ struct TrustPolicy {
 // "mw4pr03ca0010" of "mw4pr03ca0010.namprd03.prod.outlook.com".
 std::string_view first_label(std::string_view name) { return name.substr(0, name.find('.')); }
 
+// Whether two normalised names name one machine by its host label: Exchange Online
+// calls a server MW4PR03CA0010.namprd03.prod.outlook.com in one hop and
+// MW4PR03CA0010.outlook.office365.com in the next. Only a label as distinctive as
+// those (eight bytes or more, letters and digits) counts; "mail" or "smtp1" do not.
+bool same_machine(std::string_view a, std::string_view b) {
+  const std::string_view label = first_label(a);
+  if (label.size() < 8 || label != first_label(b)) return false;
+  bool letter = false, digit = false;
+  for (char c : label) {
+    letter = letter || (c >= 'a' && c <= 'z');
+    digit = digit || (c >= '0' && c <= '9');
+  }
+  return letter && digit;
+}
+
+bool written_by_exchange(const Hop& hop) { return hop.dialect == "exchange"; }
+
+// Exchange Online's inbound edge, "by XXXX.mail.protection.outlook.com": where mail
+// enters a tenant, so its sender is outside whatever the sender calls itself.
+bool is_exchange_online_frontend(const Hop& hop) {
+  std::string_view by = hop.by;
+  while (!by.empty() && by.back() == '.') by.remove_suffix(1);
+  return ends_with_nocase(by, ".mail.protection.outlook.com");
+}
+
 struct ConfiguredPolicy : TrustPolicy {
   const TrustConfig& config;
   explicit ConfiguredPolicy(const TrustConfig& c) : config(c) {}
   bool by_is_ours(const ByHost& by, bool) override {
     if (by.address) return config.trusts_ip(*by.address);
-    return !by.name.empty() && config.trusts_host(by.name);
+    return !by.name.empty() && (config.trusts_host(by.name) || by.name == vouched_by_);
   }
-  bool sender_is_ours(const Hop& hop, const ByHost& below_by) override {
+  bool sender_is_ours(const Hop& hop, const Hop* below, const ByHost& below_by) override {
     if (hop.from_ip && config.trusts_ip(*hop.from_ip)) return true;
     // The rDNS was recorded by a trusted server, so it is a fact; the HELO is not.
     if (!hop.from_rdns.empty() && config.trusts_host(hop.from_rdns)) return true;
     // Exchange Online names its own machines only by HELO and an address of its own
-    // ("from AM0PR.prod.outlook.com (2603:10a6::5)"). Such a sender is ours when the
-    // hop below was written by that same machine: a `by` we trust with the same
-    // host label (BN8NAM11FT066.eop-nam11.prod.protection.outlook.com above
-    // BN8NAM11FT066.mail.protection.outlook.com). Names alone can be forged; a
-    // trust list of networks is what makes the walk proof against that.
-    if (hop.from_helo.empty() || below_by.name.empty() || !config.trusts_host(below_by.name)) return false;
-    if (!normalize_host_name_into(hop.from_helo, helo_) || !config.trusts_host(helo_)) return false;
-    return first_label(helo_) == first_label(below_by.name);
+    // ("from MW4PR03CA0010.namprd03.prod.outlook.com (2603:10b6:303:8f::15)"). Such a
+    // sender is ours when the hop below was written by that same machine (same_machine)
+    // and the HELO is on the list, or both hops are Exchange's; that hop's `by` is then
+    // ours too, whatever its domain (MW4PR03CA0010.outlook.office365.com). Names can
+    // be forged; a trust list of networks is what makes the walk proof against that.
+    if (!below || hop.from_helo.empty() || below_by.name.empty()) return false;
+    if (!normalize_host_name_into(hop.from_helo, helo_) || !same_machine(helo_, below_by.name)) return false;
+    if (!config.trusts_host(helo_) && !(written_by_exchange(hop) && written_by_exchange(*below))) return false;
+    vouched_by_ = below_by.name;
+    return true;
   }
-  std::string helo_;  // the normalised HELO, kept from hop to hop
+  std::string helo_;        // the normalised HELO, kept from hop to hop
+  std::string vouched_by_;  // the `by` of the hop below a sender found ours by same_machine
 };
 
 // The last two labels of a name ("example.jp" of "mx.neko.example.jp").
@@ -194,9 +222,9 @@ struct InferredPolicy : TrustPolicy {
     }
     return is_ours(by.name);
   }
-  bool sender_is_ours(const Hop& hop, const ByHost& below_by) override {
+  bool sender_is_ours(const Hop& hop, const Hop* below, const ByHost& below_by) override {
     if (hop.from_ip && (hop.from_ip->is_private() || hop.from_ip->is_loopback())) return true;
-    if (first_by.empty()) return false;
+    if (first_by.empty() || is_exchange_online_frontend(hop)) return false;
     if (!hop.from_rdns.empty() && normalize_domain_into(hop.from_rdns, sender_name) && is_ours(sender_name))
       return true;
     // Large providers relay between their own machines without rDNS (Exchange
@@ -205,10 +233,18 @@ struct InferredPolicy : TrustPolicy {
     // same machine: its `by` is under our domains, or has the sender's host label
     // under another of the provider's domains (MW4PR03CA0010.outlook.office365.com).
     // The hop below is checked first: it is cheaper than reading the HELO.
-    if (below_by.name.empty()) return false;
-    if (!normalize_domain_into(hop.from_helo, sender_name) || !is_ours(sender_name)) return false;
-    if (is_ours(below_by.name)) return true;
-    if (first_label(below_by.name) != first_label(sender_name)) return false;
+    if (below_by.name.empty() || !normalize_domain_into(hop.from_helo, sender_name)) return false;
+    if (is_ours(sender_name)) {
+      if (is_ours(below_by.name)) return true;
+      if (first_label(below_by.name) != first_label(sender_name)) return false;
+      other_domains.push_back(registrable_domain(below_by.name));
+      return true;
+    }
+    // Exchange Online also relays under other names of Microsoft's
+    // (DUZPR01CA0294.eurprd01.prod.exchangelabs.com above
+    // DUZPR01CA0294.outlook.office365.com): one machine, Exchange's hops on both sides.
+    if (!below || !written_by_exchange(hop) || !written_by_exchange(*below) || !same_machine(sender_name, below_by.name))
+      return false;
     other_domains.push_back(registrable_domain(below_by.name));
     return true;
   }
@@ -299,7 +335,8 @@ int mark_trust(std::vector<Hop>& hops, const TrustConfig& config, bool& origin_i
     while (below < hops.size() && !hops[below].is_hop && !hops[below].pickup) ++below;
     static const ByHost kNone;
     const bool below_is_relay = below < hops.size() && hops[below].is_hop;
-    if (!has_sender || policy.sender_is_ours(hop, below_is_relay ? by_hosts.of(below) : kNone))
+    if (!has_sender || (below_is_relay ? policy.sender_is_ours(hop, &hops[below], by_hosts.of(below))
+                                       : policy.sender_is_ours(hop, nullptr, kNone)))
       continue;
     origin = static_cast<int>(i);
     origin_is_fact = true;

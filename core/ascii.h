@@ -15,4 +15,9 @@ inline bool starts_with_nocase(std::string_view text, std::string_view lower_pre
   return true;
 }
 
+/// True when `text` ends with `lower_suffix` ignoring ASCII case; the suffix must be lowercase.
+inline bool ends_with_nocase(std::string_view text, std::string_view lower_suffix) {
+  return text.size() >= lower_suffix.size() && starts_with_nocase(text.substr(text.size() - lower_suffix.size()), lower_suffix);
+}
+
 }  // namespace sg

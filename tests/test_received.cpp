@@ -139,7 +139,8 @@ TEST_CASE("received: Postfix") {
          .with = "ESMTPS",
          .id = "CF0171862",
          .for_addr = "test@example.com",
-         .utc = 1436173280});
+         .utc = 1436173280,
+         .envelope_from = "upwest201diana@outlook.com"});  // FreeBSD's Postfix writes it after the date
   // peer-expectations/stalwart-received.json (github.com through Postfix)
   check("from github.com (hubbernetes-node-c032927.ash1-iad.github.net [10.56.145.42]) by smtp.github.com "
         "(Postfix) with ESMTPA id B4E173410F4 for <hello@stalw.art>; Tue, 29 Aug 2023 09:20:10 -0700 (PDT)",

