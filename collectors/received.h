@@ -8,7 +8,10 @@ namespace sg {
 
 /// Parses an unfolded Received value (without "Received:") written by any common
 /// MTA: Postfix, Sendmail, Exim, qmail, Courier, Exchange/Outlook.com, Gmail,
-/// Yahoo/Yahoo Japan, MS SMTPSVC, and truncated pasted forms with no `by` part.
+/// Yahoo/Yahoo Japan, MS SMTPSVC, TIS smtpd, web-mail submissions, fetchmail
+/// pickups (Hop::pickup), and truncated pasted forms with no `by` part. Names are
+/// reported as written: an address-literal HELO keeps its brackets, a recorded
+/// reverse name of "localhost" stays; only "unknown" and the like mean none.
 /// Arbitrary bytes in, bounded work; never throws. Sets Hop::parsed=false (and
 /// keeps raw) when nothing could be read, Hop::is_hop=false for non-network lines.
 /// Hop::trusted is left false: trust is decided by the caller.

@@ -35,7 +35,12 @@ struct TrustConfig {
 /// with the same registrable domain or private addresses. The origin is the
 /// sender of the first trusted hop whose sender is not trusted; `origin_is_fact`
 /// tells whether it was found that way or, when no hop is trusted, inferred as the
-/// deepest public sender that the chain claims.
+/// deepest public sender that the chain claims. A mailbox pickup (Hop::pickup)
+/// above the boundary is trusted and starts the walk afresh below it. Exchange
+/// Online's hand-overs between its own machines are followed by host label (a
+/// sender naming itself as the machine that wrote the hop below), and in the
+/// inferred mode its frontend (`by *.mail.protection.outlook.com`) always marks
+/// an outside sender.
 int mark_trust(std::vector<Hop>& hops, const TrustConfig& config, bool& origin_is_fact);
 
 }  // namespace sg
