@@ -225,7 +225,7 @@ struct FromFacts {
   bool local_pickup = false;                  ///< "from mail pickup service" (MS SMTPSVC)
   bool sendmail_marks = false;                ///< "(may be forged)", "IDENT:user@host"
   bool courier_marks = false;                 ///< "(AUTH: ...)", "(IDENT: user, [ip])", "softdnserr"
-  bool web_client = false;                    ///< "(SquirrelMail authenticated user x)", "(via HTTP)"
+  bool web_client = false;                    ///< "(SquirrelMail authenticated user x)"
 };
 
 bool is_helo_command(std::string_view word) {
@@ -813,7 +813,7 @@ void interpret_from(const FromFacts& from, Dialect dialect, bool web, bool smtp,
     // An address literal stays recognisable as one: a bare-address HELO is itself a signal.
     const bool literal = !helo.empty() && (from.has_helo ? from.helo_is_literal
                                                          : from.first_is_literal && helo.data() == from.first.data());
-    if (literal && helo.size() <= kMaxHostLength) {
+    if (literal && helo.size() <= kMaxHostLength && helo.find('*') == std::string_view::npos) {
       hop.from_helo.assign(1, '[');
       hop.from_helo.append(helo);
       hop.from_helo.push_back(']');

@@ -132,7 +132,7 @@ TEST_CASE("readings: a sender calling itself outlook.com at the frontend stays t
   }
 }
 
-TEST_CASE("readings: a mailbox pickup is not a relay; the walk goes on at the provider's hops below it") {
+TEST_CASE("readings: a mailbox pickup is not a relay, the walk goes on at the provider's hops below it") {
   // tests/data: SpamAssassin's spam/003, fetched with fetchmail over IMAP.
   const Evidence evidence = analyze_corpus_file("spamassassin/t/data/spam/003");
   REQUIRE(evidence.hops.size() >= 3);
