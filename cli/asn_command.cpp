@@ -8,6 +8,7 @@
 #include "cli/json_output.h"
 #include "cli/query_output.h"
 #include "cli/subcommand.h"
+#include "core/as_number.h"
 #include "enrich/asn/dataset_import.h"
 #include "enrich/asn/enrich_asn.h"
 #include "core/utf8.h"
@@ -98,7 +99,7 @@ int run_enrich(const CommandContext& context, std::vector<std::string> mmdb, con
 }
 
 int run_asn(const CommandContext& context, const std::string& query, bool json) {
-  auto asn = parse_asn(query);
+  auto asn = parse_as_number(query);
   if (!asn) return fail(Error{"not an AS number (AS133027, as133027 or 133027)", query});
   auto store = Store::open(context.db_path, StoreAccess::read);
   if (!store) return fail(store.error());

@@ -1,5 +1,7 @@
 #include "cli/config.h"
 
+#include "core/ascii.h"
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -8,12 +10,6 @@ namespace sg {
 
 namespace {
 
-std::string trim(const std::string& text) {
-  const auto begin = text.find_first_not_of(" \t\r");
-  if (begin == std::string::npos) return {};
-  const auto end = text.find_last_not_of(" \t\r");
-  return text.substr(begin, end - begin + 1);
-}
 
 std::string env(const char* name) {
   const char* value = std::getenv(name);
@@ -42,12 +38,12 @@ Result<Config> load_config(const std::string& path) {
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
     const std::string where = path + ":" + std::to_string(number);
-    std::string content = trim(line.substr(0, line.find('#')));
+    std::string content(trim_blanks(line.substr(0, line.find('#'))));
     if (content.empty()) continue;
     const auto equals = content.find('=');
     if (equals == std::string::npos) return Error{"expected `key = value`", where};
-    const std::string key = trim(content.substr(0, equals));
-    const std::string value = trim(content.substr(equals + 1));
+    const std::string key(trim_blanks(content.substr(0, equals)));
+    const std::string value(trim_blanks(content.substr(equals + 1)));
     if (key == "db") {
       config.db = value;
     } else if (key == "trusted") {

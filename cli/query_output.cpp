@@ -6,6 +6,7 @@
 
 #include "cli/evidence_json.h"
 #include "cli/json_output.h"
+#include "core/as_number.h"
 #include "core/utf8.h"
 
 namespace sg {
@@ -233,7 +234,7 @@ void print_prefixes(const std::vector<AsnReport::Prefix>& prefixes, std::ostream
 }  // namespace
 
 nlohmann::json asn_report_to_json(const AsnReport& report) {
-  nlohmann::json out = {{"asn", "AS" + std::to_string(report.asn)}};
+  nlohmann::json out = {{"asn", as_number_key(report.asn)}};
   out["names"] = nlohmann::json::array();
   for (const auto& n : report.names)
     out["names"].push_back(

@@ -2,6 +2,7 @@
 
 #include "collectors/address.h"
 #include "collectors/mime_urls.h"
+#include "core/as_number.h"
 #include "core/ascii.h"
 #include "core/domain.h"
 #include "core/ip.h"
@@ -12,27 +13,19 @@ namespace {
 
 constexpr size_t kMaxLineLength = 4096;
 
+// Blanks and the quotes and separators of lists pasted from CSV or prose.
 std::string_view trim(std::string_view text) {
-  auto junk = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '"' || c == '\'' || c == ',' || c == ';'; };
-  while (!text.empty() && junk(text.front())) text.remove_prefix(1);
-  while (!text.empty() && junk(text.back())) text.remove_suffix(1);
-  return text;
+  return trim_if(text, [](char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '"' || c == '\'' || c == ',' || c == ';';
+  });
 }
 
 // "AS133027", "as 133027", "ASN133027" -> "AS133027".
+// A bare number is not taken for an AS number in a list: it needs its prefix.
 std::string as_number(std::string_view text) {
   if (!starts_with_nocase(text, "as")) return {};
-  text.remove_prefix(2);
-  if (!text.empty() && (text.front() == 'n' || text.front() == 'N')) text.remove_prefix(1);
-  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-  if (text.empty() || text.size() > 10) return {};
-  uint64_t number = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return {};
-    number = number * 10 + static_cast<uint64_t>(c - '0');
-  }
-  if (number > 4294967295ull) return {};
-  return "AS" + std::to_string(number);
+  const auto number = parse_as_number(text);
+  return number ? as_number_key(*number) : std::string();
 }
 
 }  // namespace

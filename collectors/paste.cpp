@@ -1,6 +1,7 @@
 #include "collectors/paste.h"
 
 #include "collectors/header_block.h"
+#include "core/ascii.h"
 
 #include <array>
 
@@ -8,16 +9,7 @@ namespace sg {
 
 namespace {
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 bool is_blank(char c) { return c == ' ' || c == '\t'; }
-bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-std::string to_lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = lower(c);
-  return out;
-}
 
 // A pasted line with the copy artefacts of web pages undone.
 struct PasteLine {
@@ -68,10 +60,10 @@ constexpr std::string_view kPlainNames[] = {
 // Length of the field name when `text` is "Name: value" (blanks allowed before
 // the colon) with a name a header could have; else 0.
 size_t paste_field_name(std::string_view text) {
-  if (text.empty() || !is_letter(text[0])) return 0;
+  if (text.empty() || !is_ascii_letter(text[0])) return 0;
   size_t i = 0;
   bool hyphen = false;
-  while (i < text.size() && (is_letter(text[i]) || is_digit(text[i]) || text[i] == '-' || text[i] == '_')) {
+  while (i < text.size() && (is_ascii_letter(text[i]) || is_ascii_digit(text[i]) || text[i] == '-' || text[i] == '_')) {
     hyphen = hyphen || text[i] == '-';
     ++i;
   }
@@ -80,7 +72,7 @@ size_t paste_field_name(std::string_view text) {
   if (i >= text.size() || text[i] != ':') return 0;
   if (name_end > 76) return 0;
   if (hyphen) return name_end;
-  const std::string name = to_lower(text.substr(0, name_end));
+  const std::string name = ascii_lowercase(text.substr(0, name_end));
   for (std::string_view plain : kPlainNames)
     if (plain == name) return name_end;
   return 0;
@@ -113,7 +105,7 @@ bool omission_mark(std::string_view text) {
       "\xE4\xB8\xAD" /* 中 */, "\xE7\x9C\x81" /* 省 */, "\xE4\xBB\xA5\xE4\xB8\x8B" /* 以下 */,
       "\xEF\xBC\x88" /* （ */, "\xEF\xBC\x89" /* ） */, "\xE3\x80\x8C" /* 「 */, "\xE3\x80\x8D" /* 」 */,
       "\xE3\x80\x9C" /* 〜 */, "\xE3\x83\xBB" /* ・ */, "\xE2\x80\x95" /* ― */};
-  const std::string lowered = to_lower(text);
+  const std::string lowered = ascii_lowercase(text);
   const std::string_view rest_all = lowered;
   size_t i = 0;
   bool word = false;  // at least one dot or word: a lone "-" line is a separator, not a mark
@@ -141,7 +133,7 @@ bool omission_mark(std::string_view text) {
 // Clauses a Received value continues with, when its folding was lost.
 bool received_clause(std::string_view text) {
   for (std::string_view clause : {"by ", "with ", "id ", "for ", "via ", "(", ";"})
-    if (to_lower(text.substr(0, clause.size())) == clause) return true;
+    if (ascii_lowercase(text.substr(0, clause.size())) == clause) return true;
   return false;
 }
 
@@ -205,7 +197,7 @@ std::vector<PasteExcerpt> split_paste(std::string_view text, std::vector<std::st
       current.headers += eol;
       ++current.fields;
       field_indent = line.indent;
-      field_name = to_lower(std::string_view(line.text).substr(0, name_length));
+      field_name = ascii_lowercase(std::string_view(line.text).substr(0, name_length));
       continue;
     }
     if (omission_mark(line.text)) {
@@ -289,7 +281,7 @@ bool looks_like_paste(std::string_view text) {
       odd_lines = true;
       continue;
     }
-    std::string name = to_lower(line.substr(0, line.find(':')));
+    std::string name = ascii_lowercase(line.substr(0, line.find(':')));
     while (!name.empty() && is_blank(name.back())) name.pop_back();
     for (std::string_view wanted : {"from", "date", "message-id", "to", "subject", "mime-version", "content-type"})
       if (name == wanted) message_field = true;

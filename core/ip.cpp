@@ -37,13 +37,6 @@ bool parse_v4(std::string_view text, std::array<uint8_t, 16>& out) {
   return true;
 }
 
-int hex_digit_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  const char lower = static_cast<char>(c | 0x20);
-  if (lower >= 'a' && lower <= 'f') return lower - 'a' + 10;
-  return -1;
-}
-
 // IPv6 text exactly as glibc's inet_pton(AF_INET6) reads it (its inet_pton6, step
 // for step): groups of one to four hex digits, at most one "::", and an optional
 // dotted quad in place of the last two groups. By hand for the reason parse_v4 is.

@@ -2,13 +2,12 @@
 
 #include <cstdio>
 
+#include "core/ascii.h"
+
 namespace sg {
 
 namespace {
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 // RFC 5322 §4.3 obsolete zones plus common ones seen in the wild.
 std::optional<int> zone_from_name(std::string_view word) {
@@ -27,7 +26,7 @@ std::optional<int> zone_from_name(std::string_view word) {
     std::string_view name(zone.name);
     if (name.size() != word.size()) continue;
     bool same = true;
-    for (size_t i = 0; i < name.size(); ++i) same = same && lower(word[i]) == name[i];
+    for (size_t i = 0; i < name.size(); ++i) same = same && ascii_lower(word[i]) == name[i];
     if (same) return zone.minutes;
   }
   return std::nullopt;
@@ -60,14 +59,14 @@ struct Scanner {
   }
   std::string_view word() {
     const size_t start = pos;
-    while (pos < text.size() && is_alpha(text[pos])) ++pos;
+    while (pos < text.size() && is_ascii_letter(text[pos])) ++pos;
     return text.substr(start, pos - start);
   }
   // Reads up to max_digits digits; returns -1 if none.
   long number(int max_digits, int* count = nullptr) {
     long value = 0;
     int digits = 0;
-    while (pos < text.size() && is_digit(text[pos]) && digits < max_digits) {
+    while (pos < text.size() && is_ascii_digit(text[pos]) && digits < max_digits) {
       value = value * 10 + (text[pos] - '0');
       ++pos;
       ++digits;
@@ -120,7 +119,7 @@ std::optional<ZonedTime> parse_iso(std::string_view text) {
       ++s.pos;
       second = s.number(2);
       if (!s.done() && s.text[s.pos] == '.')
-        for (++s.pos; !s.done() && is_digit(s.text[s.pos]);) ++s.pos;
+        for (++s.pos; !s.done() && is_ascii_digit(s.text[s.pos]);) ++s.pos;
     }
     if (!s.done() && (s.text[s.pos] == '+' || s.text[s.pos] == '-')) {
       const int sign = s.text[s.pos] == '-' ? -1 : 1;
@@ -256,7 +255,7 @@ std::optional<ZonedTime> parse_mail_date(std::string_view text) {
     s.skip_separators();
     if (s.done()) break;
     const char c = s.text[s.pos];
-    if (is_alpha(c)) {
+    if (is_ascii_letter(c)) {
       const std::string_view word = s.word();
       if (int m = month_from_name(word); m && month == 0 && word.size() <= 9) {
         month = m;
@@ -276,7 +275,7 @@ std::optional<ZonedTime> parse_mail_date(std::string_view text) {
       }
       continue;
     }
-    if (is_digit(c)) {
+    if (is_ascii_digit(c)) {
       int digits = 0;
       const long value = s.number(4, &digits);
       if (!s.done() && s.text[s.pos] == ':') {  // time of day
@@ -288,7 +287,7 @@ std::optional<ZonedTime> parse_mail_date(std::string_view text) {
           second = s.number(2);
           if (second < 0) second = 0;
         }
-        while (!s.done() && (s.text[s.pos] == '.' || is_digit(s.text[s.pos]))) ++s.pos;  // fractions
+        while (!s.done() && (s.text[s.pos] == '.' || is_ascii_digit(s.text[s.pos]))) ++s.pos;  // fractions
         continue;
       }
       if (!s.done() && s.text[s.pos] == '-' && month == 0) {  // "29-Aug-2023"

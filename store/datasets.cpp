@@ -1,5 +1,7 @@
 #include "store/datasets.h"
 
+#include "core/as_number.h"
+
 #include <algorithm>
 #include <map>
 #include <unordered_set>
@@ -176,7 +178,7 @@ Status DatasetWriter::add_name(uint32_t asn, std::string_view name) {
   last_named_ = asn;
   if (!named_.insert(asn).second) return Ok{};
   insert_name_.bind(1, dataset_id_).bind(2, int64_t{asn}).bind(3, name);
-  if (!insert_name_.run()) return Error{"storing AS name: " + insert_name_.error(), "AS" + std::to_string(asn)};
+  if (!insert_name_.run()) return Error{"storing AS name: " + insert_name_.error(), as_number_key(asn)};
   return Ok{};
 }
 
@@ -240,19 +242,6 @@ Result<std::vector<IpAddress>> graph_ips(Store& store) {
   return ips;
 }
 
-std::optional<uint32_t> parse_asn(std::string_view text) {
-  if (text.size() > 2 && (text[0] == 'A' || text[0] == 'a') && (text[1] == 'S' || text[1] == 's'))
-    text.remove_prefix(2);
-  if (text.empty() || text.size() > 10) return std::nullopt;
-  uint64_t value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    value = value * 10 + static_cast<uint64_t>(c - '0');
-  }
-  if (value > 0xffffffffu) return std::nullopt;
-  return static_cast<uint32_t>(value);
-}
-
 Result<AsnReport> asn_report(Store& store, uint32_t asn) {
   AsnReport report;
   report.asn = asn;
@@ -273,7 +262,7 @@ Result<AsnReport> asn_report(Store& store, uint32_t asn) {
   if (!prefixes.error().empty()) return Error{prefixes.error(), db.path()};
 
   // mmdb datasets are read in place: what they said is only in the graph's edges.
-  const std::string as_key = "AS" + std::to_string(asn);
+  const std::string as_key = as_number_key(asn);
   if (auto as_id = store.find_entity(EntityRef{"asn", as_key})) {
     auto learnt = db.prepare(
         "SELECT DISTINCT p.key, " + columns +

@@ -131,8 +131,6 @@ struct AsnReport {
   std::vector<Prefix> graph_prefixes;
 };
 
-/// Parses "AS133027", "as133027" or "133027".
-std::optional<uint32_t> parse_asn(std::string_view text);
 /// The report for `asn`: names, prefixes per dataset, graph IPs and their domains.
 Result<AsnReport> asn_report(Store& store, uint32_t asn);
 

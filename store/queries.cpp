@@ -3,6 +3,7 @@
 #include <set>
 
 #include "core/domain.h"
+#include "core/as_number.h"
 #include "core/ip.h"
 #include "store/datasets.h"
 #include "store/store.h"
@@ -214,9 +215,9 @@ Result<EntityReport> Store::show(const EntityRef& requested, int provenance_limi
     if (!prefix) return Error{"not a prefix (try 103.244.52.0/22)", entity.key};
     entity.key = prefix->to_string();
   } else if (entity.kind == "asn") {
-    auto asn = parse_asn(entity.key);
+    auto asn = parse_as_number(entity.key);
     if (!asn) return Error{"not an AS number (try AS58779)", entity.key};
-    entity.key = "AS" + std::to_string(*asn);
+    entity.key = as_number_key(*asn);
   }
   if (entity.kind == "message") return show_message(entity.key);
   auto id = find_entity(entity);

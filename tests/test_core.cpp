@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/as_number.h"
 #include "core/ascii.h"
 #include "core/domain.h"
 #include "core/hash.h"
@@ -451,4 +452,33 @@ TEST_CASE("IPv4 parsing agrees with inet_pton, corner cases and random text alik
     CAPTURE(text);
     CHECK(IpAddress::parse(text) == inet_pton_reads(text));
   }
+}
+
+TEST_CASE("as numbers: the forms people and datasets write, and nothing else") {
+  CHECK(parse_as_number("AS133027") == 133027u);
+  CHECK(parse_as_number("as133027") == 133027u);
+  CHECK(parse_as_number("ASN133027") == 133027u);
+  CHECK(parse_as_number("AS 133027") == 133027u);
+  CHECK(parse_as_number("133027") == 133027u);
+  CHECK(parse_as_number("4294967295") == 4294967295u);
+  CHECK_FALSE(parse_as_number("AS"));
+  CHECK_FALSE(parse_as_number(""));
+  CHECK_FALSE(parse_as_number("AS4294967296"));
+  CHECK_FALSE(parse_as_number("13x"));
+  CHECK_FALSE(parse_as_number(" 133027"));
+  CHECK_FALSE(parse_as_number("AS-133027"));
+  CHECK(as_number_key(133027) == "AS133027");
+}
+
+TEST_CASE("ascii helpers: hex digits, trimming and case folding leave other bytes alone") {
+  CHECK(hex_digit_value('0') == 0);
+  CHECK(hex_digit_value('f') == 15);
+  CHECK(hex_digit_value('F') == 15);
+  CHECK(hex_digit_value('g') == -1);
+  CHECK(hex_digit_value('\xc6') == -1);
+  CHECK(trim_blanks(" \t a b \r\n") == "a b");
+  CHECK(trim_blanks(" \t\r\n").empty());
+  CHECK(trim_if("--x--", [](char c) { return c == '-'; }) == "x");
+  CHECK(ascii_lowercase("MiXeD \xc3\x84") == "mixed \xc3\x84");
+  CHECK(ends_with_nocase("Mail.Protection.Outlook.COM", ".outlook.com"));
 }

@@ -79,12 +79,6 @@ TEST_CASE("datasets: dates and default names come from file names") {
 
   CHECK(parse_format_name("ip-location-db") == AsnFormat::ip_location);
   CHECK_FALSE(parse_format_name("csv"));
-  CHECK(parse_asn("AS133027") == 133027u);
-  CHECK(parse_asn("as133027") == 133027u);
-  CHECK(parse_asn("133027") == 133027u);
-  CHECK_FALSE(parse_asn("AS"));
-  CHECK_FALSE(parse_asn("AS4294967296"));
-  CHECK_FALSE(parse_asn("13x"));
 }
 
 TEST_CASE("datasets: a pyasn file is stored whole, once, with its date and hash") {

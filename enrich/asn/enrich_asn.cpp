@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 
+#include "core/as_number.h"
 #include "enrich/asn/asn_tables.h"
 #include "enrich/asn/dataset_import.h"
 #include "enrich/asn/special_ranges.h"
@@ -30,7 +31,7 @@ std::vector<Observation> asn_observations(const IpAddress& ip, const AsnFact& fa
   const EntityRef prefix{"prefix", fact.prefix.to_string()};
   out.push_back(Observation{EntityRef{"ip", ip.to_string()}, kInPrefix, prefix, time, true});
   if (fact.asn != 0) {
-    const EntityRef as{"asn", "AS" + std::to_string(fact.asn)};
+    const EntityRef as{"asn", as_number_key(fact.asn)};
     out.push_back(Observation{prefix, kOriginatedBy, as, time, true});
     if (!fact.name.empty()) out.push_back(Observation{as, kHolder, EntityRef{"org", std::string(fact.name)}, time, true});
   }

@@ -2,17 +2,14 @@
 
 #include <array>
 
+#include "core/as_number.h"
+#include "core/ascii.h"
 #include "enrich/asn/ip_key.h"
 #include "enrich/asn/line_stream.h"
 
 namespace sg::asn {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
 
 // Splits `line` at `sep` into at most `max` fields; the last field keeps the rest.
 size_t split(std::string_view line, char sep, std::string_view* fields, size_t max) {
@@ -27,19 +24,10 @@ size_t split(std::string_view line, char sep, std::string_view* fields, size_t m
   return n;
 }
 
-// "13335" or "AS13335"; 0..4294967295.
-std::optional<uint32_t> parse_asn(std::string_view text) {
-  text = trim(text);
-  if (text.size() > 2 && (text[0] == 'A' || text[0] == 'a') && (text[1] == 'S' || text[1] == 's'))
-    text.remove_prefix(2);
-  auto value = parse_decimal_key(text, 32);
-  if (!value) return std::nullopt;
-  return static_cast<uint32_t>(*value);
-}
 
 // Dotted / colon text, or a decimal number of the given family.
 std::optional<IpAddress> parse_address(std::string_view text, bool numeric_v6) {
-  text = trim(text);
+  text = trim_blanks(text);
   if (text.find_first_of(".:") != std::string_view::npos) return IpAddress::parse(text);
   auto key = parse_decimal_key(text, numeric_v6 ? 128 : 32);
   if (!key) return std::nullopt;
@@ -76,9 +64,9 @@ std::string emit_range(const IpAddress& first, const IpAddress& last, uint32_t a
 std::string parse_pfx2as(std::string_view line, Emitter& emit) {
   std::array<std::string_view, 3> f;
   if (split(line, '\t', f.data(), 3) != 3) return "expected 3 tab-separated fields";
-  auto address = IpAddress::parse(trim(f[0]));
+  auto address = IpAddress::parse(trim_blanks(f[0]));
   if (!address) return "bad address";
-  auto length = parse_decimal_key(trim(f[1]), 32);
+  auto length = parse_decimal_key(trim_blanks(f[1]), 32);
   if (!length || *length > static_cast<IpKey>(address->bit_width())) return "bad prefix length";
   const IpPrefix prefix = prefix_from_key(ip_key(*address), static_cast<int>(*length), address->is_v4());
   // MOAS "a_b" and AS sets "a,b" (possibly mixed): one row per distinct ASN.
@@ -86,7 +74,7 @@ std::string parse_pfx2as(std::string_view line, Emitter& emit) {
   std::string_view rest = f[2];
   while (true) {
     const size_t at = rest.find_first_of("_,");
-    auto asn = parse_asn(rest.substr(0, at));
+    auto asn = parse_as_number(trim_blanks(rest.substr(0, at)));
     if (!asn) return "bad AS number";
     bool seen = false;
     for (uint32_t x : asns) seen = seen || x == *asn;
@@ -105,9 +93,9 @@ std::string parse_pfx2as(std::string_view line, Emitter& emit) {
 std::string parse_pyasn(std::string_view line, Emitter& emit) {
   std::array<std::string_view, 2> f;
   if (split(line, '\t', f.data(), 2) != 2) return "expected prefix<TAB>asn";
-  auto prefix = IpPrefix::parse(trim(f[0]));
-  if (!prefix || trim(f[0]).find('/') == std::string_view::npos) return "bad prefix";
-  auto asn = parse_asn(f[1]);
+  auto prefix = IpPrefix::parse(trim_blanks(f[0]));
+  if (!prefix || trim_blanks(f[0]).find('/') == std::string_view::npos) return "bad prefix";
+  auto asn = parse_as_number(trim_blanks(f[1]));
   if (!asn) return "bad AS number";
   emit(*prefix, *asn, {}, {});
   return "";
@@ -117,18 +105,18 @@ std::string parse_ip2asn(std::string_view line, Emitter& emit, ImportStats& stat
   std::array<std::string_view, 5> f;
   const size_t n = split(line, '\t', f.data(), 5);
   if (n < 3) return "expected range_start, range_end, AS_number, country, description";
-  auto first = IpAddress::parse(trim(f[0]));
-  auto last = IpAddress::parse(trim(f[1]));
+  auto first = IpAddress::parse(trim_blanks(f[0]));
+  auto last = IpAddress::parse(trim_blanks(f[1]));
   if (!first || !last) return "bad address";
-  auto asn = parse_asn(f[2]);
+  auto asn = parse_as_number(trim_blanks(f[2]));
   if (!asn) return "bad AS number";
   if (*asn == 0) {  // not routed
     ++stats.skipped;
     return "";
   }
-  std::string_view country = n > 3 ? trim(f[3]) : std::string_view();
+  std::string_view country = n > 3 ? trim_blanks(f[3]) : std::string_view();
   if (country == "None" || country == "Unknown") country = {};
-  const std::string_view name = n > 4 ? trim(f[4]) : std::string_view();
+  const std::string_view name = n > 4 ? trim_blanks(f[4]) : std::string_view();
   return emit_range(*first, *last, *asn, name, country, emit);
 }
 
@@ -189,13 +177,13 @@ std::string parse_ip_location(std::string_view line, Emitter& emit, const Import
     }
     return "bad address";
   }
-  auto asn = parse_asn(f[2]);
+  auto asn = parse_as_number(trim_blanks(f[2]));
   if (!asn) return "bad AS number";
   if (*asn == 0) {
     ++stats.skipped;
     return "";
   }
-  return emit_range(*first, *last, *asn, n > 3 ? trim(f[3]) : std::string_view(), {}, emit);
+  return emit_range(*first, *last, *asn, n > 3 ? trim_blanks(f[3]) : std::string_view(), {}, emit);
 }
 
 Result<ImportStats> run(bool from_file, std::string_view source, AsnFormat format, const AsnRowSink& sink,
@@ -227,7 +215,7 @@ Result<ImportStats> run(bool from_file, std::string_view source, AsnFormat forma
 
 std::string parse_asn_line(std::string_view line, AsnFormat format, const AsnRowSink& sink,
                            const ImportOptions& options, ImportStats& stats, bool& stop) {
-  const std::string_view body = trim(line);
+  const std::string_view body = trim_blanks(line);
   if (body.empty() || body.front() == '#' || (format == AsnFormat::pyasn && body.front() == ';')) {
     ++stats.skipped;
     return "";

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/ascii.h"
 #include "enrich/dns/types.h"
 
 namespace sg::dns {
@@ -23,12 +24,6 @@ std::vector<std::string_view> split_labels(std::string_view text) {
     start = dot + 1;
   }
   return labels;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
 }
 
 }  // namespace
@@ -66,8 +61,8 @@ std::optional<IpAddress> address_from_reverse_name(std::string_view name) {
     if (labels.size() != 32) return std::nullopt;
     std::array<uint8_t, 16> bytes{};
     for (size_t i = 0; i < 32; ++i) {
-      if (labels[i].size() != 1 || hex_value(labels[i][0]) < 0) return std::nullopt;
-      const auto nibble = static_cast<uint8_t>(hex_value(labels[i][0]));
+      if (labels[i].size() != 1 || hex_digit_value(labels[i][0]) < 0) return std::nullopt;
+      const auto nibble = static_cast<uint8_t>(hex_digit_value(labels[i][0]));
       const size_t byte = 15 - i / 2;
       bytes[byte] = static_cast<uint8_t>(bytes[byte] | (i % 2 == 0 ? nibble : nibble << 4));
     }

@@ -9,16 +9,9 @@ namespace {
 size_t hex_length(HashKind kind) { return kind == HashKind::sha256 ? 64 : 32; }
 
 bool all_hex(std::string_view text) {
-  for (char c : text) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) return false;
-  }
+  for (char c : text)
+    if (hex_digit_value(c) < 0) return false;
   return true;
-}
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = ascii_lower(c);
-  return out;
 }
 
 }  // namespace
@@ -49,7 +42,7 @@ Result<Checksum> parse_checksum(std::string_view text, std::optional<HashKind> k
                      " hex digits, this has " + std::to_string(text.size()),
                  original};
   }
-  return Checksum{*kind, lower(text)};
+  return Checksum{*kind, ascii_lowercase(text)};
 }
 
 Result<Checksum> parse_checksum_file(std::string_view body, HashKind kind) {

@@ -66,12 +66,6 @@ void remove_quietly(const std::string& path) {
   fs::remove(path, ignored);
 }
 
-std::string trim(std::string_view text) {
-  const size_t start = text.find_first_not_of(" \t\r\n");
-  if (start == std::string_view::npos) return "";
-  const size_t end = text.find_last_not_of(" \t\r\n");
-  return std::string(text.substr(start, end - start + 1));
-}
 
 struct CurlFree {
   void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
@@ -111,14 +105,14 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
     const size_t space = line.find(' ');
     if (space != std::string_view::npos) {
       headers->status = std::strtol(std::string(line.substr(space + 1, 3)).c_str(), nullptr, 10);
-      if (line.size() > space + 5) headers->reason = trim(line.substr(space + 5));
+      if (line.size() > space + 5) headers->reason = std::string(trim_blanks(line.substr(space + 5)));
     }
     return line.size();
   }
   const size_t colon = line.find(':');
   if (colon == std::string_view::npos) return line.size();
   const std::string_view name = line.substr(0, colon);
-  const std::string value = trim(line.substr(colon + 1));
+  const std::string value(trim_blanks(line.substr(colon + 1)));
   auto is = [&](std::string_view wanted) { return name.size() == wanted.size() && starts_with_nocase(name, wanted); };
   if (is("etag"))
     headers->etag = value;
