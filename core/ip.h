@@ -34,9 +34,11 @@ class IpAddress {
   /// to_string's text appended to `text` (no string of its own).
   void append_to(std::string& text) const;
 
-  /// Not globally routable: RFC 1918, loopback, link-local, CGNAT, ULA,
-  /// documentation ranges are NOT included (they appear in test data as stand-ins
-  /// for public addresses), unspecified, multicast.
+  /// Not globally routable, so never campaign infrastructure: for IPv4 0/8, 10/8,
+  /// 100.64/10 (CGNAT), 127/8, 169.254/16, 172.16/12, 192.168/16 and 224/3 (multicast
+  /// and reserved); for IPv6 ::, ::1, fc00::/7, fe80::/10 and ff00::/8. The
+  /// documentation ranges (192.0.2/24, 2001:db8::/32, ...) are NOT private: test data
+  /// uses them as stand-ins for public addresses.
   bool is_private() const;
   /// Loopback (127/8, ::1).
   bool is_loopback() const;

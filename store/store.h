@@ -156,37 +156,48 @@ class Store {
   /// The id of a stored entity, or nullopt.
   std::optional<int64_t> find_entity(const EntityRef& entity);
 
-  /// For an IP, or every stored IP inside a prefix ("114.113.195.0/24"): the domains tied to it directly (helo, ptr, resolves-to) or through
-  /// the messages it sent or relayed.
+  /// For an IP, or every stored IP inside a prefix ("114.113.195.0/24"): the domains
+  /// tied to it directly (helo, ptr, resolves-to) or through the messages it sent or relayed.
   Result<std::vector<SharedLink>> domains_sharing_ip(const std::string& ip, const TimeRange& range);
   /// For a domain (and its subdomains when it is a registrable domain): the IPs.
   Result<std::vector<SharedLink>> ips_sharing_domain(const std::string& domain, const TimeRange& range);
+  /// Counts of messages, entities per kind, edges and observations, and the time span.
   Result<StoreStats> stats();
   /// Every edge of the entity with times and provenance; error if unknown.
   Result<EntityReport> show(const EntityRef& entity, int provenance_limit = 5);
 
-  /// The underlying database, for migrations tests and integrity checks.
+  /// The underlying database: for migrations, tests and integrity checks.
   sql::Database& database() { return db_; }
 
  private:
   Store() = default;
+  /// Prepares the statements every write uses, once per connection.
   Status prepare_statements();
+  /// The ids of the stored IP, or of every stored IP inside the prefix.
   Result<std::vector<int64_t>> ip_ids(const std::string& ip_or_prefix);
+  /// `show` for a message, found by its header hash or a unique prefix of it.
   Result<EntityReport> show_message(const std::string& hash_or_prefix);
+  /// Adds to `links` the domains tied to IP `id` directly or through its messages.
   Status collect_domains_of_ip(int64_t id, const TimeRange& range, LinkCollector& links);
   /// The edge's id; `inserted` (optional) tells whether it is new.
   Result<int64_t> upsert_edge(int64_t src, const std::string& relation, int64_t dst, UnixTime time, bool trusted,
                               bool* inserted = nullptr);
+  /// The id of a relation name in the `relation` table, creating it when new.
   Result<int64_t> relation_id(const std::string& name);
+  /// Writes a message's own edges, (relation id, entity id) -> trusted, to `message_link`.
   Status insert_links(int64_t message_id, const std::map<std::pair<int64_t, int64_t>, bool>& links);
+  /// The INSERT statement for `rows` message links at once (1..kMaxLinkRows).
   sql::Statement& link_insert(size_t rows);
   static constexpr size_t kMaxLinkRows = 16;
   static constexpr size_t kMaxCachedEntities = 200000;
+  /// Writes the edges updated in this batch (dirty_edges_) to the `edge` table.
   Status flush_edges();
   /// Inside a fresh batch: forgets cached edge state and learns new entity keys when
   /// another connection committed since this one last wrote.
   Status catch_up_with_other_writers();
 
+  /// An edge as this connection last wrote or read it, so that repeated sightings
+  /// in one batch update it in memory and reach the database once, at commit.
   struct EdgeState {
     int64_t id = 0;
     UnixTime first_seen = 0;

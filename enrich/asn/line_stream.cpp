@@ -1,17 +1,14 @@
 #include "enrich/asn/line_stream.h"
 
-#include <bzlib.h>
-#include <zlib.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <vector>
 
+#include "enrich/decompress.h"
+
 namespace sg::asn {
 namespace {
-
-constexpr size_t kChunk = 1 << 16;
 
 // Pulls raw bytes from a file or a memory block.
 class RawSource {
@@ -86,149 +83,29 @@ class LineSplitter {
   size_t number_ = 0;
 };
 
-Compression detect(const unsigned char* head, size_t size) {
-  if (size >= 2 && head[0] == 0x1f && head[1] == 0x8b) return Compression::gzip;
-  if (size >= 3 && head[0] == 'B' && head[1] == 'Z' && head[2] == 'h') return Compression::bzip2;
-  return Compression::none;
-}
-
-Result<size_t> pump_plain(RawSource& src, std::vector<char>& in, size_t have, LineSplitter& lines) {
-  for (;;) {
-    if (have > 0 && !lines.feed(in.data(), have)) return lines.lines();
-    have = src.read(in.data(), in.size());
-    if (have == 0) break;
-  }
-  if (src.failed()) return Error{"read error", ""};
-  lines.finish();
-  return lines.lines();
-}
-
-Result<size_t> pump_gzip(RawSource& src, std::vector<char>& in, size_t have, LineSplitter& lines) {
-  z_stream z{};
-  if (inflateInit2(&z, 15 + 16) != Z_OK) return Error{"cannot initialise zlib", ""};
-  std::vector<char> out(kChunk);
-  bool stream_end = false;
-  bool data_seen = false;  // bytes after a finished member (concatenated gzip)
-  Result<size_t> result = size_t{0};
-  for (;;) {
-    if (have == 0) {
-      have = src.read(in.data(), in.size());
-      if (have == 0) break;
-    }
-    z.next_in = reinterpret_cast<Bytef*>(in.data());
-    z.avail_in = static_cast<uInt>(have);
-    while (z.avail_in > 0) {
-      if (stream_end) {  // another gzip member follows
-        inflateReset(&z);
-        stream_end = false;
-      }
-      z.next_out = reinterpret_cast<Bytef*>(out.data());
-      z.avail_out = static_cast<uInt>(out.size());
-      const int rc = inflate(&z, Z_NO_FLUSH);
-      data_seen = true;
-      if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
-        inflateEnd(&z);
-        lines.finish();
-        return Error{std::string("corrupt gzip data: ") + (z.msg ? z.msg : "inflate failed"),
-                     "line " + std::to_string(lines.lines())};
-      }
-      const size_t produced = out.size() - z.avail_out;
-      if (produced > 0 && !lines.feed(out.data(), produced)) {
-        inflateEnd(&z);
-        return lines.lines();
-      }
-      if (rc == Z_STREAM_END) stream_end = true;
-      if (rc == Z_BUF_ERROR && produced == 0) break;
-    }
-    have = 0;
-  }
-  inflateEnd(&z);
-  if (src.failed()) return Error{"read error", ""};
-  lines.finish();
-  if (data_seen && !stream_end)
-    return Error{"truncated gzip stream", "line " + std::to_string(lines.lines())};
-  return lines.lines();
-}
-
-Result<size_t> pump_bzip2(RawSource& src, std::vector<char>& in, size_t have, LineSplitter& lines) {
-  bz_stream bz{};
-  if (BZ2_bzDecompressInit(&bz, 0, 0) != BZ_OK) return Error{"cannot initialise bzip2", ""};
-  std::vector<char> out(kChunk);
-  bool stream_end = false;
-  for (;;) {
-    if (have == 0) {
-      have = src.read(in.data(), in.size());
-      if (have == 0) break;
-    }
-    bz.next_in = in.data();
-    bz.avail_in = static_cast<unsigned>(have);
-    while (bz.avail_in > 0) {
-      if (stream_end) {  // concatenated bzip2 streams (pbzip2 output)
-        BZ2_bzDecompressEnd(&bz);
-        char* next = bz.next_in;
-        const unsigned avail = bz.avail_in;
-        bz = bz_stream{};
-        if (BZ2_bzDecompressInit(&bz, 0, 0) != BZ_OK) return Error{"cannot initialise bzip2", ""};
-        bz.next_in = next;
-        bz.avail_in = avail;
-        stream_end = false;
-      }
-      bz.next_out = out.data();
-      bz.avail_out = static_cast<unsigned>(out.size());
-      const int rc = BZ2_bzDecompress(&bz);
-      if (rc != BZ_OK && rc != BZ_STREAM_END) {
-        BZ2_bzDecompressEnd(&bz);
-        lines.finish();
-        return Error{"corrupt bzip2 data (code " + std::to_string(rc) + ")",
-                     "line " + std::to_string(lines.lines())};
-      }
-      const size_t produced = out.size() - bz.avail_out;
-      if (produced > 0 && !lines.feed(out.data(), produced)) {
-        BZ2_bzDecompressEnd(&bz);
-        return lines.lines();
-      }
-      if (rc == BZ_STREAM_END) stream_end = true;
-      else if (produced == 0 && bz.avail_in == 0) break;
-    }
-    have = 0;
-  }
-  // Drain output still buffered inside the decoder.
-  while (!stream_end) {
-    bz.next_in = nullptr;
-    bz.avail_in = 0;
-    bz.next_out = out.data();
-    bz.avail_out = static_cast<unsigned>(out.size());
-    const int rc = BZ2_bzDecompress(&bz);
-    const size_t produced = out.size() - bz.avail_out;
-    if (produced > 0 && !lines.feed(out.data(), produced)) break;
-    if (rc == BZ_STREAM_END) stream_end = true;
-    if (rc != BZ_OK || produced == 0) break;
-  }
-  BZ2_bzDecompressEnd(&bz);
-  if (src.failed()) return Error{"read error", ""};
-  lines.finish();
-  if (!stream_end) return Error{"truncated bzip2 stream", "line " + std::to_string(lines.lines())};
-  return lines.lines();
-}
-
+// Reads the magic bytes, then every line of the decoded stream.
 Result<size_t> read_lines(RawSource& src, const LineHandlers& handlers, size_t max_line) {
-  std::vector<char> in(kChunk);
+  char head[3];
   size_t have = 0;
-  while (have < 3) {  // enough for the magic bytes
-    const size_t n = src.read(in.data() + have, 3 - have);
+  while (have < sizeof head) {
+    const size_t n = src.read(head + have, sizeof head - have);
     if (n == 0) break;
     have += n;
   }
+  const std::string_view head_bytes(head, have);
   LineSplitter lines(handlers, max_line);
-  switch (detect(reinterpret_cast<const unsigned char*>(in.data()), have)) {
-    case Compression::gzip:
-      return pump_gzip(src, in, have, lines);
-    case Compression::bzip2:
-      return pump_bzip2(src, in, have, lines);
-    case Compression::none:
-      break;
-  }
-  return pump_plain(src, in, have, lines);
+  bool stopped = false;
+  const Status decoded = decompress(
+      detect_compression(head_bytes), head_bytes, [&](char* out, size_t capacity) { return src.read(out, capacity); },
+      [&](const char* data, size_t size) {
+        stopped = !lines.feed(data, size);
+        return !stopped;
+      });
+  if (stopped) return lines.lines();
+  if (src.failed()) return Error{"read error", ""};
+  lines.finish();
+  if (!decoded) return Error{decoded.error().message, "line " + std::to_string(lines.lines())};
+  return lines.lines();
 }
 
 }  // namespace

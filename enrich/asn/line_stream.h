@@ -13,9 +13,6 @@
 
 namespace sg::asn {
 
-/// How the input bytes are encoded, as detected from their first bytes.
-enum class Compression { none, gzip, bzip2 };
-
 /// Callbacks for the line readers. Lines come without "\n" or "\r\n", numbered from 1.
 struct LineHandlers {
   std::function<bool(size_t number, std::string_view line)> on_line;  ///< one line; false stops

@@ -133,8 +133,8 @@ uint32_t PrefixTable::find(const Family<K>& f, K key) {
   const uint32_t hi = top16(key);
   // Ranges starting inside this /16 block are [index[hi], index[hi+1]); the range
   // before index[hi] starts below the block, so [lo, end) holds the answer: the last
-  // start <= key. starts[0] == 0 makes the window non-empty. The search is branchless
-  // (conditional moves), which matters more than cache misses for these short windows.
+  // start <= key. starts[0] == 0 makes the window non-empty. The halving step does not
+  // branch on the comparison: in these short windows its outcome is a coin toss.
   const uint32_t lo = f.index[hi] == 0 ? 0 : f.index[hi] - 1;
   const K* p = f.starts.data() + lo;
   size_t n = f.index[hi + 1] - lo;

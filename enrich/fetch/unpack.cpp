@@ -1,6 +1,5 @@
 #include "enrich/fetch/unpack.h"
 
-#include <bzlib.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -11,6 +10,8 @@
 #include <functional>
 #include <memory>
 #include <vector>
+
+#include "enrich/decompress.h"
 
 namespace sg::fetch {
 namespace {
@@ -186,58 +187,6 @@ Result<std::string> read_long_name(gzFile_s* gz, int64_t size, Budget& budget, c
   return tar_string(buffer.data(), static_cast<size_t>(size));
 }
 
-/// Inflates a whole bzip2 file (concatenated streams, as pbzip2 writes, included)
-/// only to count and check it.
-Status drain_bzip2(std::FILE* in, Budget& budget, const std::string& source) {
-  std::vector<char> input(kBlock), output(kBlock);
-  bz_stream bz{};
-  if (BZ2_bzDecompressInit(&bz, 0, 0) != BZ_OK) return Error{"cannot initialise bzip2", source};
-  bool stream_end = false;
-  Status status = Ok{};
-  while (status) {
-    if (bz.avail_in == 0) {
-      const size_t n = std::fread(input.data(), 1, input.size(), in);
-      if (n == 0) break;
-      bz.next_in = input.data();
-      bz.avail_in = static_cast<unsigned>(n);
-    }
-    if (stream_end) {  // another stream follows the finished one
-      char* next = bz.next_in;
-      const unsigned avail = bz.avail_in;
-      BZ2_bzDecompressEnd(&bz);
-      bz = bz_stream{};
-      if (BZ2_bzDecompressInit(&bz, 0, 0) != BZ_OK) return Error{"cannot initialise bzip2", source};
-      bz.next_in = next;
-      bz.avail_in = avail;
-      stream_end = false;
-    }
-    bz.next_out = output.data();
-    bz.avail_out = static_cast<unsigned>(output.size());
-    const int rc = BZ2_bzDecompress(&bz);
-    if (rc != BZ_OK && rc != BZ_STREAM_END) {
-      status = Error{"corrupt bzip2 (code " + std::to_string(rc) + ")", source};
-      break;
-    }
-    status = budget.take(output.size() - bz.avail_out);
-    stream_end = rc == BZ_STREAM_END;
-  }
-  // The decoder may still hold output after the last input byte.
-  while (status && !stream_end) {
-    bz.next_out = output.data();
-    bz.avail_out = static_cast<unsigned>(output.size());
-    const int rc = BZ2_bzDecompress(&bz);
-    const size_t produced = output.size() - bz.avail_out;
-    status = budget.take(produced);
-    stream_end = rc == BZ_STREAM_END;
-    if (rc != BZ_OK || produced == 0) break;
-  }
-  BZ2_bzDecompressEnd(&bz);
-  if (!status) return status;
-  if (std::ferror(in)) return Error{std::string("cannot read: ") + std::strerror(errno), source};
-  if (!stream_end) return Error{"truncated bzip2: the file ends before the compressed stream does", source};
-  return Ok{};
-}
-
 }  // namespace
 
 Status gunzip_file(const std::string& source, const std::string& dest, const UnpackLimits& limits) {
@@ -289,19 +238,21 @@ Status extract_from_tar_gz(const std::string& source, const std::string& suffix,
 Status check_compressed(const std::string& path, const UnpackLimits& limits) {
   FilePtr in(std::fopen(path.c_str(), "rb"));
   if (!in) return Error{std::string("cannot open: ") + std::strerror(errno), path};
-  unsigned char magic[3] = {0, 0, 0};
-  const size_t n = std::fread(magic, 1, sizeof magic, in.get());
+  char head[3];
+  const std::string_view head_bytes(head, std::fread(head, 1, sizeof head, in.get()));
+  const Compression compression = detect_compression(head_bytes);
+  if (compression == Compression::none) return Ok{};
   Budget budget(limits, path);
-  if (n >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
-    in.reset();
-    auto gz = open_gz(path);
-    if (!gz) return gz.error();
-    return copy_stream(gz->get(), nullptr, -1, budget, path, "");
-  }
-  if (n == 3 && magic[0] == 'B' && magic[1] == 'Z' && magic[2] == 'h') {
-    std::rewind(in.get());
-    return drain_bzip2(in.get(), budget, path);
-  }
+  Status within = Ok{};
+  const Status decoded = decompress(
+      compression, head_bytes, [&](char* out, size_t capacity) { return std::fread(out, 1, capacity, in.get()); },
+      [&](const char*, size_t size) {
+        within = budget.take(size);
+        return static_cast<bool>(within);
+      });
+  if (!within) return within;
+  if (std::ferror(in.get())) return Error{std::string("cannot read: ") + std::strerror(errno), path};
+  if (!decoded) return Error{decoded.error().message, path};
   return Ok{};
 }
 
