@@ -78,15 +78,9 @@ bool field_name_is(std::string_view name, std::string_view wanted) {
   return true;
 }
 
-HeaderBlock split_header_block(std::string_view message, size_t max_fields) {
-  HeaderBlock block;
-  block.fields.reserve(48);  // spam that went through a few relays has 20 to 40 fields
-  split_header_block_into(message, block, max_fields);
-  return block;
-}
-
 void split_header_block_into(std::string_view message, HeaderBlock& block, size_t max_fields) {
   block.fields.clear();
+  block.fields.reserve(48);  // spam that went through a few relays has 20 to 40 fields
   block.problems.clear();
   block.crlf = false;
   size_t pos = 0;
@@ -145,12 +139,6 @@ void split_header_block_into(std::string_view message, HeaderBlock& block, size_
   }
   block.raw = message.substr(start);
   block.body_offset = message.size();
-}
-
-std::string unfold(std::string_view raw_value) {
-  std::string out;
-  unfold_into(raw_value, out);
-  return out;
 }
 
 void unfold_into(std::string_view raw_value, std::string& out) {

@@ -1421,10 +1421,12 @@ struct PartBuffers {
   std::string message;    // a transfer-encoded message/rfc822 part, decoded
 };
 
-// The buffers of a walk, kept from part to part and (per thread) from message to
-// message, so decoded text and joined header values cost an allocation only
-// when a part is larger than any before it.
-struct WalkBuffers {
+}  // namespace
+
+// The buffers of a walk, kept from part to part and (by the caller's scratch)
+// from message to message, so decoded text and joined header values cost an
+// allocation only when a part is larger than any before it.
+struct BodyUrlScratch::Buffers {
   std::string text;       // transfer-decoded text of the current text part
   std::string converted;  // the same in UTF-8, when decoded here rather than by the decoder
   UrlBuffers urls;
@@ -1448,7 +1450,7 @@ struct WalkBuffers {
   }
 
   // A rare giant part, or a body with a thousand URLs, must not pin its memory for
-  // the rest of the thread's life. Called before a walk: the last one's URLs are
+  // the rest of the scratch's life. Called before a walk: the last one's URLs are
   // in use until then.
   void release_large() {
     constexpr size_t kKeepUrls = 64;
@@ -1476,6 +1478,13 @@ struct WalkBuffers {
     }
   }
 };
+
+BodyUrlScratch::BodyUrlScratch() : buffers_(std::make_unique<Buffers>()) {}
+BodyUrlScratch::~BodyUrlScratch() = default;
+
+namespace {
+
+using WalkBuffers = BodyUrlScratch::Buffers;
 
 class Walker {
  public:
@@ -1588,13 +1597,18 @@ class Walker {
     }
   }
 
-  // The decoded body: at the start of `storage` (a buffer kept for its capacity,
-  // only ever grown), or `body` itself when nothing needed decoding (7bit/8bit
-  // bodies are most of the text; copying them would be waste).
+  // The decoded body: in `storage` (a buffer kept for its capacity), or `body`
+  // itself when nothing needed decoding (7bit/8bit bodies are most of the text;
+  // copying them would be waste).
   static std::string_view transfer_decode(std::string_view body, TransferEncoding encoding, std::string& storage) {
-    if (encoding == TransferEncoding::base64) return decode_base64_into(body, storage);
-    if (encoding == TransferEncoding::quoted_printable || has_qp_escape(body))
-      return decode_quoted_printable_into(body, storage);
+    if (encoding == TransferEncoding::base64) {
+      decode_base64_into(body, storage);
+      return storage;
+    }
+    if (encoding == TransferEncoding::quoted_printable || has_qp_escape(body)) {
+      decode_quoted_printable_into(body, storage);
+      return storage;
+    }
     return body;
   }
 
@@ -1639,13 +1653,12 @@ class Walker {
       take_notes();
       return;
     }
-    if (buffers_.names_iso2022jp(charset)) {
-      if (const std::optional<std::string_view> converted = decode_common_iso2022jp_into(raw, buffers_.converted)) {
-        decoded_ += converted->size();
-        urls_.scan(*converted, html);
-        take_notes();
-        return;
-      }
+    if (buffers_.names_iso2022jp(charset) &&
+        decode_common_iso2022jp_into(raw, decoder_.japanese_tables(), buffers_.converted)) {
+      decoded_ += buffers_.converted.size();
+      urls_.scan(buffers_.converted, html);
+      take_notes();
+      return;
     }
     Conversion converted = decoder_.convert(raw, charset);
     if (!converted.known_charset) problem("unknown charset \"" + to_lower(charset) + "\", read as UTF-8");
@@ -1697,54 +1710,23 @@ ContentType parse_content_type(std::string_view value) {
   return {to_lower(view.type), to_lower(view.subtype), std::string(view.boundary), to_lower(view.charset)};
 }
 
-namespace {
-
-// The buffers of this thread's walks: walks on other threads keep their own.
-WalkBuffers& thread_buffers() {
-  static thread_local WalkBuffers buffers;
-  return buffers;
-}
-
-// The URLs of `body`, whose message's header gives `fields` (in buffers.at_depth(0)),
-// held in `buffers` until the next walk.
-std::span<const std::string> walk_body(const PartFields& fields, std::string_view body, CharsetDecoder& decoder,
-                                       std::vector<std::string>& problems, const MimeLimits& limits,
-                                       WalkBuffers& buffers) {
+std::span<const std::string> extract_body_urls(const HeaderBlock& headers, std::string_view body,
+                                               CharsetDecoder& decoder, BodyUrlScratch& scratch,
+                                               std::vector<std::string>& problems, const MimeLimits& limits) {
+  WalkBuffers& buffers = scratch.buffers();
+  buffers.release_large();
+  const PartFields fields = header_fields(headers, buffers.at_depth(0).folded);
   Walker walker(decoder, problems, limits, buffers);
   walker.entity(fields, body, 0, false);
   return walker.finish();
-}
-
-std::vector<std::string> to_vector(std::span<const std::string> urls) { return {urls.begin(), urls.end()}; }
-
-}  // namespace
-
-std::vector<std::string> extract_body_urls(std::string_view headers, std::string_view body, CharsetDecoder& decoder,
-                                           std::vector<std::string>& problems, const MimeLimits& limits) {
-  WalkBuffers& buffers = thread_buffers();
-  buffers.release_large();
-  return to_vector(
-      walk_body(part_fields(headers, buffers.at_depth(0).folded), body, decoder, problems, limits, buffers));
-}
-
-std::span<const std::string> extract_body_urls_reusing(const HeaderBlock& block, std::string_view body,
-                                                       CharsetDecoder& decoder, std::vector<std::string>& problems,
-                                                       const MimeLimits& limits) {
-  WalkBuffers& buffers = thread_buffers();
-  buffers.release_large();
-  return walk_body(header_fields(block, buffers.at_depth(0).folded), body, decoder, problems, limits, buffers);
-}
-
-std::vector<std::string> extract_body_urls(const HeaderBlock& block, std::string_view body, CharsetDecoder& decoder,
-                                           std::vector<std::string>& problems, const MimeLimits& limits) {
-  return to_vector(extract_body_urls_reusing(block, body, decoder, problems, limits));
 }
 
 std::vector<std::string> extract_text_urls(std::string_view text, bool html, size_t max_urls) {
   UrlBuffers buffers;
   UrlCollector collector(max_urls, MimeLimits{}.max_url_length, buffers);
   collector.scan(text, html);
-  return to_vector(collector.urls());
+  const std::span<const std::string> urls = collector.urls();
+  return {urls.begin(), urls.end()};
 }
 
 std::string url_host(std::string_view url) { return to_lower(url_host_view(url)); }
