@@ -10,6 +10,7 @@
 #include "collectors/encoded_words.h"
 #include "collectors/header_block.h"
 #include "collectors/mime_urls.h"
+#include "collectors/url_scan.h"
 #include "collectors/received.h"
 #include "collectors/unreadable.h"
 #include "core/ascii.h"

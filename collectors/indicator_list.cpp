@@ -2,6 +2,7 @@
 
 #include "collectors/address.h"
 #include "collectors/mime_urls.h"
+#include "collectors/url_scan.h"
 #include "core/ascii.h"
 #include "core/domain.h"
 #include "core/ip.h"

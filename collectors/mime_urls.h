@@ -1,6 +1,6 @@
 // URLs in message bodies: a bounded MIME walk (multipart, nested messages,
-// base64 and quoted-printable, any charset) and a URL scanner for text and HTML.
-// URLs are recorded as written, never fetched.
+// base64 and quoted-printable, any charset) that hands every text part to the
+// URL scanner (url_scan.h). URLs are recorded as written, never fetched.
 #pragma once
 #include <cstddef>
 #include <memory>
@@ -22,18 +22,6 @@ struct MimeLimits {
   size_t max_decoded_bytes = 4u << 20;    ///< text decoded and scanned in total (real mail has far less)
   size_t max_url_length = 2048;           ///< longer URLs are cut here
 };
-
-/// A Content-Type value, parsed. Names are lower case; empty when absent.
-struct ContentType {
-  std::string type;      ///< "text", "multipart", ...
-  std::string subtype;   ///< "plain", "html", "mixed", ...
-  std::string boundary;  ///< boundary= (quotes removed, case kept)
-  std::string charset;   ///< charset= (lower case)
-};
-
-/// Parses a Content-Type field value leniently: missing subtype, spaces around
-/// '=', quoted or bare values, RFC 2231 "charset*=utf-8''x" forms.
-ContentType parse_content_type(std::string_view value);
 
 /// What extract_body_urls keeps from walk to walk: decoded text, joined header
 /// values and the URLs found, in buffers whose capacity outlives a walk, so that
@@ -71,17 +59,5 @@ class BodyUrlScratch {
 std::span<const std::string> extract_body_urls(const HeaderBlock& headers, std::string_view body,
                                                CharsetDecoder& decoder, BodyUrlScratch& scratch,
                                                std::vector<std::string>& problems, const MimeLimits& limits = {});
-
-/// The URLs in already-decoded UTF-8 text (`html`: decode entities first and read
-/// attribute values too). Same rules and normalisation as extract_body_urls.
-std::vector<std::string> extract_text_urls(std::string_view text, bool html, size_t max_urls = 1000);
-
-/// The host of a URL, lower case, without user info, port, IPv6 brackets or a
-/// final dot: "http://a@Evil.COM.:8080/x" -> "evil.com". Also takes "www.x.com/y"
-/// without a scheme. "" when there is none.
-std::string url_host(std::string_view url);
-
-/// url_host as a view into `url`, case as written (no copy, not lowered).
-std::string_view url_host_view(std::string_view url);
 
 }  // namespace sg

@@ -17,6 +17,8 @@
 #include "collectors/encoded_words.h"
 #include "collectors/header_block.h"
 #include "collectors/mime_urls.h"
+#include "collectors/content_type.h"
+#include "collectors/url_scan.h"
 #include "collectors/transfer_decoding.h"
 
 #include "tests/helpers.h"
