@@ -20,7 +20,7 @@ using rfc5322::is_space;
 using rfc5322::skip_comment;
 using rfc5322::skip_quoted_string;
 
-// The end of the run of bytes from `i` on that normalize_address copies in bulk:
+// The end of the run of bytes from `i` on that normalize_address_into copies in bulk:
 // it stops at whitespace, control bytes, angle brackets, comments and quotes.
 size_t address_run_end(std::string_view s, size_t i) { return rfc5322::find_space_or<'<', '>', '(', '"'>(s, i); }
 

@@ -108,7 +108,7 @@ class IndicatorSet {
     add("domain", domain_, role, trusted);
   }
   void add_url(std::string_view url, const char* url_role, const char* domain_role, bool trusted) {
-    // normalize_domain lowers an ASCII name itself, so the host is taken in place.
+    // normalize_domain_into lowers an ASCII name itself, so the host is taken in place.
     const std::string_view host = url_host_view(url);
     if (std::any_of(host.begin(), host.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))
       return add_unicode_url(url, host, url_role, domain_role, trusted);
@@ -177,7 +177,7 @@ bool same_folded_word(std::string_view name, std::string_view lower, size_t at) 
   return (named | static_cast<Word>(0x2020202020202020ull)) == wanted;
 }
 
-// True when `name` (printable ASCII, as split_header_block leaves it) is `lower`
+// True when `name` (printable ASCII, as split_header_block_into leaves it) is `lower`
 // ignoring ASCII case; `lower` holds lowercase letters and '-' only, at least four.
 // Whole words at a time: every message brings a few dozen names to classify.
 bool same_name(std::string_view name, std::string_view lower) {

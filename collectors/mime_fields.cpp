@@ -165,7 +165,7 @@ std::optional<size_t> offset_in(std::string_view text, std::string_view within) 
 
 }  // namespace
 
-// part_fields(block.raw, folded), for a header split_header_block has split: only
+// part_fields(block.raw, folded), for a header split_header_block_into has split: only
 // lines it found fields on can be one of the two, so only those whose names
 // have the length and first letter of one are read, and then the lines after
 // the last field it kept (past its bound on fields there may be more).

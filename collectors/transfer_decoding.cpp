@@ -113,7 +113,7 @@ char* room_at(std::string& out, size_t start, size_t size) {
   return out.data() + start;
 }
 
-size_t base64_bound(std::string_view text) { return text.size() / 4 * 3 + 3; }  // the bound decode_base64 uses
+size_t base64_bound(std::string_view text) { return text.size() / 4 * 3 + 3; }  // the room decode_base64_into gives
 
 // The base64 decoding of `text` written at `first` (room for base64_bound(text)
 // bytes); returns its length.
