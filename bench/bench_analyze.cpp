@@ -57,6 +57,13 @@ std::string json_escape(const std::string& s) {
   return out;
 }
 
+// The lowercase hex SHA-256 of `bytes`.
+std::string digest_of(sg::Sha256& sha256, std::string_view bytes) {
+  std::string hex;
+  sha256.hex_into(bytes, hex);
+  return hex;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -102,6 +109,8 @@ int main(int argc, char** argv) {
   uint64_t messages = 0, message_bytes = 0, hops = 0, parsed_hops = 0, indicators = 0, problems = 0,
            reader_problems = 0, with_origin = 0;
   std::string digests;  // one SHA-256 per message, hashed once more at the end
+  sg::Sha256 sha256;
+  std::string message_digest;
   auto count = [&](sg::AnalyzedMessage& message) {
     ++messages;
     message_bytes += message.raw.bytes.size();
@@ -111,7 +120,10 @@ int main(int argc, char** argv) {
     indicators += evidence.indicators.size();
     problems += evidence.problems.size();
     with_origin += evidence.origin_hop >= 0 ? 1 : 0;
-    if (digest) digests += sg::sha256_hex(sg::evidence_to_json(evidence).dump() + "\n" + evidence.raw_headers);
+    if (digest) {
+      sha256.hex_into(sg::evidence_to_json(evidence).dump() + "\n" + evidence.raw_headers, message_digest);
+      digests += message_digest;
+    }
     return true;
   };
   auto report_problem = [&](sg::Error&& error) {
@@ -156,6 +168,6 @@ int main(int argc, char** argv) {
       static_cast<unsigned long long>(hops), static_cast<unsigned long long>(parsed_hops),
       static_cast<unsigned long long>(with_origin), static_cast<unsigned long long>(indicators),
       static_cast<unsigned long long>(problems), static_cast<unsigned long long>(reader_problems), jobs,
-      digest ? (", \"digest\": \"" + sg::sha256_hex(digests) + "\"").c_str() : "");
+      digest ? (", \"digest\": \"" + digest_of(sha256, digests) + "\"").c_str() : "");
   return 0;
 }

@@ -1,5 +1,7 @@
 #include "collectors/address.h"
 
+#include "collectors/encoded_words.h"
+#include "collectors/rfc5322.h"
 #include "collectors/unreadable.h"
 #include "core/ascii.h"
 
@@ -10,74 +12,6 @@
 
 namespace sg {
 
-namespace rfc5322 {
-
-namespace {
-
-// Marks the bytes in `chars`: the scanners below skip unmarked bytes in a tight loop.
-constexpr std::array<bool, 256> byte_set(std::string_view chars) {
-  std::array<bool, 256> table{};
-  for (char c : chars) table[static_cast<unsigned char>(c)] = true;
-  return table;
-}
-
-constexpr std::array<bool, 256> kCommentSpecials = byte_set("\\()");
-constexpr std::array<bool, 256> kQuotedSpecials = byte_set("\\\"");
-
-}  // namespace
-
-size_t skip_comment(std::string_view text, size_t pos, bool* closed) {
-  if (closed) *closed = true;
-  // Fast path: most comments hold no nesting and no escapes, and memchr is vectorised.
-  if (const size_t close = text.find(')', pos + 1); close != std::string_view::npos) {
-    const std::string_view inner = text.substr(pos + 1, close - pos - 1);
-    if (inner.find('(') == std::string_view::npos && inner.find('\\') == std::string_view::npos) return close + 1;
-  }
-  size_t depth = 0;
-  for (size_t i = pos; i < text.size(); ++i) {
-    while (i < text.size() && !kCommentSpecials[static_cast<unsigned char>(text[i])]) ++i;
-    if (i >= text.size()) break;
-    const char c = text[i];
-    if (c == '\\') {
-      ++i;  // quoted-pair: the next byte is literal, even '(' or ')'
-    } else if (c == '(') {
-      ++depth;
-    } else if (c == ')') {
-      if (depth <= 1) return i + 1;
-      --depth;
-    }
-  }
-  if (closed) *closed = false;
-  return text.size();
-}
-
-size_t skip_quoted_string(std::string_view text, size_t pos, bool* closed) {
-  if (closed) *closed = true;
-  for (size_t i = pos + 1; i < text.size(); ++i) {
-    while (i < text.size() && !kQuotedSpecials[static_cast<unsigned char>(text[i])]) ++i;
-    if (i >= text.size()) break;
-    if (text[i] == '\\') {
-      ++i;
-    } else {
-      return i + 1;
-    }
-  }
-  if (closed) *closed = false;
-  return text.size();
-}
-
-std::string unquote(std::string_view inner) {
-  if (inner.find('\\') == std::string_view::npos) return std::string(inner);
-  std::string out;
-  out.reserve(inner.size());
-  for (size_t i = 0; i < inner.size(); ++i) {
-    if (inner[i] == '\\' && i + 1 < inner.size()) ++i;
-    out.push_back(inner[i]);
-  }
-  return out;
-}
-
-}  // namespace rfc5322
 
 namespace {
 
@@ -86,7 +20,7 @@ using rfc5322::is_space;
 using rfc5322::skip_comment;
 using rfc5322::skip_quoted_string;
 
-// The end of the run of bytes from `i` on that normalize_address copies in bulk:
+// The end of the run of bytes from `i` on that normalize_address_into copies in bulk:
 // it stops at whitespace, control bytes, angle brackets, comments and quotes.
 size_t address_run_end(std::string_view s, size_t i) { return rfc5322::find_space_or<'<', '>', '(', '"'>(s, i); }
 
@@ -277,20 +211,19 @@ bool mailbox_address(std::string_view seg, std::string_view angle, const ListSca
 // Splits the list into mailbox segments at top-level ',' and ';' (group end);
 // a top-level ':' starts a group, so what precedes it (the group name) is
 // dropped. One pass: the first angle address of each segment is noted on the way.
-// The addresses go to out[0, count), each written over the string in its slot so
-// that a caller keeping `out` from field to field reuses their buffers; slots
-// past `count` may hold leftovers. Mailboxes whose address held a control byte
-// are left out and counted in `unreadable`.
-void scan_address_list(std::string_view value, const ListScan& scan, std::vector<std::string>& out, size_t& count,
-                       size_t& unreadable) {
+// The addresses go to slot(0), slot(1), ... slot(count - 1), each written over
+// the string `slot` gives for its index, so that a caller keeping them from field
+// to field reuses their buffers; slot(count) may hold a leftover. Mailboxes whose
+// address held a control byte are left out and counted in `unreadable`.
+template <typename Slot>
+void scan_address_list(std::string_view value, const ListScan& scan, Slot slot, size_t& count, size_t& unreadable) {
   size_t seg_start = 0;
   std::string_view angle;
   bool split = false;
   auto take = [&](size_t seg_end, bool whole_field) {
     const std::string_view seg = value.substr(seg_start, seg_end - seg_start);
-    if (count == out.size()) out.emplace_back();
     bool refused = false;
-    if (mailbox_address(seg, angle, scan, whole_field, out[count], refused)) ++count;
+    if (mailbox_address(seg, angle, scan, whole_field, slot(count), refused)) ++count;
     unreadable += refused;
   };
   for (size_t i = 0; i < value.size() && count < scan.max_addresses;) {
@@ -315,81 +248,36 @@ void scan_address_list(std::string_view value, const ListScan& scan, std::vector
   if (count < scan.max_addresses && seg_start <= value.size()) take(value.size(), !split);
 }
 
-// The addresses of `value` in out[0, returned count), as scan_address_list leaves
-// them; `unreadable` counts those left out for a control byte.
-size_t read_addresses(std::string_view value, size_t max_addresses, std::vector<std::string>& out,
-                      size_t& unreadable) {
+// The addresses of `value` in slot(0) ... slot(returned count - 1), as
+// scan_address_list leaves them; `unreadable` counts those left out for a
+// control byte.
+template <typename Slot>
+size_t read_addresses(std::string_view value, size_t max_addresses, Slot slot, size_t& unreadable) {
   size_t count = 0;
   unreadable = 0;
   ListScan scan;
   scan.max_addresses = max_addresses;
-  scan_address_list(value, scan, out, count, unreadable);
+  scan_address_list(value, scan, slot, count, unreadable);
   if (count == 0 && unreadable == 0) {  // the last resort is for hidden addresses, not refused ones
     scan.comments_are_text = true;
-    scan_address_list(value, scan, out, count, unreadable);
+    scan_address_list(value, scan, slot, count, unreadable);
   }
   return count;
 }
 
 // --- List-Unsubscribe -------------------------------------------------------
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-int base64_value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
-
-void append_q_decoded(std::string_view text, std::string& out) {
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '_') {
-      out.push_back(' ');
-    } else if (text[i] == '=' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(text[i]);
-    }
-  }
-}
-
-void append_b_decoded(std::string_view text, std::string& out) {
-  uint32_t bits = 0;
-  int count = 0;
-  for (char c : text) {
-    const int v = base64_value(c);
-    if (v < 0) continue;
-    bits = (bits << 6) | static_cast<uint32_t>(v);
-    count += 6;
-    if (count >= 8) {
-      count -= 8;
-      out.push_back(static_cast<char>((bits >> count) & 0xff));
-    }
-  }
-}
-
 // Minimal RFC 2047 decoding for fields that must be ASCII anyway (URIs): the
-// charset is ignored, whitespace between adjacent encoded words dropped (§6.2).
+// words as encoded_word_at finds them (so as the list scan skips them), their
+// bytes as encoded_words.h decodes them, the charset ignored, and whitespace
+// between adjacent encoded words dropped (§6.2).
 std::string decode_encoded_words(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   bool after_word = false;  // the last thing read was an encoded word
   for (size_t i = 0; i < s.size();) {
     if (const EncodedWord word = encoded_word_at(s, i); word.end) {
-      if (word.encoding == 'q') {
-        append_q_decoded(word.text, out);
-      } else {
-        append_b_decoded(word.text, out);
-      }
+      append_encoded_word_bytes(word.encoding, word.text, out);
       after_word = true;
       i = word.end;
     } else if (is_space(s[i])) {
@@ -455,45 +343,28 @@ void unsubscribe_from_words(std::string_view v, std::vector<std::string>& out, s
 
 }  // namespace
 
-std::vector<std::string> parse_address_list(std::string_view value) {
-  std::vector<std::string> out;
-  parse_address_list_into(value, out);
-  return out;
-}
-
 void parse_address_list_into(std::string_view value, std::vector<std::string>& out, size_t* unreadable) {
   size_t refused = 0;
-  out.resize(read_addresses(value, kMaxAddressesPerField, out, refused));
+  const auto slot = [&out](size_t index) -> std::string& {
+    if (index == out.size()) out.emplace_back();
+    return out[index];
+  };
+  out.resize(read_addresses(value, kMaxAddressesPerField, slot, refused));
   if (unreadable) *unreadable = refused;
 }
 
-std::optional<std::string> parse_single_address(std::string_view value) {
-  std::string address;
-  if (!parse_single_address_into(value, address)) return std::nullopt;
-  return address;
-}
-
-bool parse_single_address_into(std::string_view value, std::string& address, bool* unreadable) {
-  // One slot, kept per thread with its buffer: Return-Path and Sender come in every message.
-  thread_local std::vector<std::string> found;
-  if (!found.empty() && found.front().capacity() > 4096) found.clear();  // no giant one pinned
+bool parse_single_address_into(std::string_view value, std::string& out, bool* unreadable) {
+  // One address: every try is written over `out` itself (the scan stops at the first found).
   size_t refused = 0;
-  const size_t count = read_addresses(value, 1, found, refused);
+  const size_t count = read_addresses(value, 1, [&out](size_t) -> std::string& { return out; }, refused);
   if (unreadable) *unreadable = count == 0 && refused != 0;
-  if (count == 0) return false;
-  address.assign(found.front());
-  return true;
+  if (count == 0) out.clear();
+  return count != 0;
 }
 
 std::string_view address_domain(std::string_view address) {
   const size_t at = last_at_sign(address);
   return at == std::string_view::npos ? std::string_view{} : address.substr(at + 1);
-}
-
-std::string normalize_address(std::string_view address) {
-  std::string out;
-  normalize_address_into(address, out);
-  return out;
 }
 
 bool normalize_address_into(std::string_view address, std::string& out) {
@@ -532,12 +403,6 @@ bool normalize_address_into(std::string_view address, std::string& out) {
       if (out[i] >= 'A' && out[i] <= 'Z') out[i] = static_cast<char>(out[i] - 'A' + 'a');
   }
   return true;
-}
-
-std::string parse_message_id(std::string_view value) {
-  std::string id;
-  parse_message_id_into(value, id);
-  return id;
 }
 
 bool parse_message_id_into(std::string_view value, std::string& out) {

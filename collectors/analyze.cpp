@@ -10,6 +10,7 @@
 #include "collectors/encoded_words.h"
 #include "collectors/header_block.h"
 #include "collectors/mime_urls.h"
+#include "collectors/url_scan.h"
 #include "collectors/received.h"
 #include "collectors/unreadable.h"
 #include "core/ascii.h"
@@ -23,13 +24,13 @@ namespace {
 // Identity must not depend on how the file stored line ends (mbox LF vs .eml CRLF).
 // `crlf`: whether raw holds any CR LF (HeaderBlock::crlf), so that an LF file's
 // header is hashed as it stands without another pass over it.
-void header_identity_into(std::string_view raw, bool crlf, std::string& hash) {
-  if (!crlf) return sha256_hex_into(raw, hash);
+void header_identity_into(std::string_view raw, bool crlf, Sha256& sha256, std::string& out) {
+  if (!crlf) return sha256.hex_into(raw, out);
   std::string lf;
   lf.reserve(raw.size());
   for (size_t i = 0; i < raw.size(); ++i)
     if (!(raw[i] == '\r' && i + 1 < raw.size() && raw[i + 1] == '\n')) lf.push_back(raw[i]);
-  sha256_hex_into(lf, hash);
+  sha256.hex_into(lf, out);
 }
 
 // Lists rebuilt for every message keep their elements, strings and all, from one
@@ -107,7 +108,7 @@ class IndicatorSet {
     add("domain", domain_, role, trusted);
   }
   void add_url(std::string_view url, const char* url_role, const char* domain_role, bool trusted) {
-    // normalize_domain lowers an ASCII name itself, so the host is taken in place.
+    // normalize_domain_into lowers an ASCII name itself, so the host is taken in place.
     const std::string_view host = url_host_view(url);
     if (std::any_of(host.begin(), host.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))
       return add_unicode_url(url, host, url_role, domain_role, trusted);
@@ -176,7 +177,7 @@ bool same_folded_word(std::string_view name, std::string_view lower, size_t at) 
   return (named | static_cast<Word>(0x2020202020202020ull)) == wanted;
 }
 
-// True when `name` (printable ASCII, as split_header_block leaves it) is `lower`
+// True when `name` (printable ASCII, as split_header_block_into leaves it) is `lower`
 // ignoring ASCII case; `lower` holds lowercase letters and '-' only, at least four.
 // Whole words at a time: every message brings a few dozen names to classify.
 bool same_name(std::string_view name, std::string_view lower) {
@@ -302,10 +303,15 @@ struct PendingField {
 
 // Unfolded values live in strings kept from one message to the next: they keep
 // their capacity, so a run over a mailbox stops allocating after a few messages.
+// So do the buffers and state of the steps analysis calls, passed down to them.
 struct Analyzer::Scratch {
   std::deque<std::string> values;  // a deque: growing it leaves views into earlier values valid
   std::vector<PendingField> pending;
   std::vector<std::string> addresses;  // of the From or Reply-To field being read
+  std::string address;                 // of the Sender field being read
+  Sha256 sha256;                       // for the header hash
+  TrustScratch trust;                  // mark_trust's
+  BodyUrlScratch body_urls;            // extract_body_urls's
   HeaderBlock block;
   IndicatorSet::Storage indicators;
   std::vector<Hop> spare_hops;  // hops a message with more Received fields used, strings and all
@@ -322,6 +328,7 @@ struct Analyzer::Scratch {
     for (std::string& value : values)
       if (value.capacity() > kKeep) std::string().swap(value);
     if (addresses.size() > 64) std::vector<std::string>().swap(addresses);  // a From with a thousand
+    if (address.capacity() > kKeep) std::string().swap(address);
     if (indicators.spare.size() > 256) std::vector<Indicator>().swap(indicators.spare);
     if (spare_hops.size() > 64) std::vector<Hop>().swap(spare_hops);
     for (Hop& hop : spare_hops)
@@ -381,7 +388,7 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
   HeaderBlock& block = scratch_->block;
   split_header_block_into(message, block);
   evidence.raw_headers.assign(block.raw);
-  header_identity_into(block.raw, block.crlf, evidence.header_hash);
+  header_identity_into(block.raw, block.crlf, scratch_->sha256, evidence.header_hash);
   evidence.problems.assign(block.problems.begin(), block.problems.end());
   // Growing these one by one moves every Hop (a dozen strings) at each step.
   evidence.hops.reserve(8);
@@ -410,7 +417,7 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
     item.received_above = hop_count;
   }
   trim_keeping_spares(evidence.hops, scratch_->spare_hops, hop_count);
-  evidence.origin_hop = mark_trust(evidence.hops, options_.trust, evidence.origin_is_fact);
+  evidence.origin_hop = mark_trust(evidence.hops, options_.trust, scratch_->trust, evidence.origin_is_fact);
 
   IndicatorSet indicators(evidence.indicators, scratch_->indicators);
   for (size_t i = 0; i < evidence.hops.size(); ++i) {
@@ -496,8 +503,10 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
         break;
       case Field::sender: {
         bool unreadable = false;
-        if (parse_single_address_into(value, evidence.sender, &unreadable))
+        if (parse_single_address_into(value, scratch_->address, &unreadable)) {  // else an earlier one stays
+          evidence.sender.assign(scratch_->address);
           indicators.add_address(evidence.sender, "sender", false);
+        }
         if (unreadable) note_control_byte("Sender", "the address", evidence.problems);
         break;
       }
@@ -563,8 +572,8 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
     indicators.add_address(evidence.envelope_from, "envelope-from", envelope_from_trusted);
 
   if (options_.body_urls && block.body_offset < message.size()) {
-    for (const std::string& url :
-         extract_body_urls_reusing(block, message.substr(block.body_offset), *decoder_, evidence.problems))
+    for (const std::string& url : extract_body_urls(block, message.substr(block.body_offset), *decoder_,
+                                                    scratch_->body_urls, evidence.problems))
       indicators.add_url(url, "url", "url-domain", false);
   }
   indicators.finish();

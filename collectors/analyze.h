@@ -17,8 +17,10 @@ struct AnalysisOptions {
   UnixTime fallback_time = 0;   ///< message time when no hop and no Date header has one
 };
 
-/// Turns raw messages into Evidence. Holds the charset converters it reuses, so
-/// keep one per thread. Analysis is a pure function of the bytes and the options.
+/// Turns raw messages into Evidence. Holds all the state analysis reuses from
+/// message to message (charset converters, buffers, the hasher, public-suffix
+/// answers) and passes it down, so keep one per thread. Analysis is a pure
+/// function of the bytes and the options.
 class Analyzer {
  public:
   explicit Analyzer(AnalysisOptions options);
@@ -38,7 +40,7 @@ class Analyzer {
   const AnalysisOptions& options() const { return options_; }
 
  private:
-  struct Scratch;  // buffers reused from message to message
+  struct Scratch;  // buffers and state reused from message to message
 
   AnalysisOptions options_;
   std::unique_ptr<CharsetDecoder> decoder_;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "collectors/address.h"
+#include "collectors/rfc5322.h"
 #include "collectors/unreadable.h"
 #include "core/ascii.h"
 #include "core/ip.h"
@@ -207,7 +208,9 @@ std::string mailbox_in_comment(std::string_view comment) {
   if (iequals(word, "transitioning"))
     word = word_at(comment, static_cast<size_t>(word.data() - comment.data()) + word.size());
   if (word.find('@') == std::string_view::npos) return {};
-  return normalize_address(word);
+  std::string address;
+  normalize_address_into(word, address);  // empty when refused
+  return address;
 }
 
 // The first word of the comment that is an IP address, as written.
@@ -521,7 +524,9 @@ std::optional<SpfVerdict> parse_received_spf(std::string_view value, bool* unrea
   }
   const bool readable = read_spf_pairs(value, i, spf);
   if (unreadable) *unreadable = !readable;
-  spf.envelope_from = normalize_address(spf.envelope_from);
+  std::string envelope_from;
+  normalize_address_into(spf.envelope_from, envelope_from);  // empty when refused
+  spf.envelope_from = std::move(envelope_from);
   if (iequals(spf.receiver, "<UNKNOWN>")) spf.receiver.clear();
   rfc5322::ascii_lower_in_place(spf.identity);
   fill_from_comment(spf);

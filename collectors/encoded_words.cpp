@@ -243,16 +243,22 @@ constexpr Alias kAliases[] = {
 
 }  // namespace
 
-std::string decode_base64(std::string_view text) {
-  std::string out;
-  append_base64_decoded(text, out);
-  return out;
-}
-
-std::string decode_quoted_printable(std::string_view text) {
-  std::string out;
-  append_quoted_printable_decoded(text, out);
-  return out;
+void append_encoded_word_bytes(char encoding, std::string_view text, std::string& out) {
+  if (upper(encoding) == 'B') {
+    append_base64_decoded(text, out);
+    return;
+  }
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '_') {
+      out.push_back(' ');
+    } else if (c == '=' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(c);
+    }
+  }
 }
 
 bool is_valid_utf8(std::string_view bytes) { return well_formed_end(bytes, 0) == bytes.size(); }
@@ -292,8 +298,9 @@ std::string iconv_charset_name(std::string_view label) {
 
 struct CharsetDecoder::Impl {
   std::unordered_map<std::string, iconv_t> cache;  // name -> descriptor, or (iconv_t)-1 if unusable
+  JapaneseTables japanese;
   std::string decoded;  // append_converted's ISO-2022-JP text, kept for its capacity
-  std::string pending;  // decode_header_value's encoded-word bytes, kept for their capacity
+  std::string pending;  // decode_header_value_into's encoded-word bytes, kept for their capacity
 
   // A rare giant header value must not pin its memory for the decoder's life.
   void release_large() {
@@ -450,6 +457,8 @@ struct CharsetDecoder::Impl {
 CharsetDecoder::CharsetDecoder() : impl_(std::make_unique<Impl>()) {}
 CharsetDecoder::~CharsetDecoder() = default;
 
+JapaneseTables& CharsetDecoder::japanese_tables() { return impl_->japanese; }
+
 size_t CharsetDecoder::cached_descriptors() const {
   size_t count = 0;
   for (const auto& [name, cd] : impl_->cache)
@@ -467,8 +476,8 @@ Conversion CharsetDecoder::convert(std::string_view bytes, std::string_view char
     append_sanitized(result.text, bytes, &result.replaced);
     return result;
   }
-  if (name == "ISO-2022-JP" && decode_common_iso2022jp(bytes, result.text)) return result;
-  if (name == "CP932" && decode_common_cp932(bytes, result.text)) return result;
+  if (name == "ISO-2022-JP" && decode_common_iso2022jp_into(bytes, impl_->japanese, result.text)) return result;
+  if (name == "CP932" && decode_common_cp932_into(bytes, impl_->japanese, result.text)) return result;
   if (!impl_->run(name, bytes, result)) {
     result = Conversion{};
     result.known_charset = false;
@@ -502,7 +511,7 @@ void CharsetDecoder::append_converted(std::string_view bytes, std::string_view c
     append_sanitized(out, bytes, nullptr);
     return;
   }
-  if (name == "ISO-2022-JP" && decode_common_iso2022jp(bytes, impl_->decoded)) {
+  if (name == "ISO-2022-JP" && decode_common_iso2022jp_into(bytes, impl_->japanese, impl_->decoded)) {
     out += impl_->decoded;
     return;
   }
@@ -539,22 +548,6 @@ bool parse_encoded_word(std::string_view text, size_t pos, EncodedWord& word) {
   return true;
 }
 
-// Appends the decoding of an RFC 2047 "Q" payload: '_' is a space, "=XX" a byte.
-void append_q_decoded(std::string_view payload, std::string& out) {
-  for (size_t i = 0; i < payload.size(); ++i) {
-    const char c = payload[i];
-    if (c == '_') {
-      out.push_back(' ');
-    } else if (c == '=' && i + 2 < payload.size() && hex_value(payload[i + 1]) >= 0 &&
-               hex_value(payload[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex_value(payload[i + 1]) * 16 + hex_value(payload[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(c);
-    }
-  }
-}
-
 // `raw` without its line-break bytes (the blanks after them stay): `raw` itself
 // when it has none (callers mostly pass values they unfolded already), else a
 // copy in `storage`.
@@ -578,12 +571,6 @@ bool only_blanks(std::string_view text) {
 }
 
 }  // namespace
-
-std::string CharsetDecoder::decode_header_value(std::string_view raw, std::string_view fallback_charset) {
-  std::string out;
-  decode_header_value_into(raw, out, fallback_charset);
-  return out;
-}
 
 void CharsetDecoder::decode_header_value_into(std::string_view raw, std::string& out,
                                               std::string_view fallback_charset) {
@@ -632,8 +619,7 @@ void CharsetDecoder::decode_header_value_into(std::string_view raw, std::string&
       pending_charset = charset.empty() ? std::string(word.charset) : std::move(charset);
       has_pending = true;
     }
-    if (word.encoding == 'B') append_base64_decoded(word.payload, pending);
-    else append_q_decoded(word.payload, pending);
+    append_encoded_word_bytes(word.encoding, word.payload, pending);
     pos = literal_begin = word.end;
   }
   flush();

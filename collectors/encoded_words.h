@@ -1,6 +1,6 @@
 // Text in header fields and bodies, whatever charset it was written in, turned
-// into UTF-8: RFC 2047 encoded words, MIME charset labels through iconv, and the
-// transfer decodings (base64, quoted-printable) the MIME walker shares.
+// into UTF-8: RFC 2047 encoded words and MIME charset labels through iconv. The
+// transfer decodings (base64, quoted-printable) are in transfer_decoding.h.
 #pragma once
 #include <cstddef>
 #include <memory>
@@ -9,15 +9,14 @@
 
 namespace sg {
 
-/// Decodes base64 leniently: characters outside the alphabet (line breaks,
-/// spaces, junk) are skipped, padding is optional and ends a group (so
-/// concatenated blocks decode), a dangling 1-char group is dropped. Never
-/// fails; output is at most 3/4 of the input size.
-std::string decode_base64(std::string_view text);
+class JapaneseTables;
 
-/// Decodes quoted-printable (RFC 2045 §6.7) leniently: "=XX" (either case) becomes
-/// the byte, "=" before a line end is a soft break, a malformed "=" is kept as is.
-std::string decode_quoted_printable(std::string_view text);
+/// The bytes of the text of one RFC 2047 encoded word appended to `out`, in its
+/// charset: for `encoding` 'B' or 'b' base64 as append_base64_decoded reads it,
+/// else Q ('_' is a space, "=XX" in either case a byte, anything else as it is).
+/// For a caller that finds the words itself; CharsetDecoder::decode_header_value_into
+/// decodes whole values.
+void append_encoded_word_bytes(char encoding, std::string_view text, std::string& out);
 
 /// True when `bytes` is well-formed UTF-8 (no overlongs, surrogates or > U+10FFFF).
 bool is_valid_utf8(std::string_view bytes);
@@ -39,8 +38,9 @@ struct Conversion {
 };
 
 /// Converts bytes in MIME charsets to UTF-8. Keeps one iconv descriptor per
-/// charset it met, so make one per thread and reuse it; not thread-safe.
-/// No global state: two decoders never share descriptors.
+/// charset it met, and the Japanese tables (iso2022jp.h) with theirs, so make one
+/// per thread and reuse it; not thread-safe. No global state: two decoders never
+/// share descriptors or tables.
 class CharsetDecoder {
  public:
   CharsetDecoder();
@@ -55,21 +55,22 @@ class CharsetDecoder {
   /// convert(bytes, charset).text.
   std::string to_utf8(std::string_view bytes, std::string_view charset) { return convert(bytes, charset).text; }
 
-  /// Decodes a raw header value (folded or not) to UTF-8: RFC 2047 B and Q
-  /// encoded words (also when glued to text), whitespace between adjacent encoded
-  /// words dropped (§6.2), adjacent words in one charset joined before conversion
-  /// so split multibyte characters survive. Raw 8-bit text is kept when it is
-  /// UTF-8, else converted from `fallback_charset` when given, else U+FFFD.
-  /// Line breaks are removed and the result trimmed. At most 1000 encoded
-  /// words are decoded per value; the rest is kept as text.
-  std::string decode_header_value(std::string_view raw, std::string_view fallback_charset = {});
-
-  /// As decode_header_value, written over `out` (its buffer reused); `raw` must
-  /// not point into `out`.
+  /// Decodes a raw header value (folded or not) to UTF-8 into `out`
+  /// (core/result.h: `_into`): RFC 2047 B and Q encoded words (also when glued
+  /// to text), whitespace between adjacent encoded words dropped (§6.2), adjacent
+  /// words in one charset joined before conversion so split multibyte characters
+  /// survive. Raw 8-bit text is kept when it is UTF-8, else converted from
+  /// `fallback_charset` when given, else U+FFFD. Line breaks are removed and the
+  /// result trimmed. At most 1000 encoded words are decoded per value; the rest
+  /// is kept as text.
   void decode_header_value_into(std::string_view raw, std::string& out, std::string_view fallback_charset = {});
 
   /// Number of iconv descriptors currently cached (for tests).
   size_t cached_descriptors() const;
+
+  /// The tables of the Japanese decoders (iso2022jp.h), for a caller that
+  /// decodes Japanese text into buffers of its own.
+  JapaneseTables& japanese_tables();
 
  private:
   /// convert(bytes, charset).text appended to `out`, without the temporary

@@ -78,17 +78,11 @@ bool field_name_is(std::string_view name, std::string_view wanted) {
   return true;
 }
 
-HeaderBlock split_header_block(std::string_view message, size_t max_fields) {
-  HeaderBlock block;
-  block.fields.reserve(48);  // spam that went through a few relays has 20 to 40 fields
-  split_header_block_into(message, block, max_fields);
-  return block;
-}
-
-void split_header_block_into(std::string_view message, HeaderBlock& block, size_t max_fields) {
-  block.fields.clear();
-  block.problems.clear();
-  block.crlf = false;
+void split_header_block_into(std::string_view message, HeaderBlock& out, size_t max_fields) {
+  out.fields.clear();
+  out.fields.reserve(48);  // spam that went through a few relays has 20 to 40 fields
+  out.problems.clear();
+  out.crlf = false;
   size_t pos = 0;
   size_t line_number = 1;
   // An mbox separator or a BOM at the very top is not part of the header.
@@ -106,12 +100,12 @@ void split_header_block_into(std::string_view message, HeaderBlock& block, size_
     std::string_view line = message.substr(pos, end - pos);
     if (!line.empty() && line.back() == '\r') {
       line.remove_suffix(1);
-      block.crlf = block.crlf || end < message.size();  // a CR before the end of the text is no CR LF
+      out.crlf = out.crlf || end < message.size();  // a CR before the end of the text is no CR LF
     }
     const size_t next = end < message.size() ? end + 1 : end;
     if (line.empty()) {  // end of header block
-      block.raw = message.substr(start, next - start);
-      block.body_offset = next;
+      out.raw = message.substr(start, next - start);
+      out.body_offset = next;
       return;
     }
     if (line[0] == ' ' || line[0] == '\t') {
@@ -119,38 +113,32 @@ void split_header_block_into(std::string_view message, HeaderBlock& block, size_
         current->raw_value = message.substr(current_start, end - current_start);
         if (!current->raw_value.empty() && current->raw_value.back() == '\r') current->raw_value.remove_suffix(1);
       } else {
-        block.problems.push_back("line " + std::to_string(line_number) + ": continuation line before any field");
+        out.problems.push_back("line " + std::to_string(line_number) + ": continuation line before any field");
       }
     } else {
       const size_t name_end = name_bytes_end(line);
       const size_t colon = field_colon(line, name_end);
       if (colon != std::string_view::npos) {
-        if (block.fields.size() < max_fields) {
-          block.fields.push_back(HeaderField{line.substr(0, name_end), {}, line_number});
-          current = &block.fields.back();
+        if (out.fields.size() < max_fields) {
+          out.fields.push_back(HeaderField{line.substr(0, name_end), {}, line_number});
+          current = &out.fields.back();
           current_start = pos + colon + 1;
           current->raw_value = message.substr(current_start, pos + line.size() - current_start);
         } else {
           current = nullptr;
-          if (block.problems.empty() || block.problems.back().find("too many") == std::string::npos)
-            block.problems.push_back("line " + std::to_string(line_number) + ": too many header fields, rest ignored");
+          if (out.problems.empty() || out.problems.back().find("too many") == std::string::npos)
+            out.problems.push_back("line " + std::to_string(line_number) + ": too many header fields, rest ignored");
         }
       } else {
-        block.problems.push_back("line " + std::to_string(line_number) + ": not a header field");
+        out.problems.push_back("line " + std::to_string(line_number) + ": not a header field");
         current = nullptr;
       }
     }
     pos = next;
     ++line_number;
   }
-  block.raw = message.substr(start);
-  block.body_offset = message.size();
-}
-
-std::string unfold(std::string_view raw_value) {
-  std::string out;
-  unfold_into(raw_value, out);
-  return out;
+  out.raw = message.substr(start);
+  out.body_offset = message.size();
 }
 
 void unfold_into(std::string_view raw_value, std::string& out) {

@@ -23,26 +23,19 @@ struct HeaderBlock {
   std::vector<std::string> problems;  ///< lines that are not fields, "line N: reason"
 };
 
-/// Splits `message` into fields. Accepts LF, CRLF and mixed line ends, a leading
-/// mbox "From " line, and stops at the first empty line. Lines that are neither a
-/// field nor a continuation are reported in `problems` and skipped. Bounded: at
-/// most `max_fields` fields are kept.
-HeaderBlock split_header_block(std::string_view message, size_t max_fields = 4096);
-
-/// As split_header_block, into `block` (its vectors cleared, their capacity kept),
-/// for a caller that splits message after message.
-void split_header_block_into(std::string_view message, HeaderBlock& block, size_t max_fields = 4096);
+/// Splits the header of `message` into fields, into `out` (core/result.h:
+/// `_into`; its vectors keep their capacity for the next message). Accepts LF,
+/// CRLF and mixed line ends, a leading mbox "From " line, and stops at the first
+/// empty line. Lines that are neither a field nor a continuation are reported in
+/// `problems` and skipped. Bounded: at most `max_fields` fields are kept.
+void split_header_block_into(std::string_view message, HeaderBlock& out, size_t max_fields = 4096);
 
 /// Length of the field name when `line` starts a header field ("Name:", blanks
 /// allowed before the colon; the name is printable ASCII without ':'), else 0.
 size_t field_name_length(std::string_view line);
 
-/// Unfolds a raw value: CRLF/LF followed by WSP becomes the WSP; leading and
-/// trailing whitespace trimmed.
-std::string unfold(std::string_view raw_value);
-
-/// As unfold, into `out` (replacing its contents), so a caller that unfolds
-/// field after field can reuse one buffer instead of allocating each time.
+/// Unfolds a raw value into `out` (core/result.h: `_into`): CRLF/LF followed by
+/// WSP becomes the WSP; leading and trailing whitespace trimmed.
 void unfold_into(std::string_view raw_value, std::string& out);
 
 /// The unfolded value as a view: into `raw_value` itself when it holds no line

@@ -2,6 +2,7 @@
 
 #include "collectors/address.h"
 #include "collectors/mime_urls.h"
+#include "collectors/url_scan.h"
 #include "core/as_number.h"
 #include "core/ascii.h"
 #include "core/domain.h"
@@ -90,16 +91,15 @@ std::vector<ListedIndicator> parse_indicator_list(std::string_view text, std::ve
       }
       indicator = {"url", value, line_number};
     } else if (value.find('@') != std::string::npos) {
-      auto address = parse_single_address(value);
-      auto domain = address ? normalize_domain(address_domain(*address)) : std::nullopt;
-      if (!domain) {
+      std::string address, domain;
+      if (!parse_single_address_into(value, address) || !normalize_domain_into(address_domain(address), domain)) {
         problems.push_back(where + ": not an e-mail address: " + value);
         continue;
       }
-      const std::string_view local = std::string_view(*address).substr(0, address->size() - address_domain(*address).size());
-      indicator = {"email", std::string(local) + *domain, line_number};
-    } else if (auto domain = normalize_domain(value)) {
-      indicator = {"domain", *domain, line_number};
+      const std::string_view local = std::string_view(address).substr(0, address.size() - address_domain(address).size());
+      indicator = {"email", std::string(local) + domain, line_number};
+    } else if (std::string domain; normalize_domain_into(value, domain)) {
+      indicator = {"domain", std::move(domain), line_number};
     } else {
       problems.push_back(where + ": not a domain, IP, prefix, AS number, e-mail address or URL: " + value);
       continue;

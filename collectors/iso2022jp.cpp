@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
-#include <optional>
 
 #include "core/word_scan.h"
 
@@ -76,14 +75,16 @@ size_t convert_some(iconv_t cd, std::string_view input, char* output, size_t& wr
 // for byte as CharsetDecoder::convert gives it; anything the table does not
 // vouch for (other escapes, 8-bit bytes, SO/SI, controls inside JIS X 0208,
 // characters iconv rejects) leaves the part to convert, with its fallbacks.
-class JisCharacters {
+}  // namespace
+
+class JapaneseTables::Jis {
  public:
-  JisCharacters() : cd_(iconv_open("UTF-8", "ISO-2022-JP")) {}  // what CharsetDecoder opens for it
-  ~JisCharacters() {
+  Jis() : cd_(iconv_open("UTF-8", "ISO-2022-JP")) {}  // what CharsetDecoder opens for it
+  ~Jis() {
     if (usable()) iconv_close(cd_);
   }
-  JisCharacters(const JisCharacters&) = delete;
-  JisCharacters& operator=(const JisCharacters&) = delete;
+  Jis(const Jis&) = delete;
+  Jis& operator=(const Jis&) = delete;
 
   bool usable() const { return cd_ != reinterpret_cast<iconv_t>(-1); }
 
@@ -129,16 +130,16 @@ class JisCharacters {
 
 // Shift_JIS as CP932 reads it, from tables iconv fills in the same way: single
 // bytes all at once, the characters of a lead byte on its first use.
-class Cp932Characters {
+class JapaneseTables::Cp932 {
  public:
-  Cp932Characters() : cd_(iconv_open("UTF-8", "CP932")) {  // what CharsetDecoder opens for shift_jis
+  Cp932() : cd_(iconv_open("UTF-8", "CP932")) {  // what CharsetDecoder opens for shift_jis
     if (usable()) look_up_single_bytes();
   }
-  ~Cp932Characters() {
+  ~Cp932() {
     if (usable()) iconv_close(cd_);
   }
-  Cp932Characters(const Cp932Characters&) = delete;
-  Cp932Characters& operator=(const Cp932Characters&) = delete;
+  Cp932(const Cp932&) = delete;
+  Cp932& operator=(const Cp932&) = delete;
 
   bool usable() const { return cd_ != reinterpret_cast<iconv_t>(-1); }
 
@@ -172,7 +173,7 @@ class Cp932Characters {
     }
   }
 
-  // The pairs of `lead` in as few iconv calls as possible, as JisCharacters does:
+  // The pairs of `lead` in as few iconv calls as possible, as Jis does:
   // a rejected pair ends a call, and the next one goes on after it. Only trail
   // bytes Shift_JIS has (0x40..0xFC but 0x7F) are asked about; pairs with any
   // other stay unusable and leave their text to iconv.
@@ -212,6 +213,21 @@ class Cp932Characters {
   std::array<std::unique_ptr<std::array<Character, 256>>, 256> rows_;  // by lead byte
 };
 
+JapaneseTables::JapaneseTables() = default;
+JapaneseTables::~JapaneseTables() = default;
+
+JapaneseTables::Jis& JapaneseTables::jis() {
+  if (!jis_) jis_ = std::make_unique<Jis>();
+  return *jis_;
+}
+
+JapaneseTables::Cp932& JapaneseTables::cp932() {
+  if (!cp932_) cp932_ = std::make_unique<Cp932>();
+  return *cp932_;
+}
+
+namespace {
+
 // Whether the sixteen bytes at `p` are all JIS X 0208 pair bytes (0x21..0x7E),
 // compared as signed bytes so that everything from 0x80 up is below 0x21.
 bool all_pair_bytes(const char* p) {
@@ -248,30 +264,30 @@ size_t plain_ascii_run(std::string_view text) {
   return i;
 }
 
-bool decode_common_iso2022jp(std::string_view text, std::string& out) {
-  const std::optional<std::string_view> decoded = decode_common_iso2022jp_into(text, out);
-  if (decoded) out.resize(decoded->size());
-  return decoded.has_value();
+namespace {
+
+// No result: `out` left empty, as core/result.h says.
+bool refuse(std::string& out) {
+  out.clear();
+  return false;
 }
 
-std::optional<std::string_view> decode_common_iso2022jp_into(std::string_view text, std::string& buffer) {
-  static thread_local JisCharacters characters;  // per thread: iconv descriptors are not shared
-  if (!characters.usable()) return std::nullopt;
-  // Two bytes become at most four, one byte one: twice the input always fits.
-  // Grown only: a kept buffer is not zero-filled again for every text.
-  if (buffer.size() < 2 * text.size()) buffer.resize(2 * text.size());
-  char* o = buffer.data();
+// decode_common_iso2022jp_into's work, into `out` (room for twice the text);
+// returns the length written, or npos for text the tables do not vouch for.
+size_t write_common_iso2022jp(std::string_view text, JapaneseTables::Jis& characters, char* const begin) {
+  constexpr size_t kNone = std::string_view::npos;
+  char* o = begin;
   const size_t n = text.size();
   bool jis = false;  // in JIS X 0208 (after ESC $ B), else in ASCII
   size_t i = 0;
   while (i < n) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
     if (c == 0x1B) {
-      if (i + 2 >= n || !((text[i + 1] == '$' || text[i + 1] == '(') && text[i + 2] == 'B')) return std::nullopt;
+      if (i + 2 >= n || !((text[i + 1] == '$' || text[i + 1] == '(') && text[i + 2] == 'B')) return kNone;
       jis = text[i + 1] == '$';
       i += 3;
     } else if (!jis) {
-      if (c >= 0x80 || c == 0x0E || c == 0x0F) return std::nullopt;  // 8-bit, SO, SI: iconv's business
+      if (c >= 0x80 || c == 0x0E || c == 0x0F) return kNone;  // 8-bit, SO, SI: iconv's business
       const size_t run = plain_ascii_run(text.substr(i));
       std::memcpy(o, text.data() + i, run);
       o += run;
@@ -284,7 +300,7 @@ std::optional<std::string_view> decode_common_iso2022jp_into(std::string_view te
         for (size_t k = i; k < i + 16; k += 2) {
           const Character character = characters.get(static_cast<unsigned char>(text[k]) - size_t{0x21},
                                                       static_cast<unsigned char>(text[k + 1]) - size_t{0x21});
-          if (length(character) == 0) return std::nullopt;
+          if (length(character) == 0) return kNone;
           store_utf8(o, character);
           o += length(character);
         }
@@ -292,21 +308,42 @@ std::optional<std::string_view> decode_common_iso2022jp_into(std::string_view te
       for (; i + 1 < n && text[i] != '\x1B'; i += 2) {
         const size_t first = static_cast<unsigned char>(text[i]) - size_t{0x21};
         const size_t second = static_cast<unsigned char>(text[i + 1]) - size_t{0x21};
-        if (first >= 94 || second >= 94) return std::nullopt;
+        if (first >= 94 || second >= 94) return kNone;
         const Character character = characters.get(first, second);
-        if (length(character) == 0) return std::nullopt;
+        if (length(character) == 0) return kNone;
         store_utf8(o, character);  // all four bytes: cheaper than a variable length, and it fits
         o += length(character);
       }
-      if (i + 1 == n && text[i] != '\x1B') return std::nullopt;  // half a pair at the end
+      if (i + 1 == n && text[i] != '\x1B') return kNone;  // half a pair at the end
     }
   }
-  return std::string_view(buffer.data(), static_cast<size_t>(o - buffer.data()));
+  return static_cast<size_t>(o - begin);
 }
 
-bool decode_common_cp932(std::string_view text, std::string& out) {
-  static thread_local Cp932Characters characters;  // per thread: iconv descriptors are not shared
-  if (!characters.usable() || !characters.ascii_as_is()) return false;
+}  // namespace
+
+bool decode_common_iso2022jp_into(std::string_view text, JapaneseTables& tables, std::string& out) {
+  JapaneseTables::Jis& characters = tables.jis();
+  // Two bytes become at most four, one byte one: twice the input always fits.
+  // Grown to that room only when smaller, so a kept buffer is not zero-filled
+  // again for every text, then cut to the result.
+  if (characters.usable()) {
+    if (out.size() < 2 * text.size()) out.resize(2 * text.size());
+    if (const size_t size = write_common_iso2022jp(text, characters, out.data()); size != std::string_view::npos) {
+      out.resize(size);
+      return true;
+    }
+  }
+  out.clear();
+  return false;
+}
+
+bool decode_common_cp932_into(std::string_view text, JapaneseTables& tables, std::string& out) {
+  JapaneseTables::Cp932& characters = tables.cp932();
+  if (!characters.usable() || !characters.ascii_as_is()) {
+    out.clear();
+    return false;
+  }
   // A byte becomes at most three (half-width katakana), a pair at most four; one
   // more for the four-byte store of the last character.
   out.resize(3 * text.size() + 1);
@@ -324,14 +361,14 @@ bool decode_common_cp932(std::string_view text, std::string& out) {
     }
     Character character;
     if (characters.is_lead(c)) {
-      if (i + 1 == n) return false;  // half a character at the end
+      if (i + 1 == n) return refuse(out);  // half a character at the end
       character = characters.pair(c, static_cast<unsigned char>(text[i + 1]));
       i += 2;
     } else {
       character = characters.single(c);
       i += 1;
     }
-    if (length(character) == 0) return false;
+    if (length(character) == 0) return refuse(out);
     store_utf8(o, character);
     o += length(character);
   }

@@ -1,8 +1,9 @@
 // URLs in message bodies: a bounded MIME walk (multipart, nested messages,
-// base64 and quoted-printable, any charset) and a URL scanner for text and HTML.
-// URLs are recorded as written, never fetched.
+// base64 and quoted-printable, any charset) that hands every text part to the
+// URL scanner (url_scan.h). URLs are recorded as written, never fetched.
 #pragma once
 #include <cstddef>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -22,56 +23,41 @@ struct MimeLimits {
   size_t max_url_length = 2048;           ///< longer URLs are cut here
 };
 
-/// A Content-Type value, parsed. Names are lower case; empty when absent.
-struct ContentType {
-  std::string type;      ///< "text", "multipart", ...
-  std::string subtype;   ///< "plain", "html", "mixed", ...
-  std::string boundary;  ///< boundary= (quotes removed, case kept)
-  std::string charset;   ///< charset= (lower case)
-};
+/// What extract_body_urls keeps from walk to walk: decoded text, joined header
+/// values and the URLs found, in buffers whose capacity outlives a walk, so that
+/// the walk of message after message allocates little. Not shared between
+/// threads: the caller that walks bodies (the Analyzer) keeps one.
+class BodyUrlScratch {
+ public:
+  BodyUrlScratch();
+  ~BodyUrlScratch();
+  BodyUrlScratch(const BodyUrlScratch&) = delete;
+  BodyUrlScratch& operator=(const BodyUrlScratch&) = delete;
 
-/// Parses a Content-Type field value leniently: missing subtype, spaces around
-/// '=', quoted or bare values, RFC 2231 "charset*=utf-8''x" forms.
-ContentType parse_content_type(std::string_view value);
+  struct Buffers;  ///< defined where the walk uses them
+  Buffers& buffers() { return *buffers_; }
+
+ private:
+  std::unique_ptr<Buffers> buffers_;
+};
 
 /// The URLs in the body of one message, in order of first appearance, without
 /// duplicates: http, https and ftp URLs plus bare "www." links (returned with
 /// "http://" prepended), from text/plain and text/html parts (entities decoded,
 /// href/src/action values included) after transfer and charset decoding.
-/// `headers` is the message's header block, `body` what follows it. Scheme and
-/// host are lower-cased; a host written in Unicode (UTF-8, the part's single-byte
+/// `headers` is the message's header block (split_header_block_into), `body`
+/// what follows it; the message's Content-Type and Content-Transfer-Encoding are
+/// looked for on the lines of headers.fields, then on the lines of headers.raw
+/// after the last of them (all of them when `fields` is empty). Scheme and host
+/// are lower-cased; a host written in Unicode (UTF-8, the part's single-byte
 /// charset, '%' escapes) becomes its A-label ("http://xn--bcher-kva.de/x"), the
 /// Unicode text that follows a host in a sentence not taken into it. Control
 /// bytes inside a path are percent-encoded; a host holding one, or no valid name
 /// once decoded, is not recorded. What could not be read is appended to
-/// `problems` as "body: reason". Arbitrary bytes in, bounded work.
-std::vector<std::string> extract_body_urls(std::string_view headers, std::string_view body, CharsetDecoder& decoder,
-                                           std::vector<std::string>& problems, const MimeLimits& limits = {});
-
-/// The same as extract_body_urls(block.raw, body, ...) for a header the caller
-/// has split with split_header_block already: the message's Content-Type and
-/// Content-Transfer-Encoding are looked for on the lines of block.fields, not
-/// on every line of block.raw again.
-std::vector<std::string> extract_body_urls(const HeaderBlock& block, std::string_view body, CharsetDecoder& decoder,
-                                           std::vector<std::string>& problems, const MimeLimits& limits = {});
-
-/// extract_body_urls(block, ...) without a list allocated for every message: the
-/// URLs stay in buffers this thread reuses, valid until its next call of any
-/// extract_body_urls function. What the analysis of a mailbox calls.
-std::span<const std::string> extract_body_urls_reusing(const HeaderBlock& block, std::string_view body,
-                                                       CharsetDecoder& decoder, std::vector<std::string>& problems,
-                                                       const MimeLimits& limits = {});
-
-/// The URLs in already-decoded UTF-8 text (`html`: decode entities first and read
-/// attribute values too). Same rules and normalisation as extract_body_urls.
-std::vector<std::string> extract_text_urls(std::string_view text, bool html, size_t max_urls = 1000);
-
-/// The host of a URL, lower case, without user info, port, IPv6 brackets or a
-/// final dot: "http://a@Evil.COM.:8080/x" -> "evil.com". Also takes "www.x.com/y"
-/// without a scheme. "" when there is none.
-std::string url_host(std::string_view url);
-
-/// url_host as a view into `url`, case as written (no copy, not lowered).
-std::string_view url_host_view(std::string_view url);
+/// `problems` as "body: reason". Arbitrary bytes in, bounded work. The URLs are
+/// held in `scratch`: valid until its next walk.
+std::span<const std::string> extract_body_urls(const HeaderBlock& headers, std::string_view body,
+                                               CharsetDecoder& decoder, BodyUrlScratch& scratch,
+                                               std::vector<std::string>& problems, const MimeLimits& limits = {});
 
 }  // namespace sg

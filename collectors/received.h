@@ -23,7 +23,7 @@ Hop parse_received(std::string_view value);
 /// `value` must not point into `hop` (its raw is overwritten first).
 void parse_received(std::string_view value, Hop& hop);
 
-/// As parse_received(unfold(raw_value), hop) for a field value as it stands in the
+/// As parse_received(value, hop) with unfold_into's value of `raw_value`, for a field value as it stands in the
 /// message, folding and all: unfolded straight into hop.raw, so the value is
 /// copied once rather than twice. `raw_value` must not point into `hop`.
 void parse_received_field(std::string_view raw_value, Hop& hop);

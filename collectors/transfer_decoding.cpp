@@ -106,14 +106,14 @@ size_t copy_literals(std::string_view text, size_t i, char*& o) {
   return i;
 }
 
-// Room for `size` bytes at out[start, ...): grown, never shrunk, so a buffer
-// kept for its capacity is not zero-filled again each time.
+// Room for `size` bytes at out[start, ...): grown only when smaller, so the part
+// of a kept buffer in use already is not zero-filled again.
 char* room_at(std::string& out, size_t start, size_t size) {
   if (out.size() < start + size) out.resize(start + size);
   return out.data() + start;
 }
 
-size_t base64_bound(std::string_view text) { return text.size() / 4 * 3 + 3; }  // the bound decode_base64 uses
+size_t base64_bound(std::string_view text) { return text.size() / 4 * 3 + 3; }  // the room decode_base64_into gives
 
 // The base64 decoding of `text` written at `first` (room for base64_bound(text)
 // bytes); returns its length.
@@ -214,19 +214,12 @@ void append_base64_decoded(std::string_view text, std::string& out) {
   out.resize(start + write_base64_decoded(text, room_at(out, start, base64_bound(text))));
 }
 
-std::string_view decode_base64_into(std::string_view text, std::string& buffer) {
-  const size_t size = write_base64_decoded(text, room_at(buffer, 0, base64_bound(text)));  // before data(): room_at may move it
-  return {buffer.data(), size};
+void decode_base64_into(std::string_view text, std::string& out) {
+  out.resize(write_base64_decoded(text, room_at(out, 0, base64_bound(text))));
 }
 
-void append_quoted_printable_decoded(std::string_view text, std::string& out) {
-  const size_t start = out.size();
-  out.resize(start + write_quoted_printable_decoded(text, room_at(out, start, text.size())));
-}
-
-std::string_view decode_quoted_printable_into(std::string_view text, std::string& buffer) {
-  const size_t size = write_quoted_printable_decoded(text, room_at(buffer, 0, text.size()));  // before data(): room_at may move it
-  return {buffer.data(), size};
+void decode_quoted_printable_into(std::string_view text, std::string& out) {
+  out.resize(write_quoted_printable_decoded(text, room_at(out, 0, text.size())));
 }
 
 }  // namespace sg

@@ -44,7 +44,7 @@ void read_by_host(const Hop& hop, ByHost& out) {
     return;
   }
   // Single labels ("localhost", "MP61") count too; junk leaves no name.
-  if (!normalize_host_name_into(by, out.name)) out.name.clear();
+  normalize_host_name_into(by, out.name);  // empty when it is no name
 }
 
 // The ByHost of each hop, read when first asked for. mark_trust asks for a hop,
@@ -163,30 +163,40 @@ bool is_under(std::string_view host, std::string_view domain) {
                             host.substr(host.size() - domain.size()) == domain);
 }
 
-// The buffers of one mark_trust call, kept per thread so that their capacity
+}  // namespace
+
+// The buffers of one mark_trust call, kept by the caller so that their capacity
 // outlives the call: each message would otherwise allocate them afresh.
-struct TrustScratch {
+struct TrustScratch::Buffers {
   ByHost by_hosts[2];
   std::string first_by;
   std::string first_domain;
   std::string sender_name;
   std::vector<std::string> other_domains;
+  PublicSuffixCache suffixes;
 };
 
+TrustScratch::TrustScratch() : buffers_(std::make_unique<Buffers>()) {}
+TrustScratch::~TrustScratch() = default;
+
+namespace {
+
 struct InferredPolicy : TrustPolicy {
-  // The strings live in a TrustScratch; the constructor empties them.
+  // The strings live in TrustScratch::Buffers; the constructor empties them.
   std::string& first_by;  // the first named `by`: the receiving side, ours by definition
   std::string_view first_by_tail;          // last_two_labels(first_by)
   std::string& first_domain;               // its registrable domain, looked up when first needed
   bool has_first_domain = false;
   std::vector<std::string>& other_domains;  // the provider's other registrable domains met on the way
   std::string& sender_name;                 // a sender's normalised rDNS or HELO, one at a time
+  PublicSuffixCache& suffixes;
 
-  explicit InferredPolicy(TrustScratch& scratch)
+  explicit InferredPolicy(TrustScratch::Buffers& scratch)
       : first_by(scratch.first_by),
         first_domain(scratch.first_domain),
         other_domains(scratch.other_domains),
-        sender_name(scratch.sender_name) {
+        sender_name(scratch.sender_name),
+        suffixes(scratch.suffixes) {
     first_by.clear();
     other_domains.clear();
   }
@@ -200,7 +210,7 @@ struct InferredPolicy : TrustPolicy {
       if (is_under(host, own)) return true;
     if (last_two_labels(host) != first_by_tail) return false;
     if (!has_first_domain) {
-      first_domain = registrable_domain(first_by);
+      first_domain = registrable_domain(first_by, &suffixes);
       has_first_domain = true;
     }
     return is_under(host, first_domain);
@@ -237,7 +247,7 @@ struct InferredPolicy : TrustPolicy {
     if (is_ours(sender_name)) {
       if (is_ours(below_by.name)) return true;
       if (first_label(below_by.name) != first_label(sender_name)) return false;
-      other_domains.push_back(registrable_domain(below_by.name));
+      other_domains.push_back(registrable_domain(below_by.name, &suffixes));
       return true;
     }
     // Exchange Online also relays under other names of Microsoft's
@@ -245,7 +255,7 @@ struct InferredPolicy : TrustPolicy {
     // DUZPR01CA0294.outlook.office365.com): one machine, Exchange's hops on both sides.
     if (!below || !written_by_exchange(hop) || !written_by_exchange(*below) || !same_machine(sender_name, below_by.name))
       return false;
-    other_domains.push_back(registrable_domain(below_by.name));
+    other_domains.push_back(registrable_domain(below_by.name, &suffixes));
     return true;
   }
 
@@ -271,11 +281,11 @@ Status TrustConfig::add(std::string_view list) {
     if (auto prefix = IpPrefix::parse(item)) {
       networks.push_back(*prefix);
     } else if (item.substr(0, 2) == "*.") {
-      auto name = normalize_domain(item.substr(2));
-      if (!name) return Error{"not a host name wildcard", std::string(item)};
-      suffixes.push_back("." + *name);
-    } else if (auto name = normalize_host_name(item)) {
-      hosts.push_back(*name);
+      std::string name;
+      if (!normalize_domain_into(item.substr(2), name)) return Error{"not a host name wildcard", std::string(item)};
+      suffixes.push_back("." + name);
+    } else if (std::string name; normalize_host_name_into(item, name)) {
+      hosts.push_back(std::move(name));
     } else {
       return Error{"not a host name, *.suffix or CIDR prefix", std::string(item)};
     }
@@ -291,28 +301,28 @@ bool TrustConfig::trusts_ip(const IpAddress& address) const {
 
 bool TrustConfig::trusts_host(std::string_view name) const {
   if (auto ip = IpAddress::parse(name)) return trusts_ip(*ip);
-  auto normalized = normalize_host_name(name);
-  if (!normalized) return false;
+  std::string normalized;
+  if (!normalize_host_name_into(name, normalized)) return false;
   for (const std::string& host : hosts)
-    if (*normalized == host) return true;
+    if (normalized == host) return true;
   for (const std::string& suffix : suffixes)
-    if (normalized->size() > suffix.size() &&
-        normalized->compare(normalized->size() - suffix.size(), suffix.size(), suffix) == 0)
+    if (normalized.size() > suffix.size() &&
+        normalized.compare(normalized.size() - suffix.size(), suffix.size(), suffix) == 0)
       return true;
   return false;
 }
 
-int mark_trust(std::vector<Hop>& hops, const TrustConfig& config, bool& origin_is_fact) {
-  thread_local TrustScratch scratch;
+int mark_trust(std::vector<Hop>& hops, const TrustConfig& config, TrustScratch& scratch, bool& origin_is_fact) {
+  TrustScratch::Buffers& buffers = scratch.buffers();
   ConfiguredPolicy configured(config);
-  InferredPolicy inferred(scratch);
+  InferredPolicy inferred(buffers);
   TrustPolicy& policy = config.empty() ? static_cast<TrustPolicy&>(inferred) : configured;
 
   origin_is_fact = false;
   int origin = -1;
   bool boundary_open = true;
   bool topmost = true;
-  ByHosts by_hosts(hops, scratch.by_hosts);
+  ByHosts by_hosts(hops, buffers.by_hosts);
   for (size_t i = 0; i < hops.size(); ++i) {
     Hop& hop = hops[i];
     hop.trusted = false;

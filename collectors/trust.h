@@ -1,5 +1,6 @@
 // The trust boundary: which Received hops were written by the user's own servers.
 #pragma once
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,24 @@ struct TrustConfig {
   bool trusts_ip(const IpAddress& address) const;
 };
 
+/// What mark_trust keeps from call to call: buffers whose capacity outlives a
+/// call, and the public-suffix answers it looked up. Not shared between threads:
+/// the caller that marks message after message (the Analyzer) keeps one and
+/// passes it to every call.
+class TrustScratch {
+ public:
+  TrustScratch();
+  ~TrustScratch();
+  TrustScratch(const TrustScratch&) = delete;
+  TrustScratch& operator=(const TrustScratch&) = delete;
+
+  struct Buffers;  ///< defined where mark_trust uses them
+  Buffers& buffers() { return *buffers_; }
+
+ private:
+  std::unique_ptr<Buffers> buffers_;
+};
+
 /// Marks Hop::trusted on every hop and returns the index of the origin hop (-1
 /// if none). With a configuration: a hop is trusted when its `by` is ours and
 /// every hop above it is trusted and had a trusted sender. Without one, the
@@ -40,7 +59,7 @@ struct TrustConfig {
 /// Online's hand-overs between its own machines are followed by host label (a
 /// sender naming itself as the machine that wrote the hop below), and in the
 /// inferred mode its frontend (`by *.mail.protection.outlook.com`) always marks
-/// an outside sender.
-int mark_trust(std::vector<Hop>& hops, const TrustConfig& config, bool& origin_is_fact);
+/// an outside sender. `scratch` holds what the call reuses.
+int mark_trust(std::vector<Hop>& hops, const TrustConfig& config, TrustScratch& scratch, bool& origin_is_fact);
 
 }  // namespace sg

@@ -153,61 +153,62 @@ bool normalize_into(std::string_view text, bool allow_single_label, std::string&
   return !all_digits;  // all digits: an IPv4 literal, not a name
 }
 
-std::optional<std::string> normalize(std::string_view text, bool allow_single_label) {
+}  // namespace
+
+// Direct-mapped, so a lookup is one hash and one compare and a new suffix simply
+// takes its slot. (An unordered_map here spent more on its bucket division and
+// node chasing than libpsl spends answering.)
+struct PublicSuffixCache::Slot {
+  size_t hash = 0;
   std::string name;
-  if (!normalize_into(text, allow_single_label, name)) return std::nullopt;
-  return name;
-}
-
-// Whether `suffix` is a public suffix, remembered: the answer depends on the
-// suffix alone, and the suffixes of the names in mail repeat far more than the
-// names do (every Exchange Online host ends in ".prod.outlook.com"). Per thread,
-// so no locking; direct-mapped and fixed in size, so a lookup is one hash and one
-// compare and a new suffix simply takes its slot. (An unordered_map here spent
-// more on its bucket division and node chasing than libpsl spends answering.)
-class PublicSuffixCache {
- public:
-  bool is_public(std::string_view suffix) {
-    const size_t hash = std::hash<std::string_view>{}(suffix);
-    Slot& slot = slots_[hash & (kSlots - 1)];
-    if (slot.used && slot.hash == hash && slot.name == suffix) return slot.is_public;
-    slot.name.assign(suffix);  // also the NUL-terminated copy libpsl needs
-    slot.is_public = psl_is_public_suffix(psl_builtin(), slot.name.c_str()) != 0;
-    slot.hash = hash;
-    slot.used = true;
-    if (slot.name.capacity() > 256) {  // no giant name keeps its buffer
-      const bool answer = slot.is_public;
-      slot = Slot{};
-      return answer;
-    }
-    return slot.is_public;
-  }
-
- private:
-  struct Slot {
-    size_t hash = 0;
-    std::string name;
-    bool is_public = false;
-    bool used = false;
-  };
-  static constexpr size_t kSlots = 2048;
-  std::array<Slot, kSlots> slots_;
+  bool is_public = false;
+  bool used = false;
 };
 
-bool is_public_suffix(std::string_view suffix) {
-  thread_local PublicSuffixCache cache;
-  return cache.is_public(suffix);
+namespace {
+constexpr size_t kSuffixSlots = 2048;
+}  // namespace
+
+PublicSuffixCache::PublicSuffixCache() : slots_(std::make_unique<Slot[]>(kSuffixSlots)) {}
+PublicSuffixCache::~PublicSuffixCache() = default;
+
+bool PublicSuffixCache::is_public(std::string_view suffix) {
+  const size_t hash = std::hash<std::string_view>{}(suffix);
+  Slot& slot = slots_[hash & (kSuffixSlots - 1)];
+  if (slot.used && slot.hash == hash && slot.name == suffix) return slot.is_public;
+  slot.name.assign(suffix);  // also the NUL-terminated copy libpsl needs
+  slot.is_public = psl_is_public_suffix(psl_builtin(), slot.name.c_str()) != 0;
+  slot.hash = hash;
+  slot.used = true;
+  if (slot.name.capacity() > 256) {  // no giant name keeps its buffer
+    const bool answer = slot.is_public;
+    slot = Slot{};
+    return answer;
+  }
+  return slot.is_public;
+}
+
+namespace {
+
+bool is_public_suffix(std::string_view suffix, PublicSuffixCache* cache) {
+  if (cache) return cache->is_public(suffix);
+  const std::string name(suffix);  // NUL-terminated for libpsl
+  return psl_is_public_suffix(psl_builtin(), name.c_str()) != 0;
 }
 
 }  // namespace
 
-std::optional<std::string> normalize_domain(std::string_view text) { return normalize(text, false); }
+bool normalize_domain_into(std::string_view text, std::string& out) {
+  if (normalize_into(text, false, out)) return true;
+  out.clear();
+  return false;
+}
 
-bool normalize_domain_into(std::string_view text, std::string& out) { return normalize_into(text, false, out); }
-
-bool normalize_host_name_into(std::string_view text, std::string& out) { return normalize_into(text, true, out); }
-
-std::optional<std::string> normalize_host_name(std::string_view text) { return normalize(text, true); }
+bool normalize_host_name_into(std::string_view text, std::string& out) {
+  if (normalize_into(text, true, out)) return true;
+  out.clear();
+  return false;
+}
 
 bool is_listed_public_suffix(std::string_view normalized_name) {
   const std::string name(normalized_name);  // NUL-terminated for libpsl
@@ -243,14 +244,14 @@ std::string domain_for_display(std::string_view normalized_name) {
   return display;
 }
 
-std::string registrable_domain(std::string_view normalized_name) {
+std::string registrable_domain(std::string_view normalized_name, PublicSuffixCache* cache) {
   // libpsl's psl_registrable_domain, step by step: walk the suffixes from the
   // left and stop at the first public one, so that "forgot.his.name" (public,
-  // while "his.name" is not) is found. Each step asks the cached is_public_suffix.
+  // while "his.name" is not) is found. Each step asks is_public_suffix.
   if (normalized_name.empty() || normalized_name.front() == '.') return std::string(normalized_name);
   std::string_view domain = normalized_name;
   std::string_view registrable;
-  while (!is_public_suffix(domain)) {
+  while (!is_public_suffix(domain, cache)) {
     const size_t dot = domain.find('.');
     if (dot == std::string_view::npos) break;
     registrable = domain;

@@ -1,27 +1,20 @@
 // Domain names: normalisation to lowercase A-labels and the registrable domain.
 #pragma once
-#include <optional>
+#include <memory>
 #include <string>
 #include <string_view>
 
 namespace sg {
 
-/// Normalises a host or domain name as found in mail: trims a trailing dot and
-/// surrounding brackets/quotes, lowercases, converts U-labels to A-labels (IDNA2008
-/// via libidn2, UTS#46 non-transitional). Returns nullopt when the result is not a
-/// plausible DNS name (empty label, label > 63 octets, name > 253, bytes outside
-/// letters/digits/'-'/'_'), or when it is a bare IP literal or a single label.
-std::optional<std::string> normalize_domain(std::string_view text);
-
-/// As normalize_domain, into `out` (its capacity reused); false when normalize_domain
-/// would return nullopt, and then `out` holds nothing meaningful.
+/// Normalises a host or domain name as found in mail into `out` (core/result.h:
+/// `_into`): trims a trailing dot and surrounding brackets/quotes, lowercases,
+/// converts U-labels to A-labels (IDNA2008 via libidn2, UTS#46 non-transitional).
+/// False when the result is not a plausible DNS name (empty label, label > 63
+/// octets, name > 253, bytes outside letters/digits/'-'/'_'), or when it is a
+/// bare IP literal or a single label.
 bool normalize_domain_into(std::string_view text, std::string& out);
 
-/// As normalize_domain, but single-label names ("localhost", "MP61") are accepted.
-std::optional<std::string> normalize_host_name(std::string_view text);
-
-/// As normalize_host_name, into `out` (its capacity reused); false when it would
-/// return nullopt, and then `out` holds nothing meaningful.
+/// As normalize_domain_into, but single-label names ("localhost", "MP61") are accepted.
 bool normalize_host_name_into(std::string_view text, std::string& out);
 
 /// Whether a normalised name (lowercase A-labels) is a suffix the Public Suffix
@@ -44,9 +37,30 @@ std::string domain_for_display(std::string_view normalized_name);
 /// nothing a campaign could share, so the graph keeps no entity for them.
 bool is_local_use_name(std::string_view normalized_name);
 
+/// Public-suffix answers remembered for registrable_domain: the answer depends on
+/// the suffix alone, and the suffixes of the names in mail repeat far more than
+/// the names do (every Exchange Online host ends in ".prod.outlook.com"). Fixed
+/// in size. Not shared between threads: a caller that asks for name after name
+/// (the analysis of a mailbox) keeps one and passes it to every call.
+class PublicSuffixCache {
+ public:
+  PublicSuffixCache();
+  ~PublicSuffixCache();
+  PublicSuffixCache(const PublicSuffixCache&) = delete;
+  PublicSuffixCache& operator=(const PublicSuffixCache&) = delete;
+
+  /// Whether `suffix` (a normalised name) is a public suffix, as libpsl says.
+  bool is_public(std::string_view suffix);
+
+ private:
+  struct Slot;
+  std::unique_ptr<Slot[]> slots_;
+};
+
 /// The registrable domain ("eTLD+1") of a normalised name per the Public Suffix
 /// List (libpsl's built-in list): "re27.leadw.link" -> "leadw.link". Returns the
-/// name itself when it is a public suffix or has no known suffix.
-std::string registrable_domain(std::string_view normalized_name);
+/// name itself when it is a public suffix or has no known suffix. With a `cache`,
+/// libpsl is asked only about suffixes it has not answered yet.
+std::string registrable_domain(std::string_view normalized_name, PublicSuffixCache* cache = nullptr);
 
 }  // namespace sg

@@ -20,10 +20,12 @@ struct CtxFree {
   void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
 };
 
+}  // namespace
+
 // EVP_Digest with EVP_sha256() fetches the implementation and allocates a context
 // on every call (OpenSSL 3); for a few KB of input that overhead is a third of the
-// cost. Fetch once, and keep one context per thread.
-struct Sha256 {
+// cost. Both are kept here instead, for the owner's every hash.
+struct Sha256::State {
   std::unique_ptr<EVP_MD, MdFree> md{EVP_MD_fetch(nullptr, "SHA256", nullptr)};
   std::unique_ptr<EVP_MD_CTX, CtxFree> ctx{EVP_MD_CTX_new()};
 
@@ -34,29 +36,17 @@ struct Sha256 {
   }
 };
 
-}  // namespace
+Sha256::Sha256() : state_(std::make_unique<State>()) {}
+Sha256::~Sha256() = default;
 
-std::string sha256_hex(std::string_view bytes) {
-  std::string hex;
-  sha256_hex_into(bytes, hex);
-  return hex;
-}
-
-void sha256_hex_into(std::string_view bytes, std::string& hex) {
+void Sha256::hex_into(std::string_view bytes, std::string& out) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  thread_local Sha256 sha256;
-  if (!sha256.digest(bytes, digest, &length)) {
-    length = 0;  // fall back to the one-shot call if the cached path is unavailable
+  if (!state_->digest(bytes, digest, &length)) {
+    length = 0;  // fall back to the one-shot call if the kept context is unavailable
     EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
   }
-  to_hex_into(digest, length, hex);
-}
-
-std::string to_hex(const unsigned char* bytes, size_t size) {
-  std::string hex;
-  to_hex_into(bytes, size, hex);
-  return hex;
+  to_hex_into(digest, length, out);
 }
 
 namespace {
@@ -73,10 +63,10 @@ constexpr auto kHexPairs = make_hex_pairs();
 
 }  // namespace
 
-void to_hex_into(const unsigned char* bytes, size_t size, std::string& hex) {
-  hex.resize(size * 2);
-  char* out = hex.data();
-  for (size_t i = 0; i < size; ++i) std::memcpy(out + 2 * i, kHexPairs[bytes[i]].data(), 2);
+void to_hex_into(const unsigned char* bytes, size_t size, std::string& out) {
+  out.resize(size * 2);
+  char* hex = out.data();
+  for (size_t i = 0; i < size; ++i) std::memcpy(hex + 2 * i, kHexPairs[bytes[i]].data(), 2);
 }
 
 Result<std::string> file_digest_hex(const std::string& path, const char* algorithm) {
@@ -99,7 +89,9 @@ Result<std::string> file_digest_hex(const std::string& path, const char* algorit
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   if (EVP_DigestFinal_ex(ctx.get(), digest, &length) != 1) return Error{"OpenSSL digest failed", path};
-  return to_hex(digest, length);
+  std::string hex;
+  to_hex_into(digest, length, hex);
+  return hex;
 }
 
 }  // namespace sg

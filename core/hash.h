@@ -1,6 +1,7 @@
 // Content hashes used as identities.
 #pragma once
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -8,17 +9,26 @@
 
 namespace sg {
 
-/// Lowercase hex SHA-256 of `bytes` (OpenSSL's libcrypto).
-std::string sha256_hex(std::string_view bytes);
+/// SHA-256 with OpenSSL's libcrypto, its digest implementation fetched and its
+/// context allocated once for all the hashes it computes (OpenSSL 3 does both
+/// on every one-shot call). Not shared between threads: one per caller.
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
 
-/// As sha256_hex, into `hex` (its capacity reused).
-void sha256_hex_into(std::string_view bytes, std::string& hex);
+  /// The lowercase hex SHA-256 of `bytes` into `out` (core/result.h: `_into`).
+  void hex_into(std::string_view bytes, std::string& out);
 
-/// Lowercase hex of `size` bytes.
-std::string to_hex(const unsigned char* bytes, size_t size);
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
-/// As to_hex, into `hex` (its capacity reused).
-void to_hex_into(const unsigned char* bytes, size_t size, std::string& hex);
+/// The lowercase hex of `size` bytes into `out` (core/result.h: `_into`).
+void to_hex_into(const unsigned char* bytes, size_t size, std::string& out);
 
 /// Lowercase hex digest of a whole file, read in 1 MiB chunks (memory stays flat for
 /// multi-GB downloads). `algorithm` is an OpenSSL digest name: "SHA256", "MD5".

@@ -11,9 +11,9 @@ bool graph_worthy(const IpAddress& ip) { return !ip.is_private(); }
 void add_hop_name(std::vector<Observation>& out, const EntityRef& ip, const std::string& name, const char* relation,
                   UnixTime time, bool trusted) {
   if (name.empty()) return;
-  auto domain = normalize_domain(name);
-  if (!domain || is_local_use_name(*domain)) return;
-  out.push_back(Observation{ip, relation, EntityRef{"domain", *domain}, time, trusted});
+  std::string domain;
+  if (!normalize_domain_into(name, domain) || is_local_use_name(domain)) return;
+  out.push_back(Observation{ip, relation, EntityRef{"domain", std::move(domain)}, time, trusted});
 }
 
 }  // namespace

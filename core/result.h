@@ -41,4 +41,15 @@ class Result {
 struct Ok {};
 using Status = Result<Ok>;
 
+// Results written into the caller's buffer. Where the analysis of message after
+// message would otherwise allocate a fresh string per call, a function writes
+// into a string, vector or struct the caller keeps instead of returning a new
+// one. Such a function is named `..._into`, its output argument is `out`, and
+// each job has one form: there is no returning twin. All of them follow one
+// contract:
+// - `out` is overwritten: whatever it held is replaced, and afterwards it holds
+//   exactly the result, nothing past it (only its capacity is kept);
+// - one that can fail returns bool; false leaves `out` empty;
+// - no input may point into `out`.
+
 }  // namespace sg

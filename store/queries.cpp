@@ -143,9 +143,9 @@ Status Store::collect_domains_of_ip(int64_t id, const TimeRange& range, LinkColl
 }
 
 Result<std::vector<SharedLink>> Store::ips_sharing_domain(const std::string& domain_text, const TimeRange& range) {
-  auto domain = normalize_domain(domain_text);
-  if (!domain) return Error{"not a domain name", domain_text};
-  auto id = find_entity(EntityRef{"domain", *domain});
+  std::string domain;
+  if (!normalize_domain_into(domain_text, domain)) return Error{"not a domain name", domain_text};
+  auto id = find_entity(EntityRef{"domain", domain});
   LinkCollector links;
   if (!id) return links.take();
 
@@ -207,9 +207,9 @@ Result<EntityReport> Store::show(const EntityRef& requested, int provenance_limi
     if (!ip) return Error{"not an IP address", entity.key};
     entity.key = ip->to_string();
   } else if (entity.kind == "domain") {
-    auto domain = normalize_domain(entity.key);
-    if (!domain) return Error{"not a domain name", entity.key};
-    entity.key = *domain;
+    std::string domain;
+    if (!normalize_domain_into(entity.key, domain)) return Error{"not a domain name", entity.key};
+    entity.key = std::move(domain);
   } else if (entity.kind == "prefix") {
     auto prefix = IpPrefix::parse(entity.key);
     if (!prefix) return Error{"not a prefix (try 103.244.52.0/22)", entity.key};

@@ -12,6 +12,7 @@
 #include "collectors/header_block.h"
 #include "core/hash.h"
 #include "tests/helpers.h"
+#include "tests/into_results.h"
 
 using namespace sg;
 
@@ -82,11 +83,11 @@ TEST_CASE("analyze: the identity drops every CR LF of the header block wherever 
   // any one line (the blank line that ends the block included), lone CRs, and a
   // block that ends the message with a bare CR.
   const auto expected_hash = [](const std::string& message) {
-    const std::string_view raw = split_header_block(message).raw;
+    const std::string_view raw = into::header_block(message).raw;
     std::string lf;
     for (size_t i = 0; i < raw.size(); ++i)
       if (!(raw[i] == '\r' && i + 1 < raw.size() && raw[i + 1] == '\n')) lf += raw[i];
-    return sha256_hex(lf);
+    return into::sha256_hex(lf);
   };
   const std::vector<std::string> lines = {"Received: from a.example by mx.example.net; Tue, 29 Aug 2023 16:20:12 +0000",
                                           "From: x@a.example", "Subject: h\ri", "", "body"};

@@ -16,6 +16,7 @@
 #include "core/hash.h"
 #include "core/ip.h"
 #include "core/time.h"
+#include "tests/into_results.h"
 
 using namespace sg;
 
@@ -126,16 +127,16 @@ TEST_CASE("prefixes contain what they should") {
 }
 
 TEST_CASE("domain names are normalised to lowercase A-labels") {
-  CHECK(normalize_domain("Static-IP.137.54.244.103.rev.I4HK.com.") == "static-ip.137.54.244.103.rev.i4hk.com");
-  CHECK(normalize_domain("bücher.example") == "xn--bcher-kva.example");
-  CHECK(normalize_domain("例え.jp") == "xn--r8jz45g.jp");
-  CHECK_FALSE(normalize_domain("localhost"));
-  CHECK(normalize_host_name("localhost") == "localhost");
-  CHECK_FALSE(normalize_domain("103.244.54.137"));
-  CHECK_FALSE(normalize_domain("a..b"));
-  CHECK_FALSE(normalize_domain(std::string(70, 'a') + ".com"));
-  CHECK_FALSE(normalize_domain("bad domain.com"));
-  CHECK_FALSE(normalize_domain("********"));
+  CHECK(into::domain("Static-IP.137.54.244.103.rev.I4HK.com.") == "static-ip.137.54.244.103.rev.i4hk.com");
+  CHECK(into::domain("bücher.example") == "xn--bcher-kva.example");
+  CHECK(into::domain("例え.jp") == "xn--r8jz45g.jp");
+  CHECK_FALSE(into::domain("localhost"));
+  CHECK(into::host_name("localhost") == "localhost");
+  CHECK_FALSE(into::domain("103.244.54.137"));
+  CHECK_FALSE(into::domain("a..b"));
+  CHECK_FALSE(into::domain(std::string(70, 'a') + ".com"));
+  CHECK_FALSE(into::domain("bad domain.com"));
+  CHECK_FALSE(into::domain("********"));
 }
 
 TEST_CASE("registrable domains come from the public suffix list") {
@@ -166,7 +167,9 @@ TEST_CASE("domains for display: A-labels shown in Unicode, the rest as they are"
 }
 
 TEST_CASE("registrable domains agree with libpsl's own answer, rules with wildcards and exceptions included") {
-  // registrable_domain caches per suffix; it must give what psl_registrable_domain gives.
+  // registrable_domain, with and without a cache of suffixes, must give what
+  // psl_registrable_domain gives.
+  PublicSuffixCache cache;
   const char* names[] = {"forgot.his.name", "x.forgot.his.name", "his.name", "a.his.name", "www.city.kawasaki.jp",
                          "city.kawasaki.jp", "a.b.kawasaki.jp", "b.kawasaki.jp", "kawasaki.jp", "jp", "com",
                          "sj2pr79mb8636.namprd13.prod.outlook.com", "mw4pr04ca1022.namprd13.prod.outlook.com",
@@ -177,14 +180,16 @@ TEST_CASE("registrable domains agree with libpsl's own answer, rules with wildca
     for (const char* name : names) {
       const char* expected = psl_registrable_domain(psl_builtin(), name);
       CAPTURE(name);
+      CHECK(registrable_domain(name, &cache) == std::string(expected ? expected : name));
       CHECK(registrable_domain(name) == std::string(expected ? expected : name));
     }
   }
 }
 
 TEST_CASE("registrable domains stay right when the suffix cache overflows and slots are taken over") {
-  // Far more distinct suffixes than the per-thread cache holds, asked twice in
-  // an order that makes names share slots, plus a name longer than any slot keeps.
+  // Far more distinct suffixes than the cache holds, asked twice in an order
+  // that makes names share slots, plus a name longer than any slot keeps.
+  PublicSuffixCache cache;
   const char* tails[] = {"com", "co.jp", "kawasaki.jp", "his.name", "blogspot.com", "invalidtld", "s3.amazonaws.com"};
   std::vector<std::string> names;
   for (int i = 0; i < 6000; ++i)
@@ -195,7 +200,7 @@ TEST_CASE("registrable domains stay right when the suffix cache overflows and sl
       const std::string& name = names[round == 0 ? k : names.size() - 1 - k];
       const char* expected = psl_registrable_domain(psl_builtin(), name.c_str());
       CAPTURE(name);
-      CHECK(registrable_domain(name) == std::string(expected ? expected : name));
+      CHECK(registrable_domain(name, &cache) == std::string(expected ? expected : name));
     }
   }
 }
@@ -237,14 +242,14 @@ TEST_CASE("to_hex writes every byte value as two lowercase digits") {
     std::snprintf(digits, sizeof digits, "%02x", bytes[i]);
     expected += digits;
   }
-  CHECK(to_hex(bytes.data(), bytes.size()) == expected);
+  CHECK(into::hex(bytes.data(), bytes.size()) == expected);
   std::string reused = "a longer string left from before, longer than the result";
   to_hex_into(bytes.data(), 3, reused);
   CHECK(reused == "fffefd");
 }
 
 TEST_CASE("sha256 matches the standard test vector") {
-  CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(into::sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 #include "collectors/header_block.h"
@@ -258,19 +263,19 @@ TEST_CASE("header fields split and unfold, whatever the line ends") {
       "X-Empty:\n"
       "\n"
       "body";
-  HeaderBlock block = split_header_block(message);
+  HeaderBlock block = into::header_block(message);
   REQUIRE(block.fields.size() == 3);
   CHECK(block.fields[0].name == "Received");
   CHECK(block.fields[0].line == 2);
-  CHECK(unfold(block.fields[0].raw_value) == "from a.example\tby b.example; Tue, 29 Aug 2023 16:20:12 +0000");
+  CHECK(into::unfold(block.fields[0].raw_value) == "from a.example\tby b.example; Tue, 29 Aug 2023 16:20:12 +0000");
   CHECK(block.fields[1].name == "Subject");
-  CHECK(unfold(block.fields[1].raw_value) == "spaced name");
-  CHECK(unfold(block.fields[2].raw_value).empty());
+  CHECK(into::unfold(block.fields[1].raw_value) == "spaced name");
+  CHECK(into::unfold(block.fields[2].raw_value).empty());
   REQUIRE(block.problems.size() == 1);
   CHECK(block.problems[0] == "line 6: not a header field");
   CHECK(message.substr(block.body_offset) == "body");
   CHECK(field_name_is("RECEIVED", "received"));
-  CHECK(unfold("  \r\n  ") == "");
+  CHECK(into::unfold("  \r\n  ") == "");
 }
 
 TEST_CASE("unfolded_view: a view into the value when it has no line break, else the unfolded copy") {
@@ -338,7 +343,7 @@ TEST_CASE("unfold drops every line break byte, wherever it falls in the sixteen-
         expected[at] = ' ';
         CAPTURE(length);
         CAPTURE(at);
-        CHECK(unfold(value) == expected);
+        CHECK(into::unfold(value) == expected);
       }
     }
   }
@@ -359,7 +364,7 @@ TEST_CASE("domain names: every ASCII byte, at every position of a long or a shor
         for (char& byte : lowered) byte = ascii_lower(byte);
         CAPTURE(c);
         CAPTURE(at);
-        const auto normalized = normalize_host_name(name);
+        const auto normalized = into::host_name(name);
         CHECK(normalized.has_value() == kept);
         if (kept && normalized) CHECK(*normalized == lowered);
       }
@@ -367,23 +372,23 @@ TEST_CASE("domain names: every ASCII byte, at every position of a long or a shor
   }
   // Label lengths, with the dots in the sixteen-byte steps, the overlapping last one, or a short name.
   const std::string label63(63, 'a'), label64(64, 'b');
-  CHECK(normalize_domain("x." + label63 + ".com") == "x." + label63 + ".com");
-  CHECK_FALSE(normalize_domain("x." + label64 + ".com"));
-  CHECK_FALSE(normalize_domain(label64 + ".com"));
-  CHECK_FALSE(normalize_host_name(label64));
-  CHECK(normalize_host_name(label63) == label63);
-  CHECK(normalize_domain("abcdefghijklmnopq.rstuvwxyz") == "abcdefghijklmnopq.rstuvwxyz");
-  CHECK_FALSE(normalize_domain("abcdefghijklmnopq..rstuvwxyz"));
-  CHECK_FALSE(normalize_domain("abcdefghijklmnopqrstuvw..xyz"));
-  CHECK_FALSE(normalize_domain(".abcdefghijklmnopqrstuvwxyz"));
-  CHECK_FALSE(normalize_domain(".abc"));
-  CHECK_FALSE(normalize_domain("ab..c"));
-  CHECK_FALSE(normalize_domain("12.34"));
-  CHECK(normalize_domain("12.34x") == "12.34x");
-  CHECK_FALSE(normalize_domain("1234567890123.4567890123456789"));  // digits only: an address, not a name
-  CHECK(normalize_domain("1234567890123.4567890123456789x") == "1234567890123.4567890123456789x");
-  CHECK(normalize_domain("Grüne-Wiese-und-Blumen.Example") == normalize_domain("grüne-wiese-und-blumen.example"));
-  CHECK(normalize_domain("Grüne-Wiese-und-Blumen.Example")->starts_with("xn--"));
+  CHECK(into::domain("x." + label63 + ".com") == "x." + label63 + ".com");
+  CHECK_FALSE(into::domain("x." + label64 + ".com"));
+  CHECK_FALSE(into::domain(label64 + ".com"));
+  CHECK_FALSE(into::host_name(label64));
+  CHECK(into::host_name(label63) == label63);
+  CHECK(into::domain("abcdefghijklmnopq.rstuvwxyz") == "abcdefghijklmnopq.rstuvwxyz");
+  CHECK_FALSE(into::domain("abcdefghijklmnopq..rstuvwxyz"));
+  CHECK_FALSE(into::domain("abcdefghijklmnopqrstuvw..xyz"));
+  CHECK_FALSE(into::domain(".abcdefghijklmnopqrstuvwxyz"));
+  CHECK_FALSE(into::domain(".abc"));
+  CHECK_FALSE(into::domain("ab..c"));
+  CHECK_FALSE(into::domain("12.34"));
+  CHECK(into::domain("12.34x") == "12.34x");
+  CHECK_FALSE(into::domain("1234567890123.4567890123456789"));  // digits only: an address, not a name
+  CHECK(into::domain("1234567890123.4567890123456789x") == "1234567890123.4567890123456789x");
+  CHECK(into::domain("Grüne-Wiese-und-Blumen.Example") == into::domain("grüne-wiese-und-blumen.example"));
+  CHECK(into::domain("Grüne-Wiese-und-Blumen.Example")->starts_with("xn--"));
 }
 
 namespace {
@@ -481,4 +486,53 @@ TEST_CASE("ascii helpers: hex digits, trimming and case folding leave other byte
   CHECK(trim_if("--x--", [](char c) { return c == '-'; }) == "x");
   CHECK(ascii_lowercase("MiXeD \xc3\x84") == "mixed \xc3\x84");
   CHECK(ends_with_nocase("Mail.Protection.Outlook.COM", ".outlook.com"));
+}
+
+TEST_CASE("an _into function overwrites its output exactly, and leaves it empty when it fails") {
+  // core/result.h: one contract for every function that writes into a caller's buffer.
+  const std::string longer = "a longer value left over from an earlier call, longer than any result below";
+  std::string out = longer;
+  CHECK(normalize_domain_into("Example.COM.", out));
+  CHECK(out == "example.com");
+  out = longer;
+  CHECK_FALSE(normalize_domain_into("localhost", out));
+  CHECK(out.empty());
+  out = longer;
+  CHECK_FALSE(normalize_host_name_into("bad name", out));
+  CHECK(out.empty());
+  out = longer;
+  CHECK(parse_single_address_into("Name <a@B.example>", out));
+  CHECK(out == "a@b.example");
+  CHECK_FALSE(parse_single_address_into("<>", out));  // none: what an earlier call found is gone too
+  CHECK(out.empty());
+  out = longer;
+  CHECK_FALSE(parse_single_address_into("<a\x1b" "b@c.example>", out));
+  CHECK(out.empty());
+  out = longer;
+  CHECK_FALSE(parse_message_id_into("<a\x1b" "b@c.example>", out));
+  CHECK(out.empty());
+  out = longer;
+  CHECK_FALSE(normalize_address_into("a\x1b" "b@c.example", out));
+  CHECK(out.empty());
+  out = longer;
+  unfold_into(" folded\r\n value ", out);
+  CHECK(out == "folded value");
+  out = longer;
+  Sha256 sha256;
+  sha256.hex_into("abc", out);
+  CHECK(out == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  out = longer;
+  decode_base64_into("aGVsbG8=", out);
+  CHECK(out == "hello");
+  out = longer;
+  decode_quoted_printable_into("caf=C3=A9", out);
+  CHECK(out == "caf\xC3\xA9");
+  std::vector<std::string> addresses = {longer, longer, longer};
+  parse_address_list_into("a@b.example", addresses);
+  CHECK(addresses == std::vector<std::string>{"a@b.example"});
+  HeaderBlock block = into::header_block("X: 1\nY: 2\nZ: 3\n\nbody");
+  split_header_block_into("A: 1\n\n", block);
+  CHECK(block.fields.size() == 1);
+  CHECK(block.raw == "A: 1\n\n");
+  CHECK(block.body_offset == 6);
 }

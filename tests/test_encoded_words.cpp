@@ -16,6 +16,7 @@
 #include "collectors/header_block.h"
 #include "collectors/iso2022jp.h"
 #include "tests/helpers.h"
+#include "tests/into_results.h"
 
 using namespace sg;
 
@@ -24,7 +25,7 @@ namespace {
 // The raw (folded) value of the first Subject of the message at `path`.
 std::string raw_subject_at(const std::string& path) {
   const std::string message = read_file(path);
-  const HeaderBlock block = split_header_block(message);
+  const HeaderBlock block = into::header_block(message);
   for (const HeaderField& field : block.fields)
     if (field_name_is(field.name, "subject")) return std::string(field.raw_value);
   FAIL("no Subject in " << path);
@@ -59,31 +60,31 @@ TEST_CASE("decode_header_value_into gives decode_header_value's text over whatev
                           "=?utf-8?q?caf=C3=A9?= and\r\n =?utf-8?B?5pel5pys?=", "=?bogus?Q?x?= y", "\xff raw"}) {
     CAPTURE(raw);
     decoder.decode_header_value_into(raw, out);
-    CHECK(out == decoder.decode_header_value(raw));
+    CHECK(out == into::header_value(decoder, raw));
   }
   decoder.decode_header_value_into("\xa4\xa2", out, "EUC-JP");
-  CHECK(out == decoder.decode_header_value("\xa4\xa2", "EUC-JP"));
+  CHECK(out == into::header_value(decoder, "\xa4\xa2", "EUC-JP"));
 }
 
 TEST_CASE("base64 is decoded leniently") {
-  CHECK(decode_base64("aGVsbG8=") == "hello");
-  CHECK(decode_base64("aGVs\r\nbG8") == "hello");           // line break, no padding
-  CHECK(decode_base64(" a G V s b G 8 = ! ") == "hello");   // blanks and junk skipped
-  CHECK(decode_base64("QQ==QQ==") == "AA");                 // padding ends a block
-  CHECK(decode_base64("QUJD-") == "ABC");                   // '-' is junk, not URL-safe 62
-  CHECK(decode_base64("Q") == "");                           // dangling 6 bits dropped
-  CHECK(decode_base64("") == "");
+  CHECK(into::base64("aGVsbG8=") == "hello");
+  CHECK(into::base64("aGVs\r\nbG8") == "hello");           // line break, no padding
+  CHECK(into::base64(" a G V s b G 8 = ! ") == "hello");   // blanks and junk skipped
+  CHECK(into::base64("QQ==QQ==") == "AA");                 // padding ends a block
+  CHECK(into::base64("QUJD-") == "ABC");                   // '-' is junk, not URL-safe 62
+  CHECK(into::base64("Q") == "");                           // dangling 6 bits dropped
+  CHECK(into::base64("") == "");
 }
 
 TEST_CASE("quoted-printable is decoded leniently") {
-  CHECK(decode_quoted_printable("caf=C3=A9") == "caf\xC3\xA9");
-  CHECK(decode_quoted_printable("caf=c3=a9") == "caf\xC3\xA9");  // lower-case hex
-  CHECK(decode_quoted_printable("soft=\r\nbreak") == "softbreak");
-  CHECK(decode_quoted_printable("soft= \t\nbreak") == "softbreak");  // blanks before the break
-  CHECK(decode_quoted_printable("a=ZZb") == "a=ZZb");                // malformed: kept
-  CHECK(decode_quoted_printable("a=4") == "a=4");                    // truncated escape at the end
-  CHECK(decode_quoted_printable("end=") == "end");
-  CHECK(decode_quoted_printable("href=3D\"x\"") == "href=\"x\"");
+  CHECK(into::quoted_printable("caf=C3=A9") == "caf\xC3\xA9");
+  CHECK(into::quoted_printable("caf=c3=a9") == "caf\xC3\xA9");  // lower-case hex
+  CHECK(into::quoted_printable("soft=\r\nbreak") == "softbreak");
+  CHECK(into::quoted_printable("soft= \t\nbreak") == "softbreak");  // blanks before the break
+  CHECK(into::quoted_printable("a=ZZb") == "a=ZZb");                // malformed: kept
+  CHECK(into::quoted_printable("a=4") == "a=4");                    // truncated escape at the end
+  CHECK(into::quoted_printable("end=") == "end");
+  CHECK(into::quoted_printable("href=3D\"x\"") == "href=\"x\"");
 }
 
 TEST_CASE("UTF-8 validation and sanitising") {
@@ -176,78 +177,78 @@ TEST_CASE("real Subjects from the corpus") {
   const auto extra = extra_corpus();  // linux-erofs-list-archive
   CharsetDecoder decoder;
   // ISO-2022-JP with the NEC character № (php-mime-mail-parser issue116).
-  CHECK(decoder.decode_header_value(raw_subject("php-mime-mail-parser/tests/mails/issue116")) ==
+  CHECK(into::header_value(decoder, raw_subject("php-mime-mail-parser/tests/mails/issue116")) ==
         "ЖД№41 от 28.09.2016");
   // Japanese labelled gb2312 with a GBK-only pair (the long vowel mark).
   if (extra)
-    CHECK(decoder.decode_header_value(raw_subject_at(
+    CHECK(into::header_value(decoder, raw_subject_at(
               *extra + "/linux-erofs-list-archive/messages/1d8072ba01af837c491948791c3030ee5c567a93.eml")) ==
           "E T Cサービスのお知らせ");
   // gb2312 label, GBK content, two folded words.
-  CHECK(decoder.decode_header_value(raw_subject("spamscope-mail-parser/tests/mails/mail_test_9")) ==
+  CHECK(into::header_value(decoder, raw_subject("spamscope-mail-parser/tests/mails/mail_test_9")) ==
         "我把镜头拉近些，你们看看这个是什么屄，这种场合自然少不了内射");
   // Two ISO-2022-JP B-words mixing Japanese and ASCII.
-  CHECK(decoder.decode_header_value(raw_subject("mimekit/UnitTests/TestData/messages/japanese.txt")) ==
+  CHECK(into::header_value(decoder, raw_subject("mimekit/UnitTests/TestData/messages/japanese.txt")) ==
         "日本語メールテスト (testing Japanese emails)");
   if (extra)
-    CHECK(decoder.decode_header_value(raw_subject_at(
+    CHECK(into::header_value(decoder, raw_subject_at(
               *extra + "/linux-erofs-list-archive/messages/7b1cb5555e42bab623ef3e3f180f268aa7cea6ac.eml")) ==
           "取引目的等の確認のお願い");  // Shift_JIS
-  CHECK(decoder.decode_header_value(raw_subject("sisimai-set-of-emails/maildir/bsd/lhost-office365-04.eml")) ==
+  CHECK(into::header_value(decoder, raw_subject("sisimai-set-of-emails/maildir/bsd/lhost-office365-04.eml")) ==
         "Undeliverable: ニャーン");
   // Raw text, then an encoded word: the space between them stays.
-  CHECK(decoder.decode_header_value(raw_subject("php-mime-mail-parser/tests/mails/m0022")) ==
+  CHECK(into::header_value(decoder, raw_subject("php-mime-mail-parser/tests/mails/m0022")) ==
         "[PRJ-OTH] asdf  árvíztűrő tükörfúrógép");
-  CHECK(decoder.decode_header_value(raw_subject("php-mime-mail-parser/tests/mails/issue149")) ==
+  CHECK(into::header_value(decoder, raw_subject("php-mime-mail-parser/tests/mails/issue149")) ==
         "מענה 'אני לא נמצא': Invoice 02722027");  // iso-8859-8-i
-  CHECK(decoder.decode_header_value(raw_subject("php-mime-mail-parser/tests/mails/issue212"))
+  CHECK(into::header_value(decoder, raw_subject("php-mime-mail-parser/tests/mails/issue212"))
             .rfind("Automatyczna odpowiedź: Piotrze, test z 6 miesięcy", 0) == 0);  // windows-1250
-  CHECK(decoder.decode_header_value(raw_subject("rspamd/test/functional/messages/spam.eml"))
+  CHECK(into::header_value(decoder, raw_subject("rspamd/test/functional/messages/spam.eml"))
             .rfind("Аудиоэнциклопедии для детей", 0) == 0);  // windows-1251
   // RFC 2231 language tags, and ž split across two words of one charset.
-  CHECK(decoder.decode_header_value(raw_subject("spamassassin/t/data/nice/unicode1")) == "Domače omrežje");
+  CHECK(into::header_value(decoder, raw_subject("spamassassin/t/data/nice/unicode1")) == "Domače omrežje");
   // UTF-8 split over B and Q words, emoji and a URL inside.
-  CHECK(decoder.decode_header_value(raw_subject("rspamd/test/functional/messages/urlinsubjectencoded.eml")) ==
+  CHECK(into::header_value(decoder, raw_subject("rspamd/test/functional/messages/urlinsubjectencoded.eml")) ==
         "ПОДТВЕРДИТЕ ВЫПЛАТУ - https://example.com/nT6a--Check out our New 🗺️ Geography Themed Set 🏔️");
 }
 
 TEST_CASE("raw 8-bit Subject: invalid UTF-8 becomes U+FFFD unless a fallback charset is given") {
   CharsetDecoder decoder;
   const std::string raw = raw_subject("spamassassin/t/data/nice/cjk/big5-base64.1");  // raw Big5 bytes
-  const std::string plain = decoder.decode_header_value(raw);
+  const std::string plain = into::header_value(decoder, raw);
   CHECK(is_valid_utf8(plain));
   CHECK(plain.find(kFFFD) != std::string::npos);
   CHECK(plain.rfind("[SLAT-talk] ", 0) == 0);
-  const std::string with_fallback = decoder.decode_header_value(raw, "big5");
+  const std::string with_fallback = into::header_value(decoder, raw, "big5");
   CHECK(with_fallback.find(kFFFD) == std::string::npos);
   CHECK(with_fallback.find("6月17日") != std::string::npos);
   // Valid raw UTF-8 is kept as is, fallback or not.
-  CHECK(decoder.decode_header_value("  Ürün  ", "big5") == "Ürün");
+  CHECK(into::header_value(decoder, "  Ürün  ", "big5") == "Ürün");
 }
 
 TEST_CASE("encoded word rules of RFC 2047") {
   CharsetDecoder decoder;
   // §6.2: whitespace (also folding) between adjacent encoded words is dropped.
-  CHECK(decoder.decode_header_value("=?utf-8?q?a?= =?utf-8?q?b?=") == "ab");
-  CHECK(decoder.decode_header_value("=?utf-8?q?a?=\r\n\t=?utf-8?q?b?=") == "ab");
+  CHECK(into::header_value(decoder, "=?utf-8?q?a?= =?utf-8?q?b?=") == "ab");
+  CHECK(into::header_value(decoder, "=?utf-8?q?a?=\r\n\t=?utf-8?q?b?=") == "ab");
   // ... but not between an encoded word and text.
-  CHECK(decoder.decode_header_value("=?utf-8?q?a?= b =?utf-8?q?c?=") == "a b c");
+  CHECK(into::header_value(decoder, "=?utf-8?q?a?= b =?utf-8?q?c?=") == "a b c");
   // A multibyte character split across two words of one charset (こ = E3 81 93).
-  CHECK(decoder.decode_header_value("=?UTF-8?B?44E=?= =?utf-8?B?kw==?=") == "こ");
+  CHECK(into::header_value(decoder, "=?UTF-8?B?44E=?= =?utf-8?B?kw==?=") == "こ");
   // Different charsets next to each other.
-  CHECK(decoder.decode_header_value("=?iso-8859-1?q?caf=E9?= =?utf-8?q?_ok?=") == "café ok");
-  CHECK(decoder.decode_header_value("=?utf-8?Q?a_b=3F?=") == "a b?");
+  CHECK(into::header_value(decoder, "=?iso-8859-1?q?caf=E9?= =?utf-8?q?_ok?=") == "café ok");
+  CHECK(into::header_value(decoder, "=?utf-8?Q?a_b=3F?=") == "a b?");
   // Glued to text (not allowed, but spam does it) is still decoded.
-  CHECK(decoder.decode_header_value("Re:=?utf-8?q?x?=y") == "Re:xy");
+  CHECK(into::header_value(decoder, "Re:=?utf-8?q?x?=y") == "Re:xy");
   // Malformed words stay literal.
-  CHECK(decoder.decode_header_value("=?utf-8?X?abc?=") == "=?utf-8?X?abc?=");
-  CHECK(decoder.decode_header_value("=?utf-8?B?YWJj") == "=?utf-8?B?YWJj");
-  CHECK(decoder.decode_header_value("=?=?utf-8?q?a?=") == "=?a");
-  CHECK(decoder.decode_header_value("=??q?a?=") == "=??q?a?=");
+  CHECK(into::header_value(decoder, "=?utf-8?X?abc?=") == "=?utf-8?X?abc?=");
+  CHECK(into::header_value(decoder, "=?utf-8?B?YWJj") == "=?utf-8?B?YWJj");
+  CHECK(into::header_value(decoder, "=?=?utf-8?q?a?=") == "=?a");
+  CHECK(into::header_value(decoder, "=??q?a?=") == "=??q?a?=");
   // Decoded line breaks and NULs do not survive into a one-line value.
-  CHECK(decoder.decode_header_value("=?utf-8?q?a=0D=0Ab=00c?=") == "a  b c");
+  CHECK(into::header_value(decoder, "=?utf-8?q?a=0D=0Ab=00c?=") == "a  b c");
   // Unknown charset in a word: the bytes are read as UTF-8.
-  CHECK(decoder.decode_header_value("=?x-unknown-thing?q?ok=FF?=") == "ok" + kFFFD);
+  CHECK(into::header_value(decoder, "=?x-unknown-thing?q?ok=FF?=") == "ok" + kFFFD);
 }
 
 TEST_CASE("hostile header values stay cheap") {
@@ -255,14 +256,14 @@ TEST_CASE("hostile header values stay cheap") {
   // 5000 words in 5000 different bogus charsets: only 1000 are decoded.
   std::string value;
   for (int i = 0; i < 5000; ++i) value += "=?x-" + std::to_string(i) + "?q?a?= ";
-  const std::string decoded = decoder.decode_header_value(value);
+  const std::string decoded = into::header_value(decoder, value);
   CHECK(decoded.substr(0, 1000) == std::string(1000, 'a'));
   CHECK(decoded.find("=?x-1000?q?a?=") != std::string::npos);
   CHECK(decoder.cached_descriptors() <= 64);
   // A million starts of words that never end.
   std::string junk;
   for (int i = 0; i < 1'000'000; ++i) junk += (i % 2) ? "=?" : "=?u?q?";
-  const std::string out = decoder.decode_header_value(junk);
+  const std::string out = into::header_value(decoder, junk);
   CHECK(is_valid_utf8(out));
   CHECK(out.size() <= junk.size());
 }
@@ -301,13 +302,14 @@ TEST_CASE("arbitrary bytes never break decoding") {
     }
     const std::string charset = charsets[random() % std::size(charsets)];
     CHECK(is_valid_utf8(decoder.to_utf8(input, charset)));
-    CHECK(is_valid_utf8(decoder.decode_header_value(input)));
-    CHECK(is_valid_utf8(decoder.decode_header_value(input, charset)));
+    CHECK(is_valid_utf8(into::header_value(decoder, input)));
+    CHECK(is_valid_utf8(into::header_value(decoder, input, charset)));
   }
 }
 
 TEST_CASE("the table-driven ISO-2022-JP decoder gives iconv's bytes, or declines") {
-  // decode_common_iso2022jp (collectors/iso2022jp.h) serves convert() and the URL walk.
+  // decode_common_iso2022jp_into (collectors/iso2022jp.h) serves convert() and the URL walk.
+  JapaneseTables tables;
   iconv_t cd = iconv_open("UTF-8", "ISO-2022-JP");
   REQUIRE(cd != reinterpret_cast<iconv_t>(-1));
   auto by_iconv = [cd](std::string text) { return convert_with_iconv(cd, std::move(text)); };
@@ -331,12 +333,15 @@ TEST_CASE("the table-driven ISO-2022-JP decoder gives iconv's bytes, or declines
       }
     }
     std::string fast;
-    const std::optional<std::string_view> into_kept = decode_common_iso2022jp_into(text, kept);
-    REQUIRE(into_kept.has_value() == decode_common_iso2022jp(text, fast));
-    if (!into_kept) continue;
+    const bool taken = decode_common_iso2022jp_into(text, tables, kept);
+    REQUIRE(taken == decode_common_iso2022jp_into(text, tables, fast));
+    if (!taken) {
+      CHECK(kept.empty());  // declined: the buffer is left empty (core/result.h)
+      continue;
+    }
     ++decoded;
     CAPTURE(text);
-    CHECK(*into_kept == fast);
+    CHECK(kept == fast);  // exactly the text, whatever a longer one left in the buffer
     const std::optional<std::string> reference = by_iconv(text);
     REQUIRE(reference.has_value());  // what the table takes, iconv takes
     CHECK(fast == *reference);
@@ -368,7 +373,8 @@ TEST_CASE("plain_ascii_run stops at the first ESC, SO, SI or 8-bit byte") {
 }
 
 TEST_CASE("the table-driven Shift_JIS decoder gives iconv's CP932 bytes, or declines") {
-  // decode_common_cp932 (collectors/iso2022jp.h) serves convert() for shift_jis labels.
+  // decode_common_cp932_into (collectors/iso2022jp.h) serves convert() for shift_jis labels.
+  JapaneseTables tables;
   iconv_t cd = iconv_open("UTF-8", "CP932");
   REQUIRE(cd != reinterpret_cast<iconv_t>(-1));
   auto by_iconv = [cd](std::string text) { return convert_with_iconv(cd, std::move(text)); };
@@ -390,9 +396,10 @@ TEST_CASE("the table-driven Shift_JIS decoder gives iconv's CP932 bytes, or decl
         default: text.push_back(static_cast<char>(0x81 + random() % 31)); break;  // a lone lead byte
       }
     }
-    std::string fast;
+    std::string fast = "left over";
     CAPTURE(text);
-    if (!decode_common_cp932(text, fast)) {
+    if (!decode_common_cp932_into(text, tables, fast)) {
+      CHECK(fast.empty());  // declined: the buffer is left empty (core/result.h)
       ++declined;
       continue;
     }

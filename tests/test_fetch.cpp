@@ -20,6 +20,7 @@
 #include "enrich/fetch/unpack.h"
 #include "tests/helpers.h"
 #include "tests/http_test_server.h"
+#include "tests/into_results.h"
 
 using namespace sg;
 using namespace sg::fetch;
@@ -53,7 +54,7 @@ struct Served {
   TempDir root{"fetch-served"};
   TempDir out{"fetch-out"};
   std::string bytes = read_file(test_data(kPyasnFixture));
-  std::string sha256 = sha256_hex(bytes);
+  std::string sha256 = into::sha256_hex(bytes);
   std::unique_ptr<HttpTestServer> server;
 
   Served() {
@@ -79,7 +80,7 @@ TEST_CASE("fetch: a full download has the source's bytes and leaves no .part") {
   auto result = download_file(s.url("/ipasn.dat.gz"), s.dest(), {});
   REQUIRE_MESSAGE(result.has_value(), (result ? "" : result.error().to_string()));
   CHECK(result->sha256 == s.sha256);
-  CHECK(sha256_hex(read_file(s.dest())) == s.sha256);
+  CHECK(into::sha256_hex(read_file(s.dest())) == s.sha256);
   CHECK(result->size == s.bytes.size());
   CHECK(result->bytes_received == s.bytes.size());
   CHECK_FALSE(result->not_modified);
@@ -190,7 +191,7 @@ TEST_CASE("fetch: a 200 answer to a Range request replaces the part, 416 complet
 TEST_CASE("fetch: a checksum mismatch names both digests and keeps nothing") {
   Served s;
   DownloadOptions options;
-  const std::string wrong = sha256_hex("something else");
+  const std::string wrong = into::sha256_hex("something else");
   options.expected = Checksum{HashKind::sha256, wrong};
   auto result = download_file(s.url("/ipasn.dat.gz"), s.dest(), options);
   REQUIRE_FALSE(result.has_value());
@@ -370,11 +371,11 @@ TEST_CASE("fetch: a configured source is fetched and returned with its import fo
   REQUIRE(again.has_value());
   CHECK_FALSE((*again)[0].updated);
 
-  options.checksum = Checksum{HashKind::sha256, sha256_hex("not it")};
+  options.checksum = Checksum{HashKind::sha256, into::sha256_hex("not it")};
   options.download.force = true;
   auto mismatch = fetch_dataset(*source, options);
   REQUIRE_FALSE(mismatch.has_value());
-  CHECK(contains(mismatch.error().to_string(), sha256_hex("not it")));
+  CHECK(contains(mismatch.error().to_string(), into::sha256_hex("not it")));
 }
 
 TEST_CASE("fetch: routeviews follows CAIDA's creation log to the newest file") {

@@ -21,6 +21,7 @@
 #include "collectors/header_block.h"
 #include "collectors/mail_source.h"
 #include "tests/helpers.h"
+#include "tests/into_results.h"
 
 using namespace sg;
 namespace fs = std::filesystem;
@@ -93,8 +94,8 @@ std::vector<uint64_t> from_line_offsets(const std::string& bytes) {
 }
 
 std::string header(const std::string& message, std::string_view name) {
-  for (const HeaderField& field : split_header_block(message).fields)
-    if (field_name_is(field.name, name)) return unfold(field.raw_value);
+  for (const HeaderField& field : into::header_block(message).fields)
+    if (field_name_is(field.name, name)) return into::unfold(field.raw_value);
   return {};
 }
 

@@ -17,9 +17,12 @@
 #include "collectors/encoded_words.h"
 #include "collectors/header_block.h"
 #include "collectors/mime_urls.h"
+#include "collectors/content_type.h"
+#include "collectors/url_scan.h"
 #include "collectors/transfer_decoding.h"
 
 #include "tests/helpers.h"
+#include "tests/into_results.h"
 
 using namespace sg;
 
@@ -36,11 +39,28 @@ struct Extracted {
   }
 };
 
+// extract_body_urls with a scratch of its own, the URLs copied out of it.
+std::vector<std::string> body_urls(const HeaderBlock& headers, std::string_view body, CharsetDecoder& decoder,
+                                   std::vector<std::string>& problems, const MimeLimits& limits = {}) {
+  BodyUrlScratch scratch;
+  const std::span<const std::string> urls = extract_body_urls(headers, body, decoder, scratch, problems, limits);
+  return {urls.begin(), urls.end()};
+}
+
+// The same for a header given only as its raw lines (a block without fields),
+// whose Content-Type is then read from every line.
+std::vector<std::string> body_urls_from_raw(std::string_view raw, std::string_view body, CharsetDecoder& decoder,
+                                            std::vector<std::string>& problems, const MimeLimits& limits = {}) {
+  HeaderBlock headers;
+  headers.raw = raw;
+  return body_urls(headers, body, decoder, problems, limits);
+}
+
 Extracted extract_message(const std::string& message, const MimeLimits& limits = {}) {
   CharsetDecoder decoder;
   Extracted out;
-  const HeaderBlock block = split_header_block(message);
-  out.urls = extract_body_urls(block.raw, std::string_view(message).substr(block.body_offset), decoder, out.problems,
+  const HeaderBlock block = into::header_block(message);
+  out.urls = body_urls_from_raw(block.raw, std::string_view(message).substr(block.body_offset), decoder, out.problems,
                                limits);
   return out;
 }
@@ -216,7 +236,7 @@ TEST_CASE("corpus: spamassassin spam with quoted-printable but no Content-Transf
   for (const std::string& url : sample.urls) CHECK(url.find("=3D") == std::string::npos);
 }
 
-TEST_CASE("extract_body_urls_reusing: each call holds exactly its own message's URLs") {
+TEST_CASE("extract_body_urls: each walk with one scratch holds exactly its own message's URLs") {
   // Slots a longer body filled are reused, trimmed and re-indexed: a short body
   // after a long one must not show any of the long one's URLs, nor miss a repeat.
   const auto message_with = [](int count, const std::string& host) {
@@ -226,15 +246,16 @@ TEST_CASE("extract_body_urls_reusing: each call holds exactly its own message's 
     return message;
   };
   CharsetDecoder decoder;
+  BodyUrlScratch scratch;
   for (const auto& [count, host] : std::vector<std::pair<int, std::string>>{
            {100, "long"}, {2, "short"}, {0, "none"}, {70, "again"}, {17, "seventeen"}, {1, "one"}}) {
     const std::string message = message_with(count, host);
-    const HeaderBlock block = split_header_block(message);
+    const HeaderBlock block = into::header_block(message);
     const std::string_view body = std::string_view(message).substr(block.body_offset);
     std::vector<std::string> problems;
-    const std::vector<std::string> expected = extract_body_urls(block.raw, body, decoder, problems);
+    const std::vector<std::string> expected = body_urls_from_raw(block.raw, body, decoder, problems);
     CHECK(expected.size() == static_cast<size_t>(count == 0 ? 1 : count));
-    const std::span<const std::string> reused = extract_body_urls_reusing(block, body, decoder, problems);
+    const std::span<const std::string> reused = extract_body_urls(block, body, decoder, scratch, problems);
     CHECK(std::vector<std::string>(reused.begin(), reused.end()) == expected);
   }
 }
@@ -448,8 +469,8 @@ TEST_CASE("arbitrary bytes never break the MIME walk") {
       else message.push_back(static_cast<char>(random() % 256));
     }
     std::vector<std::string> problems;
-    const HeaderBlock block = split_header_block(message);
-    const auto urls = extract_body_urls(block.raw, std::string_view(message).substr(block.body_offset), decoder,
+    const HeaderBlock block = into::header_block(message);
+    const auto urls = body_urls_from_raw(block.raw, std::string_view(message).substr(block.body_offset), decoder,
                                         problems);
     CHECK(urls.size() <= 1000);
     CHECK(problems.size() <= 17);
@@ -528,11 +549,11 @@ TEST_CASE("transfer decodings into a buffer match plain byte-at-a-time decoders"
     std::string out = "kept";  // appended to, not replaced
     append_base64_decoded(base64, out);
     CHECK(out == "kept" + reference_base64(base64));
-    out = "kept";
-    append_quoted_printable_decoded(qp, out);
-    CHECK(out == "kept" + reference_quoted_printable(qp));
-    CHECK(decode_base64_into(base64, kept) == reference_base64(base64));
-    CHECK(decode_quoted_printable_into(qp, kept) == reference_quoted_printable(qp));
+    // Into the kept buffer: exactly the decoding, whatever a longer text left there.
+    decode_base64_into(base64, kept);
+    CHECK(kept == reference_base64(base64));
+    decode_quoted_printable_into(qp, kept);
+    CHECK(kept == reference_quoted_printable(qp));
   }
 }
 
@@ -577,11 +598,11 @@ TEST_CASE("a split header block gives what its raw header gives") {
   CharsetDecoder decoder;
   auto both = [&](const std::string& message, size_t max_fields) {
     CAPTURE(message);
-    const HeaderBlock block = split_header_block(message, max_fields);
+    const HeaderBlock block = into::header_block(message, max_fields);
     const std::string_view body = std::string_view(message).substr(block.body_offset);
     std::vector<std::string> raw_problems, block_problems;
-    const std::vector<std::string> from_raw = extract_body_urls(block.raw, body, decoder, raw_problems);
-    const std::vector<std::string> from_block = extract_body_urls(block, body, decoder, block_problems);
+    const std::vector<std::string> from_raw = body_urls_from_raw(block.raw, body, decoder, raw_problems);
+    const std::vector<std::string> from_block = body_urls(block, body, decoder, block_problems);
     CHECK(from_block == from_raw);
     CHECK(block_problems == raw_problems);
     return from_block;

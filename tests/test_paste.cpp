@@ -13,6 +13,7 @@
 #include "collectors/header_block.h"
 #include "collectors/paste.h"
 #include "tests/helpers.h"
+#include "tests/into_results.h"
 
 using namespace sg;
 
@@ -24,14 +25,14 @@ std::string bundled(const std::string& name) { return read_file(std::string(SPAM
 
 std::vector<std::string> field_names(const std::string& headers) {
   std::vector<std::string> names;
-  for (const HeaderField& field : split_header_block(headers).fields) names.emplace_back(field.name);
+  for (const HeaderField& field : into::header_block(headers).fields) names.emplace_back(field.name);
   return names;
 }
 
 std::string field_value(const std::string& headers, size_t index) {
-  const HeaderBlock block = split_header_block(headers);
+  const HeaderBlock block = into::header_block(headers);
   REQUIRE(index < block.fields.size());
-  return unfold(block.fields[index].raw_value);
+  return into::unfold(block.fields[index].raw_value);
 }
 
 bool mentions(const std::vector<std::string>& problems, const std::string& text) {
@@ -73,7 +74,7 @@ TEST_CASE("seed paste jacks-1: four fields, NBSP turned into a space, masks kept
   const std::string& headers = excerpts[0].headers;
   CHECK(field_names(headers) ==
         std::vector<std::string>{"Received-SPF", "Authentication-Results", "Received", "Received"});
-  CHECK(split_header_block(headers).problems.empty());
+  CHECK(into::header_block(headers).problems.empty());
   CHECK(headers.find("\xC2\xA0") == std::string::npos);
   CHECK(field_value(headers, 0) ==
         "pass (re27.leadw.link: domain of bounce-********@g0zs8omwfqere.link designates 114.113.195.101 as "
@@ -244,7 +245,7 @@ TEST_CASE("arbitrary bytes give a clean header block") {
     }
     std::vector<std::string> problems;
     const std::string headers = normalize_paste(text, problems);
-    const HeaderBlock block = split_header_block(headers);
+    const HeaderBlock block = into::header_block(headers);
     CHECK(block.problems.empty());
     CHECK(block.body_offset == headers.size());  // no empty line inside
     (void)looks_like_paste(text);

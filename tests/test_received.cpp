@@ -13,6 +13,7 @@
 #include "collectors/header_block.h"
 #include "collectors/received.h"
 #include "collectors/received_lexer.h"
+#include "tests/into_results.h"
 
 namespace {
 
@@ -111,7 +112,7 @@ TEST_CASE("received: parse_received_field reads a folded value as parse_received
   for (const char* raw : folded) {
     CAPTURE(raw);
     sg::parse_received_field(raw, hop);
-    const sg::Hop expected = sg::parse_received(sg::unfold(raw));
+    const sg::Hop expected = sg::parse_received(sg::into::unfold(raw));
     CHECK(hop.raw == expected.raw);
     CHECK(hop.from_helo == expected.from_helo);
     CHECK(hop.from_rdns == expected.from_rdns);

@@ -41,7 +41,8 @@ TEST_CASE("configured trust: the origin is the first outside sender a trusted ho
   auto config = TrustConfig::parse("mx1.example.net *.corp.example 192.0.2.0/24");
   REQUIRE(config);
   bool fact = false;
-  CHECK(mark_trust(hops, *config, fact) == 1);
+  TrustScratch scratch;
+  CHECK(mark_trust(hops, *config, scratch, fact) == 1);
   CHECK(fact);
   CHECK(hops[0].trusted);
   CHECK(hops[1].trusted);
@@ -55,7 +56,8 @@ TEST_CASE("inferred trust: the receiving side's own relays and private hops") {
       hop("203.0.113.9", "x", "", "sender.example"),
   };
   bool fact = false;
-  CHECK(mark_trust(hops, TrustConfig{}, fact) == 1);
+  TrustScratch scratch;
+  CHECK(mark_trust(hops, TrustConfig{}, scratch, fact) == 1);
   CHECK(fact);
   CHECK(hops[0].trusted);
   CHECK(hops[1].trusted);
@@ -68,7 +70,8 @@ TEST_CASE("a paste with no `by` parts trusts nothing and names the deepest publi
       hop("103.244.54.137", "kldoqzn6x62p3.top", "static-ip.137.54.244.103.rev.i4hk.com", ""),
   };
   bool fact = true;
-  CHECK(mark_trust(hops, TrustConfig{}, fact) == 1);
+  TrustScratch scratch;
+  CHECK(mark_trust(hops, TrustConfig{}, scratch, fact) == 1);
   CHECK_FALSE(fact);
   CHECK_FALSE(hops[0].trusted);
 }
@@ -76,15 +79,16 @@ TEST_CASE("a paste with no `by` parts trusts nothing and names the deepest publi
 TEST_CASE("internal mail has no origin") {
   std::vector<Hop> hops = {hop("127.0.0.1", "localhost", "localhost", "mail.example.org")};
   bool fact = false;
-  CHECK(mark_trust(hops, TrustConfig{}, fact) == -1);
+  TrustScratch scratch;
+  CHECK(mark_trust(hops, TrustConfig{}, scratch, fact) == -1);
 }
 
-// mark_trust keeps its buffers per thread; what one call learnt (the receiving
-// side, the provider's other domains) must not carry over into the next.
+// mark_trust keeps its buffers in the caller's scratch; what one call learnt (the
+// receiving side, the provider's other domains) must not carry over into the next.
 TEST_CASE("inferred trust: a call knows nothing of the previous one") {
-  auto origin_of = [](std::vector<Hop> hops) {
+  auto origin_of = [](std::vector<Hop> hops, TrustScratch& scratch) {
     bool fact = false;
-    return mark_trust(hops, TrustConfig{}, fact);
+    return mark_trust(hops, TrustConfig{}, scratch, fact);
   };
   // Teaches the policy that example.net belongs to example.com's provider.
   const std::vector<Hop> provider = {
@@ -92,9 +96,8 @@ TEST_CASE("inferred trust: a call knows nothing of the previous one") {
       hop("198.51.100.3", "x", "", "ab12.other.example.net"),
   };
   const std::vector<Hop> stranger = {hop("198.51.100.2", "relay.example.net", "relay.example.net", "mx.example.org")};
-  int in_fresh_thread = -2;
-  std::thread([&] { in_fresh_thread = origin_of(stranger); }).join();
-  CHECK(in_fresh_thread == 0);
-  CHECK(origin_of(provider) == 1);  // its relay in example.net is trusted: learnt
-  CHECK(origin_of(stranger) == 0);
+  TrustScratch fresh, scratch;
+  CHECK(origin_of(stranger, fresh) == 0);
+  CHECK(origin_of(provider, scratch) == 1);  // its relay in example.net is trusted: learnt
+  CHECK(origin_of(stranger, scratch) == 0);
 }

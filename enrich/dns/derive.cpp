@@ -28,12 +28,12 @@ class Sink {
   }
   // A domain entity from a name in an answer, or nullopt (noted as skipped).
   std::optional<EntityRef> domain(std::string_view name, std::string_view where) {
-    auto normalized = normalize_domain(name);
-    if (!normalized) {
+    std::string normalized;
+    if (!normalize_domain_into(name, normalized)) {
       skipped_.push_back(std::string(where) + ": not a domain name: " + std::string(name));
       return std::nullopt;
     }
-    return EntityRef{"domain", std::move(*normalized)};
+    return EntityRef{"domain", std::move(normalized)};
   }
   std::vector<Observation> take() { return std::move(out_); }
 

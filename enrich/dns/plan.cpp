@@ -96,7 +96,8 @@ Plan make_plan(const std::vector<EntityRow>& ips, const std::vector<EntityRow>& 
       if (row.entity.key.ends_with(".arpa")) continue;
       add_domain(row.entity.key);
       const std::string registrable = registrable_domain(row.entity.key);
-      if (registrable != row.entity.key && normalize_domain(registrable)) add_domain(registrable);
+      std::string checked;
+      if (registrable != row.entity.key && normalize_domain_into(registrable, checked)) add_domain(registrable);
     }
   }
   return plan;
