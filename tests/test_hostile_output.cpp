@@ -16,7 +16,7 @@
 #include <thread>
 #include <vector>
 
-#include "cli/commands.h"
+#include "core/run_catching.h"
 #include "cli/evidence_json.h"
 #include "cli/json_output.h"
 #include "cli/query_output.h"
