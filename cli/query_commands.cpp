@@ -32,6 +32,17 @@ struct ShowFlags {
   bool json = false;
 };
 
+// The kinds `show` takes, in the order its help lists them.
+constexpr EntityKind kShownKinds[] = {EntityKind::ip,  EntityKind::domain, EntityKind::message,
+                                      EntityKind::email, EntityKind::url, EntityKind::prefix,
+                                      EntityKind::asn, EntityKind::org,  EntityKind::country};
+
+std::vector<std::string> shown_kind_names() {
+  std::vector<std::string> names;
+  for (EntityKind kind : kShownKinds) names.emplace_back(to_text(kind));
+  return names;
+}
+
 Result<TimeRange> range_from(const std::string& since, const std::string& until) {
   TimeRange range;
   if (!since.empty()) {
@@ -76,7 +87,9 @@ int run_stats(const CommandContext& context, bool json) {
 int run_show(const CommandContext& context, const ShowFlags& flags) {
   auto store = Store::open(context.db_path, StoreAccess::read);
   if (!store) return fail_with(store.error());
-  auto report = (*store)->show(EntityRef{flags.kind, flags.key});
+  auto kind = parse_entity_kind(flags.kind);  // one of kShownKinds: the option checks it
+  if (!kind) return fail_with(Error{"not a kind of entity", flags.kind});
+  auto report = (*store)->show(EntityRef{*kind, flags.key});
   if (!report) return fail_with(report.error());
   // A message's hops come from its stored header block, analysed again with the
   // current trust settings (analysis is a pure function of the bytes).
@@ -86,7 +99,7 @@ int run_show(const CommandContext& context, const ShowFlags& flags) {
   const Evidence* hops = reanalysed ? &*reanalysed : nullptr;
   // For an IP, the whole chain to its network: ip -> prefix -> AS -> holder.
   std::optional<std::vector<ChainLink>> chain;
-  if (report->entity.kind == "ip") {
+  if (report->entity.kind == EntityKind::ip) {
     auto links = ip_chain(**store, report->entity.key);
     if (!links) return fail_with(links.error());
     chain = std::move(*links);
@@ -121,7 +134,7 @@ std::vector<RegisteredCommand> add_query_commands(CLI::App& app) {
   auto* show = app.add_subcommand("show", "every edge of one entity with times and provenance");
   show->add_option("KIND", show_flags->kind, "ip, domain, message, email, url, prefix, asn, org, country")
       ->required()
-      ->check(CLI::IsMember({"ip", "domain", "message", "email", "url", "prefix", "asn", "org", "country"}));
+      ->check(CLI::IsMember(shown_kind_names()));
   show->add_option("KEY", show_flags->key, "the IP, domain, message hash (prefix), ...")->required();
   show->add_flag("--json", show_flags->json, "JSON output");
   commands.push_back({show, [show_flags](const CommandContext& context) { return run_show(context, *show_flags); }});

@@ -47,7 +47,7 @@ Result<IngestReport> import_indicator_lists(Store& store, const IngestOptions& o
     for (const ListedIndicator& indicator : indicators) {
       ++report.read;
       auto added = store.observe_import(
-          Observation{EntityRef{"source", label}, "lists", EntityRef{indicator.kind, indicator.value}, time, false},
+          Observation{EntityRef{EntityKind::source, label}, kLists, EntityRef{indicator.kind, indicator.value}, time, false},
           *import_id);
       if (!added) {
         store.rollback();

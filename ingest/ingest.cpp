@@ -24,7 +24,7 @@ using Clock = std::chrono::steady_clock;
 
 // "file" or, inside an mbox, "file @offset".
 std::string where_from(const MessageSource& source) {
-  return source.kind == "mbox" ? fmt::format("{} @{}", source.path, source.offset) : source.path;
+  return source.kind == SourceKind::mbox ? fmt::format("{} @{}", source.path, source.offset) : source.path;
 }
 
 // What the reading thread hands to the storing thread.
