@@ -69,7 +69,7 @@ void print_evidence_table(const Evidence& evidence, std::ostream& out) {
     out << "  DKIM:          d=" << shown(dkim.domain) << " s=" << shown(dkim.selector) << "\n";
   out << "\n  Indicators:\n";
   for (const Indicator& indicator : evidence.indicators)
-    out << fmt::format("    {:<7} {:<22} {}{}\n", shown(to_text(indicator.kind)), shown(to_text(indicator.role)), shown(indicator.value),
+    out << fmt::format("    {:<7} {:<22} {}{}\n", to_text(indicator.kind), to_text(indicator.role), shown(indicator.value),
                        indicator.trusted ? "  (fact)" : "");
   if (!evidence.problems.empty()) {
     out << "\n  Could not read:\n";

@@ -123,7 +123,8 @@ std::vector<RegisteredCommand> add_query_commands(CLI::App& app) {
   shares->add_flag("--json", shares_flags->json, "JSON output");
   shares->add_option("--since", shares_flags->since, "only links seen on or after DATE");
   shares->add_option("--until", shares_flags->until, "only links seen on or before DATE");
-  commands.push_back({shares, [shares_flags](const CommandContext& context) { return run_shares(context, *shares_flags); }});
+  commands.push_back(
+      {shares, [shares_flags](const CommandContext& context) { return run_shares(context, *shares_flags); }});
 
   auto stats_json = std::make_shared<bool>(false);
   auto* stats = app.add_subcommand("stats", "what the store holds");

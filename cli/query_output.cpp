@@ -180,7 +180,7 @@ void print_report(const EntityReport& report, std::ostream& out, const Evidence*
   out << "  edges:\n";
   for (const EdgeView& edge : report.edges) {
     out << fmt::format("    {} {:<18} {} {}  {}..{} x{} {}\n", edge.outgoing ? "->" : "<-", shown(edge.relation),
-                       shown(to_text(edge.other.kind)), shown(edge.other.key), day(edge.first_seen), day(edge.last_seen),
+                       to_text(edge.other.kind), shown(edge.other.key), day(edge.first_seen), day(edge.last_seen),
                        edge.count, edge.trusted ? "fact" : "claim");
     for (const Provenance& p : edge.provenance)
       out << fmt::format("         from {} {} at {}{}\n", shown(to_text(p.kind)), shown(p.ref), format_iso8601(p.time),

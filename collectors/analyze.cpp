@@ -418,7 +418,8 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
     if (!hop.is_hop) continue;
     if (evidence.origin_is_fact && static_cast<int>(i) < evidence.origin_hop) continue;  // the user's own relays
     if (hop.from_ip && !hop.from_ip->is_private())
-      indicators.add_ip(*hop.from_ip, static_cast<int>(i) == evidence.origin_hop ? Role::origin_ip : Role::relay_ip, hop.trusted);
+      indicators.add_ip(*hop.from_ip, static_cast<int>(i) == evidence.origin_hop ? Role::origin_ip : Role::relay_ip,
+                        hop.trusted);
     indicators.add_hop_name(hop.from_helo, Role::helo, hop.trusted);
     indicators.add_hop_name(hop.from_rdns, Role::rdns, hop.trusted);
   }

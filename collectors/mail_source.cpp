@@ -538,8 +538,8 @@ class StreamSource : public Source {
     if (fd.get() < 0) return done_step();
     if (format_ == MailFormat::mbox) {  // nothing to detect: stream from byte 0
       Step step;
-      step.child = std::make_unique<MboxSource>(std::move(fd), std::string(), path_,
-                                                stdin_stream ? SourceKind::stdin_ : SourceKind::mbox, false, options_);
+      const SourceKind kind = stdin_stream ? SourceKind::standard_input : SourceKind::mbox;
+      step.child = std::make_unique<MboxSource>(std::move(fd), std::string(), path_, kind, false, options_);
       return step;
     }
     const size_t cap = std::max<size_t>(options_.max_message_size, 1);
@@ -563,8 +563,8 @@ class StreamSource : public Source {
     }
     if (format == MailFormat::mbox) {
       Step step;
-      step.child = std::make_unique<MboxSource>(std::move(fd), std::move(start), path_,
-                                                stdin_stream ? SourceKind::stdin_ : SourceKind::mbox, !stdin_stream, options_);
+      const SourceKind kind = stdin_stream ? SourceKind::standard_input : SourceKind::mbox;
+      step.child = std::make_unique<MboxSource>(std::move(fd), std::move(start), path_, kind, !stdin_stream, options_);
       return step;
     }
     // eml and paste: the whole file, bounded.
@@ -587,7 +587,7 @@ class StreamSource : public Source {
     }
     RawMessage message;
     message.bytes = std::move(start);
-    message.source.kind = stdin_stream ? SourceKind::stdin_ : kind_;
+    message.source.kind = stdin_stream ? SourceKind::standard_input : kind_;
     message.source.path = path_;
     return message_step(into, std::move(message));
   }
@@ -719,7 +719,8 @@ class MaildirSource : public Source {
     }
     Step step;
     if (file_index_ < files_.size()) {
-      step.child = std::make_unique<StreamSource>(files_[file_index_++].string(), MailFormat::eml, SourceKind::maildir, options_);
+      step.child = std::make_unique<StreamSource>(files_[file_index_++].string(), MailFormat::eml,
+                                                  SourceKind::maildir, options_);
       return step;
     }
     if (folder_index_ < folders_.size()) {
@@ -845,7 +846,8 @@ Result<std::unique_ptr<MessageReader>> MessageReader::open(const std::string& pa
   if (path == "-") {
     if (format == MailFormat::directory || format == MailFormat::maildir)
       return make_error("standard input cannot be read as a folder", path);
-    impl->stack.push_back(std::make_unique<StreamSource>(path, format, SourceKind::stdin_, options, Fd(STDIN_FILENO, false)));
+    impl->stack.push_back(
+        std::make_unique<StreamSource>(path, format, SourceKind::standard_input, options, Fd(STDIN_FILENO, false)));
     return std::unique_ptr<MessageReader>(new MessageReader(std::move(impl)));
   }
   std::error_code ec;

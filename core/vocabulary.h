@@ -1,7 +1,8 @@
 // The words that cross stage contracts: what an entity is, the role an indicator
 // played in a message, the relation an edge stands for, where a message came
 // from. Typed here so that a misspelt one does not compile; their text forms,
-// which the store writes and JSON shows, are defined once, in vocabulary.cpp.
+// which the store writes and JSON shows, are defined once, below (to_text), and
+// read back by the parse_*() functions of vocabulary.cpp.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -46,12 +47,12 @@ enum class Role : uint8_t {
 
 /// How a message was read: the kind of its MessageSource (message.source_kind).
 enum class SourceKind : uint8_t {
-  eml,      ///< a file holding one message
-  maildir,  ///< a Maildir file
-  mbox,     ///< a message inside an mbox file (MessageSource::offset is where)
-  paste,    ///< an excerpt of pasted headers (MessageSource::offset is where)
-  stdin_,   ///< a message or mbox read from standard input ("stdin")
-  imap,     ///< a message fetched over IMAP
+  eml,             ///< a file holding one message
+  maildir,         ///< a Maildir file
+  mbox,            ///< a message inside an mbox file (MessageSource::offset is where)
+  paste,           ///< an excerpt of pasted headers (MessageSource::offset is where)
+  standard_input,  ///< a message or mbox read from standard input ("stdin")
+  imap,            ///< a message fetched over IMAP
 };
 
 /// What an observation's provenance is (observation.source_kind).
@@ -157,7 +158,7 @@ constexpr std::string_view to_text(SourceKind kind) {
     case SourceKind::maildir: return "maildir";
     case SourceKind::mbox: return "mbox";
     case SourceKind::paste: return "paste";
-    case SourceKind::stdin_: return "stdin";
+    case SourceKind::standard_input: return "stdin";
     case SourceKind::imap: return "imap";
   }
   return "";

@@ -46,9 +46,9 @@ Result<IngestReport> import_indicator_lists(Store& store, const IngestOptions& o
     }
     for (const ListedIndicator& indicator : indicators) {
       ++report.read;
-      auto added = store.observe_import(
-          Observation{EntityRef{EntityKind::source, label}, kLists, EntityRef{indicator.kind, indicator.value}, time, false},
-          *import_id);
+      const Observation listed{EntityRef{EntityKind::source, label}, kLists, EntityRef{indicator.kind, indicator.value},
+                               time, false};
+      auto added = store.observe_import(listed, *import_id);
       if (!added) {
         store.rollback();
         return added.error();

@@ -343,8 +343,11 @@ Result<bool> Store::add_message(const Evidence& evidence, const std::vector<Obse
     if (!subject) return fail(subject.error());
     auto edge = upsert_edge(*subject, observation.relation, *object, observation.time, observation.trusted);
     if (!edge) return fail(edge.error());
-    insert_observation_.bind(1, *edge).bind(2, observation.time).bind(3, to_text(ProvenanceKind::message)).bind(4, message_id).bind(
-        5, int64_t{observation.trusted});
+    insert_observation_.bind(1, *edge)
+        .bind(2, observation.time)
+        .bind(3, to_text(ProvenanceKind::message))
+        .bind(4, message_id)
+        .bind(5, int64_t{observation.trusted});
     if (!insert_observation_.run()) return fail(Error{"storing observation: " + insert_observation_.error(), ""});
   }
   if (auto status = insert_links(message_id, links); !status) return fail(status.error());

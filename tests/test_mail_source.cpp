@@ -617,12 +617,12 @@ TEST_CASE("standard input") {
   };
   const ReadAll mbox = read_stdin(read_file(corpus_path("spamassassin/t/data/nice.mbox")), MailFormat::automatic);
   REQUIRE(mbox.messages.size() == 3);
-  CHECK(mbox.messages[2].source.kind == SourceKind::stdin_);
+  CHECK(mbox.messages[2].source.kind == SourceKind::standard_input);
   CHECK(mbox.messages[2].source.path == "-");
   CHECK(mbox.messages[2].source.offset == 4639);
   const ReadAll eml = read_stdin("From: a@example.com\nSubject: piped\n\nbody\n", MailFormat::automatic);
   REQUIRE(eml.messages.size() == 1);
-  CHECK(eml.messages[0].source.kind == SourceKind::stdin_);
+  CHECK(eml.messages[0].source.kind == SourceKind::standard_input);
   CHECK(header(eml.messages[0].bytes, "Subject") == "piped");
   if (const auto extra = extra_seed()) {  // the blog post
     const ReadAll paste = read_stdin(read_file(*extra + "/blog-ja-cks-part2.txt"), MailFormat::automatic);

@@ -147,7 +147,8 @@ Derived derive(const StoredLookup& lookup) {
       case RecordType::A:
       case RecordType::AAAA:
         if (auto ip = IpAddress::parse(record.value)) {
-          for (const EntityRef& owner : owners) sink.add(owner, kResolvesTo, EntityRef{EntityKind::ip, ip->to_string()});
+          for (const EntityRef& owner : owners)
+            sink.add(owner, kResolvesTo, EntityRef{EntityKind::ip, ip->to_string()});
         } else {
           derived.skipped.push_back(where + ": not an address: " + record.value);
         }
