@@ -12,7 +12,7 @@
 //   --read-only  only split the mbox (reader cost, no analysis)
 //   --no-body    skip the MIME body walk for URLs (AnalysisOptions::body_urls = false)
 //   --repeat N   read the file N times (timings of small files are noisy)
-//   --jobs N     analyse on N threads that take turns reading (collectors/analysis_pipeline.h);
+//   --jobs N     analyse on N threads that take turns reading (ingest/analysis_pipeline.h);
 //                1, the default, reads and analyses on the one thread there is
 //   --digest     also print a SHA-256 over every message's Evidence as `parse --json` writes
 //                it, plus its raw header block, to check that two builds analyse alike
@@ -29,7 +29,7 @@
 #include <vector>
 
 #include "cli/evidence_json.h"
-#include "collectors/analysis_pipeline.h"
+#include "ingest/analysis_pipeline.h"
 #include "collectors/mail_source.h"
 #include "core/hash.h"
 

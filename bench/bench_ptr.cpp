@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
   }
   if (auto status = (*store)->begin(); !status) return 2;
   for (const IpAddress& address : addresses)
-    if (!(*store)->entity_id(EntityRef{"ip", address.to_string()})) return 2;
+    if (!(*store)->entity_id(EntityRef{EntityKind::ip, address.to_string()})) return 2;
   if (auto status = (*store)->commit(); !status) return 2;
   dns::EnrichOptions enrich;
   enrich.resolver = options;

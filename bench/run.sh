@@ -10,7 +10,7 @@
 #   python-hdrs   the same with a headers-only parser (the tuned Python script)
 #   analyze       build/bench_analyze: mbox reader + sg::Analyzer, nothing stored, one thread
 #   analyze-jobs  the same with --jobs $(nproc): one thread per core, each reading a batch
-#                 and analysing it (collectors/analysis_pipeline.h), what `ingest --jobs` uses
+#                 and analysing it (ingest/analysis_pipeline.h), what `ingest --jobs` uses
 #   ingest        build/spamgraph --db bench/out/bench.db ingest FILE (fresh database)
 # each under /usr/bin/time -v for its peak RSS. --big adds the memory check: a ~1 GB
 # mbox (the generated messages written again with new Message-IDs) through analyze and

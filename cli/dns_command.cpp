@@ -80,7 +80,7 @@ nlohmann::json summary_json(const dns::EnrichSummary& summary, bool offline) {
   if (offline) {
     out["would_query"] = nlohmann::json::array();
     for (const auto& planned : summary.would_query)
-      out["would_query"].push_back({{"entity", json_text(planned.entity.kind + " " + planned.entity.key)},
+      out["would_query"].push_back({{"entity", json_text(describe(planned.entity))},
                                     {"query", json_text(dns::query_text(planned.query))}});
   }
   return out;
@@ -210,7 +210,8 @@ RegisteredCommand add_enrich_dns_command(CLI::App& enrich) {
   command->add_option("--max-age", flags->max_age,
                       "skip an entity's lookup type asked more recently than this: 30m, 12h, 1d (default 1d; 0 asks all)");
   command->add_flag("--offline", flags->offline, "send nothing: print what would be queried");
-  command->add_option("--only", flags->only, "ip or domain")->check(CLI::IsMember({"ip", "domain"}));
+  command->add_option("--only", flags->only, "ip or domain")
+      ->check(CLI::IsMember({std::string(to_text(EntityKind::ip)), std::string(to_text(EntityKind::domain))}));
   command->add_option("--limit", flags->limit, "at most N entities")->check(CLI::NonNegativeNumber);
   command->add_option("--now", flags->now, "the run's time (testing, replays): stamps the lookups, drives --max-age");
   command->add_flag("--json", flags->json, "JSON summary (every failed lookup, the plan with --offline)");

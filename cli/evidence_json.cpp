@@ -15,7 +15,7 @@ nlohmann::json ip_json(const std::optional<IpAddress>& ip) {
 }
 
 nlohmann::json source_json(const MessageSource& source) {
-  return {{"kind", json_text(source.kind)}, {"path", json_text(source.path)}, {"offset", source.offset}};
+  return {{"kind", json_text(to_text(source.kind))}, {"path", json_text(source.path)}, {"offset", source.offset}};
 }
 
 nlohmann::json origin_json(const Evidence& evidence) {
@@ -59,9 +59,9 @@ nlohmann::json dkim_json(const DkimSignature& dkim) {
 }
 
 nlohmann::json indicator_json(const Indicator& indicator) {
-  return {{"kind", json_text(indicator.kind)},
+  return {{"kind", json_text(to_text(indicator.kind))},
           {"value", json_text(indicator.value)},
-          {"role", json_text(indicator.role)},
+          {"role", json_text(to_text(indicator.role))},
           {"trusted", indicator.trusted}};
 }
 

@@ -26,7 +26,7 @@ std::string delay_text(const Hop& newer, const Hop& older) {
 }  // namespace
 
 void print_evidence_table(const Evidence& evidence, std::ostream& out) {
-  out << "Message " << shown(evidence.header_hash.substr(0, 16)) << "  (" << shown(evidence.source.kind) << " "
+  out << "Message " << shown(evidence.header_hash.substr(0, 16)) << "  (" << shown(to_text(evidence.source.kind)) << " "
       << shown(evidence.source.path) << ")\n";
   if (!evidence.subject.empty()) out << "  Subject: " << shown(evidence.subject) << "\n";
   out << "  Time:    " << format_iso8601(evidence.time) << " (" << shown(evidence.time_source) << ")\n";
@@ -69,7 +69,7 @@ void print_evidence_table(const Evidence& evidence, std::ostream& out) {
     out << "  DKIM:          d=" << shown(dkim.domain) << " s=" << shown(dkim.selector) << "\n";
   out << "\n  Indicators:\n";
   for (const Indicator& indicator : evidence.indicators)
-    out << fmt::format("    {:<7} {:<22} {}{}\n", shown(indicator.kind), shown(indicator.role), shown(indicator.value),
+    out << fmt::format("    {:<7} {:<22} {}{}\n", to_text(indicator.kind), to_text(indicator.role), shown(indicator.value),
                        indicator.trusted ? "  (fact)" : "");
   if (!evidence.problems.empty()) {
     out << "\n  Could not read:\n";

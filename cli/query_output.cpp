@@ -30,7 +30,7 @@ std::string join_shown(const std::vector<std::string>& items, const char* separa
 }
 
 nlohmann::json entity_json(const EntityRef& entity) {
-  return {{"kind", json_text(entity.kind)}, {"key", json_text(entity.key)}};
+  return {{"kind", json_text(to_text(entity.kind))}, {"key", json_text(entity.key)}};
 }
 
 std::string day(UnixTime time) { return format_iso8601(time).substr(0, 10); }
@@ -95,7 +95,7 @@ nlohmann::json chain_to_json(const std::vector<ChainLink>& chain) {
   for (const ChainLink& link : chain)
     out.push_back({{"depth", link.depth},
                    {"from", entity_json(link.from)},
-                   {"relation", json_text(link.relation)},
+                   {"relation", json_text(link.relation.text())},
                    {"to", entity_json(link.to)},
                    {"first_seen", format_iso8601(link.first_seen)},
                    {"last_seen", format_iso8601(link.last_seen)},
@@ -111,13 +111,13 @@ nlohmann::json report_to_json(const EntityReport& report, const Evidence* analys
   for (const EdgeView& edge : report.edges) {
     nlohmann::json provenance = nlohmann::json::array();
     for (const Provenance& p : edge.provenance)
-      provenance.push_back({{"kind", json_text(p.kind)},
+      provenance.push_back({{"kind", json_text(to_text(p.kind))},
                             {"ref", json_text(p.ref)},
                             {"time", format_iso8601(p.time)},
                             {"trusted", p.trusted}});
     out["edges"].push_back({{"direction", edge.outgoing ? "out" : "in"},
                             {"relation", json_text(edge.relation)},
-                            {"kind", json_text(edge.other.kind)},
+                            {"kind", json_text(to_text(edge.other.kind))},
                             {"key", json_text(edge.other.key)},
                             {"first_seen", format_iso8601(edge.first_seen)},
                             {"last_seen", format_iso8601(edge.last_seen)},
@@ -132,7 +132,7 @@ nlohmann::json report_to_json(const EntityReport& report, const Evidence* analys
                       {"time_source", json_text(m.time_source)},
                       {"subject", json_text(m.subject)},
                       {"source",
-                       {{"kind", json_text(m.source.kind)},
+                       {{"kind", json_text(to_text(m.source.kind))},
                         {"path", json_text(m.source.path)},
                         {"offset", m.source.offset}}},
                       {"ingested_at", format_iso8601(m.ingested_at)}};
@@ -158,14 +158,14 @@ nlohmann::json report_to_json(const EntityReport& report, const Evidence* analys
 
 void print_report(const EntityReport& report, std::ostream& out, const Evidence* analysis,
                   const std::vector<ChainLink>* chain) {
-  out << shown(report.entity.kind) << " " << shown(report.entity.key);
+  out << shown(to_text(report.entity.kind)) << " " << shown(report.entity.key);
   if (!report.parent.empty()) out << "  (under " << shown(report.parent) << ")";
   out << "\n";
   if (report.message) {
     const MessageRecord& m = *report.message;
     out << fmt::format("  time     {} ({})\n  subject  {}\n  source   {} {}", format_iso8601(m.time),
-                       shown(m.time_source), shown(m.subject), shown(m.source.kind), shown(m.source.path));
-    if (m.source.kind == "mbox") out << " @" << m.source.offset;
+                       shown(m.time_source), shown(m.subject), shown(to_text(m.source.kind)), shown(m.source.path));
+    if (m.source.kind == SourceKind::mbox) out << " @" << m.source.offset;
     out << "\n";
     if (analysis) {
       out << "  hops (top first):\n";
@@ -181,10 +181,10 @@ void print_report(const EntityReport& report, std::ostream& out, const Evidence*
   out << "  edges:\n";
   for (const EdgeView& edge : report.edges) {
     out << fmt::format("    {} {:<18} {} {}  {}..{} x{} {}\n", edge.outgoing ? "->" : "<-", shown(edge.relation),
-                       shown(edge.other.kind), shown(edge.other.key), day(edge.first_seen), day(edge.last_seen),
+                       to_text(edge.other.kind), shown(edge.other.key), day(edge.first_seen), day(edge.last_seen),
                        edge.count, edge.trusted ? "fact" : "claim");
     for (const Provenance& p : edge.provenance)
-      out << fmt::format("         from {} {} at {}{}\n", shown(p.kind), shown(p.ref), format_iso8601(p.time),
+      out << fmt::format("         from {} {} at {}{}\n", shown(to_text(p.kind)), shown(p.ref), format_iso8601(p.time),
                          p.trusted ? " (trusted)" : "");
   }
   if (!report.lookups.empty()) {
@@ -201,7 +201,7 @@ void print_report(const EntityReport& report, std::ostream& out, const Evidence*
     out << "  network:\n";
     for (const ChainLink& link : *chain)
       out << fmt::format("    {:>{}}{} -{}-> {} {}  [{}]\n", "", 2 * (link.depth - 1), shown(link.from.key),
-                         shown(link.relation), shown(link.to.kind), shown(link.to.key),
+                         shown(link.relation.text()), shown(to_text(link.to.kind)), shown(link.to.key),
                          join_shown(link.datasets, "; "));
   }
 }

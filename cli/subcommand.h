@@ -1,5 +1,7 @@
-// Subcommands defined outside main.cpp: each registers its own options on a CLI11
-// app and runs once the global options (--db, --config) are known.
+// How every command of the `spamgraph` binary plugs in: each command family has
+// its own file, whose add_*_command function registers the command's options on
+// a CLI11 app and returns what runs it once the global options (--db, --config)
+// are known. main.cpp builds the app, gathers these and runs the parsed one.
 #pragma once
 #include <CLI/CLI.hpp>
 
@@ -9,6 +11,7 @@
 
 #include "cli/config.h"
 #include "collectors/analyze.h"
+#include "core/result.h"
 
 namespace sg {
 
@@ -16,7 +19,7 @@ namespace sg {
 struct CommandContext {
   std::string db_path;        ///< the store to open
   Config config;              ///< the loaded config file
-  AnalysisOptions analysis;   ///< trust boundary and fallback time
+  AnalysisOptions analysis;   ///< the config's trust boundary, fallback time now
 };
 
 /// A registered subcommand: run() is called when `app` was the one parsed.
@@ -25,6 +28,20 @@ struct RegisteredCommand {
   std::function<int(const CommandContext&)> run;  ///< returns the exit code
 };
 
+/// Prints "spamgraph: ERROR" on standard error, escaped like every value from
+/// spam (errors quote file names, arguments and message text); returns kExitFatal.
+int fail_with(const Error& error);
+
+/// The context's analysis options with the servers of a `--trusted` flag added to
+/// the config's; an error names the flag.
+Result<AnalysisOptions> analysis_with_trusted(const CommandContext& context, const std::string& trusted_flag);
+
+/// `parse` (cli/parse_command.cpp).
+RegisteredCommand add_parse_command(CLI::App& app);
+/// `ingest` (cli/ingest_command.cpp).
+RegisteredCommand add_ingest_command(CLI::App& app);
+/// `shares`, `stats` and `show` (cli/query_commands.cpp).
+std::vector<RegisteredCommand> add_query_commands(CLI::App& app);
 /// `enrich dns` (cli/dns_command.cpp).
 RegisteredCommand add_enrich_dns_command(CLI::App& enrich);
 /// `enrich asn`, `data import` and `asn` (cli/asn_command.cpp).

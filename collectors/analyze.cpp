@@ -72,63 +72,63 @@ class IndicatorSet {
   IndicatorSet(std::vector<Indicator>& items, Storage& storage)
       : items_(items), spare_(storage.spare), domain_(storage.domain) {}
 
-  void add(std::string_view kind, std::string_view value, std::string_view role, bool trusted) {
+  void add(EntityKind kind, std::string_view value, Role role, bool trusted) {
     if (value.empty()) return;
     Indicator& slot = next_slot();
     slot.value.assign(value);
     commit(kind, role, trusted);
   }
-  void add_ip(const IpAddress& ip, const char* role, bool trusted) {
+  void add_ip(const IpAddress& ip, Role role, bool trusted) {
     Indicator& slot = next_slot();
     slot.value.clear();
     ip.append_to(slot.value);
-    commit("ip", role, trusted);
+    commit(EntityKind::ip, role, trusted);
   }
   // False when `name` is no domain name.
-  bool add_domain(std::string_view name, const char* role, bool trusted) {
+  bool add_domain(std::string_view name, Role role, bool trusted) {
     if (!normalize_domain_into(name, next_slot().value)) return false;
-    commit("domain", role, trusted);
+    commit(EntityKind::domain, role, trusted);
     return true;
   }
   // A HELO or rDNS name, unless it only names a machine on a private network
   // ("localhost.localdomain", "mx.corp"): the graph keeps none of those either.
-  void add_hop_name(std::string_view name, const char* role, bool trusted) {
+  void add_hop_name(std::string_view name, Role role, bool trusted) {
     Indicator& slot = next_slot();
     if (!normalize_domain_into(name, slot.value) || is_local_use_name(slot.value)) return;
-    commit("domain", role, trusted);
+    commit(EntityKind::domain, role, trusted);
   }
   // An address yields the address and its domain, both in the same role.
-  void add_address(std::string_view address, const char* role, bool trusted) {
+  void add_address(std::string_view address, Role role, bool trusted) {
     const std::string_view domain_part = address_domain(address);
     if (!normalize_domain_into(domain_part, domain_)) return;
     Indicator& email = next_slot();
     email.value.assign(address.substr(0, address.size() - domain_part.size()));
     email.value.append(domain_);
-    commit("email", role, trusted);
-    add("domain", domain_, role, trusted);
+    commit(EntityKind::email, role, trusted);
+    add(EntityKind::domain, domain_, role, trusted);
   }
-  void add_url(std::string_view url, const char* url_role, const char* domain_role, bool trusted) {
+  void add_url(std::string_view url, Role url_role, Role domain_role, bool trusted) {
     // normalize_domain_into lowers an ASCII name itself, so the host is taken in place.
     const std::string_view host = url_host_view(url);
     if (std::any_of(host.begin(), host.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))
       return add_unicode_url(url, host, url_role, domain_role, trusted);
-    add("url", url, url_role, trusted);
+    add(EntityKind::url, url, url_role, trusted);
     add_domain(host, domain_role, trusted);
   }
   // A URL whose host (a view into it) is written in Unicode: recorded with the
   // host's A-label in its place, as body URLs are, so one link is one value.
-  void add_unicode_url(std::string_view url, std::string_view host, const char* url_role, const char* domain_role,
+  void add_unicode_url(std::string_view url, std::string_view host, Role url_role, Role domain_role,
                        bool trusted) {
     std::string name;
     if (!normalize_host_name_into(host, name)) {  // no name: kept as written, no domain
-      add("url", url, url_role, trusted);
+      add(EntityKind::url, url, url_role, trusted);
       return;
     }
     const size_t host_begin = static_cast<size_t>(host.data() - url.data());
     std::string rewritten(url.substr(0, host_begin));
     rewritten += name;
     rewritten += url.substr(host_begin + host.size());
-    add("url", rewritten, url_role, trusted);
+    add(EntityKind::url, rewritten, url_role, trusted);
     add_domain(name, domain_role, trusted);
   }
   // Ends the message: the list holds exactly its indicators, the rest wait in `spare`.
@@ -138,17 +138,17 @@ class IndicatorSet {
   // The slot after the last committed one; its value is written before commit().
   Indicator& next_slot() { return reused_slot(items_, spare_, count_); }
   // Keeps the value written into next_slot() unless an earlier indicator has it.
-  void commit(std::string_view kind, std::string_view role, bool trusted) {
+  void commit(EntityKind kind, Role role, bool trusted) {
     Indicator& slot = items_[count_];
     for (size_t i = 0; i < count_; ++i) {
       Indicator& item = items_[i];
-      if (item.value == slot.value && item.role == role && item.kind == kind) {
+      if (item.role == role && item.kind == kind && item.value == slot.value) {
         item.trusted = item.trusted || trusted;
         return;
       }
     }
-    slot.kind.assign(kind);
-    slot.role.assign(role);
+    slot.kind = kind;
+    slot.role = role;
     slot.trusted = trusted;
     ++count_;
   }
@@ -425,9 +425,10 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
     if (!hop.is_hop) continue;
     if (evidence.origin_is_fact && static_cast<int>(i) < evidence.origin_hop) continue;  // the user's own relays
     if (hop.from_ip && !hop.from_ip->is_private())
-      indicators.add_ip(*hop.from_ip, static_cast<int>(i) == evidence.origin_hop ? "origin-ip" : "relay-ip", hop.trusted);
-    indicators.add_hop_name(hop.from_helo, "helo", hop.trusted);
-    indicators.add_hop_name(hop.from_rdns, "rdns", hop.trusted);
+      indicators.add_ip(*hop.from_ip, static_cast<int>(i) == evidence.origin_hop ? Role::origin_ip : Role::relay_ip,
+                        hop.trusted);
+    indicators.add_hop_name(hop.from_helo, Role::helo, hop.trusted);
+    indicators.add_hop_name(hop.from_rdns, Role::rdns, hop.trusted);
   }
 
   std::string spf_envelope_from, auth_mailfrom;
@@ -464,9 +465,9 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
             const std::string_view property = property_name;
             bool read = true;
             if (property == "header.from")  // also Yahoo's bare "from=": see parse_authentication_results
-              read = indicators.add_domain(domain_of_identity(property_value), "header-from", trusted);
+              read = indicators.add_domain(domain_of_identity(property_value), Role::header_from, trusted);
             else if (property == "header.d" || property == "header.i")
-              read = indicators.add_domain(domain_of_identity(property_value), "dkim-domain", trusted);
+              read = indicators.add_domain(domain_of_identity(property_value), Role::dkim_domain, trusted);
             else if (property == "smtp.mailfrom" && auth_mailfrom.empty())
               auth_mailfrom = property_value;  // kept as written: read below, when no other source has one
             // Only a value that was no name is looked at again: the common one costs nothing.
@@ -483,7 +484,7 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
         auto dkim = parse_dkim_signature(value, &unreadable);
         if (unreadable) note_control_byte("DKIM-Signature", "a tag", evidence.problems);
         if (dkim) {
-          indicators.add_domain(dkim->domain, "dkim-domain", false);
+          indicators.add_domain(dkim->domain, Role::dkim_domain, false);
           evidence.dkim.push_back(std::move(*dkim));
         }
         break;
@@ -498,14 +499,14 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
         read_addresses(value, "From", scratch_->addresses, evidence.problems);
         for (const std::string& address : scratch_->addresses) {
           if (evidence.header_from.empty()) evidence.header_from = address;
-          indicators.add_address(address, "header-from", false);
+          indicators.add_address(address, Role::header_from, false);
         }
         break;
       case Field::sender: {
         bool unreadable = false;
         if (parse_single_address_into(value, scratch_->address, &unreadable)) {  // else an earlier one stays
           evidence.sender.assign(scratch_->address);
-          indicators.add_address(evidence.sender, "sender", false);
+          indicators.add_address(evidence.sender, Role::sender, false);
         }
         if (unreadable) note_control_byte("Sender", "the address", evidence.problems);
         break;
@@ -514,14 +515,14 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
         read_addresses(value, "Reply-To", scratch_->addresses, evidence.problems);
         for (const std::string& address : scratch_->addresses) {
           if (evidence.reply_to.empty()) evidence.reply_to = address;
-          indicators.add_address(address, "reply-to", false);
+          indicators.add_address(address, Role::reply_to, false);
         }
         break;
       case Field::message_id:
         if (evidence.message_id.empty()) {
           if (!parse_message_id_into(value, evidence.message_id))
             note_control_byte("Message-ID", "the id", evidence.problems);
-          indicators.add_domain(domain_of_identity(evidence.message_id), "message-id-domain", false);
+          indicators.add_domain(domain_of_identity(evidence.message_id), Role::message_id_domain, false);
         }
         break;
       case Field::list_unsubscribe: {
@@ -530,9 +531,9 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
           if (uri.compare(0, 7, "mailto:") == 0) {
             std::string_view address = std::string_view(uri).substr(7);
             address = address.substr(0, address.find('?'));
-            indicators.add_address(address, "list-unsubscribe", false);
+            indicators.add_address(address, Role::list_unsubscribe, false);
           } else {
-            indicators.add_url(uri, "list-unsubscribe", "list-unsubscribe", false);
+            indicators.add_url(uri, Role::list_unsubscribe, Role::list_unsubscribe, false);
           }
         }
         if (unreadable != 0) note_control_byte("List-Unsubscribe", "a URI", evidence.problems);
@@ -540,7 +541,7 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
       }
       case Field::x_originating_ip:
         if (auto ip = IpAddress::parse(strip_brackets(value)); ip && !ip->is_private())
-          indicators.add_ip(*ip, "originating-ip", false);
+          indicators.add_ip(*ip, Role::originating_ip, false);
         break;
       case Field::x_mailer:
         if (evidence.x_mailer.empty()) decoder_->decode_header_value_into(value, evidence.x_mailer);
@@ -569,12 +570,12 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
       evidence.envelope_from = !spf_envelope_from.empty() ? spf_envelope_from : auth_mailfrom;
   }
   if (!evidence.envelope_from.empty())
-    indicators.add_address(evidence.envelope_from, "envelope-from", envelope_from_trusted);
+    indicators.add_address(evidence.envelope_from, Role::envelope_from, envelope_from_trusted);
 
   if (options_.body_urls && block.body_offset < message.size()) {
     for (const std::string& url : extract_body_urls(block, message.substr(block.body_offset), *decoder_,
                                                     scratch_->body_urls, evidence.problems))
-      indicators.add_url(url, "url", "url-domain", false);
+      indicators.add_url(url, Role::url, Role::url_domain, false);
   }
   indicators.finish();
   scratch_->release_large();

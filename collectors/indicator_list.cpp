@@ -79,17 +79,17 @@ std::vector<ListedIndicator> parse_indicator_list(std::string_view text, std::ve
     ListedIndicator indicator;
     indicator.line = line_number;
     if (auto ip = IpAddress::parse(value)) {
-      indicator = {"ip", ip->to_string(), line_number};
+      indicator = {EntityKind::ip, ip->to_string(), line_number};
     } else if (auto prefix = IpPrefix::parse(value); prefix && value.find('/') != std::string::npos) {
-      indicator = {"prefix", prefix->to_string(), line_number};
+      indicator = {EntityKind::prefix, prefix->to_string(), line_number};
     } else if (std::string asn = as_number(value); !asn.empty()) {
-      indicator = {"asn", asn, line_number};
+      indicator = {EntityKind::asn, asn, line_number};
     } else if (value.find("://") != std::string::npos) {
       if (url_host(value).empty()) {
         problems.push_back(where + ": URL without a host: " + value);
         continue;
       }
-      indicator = {"url", value, line_number};
+      indicator = {EntityKind::url, value, line_number};
     } else if (value.find('@') != std::string::npos) {
       std::string address, domain;
       if (!parse_single_address_into(value, address) || !normalize_domain_into(address_domain(address), domain)) {
@@ -97,9 +97,9 @@ std::vector<ListedIndicator> parse_indicator_list(std::string_view text, std::ve
         continue;
       }
       const std::string_view local = std::string_view(address).substr(0, address.size() - address_domain(address).size());
-      indicator = {"email", std::string(local) + domain, line_number};
+      indicator = {EntityKind::email, std::string(local) + domain, line_number};
     } else if (std::string domain; normalize_domain_into(value, domain)) {
-      indicator = {"domain", std::move(domain), line_number};
+      indicator = {EntityKind::domain, std::move(domain), line_number};
     } else {
       problems.push_back(where + ": not a domain, IP, prefix, AS number, e-mail address or URL: " + value);
       continue;

@@ -5,11 +5,13 @@
 #include <string_view>
 #include <vector>
 
+#include "core/vocabulary.h"
+
 namespace sg {
 
 /// One indicator read from a list, normalised.
 struct ListedIndicator {
-  std::string kind;   ///< "domain", "ip", "prefix", "asn", "email", "url"
+  EntityKind kind = EntityKind::domain;  ///< domain, ip, prefix, asn, email or url
   std::string value;  ///< normalised: lowercase A-label domain, RFC 5952 IP, "AS133027", ...
   size_t line = 0;    ///< 1-based line number in the list
 };

@@ -187,11 +187,11 @@ Step message_step(RawMessage& into, RawMessage message) {
 // (take_plain_lines); the others go through read_line and take one at a time.
 class MboxSource : public Source {
  public:
-  MboxSource(Fd fd, std::string prefix, std::string path, std::string kind, bool single_as_eml,
+  MboxSource(Fd fd, std::string prefix, std::string path, SourceKind kind, bool single_as_eml,
              const ReaderOptions& options)
       : fd_(std::move(fd)),
         path_(std::move(path)),
-        kind_(std::move(kind)),
+        kind_(kind),
         single_as_eml_(single_as_eml),
         chunk_(std::max<size_t>(options.chunk_size, 1)),
         cap_(std::max<size_t>(options.max_message_size, 1)),
@@ -426,7 +426,7 @@ class MboxSource : public Source {
     into.bytes.swap(message_);
     keep_buffer_bounded(message_);
     into.envelope.swap(envelope_);
-    into.source.kind.assign(single_as_eml_ && last && emitted_ == 0 ? "eml" : kind_);
+    into.source.kind = single_as_eml_ && last && emitted_ == 0 ? SourceKind::eml : kind_;
     into.source.path.assign(path_);
     into.source.offset = message_offset_;
     into.source.uidvalidity = 0;
@@ -450,7 +450,7 @@ class MboxSource : public Source {
   bool mid_line_ = false;
 
   std::string path_;
-  std::string kind_;
+  SourceKind kind_;
   bool single_as_eml_;
   size_t chunk_;
   size_t cap_;
@@ -497,7 +497,7 @@ std::vector<RawMessage> paste_messages(std::string_view text, const std::string&
   for (PasteExcerpt& excerpt : excerpts) {
     RawMessage message;
     message.bytes = std::move(excerpt.headers);
-    message.source.kind = "paste";
+    message.source.kind = SourceKind::paste;
     message.source.path = path;
     message.source.offset = excerpt.offset;
     messages.push_back(std::move(message));
@@ -527,8 +527,8 @@ class StreamSource : public Source {
  public:
   // `fd`: the file already open (a path the user named, or standard input);
   // else the file is one met in a folder walk, opened by next().
-  StreamSource(std::string path, MailFormat format, std::string kind, const ReaderOptions& options, Fd fd = {})
-      : path_(std::move(path)), format_(format), kind_(std::move(kind)), options_(options), fd_(std::move(fd)) {}
+  StreamSource(std::string path, MailFormat format, SourceKind kind, const ReaderOptions& options, Fd fd = {})
+      : path_(std::move(path)), format_(format), kind_(kind), options_(options), fd_(std::move(fd)) {}
 
   Step next(RawMessage& into, std::vector<Error>& problems) override {
     if (opened_) return done_step();  // the child (or the message) was handed out already
@@ -538,8 +538,8 @@ class StreamSource : public Source {
     if (fd.get() < 0) return done_step();
     if (format_ == MailFormat::mbox) {  // nothing to detect: stream from byte 0
       Step step;
-      step.child = std::make_unique<MboxSource>(std::move(fd), std::string(), path_, stdin_stream ? "stdin" : "mbox",
-                                                false, options_);
+      const SourceKind kind = stdin_stream ? SourceKind::standard_input : SourceKind::mbox;
+      step.child = std::make_unique<MboxSource>(std::move(fd), std::string(), path_, kind, false, options_);
       return step;
     }
     const size_t cap = std::max<size_t>(options_.max_message_size, 1);
@@ -563,8 +563,8 @@ class StreamSource : public Source {
     }
     if (format == MailFormat::mbox) {
       Step step;
-      step.child = std::make_unique<MboxSource>(std::move(fd), std::move(start), path_,
-                                                stdin_stream ? "stdin" : "mbox", !stdin_stream, options_);
+      const SourceKind kind = stdin_stream ? SourceKind::standard_input : SourceKind::mbox;
+      step.child = std::make_unique<MboxSource>(std::move(fd), std::move(start), path_, kind, !stdin_stream, options_);
       return step;
     }
     // eml and paste: the whole file, bounded.
@@ -587,7 +587,7 @@ class StreamSource : public Source {
     }
     RawMessage message;
     message.bytes = std::move(start);
-    message.source.kind = stdin_stream ? "stdin" : kind_;
+    message.source.kind = stdin_stream ? SourceKind::standard_input : kind_;
     message.source.path = path_;
     return message_step(into, std::move(message));
   }
@@ -595,7 +595,7 @@ class StreamSource : public Source {
  private:
   std::string path_;
   MailFormat format_;
-  std::string kind_;
+  SourceKind kind_;
   ReaderOptions options_;
   Fd fd_;
   bool opened_ = false;
@@ -719,7 +719,8 @@ class MaildirSource : public Source {
     }
     Step step;
     if (file_index_ < files_.size()) {
-      step.child = std::make_unique<StreamSource>(files_[file_index_++].string(), MailFormat::eml, "maildir", options_);
+      step.child = std::make_unique<StreamSource>(files_[file_index_++].string(), MailFormat::eml,
+                                                  SourceKind::maildir, options_);
       return step;
     }
     if (folder_index_ < folders_.size()) {
@@ -784,7 +785,7 @@ Step FolderSource::next(RawMessage&, std::vector<Error>& problems) {
   const size_t index = index_++;
   const fs::path& path = entries_[index];
   if (index < folder_from_) {
-    step.child = std::make_unique<StreamSource>(path.string(), MailFormat::automatic, "eml", options_);
+    step.child = std::make_unique<StreamSource>(path.string(), MailFormat::automatic, SourceKind::eml, options_);
     return step;
   }
   if (depth_ + 1 > options_.max_depth) {
@@ -845,7 +846,8 @@ Result<std::unique_ptr<MessageReader>> MessageReader::open(const std::string& pa
   if (path == "-") {
     if (format == MailFormat::directory || format == MailFormat::maildir)
       return make_error("standard input cannot be read as a folder", path);
-    impl->stack.push_back(std::make_unique<StreamSource>(path, format, "stdin", options, Fd(STDIN_FILENO, false)));
+    impl->stack.push_back(
+        std::make_unique<StreamSource>(path, format, SourceKind::standard_input, options, Fd(STDIN_FILENO, false)));
     return std::unique_ptr<MessageReader>(new MessageReader(std::move(impl)));
   }
   std::error_code ec;
@@ -872,7 +874,7 @@ Result<std::unique_ptr<MessageReader>> MessageReader::open(const std::string& pa
     // Kept open: a FIFO opened twice would lose its writer to the first open.
     Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC), true);
     if (fd.get() < 0) return make_error("cannot open: " + errno_text(errno), path);
-    impl->stack.push_back(std::make_unique<StreamSource>(path, format, "eml", options, std::move(fd)));
+    impl->stack.push_back(std::make_unique<StreamSource>(path, format, SourceKind::eml, options, std::move(fd)));
   }
   return std::unique_ptr<MessageReader>(new MessageReader(std::move(impl)));
 }

@@ -9,12 +9,13 @@
 
 #include "core/ip.h"
 #include "core/time.h"
+#include "core/vocabulary.h"
 
 namespace sg {
 
 /// Where a raw message came from, so every observation can point back to it.
 struct MessageSource {
-  std::string kind;         ///< "eml", "maildir", "mbox", "paste", "stdin", "imap"
+  SourceKind kind = SourceKind::eml;  ///< how it was read: a file, Maildir, mbox, paste, stdin or IMAP
   std::string path;         ///< file path (mbox/eml/paste), Maildir file, or IMAP mailbox
   uint64_t offset = 0;      ///< byte offset of the message in an mbox file, or of the excerpt in a paste
   uint64_t uidvalidity = 0; ///< IMAP only
@@ -72,11 +73,11 @@ struct DkimSignature {
   std::string algorithm; ///< a=
 };
 
-/// An indicator with the role it played in the message ("helo", "envelope-from", ...).
+/// An indicator with the role it played in the message (helo, envelope-from, ...).
 struct Indicator {
-  std::string kind;   ///< "ip", "domain", "email", "url"
+  EntityKind kind = EntityKind::domain;  ///< ip, domain, email or url
   std::string value;  ///< normalised value
-  std::string role;   ///< origin-ip, relay-ip, helo, rdns, envelope-from, header-from, ...
+  Role role = Role::origin_ip;  ///< origin-ip, relay-ip, helo, rdns, envelope-from, header-from, ...
   bool trusted = false;  ///< stated by a trusted server (a fact), not by the sender
 };
 

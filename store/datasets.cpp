@@ -209,14 +209,24 @@ Status for_each_dataset_name(Store& store, int64_t dataset_id,
   return Ok{};
 }
 
-std::string observed_edge_key(const Observation& observation) {
-  std::string key = observation.subject.kind;
-  for (const std::string* part : {&observation.subject.key, &observation.relation, &observation.object.kind,
-                                  &observation.object.key}) {
+namespace {
+
+// The parts of an edge as the store writes them, joined by NULs.
+std::string edge_key(std::string_view subject_kind, std::string_view subject_key, std::string_view relation,
+                     std::string_view object_kind, std::string_view object_key) {
+  std::string key(subject_kind);
+  for (std::string_view part : {subject_key, relation, object_kind, object_key}) {
     key += '\0';
-    key += *part;
+    key += part;
   }
   return key;
+}
+
+}  // namespace
+
+std::string observed_edge_key(const Observation& observation) {
+  return edge_key(to_text(observation.subject.kind), observation.subject.key, observation.relation.text(),
+                  to_text(observation.object.kind), observation.object.key);
 }
 
 Result<std::set<std::string>> edges_observed_from_dataset(Store& store, int64_t dataset_id) {
@@ -227,8 +237,8 @@ Result<std::set<std::string>> edges_observed_from_dataset(Store& store, int64_t 
   query.bind(1, dataset_id);
   std::set<std::string> keys;
   while (query.step())
-    keys.insert(observed_edge_key(Observation{EntityRef{query.text(0), query.text(1)}, query.text(2),
-                                              EntityRef{query.text(3), query.text(4)}}));
+    keys.insert(edge_key(query.text_view(0), query.text_view(1), query.text_view(2), query.text_view(3),
+                         query.text_view(4)));
   if (!query.error().empty()) return Error{query.error(), store.database().path()};
   return keys;
 }
@@ -263,13 +273,13 @@ Result<AsnReport> asn_report(Store& store, uint32_t asn) {
 
   // mmdb datasets are read in place: what they said is only in the graph's edges.
   const std::string as_key = as_number_key(asn);
-  if (auto as_id = store.find_entity(EntityRef{"asn", as_key})) {
+  if (auto as_id = store.find_entity(EntityRef{EntityKind::asn, as_key})) {
     auto learnt = db.prepare(
         "SELECT DISTINCT p.key, " + columns +
         " FROM edge e JOIN entity p ON p.id = e.src JOIN observation o ON o.edge_id = e.id"
         " JOIN dataset d ON o.source_kind = 'dataset' AND d.id = o.source_id"
         " WHERE e.dst = ?1 AND e.relation = ?2 AND d.format = 'mmdb'");
-    learnt.bind(1, *as_id).bind(2, std::string_view(kOriginatedBy));
+    learnt.bind(1, *as_id).bind(2, kOriginatedBy.text());
     while (learnt.step())
       report.graph_prefixes.push_back(AsnReport::Prefix{learnt.text(0), "", read_dataset(learnt, 1)});
     if (!learnt.error().empty()) return Error{learnt.error(), db.path()};
@@ -319,7 +329,7 @@ Result<std::vector<ChainLink>> ip_chain(Store& store, const std::string& text) {
   auto ip = IpAddress::parse(text);
   if (!ip) return Error{"not an IP address", text};
   std::vector<ChainLink> chain;
-  auto start = store.find_entity(EntityRef{"ip", ip->to_string()});
+  auto start = store.find_entity(EntityRef{EntityKind::ip, ip->to_string()});
   if (!start) return chain;
 
   auto& db = store.database();
@@ -331,29 +341,31 @@ Result<std::vector<ChainLink>> ip_chain(Store& store, const std::string& text) {
       " LEFT JOIN dataset d ON o.source_kind = 'dataset' AND d.id = o.source_id"
       " WHERE o.edge_id = ?1 ORDER BY o.time, d.name");
   // Which relations to follow from each kind of entity, in chain order.
-  const std::map<std::string, std::vector<const char*>> next = {
-      {"ip", {kInPrefix, kCountry}},
-      {"prefix", {kOriginatedBy, kCountry}},
-      {"asn", {kHolder, kCountry}},
+  const std::map<EntityKind, std::vector<Relation>> next = {
+      {EntityKind::ip, {kInPrefix, kCountry}},
+      {EntityKind::prefix, {kOriginatedBy, kCountry}},
+      {EntityKind::asn, {kHolder, kCountry}},
   };
   struct Node {
     int64_t id;
     EntityRef entity;
     int depth;
   };
-  std::vector<Node> queue{{*start, EntityRef{"ip", ip->to_string()}, 0}};
+  std::vector<Node> queue{{*start, EntityRef{EntityKind::ip, ip->to_string()}, 0}};
   std::set<int64_t> seen{*start};
   for (size_t i = 0; i < queue.size() && queue.size() < 10000; ++i) {
     const Node node = queue[i];
     auto relations = next.find(node.entity.kind);
     if (relations == next.end()) continue;
-    for (const char* relation : relations->second) {
-      edges.bind(1, node.id).bind(2, std::string_view(relation));
+    for (const Relation relation : relations->second) {
+      edges.bind(1, node.id).bind(2, relation.text());
       while (edges.step()) {
         ChainLink link;
         link.from = node.entity;
         link.relation = relation;
-        link.to = EntityRef{edges.text(1), edges.text(2)};
+        auto kind = parse_entity_kind(edges.text_view(1));
+        if (!kind) return Error{"unknown entity kind in the store", edges.text(1)};
+        link.to = EntityRef{*kind, edges.text(2)};
         link.depth = node.depth + 1;
         link.first_seen = edges.int64(3);
         link.last_seen = edges.int64(4);

@@ -20,10 +20,10 @@
 namespace sg {
 
 /// Relations an IP-to-ASN enrichment writes (see enrich/asn/README.md).
-inline constexpr const char* kInPrefix = "in-prefix";          ///< ip -> prefix (most specific)
-inline constexpr const char* kOriginatedBy = "originated-by";  ///< prefix -> asn
-inline constexpr const char* kHolder = "holder";               ///< asn -> org (the AS name)
-inline constexpr const char* kCountry = "country";             ///< prefix -> country (ISO code)
+inline constexpr Relation kInPrefix{"in-prefix"};          ///< ip -> prefix (most specific)
+inline constexpr Relation kOriginatedBy{"originated-by"};  ///< prefix -> asn
+inline constexpr Relation kHolder{"holder"};               ///< asn -> org (the AS name)
+inline constexpr Relation kCountry{"country"};             ///< prefix -> country (ISO code)
 
 /// One row of the dataset table.
 struct DatasetInfo {
@@ -137,7 +137,7 @@ Result<AsnReport> asn_report(Store& store, uint32_t asn);
 /// One edge of the chain from an IP to its network, with the datasets that state it.
 struct ChainLink {
   EntityRef from;
-  std::string relation;  ///< in-prefix, originated-by, holder, country
+  Relation relation = kInPrefix;  ///< in-prefix, originated-by, holder, country
   EntityRef to;
   int depth = 0;         ///< 1 for ip -> prefix, 2 for prefix -> asn, ...
   UnixTime first_seen = 0;

@@ -134,11 +134,11 @@ Result<LatestLookups> LookupLog::latest(std::string_view source, const std::vect
   return latest;
 }
 
-Result<std::vector<EntityRow>> LookupLog::entities(std::string_view kind) {
+Result<std::vector<EntityRow>> LookupLog::entities(EntityKind kind) {
   auto select = store_->database().prepare("SELECT id, key FROM entity WHERE kind = ?1 ORDER BY id");
-  select.bind(1, kind);
+  select.bind(1, to_text(kind));
   std::vector<EntityRow> rows;
-  while (select.step()) rows.push_back(EntityRow{select.int64(0), EntityRef{std::string(kind), select.text(1)}});
+  while (select.step()) rows.push_back(EntityRow{select.int64(0), EntityRef{kind, select.text(1)}});
   if (!select.error().empty()) return Error{select.error(), store_->database().path()};
   return rows;
 }

@@ -64,8 +64,8 @@ class LookupLog {
   /// than `since` are read (older ones cannot make a lookup fresh).
   Result<LatestLookups> latest(std::string_view source, const std::vector<std::string>& answered,
                                UnixTime since = INT64_MIN);
-  /// Stored entities of one kind in id order ("ip", "domain").
-  Result<std::vector<EntityRow>> entities(std::string_view kind);
+  /// Stored entities of one kind (ip, domain) in id order.
+  Result<std::vector<EntityRow>> entities(EntityKind kind);
 
  private:
   explicit LookupLog(Store& store) : store_(&store) {}

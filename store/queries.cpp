@@ -58,13 +58,31 @@ class LinkCollector {
 namespace {
 
 // The message relations that tie a message to an IP, and the role the IP played.
-const char* ip_role_for(std::string_view relation) {
-  if (relation == kSentFrom) return "origin-ip";
-  if (relation == kRelayedBy) return "relay-ip";
-  return "originating-ip";
+std::string ip_role_for(std::string_view relation) {
+  if (relation == kSentFrom.text()) return std::string(to_text(Role::origin_ip));
+  if (relation == kRelayedBy.text()) return std::string(to_text(Role::relay_ip));
+  return std::string(to_text(Role::originating_ip));
 }
 
-constexpr const char* kMessageIpRelations = "('sent-from', 'relayed-by', 'originating-ip')";
+// The relations above as an SQL list: "('sent-from', 'relayed-by', 'originating-ip')".
+const std::string& message_ip_relations() {
+  static const std::string list = "('" + std::string(kSentFrom.text()) + "', '" + std::string(kRelayedBy.text()) +
+                                  "', '" + std::string(relation_of(Role::originating_ip).text()) + "')";
+  return list;
+}
+
+// A word of the store read back: one this version does not know is an error, not a guess.
+template <typename Word>
+Result<Word> known(std::optional<Word> word, std::string_view text, const char* what) {
+  if (!word) return Error{std::string("unknown ") + what + " in the store", std::string(text)};
+  return *word;
+}
+
+Result<EntityRef> stored_entity(std::string_view kind, std::string key) {
+  auto known_kind = known(parse_entity_kind(kind), kind, "entity kind");
+  if (!known_kind) return known_kind.error();
+  return EntityRef{*known_kind, std::move(key)};
+}
 
 // Rows of an entity-to-entity edge query: (other key, relation, first, last,
 // source kind, source id, trusted), one per edge and source. The relation is the
@@ -74,9 +92,9 @@ constexpr const char* kMessageIpRelations = "('sent-from', 'relayed-by', 'origin
 Status add_direct_rows(sql::Statement& direct, LinkCollector& links, const std::string& db_path) {
   while (direct.step()) {
     const std::string_view source_kind = direct.text_view(4);
-    const char* via = source_kind == "lookup" ? "dns" : "direct";
+    const char* via = source_kind == to_text(ProvenanceKind::lookup) ? "dns" : "direct";
     links.add(direct.text(0), direct.text(1), via, direct.int64(2), direct.int64(3),
-              source_kind == "message" ? direct.int64(5) : 0, direct.int64(6) != 0);
+              source_kind == to_text(ProvenanceKind::message) ? direct.int64(5) : 0, direct.int64(6) != 0);
   }
   if (!direct.error().empty()) return Error{direct.error(), db_path};
   return Ok{};
@@ -89,13 +107,13 @@ Result<std::vector<int64_t>> Store::ip_ids(const std::string& ip_or_prefix) {
   if (ip_or_prefix.find('/') == std::string::npos) {
     auto ip = IpAddress::parse(ip_or_prefix);
     if (!ip) return Error{"not an IP address or prefix", ip_or_prefix};
-    if (auto id = find_entity(EntityRef{"ip", ip->to_string()})) ids.push_back(*id);
+    if (auto id = find_entity(EntityRef{EntityKind::ip, ip->to_string()})) ids.push_back(*id);
     return ids;
   }
   auto prefix = IpPrefix::parse(ip_or_prefix);
   if (!prefix) return Error{"not an IP address or prefix", ip_or_prefix};
   // The prefix itself when something names it whole (an SPF ip4:/ip6: term).
-  if (auto id = find_entity(EntityRef{"prefix", prefix->to_string()})) ids.push_back(*id);
+  if (auto id = find_entity(EntityRef{EntityKind::prefix, prefix->to_string()})) ids.push_back(*id);
   // Keys are canonical text, so a scan is the honest way until prefixes get an index.
   auto scan = db_.prepare("SELECT id, key FROM entity WHERE kind = 'ip'");
   while (scan.step())
@@ -130,7 +148,7 @@ Status Store::collect_domains_of_ip(int64_t id, const TimeRange& range, LinkColl
       " JOIN message m ON m.id = l1.message_id"
       " JOIN message_link l2 ON l2.message_id = l1.message_id JOIN relation r2 ON r2.id = l2.relation_id"
       " JOIN entity d ON d.id = l2.entity_id"
-      " WHERE l1.entity_id = ?1 AND r1.name IN ") + kMessageIpRelations +
+      " WHERE l1.entity_id = ?1 AND r1.name IN ") + message_ip_relations() +
       " AND d.kind = 'domain' AND m.time BETWEEN ?2 AND ?3");
   via_messages.bind(1, id).bind(2, range.lower()).bind(3, range.upper());
   while (via_messages.step()) {
@@ -145,7 +163,7 @@ Status Store::collect_domains_of_ip(int64_t id, const TimeRange& range, LinkColl
 Result<std::vector<SharedLink>> Store::ips_sharing_domain(const std::string& domain_text, const TimeRange& range) {
   std::string domain;
   if (!normalize_domain_into(domain_text, domain)) return Error{"not a domain name", domain_text};
-  auto id = find_entity(EntityRef{"domain", domain});
+  auto id = find_entity(EntityRef{EntityKind::domain, domain});
   LinkCollector links;
   if (!id) return links.take();
 
@@ -166,7 +184,7 @@ Result<std::vector<SharedLink>> Store::ips_sharing_domain(const std::string& dom
       " JOIN message m ON m.id = l1.message_id"
       " JOIN message_link l2 ON l2.message_id = l1.message_id JOIN relation r2 ON r2.id = l2.relation_id"
       " JOIN entity i ON i.id = l2.entity_id"
-      " WHERE l1.entity_id IN ") + kTargets + " AND r2.name IN " + kMessageIpRelations +
+      " WHERE l1.entity_id IN ") + kTargets + " AND r2.name IN " + message_ip_relations() +
       " AND m.time BETWEEN ?2 AND ?3");
   via_messages.bind(1, *id).bind(2, range.lower()).bind(3, range.upper());
   while (via_messages.step()) {
@@ -202,26 +220,26 @@ Result<StoreStats> Store::stats() {
 
 Result<EntityReport> Store::show(const EntityRef& requested, int provenance_limit) {
   EntityRef entity = requested;
-  if (entity.kind == "ip") {
+  if (entity.kind == EntityKind::ip) {
     auto ip = IpAddress::parse(entity.key);
     if (!ip) return Error{"not an IP address", entity.key};
     entity.key = ip->to_string();
-  } else if (entity.kind == "domain") {
+  } else if (entity.kind == EntityKind::domain) {
     std::string domain;
     if (!normalize_domain_into(entity.key, domain)) return Error{"not a domain name", entity.key};
     entity.key = std::move(domain);
-  } else if (entity.kind == "prefix") {
+  } else if (entity.kind == EntityKind::prefix) {
     auto prefix = IpPrefix::parse(entity.key);
     if (!prefix) return Error{"not a prefix (try 103.244.52.0/22)", entity.key};
     entity.key = prefix->to_string();
-  } else if (entity.kind == "asn") {
+  } else if (entity.kind == EntityKind::asn) {
     auto asn = parse_as_number(entity.key);
     if (!asn) return Error{"not an AS number (try AS58779)", entity.key};
     entity.key = as_number_key(*asn);
   }
-  if (entity.kind == "message") return show_message(entity.key);
+  if (entity.kind == EntityKind::message) return show_message(entity.key);
   auto id = find_entity(entity);
-  if (!id) return Error{"not in the store", entity.kind + " " + entity.key};
+  if (!id) return Error{"not in the store", describe(entity)};
 
   EntityReport report;
   report.entity = entity;
@@ -247,15 +265,20 @@ Result<EntityReport> Store::show(const EntityRef& requested, int provenance_limi
     EdgeView view;
     view.outgoing = edges.int64(1) != 0;
     view.relation = edges.text(2);
-    view.other = EntityRef{edges.text(3), edges.text(4)};
+    auto other = stored_entity(edges.text_view(3), edges.text(4));
+    if (!other) return other.error();
+    view.other = std::move(*other);
     view.first_seen = edges.int64(5);
     view.last_seen = edges.int64(6);
     view.count = edges.int64(7);
     view.trusted = edges.int64(8) != 0;
     observations.bind(1, edges.int64(0)).bind(2, provenance_limit);
-    while (observations.step())
-      view.provenance.push_back(Provenance{observations.text(0), observations.text(3), observations.int64(1),
-                                           observations.int64(2) != 0});
+    while (observations.step()) {
+      auto kind = known(parse_provenance_kind(observations.text_view(0)), observations.text_view(0), "provenance");
+      if (!kind) return kind.error();
+      view.provenance.push_back(
+          Provenance{*kind, observations.text(3), observations.int64(1), observations.int64(2) != 0});
+    }
     observations.reset();
     report.edges.push_back(std::move(view));
   }
@@ -280,9 +303,9 @@ Result<EntityReport> Store::show(const EntityRef& requested, int provenance_limi
     view.trusted = per_relation.int64(5) != 0;
     recent.bind(1, *id).bind(2, per_relation.int64(0)).bind(3, provenance_limit);
     while (recent.step()) {
-      if (view.other.key.empty()) view.other = EntityRef{"message", recent.text(0)};
-      view.provenance.push_back(
-          Provenance{"message", recent.text(0) + " " + recent.text(1), recent.int64(2), recent.int64(3) != 0});
+      if (view.other.key.empty()) view.other = EntityRef{EntityKind::message, recent.text(0)};
+      view.provenance.push_back(Provenance{ProvenanceKind::message, recent.text(0) + " " + recent.text(1),
+                                           recent.int64(2), recent.int64(3) != 0});
     }
     recent.reset();
     report.edges.push_back(std::move(view));
@@ -328,7 +351,9 @@ Result<EntityReport> Store::show_message(const std::string& hash_or_prefix) {
   record.time = match.int64(2);
   record.time_source = match.text(3);
   record.subject = match.text(4);
-  record.source.kind = match.text(5);
+  auto source_kind = known(parse_source_kind(match.text_view(5)), match.text_view(5), "message source kind");
+  if (!source_kind) return source_kind.error();
+  record.source.kind = *source_kind;
   record.source.path = match.text(6);
   record.source.offset = static_cast<uint64_t>(match.int64(7));
   record.source.uidvalidity = static_cast<uint64_t>(match.int64(8));
@@ -338,7 +363,7 @@ Result<EntityReport> Store::show_message(const std::string& hash_or_prefix) {
   if (match.step()) return Error{"ambiguous message hash prefix", hash_or_prefix};
 
   EntityReport report;
-  report.entity = EntityRef{"message", record.header_hash};
+  report.entity = EntityRef{EntityKind::message, record.header_hash};
   auto links = db_.prepare(
       "SELECT r.name, e.kind, e.key, l.trusted FROM message_link l JOIN relation r ON r.id = l.relation_id"
       " JOIN entity e ON e.id = l.entity_id WHERE l.message_id = ?1 ORDER BY r.name, e.key");
@@ -346,12 +371,14 @@ Result<EntityReport> Store::show_message(const std::string& hash_or_prefix) {
   while (links.step()) {
     EdgeView view;
     view.relation = links.text(0);
-    view.other = EntityRef{links.text(1), links.text(2)};
+    auto other = stored_entity(links.text_view(1), links.text(2));
+    if (!other) return other.error();
+    view.other = std::move(*other);
     view.first_seen = view.last_seen = record.time;
     view.count = 1;
     view.trusted = links.int64(3) != 0;
     view.provenance.push_back(
-        Provenance{"message", record.header_hash + " " + record.source.path, record.time, view.trusted});
+        Provenance{ProvenanceKind::message, record.header_hash + " " + record.source.path, record.time, view.trusted});
     report.edges.push_back(std::move(view));
   }
   if (!links.error().empty()) return Error{links.error(), db_.path()};

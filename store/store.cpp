@@ -23,7 +23,7 @@ int64_t entity_key_hash(const EntityRef& entity) {
       hash *= 1099511628211ull;
     }
   };
-  mix(entity.kind);
+  mix(to_text(entity.kind));
   mix(std::string_view("\0", 1));
   mix(entity.key);
   return static_cast<int64_t>(hash);
@@ -33,14 +33,14 @@ EntityHashes entity_hashes(const EntityRef& entity) {
   // A second, unrelated algorithm (libstdc++'s Murmur-based hash), so that crafting
   // one FNV collision is not enough to make the cache confuse two entities.
   const std::hash<std::string_view> murmur;
-  const uint64_t secondary = murmur(entity.key) ^ (murmur(entity.kind) * 0x9E3779B97F4A7C15ull);
+  const uint64_t secondary = murmur(entity.key) ^ (murmur(to_text(entity.kind)) * 0x9E3779B97F4A7C15ull);
   return EntityHashes{static_cast<uint64_t>(entity_key_hash(entity)), secondary};
 }
 
-std::string edge_cache_key(int64_t src, const std::string& relation, int64_t dst) {
+std::string edge_cache_key(int64_t src, Relation relation, int64_t dst) {
   std::string key = std::to_string(src);
   key += '\0';
-  key += relation;
+  key += relation.text();
   key += '\0';
   key += std::to_string(dst);
   return key;
@@ -48,12 +48,13 @@ std::string edge_cache_key(int64_t src, const std::string& relation, int64_t dst
 
 // The entity one level up: a domain's registrable domain, an address's domain.
 std::optional<EntityRef> parent_of(const EntityRef& entity) {
-  if (entity.kind == "domain") {
+  if (entity.kind == EntityKind::domain) {
     std::string registrable = registrable_domain(entity.key);
-    if (registrable != entity.key) return EntityRef{"domain", std::move(registrable)};
-  } else if (entity.kind == "email") {
+    if (registrable != entity.key) return EntityRef{EntityKind::domain, std::move(registrable)};
+  } else if (entity.kind == EntityKind::email) {
     const auto at = entity.key.rfind('@');
-    if (at != std::string::npos && at + 1 < entity.key.size()) return EntityRef{"domain", entity.key.substr(at + 1)};
+    if (at != std::string::npos && at + 1 < entity.key.size())
+      return EntityRef{EntityKind::domain, entity.key.substr(at + 1)};
   }
   return std::nullopt;
 }
@@ -182,7 +183,7 @@ std::optional<int64_t> Store::find_entity(const EntityRef& entity) {
   if (auto cached = entity_cache_.find(hashes)) return cached;
   // The filter is only known to be complete while this connection holds the write lock.
   if (in_batch_ && key_filter_.loaded() && !key_filter_.maybe_contains(hashes.primary)) return std::nullopt;
-  find_entity_.bind(1, entity.kind).bind(2, entity.key).bind(3, static_cast<int64_t>(hashes.primary));
+  find_entity_.bind(1, to_text(entity.kind)).bind(2, entity.key).bind(3, static_cast<int64_t>(hashes.primary));
   std::optional<int64_t> id;
   if (find_entity_.step()) id = find_entity_.int64(0);
   find_entity_.reset();
@@ -200,26 +201,27 @@ Result<int64_t> Store::entity_id(const EntityRef& entity) {
     parent_id = *id;
   }
   const EntityHashes hashes = entity_hashes(entity);
-  insert_entity_.bind(1, entity.kind).bind(2, entity.key).bind(4, static_cast<int64_t>(hashes.primary));
+  insert_entity_.bind(1, to_text(entity.kind)).bind(2, entity.key).bind(4, static_cast<int64_t>(hashes.primary));
   if (parent_id) insert_entity_.bind(3, *parent_id);
-  if (!insert_entity_.run()) return Error{"storing entity: " + insert_entity_.error(), entity.kind + " " + entity.key};
+  if (!insert_entity_.run()) return Error{"storing entity: " + insert_entity_.error(), describe(entity)};
   int64_t id = db_.last_insert_id();
   if (db_.changes() == 0) {
     // Stored after all (a filter that missed it would be a bug, but the unique key
     // keeps the store right either way).
-    find_entity_.bind(1, entity.kind).bind(2, entity.key).bind(3, static_cast<int64_t>(hashes.primary));
+    find_entity_.bind(1, to_text(entity.kind)).bind(2, entity.key).bind(3, static_cast<int64_t>(hashes.primary));
     const bool found = find_entity_.step();
     if (found) id = find_entity_.int64(0);
     const std::string error = find_entity_.error();
     find_entity_.reset();
-    if (!found) return Error{"storing entity: " + error, entity.kind + " " + entity.key};
+    if (!found) return Error{"storing entity: " + error, describe(entity)};
   }
   key_filter_.add(hashes.primary);
   entity_cache_.insert(hashes, id);
   return id;
 }
 
-Result<int64_t> Store::relation_id(const std::string& name) {
+Result<int64_t> Store::relation_id(Relation relation) {
+  const std::string_view name = relation.text();
   if (auto it = relation_cache_.find(name); it != relation_cache_.end()) return it->second;
   find_relation_.bind(1, name);
   std::optional<int64_t> id;
@@ -227,20 +229,20 @@ Result<int64_t> Store::relation_id(const std::string& name) {
   find_relation_.reset();
   if (!id) {
     insert_relation_.bind(1, name);
-    if (!insert_relation_.run()) return Error{"storing relation: " + insert_relation_.error(), name};
+    if (!insert_relation_.run()) return Error{"storing relation: " + insert_relation_.error(), std::string(name)};
     id = db_.last_insert_id();
   }
   relation_cache_.emplace(name, *id);
   return *id;
 }
 
-Result<int64_t> Store::upsert_edge(int64_t src, const std::string& relation, int64_t dst, UnixTime time,
+Result<int64_t> Store::upsert_edge(int64_t src, Relation relation, int64_t dst, UnixTime time,
                                    bool trusted, bool* inserted) {
   if (inserted) *inserted = false;
   const std::string key = edge_cache_key(src, relation, dst);
   auto it = edge_cache_.find(key);
   if (it == edge_cache_.end()) {
-    find_edge_.bind(1, src).bind(2, relation).bind(3, dst);
+    find_edge_.bind(1, src).bind(2, relation.text()).bind(3, dst);
     if (find_edge_.step()) {
       EdgeState state{find_edge_.int64(0), find_edge_.int64(1), find_edge_.int64(2), find_edge_.int64(3),
                       find_edge_.int64(4) != 0, false};
@@ -258,8 +260,8 @@ Result<int64_t> Store::upsert_edge(int64_t src, const std::string& relation, int
     state.dirty = true;
     return state.id;
   }
-  insert_edge_.bind(1, src).bind(2, relation).bind(3, dst).bind(4, time).bind(5, int64_t{trusted});
-  if (!insert_edge_.run()) return Error{"storing edge: " + insert_edge_.error(), relation};
+  insert_edge_.bind(1, src).bind(2, relation.text()).bind(3, dst).bind(4, time).bind(5, int64_t{trusted});
+  if (!insert_edge_.run()) return Error{"storing edge: " + insert_edge_.error(), std::string(relation.text())};
   if (inserted) *inserted = true;
   const int64_t id = db_.last_insert_id();
   edge_cache_.emplace(key, EdgeState{id, time, time, 1, trusted, false});
@@ -313,12 +315,12 @@ Result<bool> Store::add_message(const Evidence& evidence, const std::vector<Obse
       .bind(2, evidence.time)
       .bind(3, evidence.time_source)
       .bind(4, evidence.subject)
-      .bind(5, evidence.source.kind)
+      .bind(5, to_text(evidence.source.kind))
       .bind(6, evidence.source.path)
       .bind(7, static_cast<int64_t>(evidence.source.offset))
       .bind(10, static_cast<int64_t>(std::time(nullptr)))
       .bind_blob(11, evidence.raw_headers);
-  if (evidence.source.kind == "imap")
+  if (evidence.source.kind == SourceKind::imap)
     insert_message_.bind(8, static_cast<int64_t>(evidence.source.uidvalidity))
         .bind(9, static_cast<int64_t>(evidence.source.uid));
   if (!insert_message_.run()) return fail(Error{"storing message: " + insert_message_.error(), evidence.source.path});
@@ -330,7 +332,7 @@ Result<bool> Store::add_message(const Evidence& evidence, const std::vector<Obse
   for (const Observation& observation : observations) {
     auto object = entity_id(observation.object);
     if (!object) return fail(object.error());
-    if (observation.subject.kind == "message") {
+    if (observation.subject.kind == EntityKind::message) {
       auto relation = relation_id(observation.relation);
       if (!relation) return fail(relation.error());
       bool& trusted = links[{*relation, *object}];
@@ -341,8 +343,11 @@ Result<bool> Store::add_message(const Evidence& evidence, const std::vector<Obse
     if (!subject) return fail(subject.error());
     auto edge = upsert_edge(*subject, observation.relation, *object, observation.time, observation.trusted);
     if (!edge) return fail(edge.error());
-    insert_observation_.bind(1, *edge).bind(2, observation.time).bind(3, "message").bind(4, message_id).bind(
-        5, int64_t{observation.trusted});
+    insert_observation_.bind(1, *edge)
+        .bind(2, observation.time)
+        .bind(3, to_text(ProvenanceKind::message))
+        .bind(4, message_id)
+        .bind(5, int64_t{observation.trusted});
     if (!insert_observation_.run()) return fail(Error{"storing observation: " + insert_observation_.error(), ""});
   }
   if (auto status = insert_links(message_id, links); !status) return fail(status.error());
@@ -388,7 +393,7 @@ Result<int64_t> Store::add_import(const std::string& label, const std::string& p
   return db_.last_insert_id();
 }
 
-Result<bool> Store::observe(const Observation& observation, std::string_view source_kind, int64_t source_id) {
+Result<bool> Store::observe(const Observation& observation, ProvenanceKind source_kind, int64_t source_id) {
   auto subject = entity_id(observation.subject);
   if (!subject) return subject.error();
   auto object = entity_id(observation.object);
@@ -396,7 +401,7 @@ Result<bool> Store::observe(const Observation& observation, std::string_view sou
   bool inserted = false;
   auto edge = upsert_edge(*subject, observation.relation, *object, observation.time, observation.trusted, &inserted);
   if (!edge) return edge.error();
-  insert_observation_.bind(1, *edge).bind(2, observation.time).bind(3, source_kind).bind(4, source_id).bind(
+  insert_observation_.bind(1, *edge).bind(2, observation.time).bind(3, to_text(source_kind)).bind(4, source_id).bind(
       5, int64_t{observation.trusted});
   if (!insert_observation_.run()) return Error{"storing observation: " + insert_observation_.error(), ""};
   return inserted;

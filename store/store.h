@@ -52,7 +52,7 @@ struct StoreStats {
 
 /// Where an observation came from.
 struct Provenance {
-  std::string kind;    ///< "message", "import", "lookup", "dataset"
+  ProvenanceKind kind = ProvenanceKind::message;  ///< a message, an import, a lookup or a dataset
   /// message hash and source path; import label and path; lookup "query STATUS from
   /// server"; dataset "name YYYY-MM-DD path"
   std::string ref;
@@ -144,12 +144,12 @@ class Store {
   Result<int64_t> add_import(const std::string& label, const std::string& path, UnixTime time);
   /// Records one observation whose provenance is an import; true when its edge is new.
   Result<bool> observe_import(const Observation& observation, int64_t import_id) {
-    return observe(observation, "import", import_id);
+    return observe(observation, ProvenanceKind::import, import_id);
   }
-  /// Records one observation with its provenance: `source_kind` is "import" (import.id),
-  /// "lookup" (lookup.id) or "dataset" (dataset.id). True when its edge is new.
+  /// Records one observation with its provenance: `source_kind` is import (import.id),
+  /// lookup (lookup.id) or dataset (dataset.id). True when its edge is new.
   /// Must be inside a batch (begin/commit).
-  Result<bool> observe(const Observation& observation, std::string_view source_kind, int64_t source_id);
+  Result<bool> observe(const Observation& observation, ProvenanceKind source_kind, int64_t source_id);
 
   /// The id of an entity, creating it when unknown (inside a batch only).
   Result<int64_t> entity_id(const EntityRef& entity);
@@ -180,10 +180,10 @@ class Store {
   /// Adds to `links` the domains tied to IP `id` directly or through its messages.
   Status collect_domains_of_ip(int64_t id, const TimeRange& range, LinkCollector& links);
   /// The edge's id; `inserted` (optional) tells whether it is new.
-  Result<int64_t> upsert_edge(int64_t src, const std::string& relation, int64_t dst, UnixTime time, bool trusted,
+  Result<int64_t> upsert_edge(int64_t src, Relation relation, int64_t dst, UnixTime time, bool trusted,
                               bool* inserted = nullptr);
   /// The id of a relation name in the `relation` table, creating it when new.
-  Result<int64_t> relation_id(const std::string& name);
+  Result<int64_t> relation_id(Relation relation);
   /// Writes a message's own edges, (relation id, entity id) -> trusted, to `message_link`.
   Status insert_links(int64_t message_id, const std::map<std::pair<int64_t, int64_t>, bool>& links);
   /// The INSERT statement for `rows` message links at once (1..kMaxLinkRows).
@@ -212,7 +212,8 @@ class Store {
   EntityIdCache entity_cache_{kMaxCachedEntities};  ///< (kind, key) hashes -> id
   std::unordered_map<std::string, EdgeState> edge_cache_;  ///< "src\0relation\0dst" -> state
   KeyHashFilter key_filter_;  ///< loaded at the first write batch
-  std::unordered_map<std::string, int64_t> relation_cache_;  ///< relation name -> id
+  /// relation name -> id; the names are a Relation's static text
+  std::unordered_map<std::string_view, int64_t> relation_cache_;
   std::vector<EdgeState*> dirty_edges_;  ///< updated in this batch (unordered_map nodes do not move)
   std::vector<sql::Statement> link_inserts_;  ///< [n]: INSERT of n message links
   int64_t data_version_ = -1;  ///< PRAGMA data_version when this connection last held the lock

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "collectors/analysis_pipeline.h"
+#include "ingest/analysis_pipeline.h"
 #include "tests/helpers.h"
 
 using namespace sg;

@@ -23,7 +23,7 @@ Evidence analyze_file(const std::string& extra, const std::string& relative, con
   AnalysisOptions options;
   if (!trusted.empty()) options.trust = TrustConfig::parse(trusted).value();
   Analyzer analyzer(options);
-  return analyzer.analyze(read_file(extra + "/" + relative), MessageSource{"eml", relative, 0, 0, 0});
+  return analyzer.analyze(read_file(extra + "/" + relative), MessageSource{SourceKind::eml, relative, 0, 0, 0});
 }
 
 const Hop& origin(const Evidence& evidence) {
@@ -33,7 +33,7 @@ const Hop& origin(const Evidence& evidence) {
 
 bool has_indicator(const Evidence& evidence, const std::string& role, const std::string& value) {
   for (const Indicator& indicator : evidence.indicators)
-    if (indicator.role == role && indicator.value == value) return true;
+    if (to_text(indicator.role) == role && indicator.value == value) return true;
   return false;
 }
 
@@ -145,7 +145,7 @@ TEST_CASE("analyze: analysing into a reused Evidence gives what a fresh one gets
   Evidence reused;
   for (const std::string& file : files) {
     const std::string message = read_file(file);
-    const MessageSource source{"eml", file, 0, 0, 0};
+    const MessageSource source{SourceKind::eml, file, 0, 0, 0};
     reused_analyzer.analyze(message, source, reused);
     const Evidence fresh = fresh_analyzer.analyze(message, source);
     INFO(file);
@@ -153,8 +153,8 @@ TEST_CASE("analyze: analysing into a reused Evidence gives what a fresh one gets
     CHECK(reused.raw_headers == fresh.raw_headers);
   }
   // An empty message after all of them leaves nothing behind.
-  reused_analyzer.analyze("", MessageSource{"eml", "empty", 0, 0, 0}, reused);
-  CHECK(evidence_to_json(reused).dump() == evidence_to_json(fresh_analyzer.analyze("", {"eml", "empty", 0, 0, 0})).dump());
+  reused_analyzer.analyze("", MessageSource{SourceKind::eml, "empty", 0, 0, 0}, reused);
+  CHECK(evidence_to_json(reused).dump() == evidence_to_json(fresh_analyzer.analyze("", {SourceKind::eml, "empty", 0, 0, 0})).dump());
   CHECK(reused.indicators.empty());
   CHECK(reused.hops.empty());
 }

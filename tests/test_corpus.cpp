@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "ingest/ingest.h"
 #include "tests/helpers.h"
 
 using namespace sg;

@@ -165,7 +165,7 @@ TEST_CASE("datasets: a multi-origin pfx2as prefix gets an originated-by edge per
   TempDir dir("datasets-moas");
   auto store = open_store(dir);
   REQUIRE(store->begin());
-  REQUIRE(store->entity_id(EntityRef{"ip", "192.0.2.77"}));
+  REQUIRE(store->entity_id(EntityRef{EntityKind::ip, "192.0.2.77"}));
   REQUIRE(store->commit());
   const std::string path = dir.path("routeviews-rv2-20240101-1200.pfx2as");
   write_file(path, "192.0.2.0\t24\t64501_64500\n192.0.2.64\t26\t64502,64503\n");
@@ -178,8 +178,8 @@ TEST_CASE("datasets: a multi-origin pfx2as prefix gets an originated-by edge per
   REQUIRE(chain);
   std::set<std::string> origins;
   for (const ChainLink& link : *chain) {
-    if (link.relation == "in-prefix") CHECK(link.to.key == "192.0.2.64/26");
-    if (link.relation == "originated-by") origins.insert(link.to.key);
+    if (link.relation == kInPrefix) CHECK(link.to.key == "192.0.2.64/26");
+    if (link.relation == kOriginatedBy) origins.insert(link.to.key);
   }
   CHECK(origins == std::set<std::string>{"AS64502", "AS64503"});
 }
@@ -208,7 +208,7 @@ TEST_CASE("datasets: enrichment edges, the chain of an IP, and the AS report") {
   // Two graph IPs, as ingest would leave them.
   REQUIRE(store->begin());
   for (const char* ip : {"114.113.195.101", "103.244.54.137", "10.1.2.3", "198.51.100.7"})
-    REQUIRE(store->entity_id(EntityRef{"ip", ip}));
+    REQUIRE(store->entity_id(EntityRef{EntityKind::ip, ip}));
   REQUIRE(store->commit());
   import(*store, AsnFormat::pyasn, test_data(kPyasn2014));
   import(*store, AsnFormat::pyasn, test_data(kPyasn2015));
@@ -232,10 +232,10 @@ TEST_CASE("datasets: enrichment edges, the chain of an IP, and the AS report") {
   auto chain = ip_chain(*store, "103.244.54.137");
   REQUIRE(chain);
   REQUIRE(chain->size() == 2);  // pyasn has no AS names or countries
-  CHECK((*chain)[0].relation == "in-prefix");
+  CHECK((*chain)[0].relation.text() == "in-prefix");
   CHECK((*chain)[0].to.key == "103.244.54.0/24");
   CHECK((*chain)[0].datasets == std::vector<std::string>{"pyasn-ipasn 2014-05-13", "pyasn-ipasn6 2015-11-01"});
-  CHECK((*chain)[1].relation == "originated-by");
+  CHECK((*chain)[1].relation.text() == "originated-by");
   CHECK((*chain)[1].to.key == "AS58779");
   CHECK((*chain)[1].first_seen == make_utc(2014, 5, 13, 0, 0, 0));
   CHECK((*chain)[1].last_seen == make_utc(2015, 11, 1, 0, 0, 0));
@@ -293,9 +293,9 @@ TEST_CASE("datasets: removing a dataset takes its rows and the edges only it sta
   const DatasetImportResult imported = import(*store, AsnFormat::pyasn, file);
   REQUIRE(store->begin());
   // One edge another source states too: it must stay, narrowed to that source.
-  REQUIRE(store->observe(Observation{EntityRef{"ip", "1.2.3.4"}, kInPrefix, EntityRef{"prefix", "1.2.3.0/24"},
-                                     1500000000, false},
-                         "import", 7));
+  REQUIRE(store->observe(Observation{EntityRef{EntityKind::ip, "1.2.3.4"}, kInPrefix,
+                                     EntityRef{EntityKind::prefix, "1.2.3.0/24"}, 1500000000, false},
+                         ProvenanceKind::import, 7));
   REQUIRE(store->commit());
   auto enriched = enrich_asn(*store, EnrichAsnOptions{});
   REQUIRE(enriched);

@@ -71,19 +71,19 @@ struct EdgeRow {
   int64_t count = 0;
   UnixTime first = 0, last = 0;
 };
-EdgeRow edge(Store& store, const EntityRef& src, const std::string& relation, const EntityRef& dst) {
+EdgeRow edge(Store& store, const EntityRef& src, Relation relation, const EntityRef& dst) {
   auto query = store.database().prepare(
       "SELECT e.count, e.first_seen, e.last_seen FROM edge e JOIN entity s ON s.id = e.src"
       " JOIN entity d ON d.id = e.dst WHERE s.kind = ?1 AND s.key = ?2 AND e.relation = ?3 AND d.kind = ?4"
       " AND d.key = ?5");
-  query.bind(1, src.kind).bind(2, src.key).bind(3, relation).bind(4, dst.kind).bind(5, dst.key);
+  query.bind(1, to_text(src.kind)).bind(2, src.key).bind(3, relation.text()).bind(4, to_text(dst.kind)).bind(5, dst.key);
   EdgeRow row;
   if (query.step()) row = EdgeRow{query.int64(0), query.int64(1), query.int64(2)};
   return row;
 }
 
-EntityRef domain(const std::string& key) { return EntityRef{"domain", key}; }
-EntityRef ip(const std::string& key) { return EntityRef{"ip", key}; }
+EntityRef domain(const std::string& key) { return EntityRef{EntityKind::domain, key}; }
+EntityRef ip(const std::string& key) { return EntityRef{EntityKind::ip, key}; }
 
 int64_t count_rows(Store& store, const std::string& sql) {
   auto query = store.database().prepare(sql);
@@ -124,7 +124,7 @@ std::string response(const std::string& qname, RecordType qtype, const std::vect
   return out;
 }
 
-bool has_observation(const std::vector<Observation>& observations, const EntityRef& subject, const std::string& relation,
+bool has_observation(const std::vector<Observation>& observations, const EntityRef& subject, Relation relation,
                      const EntityRef& object) {
   for (const Observation& observation : observations)
     if (observation.subject == subject && observation.relation == relation && observation.object == object) return true;
@@ -208,10 +208,10 @@ TEST_CASE("dns derive: re-deriving the stored lookups gives the stored edges") {
           "SELECT COUNT(*) FROM observation o JOIN edge e ON e.id = o.edge_id JOIN entity s ON s.id = e.src"
           " JOIN entity d ON d.id = e.dst WHERE o.source_kind = 'lookup' AND o.source_id = ?1 AND s.key = ?2"
           " AND e.relation = ?3 AND d.key = ?4 AND o.time = ?5");
-      stored.bind(1, row->id).bind(2, observation.subject.key).bind(3, observation.relation).bind(4, observation.object.key)
+      stored.bind(1, row->id).bind(2, observation.subject.key).bind(3, observation.relation.text()).bind(4, observation.object.key)
           .bind(5, observation.time);
       REQUIRE(stored.step());
-      CHECK_MESSAGE(stored.int64(0) == 1, row->query << " " << observation.relation << " " << observation.object.key);
+      CHECK_MESSAGE(stored.int64(0) == 1, row->query << " " << observation.relation.text() << " " << observation.object.key);
     }
     derived_total += static_cast<int64_t>(derived.observations.size());
   }
@@ -386,9 +386,9 @@ TEST_CASE("dns enrich: PTR and FCrDNS, confirmed or not, IPv4 and IPv6") {
   REQUIRE(report);
   bool provenance = false;
   for (const EdgeView& view : report->edges)
-    if (view.relation == kFcrdns)
+    if (view.relation == kFcrdns.text())
       for (const Provenance& source : view.provenance)
-        provenance = provenance || (source.kind == "lookup" && source.ref.find(std::string(kBlogRdns) + " A NOERROR from 127.0.0.1:") == 0);
+        provenance = provenance || (source.kind == ProvenanceKind::lookup && source.ref.find(std::string(kBlogRdns) + " A NOERROR from 127.0.0.1:") == 0);
   CHECK(provenance);
 }
 
@@ -430,7 +430,7 @@ TEST_CASE("dns enrich: CNAME chains, MX, NS and SPF terms become edges") {
   CHECK(edge(*store, domain("kldoqzn6x62p3.top"), kNs, domain("ns1.i4hk.com")).count == 1);
   CHECK(edge(*store, domain("kldoqzn6x62p3.top"), kNs, domain("ns2.i4hk.com")).count == 1);
   // SPF: "v=spf1 ip4:114.113.195.0/24 ip4:103.244.54.137 include:_spf.leadw.link ~all" (two strings).
-  CHECK(edge(*store, domain("g0zs8omwfqere.link"), kSpfIp, EntityRef{"prefix", "114.113.195.0/24"}).count == 1);
+  CHECK(edge(*store, domain("g0zs8omwfqere.link"), kSpfIp, EntityRef{EntityKind::prefix, "114.113.195.0/24"}).count == 1);
   CHECK(edge(*store, domain("g0zs8omwfqere.link"), kSpfIp, ip(kBlogIp)).count == 1);
   CHECK(edge(*store, domain("g0zs8omwfqere.link"), kSpfInclude, domain("_spf.leadw.link")).count == 1);
   // `shares` of the prefix finds the domain whose SPF names it, as a DNS link without messages.

@@ -16,7 +16,7 @@
 #include <thread>
 #include <vector>
 
-#include "cli/commands.h"
+#include "core/run_catching.h"
 #include "cli/evidence_json.h"
 #include "cli/json_output.h"
 #include "cli/query_output.h"
@@ -118,7 +118,7 @@ TEST_CASE("json: evidence with ill-formed UTF-8 in every text is written strictl
   const std::string bad = "x\xe9";
   const std::string fixed = "x" + kReplacement;
   Evidence evidence;
-  evidence.source = MessageSource{"eml", "/tmp/" + bad, 0, 0, 0};
+  evidence.source = MessageSource{SourceKind::eml, "/tmp/" + bad, 0, 0, 0};
   evidence.header_hash = bad;
   Hop hop;
   hop.raw = hop.from_helo = hop.from_rdns = hop.by = hop.with = hop.id = hop.for_addr = hop.dialect = bad;
@@ -129,7 +129,7 @@ TEST_CASE("json: evidence with ill-formed UTF-8 in every text is written strictl
   evidence.dkim = {DkimSignature{bad, bad, bad, bad}};
   evidence.envelope_from = evidence.header_from = evidence.sender = evidence.reply_to = bad;
   evidence.message_id = evidence.subject = evidence.x_mailer = evidence.time_source = bad;
-  evidence.indicators = {Indicator{bad, bad, bad, false}};
+  evidence.indicators = {Indicator{EntityKind::domain, bad, Role::helo, false}};
   evidence.problems = {bad};
 
   const json out = evidence_to_json(evidence);
@@ -158,16 +158,16 @@ TEST_CASE("json: store answers with ill-formed UTF-8 are written strictly") {
   CHECK(json::parse(shares_to_json({link}, true).dump())[0]["domain"] == fixed);
 
   EntityReport report;
-  report.entity = EntityRef{"domain", bad};
+  report.entity = EntityRef{EntityKind::domain, bad};
   report.parent = bad;
   EdgeView edge;
   edge.relation = bad;
-  edge.other = EntityRef{bad, bad};
-  edge.provenance = {Provenance{bad, bad, 0, false}};
+  edge.other = EntityRef{EntityKind::domain, bad};
+  edge.provenance = {Provenance{ProvenanceKind::message, bad, 0, false}};
   report.edges = {edge};
   report.lookups = {LookupHistory{bad, bad, 1, 0, 0, bad, bad, 0}};
-  report.message = MessageRecord{bad, 0, bad, bad, MessageSource{bad, bad, 0, 0, 0}, 0, bad};
-  ChainLink chain_link{EntityRef{bad, bad}, bad, EntityRef{bad, bad}, 1, 0, 0, {bad}};
+  report.message = MessageRecord{bad, 0, bad, bad, MessageSource{SourceKind::eml, bad, 0, 0, 0}, 0, bad};
+  ChainLink chain_link{EntityRef{EntityKind::ip, bad}, kHolder, EntityRef{EntityKind::org, bad}, 1, 0, 0, {bad}};
   std::vector<ChainLink> chain = {chain_link};
   std::string text;
   REQUIRE_NOTHROW(text = report_to_json(report, nullptr, &chain).dump());

@@ -28,18 +28,18 @@ TEST_CASE("indicator lists: defanged forms are read back to what they name") {
       "ASN 4294967296\n",
       problems);
   REQUIRE(indicators.size() == 7);
-  CHECK(indicators[0].kind == "ip");
+  CHECK(indicators[0].kind == EntityKind::ip);
   CHECK(indicators[0].value == "103.244.54.137");
   CHECK(indicators[0].line == 2);
-  CHECK(indicators[1].kind == "domain");
+  CHECK(indicators[1].kind == EntityKind::domain);
   CHECK(indicators[1].value == "somach789.xyz");
-  CHECK(indicators[2].kind == "prefix");
+  CHECK(indicators[2].kind == EntityKind::prefix);
   CHECK(indicators[2].value == "114.113.195.0/24");
-  CHECK(indicators[3].kind == "asn");
+  CHECK(indicators[3].kind == EntityKind::asn);
   CHECK(indicators[3].value == "AS133027");
-  CHECK(indicators[4].kind == "email");
+  CHECK(indicators[4].kind == EntityKind::email);
   CHECK(indicators[4].value == "bounce-1@g0zs8omwfqere.link");
-  CHECK(indicators[5].kind == "url");
+  CHECK(indicators[5].kind == EntityKind::url);
   CHECK(indicators[5].value == "http://kldoqzn6x62p3.top/x?y=1");
   CHECK(indicators[6].value == "2001:db8::1");
   REQUIRE(problems.size() == 2);

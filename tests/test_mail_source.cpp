@@ -76,7 +76,7 @@ ReadAll read_all_reusing(const std::string& path, MailFormat format = MailFormat
 std::string summary_of(const ReadAll& all) {
   std::string out;
   for (const RawMessage& message : all.messages)
-    out += message.source.kind + "|" + message.source.path + "|" + std::to_string(message.source.offset) + "|" +
+    out += std::string(to_text(message.source.kind)) + "|" + message.source.path + "|" + std::to_string(message.source.offset) + "|" +
            std::to_string(message.source.uidvalidity) + "|" + std::to_string(message.source.uid) + "|" +
            message.envelope + "|" + message.bytes + "\x01";
   for (const Error& problem : all.problems) out += problem.to_string() + "\x02";
@@ -118,7 +118,7 @@ std::vector<std::string> body_urls(const RawMessage& message) {
   Analyzer analyzer{AnalysisOptions{}};
   std::vector<std::string> urls;
   for (const Indicator& indicator : analyzer.analyze(message.bytes, message.source).indicators)
-    if (indicator.kind == "url") urls.push_back(indicator.value);
+    if (indicator.kind == EntityKind::url) urls.push_back(indicator.value);
   return urls;
 }
 
@@ -169,7 +169,7 @@ TEST_CASE("spamassassin nice.mbox: 3 messages with their From line offsets") {
   const std::vector<uint64_t> expected = {0, 3556, 4639};
   CHECK(from_line_offsets(read_file(path)) == expected);
   for (size_t i = 0; i < 3; ++i) {
-    CHECK(all.messages[i].source.kind == "mbox");
+    CHECK(all.messages[i].source.kind == SourceKind::mbox);
     CHECK(all.messages[i].source.path == path);
     CHECK(all.messages[i].source.offset == expected[i]);
     CHECK(all.messages[i].bytes.rfind("From ", 0) != 0);  // the separator is not part of the message
@@ -198,7 +198,7 @@ TEST_CASE("mimekit content-length.mbox.txt: 29 messages, 'From -' separators wit
     CHECK(all.problems.empty());
     REQUIRE(all.messages.size() == 29);
     for (size_t i = 0; i < 29; ++i) {
-      CHECK(all.messages[i].source.kind == "mbox");
+      CHECK(all.messages[i].source.kind == SourceKind::mbox);
       CHECK(all.messages[i].source.offset == expected[i]);
     }
     CHECK(header(all.messages[0].bytes, "Message-ID") == "<19960722000255.AAA26598@navstar1.mcom.com>");
@@ -449,7 +449,7 @@ TEST_CASE("sisimai folder of .eml files: recursive, sorted") {
   CHECK(all.problems.empty());
   REQUIRE(all.messages.size() == 40);
   for (size_t i = 0; i < all.messages.size(); ++i) {
-    CHECK(all.messages[i].source.kind == "eml");
+    CHECK(all.messages[i].source.kind == SourceKind::eml);
     CHECK(all.messages[i].source.offset == 0);
     if (i > 0) CHECK(all.messages[i - 1].source.path < all.messages[i].source.path);
   }
@@ -475,7 +475,7 @@ TEST_CASE("Maildir: cur then new, tmp ignored, Maildir++ subfolders, folders of 
   const ReadAll all = read_all(root.string());
   std::vector<std::string> subjects;
   for (const RawMessage& message : all.messages) {
-    CHECK(message.source.kind == "maildir");
+    CHECK(message.source.kind == SourceKind::maildir);
     subjects.push_back(header(message.bytes, "Subject"));
   }
   // archive/ sorts before inbox/; in inbox: cur (sorted), new, then the .Junk subfolder.
@@ -507,7 +507,7 @@ TEST_CASE("a folder of mixed files: each detected on its own") {
   const ReadAll all = read_all(root.string());
   std::vector<std::string> seen;
   for (const RawMessage& message : all.messages)
-    seen.push_back(message.source.kind + ":" + fs::path(message.source.path).filename().string());
+    seen.push_back(std::string(to_text(message.source.kind)) + ":" + fs::path(message.source.path).filename().string());
   CHECK(seen == std::vector<std::string>{"eml:a.eml", "mbox:b.mbox", "mbox:b.mbox", "eml:c-single.eml",
                                          "paste:d-paste.txt", "eml:z.eml"});
   CHECK(all.messages[2].source.offset > 0);
@@ -563,7 +563,7 @@ TEST_CASE("the blog post as a paste file: one message per excerpt") {
   const std::string path = *extra + "/blog-ja-cks-part2.txt";
   const ReadAll all = read_all(path);
   REQUIRE(all.messages.size() == 2);
-  CHECK(all.messages[0].source.kind == "paste");
+  CHECK(all.messages[0].source.kind == SourceKind::paste);
   CHECK(all.messages[0].source.offset == read_file(path).find("Received-SPF:"));
   CHECK(header(all.messages[1].bytes, "Authentication-Results").find("from=somach789.xyz") != std::string::npos);
   CHECK(all.problem_mentions("lines 1-16: not a header field, dropped"));
@@ -618,17 +618,17 @@ TEST_CASE("standard input") {
   };
   const ReadAll mbox = read_stdin(read_file(corpus_path("spamassassin/t/data/nice.mbox")), MailFormat::automatic);
   REQUIRE(mbox.messages.size() == 3);
-  CHECK(mbox.messages[2].source.kind == "stdin");
+  CHECK(mbox.messages[2].source.kind == SourceKind::standard_input);
   CHECK(mbox.messages[2].source.path == "-");
   CHECK(mbox.messages[2].source.offset == 4639);
   const ReadAll eml = read_stdin("From: a@example.com\nSubject: piped\n\nbody\n", MailFormat::automatic);
   REQUIRE(eml.messages.size() == 1);
-  CHECK(eml.messages[0].source.kind == "stdin");
+  CHECK(eml.messages[0].source.kind == SourceKind::standard_input);
   CHECK(header(eml.messages[0].bytes, "Subject") == "piped");
   if (const auto extra = extra_seed()) {  // the blog post
     const ReadAll paste = read_stdin(read_file(*extra + "/blog-ja-cks-part2.txt"), MailFormat::automatic);
     REQUIRE(paste.messages.size() == 2);
-    CHECK(paste.messages[0].source.kind == "paste");
+    CHECK(paste.messages[0].source.kind == SourceKind::paste);
     CHECK(paste.messages[0].source.path == "-");
   }
 }
@@ -654,7 +654,7 @@ TEST_CASE("the whole corpus folder: every message found") {
   // 190 single messages + 3 + 29 in the two mbox files (tests/data/SOURCES.md).
   CHECK(all.messages.size() == 222);
   size_t mbox = 0;
-  for (const RawMessage& message : all.messages) mbox += message.source.kind == "mbox";
+  for (const RawMessage& message : all.messages) mbox += message.source.kind == SourceKind::mbox;
   CHECK(mbox == 32);
   // The peer-expectations JSON is not mail.
   CHECK(all.problems.size() == 1);
@@ -670,7 +670,7 @@ TEST_CASE("a header block larger than the sniffing window is read as a message, 
   const ReadAll all = read_all(path.string());
   CHECK(all.problems.empty());
   REQUIRE(all.messages.size() == 1);
-  CHECK(all.messages[0].source.kind == "eml");
+  CHECK(all.messages[0].source.kind == SourceKind::eml);
   CHECK(all.messages[0].bytes == message);
   CHECK(header(all.messages[0].bytes, "Subject") == "huge header");
   CHECK(body_urls(all.messages[0]) == std::vector<std::string>{"https://huge-header.example/claim"});
@@ -682,7 +682,7 @@ TEST_CASE("a header block larger than the sniffing window is read as a message, 
   write_file(path, spaced);
   const ReadAll blank = read_all(path.string());
   REQUIRE(blank.messages.size() == 1);
-  CHECK(blank.messages[0].source.kind == "eml");
+  CHECK(blank.messages[0].source.kind == SourceKind::eml);
   CHECK(blank.messages[0].bytes == spaced);
   CHECK(body_urls(blank.messages[0]) == std::vector<std::string>{"https://after-blank-lines.example/"});
 }
@@ -697,7 +697,7 @@ TEST_CASE("an mbox whose first message has a header block larger than the sniffi
   const ReadAll all = read_all(path.string(), MailFormat::automatic, in_chunks(4096));
   CHECK(all.problems.empty());
   REQUIRE(all.messages.size() == 2);
-  CHECK(all.messages[0].source.kind == "mbox");
+  CHECK(all.messages[0].source.kind == SourceKind::mbox);
   CHECK(all.messages[0].bytes == first);
   CHECK(body_urls(all.messages[0]) == std::vector<std::string>{"https://first.example/offer"});
   CHECK(all.messages[1].bytes == second);
@@ -705,7 +705,7 @@ TEST_CASE("an mbox whose first message has a header block larger than the sniffi
   write_file(path, "From a@spam.example Mon Jan  1 00:00:00 2024\n" + first);
   const ReadAll single = read_all(path.string());
   REQUIRE(single.messages.size() == 1);
-  CHECK(single.messages[0].source.kind == "eml");
+  CHECK(single.messages[0].source.kind == SourceKind::eml);
   CHECK(body_urls(single.messages[0]) == std::vector<std::string>{"https://first.example/offer"});
 }
 
@@ -742,7 +742,7 @@ TEST_CASE("a Maildir whose cur is a file: named, new/ still read") {
   write_file(box / "cur", "not a folder\n");
   const ReadAll all = read_all(box.string());
   REQUIRE(all.messages.size() == 1);
-  CHECK(all.messages[0].source.kind == "maildir");
+  CHECK(all.messages[0].source.kind == SourceKind::maildir);
   CHECK(header(all.messages[0].bytes, "Subject") == "new1");
   REQUIRE(all.problems.size() == 1);
   CHECK(has_problem(all, box / "cur", "not a folder, skipped"));

@@ -22,7 +22,7 @@ Evidence analyze_text(const std::string& message, const std::string& trusted = "
   options.body_urls = false;
   if (!trusted.empty()) options.trust = TrustConfig::parse(trusted).value();
   Analyzer analyzer(options);
-  return analyzer.analyze(message, MessageSource{"eml", "test.eml", 0, 0, 0});
+  return analyzer.analyze(message, MessageSource{SourceKind::eml, "test.eml", 0, 0, 0});
 }
 
 Evidence analyze_corpus_file(const std::string& relative, const std::string& trusted = "") {
@@ -44,13 +44,13 @@ std::string origin_ip(const Evidence& evidence) {
 
 bool has_indicator(const Evidence& evidence, const std::string& role, const std::string& value, bool trusted) {
   for (const Indicator& indicator : evidence.indicators)
-    if (indicator.role == role && indicator.value == value && indicator.trusted == trusted) return true;
+    if (to_text(indicator.role) == role && indicator.value == value && indicator.trusted == trusted) return true;
   return false;
 }
 
 bool has_observation(const Evidence& evidence, const std::string& relation, const std::string& value) {
   for (const Observation& observation : observations_from_evidence(evidence))
-    if (observation.relation == relation && observation.object.key == value) return true;
+    if (observation.relation.text() == relation && observation.object.key == value) return true;
   return false;
 }
 

@@ -385,7 +385,7 @@ std::vector<Line> lines_of(const std::vector<std::string>& folders) {
           std::string file = raw.source.path;
           if (file.starts_with(root)) file.erase(0, root.size());
           while (file.starts_with('/')) file.erase(0, 1);
-          if (raw.source.kind == "mbox") file += "@" + std::to_string(raw.source.offset);
+          if (raw.source.kind == SourceKind::mbox) file += "@" + std::to_string(raw.source.offset);
           const Evidence evidence = analyzer.analyze(raw.bytes, raw.source);
           for (size_t index = 0; index < evidence.hops.size(); ++index) {
             const Hop& hop = evidence.hops[index];

@@ -32,14 +32,14 @@ Evidence seed_like(const std::string& hash, const char* relay, const char* helo,
   Evidence e;
   e.header_hash = hash;
   e.raw_headers = "Received: ...\n";
-  e.source = MessageSource{"paste", "seed.txt", 0, 0, 0};
+  e.source = MessageSource{SourceKind::paste, "seed.txt", 0, 0, 0};
   e.hops = {hop(relay, "re27.leadw.link", ""), hop("103.244.54.137", helo, "static-ip.137.54.244.103.rev.i4hk.com")};
   e.origin_hop = 1;
   e.time = time;
   e.time_source = "date-header";
-  e.indicators = {{"domain", envelope_domain, "envelope-from", false},
-                  {"email", std::string("bounce@") + envelope_domain, "envelope-from", false},
-                  {"domain", helo, "header-from", false}};
+  e.indicators = {{EntityKind::domain, envelope_domain, Role::envelope_from, false},
+                  {EntityKind::email, std::string("bounce@") + envelope_domain, Role::envelope_from, false},
+                  {EntityKind::domain, helo, Role::header_from, false}};
   return e;
 }
 
@@ -113,21 +113,21 @@ TEST_CASE("store: messages become edges, and shares answers both directions with
   CHECK(stats->entities["ip"] == 3);
   CHECK(stats->entities["email"] == 2);
 
-  auto shown = (*store)->show(EntityRef{"ip", "103.244.54.137"});
+  auto shown = (*store)->show(EntityRef{EntityKind::ip, "103.244.54.137"});
   REQUIRE(shown);
   bool saw_helo = false;
   for (const EdgeView& edge : shown->edges)
-    if (edge.relation == "helo" && edge.other.key == "somach789.xyz") {
+    if (edge.relation == kHelo.text() && edge.other.key == "somach789.xyz") {
       saw_helo = true;
       REQUIRE_FALSE(edge.provenance.empty());
       CHECK(edge.provenance[0].ref.find("seed.txt") != std::string::npos);
     }
   CHECK(saw_helo);
-  auto message = (*store)->show(EntityRef{"message", "h2"});
+  auto message = (*store)->show(EntityRef{EntityKind::message, "h2"});
   REQUIRE(message);
   REQUIRE(message->message);
   CHECK(message->message->time == t2);
-  CHECK_FALSE((*store)->show(EntityRef{"ip", "192.0.2.1"}));
+  CHECK_FALSE((*store)->show(EntityRef{EntityKind::ip, "192.0.2.1"}));
   CHECK_FALSE((*store)->domains_sharing_ip("not-an-ip/99", TimeRange{}));
 }
 

@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-#include "cli/commands.h"
+#include "ingest/ingest.h"
 #include "store/schema.h"
 #include "store/store.h"
 #include "tests/helpers.h"

@@ -28,15 +28,16 @@ struct Source {
 
 std::vector<Observation> asn_observations(const IpAddress& ip, const AsnFact& fact, UnixTime time) {
   std::vector<Observation> out;
-  const EntityRef prefix{"prefix", fact.prefix.to_string()};
-  out.push_back(Observation{EntityRef{"ip", ip.to_string()}, kInPrefix, prefix, time, true});
+  const EntityRef prefix{EntityKind::prefix, fact.prefix.to_string()};
+  out.push_back(Observation{EntityRef{EntityKind::ip, ip.to_string()}, kInPrefix, prefix, time, true});
   if (fact.asn != 0) {
-    const EntityRef as{"asn", as_number_key(fact.asn)};
+    const EntityRef as{EntityKind::asn, as_number_key(fact.asn)};
     out.push_back(Observation{prefix, kOriginatedBy, as, time, true});
-    if (!fact.name.empty()) out.push_back(Observation{as, kHolder, EntityRef{"org", std::string(fact.name)}, time, true});
+    if (!fact.name.empty())
+      out.push_back(Observation{as, kHolder, EntityRef{EntityKind::org, std::string(fact.name)}, time, true});
   }
   if (!fact.country.empty())
-    out.push_back(Observation{prefix, kCountry, EntityRef{"country", std::string(fact.country)}, time, true});
+    out.push_back(Observation{prefix, kCountry, EntityRef{EntityKind::country, std::string(fact.country)}, time, true});
   return out;
 }
 
@@ -145,7 +146,7 @@ Result<EnrichAsnReport> enrich_asn(Store& store, const EnrichAsnOptions& options
           // One observation per edge and dataset: the same prefix reached from another
           // IP, or a re-run, adds nothing.
           if (!observed->insert(observed_edge_key(observation)).second) continue;
-          auto stored = store.observe(observation, "dataset", source.info.id);
+          auto stored = store.observe(observation, ProvenanceKind::dataset, source.info.id);
           if (!stored) return fail(stored.error());
           ++row.observations;
         }

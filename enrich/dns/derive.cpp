@@ -20,9 +20,9 @@ class Sink {
  public:
   Sink(UnixTime time, std::vector<std::string>& skipped) : time_(time), skipped_(skipped) {}
 
-  void add(EntityRef subject, const char* relation, EntityRef object) {
+  void add(EntityRef subject, Relation relation, EntityRef object) {
     if (subject == object) return;
-    auto key = std::make_tuple(subject.kind, subject.key, std::string(relation), object.kind, object.key);
+    auto key = std::make_tuple(subject.kind, subject.key, relation.text(), object.kind, object.key);
     if (!seen_.insert(std::move(key)).second) return;
     out_.push_back(Observation{std::move(subject), relation, std::move(object), time_, true});
   }
@@ -33,14 +33,14 @@ class Sink {
       skipped_.push_back(std::string(where) + ": not a domain name: " + std::string(name));
       return std::nullopt;
     }
-    return EntityRef{"domain", std::move(normalized)};
+    return EntityRef{EntityKind::domain, std::move(normalized)};
   }
   std::vector<Observation> take() { return std::move(out_); }
 
  private:
   UnixTime time_;
   std::vector<std::string>& skipped_;
-  std::set<std::tuple<std::string, std::string, std::string, std::string, std::string>> seen_;
+  std::set<std::tuple<EntityKind, std::string, std::string_view, EntityKind, std::string>> seen_;
   std::vector<Observation> out_;
 };
 
@@ -68,18 +68,18 @@ void derive_spf(const SpfTerms& terms, const EntityRef& owner, Sink& sink, std::
   auto network = [&](const std::string& value) {
     if (value.find('/') != std::string::npos) {
       if (auto prefix = IpPrefix::parse(value)) {
-        sink.add(owner, kSpfIp, EntityRef{"prefix", prefix->to_string()});
+        sink.add(owner, kSpfIp, EntityRef{EntityKind::prefix, prefix->to_string()});
         return;
       }
     } else if (auto ip = IpAddress::parse(value)) {
-      sink.add(owner, kSpfIp, EntityRef{"ip", ip->to_string()});
+      sink.add(owner, kSpfIp, EntityRef{EntityKind::ip, ip->to_string()});
       return;
     }
     skipped.push_back(where + ": not an address or prefix: " + value);
   };
   for (const std::string& value : terms.ip4) network(value);
   for (const std::string& value : terms.ip6) network(value);
-  auto named = [&](const std::string& value, const char* relation) {
+  auto named = [&](const std::string& value, Relation relation) {
     const std::string_view name = spf_domain_part(value);
     if (name.empty()) return;  // bare "a"/"mx": the owner itself
     // Macros (%{d}) name nothing until expanded for a sender; keep them out of the graph.
@@ -147,7 +147,8 @@ Derived derive(const StoredLookup& lookup) {
       case RecordType::A:
       case RecordType::AAAA:
         if (auto ip = IpAddress::parse(record.value)) {
-          for (const EntityRef& owner : owners) sink.add(owner, kResolvesTo, EntityRef{"ip", ip->to_string()});
+          for (const EntityRef& owner : owners)
+            sink.add(owner, kResolvesTo, EntityRef{EntityKind::ip, ip->to_string()});
         } else {
           derived.skipped.push_back(where + ": not an address: " + record.value);
         }
@@ -166,7 +167,7 @@ Derived derive(const StoredLookup& lookup) {
           break;
         }
         if (auto target = sink.domain(record.value, where))
-          sink.add(EntityRef{"ip", address->to_string()}, kPtr, *target);
+          sink.add(EntityRef{EntityKind::ip, address->to_string()}, kPtr, *target);
         break;
       }
       case RecordType::TXT:
@@ -200,9 +201,9 @@ std::vector<Observation> derive_fcrdns(const StoredLookup& ptr, const StoredLook
   if (std::find(names.begin(), names.end(), forward_name) == names.end()) return out;
   const std::string ip = address->to_string();
   for (const Observation& observation : derive(forward).observations) {
-    if (observation.relation == std::string_view(kResolvesTo) && observation.subject.key == forward_name &&
+    if (observation.relation == kResolvesTo && observation.subject.key == forward_name &&
         observation.object.key == ip) {
-      out.push_back(Observation{EntityRef{"ip", ip}, kFcrdns, observation.subject, forward.time, true});
+      out.push_back(Observation{EntityRef{EntityKind::ip, ip}, kFcrdns, observation.subject, forward.time, true});
       break;
     }
   }

@@ -13,17 +13,17 @@
 namespace sg::dns {
 
 /// Relation names of DNS-derived edges (subject -relation-> object).
-inline constexpr const char* kResolvesTo = "resolves-to";    ///< domain -> ip (A/AAAA)
-inline constexpr const char* kPtr = "ptr";                   ///< ip -> domain (PTR; same name messages use for rDNS)
-inline constexpr const char* kFcrdns = "fcrdns";             ///< ip -> domain: the PTR name resolves back to the ip
-inline constexpr const char* kCname = "cname";               ///< domain -> domain, one per CNAME step
-inline constexpr const char* kMx = "mx";                     ///< domain -> mail exchanger domain
-inline constexpr const char* kNs = "ns";                     ///< domain -> name server domain
-inline constexpr const char* kSpfInclude = "spf-include";    ///< domain -> domain (include:)
-inline constexpr const char* kSpfRedirect = "spf-redirect";  ///< domain -> domain (redirect=)
-inline constexpr const char* kSpfA = "spf-a";                ///< domain -> domain (a:DOMAIN)
-inline constexpr const char* kSpfMx = "spf-mx";              ///< domain -> domain (mx:DOMAIN)
-inline constexpr const char* kSpfIp = "spf-ip";              ///< domain -> ip or prefix (ip4:/ip6:)
+inline constexpr Relation kResolvesTo{"resolves-to"};    ///< domain -> ip (A/AAAA)
+using sg::kPtr;  ///< ip -> domain (PTR): the relation hops use for a reverse name (core/vocabulary.h)
+inline constexpr Relation kFcrdns{"fcrdns"};             ///< ip -> domain: the PTR name resolves back to the ip
+inline constexpr Relation kCname{"cname"};               ///< domain -> domain, one per CNAME step
+inline constexpr Relation kMx{"mx"};                     ///< domain -> mail exchanger domain
+inline constexpr Relation kNs{"ns"};                     ///< domain -> name server domain
+inline constexpr Relation kSpfInclude{"spf-include"};    ///< domain -> domain (include:)
+inline constexpr Relation kSpfRedirect{"spf-redirect"};  ///< domain -> domain (redirect=)
+inline constexpr Relation kSpfA{"spf-a"};                ///< domain -> domain (a:DOMAIN)
+inline constexpr Relation kSpfMx{"spf-mx"};              ///< domain -> domain (mx:DOMAIN)
+inline constexpr Relation kSpfIp{"spf-ip"};              ///< domain -> ip or prefix (ip4:/ip6:)
 
 /// A lookup as stored: what was asked, when, and the raw response of every hop.
 struct StoredLookup {

@@ -103,7 +103,7 @@ class Writer {
 
   sg::Status observe(const std::vector<Observation>& observations, int64_t lookup_id) {
     for (const Observation& observation : observations) {
-      auto inserted = store_.observe(observation, "lookup", lookup_id);
+      auto inserted = store_.observe(observation, ProvenanceKind::lookup, lookup_id);
       if (!inserted) return inserted.error();
       ++summary_.observations;
       if (*inserted) ++summary_.new_edges;
@@ -202,7 +202,7 @@ Result<EnrichSummary> enrich_dns(Store& store, const EnrichOptions& options) {
             writer.confirm(*stored, *slot.done);
           } else {
             slot.waiting.push_back(*stored);
-            submit(EntityRef{"domain", name}, forward_query);
+            submit(EntityRef{EntityKind::domain, name}, forward_query);
           }
         }
       }

@@ -10,8 +10,8 @@
 namespace sg::dns {
 
 Result<PlanScope> parse_scope(std::string_view text) {
-  if (text == "ip" || text == "ips") return PlanScope::Ips;
-  if (text == "domain" || text == "domains") return PlanScope::Domains;
+  if (text == to_text(EntityKind::ip) || text == "ips") return PlanScope::Ips;
+  if (text == to_text(EntityKind::domain) || text == "domains") return PlanScope::Domains;
   if (text == "all" || text.empty()) return PlanScope::All;
   return Error{"expected ip or domain", "--only " + std::string(text)};
 }
@@ -86,7 +86,7 @@ Plan make_plan(const std::vector<EntityRow>& ips, const std::vector<EntityRow>& 
           ++plan.fresh;
           continue;
         }
-        plan.queries.push_back(PlannedQuery{EntityRef{"domain", name}, Query{name, type}});
+        plan.queries.push_back(PlannedQuery{EntityRef{EntityKind::domain, name}, Query{name, type}});
         any = true;
       }
       if (any) ++plan.entities;
@@ -106,12 +106,12 @@ Plan make_plan(const std::vector<EntityRow>& ips, const std::vector<EntityRow>& 
 Result<Plan> plan_from_store(LookupLog& log, const PlanOptions& options) {
   std::vector<EntityRow> ips, domains;
   if (options.scope != PlanScope::Domains) {
-    auto rows = log.entities("ip");
+    auto rows = log.entities(EntityKind::ip);
     if (!rows) return rows.error();
     ips = std::move(*rows);
   }
   if (options.scope != PlanScope::Ips) {
-    auto rows = log.entities("domain");
+    auto rows = log.entities(EntityKind::domain);
     if (!rows) return rows.error();
     domains = std::move(*rows);
   }

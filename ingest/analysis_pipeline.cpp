@@ -1,4 +1,4 @@
-#include "collectors/analysis_pipeline.h"
+#include "ingest/analysis_pipeline.h"
 
 #include <algorithm>
 #include <condition_variable>

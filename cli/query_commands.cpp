@@ -1,0 +1,146 @@
+// `spamgraph shares`, `stats` and `show`: questions to the store (store/queries.cpp),
+// answered as tables or JSON (cli/query_output.h). Queries never create a store or tables.
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "cli/json_output.h"
+#include "cli/query_output.h"
+#include "cli/subcommand.h"
+#include "core/ip.h"
+#include "core/time.h"
+#include "store/datasets.h"
+#include "store/store.h"
+
+namespace sg {
+
+namespace {
+
+struct SharesFlags {
+  std::string query;
+  bool json = false;
+  std::string since;
+  std::string until;
+};
+
+struct ShowFlags {
+  std::string kind;
+  std::string key;
+  bool json = false;
+};
+
+// The kinds `show` takes, in the order its help lists them.
+constexpr EntityKind kShownKinds[] = {EntityKind::ip,  EntityKind::domain, EntityKind::message,
+                                      EntityKind::email, EntityKind::url, EntityKind::prefix,
+                                      EntityKind::asn, EntityKind::org,  EntityKind::country};
+
+std::vector<std::string> shown_kind_names() {
+  std::vector<std::string> names;
+  for (EntityKind kind : kShownKinds) names.emplace_back(to_text(kind));
+  return names;
+}
+
+Result<TimeRange> range_from(const std::string& since, const std::string& until) {
+  TimeRange range;
+  if (!since.empty()) {
+    range.since = parse_user_date(since);
+    if (!range.since) return Error{"not a date (try 2024-01-31)", "--since " + since};
+  }
+  if (!until.empty()) {
+    range.until = parse_user_date(until, true);
+    if (!range.until) return Error{"not a date (try 2024-01-31)", "--until " + until};
+  }
+  return range;
+}
+
+int run_shares(const CommandContext& context, const SharesFlags& flags) {
+  auto store = Store::open(context.db_path, StoreAccess::read);
+  if (!store) return fail_with(store.error());
+  auto range = range_from(flags.since, flags.until);
+  if (!range) return fail_with(range.error());
+  const bool is_address = IpAddress::parse(flags.query) || IpPrefix::parse(flags.query);
+  auto links = is_address ? (*store)->domains_sharing_ip(flags.query, *range)
+                          : (*store)->ips_sharing_domain(flags.query, *range);
+  if (!links) return fail_with(links.error());
+  if (flags.json)
+    write_json(shares_to_json(*links, is_address), std::cout);
+  else
+    print_shares(flags.query, *links, is_address, std::cout);
+  return kExitOk;
+}
+
+int run_stats(const CommandContext& context, bool json) {
+  auto store = Store::open(context.db_path, StoreAccess::read);
+  if (!store) return fail_with(store.error());
+  auto result = (*store)->stats();
+  if (!result) return fail_with(result.error());
+  if (json)
+    write_json(stats_to_json(*result), std::cout);
+  else
+    print_stats(*result, std::cout);
+  return kExitOk;
+}
+
+int run_show(const CommandContext& context, const ShowFlags& flags) {
+  auto store = Store::open(context.db_path, StoreAccess::read);
+  if (!store) return fail_with(store.error());
+  auto kind = parse_entity_kind(flags.kind);  // one of kShownKinds: the option checks it
+  if (!kind) return fail_with(Error{"not a kind of entity", flags.kind});
+  auto report = (*store)->show(EntityRef{*kind, flags.key});
+  if (!report) return fail_with(report.error());
+  // A message's hops come from its stored header block, analysed again with the
+  // current trust settings (analysis is a pure function of the bytes).
+  std::optional<Evidence> reanalysed;
+  if (report->message)
+    reanalysed = Analyzer(context.analysis).analyze(report->message->raw_headers, report->message->source);
+  const Evidence* hops = reanalysed ? &*reanalysed : nullptr;
+  // For an IP, the whole chain to its network: ip -> prefix -> AS -> holder.
+  std::optional<std::vector<ChainLink>> chain;
+  if (report->entity.kind == EntityKind::ip) {
+    auto links = ip_chain(**store, report->entity.key);
+    if (!links) return fail_with(links.error());
+    chain = std::move(*links);
+  }
+  const std::vector<ChainLink>* network = chain ? &*chain : nullptr;
+  if (flags.json)
+    write_json(report_to_json(*report, hops, network), std::cout);
+  else
+    print_report(*report, std::cout, hops, network);
+  return kExitOk;
+}
+
+}  // namespace
+
+std::vector<RegisteredCommand> add_query_commands(CLI::App& app) {
+  std::vector<RegisteredCommand> commands;
+
+  auto shares_flags = std::make_shared<SharesFlags>();
+  auto* shares = app.add_subcommand("shares", "domains tied to an IP or prefix, or IPs tied to a domain");
+  shares->add_option("IP|PREFIX|DOMAIN", shares_flags->query)->required();
+  shares->add_flag("--json", shares_flags->json, "JSON output");
+  shares->add_option("--since", shares_flags->since, "only links seen on or after DATE");
+  shares->add_option("--until", shares_flags->until, "only links seen on or before DATE");
+  commands.push_back(
+      {shares, [shares_flags](const CommandContext& context) { return run_shares(context, *shares_flags); }});
+
+  auto stats_json = std::make_shared<bool>(false);
+  auto* stats = app.add_subcommand("stats", "what the store holds");
+  stats->add_flag("--json", *stats_json, "JSON output");
+  commands.push_back({stats, [stats_json](const CommandContext& context) { return run_stats(context, *stats_json); }});
+
+  auto show_flags = std::make_shared<ShowFlags>();
+  auto* show = app.add_subcommand("show", "every edge of one entity with times and provenance");
+  show->add_option("KIND", show_flags->kind, "ip, domain, message, email, url, prefix, asn, org, country")
+      ->required()
+      ->check(CLI::IsMember(shown_kind_names()));
+  show->add_option("KEY", show_flags->key, "the IP, domain, message hash (prefix), ...")->required();
+  show->add_flag("--json", show_flags->json, "JSON output");
+  commands.push_back({show, [show_flags](const CommandContext& context) { return run_show(context, *show_flags); }});
+
+  return commands;
+}
+
+}  // namespace sg
