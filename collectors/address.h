@@ -3,8 +3,6 @@
 // Spam is written by adversaries, so every function takes arbitrary bytes, does
 // work linear in the input, never throws, and returns what it could read.
 #pragma once
-#include <emmintrin.h>
-
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -12,7 +10,7 @@
 #include <vector>
 
 #include "core/ascii.h"
-#include "core/word_scan.h"
+#include "core/byte_scan.h"
 
 namespace sg {
 
@@ -109,12 +107,10 @@ size_t find_space_or(std::string_view text, size_t i) {
   return find_first_marked(
       text, i,
       [](const char* at) {
-        const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
-        // Unsigned "byte <= ' '": the minimum with ' ' is the byte itself.
-        __m128i stops = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(block, _mm_set1_epi8(' ')), block),
-                                     _mm_cmpeq_epi8(block, _mm_set1_epi8(0x7f)));
-        ((stops = _mm_or_si128(stops, _mm_cmpeq_epi8(block, _mm_set1_epi8(kStops)))), ...);
-        return static_cast<unsigned>(_mm_movemask_epi8(stops));
+        const scan::Block block = scan::load(at);
+        scan::Block stops = scan::at_most(block, ' ') | scan::equal(block, 0x7f);
+        ((stops = stops | scan::equal(block, kStops)), ...);
+        return scan::mask(stops);
       },
       [](char c) { return is_space(c) || ((c == kStops) || ...); });
 }

@@ -1,7 +1,5 @@
 #include "collectors/auth_headers.h"
 
-#include <emmintrin.h>
-
 #include <array>
 #include <cstdint>
 #include <string>
@@ -9,6 +7,7 @@
 #include "collectors/address.h"
 #include "collectors/unreadable.h"
 #include "core/ascii.h"
+#include "core/byte_scan.h"
 #include "core/ip.h"
 
 namespace sg {
@@ -55,12 +54,9 @@ bool is_collapsed(std::string_view s) {
   unsigned space_before = 1;  // so a leading space counts as a run
   size_t i = 0;
   for (; i + 16 <= s.size(); i += 16) {
-    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
-    // Unsigned "byte <= ' '": the minimum with ' ' is the byte itself.
-    const __m128i control_or_space = _mm_cmpeq_epi8(_mm_min_epu8(block, _mm_set1_epi8(' ')), block);
-    const __m128i blank = _mm_or_si128(control_or_space, _mm_cmpeq_epi8(block, _mm_set1_epi8(0x7f)));
-    const auto blanks = static_cast<unsigned>(_mm_movemask_epi8(blank));
-    const auto spaces = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, _mm_set1_epi8(' '))));
+    const scan::Block block = scan::load(s.data() + i);
+    const unsigned blanks = scan::mask(scan::at_most(block, ' ') | scan::equal(block, 0x7f));
+    const unsigned spaces = scan::mask(scan::equal(block, ' '));
     if (blanks != spaces || (spaces & ((spaces << 1) | space_before)) != 0) return false;
     space_before = spaces >> 15;
   }

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -15,11 +16,8 @@
 #include <memory>
 #include <system_error>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "collectors/paste.h"
+#include "core/byte_scan.h"
 
 namespace sg {
 
@@ -115,28 +113,19 @@ bool compressed(std::string_view start) {
 // how MboxSource skips plain lines without looking at them one by one.
 size_t find_newline_before_f_or_quote(const char* data, size_t from, size_t end) {
   size_t i = from;
-#if defined(__SSE2__)
   // 64 bytes per branch: such lines are a few per message, so nearly every
   // block is a miss.
-  const __m128i newline = _mm_set1_epi8('\n');
-  const __m128i f = _mm_set1_epi8('F');
-  const __m128i quote = _mm_set1_epi8('>');
   const auto hits = [&](size_t at) {
-    const __m128i here = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + at));
-    const __m128i after = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + at + 1));
-    return _mm_and_si128(_mm_cmpeq_epi8(here, newline),
-                         _mm_or_si128(_mm_cmpeq_epi8(after, f), _mm_cmpeq_epi8(after, quote)));
+    const scan::Block after = scan::load(data + at + 1);
+    return scan::equal(scan::load(data + at), '\n') & (scan::equal(after, 'F') | scan::equal(after, '>'));
   };
   for (; i + 65 <= end; i += 64) {
-    const __m128i a = hits(i), b = hits(i + 16), c = hits(i + 32), d = hits(i + 48);
-    if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d))) == 0) continue;
-    const uint64_t mask = static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(a))) |
-                          static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(b))) << 16 |
-                          static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(c))) << 32 |
-                          static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(d))) << 48;
-    return i + static_cast<size_t>(__builtin_ctzll(mask));
+    const scan::Block a = hits(i), b = hits(i + 16), c = hits(i + 32), d = hits(i + 48);
+    if (scan::mask((a | b) | (c | d)) == 0) continue;
+    const uint64_t mask = uint64_t{scan::mask(a)} | uint64_t{scan::mask(b)} << 16 | uint64_t{scan::mask(c)} << 32 |
+                          uint64_t{scan::mask(d)} << 48;
+    return i + static_cast<size_t>(std::countr_zero(mask));
   }
-#endif
   for (; i + 1 < end; ++i)
     if (data[i] == '\n' && (data[i + 1] == 'F' || data[i + 1] == '>')) return i;
   return std::string_view::npos;
