@@ -1,7 +1,5 @@
 #include "collectors/auth_headers.h"
 
-#include <emmintrin.h>
-
 #include <array>
 #include <cstdint>
 #include <string>
@@ -10,6 +8,7 @@
 #include "collectors/rfc5322.h"
 #include "collectors/unreadable.h"
 #include "core/ascii.h"
+#include "core/byte_scan.h"
 #include "core/ip.h"
 
 namespace sg {
@@ -56,12 +55,9 @@ bool is_collapsed(std::string_view s) {
   unsigned space_before = 1;  // so a leading space counts as a run
   size_t i = 0;
   for (; i + 16 <= s.size(); i += 16) {
-    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
-    // Unsigned "byte <= ' '": the minimum with ' ' is the byte itself.
-    const __m128i control_or_space = _mm_cmpeq_epi8(_mm_min_epu8(block, _mm_set1_epi8(' ')), block);
-    const __m128i blank = _mm_or_si128(control_or_space, _mm_cmpeq_epi8(block, _mm_set1_epi8(0x7f)));
-    const auto blanks = static_cast<unsigned>(_mm_movemask_epi8(blank));
-    const auto spaces = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, _mm_set1_epi8(' '))));
+    const scan::Block block = scan::load(s.data() + i);
+    const unsigned blanks = scan::mask(scan::at_most(block, ' ') | scan::equal(block, 0x7f));
+    const unsigned spaces = scan::mask(scan::equal(block, ' '));
     if (blanks != spaces || (spaces & ((spaces << 1) | space_before)) != 0) return false;
     space_before = spaces >> 15;
   }
@@ -394,7 +390,7 @@ struct AuthParser {
   void read_authserv_id() {
     if (!tokens.at(0, TokenKind::word) || tokens.at(1, TokenKind::equals)) return;
     assign_token_value(authserv_id, tokens.peek(0));
-    rfc5322::ascii_lower_in_place(authserv_id);
+    ascii_lowercase_in_place(authserv_id);
     tokens.advance();
     const Token* version = tokens.peek(0);
     if (version && version->kind == TokenKind::word && !version->quoted && all_digits(version->text) &&
@@ -443,7 +439,7 @@ struct AuthParser {
     } else {
       AuthResult& r = start_result(std::string_view(key).substr(0, key.find('/')));
       assign_token_value(r.result, value);
-      rfc5322::ascii_lower_in_place(r.result);
+      ascii_lowercase_in_place(r.result);
     }
   }
 
@@ -513,7 +509,7 @@ std::optional<SpfVerdict> parse_received_spf(std::string_view value, bool* unrea
   if (!starts_with_pair) {
     if (!is_spf_result(first)) return std::nullopt;
     spf.result.assign(first);
-    rfc5322::ascii_lower_in_place(spf.result);
+    ascii_lowercase_in_place(spf.result);
     i = after;
     if (i < value.size() && value[i] == '(') {
       bool closed = true;
@@ -528,7 +524,7 @@ std::optional<SpfVerdict> parse_received_spf(std::string_view value, bool* unrea
   normalize_address_into(spf.envelope_from, envelope_from);  // empty when refused
   spf.envelope_from = std::move(envelope_from);
   if (iequals(spf.receiver, "<UNKNOWN>")) spf.receiver.clear();
-  rfc5322::ascii_lower_in_place(spf.identity);
+  ascii_lowercase_in_place(spf.identity);
   fill_from_comment(spf);
   if (spf.result.empty() && spf.client_ip.empty() && spf.envelope_from.empty() && spf.helo.empty() &&
       spf.receiver.empty() && spf.identity.empty())
@@ -611,7 +607,7 @@ std::optional<DkimSignature> parse_dkim_signature(std::string_view value, bool* 
     found = found || !field->empty();
   }
   if (!found) return std::nullopt;
-  rfc5322::ascii_lower_in_place(sig.domain);
+  ascii_lowercase_in_place(sig.domain);
   if (!sig.domain.empty() && sig.domain.back() == '.') sig.domain.pop_back();
   lowercase_domain_part(sig.identity);
   return sig;

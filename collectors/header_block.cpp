@@ -1,13 +1,11 @@
 #include "collectors/header_block.h"
 
-#include <emmintrin.h>
-
 #include <array>
 #include <bit>
 #include <string>
 
 #include "core/ascii.h"
-#include "core/word_scan.h"
+#include "core/byte_scan.h"
 
 namespace sg {
 
@@ -17,13 +15,12 @@ namespace {
 // Sixteen bytes a step, inline: header lines are short, and a memchr call per
 // line costs more than the scan.
 [[gnu::always_inline]] inline size_t find_either(std::string_view text, size_t pos, char a, char b) {
-  const __m128i first = _mm_set1_epi8(a), second = _mm_set1_epi8(b);
+  const scan::Block first = scan::splat(a), second = scan::splat(b);
   return find_first_marked(
       text, pos,
       [&](const char* at) {
-        const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
-        return static_cast<unsigned>(
-            _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(block, first), _mm_cmpeq_epi8(block, second))));
+        const scan::Block block = scan::load(at);
+        return scan::mask(scan::equal(block, first) | scan::equal(block, second));
       },
       [&](char c) { return c == a || c == b; });
 }
@@ -43,14 +40,11 @@ constexpr std::array<bool, 256> kNameBytes = make_name_bytes();
 // Sixteen bytes a step: every header line starts with a name.
 size_t name_bytes_end(std::string_view line) {
   size_t i = 0;
-  const __m128i colon = _mm_set1_epi8(':'), del = _mm_set1_epi8(0x7F), lowest = _mm_set1_epi8(0x21);
   for (; i + 16 <= line.size(); i += 16) {
-    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(line.data() + i));
-    // Signed compare: bytes 0x80-0xFF are negative, so "below '!'" catches them with the controls.
-    const __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(block, colon), _mm_cmpeq_epi8(block, del)),
-                                      _mm_cmplt_epi8(block, lowest));
-    const int marks = _mm_movemask_epi8(stop);
-    if (marks != 0) return i + static_cast<size_t>(std::countr_zero(static_cast<unsigned>(marks)));
+    const scan::Block block = scan::load(line.data() + i);
+    // Signed: bytes 0x80-0xFF are negative, so "below '!'" catches them with the controls.
+    const scan::Block stop = scan::equal(block, ':') | scan::equal(block, 0x7F) | scan::signed_below(block, '!');
+    if (const unsigned marks = scan::mask(stop)) return i + static_cast<size_t>(std::countr_zero(marks));
   }
   while (i < line.size() && kNameBytes[static_cast<unsigned char>(line[i])]) ++i;
   return i;

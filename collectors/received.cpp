@@ -11,14 +11,13 @@
 // only allocations are the output strings.
 #include "collectors/received.h"
 
-#include <emmintrin.h>
-
 #include <array>
 #include <optional>
 
 #include "collectors/header_block.h"
 #include "collectors/received_lexer.h"
 #include "collectors/unreadable.h"
+#include "core/byte_scan.h"
 
 namespace sg {
 
@@ -505,14 +504,13 @@ void note_mark_at(std::string_view comment, size_t i, WriterMarks& marks) {
 // name stand (lowercased as note_mark_at does); reads the 17 bytes from `at`.
 // Letter pairs are rare in TLS details and envelope addresses, single letters not.
 unsigned name_starts_in(const char* at) {
-  const __m128i case_bit = _mm_set1_epi8(0x20);
-  const __m128i first = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(at)), case_bit);
-  const __m128i second = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(at + 1)), case_bit);
-  __m128i starts = _mm_setzero_si128();
+  const scan::Block case_bit = scan::splat(0x20);
+  const scan::Block first = scan::load(at) | case_bit;
+  const scan::Block second = scan::load(at + 1) | case_bit;
+  scan::Block starts{};
   for (const char* pair : {"po", "ex", "qm", "qp", "co", "se", "mi", "fr"})
-    starts = _mm_or_si128(starts, _mm_and_si128(_mm_cmpeq_epi8(first, _mm_set1_epi8(pair[0])),
-                                                _mm_cmpeq_epi8(second, _mm_set1_epi8(pair[1]))));
-  return static_cast<unsigned>(_mm_movemask_epi8(starts));
+    starts = starts | (scan::equal(first, pair[0]) & scan::equal(second, pair[1]));
+  return scan::mask(starts);
 }
 
 // One pass per comment, sixteen positions a step while seventeen bytes remain,

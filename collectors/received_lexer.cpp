@@ -1,8 +1,8 @@
 #include "collectors/received_lexer.h"
 
-#include <emmintrin.h>
-
 #include <array>
+
+#include "core/byte_scan.h"
 
 namespace sg::received_detail {
 
@@ -37,31 +37,25 @@ bool is_separator(char c) { return (byte_class(c) & kBlank) != 0; }
 // what is shorter goes through the table one byte at a time.
 constexpr size_t kBlock = 16;
 
-__m128i load_block(const char* at) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(at)); }
-
-__m128i bytes_equal(__m128i block, char c) { return _mm_cmpeq_epi8(block, _mm_set1_epi8(c)); }
-
 // One bit per byte of `block` that ends a word: the kBlank and kEndsWord bytes.
-unsigned word_ends_in(__m128i block) {
-  const __m128i blanks = _mm_or_si128(_mm_or_si128(bytes_equal(block, ' '), bytes_equal(block, '\t')),
-                                      _mm_or_si128(bytes_equal(block, '\r'), bytes_equal(block, '\n')));
-  const __m128i punctuation = _mm_or_si128(_mm_or_si128(bytes_equal(block, ','), bytes_equal(block, '(')),
-                                           _mm_or_si128(bytes_equal(block, '['), bytes_equal(block, '<')));
-  return static_cast<unsigned>(
-      _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(blanks, bytes_equal(block, ';')), punctuation)));
+unsigned word_ends_in(scan::Block block) {
+  const scan::Block blanks = (scan::equal(block, ' ') | scan::equal(block, '\t')) |
+                             (scan::equal(block, '\r') | scan::equal(block, '\n'));
+  const scan::Block punctuation = (scan::equal(block, ',') | scan::equal(block, '(')) |
+                                  (scan::equal(block, '[') | scan::equal(block, '<'));
+  return scan::mask((blanks | scan::equal(block, ';')) | punctuation);
 }
 
 // One bit per byte of `block` that matters inside a comment: the kInComment bytes.
-unsigned comment_bytes_in(__m128i block) {
-  const __m128i parentheses = _mm_or_si128(bytes_equal(block, '('), bytes_equal(block, ')'));
-  return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(parentheses, bytes_equal(block, '\\'))));
+unsigned comment_bytes_in(scan::Block block) {
+  return scan::mask(scan::equal(block, '(') | scan::equal(block, ')') | scan::equal(block, '\\'));
 }
 
 // Index of the next byte at or after `i` that may matter inside a comment, or
 // text.size() when none is left.
 size_t next_comment_byte(std::string_view text, size_t i) {
   for (; i + kBlock <= text.size(); i += kBlock)
-    if (const unsigned found = comment_bytes_in(load_block(text.data() + i))) return i + __builtin_ctz(found);
+    if (const unsigned found = comment_bytes_in(scan::load(text.data() + i))) return i + __builtin_ctz(found);
   while (i < text.size() && (byte_class(text[i]) & kInComment) == 0) ++i;
   return i;
 }
@@ -100,12 +94,12 @@ size_t delimited_end(std::string_view text, size_t open, char close, size_t& mis
 size_t word_end(std::string_view text, size_t start) {
   size_t i = start;
   for (; i + kBlock <= text.size(); i += kBlock)
-    if (const unsigned found = word_ends_in(load_block(text.data() + i))) return i + __builtin_ctz(found);
+    if (const unsigned found = word_ends_in(scan::load(text.data() + i))) return i + __builtin_ctz(found);
   if (i == text.size()) return i;
   if (text.size() >= kBlock) {
     // The last block of the text, which overlaps what was searched already.
     const size_t last = text.size() - kBlock;
-    const unsigned found = word_ends_in(load_block(text.data() + last)) >> (i - last);
+    const unsigned found = word_ends_in(scan::load(text.data() + last)) >> (i - last);
     return found ? i + __builtin_ctz(found) : text.size();
   }
   while (i < text.size() && (byte_class(text[i]) & (kBlank | kEndsWord)) == 0) ++i;
@@ -162,15 +156,13 @@ Lexed lex(std::string_view text, std::span<Token> out) {
 size_t find_last(std::string_view text, char byte) {
   size_t end = text.size();
   for (; end >= kBlock; end -= kBlock) {
-    const __m128i block = load_block(text.data() + end - kBlock);
-    if (const auto found = static_cast<unsigned>(_mm_movemask_epi8(bytes_equal(block, byte))))
+    if (const unsigned found = scan::mask(scan::equal(scan::load(text.data() + end - kBlock), byte)))
       return end - kBlock + (31 - static_cast<size_t>(__builtin_clz(found)));
   }
   if (end > 0 && text.size() >= kBlock) {
     // The first block of the text, which overlaps what was searched already.
     const unsigned before_end = (1u << end) - 1;
-    const __m128i first_block = load_block(text.data());
-    const unsigned found = static_cast<unsigned>(_mm_movemask_epi8(bytes_equal(first_block, byte))) & before_end;
+    const unsigned found = scan::mask(scan::equal(scan::load(text.data()), byte)) & before_end;
     return found ? 31 - static_cast<size_t>(__builtin_clz(found)) : std::string_view::npos;
   }
   while (end-- > 0)
@@ -187,8 +179,8 @@ bool holds_id_or_for(std::string_view text) {
     return i >= 2 && (text[i - 1] | 0x20) == 'o' && (text[i - 2] | 0x20) == 'f';
   };
   auto candidates_in = [](const char* at) {
-    const __m128i lowered = _mm_or_si128(load_block(at), _mm_set1_epi8(0x20));
-    return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(bytes_equal(lowered, 'd'), bytes_equal(lowered, 'r'))));
+    const scan::Block lowered = scan::load(at) | scan::splat(0x20);
+    return scan::mask(scan::equal(lowered, 'd') | scan::equal(lowered, 'r'));
   };
   size_t i = 0;
   for (; i + kBlock <= text.size(); i += kBlock)

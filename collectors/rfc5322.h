@@ -2,14 +2,13 @@
 // the structured-field parsers share. Spam is written by adversaries: every
 // function takes arbitrary bytes and does work linear in the input.
 #pragma once
-#include <emmintrin.h>
 
 #include <cstddef>
 #include <string>
 #include <string_view>
 
 #include "core/ascii.h"
-#include "core/word_scan.h"
+#include "core/byte_scan.h"
 
 namespace sg {
 
@@ -40,12 +39,10 @@ size_t find_space_or(std::string_view text, size_t i) {
   return find_first_marked(
       text, i,
       [](const char* at) {
-        const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
-        // Unsigned "byte <= ' '": the minimum with ' ' is the byte itself.
-        __m128i stops = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(block, _mm_set1_epi8(' ')), block),
-                                     _mm_cmpeq_epi8(block, _mm_set1_epi8(0x7f)));
-        ((stops = _mm_or_si128(stops, _mm_cmpeq_epi8(block, _mm_set1_epi8(kStops)))), ...);
-        return static_cast<unsigned>(_mm_movemask_epi8(stops));
+        const scan::Block block = scan::load(at);
+        scan::Block stops = scan::at_most(block, ' ') | scan::equal(block, 0x7f);
+        ((stops = stops | scan::equal(block, kStops)), ...);
+        return scan::mask(stops);
       },
       [](char c) { return is_space(c) || ((c == kStops) || ...); });
 }
@@ -57,11 +54,6 @@ inline void append_without_spaces(std::string& out, std::string_view text) {
     out.append(text.data() + i, end - i);
     i = end + 1;  // past the blank (or past the end)
   }
-}
-
-/// ASCII-only lower-casing in place; bytes >= 0x80 (UTF-8) are left alone.
-inline void ascii_lower_in_place(std::string& text) {
-  for (char& c : text) c = ascii_lower(c);
 }
 
 /// Appends `text` to `out` without the bytes for which `drop(c)` is true. Runs

@@ -1,14 +1,12 @@
 // Bytes that no host name, address or URL holds, and how a problem note names a
 // value that had them without passing them on.
 #pragma once
-#include <emmintrin.h>
-
 #include <cstddef>
 #include <cstring>
 #include <string>
 #include <string_view>
 
-#include "core/word_scan.h"
+#include "core/byte_scan.h"
 
 namespace sg {
 
@@ -22,14 +20,9 @@ constexpr bool is_control_byte(char c) {
 
 /// One bit per byte of the sixteen at `at` that is_control_byte.
 inline unsigned control_bytes_in(const char* at) {
-  const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
-  // Unsigned "byte < 0x20": the minimum with 0x1f is the byte itself.
-  const __m128i c0 = _mm_cmpeq_epi8(_mm_min_epu8(block, _mm_set1_epi8(0x1f)), block);
-  const __m128i blanks = _mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8('\t')),
-                                      _mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8('\n')),
-                                                   _mm_cmpeq_epi8(block, _mm_set1_epi8('\r'))));
-  const __m128i control = _mm_or_si128(_mm_andnot_si128(blanks, c0), _mm_cmpeq_epi8(block, _mm_set1_epi8(0x7f)));
-  return static_cast<unsigned>(_mm_movemask_epi8(control));
+  const scan::Block block = scan::load(at);
+  const scan::Block blanks = scan::equal(block, '\t') | scan::equal(block, '\n') | scan::equal(block, '\r');
+  return scan::mask(scan::and_not(scan::below(block, 0x20), blanks) | scan::equal(block, 0x7f));
 }
 
 /// Whether `text` holds a byte is_control_byte. Sixteen bytes a step, a short

@@ -1,6 +1,5 @@
 #include "core/domain.h"
 
-#include <emmintrin.h>
 #include <idn2.h>
 #include <libpsl.h>
 
@@ -9,6 +8,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+
+#include "core/byte_scan.h"
 
 namespace sg {
 
@@ -48,40 +49,30 @@ struct NameScan {
   }
 };
 
-// The bytes of `block` within [low, high], compared as signed bytes: every
-// non-ASCII byte is negative and so outside any ASCII range.
-__m128i bytes_between(__m128i block, char low, char high) {
-  return _mm_and_si128(_mm_cmpgt_epi8(block, _mm_set1_epi8(static_cast<char>(low - 1))),
-                       _mm_cmplt_epi8(block, _mm_set1_epi8(static_cast<char>(high + 1))));
-}
-
-// The kinds of a name's bytes as one byte-mask each, gathered sixteen bytes a step.
+// The kinds of a name's bytes as one lane mask each, gathered sixteen bytes a step.
 struct BlockKinds {
-  __m128i invalid = _mm_setzero_si128(), non_ascii = _mm_setzero_si128(), not_digit = _mm_setzero_si128();
+  scan::Block invalid{}, non_ascii{}, not_digit{};
 
   // Lowers the sixteen bytes at `text` into `out` and returns the mask of their dots.
   unsigned lower(const char* text, char* out) {
-    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text));
-    const __m128i upper = bytes_between(block, 'A', 'Z');
-    const __m128i lowered = _mm_or_si128(block, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(out), lowered);
-    const __m128i dots = _mm_cmpeq_epi8(block, _mm_set1_epi8('.'));
-    const __m128i letters_and_marks =
-        _mm_or_si128(bytes_between(lowered, 'a', 'z'), _mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8('-')),
-                                                                      _mm_cmpeq_epi8(block, _mm_set1_epi8('_'))));
-    const __m128i high = _mm_cmplt_epi8(block, _mm_setzero_si128());
-    const __m128i valid = _mm_or_si128(_mm_or_si128(letters_and_marks, bytes_between(block, '0', '9')),
-                                       _mm_or_si128(dots, high));
-    invalid = _mm_or_si128(invalid, _mm_andnot_si128(valid, _mm_set1_epi8(-1)));
-    non_ascii = _mm_or_si128(non_ascii, high);
-    not_digit = _mm_or_si128(not_digit, letters_and_marks);
-    return static_cast<unsigned>(_mm_movemask_epi8(dots));
+    const scan::Block block = scan::load(text);
+    const scan::Block lowered = block | (scan::between(block, 'A', 'Z') & scan::splat(0x20));
+    scan::store(out, lowered);
+    const scan::Block dots = scan::equal(block, '.');
+    const scan::Block letters_and_marks =
+        scan::between(lowered, 'a', 'z') | (scan::equal(block, '-') | scan::equal(block, '_'));
+    // Signed: every non-ASCII byte is negative.
+    const scan::Block high = scan::signed_below(block, 0);
+    const scan::Block valid = (letters_and_marks | scan::between(block, '0', '9')) | (dots | high);
+    invalid = invalid | ~valid;
+    non_ascii = non_ascii | high;
+    not_digit = not_digit | letters_and_marks;
+    return scan::mask(dots);
   }
 
   uint8_t flags() const {
-    return static_cast<uint8_t>((_mm_movemask_epi8(invalid) ? kInvalid : 0) |
-                                (_mm_movemask_epi8(non_ascii) ? kNonAscii : 0) |
-                                (_mm_movemask_epi8(not_digit) ? kNotDigit : 0));
+    return static_cast<uint8_t>((scan::mask(invalid) ? kInvalid : 0) | (scan::mask(non_ascii) ? kNonAscii : 0) |
+                                (scan::mask(not_digit) ? kNotDigit : 0));
   }
 };
 

@@ -1,5 +1,6 @@
-// Searching text a word (eight bytes) at a time: the long stretches of body text
-// without what is searched for are skipped eight bytes per step.
+// Searching text a word (eight bytes) at a time in ordinary integer arithmetic: the
+// long stretches of body text without what is searched for are skipped eight bytes
+// per step. Sixteen-byte blocks are core/byte_scan.h.
 #pragma once
 #include <bit>
 #include <cstddef>
@@ -8,27 +9,6 @@
 #include <string_view>
 
 namespace sg {
-
-/// The first index from `i` on whose byte is marked, or text.size(). `block_marks(at)`
-/// gives one bit per byte of the sixteen at `at` (bit 0 for `at` itself), `is_marked(c)`
-/// says the same of one byte. Sixteen bytes a step; the tail is read as the last
-/// sixteen bytes of `text` (never beyond it), so bytewise only for a text shorter than
-/// sixteen: values end in a short tail every time, and a byte loop there costs as much
-/// as the whole scan before it. Inline, for the loop to see both callables.
-template <typename BlockMarks, typename IsMarked>
-[[gnu::always_inline]] inline size_t find_first_marked(std::string_view text, size_t i, BlockMarks block_marks,
-                                                       IsMarked is_marked) {
-  for (; i + 16 <= text.size(); i += 16)
-    if (const unsigned marks = block_marks(text.data() + i)) return i + static_cast<size_t>(std::countr_zero(marks));
-  if (i >= text.size()) return text.size();
-  if (text.size() >= 16) {
-    const size_t last = text.size() - 16;  // overlaps the bytes before `i`: shifted away
-    const unsigned marks = block_marks(text.data() + last) >> (i - last);
-    return marks != 0 ? i + static_cast<size_t>(std::countr_zero(marks)) : text.size();
-  }
-  while (i < text.size() && !is_marked(text[i])) ++i;
-  return i;
-}
 
 /// The bytes of `word` equal to `c`, as the high bit of each such byte. Exact
 /// up to the first match; bits above it may be spurious, so only "any" and

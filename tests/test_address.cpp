@@ -320,7 +320,7 @@ TEST_CASE("rfc5322 lexical helpers") {
   CHECK_FALSE(closed);
   CHECK(unquote("a \\\"b\\\\") == "a \"b\\");
   std::string mixed = "ÀBC-dEf";
-  ascii_lower_in_place(mixed);
+  ascii_lowercase_in_place(mixed);
   CHECK(mixed == "Àbc-def");
 }
 
