@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/byte_scan.h"
 #include "core/word_scan.h"
 
 namespace sg::mime {
