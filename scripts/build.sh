@@ -1,20 +1,53 @@
 #!/usr/bin/env bash
-# Configures and builds one flavour of spamgraph: scripts/build.sh [release|asan|fuzz]
+# Configures and builds one flavour of spamgraph, each in a folder of its own:
+#   scripts/build.sh [FLAVOUR[+portable]]     (default: release)
+# release   build/          RelWithDebInfo (-O3), what the README's commands use
+# asan      build-asan/     Debug with AddressSanitizer + UndefinedBehaviorSanitizer
+# tsan      build-tsan/     -O1 with ThreadSanitizer
+# portable  build-portable/ release, with the portable byte scans of core/byte_scan.h, never SSE2
+# aarch64   build-aarch64/  every source compiled for 64-bit ARM by Debian's cross compiler, not
+#                           linked (cmake/aarch64-linux-gnu.cmake; `scripts/setup.sh aarch64`)
+# fuzz      build-fuzz/     libFuzzer targets (clang)
+# FLAVOUR+portable builds a flavour with the portable byte scans, in build-FLAVOUR-portable/.
+# Prints the folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 flavour="${1:-release}"
+portable=OFF
 case "$flavour" in
-  release) dir=build; flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo) ;;
-  asan) dir=build-asan; flags=(-DCMAKE_BUILD_TYPE=Debug -DSPAMGRAPH_SANITIZE=ON) ;;
-  fuzz) dir=build-fuzz; flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DSPAMGRAPH_FUZZ=ON
-                              -DCMAKE_CXX_COMPILER=clang++-14) ;;
-  *) echo "usage: scripts/build.sh [release|asan|fuzz]" >&2; exit 2 ;;
+  portable) flavour=release; portable=ON; dir=build-portable ;;
+  *+portable) flavour=${flavour%+portable}; portable=ON; dir=build-$flavour-portable ;;
+  *) dir=build-$flavour ;;
 esac
+compile_only=false
+case "$flavour" in
+  release) [ "$portable" = ON ] || dir=build; flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo) ;;
+  asan) flags=(-DCMAKE_BUILD_TYPE=Debug -DSPAMGRAPH_SANITIZE=ON) ;;
+  # -O1: ThreadSanitizer slows code down 5-15 times, unoptimised code more; -g1:
+  # line numbers in its reports, at a fraction of the compile time of -g.
+  tsan) flags=(-DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" -DSPAMGRAPH_TSAN=ON) ;;
+  # -O1 without debug information: what the compiler says about the code, at half
+  # the compile time of -O3 -g.
+  aarch64) compile_only=true
+           flags=(-DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE=-O1
+                  -DCMAKE_TOOLCHAIN_FILE=cmake/aarch64-linux-gnu.cmake) ;;
+  fuzz) flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DSPAMGRAPH_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++-14) ;;
+  *) echo "usage: scripts/build.sh [release|asan|tsan|portable|aarch64|fuzz][+portable]" >&2; exit 2 ;;
+esac
+# Always stated, so that a folder configured before keeps no other setting.
+flags+=(-DSPAMGRAPH_PORTABLE_SCAN=$portable)
 # ccache, when installed, makes rebuilds of other flavours and checkouts cheap.
 if command -v ccache >/dev/null 2>&1; then
   flags+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
   export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$(dirname "$PWD")}" CCACHE_NOHASHDIR=1
 fi
 cmake -S . -B "$dir" -G Ninja "${flags[@]}" >/dev/null
-ninja -C "$dir" >&2
+if $compile_only; then
+  # Every object file of every target (libraries, spamgraph, tests, benchmarks):
+  # what the compiler says about the code is the point, not a binary to run.
+  mapfile -t objects < <(ninja -C "$dir" -t targets all | sed -n 's/^\(.*\.o\): .*/\1/p')
+  ninja -C "$dir" "${objects[@]}" >&2
+else
+  ninja -C "$dir" >&2
+fi
 echo "$dir"

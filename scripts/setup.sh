@@ -1,5 +1,9 @@
 #!/usr/bin/env bash
 # Installs what spamgraph needs on Debian 12 (idempotent: packages already present are skipped).
+#   scripts/setup.sh           what building, testing and the demo need
+#   scripts/setup.sh aarch64   also Debian's cross compiler for 64-bit ARM and the arm64
+#                              -dev packages of the libraries (multiarch), for
+#                              `scripts/build.sh aarch64`
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
@@ -15,13 +19,28 @@ packages=(
 # ours with, through tests/spamassassin_relays.pl.
 # npm fetches the pinned ip-location-db ASN data below; a node install from elsewhere will do.
 command -v npm >/dev/null 2>&1 || packages+=(npm)
+sudo_cmd=""
+[ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+for part in "$@"; do
+  case "$part" in
+    aarch64)
+      # The libraries' arm64 headers and CMake/pkg-config files the Debian way:
+      # multiarch -dev packages, installed beside the native ones (all are
+      # Multi-Arch: same; nlohmann-json, CLI11 and doctest are the same for all).
+      packages+=(g++-aarch64-linux-gnu)
+      for p in libcurl4-openssl-dev libmaxminddb-dev libsqlite3-dev libc-ares-dev libpsl-dev libidn2-dev \
+               libbz2-dev zlib1g-dev libfmt-dev libssl-dev; do
+        packages+=("$p:arm64")
+      done
+      dpkg --print-foreign-architectures | grep -qx arm64 || $sudo_cmd dpkg --add-architecture arm64 ;;
+    *) echo "usage: scripts/setup.sh [aarch64]" >&2; exit 2 ;;
+  esac
+done
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if ((${#missing[@]})); then
-  sudo_cmd=""
-  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   echo "setup: installing ${missing[*]}" >&2
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

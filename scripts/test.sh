@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Sets up and runs the whole test suite: the release build, the same tests under
-# AddressSanitizer + UndefinedBehaviorSanitizer, and short fuzz runs.
+# AddressSanitizer + UndefinedBehaviorSanitizer, under ThreadSanitizer, and with
+# the portable byte scans instead of SSE2; every source compiled for aarch64; and
+# short fuzz runs. Each flavour builds in a folder of its own (scripts/build.sh),
+# so a second run only rebuilds what changed.
 # SPAMGRAPH_LONG_FUZZ=SECONDS runs each fuzz target that long instead.
 #
 # The release tests run first as a plain clone runs them: on what the repository
@@ -11,8 +14,20 @@
 # machines' copy beside the checkout (../shared/corpus and ../shared/seed), if there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+
+# How long each step took, printed at the end (also after a failure): the whole
+# run has to fit in CI's time.
+timings=()
+last=$SECONDS
+lap() {
+  timings+=("$(printf '%-22s %3dm%02ds' "$1" $(((SECONDS - last) / 60)) $(((SECONDS - last) % 60)))")
+  last=$SECONDS
+}
+trap '((${#timings[@]})) && printf "test.sh: %s\n" "${timings[@]}" >&2' EXIT
+
+scripts/setup.sh aarch64
 jobs=$(nproc)
+lap setup
 
 # CTest splits a test name at ';' into entries that run nothing and pass: refuse them.
 if grep -n 'TEST_CASE("[^"]*;' tests/*.cpp >&2; then
@@ -21,6 +36,7 @@ if grep -n 'TEST_CASE("[^"]*;' tests/*.cpp >&2; then
 fi
 
 build=$(scripts/build.sh release)
+lap "release build"
 (cd "$build" && env -u SPAMGRAPH_EXTRA_CORPUS -u SPAMGRAPH_EXTRA_SEED ctest --output-on-failure -j "$jobs") |
   tee "$build/ctest-plain.log"
 
@@ -43,8 +59,39 @@ if [ -n "$extra_corpus" ]; then
     fi
   fi
 fi
+lap "release tests"
 
 asan=$(scripts/build.sh asan)
+lap "asan build"
 (cd "$asan" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j "$jobs")
+lap "asan tests"
+
+# Ingest reads and analyses on several threads (ingest/analysis_pipeline.*,
+# ingest/ingest.cpp): ThreadSanitizer stops at the first data race it sees.
+tsan=$(scripts/build.sh tsan)
+lap "tsan build"
+(cd "$tsan" && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest --output-on-failure -j "$jobs")
+lap "tsan tests"
+
+# The portable byte scans (core/byte_scan.h) must read mail exactly as the SSE2
+# ones do: every test, on the extra mail too when it is at hand.
+portable=$(scripts/build.sh portable)
+lap "portable build"
+if [ -n "$extra_corpus" ]; then
+  (cd "$portable" && SPAMGRAPH_EXTRA_CORPUS="$extra_corpus" SPAMGRAPH_EXTRA_SEED="$extra_seed" \
+     ctest --output-on-failure -j "$jobs")
+else
+  (cd "$portable" && ctest --output-on-failure -j "$jobs")
+fi
+lap "portable tests"
+
+# Compiled for aarch64 (no SSE2 there), not linked or run.
+aarch64=$(scripts/build.sh aarch64)
+if ! readelf -h "$aarch64/CMakeFiles/sg_core.dir/core/domain.cpp.o" | grep -q 'Machine:.*AArch64'; then
+  echo "test.sh: $aarch64 does not hold aarch64 objects" >&2
+  exit 1
+fi
+lap "aarch64 compile"
 
 scripts/fuzz.sh "${SPAMGRAPH_LONG_FUZZ:-20}"
+lap "fuzz build and runs"
