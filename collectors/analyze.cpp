@@ -460,8 +460,8 @@ void Analyzer::analyze(std::string_view message, const MessageSource& source, Ev
         for (size_t k = first; k < auth_count; ++k) {
           const AuthResult& result = evidence.auth_results[k];
           for (const auto& [property_name, property_value] : result.properties) {
-            // As a view: a size test first, then a compare of known length GCC inlines,
-            // where std::string == "literal" called memcmp for every pair.
+            // As a view: a size test first, then a compare of known length, rather
+            // than std::string == "literal", which calls memcmp for every pair.
             const std::string_view property = property_name;
             bool read = true;
             if (property == "header.from")  // also Yahoo's bare "from=": see parse_authentication_results

@@ -314,8 +314,8 @@ class TokenStream {
     }
     return false;
   }
-  // Member by member into the ring: a braced Token would be built on the stack
-  // and copied with 16-byte loads that stall on the narrower stores before them.
+  // Member by member into the ring slot, not a Token built aside and copied in:
+  // this runs for every token of every authentication field.
   bool push(TokenKind kind, std::string_view text, bool quoted) {
     Token& slot = ring_[(first_ + buffered_) % kLookahead];
     slot.kind = kind;

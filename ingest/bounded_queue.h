@@ -30,7 +30,8 @@ class BoundedQueue {
 
   /// Consumer side: hands a used item back for the producer to destroy at its next
   /// push(). Memory is then freed by the thread that allocated it, which glibc's
-  /// malloc does cheaply; freed by the consumer it cost the ingest writer ~10%.
+  /// malloc does cheaply; freed by the consumer, the writer thread would pay for
+  /// glibc's cross-thread frees.
   void give_back(T item) {
     std::lock_guard lock(mutex_);
     given_back_.push_back(std::move(item));
