@@ -47,9 +47,9 @@ std::string edge_cache_key(int64_t src, Relation relation, int64_t dst) {
 }
 
 // The entity one level up: a domain's registrable domain, an address's domain.
-std::optional<EntityRef> parent_of(const EntityRef& entity) {
+std::optional<EntityRef> parent_of(const EntityRef& entity, PublicSuffixCache& suffixes) {
   if (entity.kind == EntityKind::domain) {
-    std::string registrable = registrable_domain(entity.key);
+    std::string registrable = registrable_domain(entity.key, &suffixes);
     if (registrable != entity.key) return EntityRef{EntityKind::domain, std::move(registrable)};
   } else if (entity.kind == EntityKind::email) {
     const auto at = entity.key.rfind('@');
@@ -195,7 +195,7 @@ Result<int64_t> Store::entity_id(const EntityRef& entity) {
   if (auto found = find_entity(entity)) return *found;
   // New: only now is the parent (a PSL lookup for domains) worth computing.
   std::optional<int64_t> parent_id;
-  if (auto parent = parent_of(entity)) {
+  if (auto parent = parent_of(entity, suffixes_)) {
     auto id = entity_id(*parent);
     if (!id) return id.error();
     parent_id = *id;

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/domain.h"
 #include "core/evidence.h"
 #include "core/observation.h"
 #include "core/result.h"
@@ -212,6 +213,7 @@ class Store {
   EntityIdCache entity_cache_{kMaxCachedEntities};  ///< (kind, key) hashes -> id
   std::unordered_map<std::string, EdgeState> edge_cache_;  ///< "src\0relation\0dst" -> state
   KeyHashFilter key_filter_;  ///< loaded at the first write batch
+  PublicSuffixCache suffixes_;  ///< libpsl's answers for the parents of new domains
   /// relation name -> id; the names are a Relation's static text
   std::unordered_map<std::string_view, int64_t> relation_cache_;
   std::vector<EdgeState*> dirty_edges_;  ///< updated in this batch (unordered_map nodes do not move)
