@@ -121,17 +121,12 @@ inline Line line_at(std::string_view text, size_t pos) {
 // Sixteen bytes, compared all at once (GCC/Clang vector extensions: SSE2 or NEON).
 using Block = unsigned char __attribute__((vector_size(16)));
 
-// One bit per byte of a compare result (0xFF or 0), the first byte lowest:
-// a single instruction on SSE2, a loop elsewhere.
+// One bit per byte of a compare result (0xFF or 0), the first byte lowest,
+// through byte_scan.h's mask(), so the portable build takes its portable path.
 inline unsigned byte_marks(Block hits) {
-#if defined(__SSE2__)
-  using Chars = char __attribute__((vector_size(16)));
-  return static_cast<unsigned>(__builtin_ia32_pmovmskb128(reinterpret_cast<Chars&>(hits)));
-#else
-  unsigned marks = 0;
-  for (int k = 0; k < 16; ++k) marks |= static_cast<unsigned>(hits[k] >> 7) << k;
-  return marks;
-#endif
+  char lanes[16];
+  std::memcpy(lanes, &hits, 16);
+  return scan::mask(scan::load(lanes));
 }
 
 // The first index from `from` on where `text` holds the three bytes a, b, c (the

@@ -10,8 +10,7 @@
 # holds (tests/data). Tests that need mail we may not redistribute (the phishing_pot
 # and linux-erofs-list-archive corpus folders, the seed blog post) report themselves
 # as skipped. When that mail is at hand, those tests run once more on it: the folders
-# SPAMGRAPH_EXTRA_CORPUS and SPAMGRAPH_EXTRA_SEED name, else the development
-# machines' copy beside the checkout (../shared/corpus and ../shared/seed), if there.
+# SPAMGRAPH_EXTRA_CORPUS and SPAMGRAPH_EXTRA_SEED name (both must be set).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,10 +41,6 @@ lap "release build"
 
 extra_corpus="${SPAMGRAPH_EXTRA_CORPUS:-}"
 extra_seed="${SPAMGRAPH_EXTRA_SEED:-}"
-if [ -z "$extra_corpus" ] && [ -d ../shared/corpus ]; then
-  extra_corpus=$(cd ../shared/corpus && pwd)
-  extra_seed=$(cd ../shared && pwd)/seed
-fi
 if [ -n "$extra_corpus" ]; then
   # CTest's summary lists the skipped tests as "<number> - <name> (Skipped)".
   skipped=$(sed -nE 's/^[[:space:]]*([0-9]+) - .* \(Skipped\)$/\1/p' "$build/ctest-plain.log" | paste -sd, -)
