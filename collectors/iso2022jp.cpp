@@ -3,10 +3,12 @@
 #include <iconv.h>
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <memory>
 
+#include "core/byte_scan.h"
 #include "core/word_scan.h"
 
 namespace sg {
@@ -231,31 +233,21 @@ namespace {
 // Whether the sixteen bytes at `p` are all JIS X 0208 pair bytes (0x21..0x7E),
 // compared as signed bytes so that everything from 0x80 up is below 0x21.
 bool all_pair_bytes(const char* p) {
-  using Signed = signed char __attribute__((vector_size(16)));
-  Signed block;
-  std::memcpy(&block, p, 16);
-  const Signed outside = (block < 0x21) | (block == 0x7F);
-  uint64_t halves[2];
-  std::memcpy(halves, &outside, 16);
-  return (halves[0] | halves[1]) == 0;
+  const scan::Block block = scan::load(p);
+  return scan::mask(scan::signed_below(block, 0x21) | scan::equal(block, 0x7F)) == 0;
 }
 
 }  // namespace
 
-// Sixteen bytes at a time (GCC/Clang vector extensions: SSE2 or NEON compares):
-// runs are HTML markup, hundreds of bytes long.
+// Sixteen bytes at a time: runs are HTML markup, hundreds of bytes long.
 size_t plain_ascii_run(std::string_view text) {
-  using Signed = signed char __attribute__((vector_size(16)));
   size_t i = 0;
   for (; i + 16 <= text.size(); i += 16) {
-    Signed block;
-    std::memcpy(&block, text.data() + i, 16);
-    // 8-bit bytes are negative as signed bytes; SO (0x0E) and SI (0x0F) differ only in the low bit.
-    const Signed stops = (block < 0) | (block == 0x1B) | ((block | 1) == 0x0F);
-    uint64_t halves[2];
-    std::memcpy(halves, &stops, 16);
-    const uint64_t low = to_word_order(halves[0]), high = to_word_order(halves[1]);
-    if (low | high) return i + (low ? first_marked(low) : 8 + first_marked(high));
+    const scan::Block block = scan::load(text.data() + i);
+    // SO (0x0E) and SI (0x0F) differ only in the low bit.
+    const unsigned stops = scan::mask(scan::signed_below(block, 0) | scan::equal(block, 0x1B) |
+                                      scan::equal(block | scan::splat(1), 0x0F));
+    if (stops != 0) return i + static_cast<size_t>(std::countr_zero(stops));
   }
   for (; i < text.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(text[i]);

@@ -21,10 +21,9 @@ size_t next_line_of_interest(std::string_view text, size_t pos) {
     return (first | 0x20) == 'c' || first == '\r' || first == '\n';
   };
   for (; pos + 32 <= text.size(); pos += 32) {
-    Block low, high;
-    std::memcpy(&low, text.data() + pos, 16);
-    std::memcpy(&high, text.data() + pos + 16, 16);
-    for (uint32_t marks = byte_marks(low == '\n') | byte_marks(high == '\n') << 16; marks != 0; marks &= marks - 1) {
+    const uint32_t low = scan::mask(scan::equal(scan::load(text.data() + pos), '\n'));
+    const uint32_t high = scan::mask(scan::equal(scan::load(text.data() + pos + 16), '\n'));
+    for (uint32_t marks = low | high << 16; marks != 0; marks &= marks - 1) {
       const size_t line_break = pos + static_cast<size_t>(std::countr_zero(marks));
       if (of_interest(line_break)) return line_break + 1;
     }

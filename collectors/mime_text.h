@@ -118,17 +118,6 @@ inline Line line_at(std::string_view text, size_t pos) {
   return {line, next};
 }
 
-// Sixteen bytes, compared all at once (GCC/Clang vector extensions: SSE2 or NEON).
-using Block = unsigned char __attribute__((vector_size(16)));
-
-// One bit per byte of a compare result (0xFF or 0), the first byte lowest,
-// through byte_scan.h's mask(), so the portable build takes its portable path.
-inline unsigned byte_marks(Block hits) {
-  char lanes[16];
-  std::memcpy(lanes, &hits, 16);
-  return scan::mask(scan::load(lanes));
-}
-
 // The first index from `from` on where `text` holds the three bytes a, b, c (the
 // last compared with its case bit ignored when `fold_last`, for a letter), or npos.
 // Sixteen positions a step: what is searched for (a delimiter line's "\n--", a
@@ -145,15 +134,12 @@ inline size_t find_trigram(std::string_view text, size_t from, char a, char b, c
   }
   // Where a match can start; the loads at +1 and +2 of its last block end with text.
   const std::string_view starts = text.substr(0, text.size() - 2);
-  const unsigned char fold = fold_last ? 0x20 : 0;
+  const scan::Block fold = scan::splat(fold_last ? 0x20 : 0);
   const size_t found = find_first_marked(
       starts, std::min(from, starts.size()),
       [&](const char* p) {
-        Block first, second, third;
-        std::memcpy(&first, p, 16);
-        std::memcpy(&second, p + 1, 16);
-        std::memcpy(&third, p + 2, 16);
-        return byte_marks((first == a) & (second == b) & ((third | fold) == c));
+        return scan::mask(scan::equal(scan::load(p), a) & scan::equal(scan::load(p + 1), b) &
+                          scan::equal(scan::load(p + 2) | fold, c));
       },
       [](char) { return false; });  // never asked: starts has sixteen bytes or more
   return found < starts.size() ? found : std::string_view::npos;

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "core/word_scan.h"
+#include "core/byte_scan.h"
 
 namespace sg {
 
@@ -86,18 +86,12 @@ void store_group(char* o, uint32_t group) {
 // (or the end) is. Sixteen bytes at a time, copied whole before looking: `o`
 // never runs ahead of the input, so the 16 bytes fit in the output too.
 size_t copy_literals(std::string_view text, size_t i, char*& o) {
-  using Block = unsigned char __attribute__((vector_size(16)));
   const size_t n = text.size();
   for (; i + 16 <= n; i += 16, o += 16) {
-    Block block;
-    std::memcpy(&block, text.data() + i, 16);
-    std::memcpy(o, &block, 16);
-    const Block equals = block == '=';
-    uint64_t halves[2];
-    std::memcpy(halves, &equals, 16);
-    const uint64_t low = to_word_order(halves[0]), high = to_word_order(halves[1]);
-    if (low | high) {
-      const size_t k = low ? first_marked(low) : 8 + first_marked(high);
+    const scan::Block block = scan::load(text.data() + i);
+    scan::store(o, block);
+    if (const unsigned marks = scan::mask(scan::equal(block, '='))) {
+      const size_t k = static_cast<size_t>(std::countr_zero(marks));
       o += k;
       return i + k;
     }

@@ -114,11 +114,11 @@ std::string_view host_in_authority(std::string_view rest, size_t* user_info_end 
   }();
   // Up to the first byte that is not kOther, sixteen at a time: usually the end of a bare host.
   for (; end + 16 <= rest.size(); end += 16) {
-    Block block;
-    std::memcpy(&block, rest.data() + end, 16);
-    const Block special = (block == '/') | (block == '?') | (block == '#') | (block == '\\') | (block == ' ') |
-                          (block == '@') | (block == ':');
-    if (const unsigned marks = byte_marks(special)) {
+    const scan::Block block = scan::load(rest.data() + end);
+    const scan::Block special = scan::equal(block, '/') | scan::equal(block, '?') | scan::equal(block, '#') |
+                                scan::equal(block, '\\') | scan::equal(block, ' ') | scan::equal(block, '@') |
+                                scan::equal(block, ':');
+    if (const unsigned marks = scan::mask(special)) {
       end += static_cast<size_t>(std::countr_zero(marks));
       break;
     }
@@ -204,13 +204,12 @@ bool plausible_authority(std::string_view authority, bool need_dot, size_t& user
   unsigned char classes = 0;
   size_t i = 0;
   for (; i + 16 <= authority.size(); i += 16) {  // sixteen bytes a step: host names run to dozens
-    Block block;
-    std::memcpy(&block, authority.data() + i, 16);
-    const Block folded = block | 0x20;  // 'A'..'Z' onto 'a'..'z'; no other byte lands there
-    const Block alnum = ((folded >= 'a') & (folded <= 'z')) | ((block >= '0') & (block <= '9'));
-    const Block in_name = alnum | (block == '.') | (block == '-') | (block == '_');
-    if (byte_marks(alnum)) classes |= kNameAlnum;
-    if (byte_marks(in_name) != 0xFFFF) classes |= kNotInName;
+    const scan::Block block = scan::load(authority.data() + i);
+    const scan::Block folded = block | scan::splat(0x20);  // 'A'..'Z' onto 'a'..'z'; no other byte lands there
+    const scan::Block alnum = scan::between(folded, 'a', 'z') | scan::between(block, '0', '9');
+    const scan::Block in_name = alnum | scan::equal(block, '.') | scan::equal(block, '-') | scan::equal(block, '_');
+    if (scan::mask(alnum)) classes |= kNameAlnum;
+    if (scan::mask(in_name) != 0xFFFF) classes |= kNotInName;
   }
   for (; i < authority.size(); ++i) classes |= kNameByte[static_cast<unsigned char>(authority[i])];
   // User info, a port, an IPv6 literal, or a byte no host has: the long way.
@@ -399,15 +398,15 @@ class UrlCollector::Impl {
   // everything from 0x80 up counts as below '!'.
   template <bool authority>
   static size_t url_stop(std::string_view text, size_t i) {
-    using Signed = signed char __attribute__((vector_size(16)));
     for (; i + 16 <= text.size(); i += 16) {
-      Signed b;
-      std::memcpy(&b, text.data() + i, 16);
-      const Signed pair = b | 2;  // '<' and '>', '\\' and '^' differ only in that bit
-      Signed stops = (b < 0x21) | ((b > 0x7A) & (b != '~')) | (b == '"') | (b == '\'') | (b == '`') | (pair == '>') |
-                     (pair == '^');  // the complement of kUrlChar
-      if constexpr (authority) stops |= (b == '/') | (b == '?') | (b == '#');
-      if (const unsigned marks = byte_marks(reinterpret_cast<Block&>(stops)))
+      const scan::Block b = scan::load(text.data() + i);
+      const scan::Block pair = b | scan::splat(2);  // '<' and '>', '\\' and '^' differ only in that bit
+      // The complement of kUrlChar: controls, space, non-ASCII, '{' '|' '}' DEL, and the quotes and brackets.
+      scan::Block stops = scan::signed_below(b, 0x21) | scan::between(b, 0x7B, 0x7D) | scan::equal(b, 0x7F) |
+                          scan::equal(b, '"') | scan::equal(b, '\'') | scan::equal(b, '`') | scan::equal(pair, '>') |
+                          scan::equal(pair, '^');
+      if constexpr (authority) stops = stops | scan::equal(b, '/') | scan::equal(b, '?') | scan::equal(b, '#');
+      if (const unsigned marks = scan::mask(stops))
         return i + static_cast<size_t>(std::countr_zero(marks));
     }
     while (i < text.size() && is_url_char(text[i]) && !(authority && ends_authority(text[i]))) ++i;
@@ -587,17 +586,15 @@ class UrlCollector::Impl {
 
   // The first trigger (is_trigger) at or after `i`, or the end: most of a body
   // lies between triggers, and much of it is non-ASCII text. Sixteen bytes at a
-  // time (GCC/Clang vector extensions: SSE2 or NEON compares) find the few
-  // ':', '.' and (in HTML) '=' worth a closer look.
+  // time find the few ':', '.' and (in HTML) '=' worth a closer look.
   template <bool html>
   static size_t next_trigger(std::string_view text, size_t i) {
     const size_t n = text.size();
     const auto candidates = [&](size_t at) {  // one bit per ':', '.' (and '=') of the 16 bytes at `at`
-      Block block;
-      std::memcpy(&block, text.data() + at, 16);
-      Block hits = (block == ':') | (block == '.');  // 0xFF where one is
-      if constexpr (html) hits |= block == '=';
-      return byte_marks(hits);
+      const scan::Block block = scan::load(text.data() + at);
+      scan::Block hits = scan::equal(block, ':') | scan::equal(block, '.');
+      if constexpr (html) hits = hits | scan::equal(block, '=');
+      return scan::mask(hits);
     };
     for (; i + 32 <= n; i += 32) {  // two blocks a step: one test for both
       for (uint32_t marks = candidates(i) | candidates(i + 16) << 16; marks != 0; marks &= marks - 1) {
