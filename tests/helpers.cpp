@@ -104,6 +104,14 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
   return result;
 }
 
+bool has_indicator(const Evidence& evidence, std::string_view role, std::string_view value,
+                   std::optional<bool> trusted) {
+  for (const Indicator& indicator : evidence.indicators)
+    if (to_text(indicator.role) == role && indicator.value == value && (!trusted || indicator.trusted == *trusted))
+      return true;
+  return false;
+}
+
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   REQUIRE_MESSAGE(in.good(), "cannot read " << path);

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/evidence.h"
+
 namespace sg {
 
 /// A temporary folder removed when the object goes out of scope.
@@ -38,6 +40,11 @@ std::string gzip_bytes(std::string_view bytes);
 
 /// The whole file as bytes; fails the current test when it cannot be read.
 std::string read_file(const std::string& path);
+
+/// Whether the analysis named `value` in `role` ("origin-ip", "header-from"), and,
+/// when `trusted` is given, with that trust.
+bool has_indicator(const Evidence& evidence, std::string_view role, std::string_view value,
+                   std::optional<bool> trusted = std::nullopt);
 
 /// Path of a file of the repository's test data, tests/data/<relative>; where each
 /// file comes from is in tests/data/SOURCES.md.

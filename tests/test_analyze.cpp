@@ -31,12 +31,6 @@ const Hop& origin(const Evidence& evidence) {
   return evidence.hops[static_cast<size_t>(evidence.origin_hop)];
 }
 
-bool has_indicator(const Evidence& evidence, const std::string& role, const std::string& value) {
-  for (const Indicator& indicator : evidence.indicators)
-    if (to_text(indicator.role) == role && indicator.value == value) return true;
-  return false;
-}
-
 }  // namespace
 
 TEST_CASE("analyze: Exchange Online's internal hops are the recipient's, the origin is Amazon SES") {

@@ -42,12 +42,6 @@ std::string origin_ip(const Evidence& evidence) {
   return hop.from_ip ? hop.from_ip->to_string() : "(no address)";
 }
 
-bool has_indicator(const Evidence& evidence, const std::string& role, const std::string& value, bool trusted) {
-  for (const Indicator& indicator : evidence.indicators)
-    if (to_text(indicator.role) == role && indicator.value == value && indicator.trusted == trusted) return true;
-  return false;
-}
-
 bool has_observation(const Evidence& evidence, const std::string& relation, const std::string& value) {
   for (const Observation& observation : observations_from_evidence(evidence))
     if (observation.relation.text() == relation && observation.object.key == value) return true;
