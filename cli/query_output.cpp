@@ -107,6 +107,15 @@ nlohmann::json report_to_json(const EntityReport& report, const Evidence* analys
                               const std::vector<ChainLink>* chain) {
   nlohmann::json out = entity_json(report.entity);
   if (!report.parent.empty()) out["parent"] = json_text(report.parent);
+  if (!report.attributes.empty()) {
+    out["attributes"] = nlohmann::json::array();
+    for (const AttributeView& a : report.attributes)
+      out["attributes"].push_back({{"name", json_text(a.name)},
+                                   {"value", json_text(a.value)},
+                                   {"time", format_iso8601(a.time)},
+                                   {"source", json_text(to_text(a.provenance.kind))},
+                                   {"ref", json_text(a.provenance.ref)}});
+  }
   out["edges"] = nlohmann::json::array();
   for (const EdgeView& edge : report.edges) {
     nlohmann::json provenance = nlohmann::json::array();
@@ -177,6 +186,12 @@ void print_report(const EntityReport& report, std::ostream& out, const Evidence*
                            static_cast<int>(i) == analysis->origin_hop ? "   <- origin" : "");
       }
     }
+  }
+  if (!report.attributes.empty()) {
+    out << "  attributes:\n";
+    for (const AttributeView& a : report.attributes)
+      out << fmt::format("    {:<18} {}  ({} {}, {})\n", shown(a.name), shown(a.value), shown(to_text(a.provenance.kind)),
+                         shown(a.provenance.ref), day(a.time));
   }
   out << "  edges:\n";
   for (const EdgeView& edge : report.edges) {

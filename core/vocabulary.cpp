@@ -14,7 +14,7 @@ std::optional<Enum> parse_enum(std::string_view text, Enum last) {
 
 }  // namespace
 
-std::optional<EntityKind> parse_entity_kind(std::string_view text) { return parse_enum(text, EntityKind::source); }
+std::optional<EntityKind> parse_entity_kind(std::string_view text) { return parse_enum(text, EntityKind::maintainer); }
 std::optional<Role> parse_role(std::string_view text) { return parse_enum(text, Role::url_domain); }
 std::optional<SourceKind> parse_source_kind(std::string_view text) { return parse_enum(text, SourceKind::imap); }
 std::optional<ProvenanceKind> parse_provenance_kind(std::string_view text) {

@@ -23,6 +23,8 @@ enum class EntityKind : uint8_t {
   org,      ///< an organisation (an AS holder)
   country,  ///< an ISO country code
   source,   ///< who listed indicators (an imported list's label)
+  route,    ///< an IRR route object ("114.113.195.0/24 AS133027 RADB": prefix, origin, database)
+  maintainer,  ///< an RPSL maintainer ("MAINT-AS3491"), who may change registry objects
 };
 
 /// The role an indicator played in a message. Hop roles (origin-ip, relay-ip,
@@ -128,6 +130,8 @@ constexpr std::string_view to_text(EntityKind kind) {
     case EntityKind::org: return "org";
     case EntityKind::country: return "country";
     case EntityKind::source: return "source";
+    case EntityKind::route: return "route";
+    case EntityKind::maintainer: return "maintainer";
   }
   return "";
 }

@@ -247,6 +247,26 @@ Result<EntityReport> Store::show(const EntityRef& requested, int provenance_limi
   parent.bind(1, *id);
   if (parent.step()) report.parent = parent.text(0);
 
+  // Each attribute once, at its newest statement, with the source of that one.
+  auto attributes = db_.prepare(
+      "SELECT a.name, a.value, a.time, a.source_kind,"
+      " COALESCE(l.source || ' ' || l.query || ' ' || l.status || CASE WHEN l.server = '' THEN '' ELSE ' from ' ||"
+      " l.server END, d.name || ' ' || strftime('%Y-%m-%d', d.date, 'unixepoch') || ' ' || d.path, '')"
+      " FROM attribute a LEFT JOIN lookup l ON a.source_kind = 'lookup' AND l.id = a.source_id"
+      " LEFT JOIN dataset d ON a.source_kind = 'dataset' AND d.id = a.source_id"
+      " WHERE a.entity_id = ?1 ORDER BY a.name, a.value, a.time DESC");
+  attributes.bind(1, *id);
+  while (attributes.step()) {
+    if (!report.attributes.empty() && report.attributes.back().name == attributes.text_view(0) &&
+        report.attributes.back().value == attributes.text_view(1))
+      continue;  // an older statement of the same value
+    auto kind = known(parse_provenance_kind(attributes.text_view(3)), attributes.text_view(3), "provenance");
+    if (!kind) return kind.error();
+    report.attributes.push_back(AttributeView{attributes.text(0), attributes.text(1), attributes.int64(2),
+                                              Provenance{*kind, attributes.text(4), attributes.int64(2), true}});
+  }
+  if (!attributes.error().empty()) return Error{attributes.error(), db_.path()};
+
   auto edges = db_.prepare(
       "SELECT e.id, e.src = ?1, e.relation, o.kind, o.key, e.first_seen, e.last_seen, e.count, e.trusted"
       " FROM edge e JOIN entity o ON o.id = CASE WHEN e.src = ?1 THEN e.dst ELSE e.src END"

@@ -160,6 +160,22 @@ DELETE FROM dataset_asn WHERE dataset_id NOT IN (SELECT id FROM dataset_v3);
 DROP TABLE dataset;
 ALTER TABLE dataset_v3 RENAME TO dataset;
 )sql",
+      // 4: registry facts that are no edge: a domain's registration and expiry
+      // dates, a network's name and handle, an allocation's status.
+      R"sql(
+-- What a registry (RDAP, WHOIS, IRR) or a routing source says of one entity, as
+-- name = value, dated by the source's own date where it gives one (a domain's
+-- registration event), else by the lookup's time. Provenance as in `observation`.
+CREATE TABLE attribute (
+  entity_id INTEGER NOT NULL REFERENCES entity(id),
+  name TEXT NOT NULL,          -- registered, expires, last-changed, status, network-name, handle, ...
+  value TEXT NOT NULL,
+  time INTEGER NOT NULL,
+  source_kind TEXT NOT NULL,   -- lookup, dataset
+  source_id INTEGER NOT NULL,
+  PRIMARY KEY (entity_id, name, value, source_kind, source_id)
+) WITHOUT ROWID;
+)sql",
   };
   return kMigrations;
 }

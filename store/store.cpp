@@ -106,6 +106,9 @@ Status Store::prepare_statements() {
       {&insert_observation_,
        "INSERT INTO observation(edge_id, time, source_kind, source_id, trusted) VALUES (?1, ?2, ?3, ?4, ?5)"
        " ON CONFLICT DO UPDATE SET trusted = MAX(trusted, excluded.trusted)"},
+      {&insert_attribute_,
+       "INSERT INTO attribute(entity_id, name, value, time, source_kind, source_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+       " ON CONFLICT DO UPDATE SET time = MAX(time, excluded.time)"},
       {&find_message_, "SELECT id FROM message WHERE header_hash = ?1"},
       {&insert_message_,
        "INSERT INTO message(header_hash, time, time_source, subject, source_kind, source_path, source_offset,"
@@ -405,6 +408,15 @@ Result<bool> Store::observe(const Observation& observation, ProvenanceKind sourc
       5, int64_t{observation.trusted});
   if (!insert_observation_.run()) return Error{"storing observation: " + insert_observation_.error(), ""};
   return inserted;
+}
+
+Status Store::record_attribute(const Attribute& attribute, ProvenanceKind source_kind, int64_t source_id) {
+  auto entity = entity_id(attribute.entity);
+  if (!entity) return entity.error();
+  insert_attribute_.bind(1, *entity).bind(2, attribute.name).bind(3, attribute.value).bind(4, attribute.time);
+  insert_attribute_.bind(5, to_text(source_kind)).bind(6, source_id);
+  if (!insert_attribute_.run()) return Error{"storing attribute: " + insert_attribute_.error(), db_.path()};
+  return Ok{};
 }
 
 }  // namespace sg

@@ -98,10 +98,19 @@ struct LookupHistory {
   std::optional<UnixTime> previous_time;
 };
 
+/// One stored attribute of an entity, with where it came from.
+struct AttributeView {
+  std::string name;
+  std::string value;
+  UnixTime time = 0;      ///< the newest time it was stated
+  Provenance provenance;  ///< the newest source that stated it
+};
+
 /// Everything the store knows about one entity.
 struct EntityReport {
   EntityRef entity;
   std::string parent;  ///< registrable domain of a domain, domain of an e-mail address
+  std::vector<AttributeView> attributes;  ///< by name, then value
   std::vector<EdgeView> edges;
   std::vector<LookupHistory> lookups;  ///< enrichment queries made for this entity, by query
   std::optional<MessageRecord> message;
@@ -151,6 +160,9 @@ class Store {
   /// lookup (lookup.id) or dataset (dataset.id). True when its edge is new.
   /// Must be inside a batch (begin/commit).
   Result<bool> observe(const Observation& observation, ProvenanceKind source_kind, int64_t source_id);
+  /// Records an attribute (inside a batch) with its provenance; stating the same
+  /// name, value and source again changes nothing but keeps the newest time.
+  Status record_attribute(const Attribute& attribute, ProvenanceKind source_kind, int64_t source_id);
 
   /// The id of an entity, creating it when unknown (inside a batch only).
   Result<int64_t> entity_id(const EntityRef& entity);
@@ -225,6 +237,7 @@ class Store {
   sql::Statement insert_edge_;
   sql::Statement update_edge_;
   sql::Statement insert_observation_;
+  sql::Statement insert_attribute_;
   sql::Statement find_message_;
   sql::Statement insert_message_;
   sql::Statement find_relation_;
