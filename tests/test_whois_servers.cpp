@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/ascii.h"
 #include "enrich/whois/delegations.h"
 #include "enrich/whois/servers.h"
 #include "tests/helpers.h"
