@@ -13,8 +13,8 @@ static volatile size_t sink;
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   // The first byte picks the server that answered: each reads referrals its own way.
-  static const std::string_view kServers[] = {"whois.arin.net", "whois.apnic.net", "whois.ripe.net",
-                                              "whois.iana.org", "whois.radb.net"};
+  static const std::string_view kServers[] = {"whois.arin.net", "whois.apnic.net", "whois.ripe.net", "whois.iana.org",
+                                              "whois.radb.net"};
   const std::string_view server = kServers[data[0] % std::size(kServers)];
   const std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
 

@@ -65,8 +65,9 @@ TEST_CASE("rpsl: APNIC answers, a KRNIC block and a JPNIC block") {
   const RpslObject& inetnum = kr.objects[0];
   CHECK(inetnum.primary_key() == "210.107.0.0 - 210.107.127.255");
   CHECK(first_of(inetnum, "netname") == "BORANET-NET-210-107");
-  CHECK(inetnum.all("descr") == std::vector<std::string_view>{"DACOM Corp.", "Facility-based Telecommunication Service Provider",
-                                                              "providing Internet leased-ine, on-line service, BLL etc."});
+  CHECK(inetnum.all("descr") ==
+        std::vector<std::string_view>{"DACOM Corp.", "Facility-based Telecommunication Service Provider",
+                                      "providing Internet leased-ine, on-line service, BLL etc."});
   CHECK(first_of(inetnum, "country") == "KR");
   CHECK(first_of(inetnum, "mnt-by") == "APNIC-HM");
   CHECK(first_of(inetnum, "mnt-lower") == "MNT-KRNIC-AP");
@@ -88,7 +89,8 @@ TEST_CASE("rpsl: APNIC answers, a KRNIC block and a JPNIC block") {
   CHECK(jp.objects[2].primary_key() == "2001:0240:010c::/48");
   CHECK(first_of(jp.objects[2], "netname") == "IIJ-PRJNET");
   CHECK(first_of(jp.objects[2], "source") == "JPNIC");
-  CHECK(jp.comments.back() == "% This query was served by the APNIC Whois Service version 1.69.1-APNICv1r0 (UNDEFINED)");
+  CHECK(jp.comments.back() ==
+        "% This query was served by the APNIC Whois Service version 1.69.1-APNICv1r0 (UNDEFINED)");
 }
 
 TEST_CASE("rpsl: ARIN answers in its own key: value form") {
@@ -130,7 +132,8 @@ TEST_CASE("rpsl: LACNIC answers with CRLF line ends") {
   CHECK(first_of(inetnum, "ownerid") == "MX-TSCV6-LACNIC");
   CHECK(first_of(inetnum, "country") == "MX");
   CHECK(first_of(inetnum, "created") == "20001204");
-  CHECK(inetnum.all("nserver") == std::vector<std::string_view>{"DNS1.TRIARA.COM", "DNS2.TRIARA.COM", "DNS3.TRIARA.COM"});
+  CHECK(inetnum.all("nserver") ==
+        std::vector<std::string_view>{"DNS1.TRIARA.COM", "DNS2.TRIARA.COM", "DNS3.TRIARA.COM"});
   CHECK(v4.objects[1].object_class() == "nic-hdl");
   for (const RpslObject& object : v4.objects)
     for (const RpslAttribute& attribute : object.attributes) {
@@ -184,10 +187,12 @@ TEST_CASE("rpsl: RADB route objects of every recorded origin query") {
     bool truncated;
   };
   const Expected cases[] = {
-      {"whois.radb.net__origin_AS15169__from_2001_4860_4860__8888.txt", 11, 0, 15169, "66.249.64.0/20", "RADB", 0, true},
+      {"whois.radb.net__origin_AS15169__from_2001_4860_4860__8888.txt", 11, 0, 15169, "66.249.64.0/20", "RADB", 0,
+       true},
       {"whois.radb.net__origin_AS15169__from_74.125.225.229.txt", 25, 0, 15169, "66.249.64.0/20", "RADB", 0, true},
       {"whois.radb.net__origin_AS19373__from_200.57.141.161.txt", 1, 0, 19373, "200.57.144.0/20", "RADB", 0, false},
-      {"whois.radb.net__origin_AS2497__from_2001_240_10c_1__ca20_9d1d.txt", 14, 0, 2497, "132.179.0.0/16", "RADB", 0, true},
+      {"whois.radb.net__origin_AS2497__from_2001_240_10c_1__ca20_9d1d.txt", 14, 0, 2497, "132.179.0.0/16", "RADB", 0,
+       true},
       {"whois.radb.net__origin_AS2856__from_2a00_2381_ffff__1.txt", 9, 0, 2856, "192.151.16.0/20", "RADB", 6, true},
       {"whois.radb.net__origin_AS2856__from_62.239.237.1.txt", 8, 0, 2856, "192.151.16.0/20", "RADB", 5, true},
       {"whois.radb.net__origin_AS37578__from_2001_43f8_7b0__.txt", 1, 1, 37578, "196.6.220.0/24", "AFRINIC", 0, false},
@@ -208,7 +213,8 @@ TEST_CASE("rpsl: RADB route objects of every recorded origin query") {
           static_cast<long>(expected.from_ripe));
     CHECK(std::all_of(routes.begin(), routes.end(), [](const RouteObject& r) { return !r.mnt_by.empty(); }));
     // Most recordings were cut short: the marker is kept as a stray line, not an attribute.
-    CHECK(answer.stray_lines == (expected.truncated ? std::vector<std::string>{"TRUNCATED"} : std::vector<std::string>{}));
+    CHECK(answer.stray_lines ==
+          (expected.truncated ? std::vector<std::string>{"TRUNCATED"} : std::vector<std::string>{}));
   }
 }
 
@@ -246,7 +252,8 @@ TEST_CASE("rpsl: continuation lines join the previous value, one line each") {
   REQUIRE(routes.size() == 14);
   CHECK(routes[0].descr ==
         std::vector<std::string>{"Toppan Printing Co., Ltd.", "11-1,1-Chome Shimura, Itabashi-ku, Tokyo 174, Japan"});
-  CHECK(routes[2].descr == std::vector<std::string>{"Sankyo Co., Ltd.", "Hiromachi 1-2-58, Shinagawa-ku,", "Tokyo 140, Japan"});
+  CHECK(routes[2].descr ==
+        std::vector<std::string>{"Sankyo Co., Ltd.", "Hiromachi 1-2-58, Shinagawa-ku,", "Tokyo 140, Japan"});
 
   // Space, tab and '+' continue; '+' alone stands for an empty line (RFC 2622).
   const RpslAnswer answer = parse_rpsl("remarks: one\n two\n\tthree\n+\n+ four\nsource: TEST\n");

@@ -37,8 +37,8 @@ TEST_CASE("whois referral: the recorded RIR and IRR answers are final, but APNIC
     CHECK_FALSE(find_referral(answer.server, answer.query, std::string_view(fixture(answer.file))));
   }
 
-  const auto krnic =
-      find_referral("whois.apnic.net", "210.107.73.73", std::string_view(fixture("rir/whois.apnic.net__210.107.73.73.txt")));
+  const auto krnic = find_referral("whois.apnic.net", "210.107.73.73",
+                                   std::string_view(fixture("rir/whois.apnic.net__210.107.73.73.txt")));
   REQUIRE(krnic);
   CHECK(krnic->kind == ReferralKind::national_registry);
   CHECK(krnic->next == WhoisQuery{"whois.nic.or.kr", 43, "210.107.73.73"});
@@ -69,29 +69,32 @@ TEST_CASE("whois referral: ARIN's ReferralServer, the last one wins") {
   CHECK(referral->kind == ReferralKind::referral_server);
   CHECK(referral->next == WhoisQuery{"whois.ripe.net", 4343, "62.239.237.1"});
 
-  const auto as_referral =
-      find_referral("whois.arin.net", "AS2856", std::string_view("ASNumber: 2856\nReferralServer: whois://whois.ripe.net\n"));
+  const auto as_referral = find_referral("whois.arin.net", "AS2856",
+                                         std::string_view("ASNumber: 2856\nReferralServer: whois://whois.ripe.net\n"));
   REQUIRE(as_referral);
   CHECK(as_referral->next == WhoisQuery{"whois.ripe.net", 43, "as2856"});
 
   const auto rwhois = find_referral(
       "whois.arin.net", "198.51.100.7",
-      std::string_view("NetRange: 198.51.100.0 - 198.51.100.255\r\nReferralServer: rwhois://rwhois.example.net:4321/\r\n"));
+      std::string_view(
+          "NetRange: 198.51.100.0 - 198.51.100.255\r\nReferralServer: rwhois://rwhois.example.net:4321/\r\n"));
   REQUIRE(rwhois);
   CHECK(rwhois->kind == ReferralKind::rwhois);
   CHECK_FALSE(rwhois->followable());
   CHECK(rwhois->next == WhoisQuery{"rwhois.example.net", 4321, "198.51.100.7"});
 
-  for (const char* bad : {"ReferralServer: whois://whois.arin.net", "ReferralServer: whois://evil host",
-                          "ReferralServer: whois://whois.example.net:0", "ReferralServer: whois://whois.example.net:99999",
-                          "ReferralServer: http://whois.example.net", "ReferralServer: whois://-x.example",
-                          "ReferralServer: whois://who\x01is.example", "ReferralServer:"}) {
+  for (const char* bad :
+       {"ReferralServer: whois://whois.arin.net", "ReferralServer: whois://evil host",
+        "ReferralServer: whois://whois.example.net:0", "ReferralServer: whois://whois.example.net:99999",
+        "ReferralServer: http://whois.example.net", "ReferralServer: whois://-x.example",
+        "ReferralServer: whois://who\x01is.example", "ReferralServer:"}) {
     CAPTURE(bad);
     CHECK_FALSE(find_referral("whois.arin.net", "192.0.2.1", std::string_view(bad)));
   }
   // Bare host names are taken as ARIN writes them too.
-  CHECK(find_referral("whois.arin.net", "192.0.2.1", std::string_view("ReferralServer: whois.lacnic.net"))->next.server ==
-        "whois.lacnic.net");
+  CHECK(
+      find_referral("whois.arin.net", "192.0.2.1", std::string_view("ReferralServer: whois.lacnic.net"))->next.server ==
+      "whois.lacnic.net");
 }
 
 TEST_CASE("whois referral: IANA's refer line") {
@@ -115,7 +118,11 @@ TEST_CASE("whois referral: IANA's refer line") {
       find_referral("whois.iana.org", "AS3491", std::string_view("refer: whois.arin.net\n\nas-block: 3354-4607\n"));
   REQUIRE(as_referral);
   CHECK(as_referral->next == WhoisQuery{"whois.arin.net", 43, "a 3491"});
-  CHECK_FALSE(find_referral("whois.iana.org", "AS3491", std::string_view("% IANA WHOIS server\n\nas-block: 3354-4607\n")));
+  CHECK_FALSE(
+      find_referral("whois.iana.org", "AS3491", std::string_view("% IANA WHOIS server\n\nas-block: 3354-4607\n")));
+  // A refer line is IANA's word only.
+  CHECK_FALSE(find_referral("whois.ripe.net", "114.113.195.1", std::string_view(answer)));
+  CHECK(find_referral("WHOIS.IANA.ORG", "114.113.195.1", std::string_view(answer)));
 }
 
 TEST_CASE("whois referral: registry stubs for space held elsewhere") {
@@ -150,7 +157,8 @@ TEST_CASE("whois referral: registry stubs for space held elsewhere") {
   REQUIRE(iana);
   CHECK(iana->kind == ReferralKind::not_managed);
   CHECK(iana->next == WhoisQuery{"whois.iana.org", 43, "74.125.225.229"});
-  CHECK(find_referral("whois.ripe.net", "0.0.0.1", std::string_view("inetnum: 0.0.0.0 - 255.255.255.255\nnetname: IANA-BLK\n"))
+  CHECK(find_referral("whois.ripe.net", "0.0.0.1",
+                      std::string_view("inetnum: 0.0.0.0 - 255.255.255.255\nnetname: IANA-BLK\n"))
             ->kind == ReferralKind::not_managed);
   CHECK(find_referral("whois.apnic.net", "150.1.1.1",
                       std::string_view("inetnum: 150.0.0.0 - 150.255.255.255\nnetname: ERX-NETBLOCK\n"))

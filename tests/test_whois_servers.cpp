@@ -29,8 +29,7 @@ std::string in_backquotes(std::string_view cell) {
 }
 
 std::vector<Row> expected_rows() {
-  const std::string table =
-      sg::read_file(sg::test_data("fixtures/whois/server-selection/EXPECTED.md"));
+  const std::string table = sg::read_file(sg::test_data("fixtures/whois/server-selection/EXPECTED.md"));
   std::vector<Row> rows;
   size_t start = 0;
   while (start < table.size()) {
@@ -85,16 +84,16 @@ TEST_CASE("whois servers: query lines per server") {
 TEST_CASE("whois servers: national registries, legacy space and 32-bit AS numbers") {
   const auto server_of = [](std::string_view query) { return select_server(query)->server; };
   CHECK(server_of("133.1.2.5") == kJpnicServer);
-  CHECK(server_of("202.26.186.1") == kJpnicServer);    // inside APNIC's 202/7
+  CHECK(server_of("202.26.186.1") == kJpnicServer);  // inside APNIC's 202/7
   CHECK(server_of("202.30.0.1") == kKrnicServer);
   CHECK(server_of("202.39.128.1") == kTwnicServer);
   CHECK(server_of("202.1.1.1") == kApnicServer);
-  CHECK(server_of("192.72.253.1") == kArinServer);     // a /24 inside APNIC's 192.72/16
+  CHECK(server_of("192.72.253.1") == kArinServer);  // a /24 inside APNIC's 192.72/16
   CHECK(server_of("192.72.1.1") == kApnicServer);
-  CHECK(server_of("45.5.0.1") == kLacnicServer);       // IANA's recovered space
+  CHECK(server_of("45.5.0.1") == kLacnicServer);  // IANA's recovered space
   CHECK(server_of("45.8.0.1") == kRipeServer);
-  CHECK(server_of("25.1.1.1") == kRipeServer);         // legacy, administered by the RIPE NCC
-  CHECK(server_of("9.9.9.9") == kArinServer);          // legacy, ARIN's by default
+  CHECK(server_of("25.1.1.1") == kRipeServer);  // legacy, administered by the RIPE NCC
+  CHECK(server_of("9.9.9.9") == kArinServer);   // legacy, ARIN's by default
   CHECK(server_of("2400:100::1") == kKrnicServer);
   CHECK(server_of("2400:1000::1") == kApnicServer);
   CHECK(server_of("2c0f:f000::1") == kAfrinicServer);
@@ -122,19 +121,21 @@ TEST_CASE("whois servers: 6to4 and Teredo ask about the IPv4 endpoint") {
 }
 
 TEST_CASE("whois servers: unknown and special space goes to IANA; other text is an error") {
-  for (const char* query : {"10.1.2.3", "127.0.0.1", "224.0.0.1", "0.1.2.3", "fe80::1", "3ffe::1", "AS0", "AS4294967295",
-                            "AS500000"}) {
+  for (const char* query :
+       {"10.1.2.3", "127.0.0.1", "224.0.0.1", "0.1.2.3", "fe80::1", "3ffe::1", "AS0", "AS4294967295", "AS500000"}) {
     CAPTURE(query);
     const auto chosen = select_server(query);
     REQUIRE(chosen);
     CHECK(chosen->server == kIanaServer);
   }
   CHECK(select_server("AS500000")->query == "as500000");
-  for (const char* bad : {"", "example.com", "3491", "AS", "ASX1", "1.2.3", "1.2.3.4/33", "AS4294967296", "1.2.3.4 x"}) {
+  for (const char* bad :
+       {"", "example.com", "3491", "AS", "ASX1", "1.2.3", "1.2.3.4/33", "AS4294967296", "1.2.3.4 x"}) {
     CAPTURE(bad);
     const auto chosen = select_server(bad);
     REQUIRE_FALSE(chosen);
-    CHECK(chosen.error().to_string() == "whois query '" + std::string(bad) + "': not an IP address, prefix or AS number");
+    CHECK(chosen.error().to_string() ==
+          "whois query '" + std::string(bad) + "': not an IP address, prefix or AS number");
   }
 }
 

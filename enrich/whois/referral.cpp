@@ -94,9 +94,11 @@ bool maintained_by_registry(const RpslObject& object) {
 
 // The server of the RIR a "Transferred to the RIPE region" style descr names.
 std::string_view transferred_to(const RpslObject& object) {
-  static constexpr std::pair<std::string_view, std::string_view> kRirs[] = {
-      {"afrinic", kAfrinicServer}, {"apnic", kApnicServer},   {"arin", kArinServer},
-      {"lacnic", kLacnicServer},   {"ripe", kRipeServer}};
+  static constexpr std::pair<std::string_view, std::string_view> kRirs[] = {{"afrinic", kAfrinicServer},
+                                                                            {"apnic", kApnicServer},
+                                                                            {"arin", kArinServer},
+                                                                            {"lacnic", kLacnicServer},
+                                                                            {"ripe", kRipeServer}};
   for (std::string_view descr : object.all("descr")) {
     size_t start = 0;
     while (start <= descr.size()) {
@@ -144,13 +146,15 @@ std::optional<Referral> find_any(std::string_view server, std::string_view query
   if (referral_server) return from_referral_server(*referral_server, query);
 
   // IANA: "refer:" names the registry's server; a TLD answer has "whois:" instead.
-  for (std::string_view key : {"refer", "whois"})
-    for (const RpslObject& object : answer.objects)
-      if (const auto value = object.first(key)) {
-        auto target = host_and_port(without_rpsl_comment(*value));
-        if (!target || target->port != 43) return std::nullopt;
-        return to_server(ReferralKind::iana, target->server, query);
-      }
+  // Only IANA's: elsewhere such a line is just text someone registered.
+  if (server == kIanaServer)
+    for (std::string_view key : {"refer", "whois"})
+      for (const RpslObject& object : answer.objects)
+        if (const auto value = object.first(key)) {
+          auto target = host_and_port(without_rpsl_comment(*value));
+          if (!target || target->port != 43) return std::nullopt;
+          return to_server(ReferralKind::iana, target->server, query);
+        }
 
   bool any_network = false;
   bool all_placeholders = true;

@@ -34,8 +34,9 @@ struct Referral {
 /// The referral in the answer `server` gave to `query` (the address, prefix or AS number
 /// asked, not the line sent), or nullopt when the answer is final. A referral back to
 /// `server` itself, to a malformed host or port, or in an unknown scheme is ignored.
-/// Reads ARIN's ReferralServer and IANA's refer lines from any server, the RIPE-style
-/// stubs from any other server, and the national hand-off only from whois.apnic.net.
+/// Reads ReferralServer lines (ARIN's) from any server, refer lines only from
+/// whois.iana.org, the RIPE-style stubs from any server, and the national hand-off only
+/// from whois.apnic.net. Server names compare without case.
 std::optional<Referral> find_referral(std::string_view server, std::string_view query, const RpslAnswer& answer);
 
 /// The same for the raw answer text (parsed with parse_rpsl).

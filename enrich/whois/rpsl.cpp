@@ -114,19 +114,16 @@ RpslAnswer parse_rpsl(std::string_view text) {
   return answer;
 }
 
-std::string_view without_rpsl_comment(std::string_view value) {
-  return trim_blanks(value.substr(0, value.find('#')));
-}
+std::string_view without_rpsl_comment(std::string_view value) { return trim_blanks(value.substr(0, value.find('#'))); }
 
 AnswerKind classify_answer(const RpslAnswer& answer) {
   if (!answer.objects.empty()) return AnswerKind::objects;
   // Markers as the registries write them: RIPE-style servers (RIPE, APNIC, AFRINIC,
   // RADB) "%ERROR:101: no entries found" and "% No entries found"; ARIN "No match
   // found for"; LACNIC "% Not assigned" / "% No match".
-  static constexpr std::string_view kNoEntries[] = {"no entries found", "%error:101", "no match found",
-                                                    "no match for", "not assigned"};
-  static constexpr std::string_view kRefused[] = {"%error:", "access denied", "limit exceeded",
-                                                  "query rate", "denied"};
+  static constexpr std::string_view kNoEntries[] = {"no entries found", "%error:101", "no match found", "no match for",
+                                                    "not assigned"};
+  static constexpr std::string_view kRefused[] = {"%error:", "access denied", "limit exceeded", "rate limit"};
   const auto any_line_has = [&](const auto& needles) {
     for (const auto* lines : {&answer.comments, &answer.stray_lines})
       for (const std::string& line : *lines)

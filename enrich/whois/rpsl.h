@@ -68,15 +68,15 @@ AnswerKind classify_answer(const RpslAnswer& answer);
 
 /// A route or route6 object of an IRR (RADB, RIPE, ...), the fields the graph uses.
 struct RouteObject {
-  IpPrefix prefix;                     ///< route: / route6:
-  uint32_t origin = 0;                 ///< origin: AS number
-  std::vector<std::string> descr;      ///< each descr line, continuation lines split out
-  std::vector<std::string> mnt_by;     ///< each maintainer ("MAINT-AS3491"), comma lists split
-  std::vector<std::string> remarks;    ///< each remarks line, blank ones kept as ""
-  std::string source;                  ///< "RADB", without "# Filtered"
-  std::string created;                 ///< as written; "" when absent
-  std::string last_modified;           ///< as written; "" when absent
-  std::vector<std::string> changed;    ///< old-style "changed:" lines ("email YYYYMMDD")
+  IpPrefix prefix;                   ///< route: / route6:
+  uint32_t origin = 0;               ///< origin: AS number
+  std::vector<std::string> descr;    ///< each descr line, continuation lines split out
+  std::vector<std::string> mnt_by;   ///< each maintainer ("MAINT-AS3491"), comma lists split
+  std::vector<std::string> remarks;  ///< each remarks line, blank ones kept as ""
+  std::string source;                ///< "RADB", without "# Filtered"
+  std::string created;               ///< as written; "" when absent
+  std::string last_modified;         ///< as written; "" when absent
+  std::vector<std::string> changed;  ///< old-style "changed:" lines ("email YYYYMMDD")
 };
 
 /// The route and route6 objects of `answer` whose prefix and origin parse; others are

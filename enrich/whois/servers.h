@@ -16,7 +16,7 @@ namespace sg::whois {
 struct WhoisQuery {
   std::string server;  ///< host name, "whois.apnic.net"
   uint16_t port = 43;
-  std::string query;   ///< the line to send, without CRLF
+  std::string query;  ///< the line to send, without CRLF
   friend bool operator==(const WhoisQuery&, const WhoisQuery&) = default;
 };
 
