@@ -7,15 +7,13 @@
 
 #include "core/utf8.h"
 #include "enrich/whois/rpsl.h"
-#include "tests/helpers.h"
+#include "tests/whois_fixtures.h"
 
 using namespace sg::whois;
 
 namespace {
 
-RpslAnswer parse_fixture(const std::string& name) {
-  return parse_rpsl(sg::read_file(sg::test_data("fixtures/whois/" + name)));
-}
+RpslAnswer parse_fixture(const std::string& name) { return parse_rpsl(sg::whois_fixture(name)); }
 
 std::string first_of(const RpslObject& object, std::string_view key) {
   const auto value = object.first(key);
@@ -122,7 +120,7 @@ TEST_CASE("rpsl: ARIN answers in its own key: value form") {
 }
 
 TEST_CASE("rpsl: LACNIC answers with CRLF line ends") {
-  const std::string raw = sg::read_file(sg::test_data("fixtures/whois/rir/whois.lacnic.net__200.57.141.161.txt"));
+  const std::string raw = sg::whois_fixture("rir/whois.lacnic.net__200.57.141.161.txt");
   REQUIRE(raw.find("\r\n") != std::string::npos);
   const RpslAnswer v4 = parse_rpsl(raw);
   REQUIRE(v4.objects.size() == 2);

@@ -5,13 +5,13 @@
 #include <string>
 
 #include "enrich/whois/referral.h"
-#include "tests/helpers.h"
+#include "tests/whois_fixtures.h"
 
 using namespace sg::whois;
 
 namespace {
 
-std::string fixture(const std::string& name) { return sg::read_file(sg::test_data("fixtures/whois/" + name)); }
+std::string fixture(const std::string& name) { return sg::whois_fixture(name); }
 
 }  // namespace
 

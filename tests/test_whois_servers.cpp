@@ -8,7 +8,7 @@
 #include "core/ascii.h"
 #include "enrich/whois/delegations.h"
 #include "enrich/whois/servers.h"
-#include "tests/helpers.h"
+#include "tests/whois_fixtures.h"
 
 using namespace sg::whois;
 
@@ -29,7 +29,7 @@ std::string in_backquotes(std::string_view cell) {
 }
 
 std::vector<Row> expected_rows() {
-  const std::string table = sg::read_file(sg::test_data("fixtures/whois/server-selection/EXPECTED.md"));
+  const std::string table = sg::whois_fixture("server-selection/EXPECTED.md");
   std::vector<Row> rows;
   size_t start = 0;
   while (start < table.size()) {
