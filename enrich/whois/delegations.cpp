@@ -15,6 +15,10 @@
 // simply lies inside its RIR's block. Legacy space nobody else claims (the class A and
 // B blocks assigned before the RIRs, "the swamp" of 192/8) is ARIN's, as it is for
 // Debian's client: ARIN holds most of those records and refers to the others.
+//
+// Where we differ from Debian's 5.5.17 tables, IANA's registry decides: 25/8, 53/8 and
+// 57/8 are legacy blocks IANA lists as administered by the RIPE NCC (Debian: ARIN), and
+// 43/8 is APNIC's (5.5.17 still sent most of it to JPNIC; later versions agree with us).
 
 namespace sg::whois {
 namespace {
