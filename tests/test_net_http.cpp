@@ -24,6 +24,9 @@ namespace {
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
+/// Checks that an error says `part`, and shows the whole error when it does not.
+#define CHECK_ERROR(error, part) CHECK_MESSAGE(contains(error, part), "the error: ", error)
+
 const char* kRdapAnswer = R"({"objectClassName":"ip network","handle":"NET-192-0-2-0-1","startAddress":"192.0.2.0"})";
 
 struct Served {
@@ -224,7 +227,7 @@ TEST_CASE("net http: 503 and 500 are retried with backoff, then the circuit open
     CHECK_FALSE(answer.ok());
     CHECK(answer.status == 500);
     CHECK(answer.attempts == 3);
-    CHECK(contains(answer.error, s.url("/status/500") + ": HTTP 500 (3 attempts)"));
+    CHECK_ERROR(answer.error, s.url("/status/500") + ": HTTP 500 (3 attempts)");
     CHECK(s.arrivals_of("/status/500") == 3);
   }
   SUBCASE("the circuit breaker") {
@@ -236,14 +239,14 @@ TEST_CASE("net http: 503 and 500 are retried with backoff, then the circuit open
     HttpClient client(policies, {.max_attempts = 10});
     const HttpAnswer first = fetch_one(client, s.url("/status/503"));
     CHECK_FALSE(first.ok());
-    CHECK(contains(first.error, s.url("/status/503") + ": circuit open for 127.0.0.1 until "));
-    CHECK(contains(first.error, "after 3 consecutive failures"));
-    CHECK(contains(first.error, "last failure: HTTP 503"));
+    CHECK_ERROR(first.error, s.url("/status/503") + ": circuit open for 127.0.0.1 until ");
+    CHECK_ERROR(first.error, "after 3 consecutive failures");
+    CHECK_ERROR(first.error, "last failure: HTTP 503");
     CHECK(first.attempts == 3);
     CHECK(s.arrivals_of("/status/503") == 3);
     // Another request to the host is refused without asking.
     const HttpAnswer second = fetch_one(client, s.url("/ip.json"));
-    CHECK(contains(second.error, "circuit open for 127.0.0.1"));
+    CHECK_ERROR(second.error, "circuit open for 127.0.0.1");
     CHECK(second.seconds < 0.1);
     CHECK(s.server->arrivals().size() == 3);
   }
@@ -258,11 +261,11 @@ TEST_CASE("net http: a 1 GB body stops at the size cap, declared or counted, qui
   const HttpAnswer endless = fetch_one(client, s.url("/endless"));
   const HttpAnswer declared = fetch_one(client, s.url("/sized/1000000000"));
   const double seconds = elapsed_since(start);
-  CHECK(contains(endless.error, s.url("/endless") + ": the body exceeds the cap of 1048576 bytes"));
+  CHECK_ERROR(endless.error, s.url("/endless") + ": the body exceeds the cap of 1048576 bytes");
   CHECK(endless.body.empty());
   CHECK(endless.attempts == 1);
-  CHECK(contains(declared.error, s.url("/sized/1000000000") +
-                                     ": the server declares 1000000000 bytes (Content-Length), over the cap of 1048576"));
+  CHECK_ERROR(declared.error, s.url("/sized/1000000000") +
+                                     ": the server declares 1000000000 bytes (Content-Length), over the cap of 1048576");
   CHECK(seconds < 5);
 }
 
@@ -275,8 +278,8 @@ TEST_CASE("net http: a slow drip and a silent server end at their limits") {
     const auto start = std::chrono::steady_clock::now();
     const HttpAnswer answer = fetch_one(client, s.url("/drip"));
     const double seconds = elapsed_since(start);
-    CHECK(contains(answer.error, s.url("/drip") + ": "));
-    CHECK(contains(answer.error, "too slow"));
+    CHECK_ERROR(answer.error, s.url("/drip") + ": ");
+    CHECK_ERROR(answer.error, "too slow");
     CHECK(seconds < 4);
   }
   SUBCASE("no headers at all: the request's time limit") {
@@ -284,8 +287,8 @@ TEST_CASE("net http: a slow drip and a silent server end at their limits") {
     const auto start = std::chrono::steady_clock::now();
     const HttpAnswer answer = fetch_one(client, s.url("/slow-headers"));
     const double seconds = elapsed_since(start);
-    CHECK(contains(answer.error, s.url("/slow-headers") + ": "));
-    CHECK(contains(answer.error, "time limit of 1.5 s"));
+    CHECK_ERROR(answer.error, s.url("/slow-headers") + ": ");
+    CHECK_ERROR(answer.error, "time limit of 1.5 s");
     CHECK(seconds >= 1.4);
     CHECK(seconds < 3);
   }
@@ -304,18 +307,18 @@ TEST_CASE("net http: redirects are followed only to http(s), on the default or t
   CHECK(followed.effective_url == s.url("/ip.json"));
 
   const HttpAnswer file = fetch_one(client, s.url("/redirect-to?url=file:///etc/passwd"));
-  CHECK(contains(file.error, s.url("/redirect-to?url=file:///etc/passwd") +
-                                 ": redirect to file:///etc/passwd refused: the scheme \"file\" is not http or https"));
+  CHECK_ERROR(file.error, s.url("/redirect-to?url=file:///etc/passwd") +
+                                 ": redirect to file:///etc/passwd refused: the scheme \"file\" is not http or https");
   CHECK(file.body.find("root:") == std::string::npos);
 
   const uint16_t other = free_tcp_port();
   const std::string elsewhere = "http://127.0.0.1:" + std::to_string(other) + "/x";
   const HttpAnswer port = fetch_one(client, s.url("/redirect-to?url=" + elsewhere));
-  CHECK(contains(port.error, "redirect to " + elsewhere + " refused: port " + std::to_string(other) +
-                                 " is neither the scheme's default nor the one asked"));
+  CHECK_ERROR(port.error, "redirect to " + elsewhere + " refused: port " + std::to_string(other) +
+                                 " is neither the scheme's default nor the one asked");
 
   const HttpAnswer loop = fetch_one(client, s.url("/loop/0"));
-  CHECK(contains(loop.error, s.url("/loop/5") + ": more than 5 redirects; the next was to " + s.url("/loop/6")));
+  CHECK_ERROR(loop.error, s.url("/loop/5") + ": more than 5 redirects; the next was to " + s.url("/loop/6"));
   CHECK(loop.attempts == 6);
   CHECK(s.arrivals_of("/loop/6") == 0);
 }
@@ -327,15 +330,15 @@ TEST_CASE("net http: a connection reset mid-body and a refused connection are re
   HttpClient client(policies, {.max_attempts = 2});
   const auto start = std::chrono::steady_clock::now();
   const HttpAnswer reset = fetch_one(client, s.url("/reset"));
-  CHECK(contains(reset.error, s.url("/reset") + ": "));
+  CHECK_ERROR(reset.error, s.url("/reset") + ": ");
   const bool says_why = contains(reset.error, "reset") || contains(reset.error, "partial");
   CHECK_MESSAGE(says_why, reset.error);
-  CHECK(contains(reset.error, "(2 attempts)"));
+  CHECK_ERROR(reset.error, "(2 attempts)");
   CHECK(s.arrivals_of("/reset") == 2);
 
   const std::string nobody = "http://127.0.0.1:" + std::to_string(free_tcp_port()) + "/ip.json";
   const HttpAnswer refused = fetch_one(client, nobody);
-  CHECK(contains(refused.error, nobody + ": Couldn't connect to server"));
+  CHECK_ERROR(refused.error, nobody + ": Couldn't connect to server");
   CHECK(refused.attempts == 2);
   CHECK(refused.status == 0);
   CHECK(elapsed_since(start) < 5);

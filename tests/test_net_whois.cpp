@@ -20,6 +20,9 @@ namespace {
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
+/// Checks that an error says `part`, and shows the whole error when it does not.
+#define CHECK_ERROR(error, part) CHECK_MESSAGE(contains(error, part), "the error: ", error)
+
 const char* kAutNum =
     "aut-num:        AS64500\n"
     "as-name:        EXAMPLE-AS\n"
@@ -86,7 +89,7 @@ TEST_CASE("net whois: an answer is the server's bytes up to its close; a query w
   // "localhost" may resolve to ::1 first, where nothing listens: the next address is tried.
   CHECK(answers[2].ok());
   CHECK(answers[2].answer == kAutNum);
-  CHECK(contains(answers[3].error, "query contains CR, LF or NUL; not sent"));
+  CHECK_ERROR(answers[3].error, "query contains CR, LF or NUL; not sent");
   CHECK(answers[3].attempts == 0);
   CHECK(s.server->queries().size() == 3);
 }
@@ -121,7 +124,7 @@ TEST_CASE("net whois: an endless answer is cut at the cap and kept as a truncate
   policies.set_limits("127.0.0.1", local_limits());
   WhoisClient client(policies, {.max_answer_bytes = 1 << 20});
   const WhoisAnswer answer = ask(client, s.query("endless"));
-  CHECK(contains(answer.error, s.where("endless") + "answer exceeds 1048576 bytes"));
+  CHECK_ERROR(answer.error, s.where("endless") + "answer exceeds 1048576 bytes");
   CHECK(answer.truncated);
   CHECK(answer.answer.size() == 1 << 20);
   CHECK(answer.answer.starts_with("% endless\n"));
@@ -136,7 +139,7 @@ TEST_CASE("net whois: a silent server, a drip and several of them at once end at
   SUBCASE("never answers: the idle limit") {
     WhoisClient client(policies, {.idle_timeout = 500ms});
     const WhoisAnswer answer = ask(client, s.query("silent"));
-    CHECK(contains(answer.error, s.where("silent") + "no data for 0.5 s (0 bytes received)"));
+    CHECK_ERROR(answer.error, s.where("silent") + "no data for 0.5 s (0 bytes received)");
     CHECK(answer.seconds >= 0.5);
     CHECK(answer.seconds < 2);
     CHECK(answer.attempts == 1);  // a timeout is not tried again
@@ -144,7 +147,7 @@ TEST_CASE("net whois: a silent server, a drip and several of them at once end at
   SUBCASE("drips: the total limit") {
     WhoisClient client(policies, {.idle_timeout = 500ms, .total_timeout = 1s});
     const WhoisAnswer answer = ask(client, s.query("drip"));
-    CHECK(contains(answer.error, s.where("drip") + "not finished within 1 s ("));
+    CHECK_ERROR(answer.error, s.where("drip") + "not finished within 1 s (");
     CHECK(answer.truncated);
     CHECK(answer.answer.starts_with("% drip...\n"));
     CHECK(answer.seconds < 2.5);
@@ -154,7 +157,7 @@ TEST_CASE("net whois: a silent server, a drip and several of them at once end at
     const auto start = std::chrono::steady_clock::now();
     auto answers = client.query_all({s.query("silent"), s.query("silent"), s.query("silent"), s.query("silent")});
     const double seconds = elapsed_since(start);
-    for (const auto& answer : answers) CHECK(contains(answer.error, "no data for 0.8 s"));
+    for (const auto& answer : answers) CHECK_ERROR(answer.error, "no data for 0.8 s");
     MESSAGE("4 silent queries in flight together: " << seconds << " s");
     CHECK(seconds < 1.6);
   }
@@ -166,8 +169,8 @@ TEST_CASE("net whois: a reset mid-answer and a refused connection are tried agai
   policies.set_limits("127.0.0.1", local_limits());
   WhoisClient client(policies, {.max_attempts = 2});
   const WhoisAnswer reset = ask(client, s.query("reset"));
-  CHECK(contains(reset.error, s.where("reset") + "connection reset by the server after "));
-  CHECK(contains(reset.error, "(2 attempts)"));
+  CHECK_ERROR(reset.error, s.where("reset") + "connection reset by the server after ");
+  CHECK_ERROR(reset.error, "(2 attempts)");
   CHECK(reset.attempts == 2);
   size_t resets = 0;
   for (const auto& query : s.server->queries()) resets += query.text == "reset" ? 1 : 0;
@@ -175,8 +178,8 @@ TEST_CASE("net whois: a reset mid-answer and a refused connection are tried agai
 
   const uint16_t nobody = free_tcp_port();
   const WhoisAnswer refused = ask(client, WhoisQuery{"127.0.0.1", nobody, "AS64500", 0});
-  CHECK(contains(refused.error, "whois 127.0.0.1:" + std::to_string(nobody) + " query \"AS64500\": cannot connect (127.0.0.1:" +
-                                    std::to_string(nobody) + ": Connection refused)"));
+  CHECK_ERROR(refused.error, "whois 127.0.0.1:" + std::to_string(nobody) + " query \"AS64500\": cannot connect (127.0.0.1:" +
+                                    std::to_string(nobody) + ": Connection refused)");
   CHECK(refused.attempts == 2);
 }
 
@@ -189,9 +192,9 @@ TEST_CASE("net whois: the circuit breaker is shared with the host's other querie
   WhoisClient client(policies, {.max_attempts = 5});
   const uint16_t nobody = free_tcp_port();
   const WhoisAnswer refused = ask(client, WhoisQuery{"127.0.0.1", nobody, "AS64500", 0});
-  CHECK(contains(refused.error, "circuit open for 127.0.0.1 until "));
-  CHECK(contains(refused.error, "last failure: cannot connect"));
+  CHECK_ERROR(refused.error, "circuit open for 127.0.0.1 until ");
+  CHECK_ERROR(refused.error, "last failure: cannot connect");
   const WhoisAnswer skipped = ask(client, s.query("AS64500"));
-  CHECK(contains(skipped.error, "circuit open for 127.0.0.1"));
+  CHECK_ERROR(skipped.error, "circuit open for 127.0.0.1");
   CHECK(s.server->queries().empty());
 }

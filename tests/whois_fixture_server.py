@@ -3,7 +3,8 @@
 
 Usage: whois_fixture_server.py PORT DIR LOG
 
-Reads one query line (up to CRLF or LF, at most 1024 bytes), appends
+Reads one query line (up to CRLF or LF, at most 1024 bytes; a connection closed
+before any byte is ignored), appends
 "SECONDS QUERY" to LOG (SECONDS from time.monotonic(), flushed before answering),
 and answers:
   endless       "% endless\\n" lines without end (60 s at most)
@@ -36,10 +37,14 @@ class Handler(socketserver.BaseRequestHandler):
             if not chunk:
                 break
             data += chunk
+        if not data:
+            return None  # a connection without a query: the test's readiness probe
         return data.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8", "replace")
 
     def handle(self):
         query = self.read_query()
+        if query is None:
+            return
         with LOG_LOCK, open(LOG, "a") as log:
             log.write("%.6f %s\n" % (time.monotonic(), query))
         conn = self.request
@@ -72,6 +77,7 @@ class Handler(socketserver.BaseRequestHandler):
 class Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 64  # the default 5 drops simultaneous connections (SYN retried after 1 s)
 
 
 if __name__ == "__main__":

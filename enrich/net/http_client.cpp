@@ -32,6 +32,7 @@ struct HttpClient::Job {
   long status = 0;
   std::string content_type;
   std::string retry_after;
+  int64_t declared_length = -1;  ///< Content-Length of the response, -1 when absent
   std::string body;
 
   ~Job() { release_handle(); }
@@ -45,6 +46,19 @@ struct HttpClient::Job {
 
 namespace {
 
+/// A Content-Length value, saturating past int64 (it is only compared with a cap);
+/// -1 when it is not a number.
+int64_t parse_length(std::string_view value) {
+  if (value.empty() || value.size() > 30) return value.empty() ? -1 : INT64_MAX;
+  int64_t length = 0;
+  for (char c : value) {
+    if (!is_ascii_digit(c)) return -1;
+    if (length > (INT64_MAX - 9) / 10) return INT64_MAX;
+    length = length * 10 + (c - '0');
+  }
+  return length;
+}
+
 size_t on_header(char* data, size_t size, size_t count, void* user) {
   auto* job = static_cast<HttpClient::Job*>(user);
   const std::string_view line(data, size * count);
@@ -52,6 +66,7 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
     // A new response (after a proxy's CONNECT, or a 100): forget the previous one.
     job->content_type.clear();
     job->retry_after.clear();
+    job->declared_length = -1;
     return line.size();
   }
   const size_t colon = line.find(':');
@@ -62,6 +77,8 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
     job->content_type = std::string(trim_blanks(line.substr(colon + 1)));
   else if (is("retry-after"))
     job->retry_after = std::string(trim_blanks(line.substr(colon + 1)));
+  else if (is("content-length"))
+    job->declared_length = parse_length(trim_blanks(line.substr(colon + 1)));
   return line.size();
 }
 
@@ -107,9 +124,12 @@ double seconds_between(Clock::time_point from, Clock::time_point to) {
 
 /// Why a redirect from `from` to `to` is not followed; "" when it may be.
 std::string redirect_refusal(const UrlParts& from, const std::string& to_url) {
+  // The scheme first: file:// and friends may not even have a host to parse.
+  const size_t colon = to_url.find(':');
+  const std::string scheme = ascii_lowercase(std::string_view(to_url).substr(0, colon == std::string::npos ? 0 : colon));
+  if (scheme != "http" && scheme != "https") return "the scheme \"" + scheme + "\" is not http or https";
   auto to = parse_url(to_url);
   if (!to) return to.error().message;
-  if (to->scheme != "http" && to->scheme != "https") return "the scheme \"" + to->scheme + "\" is not http or https";
   if (from.scheme == "https" && to->scheme == "http") return "it leaves https for plain http";
   const long default_port = to->scheme == "https" ? 443 : 80;
   const bool same_origin = to->host == from.host && to->port == from.port;
@@ -158,6 +178,7 @@ bool HttpClient::start_attempt(Job& job, Clock::time_point now, std::string& err
   job.status = 0;
   job.content_type.clear();
   job.retry_after.clear();
+  job.declared_length = -1;
   job.body.clear();
   job.max_body = options_.max_body_bytes;
   CURL* easy = curl_easy_init();
@@ -298,8 +319,7 @@ void HttpClient::finish_attempt(std::unique_ptr<Job> job, int curl_code, Clock::
   if (job->too_big || code == CURLE_FILESIZE_EXCEEDED) {
     curl_easy_getinfo(job->easy, CURLINFO_RESPONSE_CODE, &job->status);
     policy.finish(now, Outcome::failed);
-    curl_off_t declared = -1;
-    curl_easy_getinfo(job->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &declared);
+    const int64_t declared = job->declared_length;
     const std::string cap = std::to_string(options_.max_body_bytes);
     const std::string why = job->too_big ? "the body exceeds the cap of " + cap + " bytes (stopped there)"
                                          : "the server declares " + std::to_string(declared) +
