@@ -149,9 +149,10 @@ TEST_CASE("net policy: the circuit opens after N failures, fails fast, and half-
   CHECK(contains(refused.error, "circuit open for down.example until "));
   CHECK(contains(refused.error, "(in 30 s)"));
   CHECK(contains(refused.error, "after 3 consecutive failures"));
-  // After the cool-down one request goes through; its failure opens the circuit again at once.
+  // After the cool-down one request goes through (alone); its failure opens the circuit again at once.
   clock.advance(30s);
   REQUIRE(policy.try_start(clock.now).kind == Admission::start);
+  CHECK(policy.try_start(clock.now).kind == Admission::wait);
   policy.finish(clock.now, Outcome::failed);
   CHECK(policy.try_start(clock.now).kind == Admission::refuse);
   clock.advance(61s);
@@ -159,6 +160,7 @@ TEST_CASE("net policy: the circuit opens after N failures, fails fast, and half-
   policy.finish(clock.now, Outcome::answered);
   CHECK_FALSE(policy.circuit_open_until().has_value());
   CHECK(policy.try_start(clock.now).kind == Admission::start);
+  CHECK(policy.try_start(clock.now).kind == Admission::start);  // closed: the usual concurrency again
 }
 
 TEST_CASE("net policy: registry defaults, overrides and the unknown host") {

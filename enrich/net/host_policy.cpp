@@ -87,7 +87,9 @@ Admission HostPolicy::try_start(Clock::time_point now) {
                       " consecutive failures; not asked";
     return admission;
   }
-  if (in_flight_ >= std::max(1, limits_.max_concurrent)) {
+  // Half-open after the cool-down: one request tests the host, the others wait for it.
+  const int slots = open_ ? 1 : std::max(1, limits_.max_concurrent);
+  if (in_flight_ >= slots) {
     admission.kind = Admission::wait;
     admission.retry_at = Clock::time_point::max();
     return admission;
