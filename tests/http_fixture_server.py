@@ -9,7 +9,8 @@ Every request is appended to LOG as one line:
 
 Paths:
   /FILE            the file, with ETag (a digest of its bytes), Last-Modified and
-                   Accept-Ranges; honours Range (206 + Content-Range, 416 when
+                   Accept-Ranges (Content-Type application/rdap+json for .json);
+                   honours Range (206 + Content-Range, 416 when
                    unsatisfiable), If-Range, If-None-Match and If-Modified-Since (304)
   /FILE.sha256     when no such file exists: "HEX  FILE\\n" for FILE
   /redirect/PATH   302 to /PATH
@@ -27,21 +28,45 @@ Paths:
   /endless[/ANY]   200 with a chunked body of "x" that never ends (60 s at most)
   /drip[/ANY]      200 with a chunked body of 22 bytes every 100 ms (220 B/s, above
                    curl's usual low-speed limits) for up to 120 s
+  /status/CODE[?retry-after=V&times=N]
+                   CODE with "status CODE" as body and Retry-After: V when given; with
+                   times=N only the first N requests of this exact path get CODE, the
+                   later ones 200 "ok after N" (a server that recovers)
+  /hold/MS         200 "held MS ms" after MS milliseconds (to observe concurrency)
+  /sized/N         200 with N bytes of "y" and their Content-Length (sent lazily, so a
+                   client that stops early costs nothing)
+  /reset           200 declaring 100000 bytes, 1000 of them, then a TCP reset
+  /redirect-to?url=URL  302 to URL as given (file:///etc/passwd, another port, ...)
+  /invalid-json    200 application/rdap+json whose body is not JSON
+  /slow-headers    nothing at all for 30 s, then a 200
+  http://HOST/...  a request in proxy form (absolute URL): 200 "proxied URL"; no
+                   connection is made anywhere
   anything else    404
+
+Next to LOG, LOG.arrivals gets one line per request as it arrives, before it is
+answered: "SECONDS IN_FLIGHT PATH USER_AGENT", SECONDS from time.monotonic() and
+IN_FLIGHT the requests being handled at that moment, this one included.
 """
 import email.utils
 import errno
 import hashlib
 import http.server
 import os
+import socket
+import struct
 import sys
 import threading
 import time
+import urllib.parse
 
 PORT = int(sys.argv[1])
 ROOT = os.path.realpath(sys.argv[2])
 LOG = sys.argv[3]
+ARRIVALS = LOG + ".arrivals"
 LOG_LOCK = threading.Lock()
+STATE_LOCK = threading.Lock()
+IN_FLIGHT = [0]
+PATH_COUNTS = {}
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -130,7 +155,84 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.do_GET()
 
     def do_GET(self):
+        with STATE_LOCK:
+            IN_FLIGHT[0] += 1
+            in_flight = IN_FLIGHT[0]
+        try:
+            with LOG_LOCK, open(ARRIVALS, "a") as log:
+                log.write("%.6f %d %s %s\n" % (time.monotonic(), in_flight, self.path,
+                                              self.headers.get("User-Agent", "-")))
+            self.route()
+        finally:
+            with STATE_LOCK:
+                IN_FLIGHT[0] -= 1
+
+    def reset_connection(self):
+        """Closes with a TCP RST instead of a FIN (SO_LINGER 0)."""
+        self.close_connection = True
+        try:
+            self.wfile.flush()
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+        except OSError:
+            pass
+
+    def status(self, path):
+        parsed = urllib.parse.urlsplit(path)
+        code = int(parsed.path[len("/status/"):] or 500)
+        query = urllib.parse.parse_qs(parsed.query)
+        times = int(query["times"][0]) if "times" in query else None
+        with STATE_LOCK:
+            seen = PATH_COUNTS.get(path, 0)
+            PATH_COUNTS[path] = seen + 1
+        if times is not None and seen >= times:
+            return self.simple(200, b"ok after %d" % times, [("Content-Type", "text/plain")])
+        headers = [("Content-Type", "text/plain")]
+        if "retry-after" in query:
+            headers.append(("Retry-After", query["retry-after"][0]))
+        return self.simple(code, b"status %d" % code, headers)
+
+    def sized(self, count):
+        self.record(200)
+        self.send_response(200)
+        self.send_header("Content-Length", str(count))
+        self.end_headers()
+        self.close_connection = True
+        block = b"y" * 65536
+        try:
+            while count > 0:
+                self.wfile.write(block[:count])
+                count -= min(count, len(block))
+        except OSError:
+            pass
+
+    def route(self):
         path = self.path
+        if path.startswith("http://") or path.startswith("https://"):
+            return self.simple(200, b"proxied " + path.encode(), [("Content-Type", "text/plain")])
+        if path.startswith("/status/"):
+            return self.status(path)
+        if path.startswith("/hold/"):
+            millis = int(path[len("/hold/"):] or 0)
+            time.sleep(millis / 1000.0)
+            return self.simple(200, b"held %d ms" % millis, [("Content-Type", "text/plain")])
+        if path.startswith("/sized/"):
+            return self.sized(int(path[len("/sized/"):] or 0))
+        if path == "/reset":
+            self.record(200)
+            self.send_response(200)
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            self.wfile.write(b"z" * 1000)
+            return self.reset_connection()
+        if path.startswith("/redirect-to?url="):
+            target = urllib.parse.unquote(path[len("/redirect-to?url="):])
+            return self.simple(302, b"moved\n", [("Location", target)])
+        if path == "/invalid-json":
+            return self.simple(200, b'{"objectClassName": "ip network", "handle": ', [("Content-Type", "application/rdap+json")])
+        if path == "/slow-headers":
+            time.sleep(30)
+            return self.simple(200, b"late\n")
         if path.startswith("/redirect/"):
             return self.simple(302, b"moved\n", [("Location", path[len("/redirect"):])])
         if path.startswith("/loop/"):
@@ -171,6 +273,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         etag = '"%s"' % hashlib.sha256(data).hexdigest()[:16]
         modified = email.utils.formatdate(mtime, usegmt=True)
         validators = [("ETag", etag), ("Last-Modified", modified), ("Accept-Ranges", "bytes")]
+        if full.endswith(".json"):
+            validators.append(("Content-Type", "application/rdap+json"))
         if not plain:
             none_match = self.headers.get("If-None-Match")
             since = self.headers.get("If-Modified-Since")
@@ -226,6 +330,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 class Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 64  # the default 5 drops simultaneous connections (SYN retried after 1 s)
 
 
 if __name__ == "__main__":

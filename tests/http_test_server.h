@@ -4,7 +4,9 @@
 // /loop/N, /cut/PATH (connection dropped halfway), /stall/PATH, /norange/PATH,
 // /noifrange/PATH, /chunked/PATH (no Content-Length), /lying/PATH (a huge false
 // Content-Length), /endless and /drip (hostile bodies), a generated FILE.sha256,
-// and 404 for anything else.
+// /status/CODE (429/503 with Retry-After, recovering after N), /hold/MS, /sized/N,
+// /reset, /redirect-to?url=, /invalid-json, /slow-headers, proxy-form requests,
+// and 404 for anything else. arrivals() times each request as it arrived.
 //
 //   auto server = HttpTestServer::start(dir.root());   // REQUIRE(server.has_value())
 //   download_file((*server)->url("/file.gz"), ...);
@@ -37,8 +39,18 @@ class HttpTestServer {
   /// The requests served so far, oldest first, one line each:
   /// "METHOD PATH STATUS range=... if-range=... if-none-match=... if-modified-since=...".
   std::vector<std::string> requests() const;
-  /// Forgets the requests logged so far.
+  /// Forgets the requests logged so far (arrivals too).
   void clear_requests() const;
+
+  /// One request as it reached the server, before it was answered.
+  struct Arrival {
+    double seconds = 0;   ///< the server's monotonic clock: only differences mean anything
+    int in_flight = 0;    ///< requests being handled at that moment, this one included
+    std::string path;     ///< as in the request line
+    std::string user_agent;
+  };
+  /// The arrivals so far, oldest first.
+  std::vector<Arrival> arrivals() const;
 
  private:
   HttpTestServer() = default;

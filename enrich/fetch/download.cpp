@@ -12,25 +12,17 @@
 #include <fstream>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <sstream>
 
 #include "core/ascii.h"
+#include "enrich/net/curl_setup.h"
+#include "enrich/net/url.h"
 
 namespace sg::fetch {
 namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-/// curl_global_init is not thread-safe and must run once before any handle.
-Status init_curl_once() {
-  static std::once_flag once;
-  static CURLcode code = CURLE_OK;
-  std::call_once(once, [] { code = curl_global_init(CURL_GLOBAL_DEFAULT); });
-  if (code != CURLE_OK) return Error{std::string("curl_global_init: ") + curl_easy_strerror(code), ""};
-  return Ok{};
-}
 
 using Meta = std::map<std::string, std::string>;
 
@@ -237,32 +229,25 @@ int on_progress(void* user, curl_off_t total, curl_off_t now, curl_off_t, curl_o
   return 0;
 }
 
-/// The options every request shares: protocols, redirects, timeouts.
+/// A handle with the shared configuration of enrich/net/curl_setup.h and this
+/// download's timeouts and redirect limit.
 Result<std::unique_ptr<CURL, CurlFree>> new_handle(const std::string& url, const DownloadOptions& options,
                                                    char* error_buffer) {
-  if (auto init = init_curl_once(); !init) return Error{init.error().message, redact_url(url)};
+  if (auto init = net::init_curl_once(); !init) return Error{init.error().message, redact_url(url)};
   std::unique_ptr<CURL, CurlFree> curl(curl_easy_init());
   if (!curl) return Error{"curl_easy_init failed", redact_url(url)};
-  CURL* c = curl.get();
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error_buffer);
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(c, CURLOPT_MAXREDIRS, options.max_redirects);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, options.connect_timeout_seconds);
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, options.low_speed_bytes);
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, options.low_speed_seconds);
-  curl_easy_setopt(c, CURLOPT_USERAGENT, "spamgraph/0.1 (data fetch)");
+  net::EasySettings settings;
+  settings.user_agent = net::user_agent("");
+  settings.connect_timeout = std::chrono::seconds(options.connect_timeout_seconds);
+  settings.low_speed_bytes = options.low_speed_bytes;
+  settings.low_speed_seconds = options.low_speed_seconds;
+  settings.follow_redirects = true;
+  settings.max_redirects = options.max_redirects;
+  net::configure_easy(curl.get(), url, settings, error_buffer);
   return curl;
 }
 
-std::string curl_failure(CURLcode code, const char* error_buffer) {
-  std::string text = curl_easy_strerror(code);
-  if (error_buffer[0] != '\0') text += " (" + std::string(error_buffer) + ")";
-  return text;
-}
+using net::curl_failure;
 
 std::string http_failure(const ResponseHeaders& headers) {
   std::string text = "HTTP " + std::to_string(headers.status);
@@ -360,22 +345,7 @@ Status finish(const std::string& url, const std::string& dest, const DownloadOpt
 
 }  // namespace
 
-std::string redact_url(const std::string& url) {
-  std::string out = url;
-  const size_t scheme = out.find("://");
-  if (scheme != std::string::npos) {
-    const size_t host = scheme + 3;
-    const size_t end = out.find_first_of("/?#", host);
-    const size_t at = out.rfind('@', end == std::string::npos ? out.size() : end);
-    if (at != std::string::npos && at >= host) out.replace(host, at - host, "***");
-  }
-  for (size_t key = out.find("license_key="); key != std::string::npos; key = out.find("license_key=", key + 1)) {
-    const size_t value = key + 12;
-    const size_t end = out.find_first_of("&#", value);
-    out.replace(value, (end == std::string::npos ? out.size() : end) - value, "***");
-  }
-  return out;
-}
+std::string redact_url(const std::string& url) { return net::redact_url(url); }
 
 std::string part_path(const std::string& dest) { return dest + ".part"; }
 std::string meta_path(const std::string& dest) { return dest + ".meta"; }

@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""WHOIS (port-43 style) server for the network tests, on 127.0.0.1 only.
+
+Usage: whois_fixture_server.py PORT DIR LOG
+
+Reads one query line (up to CRLF or LF, at most 1024 bytes; a connection closed
+before any byte is ignored), appends
+"SECONDS QUERY" to LOG (SECONDS from time.monotonic(), flushed before answering),
+and answers:
+  endless       "% endless\\n" lines without end (60 s at most)
+  drip          10 bytes every 100 ms for up to 60 s
+  silent        nothing; the connection stays open for 60 s
+  reset         the first 1000 bytes of a long answer, then a TCP reset
+  a file name   the file DIR/QUERY (letters, digits, '.', '-', '_' only), then close
+  anything else "% No entries found for QUERY\\n", then close
+"""
+import os
+import socket
+import socketserver
+import struct
+import sys
+import threading
+import time
+
+PORT = int(sys.argv[1])
+ROOT = os.path.realpath(sys.argv[2])
+LOG = sys.argv[3]
+LOG_LOCK = threading.Lock()
+SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_")
+
+
+class Handler(socketserver.BaseRequestHandler):
+    def read_query(self):
+        data = b""
+        while b"\n" not in data and len(data) < 1024:
+            chunk = self.request.recv(1024)
+            if not chunk:
+                break
+            data += chunk
+        if not data:
+            return None  # a connection without a query: the test's readiness probe
+        return data.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8", "replace")
+
+    def handle(self):
+        query = self.read_query()
+        if query is None:
+            return
+        with LOG_LOCK, open(LOG, "a") as log:
+            log.write("%.6f %s\n" % (time.monotonic(), query))
+        conn = self.request
+        try:
+            if query == "endless":
+                deadline = time.monotonic() + 60
+                line = b"% endless\n" * 4096
+                while time.monotonic() < deadline:
+                    conn.sendall(line)
+            elif query == "drip":
+                deadline = time.monotonic() + 60
+                while time.monotonic() < deadline:
+                    conn.sendall(b"% drip...\n")
+                    time.sleep(0.1)
+            elif query == "silent":
+                time.sleep(60)
+            elif query == "reset":
+                conn.sendall(b"% reset\n" * 125)
+                conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                conn.close()
+            elif query and set(query) <= SAFE and os.path.isfile(os.path.join(ROOT, query)):
+                with open(os.path.join(ROOT, query), "rb") as f:
+                    conn.sendall(f.read())
+            else:
+                conn.sendall(("%% No entries found for %s\n" % query).encode("utf-8", "replace"))
+        except OSError:  # the client hung up: the expected end of the hostile modes
+            pass
+
+
+class Server(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 64  # the default 5 drops simultaneous connections (SYN retried after 1 s)
+
+
+if __name__ == "__main__":
+    Server(("127.0.0.1", PORT), Handler).serve_forever()
