@@ -207,18 +207,24 @@ class Reader {
 
   std::vector<Notice> notices(const json& object, const char* key, const std::string& field) {
     std::vector<Notice> out;
-    const json* items = array_member(object, key, field);
-    if (!items) return out;
-    for (size_t i = 0; i < items->size() && out.size() < kMaxItems; ++i) {
-      const json& item = (*items)[i];
-      if (!item.is_object()) continue;
+    auto read_one = [&](const json& item, const std::string& item_field) {
+      if (!item.is_object()) return;
       Notice notice;
       notice.title = string_member(item, "title");
       notice.description = lines(item, "description");
       notice.type = string_member(item, "type");
-      notice.links = links(item, field + "[" + std::to_string(i) + "]");
+      notice.links = links(item, item_field);
       out.push_back(std::move(notice));
+    };
+    // Verisign's pilot wrote one notice as a bare object instead of a list of one.
+    if (const json* single = find_member(object, key); single && single->is_object()) {
+      read_one(*single, field);
+      return out;
     }
+    const json* items = array_member(object, key, field);
+    if (!items) return out;
+    for (size_t i = 0; i < items->size() && out.size() < kMaxItems; ++i)
+      read_one((*items)[i], field + "[" + std::to_string(i) + "]");
     return out;
   }
 
@@ -463,6 +469,8 @@ Registrar Answer::registrar() const {
 }
 
 std::vector<Link> Answer::referrals() const {
+  // The host the answer came from: the context of its self link. Some registries set
+  // a related link's own value to its target, so that value cannot serve for it.
   std::string own_host;
   for (const Link& link : links)
     if (link.rel == "self") {
@@ -473,9 +481,9 @@ std::vector<Link> Answer::referrals() const {
   for (const Link& link : links) {
     if (link.rel != "related" && link.rel != "self") continue;
     if (!link.type.empty() && link.type.find("rdap+json") == std::string::npos) continue;
-    const std::string context = link.value.empty() ? own_host : host_of(link.value);
+    const std::string context = link.rel == "self" || own_host.empty() ? host_of(link.value) : own_host;
     const std::string target = host_of(link.href);
-    if (!target.empty() && target != context) out.push_back(link);
+    if (!target.empty() && !context.empty() && target != context) out.push_back(link);
   }
   return out;
 }

@@ -186,9 +186,9 @@ struct Answer {
   /// The registrar (domains); all fields empty when the answer names none.
   Registrar registrar() const;
   /// Links to RDAP data on another server: rel "related" or "self", an RDAP or
-  /// unstated media type, and a host other than the one the answer came from (the
-  /// link's value, else the self link). Verisign's link to the registrar's RDAP
-  /// service is one; following it gives the registrar's fuller answer.
+  /// unstated media type, and a host other than the one the answer came from (that
+  /// of the self link's value; for a self link, its own value). Verisign's link to
+  /// the registrar's RDAP service is one; following it gives the registrar's answer.
   std::vector<Link> referrals() const;
 };
 
