@@ -346,4 +346,47 @@ std::optional<UnixTime> parse_user_date(std::string_view text, bool end_of_day) 
   return std::nullopt;
 }
 
+std::optional<UnixTime> parse_rfc3339(std::string_view text) {
+  // Fixed positions: YYYY-MM-DDTHH:MM:SS, then [.fraction], then [Z | ±HH[:]MM].
+  if (text.size() < 19 || text.size() > 64) return std::nullopt;
+  auto number = [&](size_t at, size_t width) -> int {
+    int value = 0;
+    for (size_t i = at; i < at + width; ++i) {
+      if (!is_ascii_digit(text[i])) return -1;
+      value = value * 10 + (text[i] - '0');
+    }
+    return value;
+  };
+  if (text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != 't' && text[10] != ' ') ||
+      text[13] != ':' || text[16] != ':')
+    return std::nullopt;
+  const int year = number(0, 4), month = number(5, 2), day = number(8, 2);
+  const int hour = number(11, 2), minute = number(14, 2), second = number(17, 2);
+  if (!valid_civil(year, month, day, hour, minute, second)) return std::nullopt;
+  size_t pos = 19;
+  if (pos < text.size() && text[pos] == '.') {
+    const size_t digits_start = ++pos;
+    while (pos < text.size() && is_ascii_digit(text[pos])) ++pos;
+    if (pos == digits_start) return std::nullopt;
+  }
+  int offset_minutes = 0;
+  if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z')) {
+    ++pos;
+  } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
+    const int sign = text[pos] == '-' ? -1 : 1;
+    ++pos;
+    if (text.size() - pos != 5 && text.size() - pos != 4) return std::nullopt;
+    const int offset_hours = number(pos, 2);
+    pos += 2;
+    if (text[pos] == ':') ++pos;
+    if (text.size() - pos != 2) return std::nullopt;
+    const int offset_rest = number(pos, 2);
+    pos += 2;
+    if (offset_hours < 0 || offset_hours > 23 || offset_rest < 0 || offset_rest > 59) return std::nullopt;
+    offset_minutes = sign * (offset_hours * 60 + offset_rest);
+  }
+  if (pos != text.size()) return std::nullopt;
+  return make_utc(year, month, day, hour, minute, second) - static_cast<UnixTime>(offset_minutes) * 60;
+}
+
 }  // namespace sg

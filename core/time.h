@@ -30,6 +30,12 @@ std::string format_iso8601(UnixTime time);
 /// 23:59:59 (for --until).
 std::optional<UnixTime> parse_user_date(std::string_view text, bool end_of_day = false);
 
+/// Parses an RFC 3339 date-time as registries write it in RDAP and bootstrap files:
+/// "2024-07-29T17:23:53Z", with fractional seconds (".000"), with an offset written
+/// "+00:00" or "+0000", or with no offset at all (read as UTC, a quirk some servers
+/// have). Nothing may follow. Returns nullopt for anything else, including a bare date.
+std::optional<UnixTime> parse_rfc3339(std::string_view text);
+
 /// Days-from-civil conversion (proleptic Gregorian), no time zone involved.
 UnixTime make_utc(int year, int month, int day, int hour, int minute, int second);
 
