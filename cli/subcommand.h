@@ -46,6 +46,8 @@ std::vector<RegisteredCommand> add_query_commands(CLI::App& app);
 RegisteredCommand add_enrich_dns_command(CLI::App& enrich);
 /// `enrich asn`, `data import` and `asn` (cli/asn_command.cpp).
 std::vector<RegisteredCommand> add_asn_commands(CLI::App& app, CLI::App& enrich, CLI::App& data);
+/// `enrich whois`, `enrich irr` and `whois` (cli/whois_command.cpp).
+std::vector<RegisteredCommand> add_whois_commands(CLI::App& app, CLI::App& enrich);
 /// `data fetch` (cli/fetch_command.cpp).
 RegisteredCommand add_data_fetch_command(CLI::App& data);
 

@@ -51,6 +51,14 @@ inline std::string ascii_lowercase(std::string_view text) {
   return out;
 }
 
+/// A copy of `text` with 'a'..'z' raised (registry handles, country codes).
+inline std::string ascii_uppercase(std::string_view text) {
+  std::string out(text);
+  for (char& c : out)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  return out;
+}
+
 /// True when `text` begins with `lower_prefix` ignoring ASCII case; the prefix must be lowercase.
 constexpr bool starts_with_nocase(std::string_view text, std::string_view lower_prefix) {
   if (text.size() < lower_prefix.size()) return false;
