@@ -73,16 +73,12 @@ class ScopedEnv {
  public:
   ScopedEnv(const char* name, const char* value) : name_(name) {
     if (const char* old = std::getenv(name)) old_ = old;
-    if (value)
-      setenv(name, value, 1);
-    else
-      unsetenv(name);
+    if (value) setenv(name, value, 1);
+    else unsetenv(name);
   }
   ~ScopedEnv() {
-    if (old_)
-      setenv(name_, old_->c_str(), 1);
-    else
-      unsetenv(name_);
+    if (old_) setenv(name_, old_->c_str(), 1);
+    else unsetenv(name_);
   }
 
  private:
@@ -101,8 +97,9 @@ TEST_CASE("net http: an answer carries status, type, body and server; 4xx are an
       {s.url("/ip.json"), {"Accept: application/rdap+json"}, 11},
       {s.url("/missing.json"), {}, 12},
       {s.url("/invalid-json"), {}, 13},
+      {s.url("/ip.json"), {"X-Injected: 1\r\nHost: elsewhere"}, 14},
   });
-  REQUIRE(answers.size() == 3);
+  REQUIRE(answers.size() == 4);
   const HttpAnswer& ok = answers[0];
   CHECK(ok.ok());
   CHECK(ok.id == 11);
@@ -126,8 +123,9 @@ TEST_CASE("net http: an answer carries status, type, body and server; 4xx are an
   CHECK(answers[2].status == 200);
   CHECK(answers[2].body == R"({"objectClassName": "ip network", "handle": )");
 
-  for (const auto& arrival : s.server->arrivals())
-    CHECK(arrival.user_agent == "spamgraph/0.1.0 (+abuse@example.org)");
+  CHECK_ERROR(answers[3].error, s.url("/ip.json") + ": a request header contains CR or LF; not sent");
+
+  for (const auto& arrival : s.server->arrivals()) CHECK(arrival.user_agent == "spamgraph/0.1.0 (+abuse@example.org)");
   CHECK(s.server->arrivals().size() == 3);
 }
 
@@ -176,6 +174,8 @@ TEST_CASE("net http: never more requests in flight to a host than its policy all
     const double seconds = elapsed_since(start);
     for (const auto& answer : answers) CHECK(answer.status == 200);
     int most = 0;
+    CHECK_ERROR(answers[3].error, s.url("/ip.json") + ": a request header contains CR or LF; not sent");
+
     for (const auto& arrival : s.server->arrivals()) most = std::max(most, arrival.in_flight);
     MESSAGE("8 x 300 ms, 2 in flight: " << seconds << " s, at most " << most << " at the server");
     CHECK(most == 2);
@@ -192,6 +192,8 @@ TEST_CASE("net http: never more requests in flight to a host than its policy all
     const double seconds = elapsed_since(start);
     for (const auto& answer : answers) CHECK(answer.status == 200);
     int most = 0;
+    CHECK_ERROR(answers[3].error, s.url("/ip.json") + ": a request header contains CR or LF; not sent");
+
     for (const auto& arrival : s.server->arrivals()) most = std::max(most, arrival.in_flight);
     MESSAGE("8 x 500 ms, 8 in flight: " << seconds << " s, at most " << most << " at the server");
     CHECK(most >= 6);
@@ -265,7 +267,7 @@ TEST_CASE("net http: a 1 GB body stops at the size cap, declared or counted, qui
   CHECK(endless.body.empty());
   CHECK(endless.attempts == 1);
   CHECK_ERROR(declared.error, s.url("/sized/1000000000") +
-                                     ": the server declares 1000000000 bytes (Content-Length), over the cap of 1048576");
+                                  ": the server declares 1000000000 bytes (Content-Length), over the cap of 1048576");
   CHECK(seconds < 5);
 }
 
@@ -308,14 +310,14 @@ TEST_CASE("net http: redirects are followed only to http(s), on the default or t
 
   const HttpAnswer file = fetch_one(client, s.url("/redirect-to?url=file:///etc/passwd"));
   CHECK_ERROR(file.error, s.url("/redirect-to?url=file:///etc/passwd") +
-                                 ": redirect to file:///etc/passwd refused: the scheme \"file\" is not http or https");
+                              ": redirect to file:///etc/passwd refused: the scheme \"file\" is not http or https");
   CHECK(file.body.find("root:") == std::string::npos);
 
   const uint16_t other = free_tcp_port();
   const std::string elsewhere = "http://127.0.0.1:" + std::to_string(other) + "/x";
   const HttpAnswer port = fetch_one(client, s.url("/redirect-to?url=" + elsewhere));
   CHECK_ERROR(port.error, "redirect to " + elsewhere + " refused: port " + std::to_string(other) +
-                                 " is neither the scheme's default nor the one asked");
+                              " is neither the scheme's default nor the one asked");
 
   const HttpAnswer loop = fetch_one(client, s.url("/loop/0"));
   CHECK_ERROR(loop.error, s.url("/loop/5") + ": more than 5 redirects; the next was to " + s.url("/loop/6"));
