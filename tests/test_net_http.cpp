@@ -201,22 +201,36 @@ TEST_CASE("net http: never more requests in flight to a host than its policy all
   }
 }
 
-TEST_CASE("net http: 429 with Retry-After: 1 is asked again after a second and then succeeds") {
+TEST_CASE("net http: 429 and 503 with Retry-After: 1 are asked again after a second and then succeed") {
   Served s;
+  for (const char* code : {"429", "503"}) {
+    CAPTURE(code);
+    s.server->clear_requests();
+    HostPolicies policies;
+    policies.set_limits("127.0.0.1", local_limits());
+    HttpClient client(policies);
+    const std::string path = std::string("/status/") + code + "?retry-after=1&times=1";
+    const HttpAnswer answer = fetch_one(client, s.url(path));
+    CHECK(answer.ok());
+    CHECK(answer.status == 200);
+    CHECK(answer.body == "ok after 1");
+    CHECK(answer.attempts == 2);
+    CHECK(answer.seconds >= 1.0);
+    CHECK(answer.seconds < 3.0);
+    const auto arrivals = s.server->arrivals();
+    REQUIRE(arrivals.size() == 2);
+    CHECK(arrivals[1].seconds - arrivals[0].seconds >= 1.0);
+  }
+  // Retry-After past the request's time limit: no pointless wait, the 429 is the answer.
   HostPolicies policies;
   policies.set_limits("127.0.0.1", local_limits());
-  HttpClient client(policies);
-  const std::string path = "/status/429?retry-after=1&times=1";
-  const HttpAnswer answer = fetch_one(client, s.url(path));
-  CHECK(answer.ok());
-  CHECK(answer.status == 200);
-  CHECK(answer.body == "ok after 1");
-  CHECK(answer.attempts == 2);
-  CHECK(answer.seconds >= 1.0);
-  CHECK(answer.seconds < 3.0);
-  const auto arrivals = s.server->arrivals();
-  REQUIRE(arrivals.size() == 2);
-  CHECK(arrivals[1].seconds - arrivals[0].seconds >= 1.0);
+  HttpClient client(policies, {.total_timeout = 5s});
+  const HttpAnswer answer = fetch_one(client, s.url("/status/429?retry-after=3600"));
+  CHECK(answer.status == 429);
+  CHECK(answer.attempts == 1);
+  CHECK(answer.seconds < 1);
+  CHECK_ERROR(answer.error, s.url("/status/429?retry-after=3600") + ": HTTP 429 with Retry-After: 3600; the next try");
+  CHECK_ERROR(answer.error, "would pass the request's time limit of 5 s");
 }
 
 TEST_CASE("net http: 503 and 500 are retried with backoff, then the circuit opens and fails fast") {
