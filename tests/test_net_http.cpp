@@ -174,8 +174,6 @@ TEST_CASE("net http: never more requests in flight to a host than its policy all
     const double seconds = elapsed_since(start);
     for (const auto& answer : answers) CHECK(answer.status == 200);
     int most = 0;
-    CHECK_ERROR(answers[3].error, s.url("/ip.json") + ": a request header contains CR or LF; not sent");
-
     for (const auto& arrival : s.server->arrivals()) most = std::max(most, arrival.in_flight);
     MESSAGE("8 x 300 ms, 2 in flight: " << seconds << " s, at most " << most << " at the server");
     CHECK(most == 2);
@@ -192,8 +190,6 @@ TEST_CASE("net http: never more requests in flight to a host than its policy all
     const double seconds = elapsed_since(start);
     for (const auto& answer : answers) CHECK(answer.status == 200);
     int most = 0;
-    CHECK_ERROR(answers[3].error, s.url("/ip.json") + ": a request header contains CR or LF; not sent");
-
     for (const auto& arrival : s.server->arrivals()) most = std::max(most, arrival.in_flight);
     MESSAGE("8 x 500 ms, 8 in flight: " << seconds << " s, at most " << most << " at the server");
     CHECK(most >= 6);
