@@ -17,8 +17,8 @@ Result<std::unique_ptr<HttpTestServer>> HttpTestServer::start(const std::string&
   if (server->port_ == 0) return Error{"no free port on 127.0.0.1", "http server"};
   const std::string log_path = server->dir_ + "/requests.log";
   std::ofstream(log_path).flush();  // exists (empty) before the first request
-  if (auto started = start_python_server("http_fixture_server.py", server->port_, {root, log_path}, server->dir_,
-                                         server->pid_);
+  if (auto started =
+          start_python_server("http_fixture_server.py", server->port_, {root, log_path}, server->dir_, server->pid_);
       !started)
     return Error{started.error().message, "http server"};
   return server;

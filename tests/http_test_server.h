@@ -44,9 +44,9 @@ class HttpTestServer {
 
   /// One request as it reached the server, before it was answered.
   struct Arrival {
-    double seconds = 0;   ///< the server's monotonic clock: only differences mean anything
-    int in_flight = 0;    ///< requests being handled at that moment, this one included
-    std::string path;     ///< as in the request line
+    double seconds = 0;  ///< the server's monotonic clock: only differences mean anything
+    int in_flight = 0;   ///< requests being handled at that moment, this one included
+    std::string path;    ///< as in the request line
     std::string user_agent;
   };
   /// The arrivals so far, oldest first.

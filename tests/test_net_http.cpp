@@ -73,16 +73,12 @@ class ScopedEnv {
  public:
   ScopedEnv(const char* name, const char* value) : name_(name) {
     if (const char* old = std::getenv(name)) old_ = old;
-    if (value)
-      setenv(name, value, 1);
-    else
-      unsetenv(name);
+    if (value) setenv(name, value, 1);
+    else unsetenv(name);
   }
   ~ScopedEnv() {
-    if (old_)
-      setenv(name_, old_->c_str(), 1);
-    else
-      unsetenv(name_);
+    if (old_) setenv(name_, old_->c_str(), 1);
+    else unsetenv(name_);
   }
 
  private:
@@ -101,8 +97,9 @@ TEST_CASE("net http: an answer carries status, type, body and server; 4xx are an
       {s.url("/ip.json"), {"Accept: application/rdap+json"}, 11},
       {s.url("/missing.json"), {}, 12},
       {s.url("/invalid-json"), {}, 13},
+      {s.url("/ip.json"), {"X-Injected: 1\r\nHost: elsewhere"}, 14},
   });
-  REQUIRE(answers.size() == 3);
+  REQUIRE(answers.size() == 4);
   const HttpAnswer& ok = answers[0];
   CHECK(ok.ok());
   CHECK(ok.id == 11);
@@ -126,8 +123,9 @@ TEST_CASE("net http: an answer carries status, type, body and server; 4xx are an
   CHECK(answers[2].status == 200);
   CHECK(answers[2].body == R"({"objectClassName": "ip network", "handle": )");
 
-  for (const auto& arrival : s.server->arrivals())
-    CHECK(arrival.user_agent == "spamgraph/0.1.0 (+abuse@example.org)");
+  CHECK_ERROR(answers[3].error, s.url("/ip.json") + ": a request header contains CR or LF; not sent");
+
+  for (const auto& arrival : s.server->arrivals()) CHECK(arrival.user_agent == "spamgraph/0.1.0 (+abuse@example.org)");
   CHECK(s.server->arrivals().size() == 3);
 }
 
@@ -199,22 +197,36 @@ TEST_CASE("net http: never more requests in flight to a host than its policy all
   }
 }
 
-TEST_CASE("net http: 429 with Retry-After: 1 is asked again after a second and then succeeds") {
+TEST_CASE("net http: 429 and 503 with Retry-After: 1 are asked again after a second and then succeed") {
   Served s;
+  for (const char* code : {"429", "503"}) {
+    CAPTURE(code);
+    s.server->clear_requests();
+    HostPolicies policies;
+    policies.set_limits("127.0.0.1", local_limits());
+    HttpClient client(policies);
+    const std::string path = std::string("/status/") + code + "?retry-after=1&times=1";
+    const HttpAnswer answer = fetch_one(client, s.url(path));
+    CHECK(answer.ok());
+    CHECK(answer.status == 200);
+    CHECK(answer.body == "ok after 1");
+    CHECK(answer.attempts == 2);
+    CHECK(answer.seconds >= 1.0);
+    CHECK(answer.seconds < 3.0);
+    const auto arrivals = s.server->arrivals();
+    REQUIRE(arrivals.size() == 2);
+    CHECK(arrivals[1].seconds - arrivals[0].seconds >= 1.0);
+  }
+  // Retry-After past the request's time limit: no pointless wait, the 429 is the answer.
   HostPolicies policies;
   policies.set_limits("127.0.0.1", local_limits());
-  HttpClient client(policies);
-  const std::string path = "/status/429?retry-after=1&times=1";
-  const HttpAnswer answer = fetch_one(client, s.url(path));
-  CHECK(answer.ok());
-  CHECK(answer.status == 200);
-  CHECK(answer.body == "ok after 1");
-  CHECK(answer.attempts == 2);
-  CHECK(answer.seconds >= 1.0);
-  CHECK(answer.seconds < 3.0);
-  const auto arrivals = s.server->arrivals();
-  REQUIRE(arrivals.size() == 2);
-  CHECK(arrivals[1].seconds - arrivals[0].seconds >= 1.0);
+  HttpClient client(policies, {.total_timeout = 5s});
+  const HttpAnswer answer = fetch_one(client, s.url("/status/429?retry-after=3600"));
+  CHECK(answer.status == 429);
+  CHECK(answer.attempts == 1);
+  CHECK(answer.seconds < 1);
+  CHECK_ERROR(answer.error, s.url("/status/429?retry-after=3600") + ": HTTP 429 with Retry-After: 3600; the next try");
+  CHECK_ERROR(answer.error, "would pass the request's time limit of 5 s");
 }
 
 TEST_CASE("net http: 503 and 500 are retried with backoff, then the circuit opens and fails fast") {
@@ -265,7 +277,7 @@ TEST_CASE("net http: a 1 GB body stops at the size cap, declared or counted, qui
   CHECK(endless.body.empty());
   CHECK(endless.attempts == 1);
   CHECK_ERROR(declared.error, s.url("/sized/1000000000") +
-                                     ": the server declares 1000000000 bytes (Content-Length), over the cap of 1048576");
+                                  ": the server declares 1000000000 bytes (Content-Length), over the cap of 1048576");
   CHECK(seconds < 5);
 }
 
@@ -308,14 +320,14 @@ TEST_CASE("net http: redirects are followed only to http(s), on the default or t
 
   const HttpAnswer file = fetch_one(client, s.url("/redirect-to?url=file:///etc/passwd"));
   CHECK_ERROR(file.error, s.url("/redirect-to?url=file:///etc/passwd") +
-                                 ": redirect to file:///etc/passwd refused: the scheme \"file\" is not http or https");
+                              ": redirect to file:///etc/passwd refused: the scheme \"file\" is not http or https");
   CHECK(file.body.find("root:") == std::string::npos);
 
   const uint16_t other = free_tcp_port();
   const std::string elsewhere = "http://127.0.0.1:" + std::to_string(other) + "/x";
   const HttpAnswer port = fetch_one(client, s.url("/redirect-to?url=" + elsewhere));
   CHECK_ERROR(port.error, "redirect to " + elsewhere + " refused: port " + std::to_string(other) +
-                                 " is neither the scheme's default nor the one asked");
+                              " is neither the scheme's default nor the one asked");
 
   const HttpAnswer loop = fetch_one(client, s.url("/loop/0"));
   CHECK_ERROR(loop.error, s.url("/loop/5") + ": more than 5 redirects; the next was to " + s.url("/loop/6"));

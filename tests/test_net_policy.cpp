@@ -223,5 +223,6 @@ TEST_CASE("net policy: User-Agent, URL parts and RIPEstat's sourceapp") {
         "https://stat.ripe.net/d.json?sourceapp=sg");
   CHECK(with_query_parameter("https://stat.ripe.net/d.json?sourceapp=mine", "sourceapp", "sg") ==
         "https://stat.ripe.net/d.json?sourceapp=mine");
-  CHECK(redact_url("https://user:pw@example.org/x?license_key=abc&y=1") == "https://***@example.org/x?license_key=***&y=1");
+  CHECK(redact_url("https://user:pw@example.org/x?license_key=abc&y=1") ==
+        "https://***@example.org/x?license_key=***&y=1");
 }

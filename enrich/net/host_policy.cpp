@@ -30,12 +30,18 @@ struct KnownHost {
   int max_concurrent;
 };
 constexpr KnownHost kKnownHosts[] = {
-    {"rdap.arin.net", 1.0, 2, 2},        {"whois.arin.net", 1.0, 2, 1},
-    {"rdap.db.ripe.net", 1.0, 2, 2},     {"whois.ripe.net", 1.0, 2, 1},
-    {"rdap.apnic.net", 1.0, 2, 2},       {"whois.apnic.net", 1.0, 2, 1},
-    {"rdap.lacnic.net", per_minute(10), 1, 1}, {"whois.lacnic.net", per_minute(10), 1, 1},
-    {"rdap.afrinic.net", 1.0, 2, 1},     {"whois.afrinic.net", 1.0, 2, 1},
-    {"whois.radb.net", 2.0, 2, 1},       {"stat.ripe.net", 2.0, 4, 4},
+    {"rdap.arin.net", 1.0, 2, 2},
+    {"whois.arin.net", 1.0, 2, 1},
+    {"rdap.db.ripe.net", 1.0, 2, 2},
+    {"whois.ripe.net", 1.0, 2, 1},
+    {"rdap.apnic.net", 1.0, 2, 2},
+    {"whois.apnic.net", 1.0, 2, 1},
+    {"rdap.lacnic.net", per_minute(10), 1, 1},
+    {"whois.lacnic.net", per_minute(10), 1, 1},
+    {"rdap.afrinic.net", 1.0, 2, 1},
+    {"whois.afrinic.net", 1.0, 2, 1},
+    {"whois.radb.net", 2.0, 2, 1},
+    {"stat.ripe.net", 2.0, 4, 4},
     {"whois.cymru.com", 0.5, 1, 1},
 };
 
@@ -116,8 +122,8 @@ Admission HostPolicy::try_start(Clock::time_point now) {
 
 Millis HostPolicy::backoff_for(int failures) {
   const double base = static_cast<double>(limits_.backoff_base.count());
-  const double full = std::min(static_cast<double>(limits_.backoff_max.count()),
-                               base * std::ldexp(1.0, std::min(failures - 1, 30)));
+  const double full =
+      std::min(static_cast<double>(limits_.backoff_max.count()), base * std::ldexp(1.0, std::min(failures - 1, 30)));
   // Half fixed, half random: clients that failed together do not return together.
   std::uniform_real_distribution<double> spread(0.5, 1.0);
   return Millis(static_cast<int64_t>(full * spread(jitter_)));
@@ -153,10 +159,8 @@ HostPolicy& HostPolicies::for_host(std::string_view host) {
   const std::string key = ascii_lowercase(host);
   if (auto it = policies_.find(key); it != policies_.end()) return it->second;
   HostLimits limits = unknown_.value_or(unknown_host_limits());
-  if (auto over = overrides_.find(key); over != overrides_.end())
-    limits = over->second;
-  else if (auto registry = registry_limits(key))
-    limits = *registry;
+  if (auto over = overrides_.find(key); over != overrides_.end()) limits = over->second;
+  else if (auto registry = registry_limits(key)) limits = *registry;
   return policies_.emplace(key, HostPolicy(key, limits)).first->second;
 }
 

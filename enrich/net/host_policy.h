@@ -23,13 +23,13 @@ using Millis = std::chrono::milliseconds;
 
 /// The limits for one host. `rate_per_second` refills the bucket, `burst` is its size.
 struct HostLimits {
-  double rate_per_second = 1.0;  ///< sustained requests per second (10 a minute = 10.0 / 60)
-  double burst = 2.0;            ///< requests that may start back to back after a quiet spell
-  int max_concurrent = 2;        ///< requests in flight at once
-  Millis backoff_base = std::chrono::seconds(1);    ///< wait after the first failure, doubled per failure
-  Millis backoff_max = std::chrono::seconds(120);   ///< the longest backoff
+  double rate_per_second = 1.0;                       ///< sustained requests per second (10 a minute = 10.0 / 60)
+  double burst = 2.0;                                 ///< requests that may start back to back after a quiet spell
+  int max_concurrent = 2;                             ///< requests in flight at once
+  Millis backoff_base = std::chrono::seconds(1);      ///< wait after the first failure, doubled per failure
+  Millis backoff_max = std::chrono::seconds(120);     ///< the longest backoff
   Millis max_retry_after = std::chrono::minutes(10);  ///< a larger Retry-After is cut to this
-  int failures_to_open = 5;      ///< consecutive failures that open the circuit
+  int failures_to_open = 5;                           ///< consecutive failures that open the circuit
   Millis circuit_cooldown = std::chrono::minutes(5);  ///< how long an open circuit refuses the host
 };
 

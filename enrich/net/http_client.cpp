@@ -73,12 +73,9 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   if (colon == std::string_view::npos) return line.size();
   const std::string_view name = line.substr(0, colon);
   auto is = [&](std::string_view wanted) { return name.size() == wanted.size() && starts_with_nocase(name, wanted); };
-  if (is("content-type"))
-    job->content_type = std::string(trim_blanks(line.substr(colon + 1)));
-  else if (is("retry-after"))
-    job->retry_after = std::string(trim_blanks(line.substr(colon + 1)));
-  else if (is("content-length"))
-    job->declared_length = parse_length(trim_blanks(line.substr(colon + 1)));
+  if (is("content-type")) job->content_type = std::string(trim_blanks(line.substr(colon + 1)));
+  else if (is("retry-after")) job->retry_after = std::string(trim_blanks(line.substr(colon + 1)));
+  else if (is("content-length")) job->declared_length = parse_length(trim_blanks(line.substr(colon + 1)));
   return line.size();
 }
 
@@ -105,10 +102,8 @@ bool transient(CURLcode code) {
     case CURLE_OPERATION_TIMEDOUT:
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
-    case CURLE_SSL_CONNECT_ERROR:
-      return true;
-    default:
-      return false;
+    case CURLE_SSL_CONNECT_ERROR: return true;
+    default: return false;
   }
 }
 
@@ -126,7 +121,8 @@ double seconds_between(Clock::time_point from, Clock::time_point to) {
 std::string redirect_refusal(const UrlParts& from, const std::string& to_url) {
   // The scheme first: file:// and friends may not even have a host to parse.
   const size_t colon = to_url.find(':');
-  const std::string scheme = ascii_lowercase(std::string_view(to_url).substr(0, colon == std::string::npos ? 0 : colon));
+  const std::string scheme =
+      ascii_lowercase(std::string_view(to_url).substr(0, colon == std::string::npos ? 0 : colon));
   if (scheme != "http" && scheme != "https") return "the scheme \"" + scheme + "\" is not http or https";
   auto to = parse_url(to_url);
   if (!to) return to.error().message;
@@ -230,6 +226,14 @@ void HttpClient::start_ready(Clock::time_point now, Clock::time_point& wake, std
       it = pending_.erase(it);
       continue;
     }
+    const bool header_breaks_line =
+        std::any_of(job.request.headers.begin(), job.request.headers.end(),
+                    [](const std::string& h) { return h.find_first_of("\r\n") != std::string::npos; });
+    if (header_breaks_line) {
+      done.push_back(give_up(job, now, "a request header contains CR or LF; not sent"));
+      it = pending_.erase(it);
+      continue;
+    }
     if (blocked.count(job.host)) {
       ++it;
       continue;
@@ -296,8 +300,7 @@ void HttpClient::retry_or_give_up(std::unique_ptr<Job> job, Clock::time_point no
   const HostPolicy& policy = policies_.for_host(job->host);
   const Clock::time_point deadline = job->first_start + options_.total_timeout;
   std::string reason;
-  if (job->tries >= std::max(1, options_.max_attempts))
-    reason = why + " (" + std::to_string(job->tries) + " attempts)";
+  if (job->tries >= std::max(1, options_.max_attempts)) reason = why + " (" + std::to_string(job->tries) + " attempts)";
   else if (policy.not_before() > deadline)
     reason = why + "; the next try (after " +
              seconds_text(std::chrono::duration_cast<Millis>(policy.not_before() - now)) +
@@ -332,8 +335,8 @@ void HttpClient::finish_attempt(std::unique_ptr<Job> job, int curl_code, Clock::
     policy.finish(now, Outcome::failed);
     const std::string why = curl_failure(code, job->error_buffer);
     if (code == CURLE_OPERATION_TIMEDOUT && job->first_start + options_.total_timeout <= now + Millis(20)) {
-      done.push_back(give_up(*job, now, why + "; the request's time limit of " +
-                                            seconds_text(options_.total_timeout) + " is spent"));
+      done.push_back(give_up(
+          *job, now, why + "; the request's time limit of " + seconds_text(options_.total_timeout) + " is spent"));
       return;
     }
     if (transient(code)) return retry_or_give_up(std::move(job), now, why, done);
@@ -349,8 +352,9 @@ void HttpClient::finish_attempt(std::unique_ptr<Job> job, int curl_code, Clock::
       policy.finish(now, Outcome::answered);
       const std::string target = location;
       if (job->redirects >= options_.max_redirects) {
-        done.push_back(give_up(*job, now, "more than " + std::to_string(options_.max_redirects) +
-                                              " redirects; the next was to " + redact_url(target)));
+        done.push_back(give_up(*job, now,
+                               "more than " + std::to_string(options_.max_redirects) + " redirects; the next was to " +
+                                   redact_url(target)));
         return;
       }
       auto from = parse_url(job->current_url);

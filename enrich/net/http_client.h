@@ -32,42 +32,42 @@ namespace sg::net {
 
 /// One GET.
 struct HttpRequest {
-  std::string url{};                 ///< absolute http or https URL
+  std::string url{};                   ///< absolute http or https URL
   std::vector<std::string> headers{};  ///< extra request headers, "Accept: application/rdap+json"
-  uint64_t id = 0;                   ///< the caller's tag, copied into the answer
+  uint64_t id = 0;                     ///< the caller's tag, copied into the answer
 };
 
 /// Limits and identity for every request of one client.
 struct HttpOptions {
-  std::string contact{};    ///< e-mail or URL for the User-Agent "spamgraph/VERSION (+contact)"
-  std::string sourceapp{};  ///< added as `sourceapp=` to stat.ripe.net URLs (RIPEstat asks for it)
+  std::string contact{};                         ///< e-mail or URL for the User-Agent "spamgraph/VERSION (+contact)"
+  std::string sourceapp{};                       ///< added as `sourceapp=` to stat.ripe.net URLs (RIPEstat asks for it)
   uint64_t max_body_bytes = uint64_t{16} << 20;  ///< a larger body (declared or counted) is an error
   Millis attempt_timeout = std::chrono::seconds(60);  ///< one attempt, connect to last byte
   Millis total_timeout = std::chrono::minutes(5);     ///< first attempt to giving up, retries included
   Millis connect_timeout = std::chrono::seconds(10);  ///< one connection attempt
-  long low_speed_bytes = 100;    ///< an attempt slower than this many bytes per second...
-  long low_speed_seconds = 20;   ///< ...for this long fails (a slow drip)
-  int max_redirects = 5;         ///< Location hops per request
-  int max_attempts = 4;          ///< tries of one URL, the first included
-  size_t max_in_flight = 16;     ///< requests running at once, all hosts together
+  long low_speed_bytes = 100;                         ///< an attempt slower than this many bytes per second...
+  long low_speed_seconds = 20;                        ///< ...for this long fails (a slow drip)
+  int max_redirects = 5;                              ///< Location hops per request
+  int max_attempts = 4;                               ///< tries of one URL, the first included
+  size_t max_in_flight = 16;                          ///< requests running at once, all hosts together
 };
 
 /// The outcome of one request.
 struct HttpAnswer {
-  uint64_t id = 0;             ///< HttpRequest::id
-  std::string url;             ///< as submitted
-  std::string effective_url;   ///< the last URL asked, after redirects
-  long status = 0;             ///< the final HTTP status; 0 when none came
-  std::string content_type;    ///< Content-Type of the final response
-  std::string retry_after;     ///< Retry-After of the final response, raw
-  std::string body;            ///< the final response's body (decoded), at most max_body_bytes
-  double seconds = 0;          ///< from the first attempt's start to the end, waits included
-  std::string server_ip;       ///< the address the final response came from
-  long server_port = 0;        ///< and its port
-  int attempts = 0;            ///< requests sent for this URL, redirects included
-  int redirects = 0;           ///< Location hops followed
+  uint64_t id = 0;                 ///< HttpRequest::id
+  std::string url;                 ///< as submitted
+  std::string effective_url;       ///< the last URL asked, after redirects
+  long status = 0;                 ///< the final HTTP status; 0 when none came
+  std::string content_type;        ///< Content-Type of the final response
+  std::string retry_after;         ///< Retry-After of the final response, raw
+  std::string body;                ///< the final response's body (decoded), at most max_body_bytes
+  double seconds = 0;              ///< from the first attempt's start to the end, waits included
+  std::string server_ip;           ///< the address the final response came from
+  long server_port = 0;            ///< and its port
+  int attempts = 0;                ///< requests sent for this URL, redirects included
+  int redirects = 0;               ///< Location hops followed
   bool reused_connection = false;  ///< the final response came over a connection opened earlier
-  std::string error;           ///< "" for an answer; else names the URL and says why
+  std::string error;               ///< "" for an answer; else names the URL and says why
   /// True when the server answered with a status and nothing failed (4xx included).
   bool ok() const { return error.empty(); }
 };
@@ -101,7 +101,8 @@ class HttpClient {
   void start_ready(Clock::time_point now, Clock::time_point& wake, std::vector<HttpAnswer>& done);
   bool start_attempt(Job& job, Clock::time_point now, std::string& error);
   void finish_attempt(std::unique_ptr<Job> job, int curl_code, Clock::time_point now, std::vector<HttpAnswer>& done);
-  void retry_or_give_up(std::unique_ptr<Job> job, Clock::time_point now, std::string why, std::vector<HttpAnswer>& done);
+  void retry_or_give_up(std::unique_ptr<Job> job, Clock::time_point now, std::string why,
+                        std::vector<HttpAnswer>& done);
   HttpAnswer give_up(Job& job, Clock::time_point now, const std::string& why);
 
   HostPolicies& policies_;

@@ -174,8 +174,8 @@ void advance(Job& job, short events, Clock::time_point now, const WhoisOptions& 
   if (static_cast<uint64_t>(n) > room) {
     job.answer.append(buffer, static_cast<size_t>(room));
     job.truncated = true;
-    return job.end("answer exceeds " + std::to_string(options.max_answer_bytes) +
-                       " bytes; the first " + std::to_string(options.max_answer_bytes) + " are kept, truncated",
+    return job.end("answer exceeds " + std::to_string(options.max_answer_bytes) + " bytes; the first " +
+                       std::to_string(options.max_answer_bytes) + " are kept, truncated",
                    false);
   }
   job.answer.append(buffer, static_cast<size_t>(n));
@@ -185,8 +185,8 @@ void advance(Job& job, short events, Clock::time_point now, const WhoisOptions& 
 Clock::time_point check_deadlines(Job& job, Clock::time_point now, const WhoisOptions& options) {
   if (job.stage == Job::Stage::connecting) {
     if (now >= job.connect_deadline) {
-      job.connect_failures += (job.connect_failures.empty() ? "" : "; ") + job.address +
-                              ": no connection within " + seconds_text(options.connect_timeout);
+      job.connect_failures += (job.connect_failures.empty() ? "" : "; ") + job.address + ": no connection within " +
+                              seconds_text(options.connect_timeout);
       connect_next(job, now, options.connect_timeout);
       return now;
     }
@@ -196,8 +196,8 @@ Clock::time_point check_deadlines(Job& job, Clock::time_point now, const WhoisOp
   const Clock::time_point total_end = job.attempt_start + options.total_timeout;
   if (now >= total_end || now >= idle_end) {
     job.truncated = !job.answer.empty();
-    const std::string got = std::to_string(job.answer.size()) + " bytes received" +
-                            (job.truncated ? ", kept truncated" : "");
+    const std::string got =
+        std::to_string(job.answer.size()) + " bytes received" + (job.truncated ? ", kept truncated" : "");
     job.end(now >= total_end ? "not finished within " + seconds_text(options.total_timeout) + " (" + got + ")"
                              : "no data for " + seconds_text(options.idle_timeout) + " (" + got + ")",
             false);

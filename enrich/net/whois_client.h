@@ -31,8 +31,8 @@ namespace sg::net {
 struct WhoisQuery {
   std::string server{};  ///< host name or address literal (IPv4 or IPv6)
   uint16_t port = 43;
-  std::string query{};   ///< sent as is plus CRLF; must not contain CR, LF or NUL
-  uint64_t id = 0;     ///< the caller's tag, copied into the answer
+  std::string query{};  ///< sent as is plus CRLF; must not contain CR, LF or NUL
+  uint64_t id = 0;      ///< the caller's tag, copied into the answer
 };
 
 /// Limits for every query of one client.
@@ -41,22 +41,22 @@ struct WhoisOptions {
   Millis connect_timeout = std::chrono::seconds(10);  ///< per address tried
   Millis idle_timeout = std::chrono::seconds(20);     ///< silence allowed between bytes
   Millis total_timeout = std::chrono::seconds(60);    ///< one attempt, connect to close
-  int max_attempts = 2;       ///< tries after a refused or reset connection, the first included
-  size_t max_in_flight = 8;   ///< queries running at once, all servers together
+  int max_attempts = 2;                               ///< tries after a refused or reset connection, the first included
+  size_t max_in_flight = 8;                           ///< queries running at once, all servers together
 };
 
 /// The outcome of one query.
 struct WhoisAnswer {
-  uint64_t id = 0;          ///< WhoisQuery::id
-  std::string server;       ///< as asked
+  uint64_t id = 0;     ///< WhoisQuery::id
+  std::string server;  ///< as asked
   uint16_t port = 43;
   std::string query;
-  std::string answer;       ///< the bytes the server sent, as sent
-  bool truncated = false;   ///< `answer` is only a prefix (size cap or reset)
-  double seconds = 0;       ///< first attempt's start to the end, waits included
-  std::string address;      ///< the address connected to, "" when none
-  int attempts = 0;         ///< connections attempted
-  std::string error;        ///< "" when the server answered and closed; else names server and query and says why
+  std::string answer;      ///< the bytes the server sent, as sent
+  bool truncated = false;  ///< `answer` is only a prefix (size cap or reset)
+  double seconds = 0;      ///< first attempt's start to the end, waits included
+  std::string address;     ///< the address connected to, "" when none
+  int attempts = 0;        ///< connections attempted
+  std::string error;       ///< "" when the server answered and closed; else names server and query and says why
   /// True when the whole answer came.
   bool ok() const { return error.empty(); }
 };

@@ -11,7 +11,8 @@
 
 namespace sg::whois {
 
-/// One "key: value" line of an object, with its continuation lines.
+/// One "key: value" line of an object, with its continuation lines. It owns its text
+/// rather than viewing the answer: keys are lowered and continued values joined.
 struct RpslAttribute {
   std::string key;    ///< lower-cased ("NetRange" becomes "netrange")
   std::string value;  ///< trimmed; continuation lines are appended after a '\n', each trimmed
