@@ -14,7 +14,7 @@
 #include "cli/subcommand.h"
 #include "core/time.h"
 #include "core/utf8.h"
-#include "enrich/dns/types.h"
+#include "enrich/dns/plan.h"
 #include "enrich/net/whois_client.h"
 #include "enrich/registry/enrich_whois.h"
 #include "enrich/whois/referral.h"
