@@ -335,6 +335,49 @@ std::string format_iso8601(UnixTime time) {
   return buffer;
 }
 
+std::optional<UnixTime> parse_iso8601(std::string_view text) {
+  // YYYY-MM-DD[(T| )HH:MM[:SS[.fraction]][Z|(+|-)HH[:]MM]], each field its fixed width.
+  long year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  if (text.size() < 10 || !read_digits<4>(text.data(), year) || text[4] != '-' ||
+      !read_digits<2>(text.data() + 5, month) || text[7] != '-' || !read_digits<2>(text.data() + 8, day))
+    return std::nullopt;
+  size_t pos = 10;
+  int offset = 0;
+  if (pos < text.size()) {
+    if ((text[pos] != 'T' && text[pos] != ' ') || text.size() < pos + 6 ||
+        !read_digits<2>(text.data() + pos + 1, hour) || text[pos + 3] != ':' ||
+        !read_digits<2>(text.data() + pos + 4, minute))
+      return std::nullopt;
+    pos += 6;
+    if (pos < text.size() && text[pos] == ':') {
+      if (text.size() < pos + 3 || !read_digits<2>(text.data() + pos + 1, second)) return std::nullopt;
+      pos += 3;
+      if (pos < text.size() && text[pos] == '.') {
+        const size_t digits_start = ++pos;
+        while (pos < text.size() && is_ascii_digit(text[pos])) ++pos;
+        if (pos == digits_start) return std::nullopt;
+      }
+    }
+    if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z')) {
+      ++pos;
+    } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
+      const int sign = text[pos] == '-' ? -1 : 1;
+      long zone_hours = 0, zone_minutes = 0;
+      if (text.size() < pos + 3 || !read_digits<2>(text.data() + pos + 1, zone_hours)) return std::nullopt;
+      pos += 3;
+      if (pos < text.size() && text[pos] == ':') ++pos;
+      if (text.size() < pos + 2 || !read_digits<2>(text.data() + pos, zone_minutes)) return std::nullopt;
+      pos += 2;
+      if (zone_hours > 18 || zone_minutes > 59) return std::nullopt;
+      offset = sign * static_cast<int>(zone_hours * 60 + zone_minutes);
+    }
+    if (pos != text.size()) return std::nullopt;
+  }
+  const auto zoned = zoned_time(year, month, day, hour, minute, second, offset);
+  if (!zoned) return std::nullopt;
+  return zoned->utc;
+}
+
 std::optional<UnixTime> parse_user_date(std::string_view text, bool end_of_day) {
   if (text.size() == 10 && text[4] == '-' && text[7] == '-') {
     auto parsed = parse_iso(text);
