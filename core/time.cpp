@@ -335,6 +335,49 @@ std::string format_iso8601(UnixTime time) {
   return buffer;
 }
 
+std::optional<UnixTime> parse_iso8601(std::string_view text) {
+  // YYYY-MM-DD[(T| )HH:MM[:SS[.fraction]][Z|(+|-)HH[:]MM]], each field its fixed width.
+  long year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  if (text.size() < 10 || !read_digits<4>(text.data(), year) || text[4] != '-' ||
+      !read_digits<2>(text.data() + 5, month) || text[7] != '-' || !read_digits<2>(text.data() + 8, day))
+    return std::nullopt;
+  size_t pos = 10;
+  int offset = 0;
+  if (pos < text.size()) {
+    if ((text[pos] != 'T' && text[pos] != 't' && text[pos] != ' ') || text.size() < pos + 6 ||
+        !read_digits<2>(text.data() + pos + 1, hour) || text[pos + 3] != ':' ||
+        !read_digits<2>(text.data() + pos + 4, minute))
+      return std::nullopt;
+    pos += 6;
+    if (pos < text.size() && text[pos] == ':') {
+      if (text.size() < pos + 3 || !read_digits<2>(text.data() + pos + 1, second)) return std::nullopt;
+      pos += 3;
+      if (pos < text.size() && text[pos] == '.') {
+        const size_t digits_start = ++pos;
+        while (pos < text.size() && is_ascii_digit(text[pos])) ++pos;
+        if (pos == digits_start) return std::nullopt;
+      }
+    }
+    if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z')) {
+      ++pos;
+    } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
+      const int sign = text[pos] == '-' ? -1 : 1;
+      long zone_hours = 0, zone_minutes = 0;
+      if (text.size() < pos + 3 || !read_digits<2>(text.data() + pos + 1, zone_hours)) return std::nullopt;
+      pos += 3;
+      if (pos < text.size() && text[pos] == ':') ++pos;
+      if (text.size() < pos + 2 || !read_digits<2>(text.data() + pos, zone_minutes)) return std::nullopt;
+      pos += 2;
+      if (zone_hours > 18 || zone_minutes > 59) return std::nullopt;
+      offset = sign * static_cast<int>(zone_hours * 60 + zone_minutes);
+    }
+    if (pos != text.size()) return std::nullopt;
+  }
+  const auto zoned = zoned_time(year, month, day, hour, minute, second, offset);
+  if (!zoned) return std::nullopt;
+  return zoned->utc;
+}
+
 std::optional<UnixTime> parse_user_date(std::string_view text, bool end_of_day) {
   if (text.size() == 10 && text[4] == '-' && text[7] == '-') {
     auto parsed = parse_iso(text);
@@ -347,46 +390,9 @@ std::optional<UnixTime> parse_user_date(std::string_view text, bool end_of_day) 
 }
 
 std::optional<UnixTime> parse_rfc3339(std::string_view text) {
-  // Fixed positions: YYYY-MM-DDTHH:MM:SS, then [.fraction], then [Z | ±HH[:]MM].
-  if (text.size() < 19 || text.size() > 64) return std::nullopt;
-  auto number = [&](size_t at, size_t width) -> int {
-    int value = 0;
-    for (size_t i = at; i < at + width; ++i) {
-      if (!is_ascii_digit(text[i])) return -1;
-      value = value * 10 + (text[i] - '0');
-    }
-    return value;
-  };
-  if (text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != 't' && text[10] != ' ') ||
-      text[13] != ':' || text[16] != ':')
-    return std::nullopt;
-  const int year = number(0, 4), month = number(5, 2), day = number(8, 2);
-  const int hour = number(11, 2), minute = number(14, 2), second = number(17, 2);
-  if (!valid_civil(year, month, day, hour, minute, second)) return std::nullopt;
-  size_t pos = 19;
-  if (pos < text.size() && text[pos] == '.') {
-    const size_t digits_start = ++pos;
-    while (pos < text.size() && is_ascii_digit(text[pos])) ++pos;
-    if (pos == digits_start) return std::nullopt;
-  }
-  int offset_minutes = 0;
-  if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z')) {
-    ++pos;
-  } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
-    const int sign = text[pos] == '-' ? -1 : 1;
-    ++pos;
-    if (text.size() - pos != 5 && text.size() - pos != 4) return std::nullopt;
-    const int offset_hours = number(pos, 2);
-    pos += 2;
-    if (text[pos] == ':') ++pos;
-    if (text.size() - pos != 2) return std::nullopt;
-    const int offset_rest = number(pos, 2);
-    pos += 2;
-    if (offset_hours < 0 || offset_hours > 23 || offset_rest < 0 || offset_rest > 59) return std::nullopt;
-    offset_minutes = sign * (offset_hours * 60 + offset_rest);
-  }
-  if (pos != text.size()) return std::nullopt;
-  return make_utc(year, month, day, hour, minute, second) - static_cast<UnixTime>(offset_minutes) * 60;
+  // An ISO 8601 date-time with its seconds: RFC 3339's profile of it.
+  if (text.size() < 19 || text.size() > 64 || text[16] != ':') return std::nullopt;
+  return parse_iso8601(text);
 }
 
 }  // namespace sg

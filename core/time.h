@@ -35,6 +35,11 @@ std::optional<UnixTime> parse_user_date(std::string_view text, bool end_of_day =
 /// "+00:00" or "+0000", or with no offset at all (read as UTC, a quirk some servers
 /// have). Nothing may follow. Returns nullopt for anything else, including a bare date.
 std::optional<UnixTime> parse_rfc3339(std::string_view text);
+/// Strict ISO 8601 as data APIs write it: "2015-03-01", "2015-03-01T00:00:00",
+/// "2015-03-01 00:00", with optional seconds fraction (".490517") and zone ("Z",
+/// "+01:00", "-0500"); a time without a zone is UTC. The whole text must be the
+/// date (no blanks or other words around it), else nullopt.
+std::optional<UnixTime> parse_iso8601(std::string_view text);
 
 /// Days-from-civil conversion (proleptic Gregorian), no time zone involved.
 UnixTime make_utc(int year, int month, int day, int hour, int minute, int second);
