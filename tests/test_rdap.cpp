@@ -531,6 +531,10 @@ TEST_CASE("rdap bootstrap: the 2015-2016 IANA files, longest match, https first,
   auto bad_asn = made.add_file(BootstrapRegistry::asn, R"({"services": [[["1-10", "x"], ["https://a/"]]]})", "asn.json");
   REQUIRE_FALSE(bad_asn.has_value());
   CHECK(bad_asn.error().to_string() == "asn.json: services[0][0][1]: not an AS number range");
+  CHECK_FALSE(made.add_file(BootstrapRegistry::asn, R"({"services": [[["1-AS10"], ["https://a/"]]]})", "asn.json")
+                  .has_value());
+  CHECK_FALSE(made.add_file(BootstrapRegistry::asn, R"({"services": [[["10-1"], ["https://a/"]]]})", "asn.json")
+                  .has_value());
   auto wrong_family = made.add_file(BootstrapRegistry::ipv6, R"({"services": [[["10.0.0.0/8"], []]]})", "ipv6.json");
   REQUIRE_FALSE(wrong_family.has_value());
   CHECK(wrong_family.error().where == "ipv6.json: services[0][0][0]");

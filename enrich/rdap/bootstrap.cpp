@@ -26,12 +26,15 @@ Error error_at(std::string_view file_name, const std::string& where, std::string
   return Error{std::move(message), std::string(file_name) + ": " + where};
 }
 
-// "1-1876" or a single number.
+// "1-1876" or a single number: decimal digits only (parse_as_number alone would also
+// take "AS1").
 bool parse_asn_range(std::string_view text, uint32_t& first, uint32_t& last) {
+  for (char c : text)
+    if (!is_ascii_digit(c) && c != '-') return false;
   const size_t dash = text.find('-');
   const auto low = parse_as_number(text.substr(0, dash));
   const auto high = dash == std::string_view::npos ? low : parse_as_number(text.substr(dash + 1));
-  if (!low || !high || *low > *high || !is_ascii_digit(text.front())) return false;
+  if (!low || !high || *low > *high) return false;
   first = *low;
   last = *high;
   return true;
