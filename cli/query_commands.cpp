@@ -35,7 +35,8 @@ struct ShowFlags {
 // The kinds `show` takes, in the order its help lists them.
 constexpr EntityKind kShownKinds[] = {EntityKind::ip,  EntityKind::domain, EntityKind::message,
                                       EntityKind::email, EntityKind::url, EntityKind::prefix,
-                                      EntityKind::asn, EntityKind::org,  EntityKind::country};
+                                      EntityKind::asn, EntityKind::org,  EntityKind::country,
+                                      EntityKind::route, EntityKind::maintainer};
 
 std::vector<std::string> shown_kind_names() {
   std::vector<std::string> names;
@@ -97,10 +98,13 @@ int run_show(const CommandContext& context, const ShowFlags& flags) {
   if (report->message)
     reanalysed = Analyzer(context.analysis).analyze(report->message->raw_headers, report->message->source);
   const Evidence* hops = reanalysed ? &*reanalysed : nullptr;
-  // For an IP, the whole chain to its network: ip -> prefix -> AS -> holder.
+  // For an IP, the whole chain to its network: ip -> prefix -> AS -> holder, and
+  // the registry facts around a prefix, route object or AS.
   std::optional<std::vector<ChainLink>> chain;
-  if (report->entity.kind == EntityKind::ip) {
-    auto links = ip_chain(**store, report->entity.key);
+  const EntityKind kind_shown = report->entity.kind;
+  if (kind_shown == EntityKind::ip || kind_shown == EntityKind::prefix || kind_shown == EntityKind::route ||
+      kind_shown == EntityKind::asn) {
+    auto links = network_chain(**store, report->entity);
     if (!links) return fail_with(links.error());
     chain = std::move(*links);
   }
@@ -133,7 +137,7 @@ std::vector<RegisteredCommand> add_query_commands(CLI::App& app) {
 
   auto show_flags = std::make_shared<ShowFlags>();
   auto* show = app.add_subcommand("show", "every edge of one entity with times and provenance");
-  show->add_option("KIND", show_flags->kind, "ip, domain, message, email, url, prefix, asn, org, country")
+  show->add_option("KIND", show_flags->kind, "ip, domain, message, email, url, prefix, asn, org, country, route, maintainer")
       ->required()
       ->check(CLI::IsMember(shown_kind_names()));
   show->add_option("KEY", show_flags->key, "the IP, domain, message hash (prefix), ...")->required();

@@ -161,7 +161,10 @@ nlohmann::json report_to_json(const EntityReport& report, const Evidence* analys
       out["lookups"].push_back(std::move(row));
     }
   }
-  if (chain) out["chain"] = chain_to_json(*chain);
+  if (chain) {
+    out["chain"] = chain_to_json(*chain);
+    out["notes"] = json_texts(route_registration_notes(*chain));
+  }
   return out;
 }
 
@@ -218,6 +221,7 @@ void print_report(const EntityReport& report, std::ostream& out, const Evidence*
       out << fmt::format("    {:>{}}{} -{}-> {} {}  [{}]\n", "", 2 * (link.depth - 1), shown(link.from.key),
                          shown(link.relation.text()), shown(to_text(link.to.kind)), shown(link.to.key),
                          join_shown(link.datasets, "; "));
+    for (const std::string& note : route_registration_notes(*chain)) out << "  note: " << shown(note) << "\n";
   }
 }
 

@@ -219,6 +219,7 @@ std::vector<RegisteredCommand> add_whois_commands(CLI::App& app, CLI::App& enric
 
   auto flags = std::make_shared<WhoisFlags>();
   auto* whois = app.add_subcommand("whois", "ask a WHOIS server (port 43) as the whois client does, following referrals");
+  whois->set_help_flag("--help", "print this help and exit");  // -h names the server, as in the whois client
   whois->add_option("QUERY", flags->query, "an IP address, prefix or AS number (or any text with -h)")->required();
   whois->add_option("-h,--host", flags->host, "ask this server (HOST[:PORT]) instead of the registry's");
   whois->add_option("-p,--port", flags->port, "the server's port (default 43)")->check(CLI::Range(1, 65535));

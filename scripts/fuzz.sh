@@ -17,6 +17,11 @@ for target in "$build"/fuzz_*; do
                      awk '{ sub(/^Received:[ \t]*/, ""); print > ("'"$seeds"'/r" NR) }' || true ;;
     fuzz_dns_wire) printf '\x00\x12\x34\x81\x80\x00\x01\x00\x01\x00\x00\x00\x00\x01a\x07example\x00\x00\x01\x00\x01\xc0\x0c\x00\x01\x00\x01\x00\x00\x01\x2c\x00\x04\xc0\x00\x02\x01' >"$seeds/a" ;;
     fuzz_mmdb) cp tests/data/fixtures/mmdb/maxmind-test-data/*.mmdb "$seeds/" ;;
+    fuzz_rpsl) cp tests/data/fixtures/whois/rir/* tests/data/fixtures/whois/irr/* "$seeds/" ;;
+    fuzz_rdap) find tests/data/fixtures/rdap -name '*.json' -size -64k | while read -r f; do
+                 cp "$f" "$seeds/$(echo "$f" | md5sum | cut -c1-16)"; done ;;
+    fuzz_ripestat) find tests/data/fixtures/ripestat tests/data/fixtures/cymru -type f -size -64k | while read -r f; do
+                     cp "$f" "$seeds/$(echo "$f" | md5sum | cut -c1-16)"; done ;;
     fuzz_imported_text) cp data/lists/*.txt "$seeds/"
                         printf '1\t1399939200\t2014/05/routeviews-rv2-20140513-1200.pfx2as.gz\n' >"$seeds/log"
                         printf '%064d  GeoLite2-ASN.tar.gz\n' 0 >"$seeds/sha256" ;;

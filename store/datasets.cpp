@@ -3,6 +3,7 @@
 #include "core/as_number.h"
 
 #include <algorithm>
+#include <set>
 #include <map>
 #include <unordered_set>
 
@@ -328,8 +329,12 @@ Result<AsnReport> asn_report(Store& store, uint32_t asn) {
 Result<std::vector<ChainLink>> ip_chain(Store& store, const std::string& text) {
   auto ip = IpAddress::parse(text);
   if (!ip) return Error{"not an IP address", text};
+  return network_chain(store, EntityRef{EntityKind::ip, ip->to_string()});
+}
+
+Result<std::vector<ChainLink>> network_chain(Store& store, const EntityRef& entity) {
   std::vector<ChainLink> chain;
-  auto start = store.find_entity(EntityRef{EntityKind::ip, ip->to_string()});
+  auto start = store.find_entity(entity);
   if (!start) return chain;
 
   auto& db = store.database();
@@ -337,21 +342,25 @@ Result<std::vector<ChainLink>> ip_chain(Store& store, const std::string& text) {
       "SELECT e.id, o.kind, o.key, e.first_seen, e.last_seen FROM edge e JOIN entity o ON o.id = e.dst"
       " WHERE e.src = ?1 AND e.relation = ?2 ORDER BY o.key");
   auto sources = db.prepare(
-      "SELECT o.source_kind, d.name, d.date FROM observation o"
-      " LEFT JOIN dataset d ON o.source_kind = 'dataset' AND d.id = o.source_id"
+      "SELECT o.source_kind, d.name, d.date, l.source || ' ' || strftime('%Y-%m-%d', l.time, 'unixepoch')"
+      " FROM observation o LEFT JOIN dataset d ON o.source_kind = 'dataset' AND d.id = o.source_id"
+      " LEFT JOIN lookup l ON o.source_kind = 'lookup' AND l.id = o.source_id"
       " WHERE o.edge_id = ?1 ORDER BY o.time, d.name");
-  // Which relations to follow from each kind of entity, in chain order.
+  // Which relations to follow from each kind of entity, in chain order: the routed
+  // and the registered network, who holds and routes it, the route objects and
+  // who maintains them, where abuse goes.
   const std::map<EntityKind, std::vector<Relation>> next = {
-      {EntityKind::ip, {kInPrefix, kCountry}},
-      {EntityKind::prefix, {kOriginatedBy, kCountry}},
-      {EntityKind::asn, {kHolder, kCountry}},
+      {EntityKind::ip, {kInPrefix, kRegisteredIn, kCountry}},
+      {EntityKind::prefix, {kOriginatedBy, kHolder, kCountry, kAbuseContact, kMaintainedBy, kRouteObject}},
+      {EntityKind::route, {kRouteOrigin, kMaintainedBy}},
+      {EntityKind::asn, {kHolder, kCountry, kAbuseContact, kMaintainedBy}},
   };
   struct Node {
     int64_t id;
     EntityRef entity;
     int depth;
   };
-  std::vector<Node> queue{{*start, EntityRef{EntityKind::ip, ip->to_string()}, 0}};
+  std::vector<Node> queue{{*start, entity, 0}};
   std::set<int64_t> seen{*start};
   for (size_t i = 0; i < queue.size() && queue.size() < 10000; ++i) {
     const Node node = queue[i];
@@ -374,7 +383,9 @@ Result<std::vector<ChainLink>> ip_chain(Store& store, const std::string& text) {
           DatasetInfo dataset;
           dataset.name = sources.text(1);
           dataset.date = sources.int64(2);
-          std::string label = sources.is_null(1) ? sources.text(0) : dataset_label(dataset);
+          std::string label = !sources.is_null(1) ? dataset_label(dataset)
+                              : !sources.is_null(3) ? sources.text(3)
+                                                    : sources.text(0);
           if (std::find(link.datasets.begin(), link.datasets.end(), label) == link.datasets.end())
             link.datasets.push_back(std::move(label));
         }
@@ -391,6 +402,37 @@ Result<std::vector<ChainLink>> ip_chain(Store& store, const std::string& text) {
   std::stable_sort(chain.begin(), chain.end(),
                    [](const ChainLink& a, const ChainLink& b) { return a.depth < b.depth; });
   return chain;
+}
+
+std::vector<std::string> route_registration_notes(const std::vector<ChainLink>& chain) {
+  std::vector<std::string> notes;
+  const auto targets = [&](const EntityRef& from, Relation relation) {
+    std::vector<std::string> keys;
+    for (const ChainLink& link : chain)
+      if (link.from == from && link.relation == relation) keys.push_back(link.to.key);
+    return keys;
+  };
+  std::set<std::string> seen;
+  for (const ChainLink& link : chain) {
+    if (link.to.kind != EntityKind::route || !seen.insert(link.to.key).second) continue;
+    const std::vector<std::string> maintainers = targets(link.to, kMaintainedBy);
+    for (const std::string& origin : targets(link.to, kRouteOrigin)) {
+      const std::vector<std::string> own = targets(EntityRef{EntityKind::asn, origin}, kMaintainedBy);
+      const std::string number = origin.substr(2);  // "AS133027" -> "133027"
+      for (const std::string& maintainer : maintainers) {
+        const bool names_origin = maintainer.find(number) != std::string::npos;
+        if (names_origin || std::find(own.begin(), own.end(), maintainer) != own.end()) continue;
+        notes.push_back("route object " + link.to.key + " is maintained by " + maintainer + ", not by " + origin +
+                        (own.empty() ? "" : " (whose own maintainers are " + [&] {
+                          std::string list;
+                          for (const std::string& m : own) list += (list.empty() ? "" : ", ") + m;
+                          return list;
+                        }() + ")") +
+                        ": registered on the origin's behalf, usually by an upstream provider (a proxy registration)");
+      }
+    }
+  }
+  return notes;
 }
 
 }  // namespace sg

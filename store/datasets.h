@@ -24,6 +24,12 @@ inline constexpr Relation kInPrefix{"in-prefix"};          ///< ip -> prefix (mo
 inline constexpr Relation kOriginatedBy{"originated-by"};  ///< prefix -> asn
 inline constexpr Relation kHolder{"holder"};               ///< asn -> org (the AS name)
 inline constexpr Relation kCountry{"country"};             ///< prefix -> country (ISO code)
+// Network facts from the registries (enrich/registry).
+inline constexpr Relation kRegisteredIn{"registered-in"};  ///< ip -> prefix: the registry's most specific network
+inline constexpr Relation kAbuseContact{"abuse-contact"};  ///< prefix or asn -> email: where abuse reports go
+inline constexpr Relation kMaintainedBy{"mnt-by"};         ///< prefix, asn or route -> maintainer
+inline constexpr Relation kRouteObject{"route-object"};    ///< prefix -> route: an IRR object for the prefix
+inline constexpr Relation kRouteOrigin{"route-origin"};    ///< route -> asn: the origin it names
 
 /// One row of the dataset table.
 struct DatasetInfo {
@@ -149,5 +155,15 @@ struct ChainLink {
 /// -holder-> org, and prefix -country-> country, breadth first. Empty when the IP
 /// was not enriched; an Error when it is not an IP address.
 Result<std::vector<ChainLink>> ip_chain(Store& store, const std::string& ip);
+
+/// The same walk from any entity (an ip, prefix, route or asn): the network facts
+/// around it, breadth first, each link with the sources that stated it.
+Result<std::vector<ChainLink>> network_chain(Store& store, const EntityRef& entity);
+
+/// Sentences for the route objects of `chain` that a maintainer other than the
+/// origin AS's own registered (its name does not hold the AS number and the AS's
+/// aut-num does not list it): "route object ... is maintained by MAINT-AS3491, not
+/// by AS133027 ...: a proxy registration". Empty when there is none.
+std::vector<std::string> route_registration_notes(const std::vector<ChainLink>& chain);
 
 }  // namespace sg

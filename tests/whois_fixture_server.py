@@ -11,7 +11,9 @@ and answers:
   drip          10 bytes every 100 ms for up to 60 s
   silent        nothing; the connection stays open for 60 s
   reset         the first 1000 bytes of a long answer, then a TCP reset
-  a file name   the file DIR/QUERY (letters, digits, '.', '-', '_' only), then close
+  a file name   the file DIR/QUERY, then close; in the name every byte of QUERY
+                other than letters, digits, '.', '-' and '_' is written '_'
+                ("-L 114.113.195.0/24" is the file "-L_114.113.195.0_24")
   anything else "% No entries found for QUERY\\n", then close
 """
 import os
@@ -27,6 +29,10 @@ ROOT = os.path.realpath(sys.argv[2])
 LOG = sys.argv[3]
 LOG_LOCK = threading.Lock()
 SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_")
+
+
+def file_name(query):
+    return "".join(c if c in SAFE else "_" for c in query)
 
 
 class Handler(socketserver.BaseRequestHandler):
@@ -65,8 +71,8 @@ class Handler(socketserver.BaseRequestHandler):
                 conn.sendall(b"% reset\n" * 125)
                 conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 conn.close()
-            elif query and set(query) <= SAFE and os.path.isfile(os.path.join(ROOT, query)):
-                with open(os.path.join(ROOT, query), "rb") as f:
+            elif query and not query.startswith(".") and os.path.isfile(os.path.join(ROOT, file_name(query))):
+                with open(os.path.join(ROOT, file_name(query)), "rb") as f:
                     conn.sendall(f.read())
             else:
                 conn.sendall(("%% No entries found for %s\n" % query).encode("utf-8", "replace"))

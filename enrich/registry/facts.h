@@ -11,14 +11,9 @@
 
 namespace sg::registry {
 
-/// Relations of registry facts (subject -relation-> object). Those datasets write
-/// too (in-prefix, originated-by, holder, country) are in store/datasets.h.
-inline constexpr Relation kRegisteredIn{"registered-in"};  ///< ip -> prefix: the registry's most specific network
-inline constexpr Relation kAbuseContact{"abuse-contact"};  ///< prefix or asn -> email: where abuse reports go
-inline constexpr Relation kMaintainedBy{"mnt-by"};         ///< prefix, asn or route -> maintainer
-inline constexpr Relation kRouteObject{"route-object"};    ///< prefix -> route: an IRR object for the prefix
-inline constexpr Relation kRouteOrigin{"route-origin"};    ///< route -> asn: the origin it names
-inline constexpr Relation kRegistrar{"registrar"};         ///< domain -> org: its registrar
+// The relations registry facts use (registered-in, abuse-contact, mnt-by,
+// route-object, route-origin, beside in-prefix, holder, country) are declared in
+// store/datasets.h, whose network chain follows them.
 
 /// The facts of one answer.
 struct Facts {

@@ -1,6 +1,7 @@
 #include "enrich/registry/whois_facts.h"
 
 #include <algorithm>
+#include <cmath>
 #include <optional>
 #include <string>
 #include <vector>
@@ -96,11 +97,13 @@ bool is_network(const RpslObject& object) {
   return kind == "inetnum" || kind == "inet6num" || kind == "netrange";
 }
 
-// The size of a network's range, to pick the most specific: the shortest prefix length wins the least.
-int specificity(const std::vector<IpPrefix>& prefixes) {
-  int longest = -1;
-  for (const IpPrefix& prefix : prefixes) longest = std::max(longest, static_cast<int>(prefix.length));
-  return longest;
+// How many addresses a network's prefixes hold (as a power-of-two sum in long
+// double: IPv6 ranges overflow any integer): the smaller, the more specific.
+long double range_size(const std::vector<IpPrefix>& prefixes) {
+  long double size = 0;
+  for (const IpPrefix& prefix : prefixes)
+    size += std::ldexp(1.0L, prefix.network.bit_width() - prefix.length);
+  return size;
 }
 
 // The most specific network object holding `asked` (any, when `asked` is no address).
@@ -115,7 +118,7 @@ const RpslObject* chosen_network(const RpslAnswer& answer, const std::optional<I
                               [&](const IpPrefix& prefix) { return prefix.contains(*asked); }))
       continue;
     // Several prefixes cover an odd range; the one holding the address is what counts for it.
-    if (!best || specificity(candidate) > specificity(prefixes)) {
+    if (!best || range_size(candidate) < range_size(prefixes)) {
       best = &object;
       prefixes = std::move(candidate);
     }
