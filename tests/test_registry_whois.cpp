@@ -129,6 +129,11 @@ TEST_CASE("registry: enrich whois and irr explain 114.113.195.101 from local ser
   CommandResult as = run_command({SPAMGRAPH_BINARY, "--db", db, "show", "asn", "AS133027", "--json"});
   REQUIRE(as.exit_code == 0);
   const auto as_report = nlohmann::json::parse(as.out);
+  bool as_name = false;  // an attribute, with its source
+  for (const auto& a : as_report["attributes"])
+    as_name |= a["name"] == "as-name" && a["value"] == "ET355-AS" && a["source"] == "lookup" &&
+               a["ref"].get<std::string>().rfind("whois AS133027 OK from 127.0.0.1:", 0) == 0;
+  CHECK(as_name);
   std::string routes;
   for (const auto& edge : as_report["edges"])
     if (edge["relation"] == "route-origin") routes += edge["key"].get<std::string>() + ";";
