@@ -188,7 +188,7 @@ TEST_CASE("cymru: a bulk verbose answer with routed, unrouted and error lines") 
   }
 }
 
-TEST_CASE("cymru: bulk lines that do not read become problems; no header is an Error") {
+TEST_CASE("cymru: bulk lines that do not read become problems, no header is an Error") {
   auto answer = parse_cymru_bulk(
       "Bulk mode; whois.cymru.com [not a time]\n"
       "65000 | 192.0.2.1 | 192.0.2.0/24\n"

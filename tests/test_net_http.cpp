@@ -88,7 +88,7 @@ class ScopedEnv {
 
 }  // namespace
 
-TEST_CASE("net http: an answer carries status, type, body and server; 4xx are answers; one User-Agent") {
+TEST_CASE("net http: an answer carries status, type, body and server, 4xx are answers, one User-Agent") {
   Served s;
   HostPolicies policies;
   policies.set_limits("127.0.0.1", local_limits());
@@ -356,7 +356,7 @@ TEST_CASE("net http: a connection reset mid-body and a refused connection are re
   CHECK(elapsed_since(start) < 5);
 }
 
-TEST_CASE("net http: the standard proxy variables are honoured; stat.ripe.net gets its sourceapp") {
+TEST_CASE("net http: the standard proxy variables are honoured, stat.ripe.net gets its sourceapp") {
   Served s;
   ScopedEnv proxy("http_proxy", s.url("").c_str());
   ScopedEnv no_proxy("no_proxy", nullptr);

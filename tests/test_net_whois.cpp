@@ -69,7 +69,7 @@ WhoisAnswer ask(WhoisClient& client, WhoisQuery query) {
 
 }  // namespace
 
-TEST_CASE("net whois: an answer is the server's bytes up to its close; a query with CRLF is not sent") {
+TEST_CASE("net whois: an answer is the server's bytes up to its close, a query with CRLF is not sent") {
   Served s;
   HostPolicies policies;
   policies.set_limits("127.0.0.1", local_limits());

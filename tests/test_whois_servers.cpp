@@ -120,7 +120,7 @@ TEST_CASE("whois servers: 6to4 and Teredo ask about the IPv4 endpoint") {
   CHECK(teredo->query == "n + 74.117.225.229");
 }
 
-TEST_CASE("whois servers: unknown and special space goes to IANA; other text is an error") {
+TEST_CASE("whois servers: unknown and special space goes to IANA, other text is an error") {
   for (const char* query :
        {"10.1.2.3", "127.0.0.1", "224.0.0.1", "0.1.2.3", "fe80::1", "3ffe::1", "AS0", "AS4294967295", "AS500000"}) {
     CAPTURE(query);
