@@ -48,6 +48,8 @@ RegisteredCommand add_enrich_dns_command(CLI::App& enrich);
 std::vector<RegisteredCommand> add_asn_commands(CLI::App& app, CLI::App& enrich, CLI::App& data);
 /// `enrich whois`, `enrich irr` and `whois` (cli/whois_command.cpp).
 std::vector<RegisteredCommand> add_whois_commands(CLI::App& app, CLI::App& enrich);
+/// `enrich rdap` (cli/rdap_command.cpp).
+RegisteredCommand add_enrich_rdap_command(CLI::App& enrich);
 /// `data fetch` (cli/fetch_command.cpp).
 RegisteredCommand add_data_fetch_command(CLI::App& data);
 

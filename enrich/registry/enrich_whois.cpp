@@ -5,6 +5,7 @@
 
 #include "core/ascii.h"
 #include "enrich/net/whois_client.h"
+#include "enrich/registry/fact_writer.h"
 #include "enrich/registry/whois_facts.h"
 #include "enrich/whois/referral.h"
 #include "enrich/whois/rpsl.h"
@@ -38,20 +39,17 @@ struct Asked {
   int hops = 0;
 };
 
+// Stores each answer and its facts; says which referral to follow.
 class Run {
  public:
-  Run(Store& store, LookupLog& log, const WhoisEnrichOptions& options, WhoisEnrichSummary& summary, UnixTime now)
-      : store_(store), log_(log), options_(options), summary_(summary), now_(now) {}
+  Run(FactWriter& writer, const WhoisEnrichOptions& options, WhoisEnrichSummary& summary, UnixTime now)
+      : writer_(writer), options_(options), summary_(summary), now_(now) {}
 
   // Stores one answer and derives it; returns the referral to follow, if any.
-  std::optional<net::WhoisQuery> take(const Asked& asked, net::WhoisAnswer&& answer) {
+  std::optional<net::WhoisQuery> take(Store& store, const Asked& asked, net::WhoisAnswer&& answer) {
     if (!error_.empty()) return std::nullopt;
-    if (!in_batch_) {
-      if (auto status = store_.begin(); !status) return fail(status.error().to_string());
-      in_batch_ = true;
-    }
-    auto entity_id = store_.entity_id(asked.entity);
-    if (!entity_id) return fail(entity_id.error().to_string());
+    auto entity_id = store.entity_id(asked.entity);
+    if (!entity_id) return fail(entity_id.error());
     LookupRow row;
     row.source = std::string(source_text(options_.source));
     row.entity_id = *entity_id;
@@ -62,60 +60,35 @@ class Run {
     row.answer = answer.answer;
     ++summary_.status[row.status];
     if (!answer.ok()) summary_.failed.push_back(FailedWhois{row.server, row.query, answer.error});
-    auto id = log_.insert(row);
-    if (!id) return fail(id.error().to_string());
-    ++summary_.lookups_stored;
+    auto id = writer_.store_lookup(row);
+    if (!id) return fail(id.error());
 
     std::optional<net::WhoisQuery> next;
-    if (answer.ok() || answer.truncated) {
-      const Facts facts = options_.source == WhoisSource::whois ? whois_facts(answer.answer, asked.entity, row.time)
-                                                                 : irr_facts(answer.answer, row.time);
-      for (const Observation& observation : facts.observations) {
-        auto inserted = store_.observe(observation, ProvenanceKind::lookup, *id);
-        if (!inserted) return fail(inserted.error().to_string());
-        ++summary_.observations;
-        if (*inserted) ++summary_.new_edges;
-      }
-      for (const Attribute& attribute : facts.attributes) {
-        if (auto status = store_.record_attribute(attribute, ProvenanceKind::lookup, *id); !status)
-          return fail(status.error().to_string());
-        ++summary_.attributes;
-      }
-      if (options_.source == WhoisSource::whois && options_.server_override.empty() &&
-          asked.hops < options_.max_referrals) {
-        if (auto referral = whois::find_referral(answer.server, asked.entity.key, answer.answer);
-            referral && referral->followable()) {
-          next = net::WhoisQuery{referral->next.server, referral->next.port, referral->next.query, 0};
-        }
-      }
-    }
-    if (++answered_ >= options_.batch_answers) {
-      answered_ = 0;
-      if (auto status = commit(); !status) return fail(status.error().to_string());
-    }
+    Facts facts;
+    if (answer.ok() || answer.truncated)
+      facts = options_.source == WhoisSource::whois ? whois_facts(answer.answer, asked.entity, row.time)
+                                                    : irr_facts(answer.answer, row.time);
+    if (auto status = writer_.store_facts(facts, *id); !status) return fail(status.error());
+    if (answer.ok() && options_.source == WhoisSource::whois && options_.server_override.empty() &&
+        asked.hops < options_.max_referrals)
+      if (auto referral = whois::find_referral(answer.server, asked.entity.key, answer.answer);
+          referral && referral->followable())
+        next = net::WhoisQuery{referral->next.server, referral->next.port, referral->next.query, 0};
     return next;
   }
 
-  Status commit() {
-    if (!in_batch_) return Ok{};
-    in_batch_ = false;
-    return store_.commit();
-  }
   const std::string& error() const { return error_; }
 
  private:
-  std::nullopt_t fail(std::string error) {
-    if (error_.empty()) error_ = std::move(error);
+  std::nullopt_t fail(const Error& error) {
+    if (error_.empty()) error_ = error.to_string();
     return std::nullopt;
   }
 
-  Store& store_;
-  LookupLog& log_;
+  FactWriter& writer_;
   const WhoisEnrichOptions& options_;
   WhoisEnrichSummary& summary_;
   UnixTime now_;
-  bool in_batch_ = false;
-  int answered_ = 0;
   std::string error_;
 };
 
@@ -237,22 +210,28 @@ Result<WhoisEnrichSummary> enrich_whois(Store& store, const WhoisEnrichOptions& 
     asked.push_back(Asked{p.entity, 0});
     client.submit(std::move(p.query));
   }
-  Run run(store, *log, options, summary, now);
+  FactWriter writer(store, *log, options.batch_answers);
+  Run run(writer, options, summary, now);
   client.run([&](net::WhoisAnswer&& answer) {
     ++summary.sent;
     const Asked current = asked[answer.id];
-    if (auto next = run.take(current, std::move(answer))) {
+    if (auto next = run.take(store, current, std::move(answer))) {
       next->id = asked.size();
       asked.push_back(Asked{current.entity, current.hops + 1});
       ++summary.referrals;
       client.submit(std::move(*next));
     }
   });
-  if (auto status = run.commit(); !status && run.error().empty()) return status.error();
   if (!run.error().empty()) {
-    store.rollback();
+    writer.rollback();
     return Error{run.error(), ""};
   }
+  if (auto status = writer.commit(); !status) return status.error();
+  const WriteCounts& counts = writer.counts();
+  summary.lookups_stored = counts.lookups_stored;
+  summary.observations = counts.observations;
+  summary.new_edges = counts.new_edges;
+  summary.attributes = counts.attributes;
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return summary;
 }

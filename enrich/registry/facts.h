@@ -15,6 +15,9 @@ namespace sg::registry {
 // route-object, route-origin, beside in-prefix, holder, country) are declared in
 // store/datasets.h, whose network chain follows them.
 
+/// domain -> org: the registrar a domain is registered through.
+inline constexpr Relation kRegistrar{"registrar"};
+
 /// The facts of one answer.
 struct Facts {
   std::vector<Observation> observations;  ///< deduplicated, in a stable order
