@@ -71,7 +71,8 @@ TEST_CASE("registry: IRR route objects become route entities with origin and mai
   CHECK(attribute(facts, key, "last-changed") == "2008-11-24");
   CHECK(attribute(facts, key, "remarks").find("exported under this origin AS") != std::string::npos);
   // Hostile bytes: no crash, nothing invented.
-  CHECK(registry::irr_facts(std::string("route: \xff\x00/99\norigin: AS\n", 27), 0).observations.empty());
+  static constexpr char kHostile[] = "route: \xff\x00/99\norigin: AS\n";
+  CHECK(registry::irr_facts(std::string(kHostile, sizeof kHostile - 1), 0).observations.empty());
 }
 
 TEST_CASE("registry: enrich whois and irr explain 114.113.195.101 from local servers, and a second run sends nothing") {
