@@ -2,7 +2,33 @@
 
 #include <algorithm>
 
+#include "core/ascii.h"
+#include "core/domain.h"
+#include "core/utf8.h"
+
 namespace sg::registry {
+
+std::string registry_text(std::string_view value) {
+  std::string text = to_valid_utf8(value);
+  for (char& c : text)
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  return std::string(trim_blanks(text));
+}
+
+std::optional<std::string> email_key(std::string_view text) {
+  text = trim_blanks(text);
+  if (starts_with_nocase(text, "mailto:")) text.remove_prefix(7);
+  if (!text.empty() && text.front() == '\'') text.remove_prefix(1);
+  if (!text.empty() && text.back() == '\'') text.remove_suffix(1);
+  const size_t at = text.find('@');
+  if (at == 0 || at == std::string_view::npos || text.find('@', at + 1) != std::string_view::npos) return std::nullopt;
+  for (char c : text.substr(0, at))
+    if (static_cast<unsigned char>(c) <= ' ' || static_cast<unsigned char>(c) >= 0x7F || c == '<' || c == '>')
+      return std::nullopt;
+  std::string domain;
+  if (!normalize_domain_into(text.substr(at + 1), domain)) return std::nullopt;
+  return ascii_lowercase(text.substr(0, at)) + "@" + domain;
+}
 
 void Facts::add(const EntityRef& subject, Relation relation, const EntityRef& object, UnixTime time) {
   Observation observation{subject, relation, object, time, true};

@@ -3,7 +3,9 @@
 // these from a stored answer, as a pure function, so that a parser fix
 // re-derives the graph from the `lookup` rows without asking anyone again.
 #pragma once
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/observation.h"
@@ -17,6 +19,13 @@ namespace sg::registry {
 
 /// domain -> org: the registrar a domain is registered through.
 inline constexpr Relation kRegistrar{"registrar"};
+
+/// A value from a registry, fit for the store: valid UTF-8, on one line, trimmed.
+std::string registry_text(std::string_view value);
+
+/// An e-mail address as an entity key ("abuse@example.net", lower-cased), read from
+/// what registries write ("'abuse@x'", "mailto:abuse@x"); nullopt for anything else.
+std::optional<std::string> email_key(std::string_view text);
 
 /// The facts of one answer.
 struct Facts {

@@ -14,29 +14,7 @@ namespace sg::registry {
 
 namespace {
 
-// A value from a registry, fit for the store: valid UTF-8, one line, trimmed.
-std::string clean(std::string_view value) {
-  std::string text = to_valid_utf8(value);
-  for (char& c : text)
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  return std::string(trim_blanks(text));
-}
-
 std::string day(std::optional<UnixTime> time) { return time ? format_iso8601(*time).substr(0, 10) : ""; }
-
-// An e-mail address as an entity key, or nullopt.
-std::optional<std::string> email_key(std::string_view text) {
-  text = trim_blanks(text);
-  if (starts_with_nocase(text, "mailto:")) text.remove_prefix(7);
-  const size_t at = text.find('@');
-  if (at == 0 || at == std::string_view::npos || text.find('@', at + 1) != std::string_view::npos) return std::nullopt;
-  for (char c : text.substr(0, at))
-    if (static_cast<unsigned char>(c) <= ' ' || static_cast<unsigned char>(c) >= 0x7F || c == '<' || c == '>')
-      return std::nullopt;
-  std::string domain;
-  if (!normalize_domain_into(text.substr(at + 1), domain)) return std::nullopt;
-  return ascii_lowercase(text.substr(0, at)) + "@" + domain;
-}
 
 void add_abuse(Facts& facts, const EntityRef& subject, const std::string& email, UnixTime time) {
   if (auto key = email_key(email)) facts.add(subject, kAbuseContact, EntityRef{EntityKind::email, *key}, time);
@@ -52,8 +30,8 @@ void add_country(Facts& facts, const EntityRef& subject, std::string_view countr
 std::string holder_name(const rdap::Answer& answer) {
   const rdap::Entity* holder = answer.holder();
   if (!holder) return "";
-  if (!holder->contact.organisation.empty()) return clean(holder->contact.organisation);
-  return clean(holder->display_name());
+  if (!holder->contact.organisation.empty()) return registry_text(holder->contact.organisation);
+  return registry_text(holder->display_name());
 }
 
 void network_facts(Facts& facts, const rdap::Answer& answer, const EntityRef& asked, UnixTime time) {
@@ -61,7 +39,7 @@ void network_facts(Facts& facts, const rdap::Answer& answer, const EntityRef& as
   std::optional<IpAddress> address;
   if (asked.kind == EntityKind::ip) address = IpAddress::parse(asked.key);
   std::string holder = holder_name(answer);
-  if (holder.empty()) holder = clean(network.name);
+  if (holder.empty()) holder = registry_text(network.name);
   std::string country = network.country;
   if (country.empty() && answer.holder()) country = answer.holder()->contact.country;
   for (const IpPrefix& prefix : network.cidrs) {
@@ -71,10 +49,10 @@ void network_facts(Facts& facts, const rdap::Answer& answer, const EntityRef& as
     if (!holder.empty()) facts.add(entity, kHolder, EntityRef{EntityKind::org, holder}, time);
     add_country(facts, entity, country, time);
     add_abuse(facts, entity, answer.abuse_email(), time);
-    facts.add(entity, "network-name", clean(network.name), time);
-    facts.add(entity, "handle", clean(answer.handle), time);
-    facts.add(entity, "status", clean(network.type), time);
-    facts.add(entity, "parent-handle", clean(network.parent_handle), time);
+    facts.add(entity, "network-name", registry_text(network.name), time);
+    facts.add(entity, "handle", registry_text(answer.handle), time);
+    facts.add(entity, "status", registry_text(network.type), time);
+    facts.add(entity, "parent-handle", registry_text(network.parent_handle), time);
     if (network.start && network.end)
       facts.add(entity, "range", network.start->to_string() + " - " + network.end->to_string(), time);
     facts.add(entity, "registered", day(answer.event_date("registration")), time);
@@ -84,7 +62,7 @@ void network_facts(Facts& facts, const rdap::Answer& answer, const EntityRef& as
 
 void autnum_facts(Facts& facts, const rdap::Answer& answer, const EntityRef& asked, UnixTime time) {
   const rdap::Autnum& autnum = *answer.autnum;
-  const std::string name = clean(autnum.name);
+  const std::string name = registry_text(autnum.name);
   const std::string holder = holder_name(answer);
   std::string org = name;
   if (!holder.empty() && holder != name) org = name.empty() ? holder : name + " " + holder;
@@ -94,7 +72,7 @@ void autnum_facts(Facts& facts, const rdap::Answer& answer, const EntityRef& ask
   add_country(facts, asked, country, time);
   add_abuse(facts, asked, answer.abuse_email(), time);
   facts.add(asked, "as-name", name, time);
-  facts.add(asked, "handle", clean(answer.handle), time);
+  facts.add(asked, "handle", registry_text(answer.handle), time);
   facts.add(asked, "registered", day(answer.event_date("registration")), time);
   facts.add(asked, "last-changed", day(answer.event_date("last changed")), time);
 }
@@ -102,9 +80,9 @@ void autnum_facts(Facts& facts, const rdap::Answer& answer, const EntityRef& ask
 void domain_facts(Facts& facts, const rdap::Answer& answer, const EntityRef& asked, UnixTime time) {
   const rdap::Domain& domain = *answer.domain;
   const rdap::Registrar registrar = answer.registrar();
-  if (!clean(registrar.name).empty())
-    facts.add(asked, kRegistrar, EntityRef{EntityKind::org, clean(registrar.name)}, time);
-  facts.add(asked, "registrar-iana-id", clean(registrar.iana_id), time);
+  if (!registry_text(registrar.name).empty())
+    facts.add(asked, kRegistrar, EntityRef{EntityKind::org, registry_text(registrar.name)}, time);
+  facts.add(asked, "registrar-iana-id", registry_text(registrar.iana_id), time);
   add_abuse(facts, asked, registrar.abuse_email.empty() ? answer.abuse_email() : registrar.abuse_email, time);
   std::string name;
   for (const std::string& server : domain.nameservers)
@@ -113,7 +91,7 @@ void domain_facts(Facts& facts, const rdap::Answer& answer, const EntityRef& ask
   facts.add(asked, "expires", day(answer.event_date("expiration")), time);
   facts.add(asked, "last-changed", day(answer.event_date("last changed")), time);
   std::string status;
-  for (const std::string& s : answer.status) status += (status.empty() ? "" : ", ") + clean(s);
+  for (const std::string& s : answer.status) status += (status.empty() ? "" : ", ") + registry_text(s);
   facts.add(asked, "status", status, time);
 }
 

@@ -21,14 +21,6 @@ namespace {
 using whois::RpslAnswer;
 using whois::RpslObject;
 
-// A value from a registry, fit for the store: valid UTF-8, one line, trimmed.
-std::string clean(std::string_view value) {
-  std::string text = to_valid_utf8(value);
-  for (char& c : text)
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  return std::string(trim_blanks(text));
-}
-
 // A registry date ("2007-03-13", "2019-05-06T01:02:03Z", "20081124") as UnixTime.
 std::optional<UnixTime> registry_date(std::string_view text) {
   text = trim_blanks(text);
@@ -51,23 +43,7 @@ std::optional<UnixTime> registry_date(std::string_view text) {
 // "YYYY-MM-DD" of a registry date, or the text as given when it is no date.
 std::string date_text(std::string_view text) {
   if (auto time = registry_date(text)) return format_iso8601(*time).substr(0, 10);
-  return clean(text);
-}
-
-// An e-mail address as an entity key: lower-case, one '@', a domain after it.
-std::optional<std::string> email_key(std::string_view text) {
-  text = trim_blanks(text);
-  if (!text.empty() && text.front() == '\'') text.remove_prefix(1);
-  if (!text.empty() && text.back() == '\'') text.remove_suffix(1);
-  const size_t at = text.find('@');
-  if (at == 0 || at == std::string_view::npos || text.find('@', at + 1) != std::string_view::npos) return std::nullopt;
-  const std::string_view local = text.substr(0, at);
-  for (char c : local)
-    if (static_cast<unsigned char>(c) <= ' ' || static_cast<unsigned char>(c) >= 0x7F || c == '<' || c == '>')
-      return std::nullopt;
-  std::string domain;
-  if (!normalize_domain_into(text.substr(at + 1), domain)) return std::nullopt;
-  return ascii_lowercase(local) + "@" + domain;
+  return registry_text(text);
 }
 
 // The range an inetnum / inet6num / NetRange value names: "A - B" or a prefix,
@@ -163,10 +139,10 @@ std::optional<std::string> abuse_contact(const RpslAnswer& answer, const RpslObj
 // Who holds a network or AS: the organisation's name where the answer has one.
 std::string holder_name(const RpslAnswer& answer, const RpslObject& main) {
   for (std::string_view key : {"orgname", "org-name", "owner"})
-    if (auto value = first_anywhere(answer, key); value && !clean(*value).empty()) return clean(*value);
-  if (auto value = main.first("descr"); value && !clean(*value).empty()) {
+    if (auto value = first_anywhere(answer, key); value && !registry_text(*value).empty()) return registry_text(*value);
+  if (auto value = main.first("descr"); value && !registry_text(*value).empty()) {
     std::string_view line = *value;
-    return clean(line.substr(0, line.find('\n')));
+    return registry_text(line.substr(0, line.find('\n')));
   }
   return "";
 }
@@ -223,12 +199,12 @@ void network_facts(Facts& facts, const RpslAnswer& answer, const EntityRef& aske
     if (abuse) facts.add(entity, kAbuseContact, EntityRef{EntityKind::email, *abuse}, time);
     add_mnt_by(facts, entity, *network, time);
     for (std::string_view key : {"netname", "net-name"})
-      if (auto value = network->first(key)) facts.add(entity, "network-name", clean(*value), time);
-    facts.add(entity, "range", clean(network->primary_key()), time);
-    if (auto value = network->first("nethandle")) facts.add(entity, "handle", clean(*value), time);
+      if (auto value = network->first(key)) facts.add(entity, "network-name", registry_text(*value), time);
+    facts.add(entity, "range", registry_text(network->primary_key()), time);
+    if (auto value = network->first("nethandle")) facts.add(entity, "handle", registry_text(*value), time);
     for (std::string_view key : {"status", "nettype"})
-      if (auto value = network->first(key)) facts.add(entity, "status", clean(*value), time);
-    if (auto value = network->first("source")) facts.add(entity, "source", clean(whois::without_rpsl_comment(*value)), time);
+      if (auto value = network->first(key)) facts.add(entity, "status", registry_text(*value), time);
+    if (auto value = network->first("source")) facts.add(entity, "source", registry_text(whois::without_rpsl_comment(*value)), time);
     add_dates(facts, entity, *network, time);
   }
 }
@@ -248,7 +224,7 @@ void autnum_facts(Facts& facts, const RpslAnswer& answer, const EntityRef& asked
   if (!main) return;
   std::string name;
   for (std::string_view key : {"as-name", "asname"})
-    if (auto value = main->first(key)) name = clean(*value);
+    if (auto value = main->first(key)) name = registry_text(*value);
   const std::string holder = holder_name(answer, *main);
   // "ET355-AS Eric Tam": the name and the organisation, as AS lists show them.
   std::string org = name;
@@ -263,18 +239,18 @@ void autnum_facts(Facts& facts, const RpslAnswer& answer, const EntityRef& asked
 
 void route_facts(Facts& facts, const RpslAnswer& answer, UnixTime time) {
   for (const whois::RouteObject& route : whois::route_objects(answer)) {
-    const std::string source = route.source.empty() ? "IRR" : ascii_uppercase(clean(route.source));
+    const std::string source = route.source.empty() ? "IRR" : ascii_uppercase(registry_text(route.source));
     const EntityRef entity{EntityKind::route, route_key(route.prefix, route.origin, source)};
     facts.add(EntityRef{EntityKind::prefix, route.prefix.to_string()}, kRouteObject, entity, time);
     facts.add(entity, kRouteOrigin, EntityRef{EntityKind::asn, as_number_key(route.origin)}, time);
     for (const std::string& maintainer : route.mnt_by) {
-      const std::string name = ascii_uppercase(clean(maintainer));
+      const std::string name = ascii_uppercase(registry_text(maintainer));
       if (!name.empty() && name.size() <= 80) facts.add(entity, kMaintainedBy, EntityRef{EntityKind::maintainer, name}, time);
     }
     std::string descr, remarks;
-    for (const std::string& line : route.descr) descr += (descr.empty() ? "" : " / ") + clean(line);
+    for (const std::string& line : route.descr) descr += (descr.empty() ? "" : " / ") + registry_text(line);
     for (const std::string& line : route.remarks)
-      if (!clean(line).empty()) remarks += (remarks.empty() ? "" : " ") + clean(line);
+      if (!registry_text(line).empty()) remarks += (remarks.empty() ? "" : " ") + registry_text(line);
     facts.add(entity, "descr", descr, time);
     facts.add(entity, "remarks", remarks, time);
     facts.add(entity, "source", source, time);
