@@ -59,10 +59,10 @@ nlohmann::json summary_json(const registry::RdapEnrichSummary& summary, bool off
                         {"unknown", summary.unknown},
                         {"sent", summary.sent},
                         {"referrals", summary.referrals},
-                        {"lookups_stored", summary.lookups_stored},
-                        {"observations", summary.observations},
-                        {"new_edges", summary.new_edges},
-                        {"attributes", summary.attributes},
+                        {"lookups_stored", summary.written.lookups_stored},
+                        {"observations", summary.written.observations},
+                        {"new_edges", summary.written.new_edges},
+                        {"attributes", summary.written.attributes},
                         {"seconds", summary.seconds}};
   out["status"] = nlohmann::json::object();
   for (const auto& [status, count] : summary.status) out["status"][json_text(status)] = count;
@@ -112,8 +112,8 @@ int run(const RdapFlags& flags, const CommandContext& context) {
     std::cout << fmt::format(
         "enrich rdap: {} planned, {} fresh, {} sent ({} referrals) in {:.1f} s; {} lookups stored, {} observations "
         "({} new edges), {} attributes\n",
-        summary->planned, summary->fresh, summary->sent, summary->referrals, summary->seconds, summary->lookups_stored,
-        summary->observations, summary->new_edges, summary->attributes);
+        summary->planned, summary->fresh, summary->sent, summary->referrals, summary->seconds, summary->written.lookups_stored,
+        summary->written.observations, summary->written.new_edges, summary->written.attributes);
     for (const auto& [status, count] : summary->status) std::cout << fmt::format("  {:<6} {}\n", shown(status), count);
     for (const auto& failed : summary->failed)
       std::cout << fmt::format("  failed: {}: {}\n", shown(failed.url), shown(failed.error));

@@ -48,9 +48,9 @@ int fail(std::string_view command, const Error& error) {
 nlohmann::json summary_json(const registry::WhoisEnrichSummary& summary, bool offline) {
   nlohmann::json out = {{"offline", offline},          {"planned", summary.planned},
                         {"fresh", summary.fresh},      {"sent", summary.sent},
-                        {"referrals", summary.referrals}, {"lookups_stored", summary.lookups_stored},
-                        {"observations", summary.observations}, {"new_edges", summary.new_edges},
-                        {"attributes", summary.attributes}, {"seconds", summary.seconds}};
+                        {"referrals", summary.referrals}, {"lookups_stored", summary.written.lookups_stored},
+                        {"observations", summary.written.observations}, {"new_edges", summary.written.new_edges},
+                        {"attributes", summary.written.attributes}, {"seconds", summary.seconds}};
   out["status"] = nlohmann::json::object();
   for (const auto& [status, count] : summary.status) out["status"][json_text(status)] = count;
   out["failed"] = nlohmann::json::array();
@@ -102,7 +102,7 @@ int run_enrich(const EnrichWhoisFlags& flags, const CommandContext& context) {
         "{}: {} planned, {} fresh, {} sent ({} referrals) in {:.1f} s; {} lookups stored, {} observations ({} new "
         "edges), {} attributes\n",
         name, summary->planned, summary->fresh, summary->sent, summary->referrals, summary->seconds,
-        summary->lookups_stored, summary->observations, summary->new_edges, summary->attributes);
+        summary->written.lookups_stored, summary->written.observations, summary->written.new_edges, summary->written.attributes);
     for (const auto& [status, count] : summary->status) std::cout << fmt::format("  {:<11} {}\n", shown(status), count);
     for (const auto& failed : summary->failed)
       std::cout << fmt::format("  failed: {} {}: {}\n", shown(failed.server), shown(failed.line), shown(failed.error));

@@ -12,23 +12,12 @@
 #include "enrich/registry/rdap_facts.h"
 #include "store/datasets.h"
 #include "tests/helpers.h"
+#include "tests/registry_facts.h"
 #include "tests/http_test_server.h"
 
 using namespace sg;
 
 namespace {
-
-bool has_fact(const registry::Facts& facts, std::string_view subject, Relation relation, std::string_view object) {
-  return std::any_of(facts.observations.begin(), facts.observations.end(), [&](const Observation& o) {
-    return o.subject.key == subject && o.relation == relation && o.object.key == object && o.trusted;
-  });
-}
-
-std::string attribute(const registry::Facts& facts, std::string_view entity, std::string_view name) {
-  for (const Attribute& a : facts.attributes)
-    if (a.entity.key == entity && a.name == name) return a.value;
-  return "";
-}
 
 registry::Facts facts_of(const std::string& file, const EntityRef& asked) {
   auto answer = rdap::parse_rdap_answer(200, read_file(test_data("fixtures/rdap/" + file)));

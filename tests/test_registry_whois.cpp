@@ -12,25 +12,10 @@
 #include "store/datasets.h"
 #include "store/store.h"
 #include "tests/helpers.h"
+#include "tests/registry_facts.h"
 #include "tests/whois_test_server.h"
 
 using namespace sg;
-
-namespace {
-
-bool has_fact(const registry::Facts& facts, std::string_view subject, Relation relation, std::string_view object) {
-  return std::any_of(facts.observations.begin(), facts.observations.end(), [&](const Observation& o) {
-    return o.subject.key == subject && o.relation == relation && o.object.key == object && o.trusted;
-  });
-}
-
-std::string attribute(const registry::Facts& facts, std::string_view entity, std::string_view name) {
-  for (const Attribute& a : facts.attributes)
-    if (a.entity.key == entity && a.name == name) return a.value;
-  return "";
-}
-
-}  // namespace
 
 TEST_CASE("registry: whois facts of recorded RIR answers name the network, holder, country and abuse contact") {
   const UnixTime now = 1700000000;

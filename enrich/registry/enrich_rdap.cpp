@@ -16,10 +16,6 @@ namespace sg::registry {
 
 namespace {
 
-UnixTime clock_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 struct Planned {
   EntityRef entity;
   std::string query;  ///< "ip 114.113.195.101", "autnum AS133027", "domain example.com"
@@ -182,11 +178,7 @@ Result<RdapEnrichSummary> enrich_rdap(Store& store, const RdapEnrichOptions& opt
     return Error{error, ""};
   }
   if (auto status = writer.commit(); !status) return status.error();
-  const WriteCounts& counts = writer.counts();
-  summary.lookups_stored = counts.lookups_stored;
-  summary.observations = counts.observations;
-  summary.new_edges = counts.new_edges;
-  summary.attributes = counts.attributes;
+  summary.written = writer.counts();
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return summary;
 }

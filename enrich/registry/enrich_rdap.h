@@ -15,6 +15,7 @@
 #include "core/observation.h"
 #include "core/result.h"
 #include "enrich/net/host_policy.h"
+#include "enrich/registry/fact_writer.h"
 #include "store/store.h"
 
 namespace sg::registry {
@@ -56,10 +57,7 @@ struct RdapEnrichSummary {
   int64_t sent = 0;                       ///< requests, referrals included
   int64_t referrals = 0;
   std::map<std::string, int64_t> status;  ///< lookups by status ("200", "404", "429", "ERROR")
-  int64_t lookups_stored = 0;
-  int64_t observations = 0;
-  int64_t new_edges = 0;
-  int64_t attributes = 0;
+  WriteCounts written;                    ///< lookups, observations, new edges and attributes stored
   double seconds = 0;
   std::vector<FailedRdap> failed;
   std::vector<PlannedRdap> would_query;   ///< offline only

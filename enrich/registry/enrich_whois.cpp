@@ -18,10 +18,6 @@ namespace {
 
 std::string_view source_text(WhoisSource source) { return source == WhoisSource::whois ? "whois" : "irr"; }
 
-UnixTime clock_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 // What became of one query, as lookup.status says it.
 std::string answer_status(const net::WhoisAnswer& answer) {
   if (!answer.ok()) return answer.truncated ? "TRUNCATED" : "ERROR";
@@ -227,11 +223,7 @@ Result<WhoisEnrichSummary> enrich_whois(Store& store, const WhoisEnrichOptions& 
     return Error{run.error(), ""};
   }
   if (auto status = writer.commit(); !status) return status.error();
-  const WriteCounts& counts = writer.counts();
-  summary.lookups_stored = counts.lookups_stored;
-  summary.observations = counts.observations;
-  summary.new_edges = counts.new_edges;
-  summary.attributes = counts.attributes;
+  summary.written = writer.counts();
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return summary;
 }

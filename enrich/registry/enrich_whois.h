@@ -19,6 +19,7 @@
 #include "core/observation.h"
 #include "core/result.h"
 #include "enrich/net/host_policy.h"
+#include "enrich/registry/fact_writer.h"
 #include "store/store.h"
 
 namespace sg::registry {
@@ -65,10 +66,7 @@ struct WhoisEnrichSummary {
   int64_t sent = 0;                       ///< queries sent, referrals included
   int64_t referrals = 0;                  ///< of which referrals followed
   std::map<std::string, int64_t> status;  ///< lookups by status (OK, NO-ENTRIES, REFUSED, ERROR, ...)
-  int64_t lookups_stored = 0;
-  int64_t observations = 0;
-  int64_t new_edges = 0;
-  int64_t attributes = 0;
+  WriteCounts written;                    ///< lookups, observations, new edges and attributes stored
   double seconds = 0;
   std::vector<FailedWhois> failed;
   std::vector<PlannedWhois> would_query;  ///< offline only

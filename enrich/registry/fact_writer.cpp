@@ -1,6 +1,12 @@
 #include "enrich/registry/fact_writer.h"
 
+#include <chrono>
+
 namespace sg::registry {
+
+UnixTime clock_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
 
 Result<int64_t> FactWriter::store_lookup(const LookupRow& row) {
   if (!open_) {

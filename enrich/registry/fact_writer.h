@@ -11,6 +11,9 @@
 
 namespace sg::registry {
 
+/// The wall clock in seconds: a run's time when the caller gives none.
+UnixTime clock_now();
+
 /// What a FactWriter wrote.
 struct WriteCounts {
   int64_t lookups_stored = 0;
