@@ -18,6 +18,19 @@ std::string env(const char* name) {
 
 }  // namespace
 
+std::string* registry_setting(RegistrySettings& settings, std::string_view key) {
+  if (key == "contact") return &settings.contact;
+  if (key == "whois-server") return &settings.whois_server;
+  if (key == "irr-server") return &settings.irr_server;
+  if (key == "rdap-bootstrap") return &settings.rdap_bootstrap;
+  if (key == "rdap-base") return &settings.rdap_base;
+  if (key == "ripestat-url") return &settings.ripestat_url;
+  if (key == "sourceapp") return &settings.sourceapp;
+  if (key == "cymru-resolver") return &settings.cymru_resolver;
+  if (key == "cymru-server") return &settings.cymru_server;
+  return nullptr;
+}
+
 std::string default_config_path(const std::string& explicit_path) {
   if (!explicit_path.empty()) return explicit_path;
   if (std::string path = env("SPAMGRAPH_CONFIG"); !path.empty()) return path;
@@ -58,8 +71,15 @@ Result<Config> load_config(const std::string& path) {
                                                : (std::filesystem::path(path).parent_path() / mmdb).string());
     } else if (key.starts_with("source.") && key.size() > 7) {
       config.sources[key.substr(7)] = value;
+    } else if (key.starts_with("rate.") && key.size() > 5) {
+      config.registry.rates[key.substr(5)] = value;
+    } else if (std::string* setting = registry_setting(config.registry, key)) {
+      *setting = value;
     } else {
-      return Error{"unknown key `" + key + "` (known: db, trusted, resolver, mmdb, source.NAME)", where};
+      return Error{"unknown key `" + key +
+                       "` (known: db, trusted, resolver, mmdb, source.NAME, contact, rate.HOST, whois-server, "
+                       "irr-server, rdap-bootstrap, rdap-base, ripestat-url, sourceapp, cymru-resolver, cymru-server)",
+                   where};
     }
   }
   return config;

@@ -11,6 +11,7 @@
 
 #include "cli/commands.h"
 #include "cli/json_output.h"
+#include "cli/registry_sources.h"
 #include "cli/subcommand.h"
 #include "core/time.h"
 #include "core/utf8.h"
@@ -25,16 +26,8 @@ namespace {
 std::string shown(std::string_view text) { return escape_for_terminal(text); }
 
 struct RdapFlags {
-  std::string bootstrap;
-  std::string base;
-  std::string contact;
-  std::string max_age = "7d";
-  bool offline = false;
   bool no_domains = false;
-  int64_t limit = -1;
-  std::string now;
-  int64_t timeout = 60;
-  bool json = false;
+  RegistryFlags shared;
 };
 
 int fail(const Error& error) {
@@ -44,7 +37,7 @@ int fail(const Error& error) {
 
 // data/rdap-bootstrap beside the binary's folder (build/spamgraph -> data/), the
 // snapshot the repository ships.
-std::string default_bootstrap_folder() {
+std::string default_rdap_bootstrap_folder() {
   char path[PATH_MAX];
   const ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
   if (n <= 0) return "data/rdap-bootstrap";
@@ -79,66 +72,63 @@ nlohmann::json summary_json(const registry::RdapEnrichSummary& summary, bool off
   return out;
 }
 
-int run(const RdapFlags& flags, const CommandContext& context) {
-  registry::RdapEnrichOptions options;
-  options.bootstrap_folder = flags.bootstrap.empty() ? default_bootstrap_folder() : flags.bootstrap;
-  options.base_override = flags.base;
-  options.contact = flags.contact;
-  auto max_age = dns::parse_duration_ms(flags.max_age, "--max-age");
-  if (!max_age) return fail(max_age.error());
-  options.max_age = *max_age / 1000;
-  if (flags.limit >= 0) options.limit = flags.limit;
-  if (!flags.now.empty()) {
-    auto now = parse_user_date(flags.now);
-    if (!now) return fail(Error{"not a date", "--now " + flags.now});
-    options.now = *now;
+std::string summary_text(const registry::RdapEnrichSummary& summary, bool offline) {
+  std::string out;
+  if (offline) {
+    out += fmt::format("enrich rdap: {} requests planned, {} entities fresh, {} with no known service (nothing sent)\n",
+                       summary.planned, summary.fresh, summary.unknown);
+    for (const auto& planned : summary.would_query)
+      out += fmt::format("  {} {}  {}\n", to_text(planned.entity.kind), shown(planned.entity.key), shown(planned.url));
+    return out;
   }
-  options.offline = flags.offline;
-  options.domains = !flags.no_domains;
-  options.timeout_seconds = flags.timeout;
+  out += fmt::format(
+      "enrich rdap: {} planned, {} fresh, {} sent ({} referrals) in {:.1f} s; {} lookups stored, {} observations "
+      "({} new edges), {} attributes\n",
+      summary.planned, summary.fresh, summary.sent, summary.referrals, summary.seconds, summary.written.lookups_stored,
+      summary.written.observations, summary.written.new_edges, summary.written.attributes);
+  for (const auto& [status, count] : summary.status) out += fmt::format("  {:<6} {}\n", shown(status), count);
+  for (const auto& failed : summary.failed)
+    out += fmt::format("  failed: {}: {}\n", shown(failed.url), shown(failed.error));
+  return out;
+}
+
+int run(const RdapFlags& flags, const CommandContext& context) {
+  auto run = resolve_registry_flags(flags.shared, context.config.registry);
+  if (!run) return fail(run.error());
   auto store = Store::open(context.db_path);
   if (!store) return fail(store.error());
-  auto summary = registry::enrich_rdap(**store, options);
-  if (!summary) return fail(summary.error());
-  if (flags.json) {
-    write_json(summary_json(*summary, flags.offline), std::cout);
-  } else if (flags.offline) {
-    std::cout << fmt::format("enrich rdap: {} requests planned, {} entities fresh, {} with no known service (nothing sent)\n",
-                             summary->planned, summary->fresh, summary->unknown);
-    for (const auto& planned : summary->would_query)
-      std::cout << fmt::format("  {} {}  {}\n", to_text(planned.entity.kind), shown(planned.entity.key),
-                               shown(planned.url));
-  } else {
-    std::cout << fmt::format(
-        "enrich rdap: {} planned, {} fresh, {} sent ({} referrals) in {:.1f} s; {} lookups stored, {} observations "
-        "({} new edges), {} attributes\n",
-        summary->planned, summary->fresh, summary->sent, summary->referrals, summary->seconds, summary->written.lookups_stored,
-        summary->written.observations, summary->written.new_edges, summary->written.attributes);
-    for (const auto& [status, count] : summary->status) std::cout << fmt::format("  {:<6} {}\n", shown(status), count);
-    for (const auto& failed : summary->failed)
-      std::cout << fmt::format("  failed: {}: {}\n", shown(failed.url), shown(failed.error));
-  }
-  return summary->failed.empty() ? kExitOk : kExitSomeUnreadable;
+  auto outcome = run_rdap_source(**store, *run, !flags.no_domains);
+  if (!outcome) return fail(outcome.error());
+  return print_outcome(*outcome, run->json);
 }
 
 }  // namespace
+
+Result<SourceOutcome> run_rdap_source(Store& store, RegistryRun& run, bool domains) {
+  registry::RdapEnrichOptions options;
+  options.bootstrap_folder =
+      run.settings.rdap_bootstrap.empty() ? default_rdap_bootstrap_folder() : run.settings.rdap_bootstrap;
+  options.base_override = run.settings.rdap_base;
+  options.contact = run.settings.contact;
+  options.max_age = run.max_age;
+  options.limit = run.limit;
+  options.now = run.now;
+  options.offline = run.offline;
+  options.domains = domains;
+  options.timeout_seconds = run.timeout_seconds;
+  options.policies = &run.policies;
+  auto summary = registry::enrich_rdap(store, options);
+  if (!summary) return summary.error();
+  return SourceOutcome{summary_json(*summary, run.offline), summary_text(*summary, run.offline),
+                       summary->failed.empty()};
+}
 
 RegisteredCommand add_enrich_rdap_command(CLI::App& enrich) {
   auto flags = std::make_shared<RdapFlags>();
   auto* command = enrich.add_subcommand(
       "rdap", "ask the registries' RDAP services who holds the graph's IPs, ASes and domains; every answer is stored");
-  command->add_option("--rdap-bootstrap", flags->bootstrap,
-                      "folder of IANA's bootstrap files (default: the data/rdap-bootstrap snapshot)");
-  command->add_option("--rdap-base", flags->base, "send every request to this base URL instead (tests, mirrors)");
-  command->add_option("--contact", flags->contact, "an e-mail or URL for the User-Agent, so registries can reach you");
-  command->add_option("--max-age", flags->max_age, "skip an entity answered more recently than this (default 7d; 0 asks all)");
-  command->add_flag("--offline", flags->offline, "send nothing: print what would be asked");
   command->add_flag("--no-domains", flags->no_domains, "only IPs and ASes");
-  command->add_option("--limit", flags->limit, "at most N requests")->check(CLI::NonNegativeNumber);
-  command->add_option("--now", flags->now, "the run's time (testing, replays): stamps the lookups, drives --max-age");
-  command->add_option("--timeout", flags->timeout, "seconds per request, retries included (default 60)")
-      ->check(CLI::Range(1, 3600));
-  command->add_flag("--json", flags->json, "JSON summary (every failed request, the plan with --offline)");
+  add_registry_flags(command, flags->shared, "requests", {"rdap-bootstrap", "rdap-base"});
   return {command, [flags](const CommandContext& context) { return run(*flags, context); }};
 }
 

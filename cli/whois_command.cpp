@@ -11,6 +11,7 @@
 
 #include "cli/commands.h"
 #include "cli/json_output.h"
+#include "cli/registry_sources.h"
 #include "cli/subcommand.h"
 #include "core/time.h"
 #include "core/utf8.h"
@@ -30,14 +31,7 @@ std::string shown(std::string_view text) { return escape_for_terminal(text); }
 
 struct EnrichWhoisFlags {
   registry::WhoisSource source = registry::WhoisSource::whois;
-  std::string server;
-  std::string irr_server;
-  std::string max_age = "7d";
-  bool offline = false;
-  int64_t limit = -1;
-  std::string now;
-  int64_t timeout = 60;
-  bool json = false;
+  RegistryFlags shared;
 };
 
 int fail(std::string_view command, const Error& error) {
@@ -68,46 +62,39 @@ nlohmann::json summary_json(const registry::WhoisEnrichSummary& summary, bool of
   return out;
 }
 
-int run_enrich(const EnrichWhoisFlags& flags, const CommandContext& context) {
-  const std::string name = flags.source == registry::WhoisSource::whois ? "enrich whois" : "enrich irr";
-  registry::WhoisEnrichOptions options;
-  options.source = flags.source;
-  options.server_override = flags.server;
-  if (!flags.irr_server.empty()) options.irr_server = flags.irr_server;
-  auto max_age = dns::parse_duration_ms(flags.max_age, "--max-age");
-  if (!max_age) return fail(name, max_age.error());
-  options.max_age = *max_age / 1000;
-  if (flags.limit >= 0) options.limit = flags.limit;
-  if (!flags.now.empty()) {
-    auto now = parse_user_date(flags.now);
-    if (!now) return fail(name, Error{"not a date", "--now " + flags.now});
-    options.now = *now;
+std::string summary_text(const registry::WhoisEnrichSummary& summary, std::string_view name, bool offline) {
+  std::string out;
+  if (offline) {
+    out += fmt::format("{}: {} queries planned, {} entities fresh (nothing sent)\n", name, summary.planned, summary.fresh);
+    for (const auto& planned : summary.would_query)
+      out += fmt::format("  {} {}  ask {}  {}\n", to_text(planned.entity.kind), shown(planned.entity.key),
+                         shown(planned.server), shown(planned.line));
+    return out;
   }
-  options.offline = flags.offline;
-  options.timeout_seconds = flags.timeout;
+  out += fmt::format(
+      "{}: {} planned, {} fresh, {} sent ({} referrals) in {:.1f} s; {} lookups stored, {} observations ({} new "
+      "edges), {} attributes\n",
+      name, summary.planned, summary.fresh, summary.sent, summary.referrals, summary.seconds,
+      summary.written.lookups_stored, summary.written.observations, summary.written.new_edges, summary.written.attributes);
+  for (const auto& [status, count] : summary.status) out += fmt::format("  {:<11} {}\n", shown(status), count);
+  for (const auto& failed : summary.failed)
+    out += fmt::format("  failed: {} {}: {}\n", shown(failed.server), shown(failed.line), shown(failed.error));
+  return out;
+}
+
+std::string command_name(registry::WhoisSource source) {
+  return source == registry::WhoisSource::whois ? "enrich whois" : "enrich irr";
+}
+
+int run_enrich(const EnrichWhoisFlags& flags, const CommandContext& context) {
+  const std::string name = command_name(flags.source);
+  auto run = resolve_registry_flags(flags.shared, context.config.registry);
+  if (!run) return fail(name, run.error());
   auto store = Store::open(context.db_path);
   if (!store) return fail(name, store.error());
-  auto summary = registry::enrich_whois(**store, options);
-  if (!summary) return fail(name, summary.error());
-  if (flags.json) {
-    write_json(summary_json(*summary, flags.offline), std::cout);
-  } else if (flags.offline) {
-    std::cout << fmt::format("{}: {} queries planned, {} entities fresh (nothing sent)\n", name, summary->planned,
-                             summary->fresh);
-    for (const auto& planned : summary->would_query)
-      std::cout << fmt::format("  {} {}  ask {}  {}\n", to_text(planned.entity.kind), shown(planned.entity.key),
-                               shown(planned.server), shown(planned.line));
-  } else {
-    std::cout << fmt::format(
-        "{}: {} planned, {} fresh, {} sent ({} referrals) in {:.1f} s; {} lookups stored, {} observations ({} new "
-        "edges), {} attributes\n",
-        name, summary->planned, summary->fresh, summary->sent, summary->referrals, summary->seconds,
-        summary->written.lookups_stored, summary->written.observations, summary->written.new_edges, summary->written.attributes);
-    for (const auto& [status, count] : summary->status) std::cout << fmt::format("  {:<11} {}\n", shown(status), count);
-    for (const auto& failed : summary->failed)
-      std::cout << fmt::format("  failed: {} {}: {}\n", shown(failed.server), shown(failed.line), shown(failed.error));
-  }
-  return summary->failed.empty() ? kExitOk : kExitSomeUnreadable;
+  auto outcome = run_whois_source(**store, *run, flags.source);
+  if (!outcome) return fail(name, outcome.error());
+  return print_outcome(*outcome, run->json);
 }
 
 struct WhoisFlags {
@@ -192,6 +179,23 @@ int run_whois(const WhoisFlags& flags) {
 
 }  // namespace
 
+Result<SourceOutcome> run_whois_source(Store& store, RegistryRun& run, registry::WhoisSource source) {
+  registry::WhoisEnrichOptions options;
+  options.source = source;
+  if (source == registry::WhoisSource::whois) options.server_override = run.settings.whois_server;
+  if (!run.settings.irr_server.empty()) options.irr_server = run.settings.irr_server;
+  options.max_age = run.max_age;
+  options.limit = run.limit;
+  options.now = run.now;
+  options.offline = run.offline;
+  options.timeout_seconds = run.timeout_seconds;
+  options.policies = &run.policies;
+  auto summary = registry::enrich_whois(store, options);
+  if (!summary) return summary.error();
+  return SourceOutcome{summary_json(*summary, run.offline), summary_text(*summary, command_name(source), run.offline),
+                       summary->failed.empty()};
+}
+
 std::vector<RegisteredCommand> add_whois_commands(CLI::App& app, CLI::App& enrich) {
   std::vector<RegisteredCommand> commands;
   for (registry::WhoisSource source : {registry::WhoisSource::whois, registry::WhoisSource::irr}) {
@@ -202,18 +206,7 @@ std::vector<RegisteredCommand> add_whois_commands(CLI::App& app, CLI::App& enric
         is_whois ? "whois" : "irr",
         is_whois ? "ask the registries (port 43) who holds the graph's IPs and ASes; every answer is stored"
                  : "ask an IRR (RADB by default) for the route objects of the graph's prefixes and ASes");
-    if (is_whois)
-      command->add_option("--whois-server", flags->server,
-                          "ask HOST[:PORT] instead of each registry (tests, mirrors); referrals are then not followed");
-    else
-      command->add_option("--irr-server", flags->irr_server, "the IRR as HOST[:PORT] (default whois.radb.net)");
-    command->add_option("--max-age", flags->max_age, "skip an entity answered more recently than this (default 7d; 0 asks all)");
-    command->add_flag("--offline", flags->offline, "send nothing: print what would be asked");
-    command->add_option("--limit", flags->limit, "at most N queries")->check(CLI::NonNegativeNumber);
-    command->add_option("--now", flags->now, "the run's time (testing, replays): stamps the lookups, drives --max-age");
-    command->add_option("--timeout", flags->timeout, "seconds per query, connect to close (default 60)")
-        ->check(CLI::Range(1, 3600));
-    command->add_flag("--json", flags->json, "JSON summary (every failed query, the plan with --offline)");
+    add_registry_flags(command, flags->shared, "queries", {is_whois ? "whois-server" : "irr-server"});
     commands.push_back({command, [flags](const CommandContext& context) { return run_enrich(*flags, context); }});
   }
 

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "cli/config.h"
+#include "cli/registry_flags.h"
 #include "tests/helpers.h"
 
 using namespace sg;
@@ -52,4 +53,55 @@ TEST_CASE("config: an unknown key or a line without '=' names the file and line"
   auto missing = load_config(dir.path("nope"));
   REQUIRE_FALSE(missing);
   CHECK(missing.error().where == dir.path("nope"));
+}
+
+TEST_CASE("config: the registry keys, and the flags over them") {
+  TempDir dir("config-registry");
+  auto config = load_config(write_config(dir,
+                                         "contact = abuse@example.org\n"
+                                         "rate.rdap.apnic.net = 30/min\n"
+                                         "rate.127.0.0.1 = 50/s,8\n"
+                                         "whois-server = 127.0.0.1:4343\n"
+                                         "irr-server = rr.example.net\n"
+                                         "rdap-base = http://127.0.0.1:8080/rdap/\n"
+                                         "ripestat-url = http://127.0.0.1:8080/ripestat\n"
+                                         "sourceapp = my-lab\n"
+                                         "cymru-resolver = 127.0.0.1:5353\n"
+                                         "cymru-server = 127.0.0.1:4344\n"));
+  REQUIRE_MESSAGE(config, (config ? "" : config.error().to_string()));
+  const RegistrySettings& registry = config->registry;
+  CHECK(registry.contact == "abuse@example.org");
+  CHECK(registry.rates.at("127.0.0.1") == "50/s,8");
+  CHECK(registry.whois_server == "127.0.0.1:4343");
+  CHECK(registry.irr_server == "rr.example.net");
+  CHECK(registry.rdap_base == "http://127.0.0.1:8080/rdap/");
+  CHECK(registry.ripestat_url == "http://127.0.0.1:8080/ripestat");
+  CHECK(registry.sourceapp == "my-lab");
+  CHECK(registry.cymru_resolver == "127.0.0.1:5353");
+  CHECK(registry.cymru_server == "127.0.0.1:4344");
+
+  RegistryFlags flags;
+  flags.overrides.whois_server = "127.0.0.1:9999";  // the flag wins over the key
+  flags.rates = {"127.0.0.1=5/s"};
+  auto run = resolve_registry_flags(flags, registry);
+  REQUIRE_MESSAGE(run, (run ? "" : run.error().to_string()));
+  CHECK(run->settings.whois_server == "127.0.0.1:9999");
+  CHECK(run->settings.irr_server == "rr.example.net");
+  CHECK(run->settings.contact == "abuse@example.org");
+  CHECK(run->max_age == 7 * 86400);
+  const net::HostLimits local = run->policies.limits_for("127.0.0.1");
+  CHECK(local.rate_per_second == doctest::Approx(5.0));
+  CHECK(local.max_concurrent == 8);  // the config's in-flight cap stays under the flag's rate
+  CHECK(run->policies.limits_for("RDAP.apnic.net").rate_per_second == doctest::Approx(0.5));
+
+  flags.rates = {"127.0.0.1=fast"};
+  auto bad = resolve_registry_flags(flags, registry);
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().where == "--rate 127.0.0.1=fast");
+  RegistrySettings bad_key = registry;
+  bad_key.rates["x.example"] = "10/fortnight";
+  auto bad_config = resolve_registry_flags(RegistryFlags{}, bad_key);
+  REQUIRE_FALSE(bad_config);
+  CHECK(bad_config.error().where == "rate.x.example = 10/fortnight");
+  CHECK(bad_config.error().message.find("unit") != std::string::npos);
 }

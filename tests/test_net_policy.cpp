@@ -226,3 +226,28 @@ TEST_CASE("net policy: User-Agent, URL parts and RIPEstat's sourceapp") {
   CHECK(redact_url("https://user:pw@example.org/x?license_key=abc&y=1") ==
         "https://***@example.org/x?license_key=***&y=1");
 }
+
+TEST_CASE("net policy: rates as people write them, and --rate HOST=RATE[,IN_FLIGHT]") {
+  CHECK(*parse_rate("10/min") == doctest::Approx(10.0 / 60));
+  CHECK(*parse_rate("2/s") == doctest::Approx(2.0));
+  CHECK(*parse_rate("3600/h") == doctest::Approx(1.0));
+  CHECK(*parse_rate(" 0.5 ") == doctest::Approx(0.5));
+  CHECK_FALSE(parse_rate("0").has_value());
+  CHECK_FALSE(parse_rate("-1/s").has_value());
+  CHECK_FALSE(parse_rate("fast").has_value());
+  CHECK_FALSE(parse_rate("5/week").has_value());
+  CHECK_FALSE(parse_rate("").has_value());
+
+  HostPolicies policies;
+  REQUIRE(set_rate(policies, "rdap.lacnic.net", "20/min"));
+  const HostLimits lacnic = policies.limits_for("RDAP.LACNIC.NET");
+  CHECK(lacnic.rate_per_second == doctest::Approx(20.0 / 60));
+  CHECK(lacnic.burst == doctest::Approx(1.0));  // never more than a second's worth, at least one
+  CHECK(lacnic.max_concurrent == registry_limits("rdap.lacnic.net")->max_concurrent);
+  REQUIRE(set_rate(policies, "127.0.0.1", "100/s,16"));
+  CHECK(policies.limits_for("127.0.0.1").max_concurrent == 16);
+  CHECK(policies.for_host("127.0.0.1").limits().rate_per_second == doctest::Approx(100.0));
+  CHECK_FALSE(set_rate(policies, "127.0.0.1", "100/s,0"));
+  CHECK_FALSE(set_rate(policies, "127.0.0.1", "100/s,many"));
+  CHECK_FALSE(set_rate(policies, " ", "1/s"));
+}

@@ -1,6 +1,7 @@
 #include "enrich/net/host_policy.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
@@ -155,13 +156,58 @@ void HostPolicies::set_limits(const std::string& host, const HostLimits& limits)
 
 void HostPolicies::set_unknown_host_limits(const HostLimits& limits) { unknown_ = limits; }
 
+HostLimits HostPolicies::limits_for(std::string_view host) const {
+  const std::string key = ascii_lowercase(host);
+  if (auto over = overrides_.find(key); over != overrides_.end()) return over->second;
+  if (auto registry = registry_limits(key)) return *registry;
+  return unknown_.value_or(unknown_host_limits());
+}
+
 HostPolicy& HostPolicies::for_host(std::string_view host) {
   const std::string key = ascii_lowercase(host);
   if (auto it = policies_.find(key); it != policies_.end()) return it->second;
-  HostLimits limits = unknown_.value_or(unknown_host_limits());
-  if (auto over = overrides_.find(key); over != overrides_.end()) limits = over->second;
-  else if (auto registry = registry_limits(key)) limits = *registry;
-  return policies_.emplace(key, HostPolicy(key, limits)).first->second;
+  return policies_.emplace(key, HostPolicy(key, limits_for(key))).first->second;
+}
+
+Result<double> parse_rate(std::string_view text) {
+  const std::string_view original = text;
+  text = trim_blanks(text);
+  double per = 1.0;
+  if (const size_t slash = text.find('/'); slash != std::string_view::npos) {
+    const std::string_view unit = trim_blanks(text.substr(slash + 1));
+    if (unit == "s" || unit == "sec") per = 1.0;
+    else if (unit == "min" || unit == "m") per = 60.0;
+    else if (unit == "h" || unit == "hour") per = 3600.0;
+    else return Error{"unknown rate unit (use /s, /min or /h)", std::string(original)};
+    text = trim_blanks(text.substr(0, slash));
+  }
+  double count = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), count);
+  if (text.empty() || error != std::errc{} || end != text.data() + text.size() || !(count > 0) || count > 1e6)
+    return Error{"not a rate (try 10/min, 2/s or 0.5)", std::string(original)};
+  return count / per;
+}
+
+Status set_rate(HostPolicies& policies, std::string_view host, std::string_view value) {
+  if (trim_blanks(host).empty()) return Error{"no host before '='", std::string(value)};
+  HostLimits limits = policies.limits_for(trim_blanks(host));
+  std::string_view rate_text = value;
+  if (const size_t comma = value.find(','); comma != std::string_view::npos) {
+    rate_text = value.substr(0, comma);
+    const std::string_view count_text = trim_blanks(value.substr(comma + 1));
+    int count = 0;
+    const auto [end, error] = std::from_chars(count_text.data(), count_text.data() + count_text.size(), count);
+    if (count_text.empty() || error != std::errc{} || end != count_text.data() + count_text.size() || count < 1 ||
+        count > 1000)
+      return Error{"not a number of requests in flight (1 to 1000)", std::string(count_text)};
+    limits.max_concurrent = count;
+  }
+  auto rate = parse_rate(rate_text);
+  if (!rate) return rate.error();
+  limits.rate_per_second = *rate;
+  limits.burst = std::max(1.0, std::min(limits.burst, *rate));
+  policies.set_limits(std::string(trim_blanks(host)), limits);
+  return Ok{};
 }
 
 std::optional<Millis> parse_retry_after(std::string_view value, UnixTime now) {

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/result.h"
 #include "core/time.h"
 
 namespace sg::net {
@@ -107,6 +108,8 @@ class HostPolicies {
   void set_limits(const std::string& host, const HostLimits& limits);
   /// Limits for every host without its own default or override.
   void set_unknown_host_limits(const HostLimits& limits);
+  /// The limits `host` gets (override, registry default or unknown-host limits).
+  HostLimits limits_for(std::string_view host) const;
   /// The policy of `host` (any case; kept lowercase), created when first asked for.
   HostPolicy& for_host(std::string_view host);
 
@@ -115,6 +118,16 @@ class HostPolicies {
   std::optional<HostLimits> unknown_;
   std::map<std::string, HostPolicy> policies_;
 };
+
+/// A rate as people write it: "10/min", "2/s", "3600/h" or a bare number of
+/// requests a second ("0.5"); the error names the text.
+Result<double> parse_rate(std::string_view text);
+
+/// Sets `host`'s limits from a `--rate HOST=RATE[,IN_FLIGHT]` value or a config
+/// `rate.HOST = RATE[,IN_FLIGHT]` line's value: RATE as parse_rate() reads it,
+/// IN_FLIGHT the requests at once (default: the host's). The rest of the host's
+/// limits stay its defaults; the burst is at most one second's worth, at least 1.
+Status set_rate(HostPolicies& policies, std::string_view host, std::string_view value);
 
 /// A Retry-After value as a delay: delta-seconds ("120") or an HTTP date
 /// ("Wed, 21 Oct 2015 07:28:00 GMT") relative to `now`. A date in the past is
