@@ -46,6 +46,7 @@ int run(int argc, char** argv) {
   append(commands, add_asn_commands(app, *enrich, *data));
   append(commands, add_whois_commands(app, *enrich));
   commands.push_back(add_enrich_rdap_command(*enrich));
+  commands.push_back(add_enrich_bgp_command(*enrich));
   commands.push_back(add_data_fetch_command(*data));
 
   try {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "core/as_number.h"
 #include "cli/json_output.h"
 #include "cli/query_output.h"
 #include "cli/subcommand.h"
@@ -62,6 +63,21 @@ int run_shares(const CommandContext& context, const SharesFlags& flags) {
   if (!store) return fail_with(store.error());
   auto range = range_from(flags.since, flags.until);
   if (!range) return fail_with(range.error());
+  // An AS stands for every prefix any source says it originated.
+  if (auto asn = parse_as_number(flags.query); asn && !IpAddress::parse(flags.query)) {
+    auto history = asn_prefix_history(**store, *asn);
+    if (!history) return fail_with(history.error());
+    std::vector<IpPrefix> prefixes;
+    for (const PrefixHistory& row : *history)
+      if (auto prefix = IpPrefix::parse(row.prefix)) prefixes.push_back(*prefix);
+    auto links = (*store)->domains_sharing_prefixes(prefixes, *range);
+    if (!links) return fail_with(links.error());
+    if (flags.json)
+      write_json(shares_to_json(*links, true), std::cout);
+    else
+      print_shares(flags.query + " (" + std::to_string(prefixes.size()) + " prefixes)", *links, true, std::cout);
+    return kExitOk;
+  }
   const bool is_address = IpAddress::parse(flags.query) || IpPrefix::parse(flags.query);
   auto links = is_address ? (*store)->domains_sharing_ip(flags.query, *range)
                           : (*store)->ips_sharing_domain(flags.query, *range);
@@ -122,8 +138,9 @@ std::vector<RegisteredCommand> add_query_commands(CLI::App& app) {
   std::vector<RegisteredCommand> commands;
 
   auto shares_flags = std::make_shared<SharesFlags>();
-  auto* shares = app.add_subcommand("shares", "domains tied to an IP or prefix, or IPs tied to a domain");
-  shares->add_option("IP|PREFIX|DOMAIN", shares_flags->query)->required();
+  auto* shares = app.add_subcommand(
+      "shares", "domains tied to an IP, a prefix or an AS (every prefix it originated), or IPs tied to a domain");
+  shares->add_option("IP|PREFIX|AS|DOMAIN", shares_flags->query)->required();
   shares->add_flag("--json", shares_flags->json, "JSON output");
   shares->add_option("--since", shares_flags->since, "only links seen on or after DATE");
   shares->add_option("--until", shares_flags->until, "only links seen on or before DATE");

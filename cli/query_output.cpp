@@ -289,4 +289,35 @@ void print_asn_report(const AsnReport& report, std::ostream& out) {
   }
 }
 
+nlohmann::json prefix_history_to_json(uint32_t asn, const std::vector<PrefixHistory>& history) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (const PrefixHistory& row : history) {
+    nlohmann::json sources = nlohmann::json::array();
+    for (const auto& source : row.sources)
+      sources.push_back({{"source", json_text(source.source)},
+                         {"first", format_iso8601(source.first)},
+                         {"last", format_iso8601(source.last)}});
+    rows.push_back({{"prefix", row.prefix},
+                    {"first", format_iso8601(row.first)},
+                    {"last", format_iso8601(row.last)},
+                    {"sources", sources}});
+  }
+  return {{"asn", as_number_key(asn)}, {"history", rows}};
+}
+
+void print_prefix_history(uint32_t asn, const std::vector<PrefixHistory>& history, std::ostream& out) {
+  if (history.empty()) {
+    out << "No prefixes known for " << as_number_key(asn)
+        << " (try `enrich bgp`, `enrich irr` or a dataset import).\n";
+    return;
+  }
+  out << fmt::format("{}: {} prefixes, first and last seen, from every source\n", as_number_key(asn), history.size());
+  const auto day = [](UnixTime time) { return format_iso8601(time).substr(0, 10); };
+  for (const PrefixHistory& row : history) {
+    out << fmt::format("  {:<20} {} .. {}\n", row.prefix, day(row.first), day(row.last));
+    for (const auto& source : row.sources)
+      out << fmt::format("      {:<28} {} .. {}\n", shown(source.source), day(source.first), day(source.last));
+  }
+}
+
 }  // namespace sg

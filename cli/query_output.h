@@ -39,4 +39,10 @@ nlohmann::json asn_report_to_json(const AsnReport& report);
 /// `asn ASN` for people: names, prefixes grouped by dataset, graph IPs and their domains.
 void print_asn_report(const AsnReport& report, std::ostream& out);
 
+/// `asn ASN --history` as JSON: {"asn", "history": [{"prefix", "first", "last",
+/// "sources": [{"source", "first", "last"}]}]}, times in ISO 8601.
+nlohmann::json prefix_history_to_json(uint32_t asn, const std::vector<PrefixHistory>& history);
+/// `asn ASN --history` for people: a line per prefix with its span and sources.
+void print_prefix_history(uint32_t asn, const std::vector<PrefixHistory>& history, std::ostream& out);
+
 }  // namespace sg

@@ -4,6 +4,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <string>
 
 #include "cli/registry_flags.h"
@@ -24,6 +25,18 @@ struct SourceOutcome {
 Result<SourceOutcome> run_rdap_source(Store& store, RegistryRun& run, bool domains);
 /// `enrich whois` or `enrich irr`.
 Result<SourceOutcome> run_whois_source(Store& store, RegistryRun& run, registry::WhoisSource source);
+
+/// `enrich bgp` (RIPEstat); `follow` asks about the prefixes and ASes answers name.
+Result<SourceOutcome> run_bgp_source(Store& store, RegistryRun& run, bool follow);
+
+/// The counts every source's summary starts with, as JSON: offline, planned, fresh,
+/// sent, lookups_stored, observations, new_edges, attributes, seconds, status.
+nlohmann::json summary_counts_json(bool offline, int64_t planned, int64_t fresh, int64_t sent,
+                                   const std::map<std::string, int64_t>& status, const registry::WriteCounts& written,
+                                   double seconds);
+/// The same for people: "{} lookups stored, {} observations ({} new edges), {} attributes"
+/// and a line per status, each indented.
+std::string written_text(const std::map<std::string, int64_t>& status, const registry::WriteCounts& written);
 
 /// Prints an outcome as the command's flags ask; returns the exit code.
 int print_outcome(const SourceOutcome& outcome, bool json);

@@ -326,6 +326,93 @@ Result<AsnReport> asn_report(Store& store, uint32_t asn) {
   return report;
 }
 
+Result<GraphNetworks> networks_of_graph_ips(Store& store) {
+  auto& db = store.database();
+  const std::string prefixes_of_ips =
+      "SELECT DISTINCT e.dst FROM edge e JOIN entity i ON i.id = e.src WHERE e.relation = ?1 AND i.kind = 'ip'";
+  GraphNetworks networks;
+  auto prefixes = db.prepare("SELECT id, key FROM entity WHERE kind = 'prefix' AND id IN (" + prefixes_of_ips +
+                             ") ORDER BY id");
+  prefixes.bind(1, kInPrefix.text());
+  while (prefixes.step())
+    networks.prefixes.push_back({prefixes.int64(0), EntityRef{EntityKind::prefix, prefixes.text(1)}});
+  if (!prefixes.error().empty()) return Error{prefixes.error(), db.path()};
+  auto asns = db.prepare("SELECT id, key FROM entity WHERE kind = 'asn' AND id IN (SELECT e.dst FROM edge e"
+                         " WHERE e.relation = ?2 AND e.src IN (" + prefixes_of_ips + ")) ORDER BY id");
+  asns.bind(1, kInPrefix.text()).bind(2, kOriginatedBy.text());
+  while (asns.step()) networks.asns.push_back({asns.int64(0), EntityRef{EntityKind::asn, asns.text(1)}});
+  if (!asns.error().empty()) return Error{asns.error(), db.path()};
+  return networks;
+}
+
+Result<std::vector<PrefixHistory>> asn_prefix_history(Store& store, uint32_t asn) {
+  auto& db = store.database();
+  std::map<std::string, std::map<std::string, PrefixHistory::Source>> spans;  // prefix -> source -> span
+  const auto add = [&](std::string prefix, const std::string& source, UnixTime first, UnixTime last) {
+    auto parsed = IpPrefix::parse(prefix);
+    if (!parsed) return;
+    auto [it, inserted] = spans[parsed->to_string()].try_emplace(source, PrefixHistory::Source{source, first, last});
+    if (!inserted) {
+      it->second.first = std::min(it->second.first, first);
+      it->second.last = std::max(it->second.last, last);
+    }
+  };
+
+  // Observed edges: prefix -originated-by-> AS, and route -route-origin-> AS whose
+  // key starts with the prefix ("114.113.195.0/24 AS133027 RADB").
+  if (auto as_id = store.find_entity(EntityRef{EntityKind::asn, as_number_key(asn)})) {
+    auto edges = db.prepare(
+        "SELECT p.kind, p.key, o.source_kind, d.name, l.source, MIN(o.time), MAX(o.time)"
+        " FROM edge e JOIN entity p ON p.id = e.src JOIN observation o ON o.edge_id = e.id"
+        " LEFT JOIN dataset d ON o.source_kind = 'dataset' AND d.id = o.source_id"
+        " LEFT JOIN lookup l ON o.source_kind = 'lookup' AND l.id = o.source_id"
+        " WHERE e.dst = ?1 AND ((e.relation = ?2 AND p.kind = 'prefix') OR (e.relation = ?3 AND p.kind = 'route'))"
+        " GROUP BY p.id, o.source_kind, d.name, l.source");
+    edges.bind(1, *as_id).bind(2, kOriginatedBy.text()).bind(3, kRouteOrigin.text());
+    while (edges.step()) {
+      std::string key = edges.text(1);
+      std::string source = !edges.is_null(3) ? "dataset " + edges.text(3)
+                           : !edges.is_null(4) ? edges.text(4)
+                                               : edges.text(2);
+      if (edges.text_view(0) == "route") {
+        const size_t space = key.find(' ');
+        const size_t last_space = key.rfind(' ');
+        source = "route object" + (last_space != space ? key.substr(last_space) : std::string());
+        key = key.substr(0, space);
+      }
+      add(key, source, edges.int64(5), edges.int64(6));
+    }
+    if (!edges.error().empty()) return Error{edges.error(), db.path()};
+  }
+
+  auto rows = db.prepare(
+      "SELECT p.prefix, d.name, MIN(d.date), MAX(d.date) FROM dataset_prefix p JOIN dataset d ON d.id = p.dataset_id"
+      " WHERE p.asn = ?1 GROUP BY p.prefix, d.name");
+  rows.bind(1, int64_t{asn});
+  while (rows.step()) add(rows.text(0), "dataset " + rows.text(1), rows.int64(2), rows.int64(3));
+  if (!rows.error().empty()) return Error{rows.error(), db.path()};
+
+  std::vector<PrefixHistory> history;
+  for (auto& [prefix, sources] : spans) {
+    PrefixHistory row;
+    row.prefix = prefix;
+    row.first = INT64_MAX;
+    row.last = INT64_MIN;
+    for (auto& [name, span] : sources) {
+      row.first = std::min(row.first, span.first);
+      row.last = std::max(row.last, span.last);
+      row.sources.push_back(std::move(span));
+    }
+    std::stable_sort(row.sources.begin(), row.sources.end(),
+                     [](const PrefixHistory::Source& a, const PrefixHistory::Source& b) { return a.first < b.first; });
+    history.push_back(std::move(row));
+  }
+  std::sort(history.begin(), history.end(), [](const PrefixHistory& a, const PrefixHistory& b) {
+    return prefix_order(a.prefix) < prefix_order(b.prefix);
+  });
+  return history;
+}
+
 Result<std::vector<ChainLink>> ip_chain(Store& store, const std::string& text) {
   auto ip = IpAddress::parse(text);
   if (!ip) return Error{"not an IP address", text};

@@ -140,6 +140,35 @@ struct AsnReport {
 /// The report for `asn`: names, prefixes per dataset, graph IPs and their domains.
 Result<AsnReport> asn_report(Store& store, uint32_t asn);
 
+/// The networks the graph's own addresses are in: every prefix an IP entity is
+/// in (in-prefix edges) and every AS originating one of them, as (entity id, entity).
+struct GraphNetworks {
+  std::vector<std::pair<int64_t, EntityRef>> prefixes;
+  std::vector<std::pair<int64_t, EntityRef>> asns;
+};
+Result<GraphNetworks> networks_of_graph_ips(Store& store);
+
+/// One prefix an AS originated, and when, from every source that says so.
+struct PrefixHistory {
+  std::string prefix;  ///< canonical CIDR
+  UnixTime first = 0;  ///< the earliest time any source saw it
+  UnixTime last = 0;   ///< the latest
+  struct Source {
+    /// "ripestat", "cymru", "whois" (lookups by source), "dataset NAME" (imported
+    /// prefix-to-AS tables, timed by their dates), "route object RADB" (IRR route
+    /// objects naming the AS as origin, timed when they were read)
+    std::string source;
+    UnixTime first = 0;
+    UnixTime last = 0;
+  };
+  std::vector<Source> sources;  ///< by first time
+};
+
+/// The prefixes `asn` originated, from every source (edges prefix -originated-by->
+/// AS with their observations' own times, the datasets' prefix rows, route objects),
+/// in address order. Empty when nothing is known.
+Result<std::vector<PrefixHistory>> asn_prefix_history(Store& store, uint32_t asn);
+
 /// One edge of the chain from an IP to its network, with the datasets that state it.
 struct ChainLink {
   EntityRef from;

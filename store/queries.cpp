@@ -130,6 +130,23 @@ Result<std::vector<SharedLink>> Store::domains_sharing_ip(const std::string& ip_
   return links.take();
 }
 
+Result<std::vector<SharedLink>> Store::domains_sharing_prefixes(const std::vector<IpPrefix>& prefixes,
+                                                                const TimeRange& range) {
+  LinkCollector links;
+  if (prefixes.empty()) return links.take();
+  std::vector<int64_t> ids;
+  auto scan = db_.prepare("SELECT id, key FROM entity WHERE kind = 'ip'");
+  while (scan.step()) {
+    auto ip = IpAddress::parse(scan.text_view(1));
+    if (ip && std::any_of(prefixes.begin(), prefixes.end(), [&](const IpPrefix& p) { return p.contains(*ip); }))
+      ids.push_back(scan.int64(0));
+  }
+  if (!scan.error().empty()) return Error{scan.error(), db_.path()};
+  for (int64_t id : ids)
+    if (auto status = collect_domains_of_ip(id, range, links); !status) return status.error();
+  return links.take();
+}
+
 Status Store::collect_domains_of_ip(int64_t id, const TimeRange& range, LinkCollector& links) {
   // Direct: ip -helo/ptr-> domain and domain -resolves-to-> ip, timed by their observations.
   auto direct = db_.prepare(

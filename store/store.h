@@ -172,6 +172,10 @@ class Store {
   /// For an IP, or every stored IP inside a prefix ("114.113.195.0/24"): the domains
   /// tied to it directly (helo, ptr, resolves-to) or through the messages it sent or relayed.
   Result<std::vector<SharedLink>> domains_sharing_ip(const std::string& ip, const TimeRange& range);
+  /// Domains tied to any graph IP inside any of `prefixes` (an AS's networks), as
+  /// domains_sharing_ip gives them.
+  Result<std::vector<SharedLink>> domains_sharing_prefixes(const std::vector<IpPrefix>& prefixes,
+                                                           const TimeRange& range);
   /// For a domain (and its subdomains when it is a registrable domain): the IPs.
   Result<std::vector<SharedLink>> ips_sharing_domain(const std::string& domain, const TimeRange& range);
   /// Counts of messages, entities per kind, edges and observations, and the time span.

@@ -39,6 +39,10 @@ Paths:
   /redirect-to?url=URL  302 to URL as given (file:///etc/passwd, another port, ...)
   /invalid-json    200 application/rdap+json whose body is not JSON
   /slow-headers    nothing at all for 30 s, then a 200
+  /DIR/data.json?resource=R[&...]
+                   a RIPEstat-style data call: the file DIR/R.json, every byte of R
+                   but letters, digits, '.' and '-' written as '_'
+                   (AS133027.json, 114.113.195.0_24.json); other parameters ignored
   http://HOST/...  a request in proxy form (absolute URL): 200 "proxied URL"; no
                    connection is made anywhere
   anything else    404
@@ -254,6 +258,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.stream(b"x" * 65536, 0, 60)
         if path == "/drip" or path.startswith("/drip/"):
             return self.stream(b"x" * 22, 0.1, 120)
+        parsed = urllib.parse.urlsplit(path)
+        resource = urllib.parse.parse_qs(parsed.query).get("resource")
+        if parsed.path.endswith("/data.json") and resource:
+            name = "".join(c if c.isalnum() or c in ".-" else "_" for c in resource[0])
+            return self.serve(parsed.path[:-len("data.json")] + name + ".json")
         return self.serve(path)
 
     def serve(self, path, cut=False, plain=False, ignore_if_range=False, stall=False, chunked=False):
