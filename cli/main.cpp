@@ -47,6 +47,7 @@ int run(int argc, char** argv) {
   append(commands, add_whois_commands(app, *enrich));
   commands.push_back(add_enrich_rdap_command(*enrich));
   commands.push_back(add_enrich_bgp_command(*enrich));
+  commands.push_back(add_enrich_all_command(*enrich));
   commands.push_back(add_data_fetch_command(*data));
 
   try {

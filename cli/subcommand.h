@@ -52,6 +52,8 @@ std::vector<RegisteredCommand> add_whois_commands(CLI::App& app, CLI::App& enric
 RegisteredCommand add_enrich_rdap_command(CLI::App& enrich);
 /// `enrich bgp` (cli/bgp_command.cpp).
 RegisteredCommand add_enrich_bgp_command(CLI::App& enrich);
+/// `enrich all` (cli/registry_sources.cpp).
+RegisteredCommand add_enrich_all_command(CLI::App& enrich);
 /// `data fetch` (cli/fetch_command.cpp).
 RegisteredCommand add_data_fetch_command(CLI::App& data);
 
