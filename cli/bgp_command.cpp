@@ -25,11 +25,6 @@ struct BgpFlags {
   RegistryFlags shared;
 };
 
-int fail(const Error& error) {
-  std::cerr << "spamgraph: enrich bgp: " << shown(error.to_string()) << "\n";
-  return kExitFatal;
-}
-
 nlohmann::json summary_json(const registry::RipestatEnrichSummary& summary, bool offline) {
   nlohmann::json out = summary_counts_json(offline, summary.planned, summary.fresh, summary.sent, summary.status,
                                            summary.written, summary.seconds);
@@ -65,16 +60,6 @@ std::string summary_text(const registry::RipestatEnrichSummary& summary, bool of
   return out;
 }
 
-int run(const BgpFlags& flags, const CommandContext& context) {
-  auto run = resolve_registry_flags(flags.shared, context.config.registry);
-  if (!run) return fail(run.error());
-  auto store = Store::open(context.db_path);
-  if (!store) return fail(store.error());
-  auto outcome = run_bgp_source(**store, *run, !flags.no_follow);
-  if (!outcome) return fail(outcome.error());
-  return print_outcome(*outcome, run->json);
-}
-
 }  // namespace
 
 Result<SourceOutcome> run_bgp_source(Store& store, RegistryRun& run, bool follow) {
@@ -104,7 +89,11 @@ RegisteredCommand add_enrich_bgp_command(CLI::App& enrich) {
   command->add_flag("--no-follow", flags->no_follow,
                     "ask only about the graph's own entities, not the prefixes and ASes answers name");
   add_registry_flags(command, flags->shared, "requests", {"ripestat-url", "sourceapp"});
-  return {command, [flags](const CommandContext& context) { return run(*flags, context); }};
+  return {command, [flags](const CommandContext& context) {
+            return run_source_command("bgp", flags->shared, context, [&](Store& store, RegistryRun& run) {
+              return run_bgp_source(store, run, !flags->no_follow);
+            });
+          }};
 }
 
 }  // namespace sg

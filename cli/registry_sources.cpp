@@ -38,12 +38,23 @@ std::string written_text(const std::map<std::string, int64_t>& status, const reg
   return out;
 }
 
-int print_outcome(const SourceOutcome& outcome, bool json) {
-  if (json)
-    write_json(outcome.json, std::cout);
+int run_source_command(const std::string& name, const RegistryFlags& flags, const CommandContext& context,
+                       const std::function<Result<SourceOutcome>(Store&, RegistryRun&)>& source) {
+  const auto fail = [&](const Error& error) {
+    std::cerr << "spamgraph: enrich " << name << ": " << escape_for_terminal(error.to_string()) << "\n";
+    return kExitFatal;
+  };
+  auto run = resolve_registry_flags(flags, context.config.registry);
+  if (!run) return fail(run.error());
+  auto store = Store::open(context.db_path);
+  if (!store) return fail(store.error());
+  auto outcome = source(**store, *run);
+  if (!outcome) return fail(outcome.error());
+  if (run->json)
+    write_json(outcome->json, std::cout);
   else
-    std::cout << outcome.text;
-  return outcome.complete ? kExitOk : kExitSomeUnreadable;
+    std::cout << outcome->text;
+  return outcome->complete ? kExitOk : kExitSomeUnreadable;
 }
 
 namespace {

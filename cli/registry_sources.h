@@ -4,10 +4,12 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <map>
 #include <string>
 
 #include "cli/registry_flags.h"
+#include "cli/subcommand.h"
 #include "core/result.h"
 #include "enrich/registry/enrich_whois.h"
 #include "store/store.h"
@@ -38,7 +40,9 @@ nlohmann::json summary_counts_json(bool offline, int64_t planned, int64_t fresh,
 /// and a line per status, each indented.
 std::string written_text(const std::map<std::string, int64_t>& status, const registry::WriteCounts& written);
 
-/// Prints an outcome as the command's flags ask; returns the exit code.
-int print_outcome(const SourceOutcome& outcome, bool json);
+/// The body of `enrich NAME`: reads the shared flags over the config, opens the
+/// store, runs `source` and prints its outcome; returns the exit code.
+int run_source_command(const std::string& name, const RegistryFlags& flags, const CommandContext& context,
+                       const std::function<Result<SourceOutcome>(Store&, RegistryRun&)>& source);
 
 }  // namespace sg

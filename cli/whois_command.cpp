@@ -40,13 +40,9 @@ int fail(std::string_view command, const Error& error) {
 }
 
 nlohmann::json summary_json(const registry::WhoisEnrichSummary& summary, bool offline) {
-  nlohmann::json out = {{"offline", offline},          {"planned", summary.planned},
-                        {"fresh", summary.fresh},      {"sent", summary.sent},
-                        {"referrals", summary.referrals}, {"lookups_stored", summary.written.lookups_stored},
-                        {"observations", summary.written.observations}, {"new_edges", summary.written.new_edges},
-                        {"attributes", summary.written.attributes}, {"seconds", summary.seconds}};
-  out["status"] = nlohmann::json::object();
-  for (const auto& [status, count] : summary.status) out["status"][json_text(status)] = count;
+  nlohmann::json out = summary_counts_json(offline, summary.planned, summary.fresh, summary.sent, summary.status,
+                                           summary.written, summary.seconds);
+  out["referrals"] = summary.referrals;
   out["failed"] = nlohmann::json::array();
   for (const auto& failed : summary.failed)
     out["failed"].push_back(
@@ -71,12 +67,9 @@ std::string summary_text(const registry::WhoisEnrichSummary& summary, std::strin
                          shown(planned.server), shown(planned.line));
     return out;
   }
-  out += fmt::format(
-      "{}: {} planned, {} fresh, {} sent ({} referrals) in {:.1f} s; {} lookups stored, {} observations ({} new "
-      "edges), {} attributes\n",
-      name, summary.planned, summary.fresh, summary.sent, summary.referrals, summary.seconds,
-      summary.written.lookups_stored, summary.written.observations, summary.written.new_edges, summary.written.attributes);
-  for (const auto& [status, count] : summary.status) out += fmt::format("  {:<11} {}\n", shown(status), count);
+  out += fmt::format("{}: {} planned, {} fresh, {} sent ({} referrals) in {:.1f} s\n", name, summary.planned,
+                     summary.fresh, summary.sent, summary.referrals, summary.seconds);
+  out += written_text(summary.status, summary.written);
   for (const auto& failed : summary.failed)
     out += fmt::format("  failed: {} {}: {}\n", shown(failed.server), shown(failed.line), shown(failed.error));
   return out;
@@ -84,17 +77,6 @@ std::string summary_text(const registry::WhoisEnrichSummary& summary, std::strin
 
 std::string command_name(registry::WhoisSource source) {
   return source == registry::WhoisSource::whois ? "enrich whois" : "enrich irr";
-}
-
-int run_enrich(const EnrichWhoisFlags& flags, const CommandContext& context) {
-  const std::string name = command_name(flags.source);
-  auto run = resolve_registry_flags(flags.shared, context.config.registry);
-  if (!run) return fail(name, run.error());
-  auto store = Store::open(context.db_path);
-  if (!store) return fail(name, store.error());
-  auto outcome = run_whois_source(**store, *run, flags.source);
-  if (!outcome) return fail(name, outcome.error());
-  return print_outcome(*outcome, run->json);
 }
 
 struct WhoisFlags {
@@ -207,7 +189,12 @@ std::vector<RegisteredCommand> add_whois_commands(CLI::App& app, CLI::App& enric
         is_whois ? "ask the registries (port 43) who holds the graph's IPs and ASes; every answer is stored"
                  : "ask an IRR (RADB by default) for the route objects of the graph's prefixes and ASes");
     add_registry_flags(command, flags->shared, "queries", {is_whois ? "whois-server" : "irr-server"});
-    commands.push_back({command, [flags](const CommandContext& context) { return run_enrich(*flags, context); }});
+    commands.push_back({command, [flags](const CommandContext& context) {
+                          return run_source_command(flags->source == registry::WhoisSource::whois ? "whois" : "irr", flags->shared, context,
+                                                    [&](Store& store, RegistryRun& run) {
+                                                      return run_whois_source(store, run, flags->source);
+                                                    });
+                        }});
   }
 
   auto flags = std::make_shared<WhoisFlags>();

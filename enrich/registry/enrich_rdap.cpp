@@ -49,13 +49,6 @@ std::string base_for(const rdap::Bootstrap& bootstrap, const EntityRef& entity) 
   return urls && !urls->empty() ? urls->front() : "";
 }
 
-std::string host_of(const std::string& url) {
-  const size_t start = url.find("://");
-  if (start == std::string::npos) return url;
-  const size_t end = url.find('/', start + 3);
-  return url.substr(start + 3, end == std::string::npos ? std::string::npos : end - start - 3);
-}
-
 }  // namespace
 
 Result<RdapEnrichSummary> enrich_rdap(Store& store, const RdapEnrichOptions& options) {
@@ -130,25 +123,10 @@ Result<RdapEnrichSummary> enrich_rdap(Store& store, const RdapEnrichOptions& opt
     ++summary.sent;
     if (!error.empty()) return;
     const Planned asked = plan[answer.id];
-    auto entity_id = store.entity_id(asked.entity);
-    if (!entity_id) {
-      error = entity_id.error().to_string();
-      return;
-    }
-    LookupRow row;
-    row.source = "rdap";
-    row.entity_id = *entity_id;
-    row.query = asked.query;
-    row.time = now;
-    row.status = answer.status > 0 ? std::to_string(answer.status) : "ERROR";
-    row.server = host_of(answer.effective_url.empty() ? answer.url : answer.effective_url);
-    row.answer = answer.body;
-    if (!answer.ok()) {
-      row.status = "ERROR";
-      summary.failed.push_back(FailedRdap{answer.url, answer.error});
-    }
+    const LookupRow row = http_lookup_row("rdap", asked.query, now, answer);
+    if (!answer.ok()) summary.failed.push_back(FailedRdap{answer.url, answer.error});
     ++summary.status[row.status];
-    auto id = writer.store_lookup(row);
+    auto id = writer.store_lookup(asked.entity, row);
     if (!id) {
       error = id.error().to_string();
       return;

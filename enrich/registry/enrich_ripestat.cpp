@@ -118,23 +118,11 @@ Result<RipestatEnrichSummary> enrich_ripestat(Store& store, const RipestatEnrich
     ++summary.sent;
     if (!error.empty()) return;
     const Planned request = plan[answer.id];
-    auto entity_id = store.entity_id(request.entity);
-    if (!entity_id) {
-      error = entity_id.error().to_string();
-      return;
-    }
-    LookupRow row;
-    row.source = "ripestat";
-    row.entity_id = *entity_id;
-    row.query = request.entity.key + " " + std::string(request.call);
-    row.time = now;
-    row.status = answer.ok() ? std::to_string(answer.status) : "ERROR";
-    if (auto parts = net::parse_url(answer.effective_url.empty() ? answer.url : answer.effective_url))
-      row.server = parts->host;
-    row.answer = answer.body;
+    const LookupRow row =
+        http_lookup_row("ripestat", request.entity.key + " " + std::string(request.call), now, answer);
     if (!answer.ok()) summary.failed.push_back(FailedRipestat{answer.url, answer.error});
     ++summary.status[row.status];
-    auto id = writer.store_lookup(row);
+    auto id = writer.store_lookup(request.entity, row);
     if (!id) {
       error = id.error().to_string();
       return;

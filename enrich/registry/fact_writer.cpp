@@ -2,10 +2,31 @@
 
 #include <chrono>
 
+#include "enrich/net/url.h"
+
 namespace sg::registry {
 
 UnixTime clock_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+LookupRow http_lookup_row(std::string source, std::string query, UnixTime time, const net::HttpAnswer& answer) {
+  LookupRow row;
+  row.source = std::move(source);
+  row.query = std::move(query);
+  row.time = time;
+  row.status = answer.ok() && answer.status > 0 ? std::to_string(answer.status) : "ERROR";
+  if (auto parts = net::parse_url(answer.effective_url.empty() ? answer.url : answer.effective_url))
+    row.server = parts->host;
+  row.answer = answer.body;
+  return row;
+}
+
+Result<int64_t> FactWriter::store_lookup(const EntityRef& entity, LookupRow row) {
+  auto id = store_.entity_id(entity);
+  if (!id) return id.error();
+  row.entity_id = *id;
+  return store_lookup(row);
 }
 
 Result<int64_t> FactWriter::store_lookup(const LookupRow& row) {

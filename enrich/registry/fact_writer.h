@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "core/result.h"
+#include "enrich/net/http_client.h"
 #include "enrich/registry/facts.h"
 #include "store/lookup_log.h"
 #include "store/store.h"
@@ -13,6 +14,10 @@ namespace sg::registry {
 
 /// The wall clock in seconds: a run's time when the caller gives none.
 UnixTime clock_now();
+
+/// The `lookup` row of an HTTP answer (entity_id left 0): the HTTP status, or
+/// "ERROR" when no usable answer came; the host that answered; the body.
+LookupRow http_lookup_row(std::string source, std::string query, UnixTime time, const net::HttpAnswer& answer);
 
 /// What a FactWriter wrote.
 struct WriteCounts {
@@ -29,6 +34,8 @@ class FactWriter {
 
   /// Stores `row` (a transaction is opened when none is) and returns its id.
   Result<int64_t> store_lookup(const LookupRow& row);
+  /// The same for a row about `entity`, whose id is looked up (or made) first.
+  Result<int64_t> store_lookup(const EntityRef& entity, LookupRow row);
   /// Stores the facts of the lookup `lookup_id`; ends the transaction after every
   /// batch_answers lookups.
   Status store_facts(const Facts& facts, int64_t lookup_id);
