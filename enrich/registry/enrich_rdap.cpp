@@ -151,12 +151,9 @@ Result<RdapEnrichSummary> enrich_rdap(Store& store, const RdapEnrichOptions& opt
     }
     if (auto status = writer.store_facts(facts, *id); !status) error = status.error().to_string();
   });
-  if (!error.empty()) {
-    writer.rollback();
-    return Error{error, ""};
-  }
-  if (auto status = writer.commit(); !status) return status.error();
-  summary.written = writer.counts();
+  auto written = writer.finish(error);
+  if (!written) return written.error();
+  summary.written = *written;
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return summary;
 }

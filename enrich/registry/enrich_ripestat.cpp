@@ -160,12 +160,9 @@ Result<RipestatEnrichSummary> enrich_ripestat(Store& store, const RipestatEnrich
         }
     }
   });
-  if (!error.empty()) {
-    writer.rollback();
-    return Error{error, ""};
-  }
-  if (auto status = writer.commit(); !status) return status.error();
-  summary.written = writer.counts();
+  auto written = writer.finish(error);
+  if (!written) return written.error();
+  summary.written = *written;
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return summary;
 }

@@ -218,12 +218,9 @@ Result<WhoisEnrichSummary> enrich_whois(Store& store, const WhoisEnrichOptions& 
       client.submit(std::move(*next));
     }
   });
-  if (!run.error().empty()) {
-    writer.rollback();
-    return Error{run.error(), ""};
-  }
-  if (auto status = writer.commit(); !status) return status.error();
-  summary.written = writer.counts();
+  auto written = writer.finish(run.error());
+  if (!written) return written.error();
+  summary.written = *written;
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return summary;
 }

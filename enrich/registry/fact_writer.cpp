@@ -68,4 +68,13 @@ void FactWriter::rollback() {
   in_batch_ = 0;
 }
 
+Result<WriteCounts> FactWriter::finish(const std::string& error) {
+  if (!error.empty()) {
+    rollback();
+    return Error{error, ""};
+  }
+  if (auto status = commit(); !status) return status.error();
+  return counts_;
+}
+
 }  // namespace sg::registry

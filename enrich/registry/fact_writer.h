@@ -43,6 +43,9 @@ class FactWriter {
   Status commit();
   /// Undoes what is open (after an error).
   void rollback();
+  /// Ends a run: with an `error` ("" when none) rolls back what is open and returns
+  /// it; else commits and returns what was written.
+  Result<WriteCounts> finish(const std::string& error);
   const WriteCounts& counts() const { return counts_; }
 
  private:
