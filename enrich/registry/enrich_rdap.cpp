@@ -173,11 +173,7 @@ Result<RdapEnrichSummary> enrich_rdap(Store& store, const RdapEnrichOptions& opt
     }
     if (auto status = writer.store_facts(facts, *id); !status) error = status.error().to_string();
   });
-  if (!error.empty()) {
-    writer.rollback();
-    return Error{error, ""};
-  }
-  if (auto status = writer.commit(); !status) return status.error();
+  if (auto status = writer.finish(error); !status) return status.error();
   summary.written = writer.counts();
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return summary;

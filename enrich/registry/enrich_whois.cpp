@@ -218,11 +218,7 @@ Result<WhoisEnrichSummary> enrich_whois(Store& store, const WhoisEnrichOptions& 
       client.submit(std::move(*next));
     }
   });
-  if (!run.error().empty()) {
-    writer.rollback();
-    return Error{run.error(), ""};
-  }
-  if (auto status = writer.commit(); !status) return status.error();
+  if (auto status = writer.finish(run.error()); !status) return status.error();
   summary.written = writer.counts();
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return summary;

@@ -47,4 +47,10 @@ void FactWriter::rollback() {
   in_batch_ = 0;
 }
 
+Status FactWriter::finish(const std::string& error) {
+  if (error.empty()) return commit();
+  rollback();
+  return Error{error, ""};
+}
+
 }  // namespace sg::registry

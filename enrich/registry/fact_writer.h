@@ -36,6 +36,9 @@ class FactWriter {
   Status commit();
   /// Undoes what is open (after an error).
   void rollback();
+  /// Ends a run: after an error (`error` not empty) undoes what is open and
+  /// returns it; else commits what is open.
+  Status finish(const std::string& error);
   const WriteCounts& counts() const { return counts_; }
 
  private:
