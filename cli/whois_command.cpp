@@ -40,24 +40,21 @@ int fail(std::string_view command, const Error& error) {
 }
 
 nlohmann::json summary_json(const registry::WhoisEnrichSummary& summary, bool offline) {
-  nlohmann::json out = {{"offline", offline},          {"planned", summary.planned},
-                        {"fresh", summary.fresh},      {"sent", summary.sent},
-                        {"referrals", summary.referrals}, {"lookups_stored", summary.written.lookups_stored},
-                        {"observations", summary.written.observations}, {"new_edges", summary.written.new_edges},
-                        {"attributes", summary.written.attributes}, {"seconds", summary.seconds}};
-  out["status"] = nlohmann::json::object();
-  for (const auto& [status, count] : summary.status) out["status"][json_text(status)] = count;
+  nlohmann::json out = summary_counts_json(offline, summary.planned, summary.fresh, summary.sent, summary.written,
+                                           summary.seconds, summary.status);
+  out["referrals"] = summary.referrals;
   out["failed"] = nlohmann::json::array();
   for (const auto& failed : summary.failed)
     out["failed"].push_back(
         {{"server", json_text(failed.server)}, {"query", json_text(failed.line)}, {"error", json_text(failed.error)}});
   if (offline) {
     out["would_query"] = nlohmann::json::array();
-    for (const auto& planned : summary.would_query)
-      out["would_query"].push_back({{"kind", json_text(to_text(planned.entity.kind))},
-                                    {"key", json_text(planned.entity.key)},
-                                    {"server", json_text(planned.server)},
-                                    {"query", json_text(planned.line)}});
+    for (const auto& planned : summary.would_query) {
+      nlohmann::json entry = planned_entity_json(planned.entity);
+      entry["server"] = json_text(planned.server);
+      entry["query"] = json_text(planned.line);
+      out["would_query"].push_back(std::move(entry));
+    }
   }
   return out;
 }
@@ -71,12 +68,9 @@ std::string summary_text(const registry::WhoisEnrichSummary& summary, std::strin
                          shown(planned.server), shown(planned.line));
     return out;
   }
-  out += fmt::format(
-      "{}: {} planned, {} fresh, {} sent ({} referrals) in {:.1f} s; {} lookups stored, {} observations ({} new "
-      "edges), {} attributes\n",
-      name, summary.planned, summary.fresh, summary.sent, summary.referrals, summary.seconds,
-      summary.written.lookups_stored, summary.written.observations, summary.written.new_edges, summary.written.attributes);
-  for (const auto& [status, count] : summary.status) out += fmt::format("  {:<11} {}\n", shown(status), count);
+  out += fmt::format("{}: {} planned, {} fresh, {} sent ({} referrals) in {:.1f} s; ", name, summary.planned,
+                     summary.fresh, summary.sent, summary.referrals, summary.seconds);
+  out += written_text(summary.written, summary.status);
   for (const auto& failed : summary.failed)
     out += fmt::format("  failed: {} {}: {}\n", shown(failed.server), shown(failed.line), shown(failed.error));
   return out;
@@ -87,14 +81,9 @@ std::string command_name(registry::WhoisSource source) {
 }
 
 int run_enrich(const EnrichWhoisFlags& flags, const CommandContext& context) {
-  const std::string name = command_name(flags.source);
-  auto run = resolve_registry_flags(flags.shared, context.config.registry);
-  if (!run) return fail(name, run.error());
-  auto store = Store::open(context.db_path);
-  if (!store) return fail(name, store.error());
-  auto outcome = run_whois_source(**store, *run, flags.source);
-  if (!outcome) return fail(name, outcome.error());
-  return print_outcome(*outcome, run->json);
+  return run_source_command(command_name(flags.source), flags.shared, context, [&](Store& store, RegistryRun& run) {
+    return run_whois_source(store, run, flags.source);
+  });
 }
 
 struct WhoisFlags {
@@ -184,12 +173,7 @@ Result<SourceOutcome> run_whois_source(Store& store, RegistryRun& run, registry:
   options.source = source;
   if (source == registry::WhoisSource::whois) options.server_override = run.settings.whois_server;
   if (!run.settings.irr_server.empty()) options.irr_server = run.settings.irr_server;
-  options.max_age = run.max_age;
-  options.limit = run.limit;
-  options.now = run.now;
-  options.offline = run.offline;
-  options.timeout_seconds = run.timeout_seconds;
-  options.policies = &run.policies;
+  apply_registry_run(options, run);
   auto summary = registry::enrich_whois(store, options);
   if (!summary) return summary.error();
   return SourceOutcome{summary_json(*summary, run.offline), summary_text(*summary, command_name(source), run.offline),
