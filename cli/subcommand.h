@@ -50,6 +50,8 @@ std::vector<RegisteredCommand> add_asn_commands(CLI::App& app, CLI::App& enrich,
 std::vector<RegisteredCommand> add_whois_commands(CLI::App& app, CLI::App& enrich);
 /// `enrich rdap` (cli/rdap_command.cpp).
 RegisteredCommand add_enrich_rdap_command(CLI::App& enrich);
+/// `enrich cymru` (cli/cymru_command.cpp).
+RegisteredCommand add_enrich_cymru_command(CLI::App& enrich);
 /// `data fetch` (cli/fetch_command.cpp).
 RegisteredCommand add_data_fetch_command(CLI::App& data);
 
