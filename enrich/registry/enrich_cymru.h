@@ -16,9 +16,10 @@
 // as one row per IP of the batch holding the answer's "Bulk mode;" header line
 // and that IP's rows, byte for byte: each fact then names the lookup that states
 // it, the IP's freshness is its own, and a row re-derives alone. An IP the answer
-// has no row for is stored with status MISSING and the answer's Error lines; a
-// batch that failed (refused, timed out, cut at the size cap) stores a row per IP
-// with the reason, and a cut answer's complete lines still count.
+// has no row for is stored with status MISSING and the answer's Error lines. A
+// batch that failed (refused, timed out, cut at the size cap, no bulk answer)
+// stores a row per IP with status ERROR, TRUNCATED or UNREADABLE, the bytes that
+// came kept once, with the batch's first IP; a cut answer's complete rows count.
 #pragma once
 #include <cstdint>
 #include <map>
