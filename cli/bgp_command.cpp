@@ -26,19 +26,20 @@ struct BgpFlags {
 };
 
 nlohmann::json summary_json(const registry::RipestatEnrichSummary& summary, bool offline) {
-  nlohmann::json out = summary_counts_json(offline, summary.planned, summary.fresh, summary.sent, summary.status,
-                                           summary.written, summary.seconds);
+  nlohmann::json out = summary_counts_json(offline, summary.planned, summary.fresh, summary.sent, summary.written,
+                                           summary.seconds, summary.status);
   out["followed"] = summary.followed;
   out["failed"] = nlohmann::json::array();
   for (const auto& failed : summary.failed)
     out["failed"].push_back({{"url", json_text(failed.url)}, {"error", json_text(failed.error)}});
   if (offline) {
     out["would_query"] = nlohmann::json::array();
-    for (const auto& planned : summary.would_query)
-      out["would_query"].push_back({{"kind", json_text(to_text(planned.entity.kind))},
-                                    {"key", json_text(planned.entity.key)},
-                                    {"call", json_text(planned.call)},
-                                    {"url", json_text(planned.url)}});
+    for (const auto& planned : summary.would_query) {
+      nlohmann::json entry = planned_entity_json(planned.entity);
+      entry["call"] = json_text(planned.call);
+      entry["url"] = json_text(planned.url);
+      out["would_query"].push_back(std::move(entry));
+    }
   }
   return out;
 }
@@ -52,9 +53,9 @@ std::string summary_text(const registry::RipestatEnrichSummary& summary, bool of
                          shown(planned.call), shown(planned.url));
     return out;
   }
-  out += fmt::format("enrich bgp: {} planned, {} fresh, {} sent ({} for prefixes and ASes the answers named) in {:.1f} s\n",
+  out += fmt::format("enrich bgp: {} planned, {} fresh, {} sent ({} for prefixes and ASes the answers named) in {:.1f} s; ",
                      summary.planned, summary.fresh, summary.sent, summary.followed, summary.seconds);
-  out += written_text(summary.status, summary.written);
+  out += written_text(summary.written, summary.status);
   for (const auto& failed : summary.failed)
     out += fmt::format("  failed: {}: {}\n", shown(failed.url), shown(failed.error));
   return out;
@@ -67,13 +68,8 @@ Result<SourceOutcome> run_bgp_source(Store& store, RegistryRun& run, bool follow
   if (!run.settings.ripestat_url.empty()) options.base_url = run.settings.ripestat_url;
   if (!run.settings.sourceapp.empty()) options.sourceapp = run.settings.sourceapp;
   options.contact = run.settings.contact;
-  options.max_age = run.max_age;
-  options.limit = run.limit;
-  options.now = run.now;
-  options.offline = run.offline;
   options.follow = follow;
-  options.timeout_seconds = run.timeout_seconds;
-  options.policies = &run.policies;
+  apply_registry_run(options, run);
   auto summary = registry::enrich_ripestat(store, options);
   if (!summary) return summary.error();
   return SourceOutcome{summary_json(*summary, run.offline), summary_text(*summary, run.offline),
@@ -90,7 +86,7 @@ RegisteredCommand add_enrich_bgp_command(CLI::App& enrich) {
                     "ask only about the graph's own entities, not the prefixes and ASes answers name");
   add_registry_flags(command, flags->shared, "requests", {"ripestat-url", "sourceapp"});
   return {command, [flags](const CommandContext& context) {
-            return run_source_command("bgp", flags->shared, context, [&](Store& store, RegistryRun& run) {
+            return run_source_command("enrich bgp", flags->shared, context, [&](Store& store, RegistryRun& run) {
               return run_bgp_source(store, run, !flags->no_follow);
             });
           }};

@@ -38,7 +38,7 @@ int run(int argc, char** argv) {
   commands.push_back(add_parse_command(app));
   commands.push_back(add_ingest_command(app));
   append(commands, add_query_commands(app));
-  auto* enrich = app.add_subcommand("enrich", "add facts from DNS, IP-to-AS data and the registries (WHOIS, IRR, RDAP) to the graph");
+  auto* enrich = app.add_subcommand("enrich", "add facts from DNS, IP-to-AS data and the registries (WHOIS, IRR, RDAP, Team Cymru) to the graph");
   enrich->require_subcommand(1);
   auto* data = app.add_subcommand("data", "import or download offline datasets");
   data->require_subcommand(1);
@@ -48,6 +48,7 @@ int run(int argc, char** argv) {
   commands.push_back(add_enrich_rdap_command(*enrich));
   commands.push_back(add_enrich_bgp_command(*enrich));
   commands.push_back(add_enrich_all_command(*enrich));
+  commands.push_back(add_enrich_cymru_command(*enrich));
   commands.push_back(add_data_fetch_command(*data));
 
   try {

@@ -41,8 +41,8 @@ std::string default_rdap_bootstrap_folder() {
 }
 
 nlohmann::json summary_json(const registry::RdapEnrichSummary& summary, bool offline) {
-  nlohmann::json out = summary_counts_json(offline, summary.planned, summary.fresh, summary.sent, summary.status,
-                                           summary.written, summary.seconds);
+  nlohmann::json out = summary_counts_json(offline, summary.planned, summary.fresh, summary.sent, summary.written,
+                                           summary.seconds, summary.status);
   out["unknown"] = summary.unknown;
   out["referrals"] = summary.referrals;
   out["failed"] = nlohmann::json::array();
@@ -50,10 +50,11 @@ nlohmann::json summary_json(const registry::RdapEnrichSummary& summary, bool off
     out["failed"].push_back({{"url", json_text(failed.url)}, {"error", json_text(failed.error)}});
   if (offline) {
     out["would_query"] = nlohmann::json::array();
-    for (const auto& planned : summary.would_query)
-      out["would_query"].push_back({{"kind", json_text(to_text(planned.entity.kind))},
-                                    {"key", json_text(planned.entity.key)},
-                                    {"url", json_text(planned.url)}});
+    for (const auto& planned : summary.would_query) {
+      nlohmann::json entry = planned_entity_json(planned.entity);
+      entry["url"] = json_text(planned.url);
+      out["would_query"].push_back(std::move(entry));
+    }
   }
   return out;
 }
@@ -67,9 +68,9 @@ std::string summary_text(const registry::RdapEnrichSummary& summary, bool offlin
       out += fmt::format("  {} {}  {}\n", to_text(planned.entity.kind), shown(planned.entity.key), shown(planned.url));
     return out;
   }
-  out += fmt::format("enrich rdap: {} planned, {} fresh, {} sent ({} referrals) in {:.1f} s\n", summary.planned,
+  out += fmt::format("enrich rdap: {} planned, {} fresh, {} sent ({} referrals) in {:.1f} s; ", summary.planned,
                      summary.fresh, summary.sent, summary.referrals, summary.seconds);
-  out += written_text(summary.status, summary.written);
+  out += written_text(summary.written, summary.status);
   for (const auto& failed : summary.failed)
     out += fmt::format("  failed: {}: {}\n", shown(failed.url), shown(failed.error));
   return out;
@@ -83,13 +84,8 @@ Result<SourceOutcome> run_rdap_source(Store& store, RegistryRun& run, bool domai
       run.settings.rdap_bootstrap.empty() ? default_rdap_bootstrap_folder() : run.settings.rdap_bootstrap;
   options.base_override = run.settings.rdap_base;
   options.contact = run.settings.contact;
-  options.max_age = run.max_age;
-  options.limit = run.limit;
-  options.now = run.now;
-  options.offline = run.offline;
   options.domains = domains;
-  options.timeout_seconds = run.timeout_seconds;
-  options.policies = &run.policies;
+  apply_registry_run(options, run);
   auto summary = registry::enrich_rdap(store, options);
   if (!summary) return summary.error();
   return SourceOutcome{summary_json(*summary, run.offline), summary_text(*summary, run.offline),
@@ -103,7 +99,7 @@ RegisteredCommand add_enrich_rdap_command(CLI::App& enrich) {
   command->add_flag("--no-domains", flags->no_domains, "only IPs and ASes");
   add_registry_flags(command, flags->shared, "requests", {"rdap-bootstrap", "rdap-base"});
   return {command, [flags](const CommandContext& context) {
-            return run_source_command("rdap", flags->shared, context, [&](Store& store, RegistryRun& run) {
+            return run_source_command("enrich rdap", flags->shared, context, [&](Store& store, RegistryRun& run) {
               return run_rdap_source(store, run, !flags->no_domains);
             });
           }};

@@ -7,16 +7,24 @@
 #include <iostream>
 #include <memory>
 
-#include "cli/json_output.h"
-#include "core/utf8.h"
 #include "cli/commands.h"
+#include "cli/json_output.h"
 #include "cli/subcommand.h"
+#include "core/utf8.h"
 
 namespace sg {
 
+int print_outcome(const SourceOutcome& outcome, bool json) {
+  if (json)
+    write_json(outcome.json, std::cout);
+  else
+    std::cout << outcome.text;
+  return outcome.complete ? kExitOk : kExitSomeUnreadable;
+}
+
 nlohmann::json summary_counts_json(bool offline, int64_t planned, int64_t fresh, int64_t sent,
-                                   const std::map<std::string, int64_t>& status, const registry::WriteCounts& written,
-                                   double seconds) {
+                                   const registry::WriteCounts& written, double seconds,
+                                   const std::map<std::string, int64_t>& status) {
   nlohmann::json out = {{"offline", offline},
                         {"planned", planned},
                         {"fresh", fresh},
@@ -31,17 +39,21 @@ nlohmann::json summary_counts_json(bool offline, int64_t planned, int64_t fresh,
   return out;
 }
 
-std::string written_text(const std::map<std::string, int64_t>& status, const registry::WriteCounts& written) {
-  std::string out = fmt::format("  {} lookups stored, {} observations ({} new edges), {} attributes\n",
+std::string written_text(const registry::WriteCounts& written, const std::map<std::string, int64_t>& status) {
+  std::string out = fmt::format("{} lookups stored, {} observations ({} new edges), {} attributes\n",
                                 written.lookups_stored, written.observations, written.new_edges, written.attributes);
   for (const auto& [name, count] : status) out += fmt::format("  {:<11} {}\n", escape_for_terminal(name), count);
   return out;
 }
 
-int run_source_command(const std::string& name, const RegistryFlags& flags, const CommandContext& context,
+nlohmann::json planned_entity_json(const EntityRef& entity) {
+  return {{"kind", json_text(to_text(entity.kind))}, {"key", json_text(entity.key)}};
+}
+
+int run_source_command(std::string_view name, const RegistryFlags& flags, const CommandContext& context,
                        const std::function<Result<SourceOutcome>(Store&, RegistryRun&)>& source) {
   const auto fail = [&](const Error& error) {
-    std::cerr << "spamgraph: enrich " << name << ": " << escape_for_terminal(error.to_string()) << "\n";
+    std::cerr << "spamgraph: " << name << ": " << escape_for_terminal(error.to_string()) << "\n";
     return kExitFatal;
   };
   auto run = resolve_registry_flags(flags, context.config.registry);
@@ -50,11 +62,7 @@ int run_source_command(const std::string& name, const RegistryFlags& flags, cons
   if (!store) return fail(store.error());
   auto outcome = source(**store, *run);
   if (!outcome) return fail(outcome.error());
-  if (run->json)
-    write_json(outcome->json, std::cout);
-  else
-    std::cout << outcome->text;
-  return outcome->complete ? kExitOk : kExitSomeUnreadable;
+  return print_outcome(*outcome, run->json);
 }
 
 namespace {
@@ -62,6 +70,7 @@ namespace {
 struct AllFlags {
   bool no_domains = false;
   bool no_follow = false;
+  bool cymru_bulk = false;
   std::vector<std::string> skip;
   RegistryFlags shared;
 };
@@ -76,6 +85,7 @@ struct NamedSource {
 std::vector<NamedSource> all_sources() {
   return {
       {"bgp", [](Store& s, RegistryRun& r, const AllFlags& f) { return run_bgp_source(s, r, !f.no_follow); }},
+      {"cymru", [](Store& s, RegistryRun& r, const AllFlags& f) { return run_cymru_source(s, r, f.cymru_bulk); }},
       {"whois",
        [](Store& s, RegistryRun& r, const AllFlags&) { return run_whois_source(s, r, registry::WhoisSource::whois); }},
       {"irr", [](Store& s, RegistryRun& r, const AllFlags&) { return run_whois_source(s, r, registry::WhoisSource::irr); }},
@@ -116,13 +126,15 @@ int run_all(const AllFlags& flags, const CommandContext& context) {
 RegisteredCommand add_enrich_all_command(CLI::App& enrich) {
   auto flags = std::make_shared<AllFlags>();
   auto* command = enrich.add_subcommand(
-      "all", "every online registry source in turn: bgp (RIPEstat), whois, irr, rdap; each answer stored");
+      "all", "every online registry source in turn: bgp (RIPEstat), cymru, whois, irr, rdap; each answer stored");
   command->add_flag("--no-domains", flags->no_domains, "rdap: only IPs and ASes");
   command->add_flag("--no-follow", flags->no_follow, "bgp: only the graph's own entities");
+  command->add_flag("--bulk", flags->cymru_bulk, "cymru: ask over bulk WHOIS instead of DNS");
   command->add_option("--skip", flags->skip, "leave out these sources (repeatable)")
-      ->check(CLI::IsMember({"bgp", "whois", "irr", "rdap"}));
+      ->check(CLI::IsMember({"bgp", "cymru", "whois", "irr", "rdap"}));
   add_registry_flags(command, flags->shared, "requests per source",
-                     {"ripestat-url", "sourceapp", "whois-server", "irr-server", "rdap-bootstrap", "rdap-base"});
+                     {"ripestat-url", "sourceapp", "cymru-resolver", "cymru-server", "whois-server", "irr-server",
+                      "rdap-bootstrap", "rdap-base"});
   return {command, [flags](const CommandContext& context) { return run_all(*flags, context); }};
 }
 

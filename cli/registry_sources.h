@@ -4,14 +4,17 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include "cli/registry_flags.h"
 #include "cli/subcommand.h"
 #include "core/result.h"
 #include "enrich/registry/enrich_whois.h"
+#include "enrich/registry/fact_writer.h"
 #include "store/store.h"
 
 namespace sg {
@@ -30,19 +33,43 @@ Result<SourceOutcome> run_whois_source(Store& store, RegistryRun& run, registry:
 
 /// `enrich bgp` (RIPEstat); `follow` asks about the prefixes and ASes answers name.
 Result<SourceOutcome> run_bgp_source(Store& store, RegistryRun& run, bool follow);
+/// `enrich cymru`: the IPs (and, by DNS, their ASes) asked of Team Cymru; `bulk`
+/// asks over bulk WHOIS.
+Result<SourceOutcome> run_cymru_source(Store& store, RegistryRun& run, bool bulk);
 
-/// The counts every source's summary starts with, as JSON: offline, planned, fresh,
-/// sent, lookups_stored, observations, new_edges, attributes, seconds, status.
+/// Copies the shared flags' freshness, limit, time, plan-only switch, timeout and
+/// host policies into a source's options (each source's options have them all).
+template <typename Options>
+void apply_registry_run(Options& options, RegistryRun& run) {
+  options.max_age = run.max_age;
+  options.limit = run.limit;
+  options.now = run.now;
+  options.offline = run.offline;
+  options.timeout_seconds = run.timeout_seconds;
+  options.policies = &run.policies;
+}
+
+/// {"kind": ..., "key": ...} of a planned entity, for a plan's JSON (the source adds
+/// what it would ask).
+nlohmann::json planned_entity_json(const EntityRef& entity);
+
+/// Prints an outcome as the command's flags ask; returns the exit code.
+int print_outcome(const SourceOutcome& outcome, bool json);
+
+/// The JSON members every source's summary has: offline, planned, fresh, sent, what
+/// the FactWriter wrote, seconds, and the lookups by status.
 nlohmann::json summary_counts_json(bool offline, int64_t planned, int64_t fresh, int64_t sent,
-                                   const std::map<std::string, int64_t>& status, const registry::WriteCounts& written,
-                                   double seconds);
-/// The same for people: "{} lookups stored, {} observations ({} new edges), {} attributes"
-/// and a line per status, each indented.
-std::string written_text(const std::map<std::string, int64_t>& status, const registry::WriteCounts& written);
+                                   const registry::WriteCounts& written, double seconds,
+                                   const std::map<std::string, int64_t>& status);
 
-/// The body of `enrich NAME`: reads the shared flags over the config, opens the
-/// store, runs `source` and prints its outcome; returns the exit code.
-int run_source_command(const std::string& name, const RegistryFlags& flags, const CommandContext& context,
+/// The end of a summary's first line for people, "N lookups stored, N observations
+/// (N new edges), N attributes\n", then a line per status ("  OK          3").
+std::string written_text(const registry::WriteCounts& written, const std::map<std::string, int64_t>& status);
+
+/// A source's command: reads the shared flags over the config, opens the store,
+/// runs `source` and prints its outcome; an error is printed as "spamgraph: NAME:
+/// ERROR" (escaped). Returns the exit code.
+int run_source_command(std::string_view name, const RegistryFlags& flags, const CommandContext& context,
                        const std::function<Result<SourceOutcome>(Store&, RegistryRun&)>& source);
 
 }  // namespace sg

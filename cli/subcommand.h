@@ -54,6 +54,8 @@ RegisteredCommand add_enrich_rdap_command(CLI::App& enrich);
 RegisteredCommand add_enrich_bgp_command(CLI::App& enrich);
 /// `enrich all` (cli/registry_sources.cpp).
 RegisteredCommand add_enrich_all_command(CLI::App& enrich);
+/// `enrich cymru` (cli/cymru_command.cpp).
+RegisteredCommand add_enrich_cymru_command(CLI::App& enrich);
 /// `data fetch` (cli/fetch_command.cpp).
 RegisteredCommand add_data_fetch_command(CLI::App& data);
 

@@ -40,8 +40,8 @@ int fail(std::string_view command, const Error& error) {
 }
 
 nlohmann::json summary_json(const registry::WhoisEnrichSummary& summary, bool offline) {
-  nlohmann::json out = summary_counts_json(offline, summary.planned, summary.fresh, summary.sent, summary.status,
-                                           summary.written, summary.seconds);
+  nlohmann::json out = summary_counts_json(offline, summary.planned, summary.fresh, summary.sent, summary.written,
+                                           summary.seconds, summary.status);
   out["referrals"] = summary.referrals;
   out["failed"] = nlohmann::json::array();
   for (const auto& failed : summary.failed)
@@ -49,11 +49,12 @@ nlohmann::json summary_json(const registry::WhoisEnrichSummary& summary, bool of
         {{"server", json_text(failed.server)}, {"query", json_text(failed.line)}, {"error", json_text(failed.error)}});
   if (offline) {
     out["would_query"] = nlohmann::json::array();
-    for (const auto& planned : summary.would_query)
-      out["would_query"].push_back({{"kind", json_text(to_text(planned.entity.kind))},
-                                    {"key", json_text(planned.entity.key)},
-                                    {"server", json_text(planned.server)},
-                                    {"query", json_text(planned.line)}});
+    for (const auto& planned : summary.would_query) {
+      nlohmann::json entry = planned_entity_json(planned.entity);
+      entry["server"] = json_text(planned.server);
+      entry["query"] = json_text(planned.line);
+      out["would_query"].push_back(std::move(entry));
+    }
   }
   return out;
 }
@@ -67,9 +68,9 @@ std::string summary_text(const registry::WhoisEnrichSummary& summary, std::strin
                          shown(planned.server), shown(planned.line));
     return out;
   }
-  out += fmt::format("{}: {} planned, {} fresh, {} sent ({} referrals) in {:.1f} s\n", name, summary.planned,
+  out += fmt::format("{}: {} planned, {} fresh, {} sent ({} referrals) in {:.1f} s; ", name, summary.planned,
                      summary.fresh, summary.sent, summary.referrals, summary.seconds);
-  out += written_text(summary.status, summary.written);
+  out += written_text(summary.written, summary.status);
   for (const auto& failed : summary.failed)
     out += fmt::format("  failed: {} {}: {}\n", shown(failed.server), shown(failed.line), shown(failed.error));
   return out;
@@ -77,6 +78,12 @@ std::string summary_text(const registry::WhoisEnrichSummary& summary, std::strin
 
 std::string command_name(registry::WhoisSource source) {
   return source == registry::WhoisSource::whois ? "enrich whois" : "enrich irr";
+}
+
+int run_enrich(const EnrichWhoisFlags& flags, const CommandContext& context) {
+  return run_source_command(command_name(flags.source), flags.shared, context, [&](Store& store, RegistryRun& run) {
+    return run_whois_source(store, run, flags.source);
+  });
 }
 
 struct WhoisFlags {
@@ -166,12 +173,7 @@ Result<SourceOutcome> run_whois_source(Store& store, RegistryRun& run, registry:
   options.source = source;
   if (source == registry::WhoisSource::whois) options.server_override = run.settings.whois_server;
   if (!run.settings.irr_server.empty()) options.irr_server = run.settings.irr_server;
-  options.max_age = run.max_age;
-  options.limit = run.limit;
-  options.now = run.now;
-  options.offline = run.offline;
-  options.timeout_seconds = run.timeout_seconds;
-  options.policies = &run.policies;
+  apply_registry_run(options, run);
   auto summary = registry::enrich_whois(store, options);
   if (!summary) return summary.error();
   return SourceOutcome{summary_json(*summary, run.offline), summary_text(*summary, command_name(source), run.offline),
@@ -189,12 +191,7 @@ std::vector<RegisteredCommand> add_whois_commands(CLI::App& app, CLI::App& enric
         is_whois ? "ask the registries (port 43) who holds the graph's IPs and ASes; every answer is stored"
                  : "ask an IRR (RADB by default) for the route objects of the graph's prefixes and ASes");
     add_registry_flags(command, flags->shared, "queries", {is_whois ? "whois-server" : "irr-server"});
-    commands.push_back({command, [flags](const CommandContext& context) {
-                          return run_source_command(flags->source == registry::WhoisSource::whois ? "whois" : "irr", flags->shared, context,
-                                                    [&](Store& store, RegistryRun& run) {
-                                                      return run_whois_source(store, run, flags->source);
-                                                    });
-                        }});
+    commands.push_back({command, [flags](const CommandContext& context) { return run_enrich(*flags, context); }});
   }
 
   auto flags = std::make_shared<WhoisFlags>();

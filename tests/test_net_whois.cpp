@@ -199,3 +199,33 @@ TEST_CASE("net whois: the circuit breaker is shared with the host's other querie
   CHECK_ERROR(skipped.error, "circuit open for 127.0.0.1");
   CHECK(s.server->queries().empty());
 }
+
+TEST_CASE("net whois: a multi-line query goes line by line under the same caps, and CR or NUL still stop it") {
+  Served s;
+  std::ofstream(s.root.path("bulk")) << "Bulk mode; whois.cymru.com [2026-12-06 12:00:00 +0000]\n";
+  HostPolicies policies;
+  policies.set_limits("127.0.0.1", local_limits());
+  WhoisClient client(policies);
+  const std::string bulk = "begin\nverbose\n192.0.2.1\nend\n";
+  auto answers = client.query_all({WhoisQuery{"127.0.0.1", s.server->port(), bulk, 0, true},
+                                   WhoisQuery{"127.0.0.1", s.server->port(), "begin\nverbose\r\nend\n", 0, true},
+                                   WhoisQuery{"127.0.0.1", s.server->port(), std::string("begin\n\0\nend\n", 11), 0, true}});
+  REQUIRE(answers.size() == 3);
+  REQUIRE_MESSAGE(answers[0].ok(), answers[0].error);
+  CHECK(answers[0].answer == "Bulk mode; whois.cymru.com [2026-12-06 12:00:00 +0000]\n");
+  CHECK_ERROR(answers[1].error, "query \"begin...\" (3 lines): the query contains CR or NUL; not sent");
+  CHECK_ERROR(answers[2].error, "the query contains CR or NUL; not sent");
+  const auto queries = s.server->queries();
+  REQUIRE(queries.size() == 1);
+  CHECK(queries[0].text == "begin verbose 192.0.2.1 end");
+
+  // An endless bulk answer is cut at the cap like any other.
+  std::ofstream(s.root.path("bulk"), std::ios::trunc) << "endless\n";
+  WhoisOptions options;
+  options.max_answer_bytes = 100000;
+  WhoisClient capped(policies, options);
+  const WhoisAnswer endless = ask(capped, WhoisQuery{"127.0.0.1", s.server->port(), bulk, 0, true});
+  CHECK(endless.truncated);
+  CHECK(endless.answer.size() == 100000);
+  CHECK_ERROR(endless.error, "query \"begin...\" (4 lines): answer exceeds 100000 bytes");
+}

@@ -15,6 +15,11 @@ and answers:
                 other than letters, digits, '.', '-' and '_' is written '_'
                 ("-L 114.113.195.0/24" is the file "-L_114.113.195.0_24")
   anything else "% No entries found for QUERY\\n", then close
+
+A connection whose first line is "begin" is a bulk request in Team Cymru's style:
+the lines up to "end" (at most 1 MiB) are read, logged as one query "begin LINE
+LINE ...", and answered with the file DIR/bulk; a bulk file that holds only the
+name of a hostile mode above (endless, drip, silent, reset) runs that mode.
 """
 import os
 import socket
@@ -44,16 +49,37 @@ class Handler(socketserver.BaseRequestHandler):
                 break
             data += chunk
         if not data:
-            return None  # a connection without a query: the test's readiness probe
-        return data.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8", "replace")
+            return None, False  # a connection without a query: the test's readiness probe
+        first = data.split(b"\n", 1)[0].rstrip(b"\r")
+        if first != b"begin":
+            return first.decode("utf-8", "replace"), False
+        # Bulk: read to the "end" line.
+        while not any(line.rstrip(b"\r") == b"end" for line in data.split(b"\n")[1:]) and len(data) < (1 << 20):
+            chunk = self.request.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+        lines = [line.rstrip(b"\r").decode("utf-8", "replace") for line in data.split(b"\n")]
+        return " ".join(line for line in lines if line), True
+
+    def bulk_mode(self):
+        """For a bulk request: the hostile mode its answer file names, or "bulk"."""
+        try:
+            with open(os.path.join(ROOT, "bulk"), "rb") as f:
+                content = f.read().strip().decode("utf-8", "replace")
+        except OSError:
+            return "bulk"
+        return content if content in ("endless", "drip", "silent", "reset") else "bulk"
 
     def handle(self):
-        query = self.read_query()
+        query, bulk = self.read_query()
         if query is None:
             return
         with LOG_LOCK, open(LOG, "a") as log:
             log.write("%.6f %s\n" % (time.monotonic(), query))
         conn = self.request
+        if bulk:
+            query = self.bulk_mode()
         try:
             if query == "endless":
                 deadline = time.monotonic() + 60

@@ -3,6 +3,7 @@
 #include "core/as_number.h"
 #include "core/ascii.h"
 #include "core/utf8.h"
+#include "enrich/dns/reverse.h"
 
 namespace sg::cymru {
 namespace {
@@ -97,24 +98,7 @@ Result<CymruBulkRow> read_bulk_row(std::string_view line) {
 }  // namespace
 
 std::string cymru_origin_name(const IpAddress& address) {
-  const auto& bytes = address.bytes();
-  std::string name;
-  if (address.is_v4()) {
-    for (int i = 3; i >= 0; --i) {
-      name += std::to_string(bytes[static_cast<size_t>(i)]);
-      name += '.';
-    }
-    return name + "origin.asn.cymru.com";
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (int i = 15; i >= 0; --i) {
-    const uint8_t byte = bytes[static_cast<size_t>(i)];
-    name += kHex[byte & 0x0f];
-    name += '.';
-    name += kHex[byte >> 4];
-    name += '.';
-  }
-  return name + "origin6.asn.cymru.com";
+  return dns::reversed_labels(address) + (address.is_v4() ? ".origin.asn.cymru.com" : ".origin6.asn.cymru.com");
 }
 
 std::string cymru_as_name(uint32_t asn) { return as_number_key(asn) + ".asn.cymru.com"; }

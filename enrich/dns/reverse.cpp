@@ -28,12 +28,12 @@ std::vector<std::string_view> split_labels(std::string_view text) {
 
 }  // namespace
 
-std::string reverse_name(const IpAddress& address) {
+std::string reversed_labels(const IpAddress& address) {
   const auto& bytes = address.bytes();
   std::string out;
   if (address.is_v4()) {
-    for (int i = 3; i >= 0; --i) out += std::to_string(bytes[static_cast<size_t>(i)]) + ".";
-    return out + "in-addr.arpa";
+    for (int i = 3; i >= 0; --i) out += std::to_string(bytes[static_cast<size_t>(i)]) + (i ? "." : "");
+    return out;
   }
   constexpr std::string_view kHex = "0123456789abcdef";
   for (int i = 15; i >= 0; --i) {
@@ -41,9 +41,13 @@ std::string reverse_name(const IpAddress& address) {
     out += kHex[b & 0x0f];
     out += '.';
     out += kHex[b >> 4];
-    out += '.';
+    if (i) out += '.';
   }
-  return out + "ip6.arpa";
+  return out;
+}
+
+std::string reverse_name(const IpAddress& address) {
+  return reversed_labels(address) + (address.is_v4() ? ".in-addr.arpa" : ".ip6.arpa");
 }
 
 std::optional<IpAddress> address_from_reverse_name(std::string_view name) {

@@ -206,6 +206,30 @@ Clock::time_point check_deadlines(Job& job, Clock::time_point now, const WhoisOp
   return std::min(idle_end, total_end);
 }
 
+// The bytes sent: the query and CRLF, or each line of a multi-line query with CRLF.
+std::string request_bytes(const WhoisQuery& query) {
+  if (!query.multi_line) return query.query + "\r\n";
+  std::string request;
+  std::string_view rest = query.query;
+  while (!rest.empty()) {
+    const size_t newline = rest.find('\n');
+    request += rest.substr(0, newline);
+    request += "\r\n";
+    rest.remove_prefix(newline == std::string_view::npos ? rest.size() : newline + 1);
+  }
+  return request;
+}
+
+// "whois HOST:PORT query \"QUERY\": ", with a multi-line query's first line only
+// (a bulk request of thousands of lines would drown the reason).
+std::string error_prefix(const WhoisQuery& query) {
+  std::string shown = "\"" + query.query + "\"";
+  if (query.multi_line)
+    shown = "\"" + query.query.substr(0, query.query.find('\n')) + "...\" (" +
+            std::to_string(std::count(query.query.begin(), query.query.end(), '\n')) + " lines)";
+  return "whois " + query.server + ":" + std::to_string(query.port) + " query " + shown + ": ";
+}
+
 }  // namespace
 
 WhoisClient::WhoisClient(HostPolicies& policies, WhoisOptions options)
@@ -216,7 +240,7 @@ WhoisClient::~WhoisClient() = default;
 void WhoisClient::submit(WhoisQuery query) {
   auto job = std::make_unique<Job>();
   job->query = std::move(query);
-  job->request = job->query.query + "\r\n";
+  job->request = request_bytes(job->query);
   pending_.push_back(std::move(job));
 }
 
@@ -225,8 +249,10 @@ void WhoisClient::start_ready(Clock::time_point now, Clock::time_point& wake, st
   for (auto it = pending_.begin(); it != pending_.end();) {
     if (active_.size() >= std::max<size_t>(1, options_.max_in_flight)) return;
     Job& job = **it;
-    if (job.query.query.find_first_of(std::string("\r\n\0", 3)) != std::string::npos) {
-      job.end("the query contains CR, LF or NUL; not sent", false);
+    const std::string refused = job.query.multi_line ? std::string("\r\0", 2) : std::string("\r\n\0", 3);
+    if (job.query.query.find_first_of(refused) != std::string::npos) {
+      job.end(job.query.multi_line ? "the query contains CR or NUL; not sent" : "the query contains CR, LF or NUL; not sent",
+              false);
       job.first_start = now;
       job.started = true;
       end_attempt(std::move(*it), now, done);
@@ -259,8 +285,7 @@ void WhoisClient::start_ready(Clock::time_point now, Clock::time_point& wake, st
       answer.query = job.query.query;
       answer.attempts = job.attempts;
       answer.seconds = std::chrono::duration<double>(now - job.first_start).count();
-      answer.error = "whois " + job.query.server + ":" + std::to_string(job.query.port) + " query \"" +
-                     job.query.query + "\": " + job.why;
+      answer.error = error_prefix(job.query) + job.why;
       done.push_back(std::move(answer));
       it = pending_.erase(it);
       continue;
@@ -298,8 +323,7 @@ void WhoisClient::end_attempt(std::unique_ptr<Job> job, Clock::time_point now, s
   answer.address = job->address;
   answer.attempts = job->attempts;
   if (!complete) {
-    answer.error = "whois " + job->query.server + ":" + std::to_string(job->query.port) + " query \"" +
-                   job->query.query + "\": " + job->why;
+    answer.error = error_prefix(job->query) + job->why;
     if (job->attempts > 1) answer.error += " (" + std::to_string(job->attempts) + " attempts)";
   }
   done.push_back(std::move(answer));

@@ -13,6 +13,8 @@
 // reset mid-answer likewise keeps what came, truncated, with an error. Refused
 // and reset connections are tried again (max_attempts) after the policy's
 // backoff; timeouts are not, since a silent server would only cost the time again.
+// A multi-line query (WhoisQuery::multi_line) is sent line by line under the same
+// caps; errors quote its first line and say how many lines it had.
 // Names are resolved with getaddrinfo when the query starts (blocking; registry
 // names resolve quickly and are cached by the system).
 #pragma once
@@ -33,6 +35,9 @@ struct WhoisQuery {
   uint16_t port = 43;
   std::string query{};  ///< sent as is plus CRLF; must not contain CR, LF or NUL
   uint64_t id = 0;      ///< the caller's tag, copied into the answer
+  /// The query is several LF-separated lines (a bulk request such as Team Cymru's
+  /// "begin\n...\nend\n"): each line is sent with CRLF; only CR and NUL are refused.
+  bool multi_line = false;
 };
 
 /// Limits for every query of one client.

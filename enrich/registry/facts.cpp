@@ -4,6 +4,7 @@
 
 #include "core/ascii.h"
 #include "core/domain.h"
+#include "core/time.h"
 #include "core/utf8.h"
 
 namespace sg::registry {
@@ -14,6 +15,8 @@ std::string registry_text(std::string_view value) {
     if (c == '\n' || c == '\r' || c == '\t') c = ' ';
   return std::string(trim_blanks(text));
 }
+
+std::string day_text(std::optional<UnixTime> time) { return time ? format_iso8601(*time).substr(0, 10) : ""; }
 
 std::optional<std::string> email_key(std::string_view text) {
   text = trim_blanks(text);
@@ -44,6 +47,12 @@ void Facts::add(const EntityRef& entity, std::string name, std::string value, Un
   Attribute attribute{entity, std::move(name), std::move(value), time};
   if (std::find(attributes.begin(), attributes.end(), attribute) == attributes.end())
     attributes.push_back(std::move(attribute));
+}
+
+void Facts::add_country(const EntityRef& subject, std::string_view code, UnixTime time) {
+  const std::string upper = ascii_uppercase(trim_blanks(code));
+  if (upper.size() == 2 && is_ascii_letter(upper[0]) && is_ascii_letter(upper[1]))
+    add(subject, kCountry, EntityRef{EntityKind::country, upper}, time);
 }
 
 }  // namespace sg::registry

@@ -23,6 +23,9 @@ inline constexpr Relation kRegistrar{"registrar"};
 /// A value from a registry, fit for the store: valid UTF-8, on one line, trimmed.
 std::string registry_text(std::string_view value);
 
+/// "2014-05-20": the day of a registry date, as the attributes keep it; "" when none.
+std::string day_text(std::optional<UnixTime> time);
+
 /// An e-mail address as an entity key ("abuse@example.net", lower-cased), read from
 /// what registries write ("'abuse@x'", "mailto:abuse@x"); nullopt for anything else.
 std::optional<std::string> email_key(std::string_view text);
@@ -37,6 +40,9 @@ struct Facts {
   void add(const EntityRef& subject, Relation relation, const EntityRef& object, UnixTime time);
   /// Adds an attribute, once; an empty value is not added.
   void add(const EntityRef& entity, std::string name, std::string value, UnixTime time);
+  /// Adds subject -country-> country when `code` (blanks trimmed, any case) is two
+  /// letters; anything else is not a country code and is not added.
+  void add_country(const EntityRef& subject, std::string_view code, UnixTime time);
 };
 
 }  // namespace sg::registry

@@ -14,16 +14,8 @@ namespace sg::registry {
 
 namespace {
 
-std::string day(std::optional<UnixTime> time) { return time ? format_iso8601(*time).substr(0, 10) : ""; }
-
 void add_abuse(Facts& facts, const EntityRef& subject, const std::string& email, UnixTime time) {
   if (auto key = email_key(email)) facts.add(subject, kAbuseContact, EntityRef{EntityKind::email, *key}, time);
-}
-
-void add_country(Facts& facts, const EntityRef& subject, std::string_view country, UnixTime time) {
-  const std::string code = ascii_uppercase(trim_blanks(country));
-  if (code.size() == 2 && is_ascii_letter(code[0]) && is_ascii_letter(code[1]))
-    facts.add(subject, kCountry, EntityRef{EntityKind::country, code}, time);
 }
 
 // The registrant's name as people know it: its organisation, else its full name.
@@ -47,7 +39,7 @@ void network_facts(Facts& facts, const rdap::Answer& answer, const EntityRef& as
     const EntityRef entity{EntityKind::prefix, prefix.to_string()};
     if (address) facts.add(asked, kRegisteredIn, entity, time);
     if (!holder.empty()) facts.add(entity, kHolder, EntityRef{EntityKind::org, holder}, time);
-    add_country(facts, entity, country, time);
+    facts.add_country(entity, country, time);
     add_abuse(facts, entity, answer.abuse_email(), time);
     facts.add(entity, "network-name", registry_text(network.name), time);
     facts.add(entity, "handle", registry_text(answer.handle), time);
@@ -55,8 +47,8 @@ void network_facts(Facts& facts, const rdap::Answer& answer, const EntityRef& as
     facts.add(entity, "parent-handle", registry_text(network.parent_handle), time);
     if (network.start && network.end)
       facts.add(entity, "range", network.start->to_string() + " - " + network.end->to_string(), time);
-    facts.add(entity, "registered", day(answer.event_date("registration")), time);
-    facts.add(entity, "last-changed", day(answer.event_date("last changed")), time);
+    facts.add(entity, "registered", day_text(answer.event_date("registration")), time);
+    facts.add(entity, "last-changed", day_text(answer.event_date("last changed")), time);
   }
 }
 
@@ -69,12 +61,12 @@ void autnum_facts(Facts& facts, const rdap::Answer& answer, const EntityRef& ask
   if (!org.empty()) facts.add(asked, kHolder, EntityRef{EntityKind::org, org}, time);
   std::string country = autnum.country;
   if (country.empty() && answer.holder()) country = answer.holder()->contact.country;
-  add_country(facts, asked, country, time);
+  facts.add_country(asked, country, time);
   add_abuse(facts, asked, answer.abuse_email(), time);
   facts.add(asked, "as-name", name, time);
   facts.add(asked, "handle", registry_text(answer.handle), time);
-  facts.add(asked, "registered", day(answer.event_date("registration")), time);
-  facts.add(asked, "last-changed", day(answer.event_date("last changed")), time);
+  facts.add(asked, "registered", day_text(answer.event_date("registration")), time);
+  facts.add(asked, "last-changed", day_text(answer.event_date("last changed")), time);
 }
 
 void domain_facts(Facts& facts, const rdap::Answer& answer, const EntityRef& asked, UnixTime time) {
@@ -87,9 +79,9 @@ void domain_facts(Facts& facts, const rdap::Answer& answer, const EntityRef& ask
   std::string name;
   for (const std::string& server : domain.nameservers)
     if (normalize_domain_into(server, name)) facts.add(asked, dns::kNs, EntityRef{EntityKind::domain, name}, time);
-  facts.add(asked, "registered", day(answer.event_date("registration")), time);
-  facts.add(asked, "expires", day(answer.event_date("expiration")), time);
-  facts.add(asked, "last-changed", day(answer.event_date("last changed")), time);
+  facts.add(asked, "registered", day_text(answer.event_date("registration")), time);
+  facts.add(asked, "expires", day_text(answer.event_date("expiration")), time);
+  facts.add(asked, "last-changed", day_text(answer.event_date("last changed")), time);
   std::string status;
   for (const std::string& s : answer.status) status += (status.empty() ? "" : ", ") + registry_text(s);
   facts.add(asked, "status", status, time);

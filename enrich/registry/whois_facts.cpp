@@ -42,7 +42,7 @@ std::optional<UnixTime> registry_date(std::string_view text) {
 
 // "YYYY-MM-DD" of a registry date, or the text as given when it is no date.
 std::string date_text(std::string_view text) {
-  if (auto time = registry_date(text)) return format_iso8601(*time).substr(0, 10);
+  if (auto time = registry_date(text)) return day_text(time);
   return registry_text(text);
 }
 
@@ -176,10 +176,7 @@ void add_country(Facts& facts, const EntityRef& subject, const RpslAnswer& answe
                  UnixTime time) {
   std::optional<std::string_view> country = main.first("country");
   if (!country) country = first_anywhere(answer, "country");
-  if (!country) return;
-  const std::string code = ascii_uppercase(trim_blanks(whois::without_rpsl_comment(*country)));
-  if (code.size() == 2 && is_ascii_letter(code[0]) && is_ascii_letter(code[1]))
-    facts.add(subject, kCountry, EntityRef{EntityKind::country, code}, time);
+  if (country) facts.add_country(subject, whois::without_rpsl_comment(*country), time);
 }
 
 void network_facts(Facts& facts, const RpslAnswer& answer, const EntityRef& asked, UnixTime time) {
