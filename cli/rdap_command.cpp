@@ -35,16 +35,6 @@ int fail(const Error& error) {
   return kExitFatal;
 }
 
-// data/rdap-bootstrap beside the binary's folder (build/spamgraph -> data/), the
-// snapshot the repository ships.
-std::string default_rdap_bootstrap_folder() {
-  char path[PATH_MAX];
-  const ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
-  if (n <= 0) return "data/rdap-bootstrap";
-  std::string exe(path, static_cast<size_t>(n));
-  return exe.substr(0, exe.rfind('/')) + "/../data/rdap-bootstrap";
-}
-
 nlohmann::json summary_json(const registry::RdapEnrichSummary& summary, bool offline) {
   nlohmann::json out = {{"offline", offline},
                         {"planned", summary.planned},
@@ -103,6 +93,14 @@ int run(const RdapFlags& flags, const CommandContext& context) {
 }
 
 }  // namespace
+
+std::string default_rdap_bootstrap_folder() {
+  char path[PATH_MAX];
+  const ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+  if (n <= 0) return "data/rdap-bootstrap";
+  std::string exe(path, static_cast<size_t>(n));
+  return exe.substr(0, exe.rfind('/')) + "/../data/rdap-bootstrap";
+}
 
 Result<SourceOutcome> run_rdap_source(Store& store, RegistryRun& run, bool domains) {
   registry::RdapEnrichOptions options;
