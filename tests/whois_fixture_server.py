@@ -15,6 +15,10 @@ and answers:
                 other than letters, digits, '.', '-' and '_' is written '_'
                 ("-L 114.113.195.0/24" is the file "-L_114.113.195.0_24")
   anything else "% No entries found for QUERY\\n", then close
+
+Next to LOG, LOG.arrivals gets "SECONDS IN_FLIGHT QUERY" for each query as it
+is read, IN_FLIGHT the queries being answered at that moment, this one included
+(bench/registry.sh checks a client's concurrency with it).
 """
 import os
 import socket
@@ -27,7 +31,9 @@ import time
 PORT = int(sys.argv[1])
 ROOT = os.path.realpath(sys.argv[2])
 LOG = sys.argv[3]
+ARRIVALS = LOG + ".arrivals"
 LOG_LOCK = threading.Lock()
+IN_FLIGHT = [0]
 SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_")
 
 
@@ -51,8 +57,20 @@ class Handler(socketserver.BaseRequestHandler):
         query = self.read_query()
         if query is None:
             return
-        with LOG_LOCK, open(LOG, "a") as log:
-            log.write("%.6f %s\n" % (time.monotonic(), query))
+        with LOG_LOCK:
+            IN_FLIGHT[0] += 1
+            now = time.monotonic()
+            with open(ARRIVALS, "a") as arrivals:
+                arrivals.write("%.6f %d %s\n" % (now, IN_FLIGHT[0], query))
+            with open(LOG, "a") as log:
+                log.write("%.6f %s\n" % (now, query))
+        try:
+            self.answer(query)
+        finally:
+            with LOG_LOCK:
+                IN_FLIGHT[0] -= 1
+
+    def answer(self, query):
         conn = self.request
         try:
             if query == "endless":
