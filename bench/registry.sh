@@ -18,10 +18,11 @@
 #   whois loop    `whois -h 127.0.0.1 -p Q IP` once per address with `sleep 1/R`
 #                 between them (Debian package whois; skipped when missing)
 # and once unthrottled (--rate 127.0.0.1=100000/s,16; Python alike; the whois loop
-# without sleep): the cost of a request itself. From the servers' logs: requests, the
-# rate kept ((requests - 1) / span), the most arrivals in any 1-second window (limit
-# R + burst; burst is 2 for 127.0.0.1), the most in flight (limit C), and the wall
-# time against the ideal (COUNT - burst) / R. CPU seconds and peak RSS come from
+# without sleep): the cost of a request itself (there the Python fixture servers limit
+# both sides). From the servers' logs: requests, the rate kept ((requests - 1) / span),
+# the most arrivals in any 1-second window (limit R + burst; burst is 2 for
+# 127.0.0.1), the most in flight (limit C), and the wall time against the ideal
+# (COUNT - burst) / R. CPU seconds and peak RSS come from
 # /usr/bin/time. --runs N runs each measurement N times and keeps the fastest.
 # Prints a table and writes bench/out/registry-COUNT/results.json. --check exits 1
 # when a limit is broken, a second run sends anything, or spamgraph's throttled wall
