@@ -92,8 +92,12 @@ int run_bootstrap_fetch(const FetchFlags& flags, const CommandContext& context, 
     std::cout << "  " << (file.replaced ? "replaced " : "unchanged ") << shown(file.path) << " (" << file.size
               << " bytes, sha256 " << shown(file.sha256) << ")\n";
   }
-  std::cout << "`spamgraph enrich rdap" << (flags.rdap_bootstrap.empty() ? "" : " --rdap-bootstrap DIR")
-            << "` reads " << shown(folder) << (flags.import ? "; nothing to import" : "") << "\n";
+  // Nothing to import: `enrich rdap` reads the folder (the config's or the default
+  // one by itself, another only when named).
+  std::cout << "next:\n  spamgraph enrich rdap"
+            << (flags.rdap_bootstrap.empty() ? "   (reads " + shown(folder) + ")"
+                                             : " --rdap-bootstrap " + shown(folder))
+            << "\n";
   return kExitOk;
 }
 
