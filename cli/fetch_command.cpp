@@ -7,8 +7,10 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/registry_sources.h"
 #include "cli/subcommand.h"
 #include "core/utf8.h"
+#include "enrich/fetch/bootstrap_fetch.h"
 #include "enrich/fetch/fetch.h"
 #include "enrich/fetch/fetch_import.h"
 
@@ -22,6 +24,7 @@ struct FetchFlags {
   std::string sha256;
   std::string max_size;
   std::string timeout;
+  std::string rdap_bootstrap;
   bool force = false;
   bool list = false;
   bool import = false;
@@ -74,6 +77,30 @@ fetch::ProgressCallback progress_line(const std::string& name) {
   };
 }
 
+/// rdap-bootstrap: IANA's files into the folder `enrich rdap` reads, nothing to import.
+int run_bootstrap_fetch(const FetchFlags& flags, const CommandContext& context, const fetch::DatasetSource& source,
+                        const fetch::FetchOptions& options, bool tty) {
+  if (options.checksum) return fail(Error{"--sha256 checks one file, and this source has 4", source.name});
+  std::string folder = flags.rdap_bootstrap;
+  if (folder.empty()) folder = context.config.registry.rdap_bootstrap;
+  if (folder.empty()) folder = default_rdap_bootstrap_folder();
+  auto files = fetch::fetch_rdap_bootstrap(source, options, folder);
+  if (tty) std::cerr << "\r\033[K" << std::flush;
+  if (!files) return fail(files.error());
+  for (const fetch::BootstrapFile& file : *files) {
+    std::cout << (file.downloaded ? "downloaded " : "up to date ") << shown(fetch::redact_url(file.url)) << "\n";
+    std::cout << "  " << (file.replaced ? "replaced " : "unchanged ") << shown(file.path) << " (" << file.size
+              << " bytes, sha256 " << shown(file.sha256) << ")\n";
+  }
+  // Nothing to import: `enrich rdap` reads the folder (the config's or the default
+  // one by itself, another only when named).
+  std::cout << "next:\n  spamgraph enrich rdap"
+            << (flags.rdap_bootstrap.empty() ? "   (reads " + shown(folder) + ")"
+                                             : " --rdap-bootstrap " + shown(folder))
+            << "\n";
+  return kExitOk;
+}
+
 int run_fetch(const FetchFlags& flags, const CommandContext& context) {
   if (flags.list) {
     print_sources(context.config, std::cout);
@@ -103,6 +130,7 @@ int run_fetch(const FetchFlags& flags, const CommandContext& context) {
   }
   const bool tty = isatty(STDERR_FILENO) != 0;
   if (tty) options.download.progress = progress_line(flags.name);
+  if (source->format == "rdap-bootstrap") return run_bootstrap_fetch(flags, context, *source, options, tty);
   auto files = fetch::fetch_dataset(*source, options);
   if (tty) std::cerr << "\r\033[K" << std::flush;
   if (!files) return fail(files.error());
@@ -157,6 +185,10 @@ RegisteredCommand add_data_fetch_command(CLI::App& data) {
                       "give up when the whole fetch takes longer (e.g. 90s, 45m; default 30m); "
                       "an unfinished download is kept to resume")
       ->type_name("DURATION");
+  command->add_option("--rdap-bootstrap", flags->rdap_bootstrap,
+                      "rdap-bootstrap: the folder to replace (default: config `rdap-bootstrap`, else the "
+                      "data/rdap-bootstrap snapshot `enrich rdap` reads)")
+      ->type_name("DIR");
   command->add_flag("--force", flags->force, "download again even when the copy on disk is current");
   command->add_flag("--list", flags->list, "list the known datasets and their URLs");
   command->add_flag("--import", flags->import, "import what was fetched into the store (like `data import`)");

@@ -21,6 +21,14 @@
 
 namespace sg {
 
+std::string default_rdap_bootstrap_folder() {
+  char path[PATH_MAX];
+  const ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+  if (n <= 0) return "data/rdap-bootstrap";
+  std::string exe(path, static_cast<size_t>(n));
+  return exe.substr(0, exe.rfind('/')) + "/../data/rdap-bootstrap";
+}
+
 namespace {
 
 std::string shown(std::string_view text) { return escape_for_terminal(text); }
@@ -29,16 +37,6 @@ struct RdapFlags {
   bool no_domains = false;
   RegistryFlags shared;
 };
-
-// data/rdap-bootstrap beside the binary's folder (build/spamgraph -> data/), the
-// snapshot the repository ships.
-std::string default_rdap_bootstrap_folder() {
-  char path[PATH_MAX];
-  const ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
-  if (n <= 0) return "data/rdap-bootstrap";
-  std::string exe(path, static_cast<size_t>(n));
-  return exe.substr(0, exe.rfind('/')) + "/../data/rdap-bootstrap";
-}
 
 nlohmann::json summary_json(const registry::RdapEnrichSummary& summary, bool offline) {
   nlohmann::json out = summary_counts_json(offline, summary.planned, summary.fresh, summary.sent, summary.written,

@@ -26,6 +26,11 @@ struct SourceOutcome {
   bool complete = true;  ///< false when some request failed (exit code kExitSomeUnreadable)
 };
 
+/// data/rdap-bootstrap beside the binary's folder (build/spamgraph -> data/): the
+/// snapshot the repository ships, which `enrich rdap` reads and `data fetch
+/// rdap-bootstrap` replaces unless the flag or config key `rdap-bootstrap` names another.
+std::string default_rdap_bootstrap_folder();
+
 /// `enrich rdap`: IPs, ASes and (when `domains`) registrable domains.
 Result<SourceOutcome> run_rdap_source(Store& store, RegistryRun& run, bool domains);
 /// `enrich whois` or `enrich irr`.

@@ -20,6 +20,10 @@ A connection whose first line is "begin" is a bulk request in Team Cymru's style
 the lines up to "end" (at most 1 MiB) are read, logged as one query "begin LINE
 LINE ...", and answered with the file DIR/bulk; a bulk file that holds only the
 name of a hostile mode above (endless, drip, silent, reset) runs that mode.
+
+Next to LOG, LOG.arrivals gets "SECONDS IN_FLIGHT QUERY" for each query as it
+is read, IN_FLIGHT the queries being answered at that moment, this one included
+(bench/registry.sh checks a client's concurrency with it).
 """
 import os
 import socket
@@ -32,7 +36,9 @@ import time
 PORT = int(sys.argv[1])
 ROOT = os.path.realpath(sys.argv[2])
 LOG = sys.argv[3]
+ARRIVALS = LOG + ".arrivals"
 LOG_LOCK = threading.Lock()
+IN_FLIGHT = [0]
 SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_")
 
 
@@ -75,8 +81,20 @@ class Handler(socketserver.BaseRequestHandler):
         query, bulk = self.read_query()
         if query is None:
             return
-        with LOG_LOCK, open(LOG, "a") as log:
-            log.write("%.6f %s\n" % (time.monotonic(), query))
+        with LOG_LOCK:
+            IN_FLIGHT[0] += 1
+            now = time.monotonic()
+            with open(ARRIVALS, "a") as arrivals:
+                arrivals.write("%.6f %d %s\n" % (now, IN_FLIGHT[0], query))
+            with open(LOG, "a") as log:
+                log.write("%.6f %s\n" % (now, query))
+        try:
+            self.answer(query, bulk)
+        finally:
+            with LOG_LOCK:
+                IN_FLIGHT[0] -= 1
+
+    def answer(self, query, bulk):
         conn = self.request
         if bulk:
             query = self.bulk_mode()

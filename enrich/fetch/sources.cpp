@@ -69,6 +69,14 @@ const std::vector<DatasetSource>& known_sources() {
     geolite.checksum = ChecksumPublication::sidecar_sha256;
     geolite.unpack_mmdb = true;
     geolite.fallback_file_name = "GeoLite2-ASN.tar.gz";
+    // Together about 100 kB today, dns.json the largest; the bootstrap parser refuses
+    // a file over 16 MiB anyway.
+    add("rdap-bootstrap", "rdap-bootstrap",
+        "IANA's RDAP bootstrap (asn, ipv4, ipv6, dns.json), each checked, installed into the folder `enrich rdap` "
+        "reads (--rdap-bootstrap DIR; `source.rdap-bootstrap = URL...` names the four files or a mirror's folder/)",
+        {"https://data.iana.org/rdap/asn.json", "https://data.iana.org/rdap/ipv4.json",
+         "https://data.iana.org/rdap/ipv6.json", "https://data.iana.org/rdap/dns.json"})
+        .max_size = 16 * kMiB;
     return list;
   }();
   return sources;

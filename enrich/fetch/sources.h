@@ -31,8 +31,9 @@ enum class ChecksumPublication {
 /// One downloadable dataset.
 struct DatasetSource {
   std::string name;                ///< what `data fetch NAME` takes
-  std::string format;              ///< the FORMAT of `spamgraph data import FORMAT FILE`, or "mmdb"
-                                   ///< for files `enrich asn --mmdb FILE` reads in place
+  std::string format;              ///< the FORMAT of `spamgraph data import FORMAT FILE`, "mmdb" for
+                                   ///< files `enrich asn --mmdb FILE` reads in place, or "rdap-bootstrap"
+                                   ///< for IANA's files (fetch_rdap_bootstrap installs them)
   std::string description;         ///< one line for --list
   std::vector<std::string> urls;   ///< the files (or the index, see discovery); "{YYYY-MM}" is the UTC month.
                                    ///< Empty when the user must configure one (licence keys)

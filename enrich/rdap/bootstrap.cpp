@@ -174,21 +174,27 @@ size_t Bootstrap::entry_count(BootstrapRegistry registry) const {
   return t.prefixes.size() + t.ranges.size() + t.domains.size();
 }
 
+Result<std::string> read_bootstrap_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{"cannot open the bootstrap file", path};
+  std::string bytes;
+  char buffer[65536];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    bytes.append(buffer, static_cast<size_t>(in.gcount()));
+    if (bytes.size() > kMaxFileBytes) return Error{"larger than 16 MiB: not a bootstrap file", path};
+  }
+  if (in.bad()) return Error{"read error", path};
+  return bytes;
+}
+
 Result<Bootstrap> load_bootstrap(const std::string& folder) {
   Bootstrap bootstrap;
   for (BootstrapRegistry registry :
        {BootstrapRegistry::asn, BootstrapRegistry::ipv4, BootstrapRegistry::ipv6, BootstrapRegistry::dns}) {
     const std::string path = folder + "/" + std::string(bootstrap_file_name(registry));
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return Error{"cannot open the bootstrap file", path};
-    std::string bytes;
-    char buffer[65536];
-    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-      bytes.append(buffer, static_cast<size_t>(in.gcount()));
-      if (bytes.size() > kMaxFileBytes) return Error{"larger than 16 MiB: not a bootstrap file", path};
-    }
-    if (in.bad()) return Error{"read error", path};
-    if (Status added = bootstrap.add_file(registry, bytes, path); !added) return added.error();
+    auto bytes = read_bootstrap_file(path);
+    if (!bytes) return bytes.error();
+    if (Status added = bootstrap.add_file(registry, *bytes, path); !added) return added.error();
   }
   return bootstrap;
 }

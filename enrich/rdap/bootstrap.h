@@ -72,6 +72,10 @@ class Bootstrap {
   Table tables_[4];
 };
 
+/// The bytes of one bootstrap file at `path`, refused past 16 MiB (today's largest,
+/// dns.json, is under 100 kB); the Error names the path.
+Result<std::string> read_bootstrap_file(const std::string& path);
+
 /// Loads asn.json, ipv4.json, ipv6.json and dns.json from `folder` (such as the
 /// repository's data/rdap-bootstrap). Every file must be present and valid; the
 /// Error names the path and the field.
