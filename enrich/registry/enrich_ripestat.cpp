@@ -24,7 +24,7 @@ struct Planned {
 std::vector<std::string_view> calls_for(EntityKind kind) {
   switch (kind) {
     case EntityKind::ip: return {kNetworkInfo};
-    case EntityKind::prefix: return {kRoutingHistory, kAbuseContactFinder};
+    case EntityKind::prefix: return {kPrefixOverview, kRoutingHistory, kAbuseContactFinder};
     case EntityKind::asn: return {kAnnouncedPrefixes, kAsOverview};
     default: return {};
   }

@@ -1,7 +1,8 @@
 // `enrich bgp`: what RIPE RIS saw in BGP for the graph, from the RIPEstat Data
 // API (https://stat.ripe.net/docs/data-api/). Every public IP is asked for the
 // announced prefix covering it (network-info); every prefix a graph IP is in for
-// its origins over the years (routing-history) and its abuse contact
+// its origins and their holders now (prefix-overview) and over the years
+// (routing-history), and its abuse contact
 // (abuse-contact-finder); every AS originating such a prefix for what it
 // announced since 2000 (announced-prefixes) and its holder (as-overview). The
 // prefixes and ASes that answers add to that set are asked in the same run, so

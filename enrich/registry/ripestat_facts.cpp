@@ -43,6 +43,23 @@ Result<Facts> ripestat_facts(std::string_view call, std::string_view body, const
     const EntityRef prefix = prefix_entity(*(*data)->prefix);
     if (asked.kind == EntityKind::ip) facts.add(asked, kInPrefix, prefix, time);
     for (uint32_t asn : (*data)->asns) facts.add(prefix, kOriginatedBy, asn_entity(asn), time);
+  } else if (call == kPrefixOverview) {
+    const auto answer = ripestat::parse_prefix_overview(body);
+    auto data = data_of(answer);
+    if (!data) return data.error();
+    if (!*data) return facts;
+    const ripestat::PrefixOverview& overview = **data;
+    const EntityRef prefix = overview.prefix ? prefix_entity(*overview.prefix) : asked;
+    if (prefix.kind != EntityKind::prefix) return facts;
+    if (overview.announced)
+      for (const ripestat::HolderAs& origin : overview.asns) {
+        facts.add(prefix, kOriginatedBy, asn_entity(origin.asn), time);
+        const std::string holder = registry_text(origin.holder);
+        if (!holder.empty()) facts.add(asn_entity(origin.asn), kHolder, EntityRef{EntityKind::org, holder}, time);
+      }
+    if (overview.block)
+      facts.add(prefix, "iana-block",
+                registry_text(overview.block->resource + " " + overview.block->description), time);
   } else if (call == kAnnouncedPrefixes) {
     const auto answer = ripestat::parse_announced_prefixes(body);
     auto data = data_of(answer);

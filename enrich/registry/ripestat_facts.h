@@ -16,9 +16,10 @@
 namespace sg::registry {
 
 /// The data calls `enrich bgp` makes, by the kind of entity asked about.
-/// ip: network-info; prefix: routing-history, abuse-contact-finder;
+/// ip: network-info; prefix: prefix-overview, routing-history, abuse-contact-finder;
 /// asn: announced-prefixes, as-overview.
 inline constexpr std::string_view kNetworkInfo = "network-info";
+inline constexpr std::string_view kPrefixOverview = "prefix-overview";
 inline constexpr std::string_view kRoutingHistory = "routing-history";
 inline constexpr std::string_view kAbuseContactFinder = "abuse-contact-finder";
 inline constexpr std::string_view kAnnouncedPrefixes = "announced-prefixes";
@@ -26,6 +27,9 @@ inline constexpr std::string_view kAsOverview = "as-overview";
 
 /// The facts of the answer to data call `call` about `asked`, at `time` (the query's):
 /// - network-info: ip -in-prefix-> the announced prefix, prefix -originated-by-> each origin;
+/// - prefix-overview: the answered prefix (the asked one, or the less specific one
+///   announced) -originated-by-> each origin, each origin -holder-> its holder,
+///   attribute "iana-block" ("114.0.0.0/8 APNIC (Status: ALLOCATED)");
 /// - announced-prefixes: prefix -originated-by-> the AS at each time line's start and end;
 /// - routing-history: prefix -originated-by-> each origin at each time line's start and end;
 /// - as-overview: asn -holder-> org (the registered holder), attribute "announced" yes/no;
