@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "enrich/cymru/cymru.h"
+#include "enrich/registry/ripestat_facts.h"
 #include "enrich/ripestat/ripestat.h"
 
 static volatile size_t sink;
@@ -148,11 +149,32 @@ void fuzz_cymru(std::string_view text) {
   }
 }
 
+
+// The facts `enrich bgp` derives from the same bytes, for every data call it makes.
+void fuzz_ripestat_facts(std::string_view bytes) {
+  const sg::EntityRef asked[] = {{sg::EntityKind::ip, "192.0.2.1"},
+                                 {sg::EntityKind::prefix, "192.0.2.0/24"},
+                                 {sg::EntityKind::asn, "AS64500"}};
+  for (std::string_view call : {sg::registry::kNetworkInfo, sg::registry::kPrefixOverview,
+                                sg::registry::kRoutingHistory, sg::registry::kAbuseContactFinder,
+                                sg::registry::kAnnouncedPrefixes, sg::registry::kAsOverview})
+    for (const sg::EntityRef& entity : asked) {
+      auto facts = sg::registry::ripestat_facts(call, bytes, entity, 1700000000);
+      if (!facts) {
+        touch(facts.error());
+        continue;
+      }
+      for (const sg::Observation& o : facts->observations) touch(o.subject.key + o.object.key);
+      for (const sg::Attribute& a : facts->attributes) touch(a.value);
+    }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   fuzz_ripestat(bytes);
   fuzz_cymru(bytes);
+  fuzz_ripestat_facts(bytes);
   return 0;
 }
