@@ -20,7 +20,7 @@ for target in "$build"/fuzz_*; do
     fuzz_rpsl) cp tests/data/fixtures/whois/rir/* tests/data/fixtures/whois/irr/* "$seeds/" ;;
     fuzz_rdap) find tests/data/fixtures/rdap -name '*.json' -size -64k | while read -r f; do
                  cp "$f" "$seeds/$(echo "$f" | md5sum | cut -c1-16)"; done ;;
-    fuzz_ripestat) find tests/data/fixtures/ripestat tests/data/fixtures/cymru -type f -size -64k | while read -r f; do
+    fuzz_ripestat) find tests/data/fixtures/ripestat tests/data/fixtures/cymru tests/data/registry/ripestat -type f -size -64k | while read -r f; do
                      cp "$f" "$seeds/$(echo "$f" | md5sum | cut -c1-16)"; done ;;
     fuzz_imported_text) cp data/lists/*.txt "$seeds/"
                         printf '1\t1399939200\t2014/05/routeviews-rv2-20140513-1200.pfx2as.gz\n' >"$seeds/log"
