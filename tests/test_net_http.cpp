@@ -162,6 +162,38 @@ TEST_CASE("net http: 100 requests at 20 a second, burst 1, arrive no faster than
   CHECK(seconds <= 99 / 20.0 + 1.5);  // about as long as the rate allows, not more
 }
 
+TEST_CASE("net http: a long queue to a throttled host starts in the order submitted, bad requests answered at once") {
+  Served s;
+  HostPolicies policies;
+  policies.set_limits("127.0.0.1", local_limits(2000.0, 1, 1));  // one at a time: arrivals show the start order
+  HttpClient client(policies, {.max_in_flight = 4});
+  std::vector<HttpRequest> requests;
+  std::vector<std::string> expected;
+  for (int i = 0; i < 300; ++i) {
+    const std::string path = "/ip.json?n=" + std::to_string(i);
+    if (i % 50 == 7) {
+      requests.push_back({s.url(path), {"X-Bad: 1\nHost: elsewhere"}, 0});
+    } else {
+      requests.push_back({s.url(path), {}, 0});
+      expected.push_back(path);
+    }
+  }
+  auto answers = client.fetch_all(std::move(requests));
+  REQUIRE(answers.size() == 300);
+  for (int i = 0; i < 300; ++i) {
+    if (i % 50 == 7) {
+      CHECK_ERROR(answers[i].error, "a request header contains CR or LF; not sent");
+      CHECK(answers[i].attempts == 0);
+    } else {
+      CHECK_MESSAGE(answers[i].ok(), answers[i].error);
+      CHECK(answers[i].status == 200);
+    }
+  }
+  std::vector<std::string> arrived;
+  for (const auto& arrival : s.server->arrivals()) arrived.push_back(arrival.path);
+  CHECK(arrived == expected);
+}
+
 TEST_CASE("net http: never more requests in flight to a host than its policy allows") {
   Served s;
   SUBCASE("two at a time") {

@@ -118,6 +118,38 @@ TEST_CASE("net whois: 10 queries at 5 a second, burst 1, arrive no faster than t
   CHECK(seconds < 9 / 5.0 + 1.0);
 }
 
+TEST_CASE("net whois: long queues to two throttled servers start in the order submitted, bad queries answered at once") {
+  Served s;
+  HostPolicies policies;
+  policies.set_limits("127.0.0.1", local_limits(1000.0, 1, 1));  // one at a time: arrivals show the start order
+  policies.set_limits("localhost", local_limits(1000.0, 1, 1));
+  WhoisClient client(policies, {.max_in_flight = 3});
+  std::vector<WhoisQuery> queries;
+  std::vector<std::string> expected_a, expected_b;
+  for (int i = 0; i < 100; ++i) {
+    queries.push_back(s.query("A" + std::to_string(i)));
+    expected_a.push_back("A" + std::to_string(i));
+    if (i % 25 == 3) queries.push_back(s.query("bad\n" + std::to_string(i), "localhost"));
+    queries.push_back(s.query("B" + std::to_string(i), "localhost"));
+    expected_b.push_back("B" + std::to_string(i));
+  }
+  auto answers = client.query_all(queries);
+  REQUIRE(answers.size() == queries.size());
+  for (size_t i = 0; i < answers.size(); ++i) {
+    if (queries[i].query.starts_with("bad")) {
+      CHECK_ERROR(answers[i].error, "query contains CR, LF or NUL; not sent");
+      CHECK(answers[i].attempts == 0);
+    } else {
+      CHECK_MESSAGE(answers[i].ok(), answers[i].error);
+      CHECK(answers[i].answer == "% No entries found for " + queries[i].query + "\n");
+    }
+  }
+  std::vector<std::string> arrived_a, arrived_b;
+  for (const auto& query : s.server->queries()) (query.text.starts_with("A") ? arrived_a : arrived_b).push_back(query.text);
+  CHECK(arrived_a == expected_a);
+  CHECK(arrived_b == expected_b);
+}
+
 TEST_CASE("net whois: an endless answer is cut at the cap and kept as a truncated prefix") {
   Served s;
   HostPolicies policies;

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <ctime>
-#include <set>
 
 #include "core/ascii.h"
 #include "enrich/net/curl_setup.h"
@@ -22,6 +21,8 @@ struct HttpClient::Job {
   bool started = false;
   Clock::time_point first_start{};
   std::string last_failure;  ///< why the previous attempt failed, for the final error
+  std::string rejection;     ///< why it is not sent at all (no host, a header with CR or LF)
+  int64_t order = 0;         ///< its place among all queued requests: lower starts first
 
   // The attempt in flight.
   CURL* easy = nullptr;
@@ -164,7 +165,30 @@ void HttpClient::submit(HttpRequest request) {
   }
   if (auto parts = parse_url(job->current_url)) job->host = parts->host;
   job->request = std::move(request);
-  pending_.push_back(std::move(job));
+  // Checked once here rather than on every pass of the queue.
+  const bool header_breaks_line =
+      std::any_of(job->request.headers.begin(), job->request.headers.end(),
+                  [](const std::string& h) { return h.find_first_of("\r\n") != std::string::npos; });
+  if (!job->host.empty() && header_breaks_line) {
+    job->rejection = "a request header contains CR or LF; not sent";
+    rejected_.push_back(std::move(job));
+    return;
+  }
+  queue(std::move(job), false);
+}
+
+void HttpClient::queue(std::unique_ptr<Job> job, bool front) {
+  if (job->host.empty()) {
+    auto parts = parse_url(job->current_url);
+    job->rejection = parts ? "no host" : parts.error().message;
+    rejected_.push_back(std::move(job));
+    return;
+  }
+  job->order = front ? --first_order_ : ++last_order_;
+  auto& jobs = pending_[job->host];
+  if (front) jobs.push_front(std::move(job));
+  else jobs.push_back(std::move(job));
+  ++queued_;
 }
 
 bool HttpClient::start_attempt(Job& job, Clock::time_point now, std::string& error) {
@@ -215,43 +239,43 @@ bool HttpClient::start_attempt(Job& job, Clock::time_point now, std::string& err
 }
 
 void HttpClient::start_ready(Clock::time_point now, Clock::time_point& wake, std::vector<HttpAnswer>& done) {
-  std::set<std::string> blocked;  // hosts that said wait in this pass: their later jobs would too
-  for (auto it = pending_.begin(); it != pending_.end();) {
+  for (auto& job : rejected_) done.push_back(give_up(*job, now, job->rejection));
+  rejected_.clear();
+  // The hosts by their first request's order, so that requests start as from one
+  // queue of all of them; a host that says wait is left for this pass (its later
+  // requests would wait too), so each pass costs the hosts plus the starts.
+  using Host = std::pair<int64_t, decltype(pending_)::iterator>;
+  auto later = [](const Host& a, const Host& b) { return a.first > b.first; };
+  std::vector<Host> hosts;
+  hosts.reserve(pending_.size());
+  for (auto it = pending_.begin(); it != pending_.end(); ++it) hosts.emplace_back(it->second.front()->order, it);
+  std::make_heap(hosts.begin(), hosts.end(), later);
+  while (!hosts.empty()) {
     if (active_.size() >= std::max<size_t>(1, options_.max_in_flight)) return;
-    Job& job = **it;
-    if (job.host.empty()) {
-      auto parts = parse_url(job.current_url);
-      HttpAnswer answer = give_up(job, now, parts ? "no host" : parts.error().message);
-      done.push_back(std::move(answer));
-      it = pending_.erase(it);
-      continue;
-    }
-    const bool header_breaks_line =
-        std::any_of(job.request.headers.begin(), job.request.headers.end(),
-                    [](const std::string& h) { return h.find_first_of("\r\n") != std::string::npos; });
-    if (header_breaks_line) {
-      done.push_back(give_up(job, now, "a request header contains CR or LF; not sent"));
-      it = pending_.erase(it);
-      continue;
-    }
-    if (blocked.count(job.host)) {
-      ++it;
-      continue;
-    }
+    std::pop_heap(hosts.begin(), hosts.end(), later);
+    const auto entry = hosts.back().second;
+    hosts.pop_back();
+    std::deque<std::unique_ptr<Job>>& jobs = entry->second;
+    Job& job = *jobs.front();
     HostPolicy& policy = policies_.for_host(job.host);
     const Admission admission = policy.try_start(now);
     if (admission.kind == Admission::wait) {
-      blocked.insert(job.host);
       if (admission.retry_at != Clock::time_point::max()) wake = std::min(wake, admission.retry_at);
-      ++it;
       continue;
+    }
+    std::unique_ptr<Job> taken = std::move(jobs.front());
+    jobs.pop_front();
+    --queued_;
+    if (jobs.empty()) pending_.erase(entry);
+    else {
+      hosts.emplace_back(jobs.front()->order, entry);
+      std::push_heap(hosts.begin(), hosts.end(), later);
     }
     if (admission.kind == Admission::refuse) {
       if (!job.started) job.first_start = now;
       std::string why = admission.error;
       if (!job.last_failure.empty()) why += "; last failure: " + job.last_failure;
       done.push_back(give_up(job, now, why));
-      it = pending_.erase(it);
       continue;
     }
     if (!job.started) {
@@ -262,11 +286,9 @@ void HttpClient::start_ready(Clock::time_point now, Clock::time_point& wake, std
     if (!start_attempt(job, now, error)) {
       policy.finish(now, Outcome::answered);  // our failure, not the host's
       done.push_back(give_up(job, now, error));
-      it = pending_.erase(it);
       continue;
     }
-    active_.emplace(job.easy, std::move(*it));
-    it = pending_.erase(it);
+    active_.emplace(job.easy, std::move(taken));
   }
 }
 
@@ -312,7 +334,7 @@ void HttpClient::retry_or_give_up(std::unique_ptr<Job> job, Clock::time_point no
   // Back in the queue: the policy's not_before holds it (and its host's other requests) back.
   job->last_failure = why;
   job->release_handle();
-  pending_.push_front(std::move(job));
+  queue(std::move(job), true);
 }
 
 void HttpClient::finish_attempt(std::unique_ptr<Job> job, int curl_code, Clock::time_point now,
@@ -368,7 +390,7 @@ void HttpClient::finish_attempt(std::unique_ptr<Job> job, int curl_code, Clock::
       job->current_url = target;
       job->host = parse_url(target)->host;
       job->release_handle();
-      pending_.push_front(std::move(job));
+      queue(std::move(job), true);
       return;
     }
   }
@@ -396,15 +418,21 @@ void HttpClient::run(const AnswerCallback& on_answer) {
     for (HttpAnswer& answer : answers) on_answer(std::move(answer));
   };
   if (!multi_) {
-    while (!pending_.empty()) {
-      done.push_back(give_up(*pending_.front(), Clock::now(), "libcurl could not be initialised"));
-      pending_.pop_front();
-      deliver();
+    while (has_pending()) {
+      std::vector<std::unique_ptr<Job>> jobs;
+      for (auto& job : rejected_) jobs.push_back(std::move(job));
+      rejected_.clear();
+      for (auto& [host, queued] : pending_)
+        for (auto& job : queued) jobs.push_back(std::move(job));
+      pending_.clear();
+      queued_ = 0;
+      for (auto& job : jobs) done.push_back(give_up(*job, Clock::now(), "libcurl could not be initialised"));
+      deliver();  // the callback may submit more
     }
     return;
   }
   CURLM* multi = static_cast<CURLM*>(multi_);
-  while (!pending_.empty() || !active_.empty()) {
+  while (has_pending() || !active_.empty()) {
     Clock::time_point now = Clock::now();
     Clock::time_point wake = now + std::chrono::seconds(1);
     start_ready(now, wake, done);
@@ -425,7 +453,7 @@ void HttpClient::run(const AnswerCallback& on_answer) {
       finished_any = true;
     }
     deliver();
-    if (pending_.empty() && active_.empty()) break;
+    if (!has_pending() && active_.empty()) break;
     // A freed slot or a redirect put back may start at once.
     if (finished_any) continue;
     now = Clock::now();

@@ -104,12 +104,20 @@ class HttpClient {
   void retry_or_give_up(std::unique_ptr<Job> job, Clock::time_point now, std::string why,
                         std::vector<HttpAnswer>& done);
   HttpAnswer give_up(Job& job, Clock::time_point now, const std::string& why);
+  /// Puts a job in its host's queue, at the front (a retry, a redirect) or the back.
+  void queue(std::unique_ptr<Job> job, bool front);
+  bool has_pending() const { return queued_ > 0 || !rejected_.empty(); }
 
   HostPolicies& policies_;
   HttpOptions options_;
   std::string user_agent_;
   void* multi_ = nullptr;  ///< CURLM*, kept for the client's life: its connection cache is the reuse
-  std::deque<std::unique_ptr<Job>> pending_;
+  /// Waiting requests by host, each host's in order (FIFO; retries and redirects at
+  /// the front). Job::order ranks them all as one queue would; no deque is empty.
+  std::map<std::string, std::deque<std::unique_ptr<Job>>> pending_;
+  size_t queued_ = 0;                            ///< jobs in pending_
+  int64_t first_order_ = 0, last_order_ = 0;     ///< Job::order of the front and back so far
+  std::deque<std::unique_ptr<Job>> rejected_;   ///< refused at submit (Job::rejection), answered at once
   std::map<void*, std::unique_ptr<Job>> active_;  ///< by CURL*
 };
 

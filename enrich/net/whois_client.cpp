@@ -11,7 +11,6 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
-#include <set>
 
 namespace sg::net {
 
@@ -20,6 +19,7 @@ struct WhoisClient::Job {
   int attempts = 0;
   bool started = false;
   Clock::time_point first_start{};
+  int64_t order = 0;  ///< its place among all queued queries: lower starts first
 
   // The attempt in flight.
   enum class Stage { connecting, sending, reading };
@@ -241,36 +241,59 @@ void WhoisClient::submit(WhoisQuery query) {
   auto job = std::make_unique<Job>();
   job->query = std::move(query);
   job->request = request_bytes(job->query);
-  pending_.push_back(std::move(job));
+  // Checked once here rather than on every pass of the queue.
+  const std::string refused = job->query.multi_line ? std::string("\r\0", 2) : std::string("\r\n\0", 3);
+  if (job->query.query.find_first_of(refused) != std::string::npos) {
+    job->end(job->query.multi_line ? "the query contains CR or NUL; not sent"
+                                   : "the query contains CR, LF or NUL; not sent",
+             false);
+    rejected_.push_back(std::move(job));
+    return;
+  }
+  queue(std::move(job), false);
+}
+
+void WhoisClient::queue(std::unique_ptr<Job> job, bool front) {
+  job->order = front ? --first_order_ : ++last_order_;
+  auto& jobs = pending_[job->query.server];
+  if (front) jobs.push_front(std::move(job));
+  else jobs.push_back(std::move(job));
+  ++queued_;
 }
 
 void WhoisClient::start_ready(Clock::time_point now, Clock::time_point& wake, std::vector<WhoisAnswer>& done) {
-  std::set<std::string> blocked;
-  for (auto it = pending_.begin(); it != pending_.end();) {
+  while (!rejected_.empty()) {
+    std::unique_ptr<Job> job = std::move(rejected_.front());
+    rejected_.pop_front();
+    job->first_start = now;
+    job->started = true;
+    end_attempt(std::move(job), now, done);  // not counted: answered with its error
+  }
+  // The servers by their first query's order, so that queries start as from one
+  // queue of all of them; a server that says wait is left for this pass (its later
+  // queries would wait too), so each pass costs the servers plus the starts.
+  using Host = std::pair<int64_t, decltype(pending_)::iterator>;
+  auto later = [](const Host& a, const Host& b) { return a.first > b.first; };
+  std::vector<Host> hosts;
+  hosts.reserve(pending_.size());
+  for (auto it = pending_.begin(); it != pending_.end(); ++it) hosts.emplace_back(it->second.front()->order, it);
+  std::make_heap(hosts.begin(), hosts.end(), later);
+  while (!hosts.empty()) {
     if (active_.size() >= std::max<size_t>(1, options_.max_in_flight)) return;
-    Job& job = **it;
-    const std::string refused = job.query.multi_line ? std::string("\r\0", 2) : std::string("\r\n\0", 3);
-    if (job.query.query.find_first_of(refused) != std::string::npos) {
-      job.end(job.query.multi_line ? "the query contains CR or NUL; not sent" : "the query contains CR, LF or NUL; not sent",
-              false);
-      job.first_start = now;
-      job.started = true;
-      end_attempt(std::move(*it), now, done);
-      it = pending_.erase(it);
-      continue;
-    }
-    if (blocked.count(job.query.server)) {
-      ++it;
-      continue;
-    }
-    HostPolicy& policy = policies_.for_host(job.query.server);
+    std::pop_heap(hosts.begin(), hosts.end(), later);
+    const auto entry = hosts.back().second;
+    hosts.pop_back();
+    std::deque<std::unique_ptr<Job>>& jobs = entry->second;
+    HostPolicy& policy = policies_.for_host(entry->first);
     const Admission admission = policy.try_start(now);
     if (admission.kind == Admission::wait) {
-      blocked.insert(job.query.server);
       if (admission.retry_at != Clock::time_point::max()) wake = std::min(wake, admission.retry_at);
-      ++it;
       continue;
     }
+    std::unique_ptr<Job> taken = std::move(jobs.front());
+    jobs.pop_front();
+    --queued_;
+    Job& job = *taken;
     if (!job.started) {
       job.started = true;
       job.first_start = now;
@@ -287,16 +310,18 @@ void WhoisClient::start_ready(Clock::time_point now, Clock::time_point& wake, st
       answer.seconds = std::chrono::duration<double>(now - job.first_start).count();
       answer.error = error_prefix(job.query) + job.why;
       done.push_back(std::move(answer));
-      it = pending_.erase(it);
-      continue;
-    }
-    begin_attempt(job, now, options_);
-    if (job.ended) {
-      end_attempt(std::move(*it), now, done);
     } else {
-      active_.push_back(std::move(*it));
+      begin_attempt(job, now, options_);
+      // An attempt that ended at once may come back to the front of this queue (a retry).
+      if (job.ended) end_attempt(std::move(taken), now, done);
+      else active_.push_back(std::move(taken));
     }
-    it = pending_.erase(it);
+    if (jobs.empty()) {
+      pending_.erase(entry);
+    } else {
+      hosts.emplace_back(jobs.front()->order, entry);
+      std::push_heap(hosts.begin(), hosts.end(), later);
+    }
   }
 }
 
@@ -308,7 +333,7 @@ void WhoisClient::end_attempt(std::unique_ptr<Job> job, Clock::time_point now, s
     policy.finish(now, complete ? Outcome::answered : Outcome::failed);
     if (!complete && job->retry_worth && job->attempts < std::max(1, options_.max_attempts)) {
       job->reset_attempt();
-      pending_.push_front(std::move(job));
+      queue(std::move(job), true);
       return;
     }
   }
@@ -332,7 +357,7 @@ void WhoisClient::end_attempt(std::unique_ptr<Job> job, Clock::time_point now, s
 void WhoisClient::run(const WhoisCallback& on_answer) {
   std::vector<WhoisAnswer> done;
   std::vector<pollfd> fds;
-  while (!pending_.empty() || !active_.empty()) {
+  while (has_pending() || !active_.empty()) {
     Clock::time_point now = Clock::now();
     Clock::time_point wake = now + std::chrono::seconds(1);
     start_ready(now, wake, done);
@@ -346,7 +371,7 @@ void WhoisClient::run(const WhoisCallback& on_answer) {
     const auto wait = std::chrono::ceil<Millis>(wake - now).count();
     const int timeout = done.empty() ? static_cast<int>(std::clamp<int64_t>(wait, 0, 1000)) : 0;
     if (fds.empty()) {
-      if (timeout > 0 && !pending_.empty()) poll(nullptr, 0, timeout);
+      if (timeout > 0 && has_pending()) poll(nullptr, 0, timeout);
     } else if (poll(fds.data(), fds.size(), timeout) < 0 && errno != EINTR) {
       break;  // cannot happen with valid descriptors; the jobs end below by their deadlines
     }

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -91,10 +92,18 @@ class WhoisClient {
  private:
   void start_ready(Clock::time_point now, Clock::time_point& wake, std::vector<WhoisAnswer>& done);
   void end_attempt(std::unique_ptr<Job> job, Clock::time_point now, std::vector<WhoisAnswer>& done);
+  /// Puts a job in its server's queue, at the front (a retry) or the back.
+  void queue(std::unique_ptr<Job> job, bool front);
+  bool has_pending() const { return queued_ > 0 || !rejected_.empty(); }
 
   HostPolicies& policies_;
   WhoisOptions options_;
-  std::deque<std::unique_ptr<Job>> pending_;
+  /// Waiting queries by server, each server's in order (FIFO; retries at the front).
+  /// Job::order ranks them all as one queue would; no deque is empty.
+  std::map<std::string, std::deque<std::unique_ptr<Job>>> pending_;
+  size_t queued_ = 0;                           ///< jobs in pending_
+  int64_t first_order_ = 0, last_order_ = 0;    ///< Job::order of the front and back so far
+  std::deque<std::unique_ptr<Job>> rejected_;  ///< refused at submit (a CR, LF or NUL), answered at once
   std::vector<std::unique_ptr<Job>> active_;
 };
 
