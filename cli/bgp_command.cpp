@@ -29,9 +29,7 @@ nlohmann::json summary_json(const registry::RipestatEnrichSummary& summary, bool
   nlohmann::json out = summary_counts_json(offline, summary.planned, summary.fresh, summary.sent, summary.written,
                                            summary.seconds, summary.status);
   out["followed"] = summary.followed;
-  out["failed"] = nlohmann::json::array();
-  for (const auto& failed : summary.failed)
-    out["failed"].push_back({{"url", json_text(failed.url)}, {"error", json_text(failed.error)}});
+  out["failed"] = failed_requests_json(summary.failed);
   if (offline) {
     out["would_query"] = nlohmann::json::array();
     for (const auto& planned : summary.would_query) {
@@ -56,8 +54,7 @@ std::string summary_text(const registry::RipestatEnrichSummary& summary, bool of
   out += fmt::format("enrich bgp: {} planned, {} fresh, {} sent ({} for prefixes and ASes the answers named) in {:.1f} s; ",
                      summary.planned, summary.fresh, summary.sent, summary.followed, summary.seconds);
   out += written_text(summary.written, summary.status);
-  for (const auto& failed : summary.failed)
-    out += fmt::format("  failed: {}: {}\n", shown(failed.url), shown(failed.error));
+  out += failed_requests_text(summary.failed);
   return out;
 }
 

@@ -43,9 +43,7 @@ nlohmann::json summary_json(const registry::RdapEnrichSummary& summary, bool off
                                            summary.seconds, summary.status);
   out["unknown"] = summary.unknown;
   out["referrals"] = summary.referrals;
-  out["failed"] = nlohmann::json::array();
-  for (const auto& failed : summary.failed)
-    out["failed"].push_back({{"url", json_text(failed.url)}, {"error", json_text(failed.error)}});
+  out["failed"] = failed_requests_json(summary.failed);
   if (offline) {
     out["would_query"] = nlohmann::json::array();
     for (const auto& planned : summary.would_query) {
@@ -69,8 +67,7 @@ std::string summary_text(const registry::RdapEnrichSummary& summary, bool offlin
   out += fmt::format("enrich rdap: {} planned, {} fresh, {} sent ({} referrals) in {:.1f} s; ", summary.planned,
                      summary.fresh, summary.sent, summary.referrals, summary.seconds);
   out += written_text(summary.written, summary.status);
-  for (const auto& failed : summary.failed)
-    out += fmt::format("  failed: {}: {}\n", shown(failed.url), shown(failed.error));
+  out += failed_requests_text(summary.failed);
   return out;
 }
 

@@ -50,6 +50,20 @@ nlohmann::json planned_entity_json(const EntityRef& entity) {
   return {{"kind", json_text(to_text(entity.kind))}, {"key", json_text(entity.key)}};
 }
 
+nlohmann::json failed_requests_json(const std::vector<registry::FailedRequest>& failed) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& request : failed)
+    out.push_back({{"url", json_text(request.url)}, {"error", json_text(request.error)}});
+  return out;
+}
+
+std::string failed_requests_text(const std::vector<registry::FailedRequest>& failed) {
+  std::string out;
+  for (const auto& request : failed)
+    out += fmt::format("  failed: {}: {}\n", escape_for_terminal(request.url), escape_for_terminal(request.error));
+  return out;
+}
+
 int run_source_command(std::string_view name, const RegistryFlags& flags, const CommandContext& context,
                        const std::function<Result<SourceOutcome>(Store&, RegistryRun&)>& source) {
   const auto fail = [&](const Error& error) {

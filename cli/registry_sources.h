@@ -9,6 +9,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cli/registry_flags.h"
 #include "cli/subcommand.h"
@@ -70,6 +71,11 @@ nlohmann::json summary_counts_json(bool offline, int64_t planned, int64_t fresh,
 /// The end of a summary's first line for people, "N lookups stored, N observations
 /// (N new edges), N attributes\n", then a line per status ("  OK          3").
 std::string written_text(const registry::WriteCounts& written, const std::map<std::string, int64_t>& status);
+
+/// The "failed" array of an HTTP source's summary: [{"url", "error"}].
+nlohmann::json failed_requests_json(const std::vector<registry::FailedRequest>& failed);
+/// The same for people: "  failed: URL: ERROR" lines.
+std::string failed_requests_text(const std::vector<registry::FailedRequest>& failed);
 
 /// A source's command: reads the shared flags over the config, opens the store,
 /// runs `source` and prints its outcome; an error is printed as "spamgraph: NAME:

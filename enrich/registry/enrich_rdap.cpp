@@ -124,7 +124,7 @@ Result<RdapEnrichSummary> enrich_rdap(Store& store, const RdapEnrichOptions& opt
     if (!error.empty()) return;
     const Planned asked = plan[answer.id];
     const LookupRow row = http_lookup_row("rdap", asked.query, now, answer);
-    if (!answer.ok()) summary.failed.push_back(FailedRdap{answer.url, answer.error});
+    if (!answer.ok()) summary.failed.push_back(FailedRequest{answer.url, answer.error});
     ++summary.status[row.status];
     auto id = writer.store_lookup(asked.entity, row);
     if (!id) {
@@ -135,7 +135,7 @@ Result<RdapEnrichSummary> enrich_rdap(Store& store, const RdapEnrichOptions& opt
     if (answer.ok()) {
       auto parsed = rdap::parse_rdap_answer(static_cast<int>(answer.status), answer.body);
       if (!parsed) {
-        summary.failed.push_back(FailedRdap{answer.url, parsed.error().to_string()});
+        summary.failed.push_back(FailedRequest{answer.url, parsed.error().to_string()});
       } else {
         facts = rdap_facts(*parsed, asked.entity, now);
         // The registrar's own service knows the registrar's details; ask it once.

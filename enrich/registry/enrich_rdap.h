@@ -43,12 +43,6 @@ struct PlannedRdap {
   std::string url;
 };
 
-/// A request that did not end in an answer the parser could read.
-struct FailedRdap {
-  std::string url;
-  std::string error;
-};
-
 /// What a run did.
 struct RdapEnrichSummary {
   int64_t planned = 0;
@@ -59,7 +53,7 @@ struct RdapEnrichSummary {
   std::map<std::string, int64_t> status;  ///< lookups by status ("200", "404", "429", "ERROR")
   WriteCounts written;                    ///< lookups, observations, new edges and attributes stored
   double seconds = 0;
-  std::vector<FailedRdap> failed;
+  std::vector<FailedRequest> failed;
   std::vector<PlannedRdap> would_query;   ///< offline only
 };
 

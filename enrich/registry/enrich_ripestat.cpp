@@ -120,7 +120,7 @@ Result<RipestatEnrichSummary> enrich_ripestat(Store& store, const RipestatEnrich
     const Planned request = plan[answer.id];
     const LookupRow row =
         http_lookup_row("ripestat", request.entity.key + " " + std::string(request.call), now, answer);
-    if (!answer.ok()) summary.failed.push_back(FailedRipestat{answer.url, answer.error});
+    if (!answer.ok()) summary.failed.push_back(FailedRequest{answer.url, answer.error});
     ++summary.status[row.status];
     auto id = writer.store_lookup(request.entity, row);
     if (!id) {
@@ -133,7 +133,7 @@ Result<RipestatEnrichSummary> enrich_ripestat(Store& store, const RipestatEnrich
       if (derived)
         facts = std::move(*derived);
       else
-        summary.failed.push_back(FailedRipestat{answer.url, derived.error().to_string()});
+        summary.failed.push_back(FailedRequest{answer.url, derived.error().to_string()});
     }
     if (auto status = writer.store_facts(facts, *id); !status) {
       error = status.error().to_string();

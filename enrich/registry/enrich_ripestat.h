@@ -47,12 +47,6 @@ struct PlannedRipestat {
   std::string url;
 };
 
-/// A request that did not end in an answer the parser could read.
-struct FailedRipestat {
-  std::string url;
-  std::string error;
-};
-
 /// What a run did.
 struct RipestatEnrichSummary {
   int64_t planned = 0;                    ///< requests planned from the graph
@@ -62,7 +56,7 @@ struct RipestatEnrichSummary {
   std::map<std::string, int64_t> status;  ///< lookups by status ("200", "ERROR", ...)
   WriteCounts written;
   double seconds = 0;
-  std::vector<FailedRipestat> failed;
+  std::vector<FailedRequest> failed;
   std::vector<PlannedRipestat> would_query;  ///< offline only
 };
 

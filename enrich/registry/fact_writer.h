@@ -19,6 +19,12 @@ UnixTime clock_now();
 /// "ERROR" when no usable answer came; the host that answered; the body.
 LookupRow http_lookup_row(std::string source, std::string query, UnixTime time, const net::HttpAnswer& answer);
 
+/// An HTTP request that did not end in an answer its parser could read.
+struct FailedRequest {
+  std::string url;
+  std::string error;
+};
+
 /// What a FactWriter wrote.
 struct WriteCounts {
   int64_t lookups_stored = 0;
