@@ -50,6 +50,7 @@ int run(int argc, char** argv) {
   commands.push_back(add_enrich_all_command(*enrich));
   commands.push_back(add_enrich_cymru_command(*enrich));
   commands.push_back(add_data_fetch_command(*data));
+  append(commands, add_bgp_archive_commands(app));
 
   try {
     app.parse(argc, argv);

@@ -56,6 +56,8 @@ RegisteredCommand add_enrich_bgp_command(CLI::App& enrich);
 RegisteredCommand add_enrich_all_command(CLI::App& enrich);
 /// `enrich cymru` (cli/cymru_command.cpp).
 RegisteredCommand add_enrich_cymru_command(CLI::App& enrich);
+/// `bgp dump` and `bgp import` (cli/mrt_command.cpp).
+std::vector<RegisteredCommand> add_bgp_archive_commands(CLI::App& app);
 /// `data fetch` (cli/fetch_command.cpp).
 RegisteredCommand add_data_fetch_command(CLI::App& data);
 
