@@ -85,7 +85,12 @@ class Framer {
     for (size_t shift = 1; shift <= window && end + shift + kHeader <= pending_.size(); ++shift) {
       if (plausible(header_at(pending_.data() + end + shift))) return static_cast<int64_t>(end + shift);
     }
-    if (final && pending_.size() - end < kHeader) return static_cast<int64_t>(end);  // a cut header: reported next
+    if (final && pending_.size() - end < kHeader) {
+      // The bytes left are exactly the shift the earlier records needed: the last
+      // record has the same short length. Anything else is a cut header, reported next.
+      if (last_shift_ != 0 && pending_.size() - end == last_shift_) return static_cast<int64_t>(pending_.size());
+      return static_cast<int64_t>(end);
+    }
     return -2;
   }
 
@@ -120,6 +125,7 @@ class Framer {
       size_t body_end = end;
       if (next >= 0 && static_cast<size_t>(next) != end) {
         body_end = static_cast<size_t>(next);
+        last_shift_ = body_end - end;
         ++stats_.resynced;
         report(base_ + at_,
                "record declares " + std::to_string(h.length) + " bytes but the next record starts " +
@@ -167,6 +173,7 @@ class Framer {
   std::string pending_;
   size_t at_ = 0;
   uint64_t base_ = 0;
+  size_t last_shift_ = 0;  ///< bytes the last repaired boundary was off by
   uint32_t last_time_ = 0;
   bool have_time_ = false;
   bool stopped_ = false;
