@@ -13,6 +13,7 @@
 #include "enrich/fetch/bootstrap_fetch.h"
 #include "enrich/fetch/fetch.h"
 #include "enrich/fetch/fetch_import.h"
+#include "enrich/fetch/rib_archive.h"
 
 namespace sg {
 namespace {
@@ -25,6 +26,9 @@ struct FetchFlags {
   std::string max_size;
   std::string timeout;
   std::string rdap_bootstrap;
+  std::string date;
+  std::string collector;
+  std::string rrc;
   bool force = false;
   bool list = false;
   bool import = false;
@@ -101,6 +105,31 @@ int run_bootstrap_fetch(const FetchFlags& flags, const CommandContext& context, 
   return kExitOk;
 }
 
+/// --date, --collector and --rrc into `options`: only the RIB sources take them, each
+/// its own collector flag. Errors name the flag.
+Status take_rib_flags(const FetchFlags& flags, const fetch::DatasetSource& source, fetch::FetchOptions& options) {
+  const bool routeviews = source.discovery == fetch::Discovery::routeviews_rib;
+  const bool ris = source.discovery == fetch::Discovery::ris_rib;
+  if (!routeviews && !ris) {
+    for (const auto& [flag, value] :
+         {std::pair{"--date", &flags.date}, std::pair{"--collector", &flags.collector}, std::pair{"--rrc", &flags.rrc}})
+      if (!value->empty()) return Error{"only routeviews-rib and ris-rib take it", flag};
+    return Ok{};
+  }
+  if (flags.import)
+    return Error{source.name + " fetches an MRT dump, which `spamgraph bgp import FILE` loads, not `data import`",
+                 "--import"};
+  if (routeviews && !flags.rrc.empty()) return Error{"routeviews-rib names its collector with --collector", "--rrc"};
+  if (ris && !flags.collector.empty()) return Error{"ris-rib names its collector with --rrc", "--collector"};
+  options.collector = routeviews ? flags.collector : flags.rrc;
+  // Without --date, fetch_dataset says what it needs.
+  if (!flags.date.empty()) {
+    options.rib_time = fetch::parse_rib_date(flags.date);
+    if (!options.rib_time) return Error{"not YYYY-MM-DD or YYYY-MM-DDTHH:MM (UTC)", "--date " + flags.date};
+  }
+  return Ok{};
+}
+
 int run_fetch(const FetchFlags& flags, const CommandContext& context) {
   if (flags.list) {
     print_sources(context.config, std::cout);
@@ -121,6 +150,7 @@ int run_fetch(const FetchFlags& flags, const CommandContext& context) {
     if (!timeout) return fail(Error{timeout.error().message, "--timeout " + flags.timeout});
     options.download.timeout = *timeout;
   }
+  if (auto taken = take_rib_flags(flags, *source, options); !taken) return fail(taken.error());
   options.dir = flags.dir.empty() ? fetch::default_dataset_dir() : flags.dir;
   options.download.force = flags.force;
   if (!flags.sha256.empty()) {
@@ -135,6 +165,7 @@ int run_fetch(const FetchFlags& flags, const CommandContext& context) {
   if (tty) std::cerr << "\r\033[K" << std::flush;
   if (!files) return fail(files.error());
   for (const fetch::FetchedFile& file : *files) {
+    for (const std::string& note : file.notes) std::cout << shown(note) << "\n";
     if (file.updated)
       std::cout << (file.resumed ? "resumed " : "downloaded ") << shown(fetch::redact_url(file.url)) << "\n";
     else
@@ -172,14 +203,14 @@ int run_fetch(const FetchFlags& flags, const CommandContext& context) {
 RegisteredCommand add_data_fetch_command(CLI::App& data) {
   auto flags = std::make_shared<FetchFlags>();
   auto* command = data.add_subcommand("fetch", "download an offline dataset (needs internet access); "
-                                               "prints the `data import` command to run next");
+                                               "prints the command to run next (`data import`, ...)");
   command->add_option("NAME", flags->name, "the dataset (see --list)");
   command->add_option("--url", flags->url, "download from URL instead (overrides `source.NAME = URL` in the config)");
   command->add_option("--dir", flags->dir, "download folder (default $XDG_DATA_HOME/spamgraph/datasets)");
   command->add_option("--sha256", flags->sha256, "expected SHA-256 of the file; a mismatch keeps nothing");
   command->add_option("--max-size", flags->max_size,
                       "refuse any file larger than SIZE, downloaded or unpacked (e.g. 500M; default per dataset, "
-                      "256M or 128M; config: source.NAME.max_size = SIZE)")
+                      "128M to 1G; an MRT dump may inflate to 16 times SIZE; config: source.NAME.max_size = SIZE)")
       ->type_name("SIZE");
   command->add_option("--timeout", flags->timeout,
                       "give up when the whole fetch takes longer (e.g. 90s, 45m; default 30m); "
@@ -189,6 +220,16 @@ RegisteredCommand add_data_fetch_command(CLI::App& data) {
                       "rdap-bootstrap: the folder to replace (default: config `rdap-bootstrap`, else the "
                       "data/rdap-bootstrap snapshot `enrich rdap` reads)")
       ->type_name("DIR");
+  command->add_option("--date", flags->date,
+                      "routeviews-rib, ris-rib: fetch the dump nearest this UTC time (YYYY-MM-DD or "
+                      "YYYY-MM-DDTHH:MM); required")
+      ->type_name("DATE");
+  command->add_option("--collector", flags->collector,
+                      "routeviews-rib: the RouteViews collector (default route-views2; route-views3, "
+                      "route-views.linx, ...)")
+      ->type_name("NAME");
+  command->add_option("--rrc", flags->rrc, "ris-rib: the RIPE RIS collector (default rrc00; rrc01, ...)")
+      ->type_name("NAME");
   command->add_flag("--force", flags->force, "download again even when the copy on disk is current");
   command->add_flag("--list", flags->list, "list the known datasets and their URLs");
   command->add_flag("--import", flags->import, "import what was fetched into the store (like `data import`)");

@@ -13,6 +13,8 @@ Paths:
                    honours Range (206 + Content-Range, 416 when
                    unsatisfiable), If-Range, If-None-Match and If-Modified-Since (304)
   /FILE.sha256     when no such file exists: "HEX  FILE\\n" for FILE
+  /DIR/            DIR/index.html when it exists, served like /FILE (text/html): an
+                   archive's folder listing
   /redirect/PATH   302 to /PATH
   /loop/N          302 to /loop/N+1, forever
   /cut/PATH        a request without Range gets the headers of the whole file but
@@ -274,6 +276,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     digest = hashlib.sha256(f.read()).hexdigest()
                 body = ("%s  %s\n" % (digest, os.path.basename(target))).encode()
                 return self.simple(200, body, [("Content-Type", "text/plain")])
+        if full is None and path.split("?", 1)[0].endswith("/"):
+            full = self.local_file(path.split("?", 1)[0] + "index.html")
         if full is None:
             return self.simple(404, b"not found\n")
         with open(full, "rb") as f:
@@ -284,6 +288,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         validators = [("ETag", etag), ("Last-Modified", modified), ("Accept-Ranges", "bytes")]
         if full.endswith(".json"):
             validators.append(("Content-Type", "application/rdap+json"))
+        elif full.endswith(".html"):
+            validators.append(("Content-Type", "text/html"))
         if not plain:
             none_match = self.headers.get("If-None-Match")
             since = self.headers.get("If-Modified-Since")

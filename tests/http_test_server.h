@@ -1,6 +1,7 @@
 // A real HTTP server on 127.0.0.1 for download tests: tests/http_fixture_server.py
 // run by /usr/bin/python3, serving one folder. See that script for the paths it
-// offers: plain files with ETag/Last-Modified/Range/If-Range/304, /redirect/PATH,
+// offers: plain files with ETag/Last-Modified/Range/If-Range/304, /DIR/ (its
+// index.html, a folder listing), /redirect/PATH,
 // /loop/N, /cut/PATH (connection dropped halfway), /stall/PATH, /norange/PATH,
 // /noifrange/PATH, /chunked/PATH (no Content-Length), /lying/PATH (a huge false
 // Content-Length), /endless and /drip (hostile bodies), a generated FILE.sha256,

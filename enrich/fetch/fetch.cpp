@@ -1,11 +1,15 @@
 #include "enrich/fetch/fetch.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <memory>
 
+#include "enrich/decompress.h"
+#include "enrich/fetch/rib_archive.h"
 #include "enrich/fetch/unpack.h"
 
 namespace sg::fetch {
@@ -59,6 +63,31 @@ Result<std::string> read_small_file(const std::string& path, uint64_t max_bytes)
   return text;
 }
 
+/// The archive whose dumps `discovery` fetches, or nullopt for the other sources.
+std::optional<RibArchive> rib_archive_of(Discovery discovery) {
+  if (discovery == Discovery::routeviews_rib) return RibArchive::routeviews;
+  if (discovery == Discovery::ris_rib) return RibArchive::ris;
+  return std::nullopt;
+}
+
+/// Refuses a file named `name` (.bz2 or .gz) whose bytes do not start with that
+/// compression's magic: an error page served with 200, or another format.
+Status check_named_compression(const std::string& path, const std::string& name) {
+  const Compression wanted = name.ends_with(".bz2")  ? Compression::bzip2
+                             : name.ends_with(".gz") ? Compression::gzip
+                                                     : Compression::none;
+  if (wanted == Compression::none) return Ok{};
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> in(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!in) return Error{"cannot read", path};
+  char head[3];
+  const size_t got = std::fread(head, 1, sizeof head, in.get());
+  if (detect_compression(std::string_view(head, got)) != wanted)
+    return Error{std::string("not ") + (wanted == Compression::bzip2 ? "bzip2" : "gzip") + " data, as " + name +
+                     " must be",
+                 path};
+  return Ok{};
+}
+
 /// Decompresses `archive` into the .mmdb at `dest` (a tar member or the whole gzip).
 Status unpack_mmdb(const std::string& archive, bool tar, const std::string& dest, const UnpackLimits& limits) {
   return tar ? extract_from_tar_gz(archive, ".mmdb", dest, limits) : gunzip_file(archive, dest, limits);
@@ -84,12 +113,20 @@ Result<FetchedFile> fetch_one(const DatasetSource& source, const std::string& ur
   const std::string unpacked = source.unpack_mmdb ? unpacked_name(*name) : "";
   const std::string unpacked_path = unpacked.empty() ? "" : (fs::path(options.dir) / unpacked).string();
   const bool tar = name->ends_with(".tar.gz") || name->ends_with(".tgz");
+  const bool rib = rib_archive_of(source.discovery).has_value();
   UnpackLimits limits = options.unpack;
   limits.max_output = source.max_size;
+  // MRT dumps are kept compressed and inflate several times.
+  if (rib) limits.max_output = std::min(source.max_size, UINT64_MAX / kRibInflateFactor) * kRibInflateFactor;
   // A new download is decompressed before it replaces the copy on disk, so a bad
   // one leaves the old file (and the .mmdb made from it) as they were.
   if (unpacked.empty())
-    download.verify = [limits](const std::string& part) { return check_compressed(part, limits); };
+    download.verify = [limits, rib, local = *name](const std::string& part) -> Status {
+      if (rib) {
+        if (auto named = check_named_compression(part, local); !named) return named;
+      }
+      return check_compressed(part, limits);
+    };
   else
     download.verify = [&](const std::string& part) { return unpack_mmdb(part, tar, unpacked_path, limits); };
   auto done = download_file(url, dest, download);
@@ -117,6 +154,37 @@ Result<FetchedFile> fetch_one(const DatasetSource& source, const std::string& ur
     }
   }
   return file;
+}
+
+/// A RIB source: the dump nearest options.rib_time, into DIR/NAME/COLLECTOR/.
+Result<std::vector<FetchedFile>> fetch_rib(const DatasetSource& source, RibArchive archive, const FetchOptions& options) {
+  if (!options.rib_time)
+    return Error{"needs --date YYYY-MM-DD or YYYY-MM-DDTHH:MM (UTC): the dump nearest it is fetched", source.name};
+  if (source.urls.size() != 1)
+    return Error{"takes one URL, the archive's base (the folder above the collectors), not " +
+                     std::to_string(source.urls.size()),
+                 source.name};
+  const std::string collector =
+      options.collector.empty() ? std::string(default_rib_collector(archive)) : options.collector;
+  DownloadOptions listing = options.download;
+  listing.expected.reset();
+  listing.progress = nullptr;
+  auto choice = choose_rib(archive, source.urls[0], collector, *options.rib_time,
+                           [&](const std::string& url) { return download_text(url, listing, kRibListingMaxSize); });
+  if (!choice) return choice.error();
+  // check_rib_collector (in choose_rib) keeps the collector one plain folder name.
+  FetchOptions into = options;
+  into.dir = (fs::path(options.dir) / source.name / collector).string();
+  std::error_code error;
+  fs::create_directories(into.dir, error);
+  if (error) return Error{"cannot create: " + error.message(), into.dir};
+  auto file = fetch_one(source, choice->url, into, options.checksum);
+  if (!file) {
+    if (choice->from_listing) return file.error();
+    return Error{file.error().message + " (" + choice->notes.back() + ")", file.error().where};
+  }
+  file->notes = std::move(choice->notes);
+  return std::vector<FetchedFile>{std::move(*file)};
 }
 
 }  // namespace
@@ -156,9 +224,12 @@ std::string import_command(const FetchedFile& file) {
                       c == '/' || c == '.' || c == '_' || c == '-' || c == '+' || c == ':' || c == '@' || c == '%';
     if (!safe) plain = false;
   }
-  // `data import` takes the text formats; an .mmdb is read in place by `enrich asn`.
+  // `data import` takes the text formats; an .mmdb is read in place by `enrich asn`,
+  // an MRT dump by `bgp import`.
   std::string command = "spamgraph enrich asn --mmdb ";
-  if (file.format != "mmdb") {
+  if (file.format == "mrt") {
+    command = "spamgraph bgp import ";
+  } else if (file.format != "mmdb") {
     command = "spamgraph data import ";
     command.append(file.format).push_back(' ');
   }
@@ -183,6 +254,7 @@ Result<std::vector<FetchedFile>> fetch_dataset(const DatasetSource& source, cons
   // One deadline for the whole fetch: the index, checksums and every file.
   FetchOptions run = options;
   if (!run.download.deadline) run.download.deadline = std::chrono::steady_clock::now() + run.download.timeout;
+  if (const auto archive = rib_archive_of(source.discovery)) return fetch_rib(source, *archive, run);
 
   std::vector<std::string> urls;
   if (source.discovery == Discovery::caida_log) {

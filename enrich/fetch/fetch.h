@@ -1,5 +1,6 @@
 // `data fetch`: from a DatasetSource to files on disk that `data import` reads.
-// Finds the files (CAIDA's creation log, this month's DB-IP name), fetches the
+// Finds the files (CAIDA's creation log, this month's DB-IP name, the RIB dump
+// nearest a date in an archive's listing: rib_archive.h), fetches the
 // published checksum, downloads each file with download_file, and unpacks the
 // .mmdb archives. Returns every file with its import FORMAT so a caller can chain
 // the import. Every file is held to the source's max_size, downloaded and
@@ -27,6 +28,8 @@ struct FetchOptions {
   UnpackLimits unpack;               ///< bomb bounds for compressed downloads; `max_output` is replaced
                                      ///< by the source's max_size
   UnixTime now = 0;                  ///< the month for "{YYYY-MM}"; 0 = the current time
+  std::optional<UnixTime> rib_time;  ///< --date: the RIB sources fetch the dump nearest it (required there)
+  std::string collector;             ///< --collector / --rrc of the RIB sources; "" = the archive's default
 };
 
 /// One file ready for `data import`.
@@ -40,9 +43,15 @@ struct FetchedFile {
   bool verified = false;        ///< checked against a published or given checksum
   uint64_t size = 0;            ///< bytes of downloaded_path
   std::string sha256;           ///< digest of downloaded_path
+  /// For people: how the file was chosen (the RIB sources: from which listing, or
+  /// why the scheduled name was tried instead).
+  std::vector<std::string> notes;
 };
 
-/// Fetches every file of `source` into options.dir. Stops at the first failure;
+/// Fetches every file of `source` into options.dir. The RIB sources fetch one dump,
+/// the one nearest options.rib_time (see choose_rib), into
+/// options.dir/NAME/COLLECTOR/, and refuse a body that is not the compression its
+/// name says (.bz2, .gz). Stops at the first failure;
 /// files finished before it stay on disk (and are not downloaded again next time).
 /// A new download that is compressed (by its magic bytes) is decompressed once
 /// before it replaces the old copy: a corrupt, truncated or bomb-like file is
@@ -59,7 +68,8 @@ std::string resolve_relative_url(const std::string& base, const std::string& rel
 
 /// The shell command that puts `file` to use: "spamgraph data import FORMAT PATH"
 /// for the text formats, "spamgraph enrich asn --mmdb PATH" for format "mmdb"
-/// (`data import` does not take .mmdb files; they are read in place). PATH is
+/// (`data import` does not take .mmdb files; they are read in place), and
+/// "spamgraph bgp import PATH" for the MRT dumps of format "mrt". PATH is
 /// single-quoted when it holds shell metacharacters.
 std::string import_command(const FetchedFile& file);
 

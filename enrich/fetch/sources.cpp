@@ -77,6 +77,22 @@ const std::vector<DatasetSource>& known_sources() {
         {"https://data.iana.org/rdap/asn.json", "https://data.iana.org/rdap/ipv4.json",
          "https://data.iana.org/rdap/ipv6.json", "https://data.iana.org/rdap/dns.json"})
         .max_size = 16 * kMiB;
+    // One RIB dump each: about 100-150 MB bzip2 for RouteViews' route-views2, about
+    // 400 MB gzip for a RIS bview of rrc00 (2020s); checked decompressed up to
+    // kRibInflateFactor times the cap.
+    DatasetSource& routeviews_rib =
+        add("routeviews-rib", "mrt",
+            "one RouteViews RIB dump (MRT, bzip2), the nearest --date in the month's listing; --collector NAME "
+            "(default route-views2); the URL is the archive's base",
+            {"http://archive.routeviews.org"});
+    routeviews_rib.discovery = Discovery::routeviews_rib;
+    routeviews_rib.max_size = 1024 * kMiB;
+    DatasetSource& ris_rib = add("ris-rib", "mrt",
+                                 "one RIPE RIS bview dump (MRT, gzip), the nearest --date in the month's listing; "
+                                 "--rrc NAME (default rrc00); the URL is the archive's base",
+                                 {"https://data.ris.ripe.net"});
+    ris_rib.discovery = Discovery::ris_rib;
+    ris_rib.max_size = 1024 * kMiB;
     return list;
   }();
   return sources;

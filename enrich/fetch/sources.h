@@ -17,8 +17,10 @@ namespace sg::fetch {
 
 /// How the files of a source are found from its URLs.
 enum class Discovery {
-  direct,     ///< each URL is one file to download
-  caida_log,  ///< the URL is CAIDA's pfx2as-creation.log; the newest file it lists is downloaded
+  direct,          ///< each URL is one file to download
+  caida_log,       ///< the URL is CAIDA's pfx2as-creation.log; the newest file it lists is downloaded
+  routeviews_rib,  ///< the URL is RouteViews' archive; the RIB nearest FetchOptions::rib_time is downloaded
+  ris_rib,         ///< the URL is RIPE RIS' archive; the bview nearest FetchOptions::rib_time is downloaded
 };
 
 /// How a source publishes the digest of its files.
@@ -32,8 +34,9 @@ enum class ChecksumPublication {
 struct DatasetSource {
   std::string name;                ///< what `data fetch NAME` takes
   std::string format;              ///< the FORMAT of `spamgraph data import FORMAT FILE`, "mmdb" for
-                                   ///< files `enrich asn --mmdb FILE` reads in place, or "rdap-bootstrap"
-                                   ///< for IANA's files (fetch_rdap_bootstrap installs them)
+                                   ///< files `enrich asn --mmdb FILE` reads in place, "rdap-bootstrap"
+                                   ///< for IANA's files (fetch_rdap_bootstrap installs them), or "mrt"
+                                   ///< for the BGP dumps `spamgraph bgp import FILE` reads
   std::string description;         ///< one line for --list
   std::vector<std::string> urls;   ///< the files (or the index, see discovery); "{YYYY-MM}" is the UTC month.
                                    ///< Empty when the user must configure one (licence keys)
@@ -61,7 +64,8 @@ std::string known_source_names();
 /// and its max_size from the config's `source.NAME.max_size` (see parse_byte_size)
 /// when set. An override of a caida_log source that does not end in ".log" is a
 /// direct file. Errors: an unknown name (listing the known ones), no URL at all,
-/// or a max_size that does not parse.
+/// or a max_size that does not parse. For the RIB sources the URL is the archive's
+/// base (the folder above the collectors), default or overridden alike.
 Result<DatasetSource> resolve_source(const std::string& name, const std::map<std::string, std::string>& config_sources,
                                      const std::string& url_flag);
 
