@@ -142,7 +142,7 @@ Result<DatasetRemoval> remove_dataset(Store& store, int64_t id) {
   if (!narrowed) return fail(narrowed.error());
   removal.edges_narrowed = *narrowed;
   for (const char* text : {"DELETE FROM dataset_prefix WHERE dataset_id = ?1", "DELETE FROM dataset_asn WHERE dataset_id = ?1",
-                           "DELETE FROM dataset WHERE id = ?1"})
+                           "DELETE FROM bgp_update WHERE dataset_id = ?1", "DELETE FROM dataset WHERE id = ?1"})
     if (auto done = run_for_dataset(db, text, id); !done) return fail(done.error());
   if (auto committed = store.commit(); !committed) return fail(committed.error());
   return removal;
@@ -155,7 +155,7 @@ Result<DatasetWriter> DatasetWriter::create(Store& store, int64_t dataset_id) {
   // A file may repeat a (prefix, AS) pair (pfx2as MOAS rows, split ranges): keep one.
   // ON CONFLICT, not OR IGNORE, so that any other constraint failure is an error.
   writer.insert_prefix_ = writer.db_->prepare(
-      "INSERT INTO dataset_prefix(dataset_id, prefix, asn, country) VALUES (?1, ?2, ?3, ?4)"
+      "INSERT INTO dataset_prefix(dataset_id, prefix, asn, country, peers) VALUES (?1, ?2, ?3, ?4, ?5)"
       " ON CONFLICT DO NOTHING");
   writer.insert_name_ =
       writer.db_->prepare("INSERT INTO dataset_asn(dataset_id, asn, name) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
@@ -164,10 +164,10 @@ Result<DatasetWriter> DatasetWriter::create(Store& store, int64_t dataset_id) {
   return writer;
 }
 
-Status DatasetWriter::add_prefix(const std::string& prefix, uint32_t asn, std::string_view country) {
+Status DatasetWriter::add_prefix(const std::string& prefix, uint32_t asn, std::string_view country, int64_t peers) {
   // An empty view may have a null data pointer, which SQLite binds as NULL: bind a real "".
   if (country.empty()) country = std::string_view("", 0);
-  insert_prefix_.bind(1, dataset_id_).bind(2, prefix).bind(3, int64_t{asn}).bind(4, country);
+  insert_prefix_.bind(1, dataset_id_).bind(2, prefix).bind(3, int64_t{asn}).bind(4, country).bind(5, peers);
   if (!insert_prefix_.run()) return Error{"storing prefix: " + insert_prefix_.error(), prefix};
   rows_ += sqlite3_changes(db_->handle());
   return Ok{};

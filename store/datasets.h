@@ -35,7 +35,7 @@ inline constexpr Relation kRouteOrigin{"route-origin"};    ///< route -> asn: th
 struct DatasetInfo {
   int64_t id = 0;          ///< dataset.id (0 until stored)
   std::string name;        ///< e.g. "ip-location-db-asn-ipv4", "pyasn"
-  std::string format;      ///< pfx2as, ip2asn, ip-location-db, pyasn, mmdb
+  std::string format;      ///< pfx2as, ip2asn, ip-location-db, pyasn, mmdb, mrt (a RIB), mrt-updates
   std::string path;        ///< the file as given
   UnixTime date = 0;       ///< the data's own date: observations derived from it carry this time
   UnixTime imported_at = 0;
@@ -73,8 +73,9 @@ class DatasetWriter {
  public:
   /// Prepares the statements for dataset `dataset_id` of `store`.
   static Result<DatasetWriter> create(Store& store, int64_t dataset_id);
-  /// Stores prefix -> asn (country may be ""); a repeated (prefix, asn) is kept once.
-  Status add_prefix(const std::string& prefix, uint32_t asn, std::string_view country);
+  /// Stores prefix -> asn (country may be ""; peers: how many BGP peers carried it,
+  /// 0 when the source does not say); a repeated (prefix, asn) is kept once.
+  Status add_prefix(const std::string& prefix, uint32_t asn, std::string_view country, int64_t peers = 0);
   /// Stores the AS name; the first name given for an AS wins.
   Status add_name(uint32_t asn, std::string_view name);
   /// Sets dataset.rows to the number of distinct prefix rows stored.

@@ -176,6 +176,26 @@ CREATE TABLE attribute (
   PRIMARY KEY (entity_id, name, value, source_kind, source_id)
 ) WITHOUT ROWID;
 )sql",
+      // 5: routing history from BGP archives (MRT RIB and update dumps).
+      R"sql(
+-- A RIB dump is a dataset (format 'mrt'): its prefix rows are its origins, and
+-- `peers` says how many of the collector's peers carried each (prefix, origin).
+ALTER TABLE dataset_prefix ADD COLUMN peers INTEGER NOT NULL DEFAULT 0;
+-- An update dump is a dataset (format 'mrt-updates') whose rows are its events.
+CREATE TABLE bgp_update (
+  dataset_id INTEGER NOT NULL REFERENCES dataset(id),
+  time INTEGER NOT NULL,
+  kind TEXT NOT NULL,          -- 'A' announced, 'W' withdrawn
+  prefix TEXT NOT NULL,        -- canonical CIDR
+  peer_ip TEXT NOT NULL,
+  peer_asn INTEGER NOT NULL,
+  origin_asn INTEGER NOT NULL, -- 0 for a withdrawal (and a path without origin)
+  as_path TEXT NOT NULL        -- as `bgp dump` writes it; '' for a withdrawal
+);
+CREATE INDEX bgp_update_prefix ON bgp_update(prefix, time);
+CREATE INDEX bgp_update_origin ON bgp_update(origin_asn, time);
+CREATE INDEX bgp_update_dataset ON bgp_update(dataset_id);
+)sql",
   };
   return kMigrations;
 }
