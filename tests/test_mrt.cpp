@@ -203,10 +203,11 @@ TEST_CASE("mrt: where bgpdump 1.6.2 is wrong, the difference is exactly that") {
 TEST_CASE("mrt: elements of a RIB, one per prefix and peer, with filters") {
   const std::string rib = mrt_file("pyasn/rib.20140523.0600_firstMB.bz2");
   uint64_t all = 0;
+  uint64_t not_rib = 0;
   std::set<std::string> peers;
   auto stats = read_mrt_elements(rib, {}, [&](const MrtElement& e) {
     ++all;
-    CHECK(e.type == ElementType::rib);
+    if (e.type != ElementType::rib) ++not_rib;
     std::string peer;
     append_address(e.peer_ip, peer);
     peers.insert(peer);
@@ -214,6 +215,7 @@ TEST_CASE("mrt: elements of a RIB, one per prefix and peer, with filters") {
   });
   REQUIRE(stats);
   CHECK(all == 270005);  // as many as bgpdump's lines
+  CHECK(not_rib == 0);
   CHECK(peers.size() > 20);
   // The file is the first MiB of a bzip2 file: the end is reported as a truncation.
   REQUIRE(!stats->problems.empty());
@@ -239,12 +241,14 @@ TEST_CASE("mrt: elements of a RIB, one per prefix and peer, with filters") {
   SUBCASE("an origin AS") {
     ElementFilter filter;
     filter.origin_as = 15169;
+    uint64_t others = 0;
     auto google = read_mrt_elements(rib, filter, [&](const MrtElement& e) {
-      CHECK(std::find(e.origins.begin(), e.origins.end(), 15169u) != e.origins.end());
+      if (std::find(e.origins.begin(), e.origins.end(), 15169u) == e.origins.end()) ++others;
       return true;
     });
     REQUIRE(google);
     CHECK(google->elements > 0);
+    CHECK(others == 0);
   }
   SUBCASE("a handler that says stop stops the read") {
     uint64_t seen = 0;
@@ -257,12 +261,14 @@ TEST_CASE("mrt: elements of a RIB, one per prefix and peer, with filters") {
 TEST_CASE("mrt: elements of updates: announcements, withdrawals and state changes, IPv4 and IPv6") {
   std::map<ElementType, uint64_t> kinds;
   bool saw_v6 = false;
+  uint64_t announced_without_origin = 0;
   auto stats = read_mrt_elements(mrt_file("bgpdump/updates.20160811.1600.gz"), {}, [&](const MrtElement& e) {
     ++kinds[e.type];
     if (e.type != ElementType::state && e.prefix.v6) saw_v6 = true;
-    if (e.type == ElementType::announce) CHECK(!e.origins.empty());
+    if (e.type == ElementType::announce && e.origins.empty()) ++announced_without_origin;
     return true;
   });
+  CHECK(announced_without_origin == 0);
   REQUIRE(stats);
   CHECK(stats->problem_count == 0);
   // bgpdump prints 41,234 lines for this file: one per element.
