@@ -206,6 +206,29 @@ void BgpdumpFormatter::path_and_origin(std::string& out) {
   out += origin_name(attributes_);
 }
 
+void BgpdumpFormatter::rib_line_head(const char* kind, const WireAddress& peer, uint32_t peer_as,
+                                     const NlriPrefix& prefix, std::string& out) {
+  out += kind;
+  out += time_;
+  out += "|B|";
+  append_address(peer, out);
+  out.push_back('|');
+  append_uint(peer_as, out);
+  out.push_back('|');
+  append_prefix(prefix, out);
+  out.push_back('|');
+}
+
+void BgpdumpFormatter::preference_and_tail(std::string& out, bool separated) {
+  out.push_back('|');
+  append_uint(attributes_.has(kLocalPref) ? attributes_.local_pref : 0, out);
+  out.push_back('|');
+  append_uint(attributes_.has(kMed) ? attributes_.med : 0, out);
+  if (separated) out.push_back('|');
+  tail(out);
+  out.push_back('\n');
+}
+
 void BgpdumpFormatter::tail(std::string& out) {
   const PathAttributes& a = attributes_;
   if (a.has(kCommunities)) append_communities(a.communities, out);
@@ -258,19 +281,11 @@ void BgpdumpFormatter::table_dump(const MrtRecord& record, std::string& out, std
     parse_attributes_into(entry.attributes, entry.asn_size, attributes_);
     decode_path();
     if (!origin_passes()) continue;
-    out += "TABLE_DUMP|";
-    out += time_;
-    out += "|B|";
     // bgpdump formats addresses as IPv6 for subtype 2 only, not for 4 (IPv6 with 4-byte ASes).
     WireAddress peer = entry.peer_ip;
     NlriPrefix prefix = entry.prefix;
     if (record.subtype == 4) peer.v6 = prefix.v6 = false;
-    append_address(peer, out);
-    out.push_back('|');
-    append_uint(entry.peer_as, out);
-    out.push_back('|');
-    append_prefix(prefix, out);
-    out.push_back('|');
+    rib_line_head("TABLE_DUMP|", peer, entry.peer_as, prefix, out);
     path_and_origin(out);
     out.push_back('|');
     if (mp_reach_for(attributes_, kAfiIpv6, 1)) {
@@ -278,13 +293,7 @@ void BgpdumpFormatter::table_dump(const MrtRecord& record, std::string& out, std
     } else {
       append_ipv4(attributes_.next_hop, out);
     }
-    out.push_back('|');
-    append_uint(attributes_.has(kLocalPref) ? attributes_.local_pref : 0, out);
-    out.push_back('|');
-    append_uint(attributes_.has(kMed) ? attributes_.med : 0, out);
-    out.push_back('|');
-    tail(out);
-    out.push_back('\n');
+    preference_and_tail(out);
   }
 }
 
@@ -310,15 +319,7 @@ void BgpdumpFormatter::rib(const MrtRecord& record, std::string& out, std::strin
     parse_attributes_into(entry.attributes, 4, attributes_);
     decode_path();
     if (!origin_passes()) continue;
-    out += kind;
-    out += time_;
-    out += "|B|";
-    append_address(peer.ip, out);
-    out.push_back('|');
-    append_uint(peer.asn, out);
-    out.push_back('|');
-    append_prefix(rib_.prefix, out);
-    out.push_back('|');
+    rib_line_head(kind, peer.ip, peer.asn, rib_.prefix, out);
     if (rib_.add_path) {
       append_uint(entry.path_id, out);
       out.push_back('|');
@@ -330,13 +331,7 @@ void BgpdumpFormatter::rib(const MrtRecord& record, std::string& out, std::strin
     } else {
       append_ipv4(attributes_.next_hop, out);
     }
-    out.push_back('|');
-    append_uint(attributes_.has(kLocalPref) ? attributes_.local_pref : 0, out);
-    out.push_back('|');
-    append_uint(attributes_.has(kMed) ? attributes_.med : 0, out);
-    out.push_back('|');
-    tail(out);
-    out.push_back('\n');
+    preference_and_tail(out);
   }
 }
 
@@ -448,14 +443,11 @@ void BgpdumpFormatter::bgp4mp(const MrtRecord& record, std::string& out, std::st
         } else {
           append_ipv4(a.next_hop, out);
         }
-        out.push_back('|');
-        append_uint(a.has(kLocalPref) ? a.local_pref : 0, out);
-        out.push_back('|');
-        append_uint(a.has(kMed) ? a.med : 0, out);
-        out.push_back('|');
+        preference_and_tail(out);
+      } else {
+        tail(out);
+        out.push_back('\n');
       }
-      tail(out);
-      out.push_back('\n');
     }
     if (reader.truncated && problem.empty()) problem = "NLRI with a prefix longer than its family or cut short";
   };
@@ -522,13 +514,8 @@ void BgpdumpFormatter::legacy(const MrtRecord& record, std::string& out, std::st
     path_and_origin(out);
     out.push_back('|');
     append_ipv4(attributes_.next_hop, out);
-    out.push_back('|');
-    append_uint(attributes_.has(kLocalPref) ? attributes_.local_pref : 0, out);
-    out.push_back('|');
-    append_uint(attributes_.has(kMed) ? attributes_.med : 0, out);
     // bgpdump writes no separator between MED and the communities here.
-    tail(out);
-    out.push_back('\n');
+    preference_and_tail(out, false);
   }
   if (announced.truncated && problem.empty()) problem = "NLRI with a prefix longer than its family or cut short";
 }

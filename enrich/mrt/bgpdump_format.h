@@ -49,6 +49,11 @@ class BgpdumpFormatter {
   bool origin_passes();
   /// "aspath|origin" of the decoded path.
   void path_and_origin(std::string& out);
+  /// "KIND" time "|B|peer|peer_as|prefix|": the start of a RIB line.
+  void rib_line_head(const char* kind, const WireAddress& peer, uint32_t peer_as, const NlriPrefix& prefix,
+                     std::string& out);
+  /// "|local_pref|med|" (the last '|' only when `separated`), then tail() and the newline.
+  void preference_and_tail(std::string& out, bool separated = true);
   /// "comm|AG|aggregator|" of the current attributes.
   void tail(std::string& out);
 

@@ -161,6 +161,15 @@ Result<DumpReport> dump_mrt(const std::string& path, const DumpOptions& options,
     if (report.problems.size() < options.keep_problems) report.problems.push_back(std::move(problem));
   };
   auto count_lines = [&](size_t from) { report.lines += static_cast<uint64_t>(std::count(buffer.begin() + static_cast<std::ptrdiff_t>(from), buffer.end(), '\n')); };
+  // After each record: its damage noted, the output flushed when it is large.
+  auto after_record = [&](const MrtRecord& record, const std::string& problem) {
+    if (!problem.empty()) {
+      ++report.damaged_records;
+      note(MrtProblem{record.offset, record_type_name(record.type, record.subtype) + ": " + problem, false});
+    }
+    if (buffer.size() >= kFlushAt && !flush(buffer, out)) write_failed = true;
+    return !write_failed;
+  };
   Result<MrtReadStats> read = Error{"", ""};
   if (options.format == DumpFormat::bgpdump) {
     BgpdumpFormatter formatter(options.filter);
@@ -170,36 +179,20 @@ Result<DumpReport> dump_mrt(const std::string& path, const DumpOptions& options,
           const size_t before = buffer.size();
           const std::string problem = formatter.format(record, buffer);
           count_lines(before);
-          if (!problem.empty()) {
-            ++report.damaged_records;
-            note(MrtProblem{record.offset, record_type_name(record.type, record.subtype) + ": " + problem, false});
-          }
-          if (buffer.size() >= kFlushAt && !flush(buffer, out)) write_failed = true;
-          return !write_failed;
+          return after_record(record, problem);
         },
         note);
     report.beyond_bgpdump = formatter.beyond_bgpdump;
   } else {
     ElementDecoder decoder(options.filter);
     uint64_t delivered = 0;
+    auto write_json = [&](const MrtElement& element) {
+      append_element_json(element, buffer);
+      ++report.lines;
+      return true;
+    };
     read = read_mrt_file(
-        path,
-        [&](const MrtRecord& record) {
-          const std::string problem = decoder.decode(
-              record,
-              [&](const MrtElement& element) {
-                append_element_json(element, buffer);
-                ++report.lines;
-                return true;
-              },
-              delivered);
-          if (!problem.empty()) {
-            ++report.damaged_records;
-            note(MrtProblem{record.offset, record_type_name(record.type, record.subtype) + ": " + problem, false});
-          }
-          if (buffer.size() >= kFlushAt && !flush(buffer, out)) write_failed = true;
-          return !write_failed;
-        },
+        path, [&](const MrtRecord& record) { return after_record(record, decoder.decode(record, write_json, delivered)); },
         note);
   }
   if (!read) return read.error();

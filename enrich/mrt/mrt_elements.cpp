@@ -33,6 +33,18 @@ bool ElementDecoder::deliver(const ElementHandler& on_element, uint64_t& deliver
   return !stop_;
 }
 
+bool ElementDecoder::deliver_state(const StateChange& change, const ElementHandler& on_element, uint64_t& delivered) {
+  if (!filter_.matches_peer(change.peer_ip, change.peer_as)) return !stop_;
+  element_.type = ElementType::state;
+  element_.peer_ip = change.peer_ip;
+  element_.peer_as = change.peer_as;
+  element_.old_state = change.old_state;
+  element_.new_state = change.new_state;
+  element_.attributes = nullptr;
+  element_.prefix = NlriPrefix{};
+  return deliver(on_element, delivered);
+}
+
 void ElementDecoder::decode_update(const BgpMessage& message, const ElementHandler& on_element, uint64_t& delivered,
                                    bool& go_on, std::string& problem) {
   element_.peer_ip = message.peer_ip;
@@ -140,15 +152,7 @@ std::string ElementDecoder::decode(const MrtRecord& record, const ElementHandler
         if (!filter_.wants(ElementType::state) || filter_.selects_routes()) break;
         StateChange change;
         problem = parse_state_change(record.subtype, record.body, change);
-        if (!problem.empty() || !filter_.matches_peer(change.peer_ip, change.peer_as)) break;
-        element_.type = ElementType::state;
-        element_.peer_ip = change.peer_ip;
-        element_.peer_as = change.peer_as;
-        element_.old_state = change.old_state;
-        element_.new_state = change.new_state;
-        element_.attributes = nullptr;
-        element_.prefix = NlriPrefix{};
-        go_on = deliver(on_element, delivered);
+        if (problem.empty()) go_on = deliver_state(change, on_element, delivered);
         break;
       }
       if (record.subtype == 2 || record.subtype == 3) break;  // ENTRY, SNAPSHOT: deprecated, never seen
@@ -161,15 +165,7 @@ std::string ElementDecoder::decode(const MrtRecord& record, const ElementHandler
         if (!filter_.wants(ElementType::state) || filter_.selects_routes()) break;
         StateChange change;
         problem = parse_legacy_state_change(record.body, change);
-        if (!problem.empty() || !filter_.matches_peer(change.peer_ip, change.peer_as)) break;
-        element_.type = ElementType::state;
-        element_.peer_ip = change.peer_ip;
-        element_.peer_as = change.peer_as;
-        element_.old_state = change.old_state;
-        element_.new_state = change.new_state;
-        element_.attributes = nullptr;
-        element_.prefix = NlriPrefix{};
-        go_on = deliver(on_element, delivered);
+        if (problem.empty()) go_on = deliver_state(change, on_element, delivered);
         break;
       }
       if (record.subtype != 1) break;

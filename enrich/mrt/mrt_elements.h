@@ -65,6 +65,8 @@ class ElementDecoder {
   /// Decodes attributes into element_; false when the origin filter rejects them.
   bool load_attributes(std::string_view data, uint8_t asn_size);
   bool deliver(const ElementHandler& on_element, uint64_t& delivered);
+  /// A state change as an element, when its peer passes the filter; false once stopped.
+  bool deliver_state(const StateChange& change, const ElementHandler& on_element, uint64_t& delivered);
   /// The elements of an UPDATE; NLRI damage goes to `problem` when it is still empty.
   void decode_update(const BgpMessage& message, const ElementHandler& on_element, uint64_t& delivered, bool& go_on,
                      std::string& problem);
