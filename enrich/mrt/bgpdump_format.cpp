@@ -229,6 +229,25 @@ void BgpdumpFormatter::preference_and_tail(std::string& out, bool separated) {
   out.push_back('\n');
 }
 
+void BgpdumpFormatter::state_line(const char* kind, const std::string& time, const StateChange& change,
+                                  std::string& out) {
+  if (!filter_.wants(ElementType::state) || filter_.selects_routes() ||
+      !filter_.matches_peer(change.peer_ip, change.peer_as)) {
+    return;
+  }
+  out += kind;
+  out += time;
+  out += "|STATE|";
+  append_address(change.peer_ip, out);
+  out.push_back('|');
+  append_uint(change.peer_as, out);
+  out.push_back('|');
+  append_uint(change.old_state, out);
+  out.push_back('|');
+  append_uint(change.new_state, out);
+  out.push_back('\n');
+}
+
 void BgpdumpFormatter::tail(std::string& out) {
   const PathAttributes& a = attributes_;
   if (a.has(kCommunities)) append_communities(a.communities, out);
@@ -354,21 +373,7 @@ void BgpdumpFormatter::bgp4mp(const MrtRecord& record, std::string& out, std::st
       problem = "STATE_CHANGE of " + std::to_string(length) + " bytes";
       return;
     }
-    if (!filter_.wants(ElementType::state) || filter_.selects_routes() ||
-        !filter_.matches_peer(change.peer_ip, change.peer_as)) {
-      return;
-    }
-    out += et ? "BGP4MP_ET|" : "BGP4MP|";
-    out += time;
-    out += "|STATE|";
-    append_address(change.peer_ip, out);
-    out.push_back('|');
-    append_uint(change.peer_as, out);
-    out.push_back('|');
-    append_uint(change.old_state, out);
-    out.push_back('|');
-    append_uint(change.new_state, out);
-    out.push_back('\n');
+    state_line(et ? "BGP4MP_ET|" : "BGP4MP|", time, change, out);
     return;
   }
   if (record.subtype != kMessage && record.subtype != kMessageAs4 && !(record.subtype >= kMessageLocal && record.subtype <= kMessageAs4LocalAddPath)) {
@@ -466,21 +471,7 @@ void BgpdumpFormatter::legacy(const MrtRecord& record, std::string& out, std::st
     StateChange change;
     problem = parse_legacy_state_change(record.body, change);
     if (!problem.empty()) return;
-    if (!filter_.wants(ElementType::state) || filter_.selects_routes() ||
-        !filter_.matches_peer(change.peer_ip, change.peer_as)) {
-      return;
-    }
-    out += "BGP|";
-    out += time_;
-    out += "|STATE|";
-    append_address(change.peer_ip, out);
-    out.push_back('|');
-    append_uint(change.peer_as, out);
-    out.push_back('|');
-    append_uint(change.old_state, out);
-    out.push_back('|');
-    append_uint(change.new_state, out);
-    out.push_back('\n');
+    state_line("BGP|", time_, change, out);
     return;
   }
   if (record.subtype != 1) return;

@@ -54,6 +54,8 @@ class BgpdumpFormatter {
                      std::string& out);
   /// "|local_pref|med|" (the last '|' only when `separated`), then tail() and the newline.
   void preference_and_tail(std::string& out, bool separated = true);
+  /// "KIND" time "|STATE|peer|peer_as|old|new", when the filter keeps state changes.
+  void state_line(const char* kind, const std::string& time, const StateChange& change, std::string& out);
   /// "comm|AG|aggregator|" of the current attributes.
   void tail(std::string& out);
 
