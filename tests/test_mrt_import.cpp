@@ -93,6 +93,24 @@ TEST_CASE("mrt import: a RouteViews RIB becomes a prefix table dated by the dump
   }
 }
 
+TEST_CASE("mrt import: an IPv6 RIB") {
+  TempDir dir("mrt-import-v6");
+  auto store = Store::open(dir.path("s.sqlite"));
+  REQUIRE(store);
+  MrtImportRequest request;
+  request.path = test_data("fixtures/mrt/pyasn/rib6.20151101.0600_firstMB.bz2");
+  request.all = true;
+  auto result = import_mrt(**store, request);
+  REQUIRE(result);
+  CHECK(result->elements == 149578);
+  CHECK(result->prefixes == 6870);
+  CHECK(result->multi_origin == 82);
+  CHECK(result->rows_kept == 7060);
+  CHECK(result->dataset.name == "mrt-rib6");
+  const auto rows = rows_of(**store, result->dataset.id);
+  CHECK(std::any_of(rows.begin(), rows.end(), [](const auto& r) { return std::get<0>(r) == "2001:1200:10::/48"; }));
+}
+
 TEST_CASE("mrt import: by default, what concerns the graph: its prefixes and every prefix of their origins") {
   TempDir dir("mrt-import-graph");
   const std::string db = seeded_store(dir);

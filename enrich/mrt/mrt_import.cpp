@@ -45,6 +45,8 @@ PrefixKey key_of(const NlriPrefix& prefix) {
 asn::IpKey last_of(const PrefixKey& key) {
   const int width = key.v6 ? 128 : 32;
   if (key.length >= width) return key.network;
+  const asn::IpKey all_ones = key.v6 ? ~asn::IpKey{0} : asn::IpKey{0xFFFFFFFFu};
+  if (key.length == 0) return all_ones;  // a shift by 128 would be undefined
   const asn::IpKey host_bits = (asn::IpKey{1} << (width - key.length)) - 1;
   return key.network | host_bits;
 }
