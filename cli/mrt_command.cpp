@@ -10,6 +10,8 @@
 #include "core/as_number.h"
 #include "core/utf8.h"
 #include "enrich/mrt/mrt_dump.h"
+#include "enrich/mrt/mrt_import.h"
+#include "store/store.h"
 
 namespace sg {
 namespace {
@@ -116,6 +118,64 @@ int run_dump(const DumpArgs& args) {
   return exit_code;
 }
 
+struct ImportArgs {
+  std::vector<std::string> files;
+  std::string name;
+  bool all = false;
+};
+
+void print_import(const std::string& file, const mrt::MrtImportResult& r) {
+  const DatasetInfo& d = r.dataset;
+  if (r.already_imported) {
+    std::cout << fmt::format("{}: already imported as {} (dataset {}): {} rows added{}, {} in all\n",
+                             shown(file), shown(dataset_label(d)), d.id, r.rows_added,
+                             r.rows_added == 0 ? " (nothing new)" : "", d.rows);
+    return;
+  }
+  if (r.rib) {
+    std::cout << fmt::format(
+        "{}: imported RIB {} (dataset {}): {} routes, {} prefixes ({} with several origins), {} prefix-origin rows, "
+        "{} stored{}, in {:.2f} s\n",
+        shown(file), shown(dataset_label(d)), d.id, r.elements, r.prefixes, r.multi_origin, r.rows_seen, r.rows_kept,
+        r.rows_kept == r.rows_seen ? "" : fmt::format(" (those holding {} graph IPs, and the other prefixes of their {} origin ASes)",
+                                                      r.graph_ips, r.graph_asns),
+        r.seconds);
+  } else {
+    std::cout << fmt::format("{}: imported updates {} (dataset {}): {} announcements and withdrawals, {} stored{}, in {:.2f} s\n",
+                             shown(file), shown(dataset_label(d)), d.id, r.elements, r.rows_kept,
+                             r.rows_kept == r.rows_seen ? "" : fmt::format(" (those of prefixes holding {} graph IPs)", r.graph_ips),
+                             r.seconds);
+  }
+  if (r.rows_kept == 0 && r.rows_seen > 0) {
+    std::cout << fmt::format("{}: nothing concerns the graph's IPs yet: ingest mail first, or give --all to keep the whole table\n",
+                             shown(file));
+  }
+}
+
+int run_import(const CommandContext& context, const ImportArgs& args) {
+  auto store = Store::open(context.db_path);
+  if (!store) return fail_with(store.error());
+  int exit_code = kExitOk;
+  for (const std::string& file : args.files) {
+    mrt::MrtImportRequest request;
+    request.path = file;
+    request.name = args.name;
+    request.all = args.all;
+    auto result = mrt::import_mrt(**store, request);
+    if (!result) {
+      std::cerr << "spamgraph: " << shown(result.error().to_string()) << " (nothing of this file stored)\n";
+      exit_code = kExitSomeUnreadable;
+      continue;
+    }
+    print_import(file, *result);
+    if (result->problem_count > 0) {
+      print_problems(file, result->problems, result->problem_count);
+      exit_code = kExitSomeUnreadable;
+    }
+  }
+  return exit_code;
+}
+
 }  // namespace
 
 std::vector<RegisteredCommand> add_bgp_archive_commands(CLI::App& app) {
@@ -129,8 +189,18 @@ std::vector<RegisteredCommand> add_bgp_archive_commands(CLI::App& app) {
   dump->add_flag("--quiet", dump_args->quiet, "do not list the damage found (the exit code still says so)");
   add_filter_flags(*dump, dump_args->filter);
 
+  auto import_args = std::make_shared<ImportArgs>();
+  auto* import = bgp->add_subcommand(
+      "import", "store an MRT RIB dump as a dated prefix -> origin table, or an update dump as events");
+  import->add_option("file", import_args->files, "MRT files: plain, gzip or bzip2")->required();
+  import->add_option("--name", import_args->name,
+                     "dataset name (default: routeviews-COLLECTOR or ris-RRC from the path, else mrt-FILE)");
+  import->add_flag("--all", import_args->all,
+                   "keep the whole table (default: the prefixes holding the graph's IPs and every prefix of their origin ASes)");
+
   std::vector<RegisteredCommand> commands;
   commands.push_back({dump, [dump_args](const CommandContext&) { return run_dump(*dump_args); }});
+  commands.push_back({import, [import_args](const CommandContext& context) { return run_import(context, *import_args); }});
   return commands;
 }
 

@@ -22,6 +22,12 @@ for target in "$build"/fuzz_*; do
                  cp "$f" "$seeds/$(echo "$f" | md5sum | cut -c1-16)"; done ;;
     fuzz_ripestat) find tests/data/fixtures/ripestat tests/data/fixtures/cymru tests/data/registry/ripestat -type f -size -64k | while read -r f; do
                      cp "$f" "$seeds/$(echo "$f" | md5sum | cut -c1-16)"; done ;;
+    fuzz_mrt) find tests/data/fixtures/mrt -type f ! -name '*.md' | while read -r f; do
+                case "$f" in
+                  *.gz) gzip -dc "$f" 2>/dev/null | head -c 65536 ;;
+                  *.bz2) bzip2 -dc "$f" 2>/dev/null | head -c 65536 ;;
+                  *) head -c 65536 "$f" ;;
+                esac >"$seeds/$(echo "$f" | md5sum | cut -c1-16)" || true; done ;;
     fuzz_imported_text) cp data/lists/*.txt "$seeds/"
                         printf '1\t1399939200\t2014/05/routeviews-rv2-20140513-1200.pfx2as.gz\n' >"$seeds/log"
                         printf '%064d  GeoLite2-ASN.tar.gz\n' 0 >"$seeds/sha256" ;;

@@ -13,10 +13,11 @@ packages=(
   clang-14 libclang-rt-14-dev python3 time
   unbound dnsutils
   libmaxmind-db-writer-perl python3-pyasn
-  spamassassin
+  spamassassin bgpdump
 )
 # spamassassin: its Received parser is the reference test_spamassassin_received compares
-# ours with, through tests/spamassassin_relays.pl.
+# ours with, through tests/spamassassin_relays.pl. bgpdump: the reference `bgp dump`
+# is compared with (test_mrt) and timed against (bench/mrt.sh), like python3-pyasn.
 # npm fetches the pinned ip-location-db ASN data below; a node install from elsewhere will do.
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 sudo_cmd=""

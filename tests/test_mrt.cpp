@@ -184,6 +184,13 @@ TEST_CASE("mrt: where bgpdump 1.6.2 is wrong, the difference is exactly that") {
       CHECK(problem.reason.find("next record starts 4 bytes later") != std::string::npos);
     }
   }
+  SUBCASE("ADD-PATH NLRI in a record that does not say so: read as the subtype says, damage reported") {
+    const Dumped ours = dump_as_bgpdump(mrt_file("mrtparse/bird6_bgp"));
+    CHECK(lines_of(ours.text).size() == 36);  // bgpdump: 44, eight of them garbage such as 100:100::140:fd01:1/0
+    REQUIRE(ours.problems.size() == 6);
+    CHECK(ours.problems[0].offset == 506);
+    CHECK(ours.problems[0].reason.find("NLRI with a prefix longer than its family") != std::string::npos);
+  }
   SUBCASE("a damaged record boundary is repaired and reading goes on past where bgpdump stops") {
     const Dumped ours = dump_as_bgpdump(mrt_file("bgpkit/rrc00_updates.20000325.0345.gz"));
     CHECK(lines_of(ours.text).size() > 5000);  // bgpdump: 2,046 lines, then it stops

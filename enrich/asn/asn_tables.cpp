@@ -87,7 +87,8 @@ Result<AsnTables> load_asn_tables(Store& store, const std::string& name) {
   auto datasets = list_datasets(store, name);
   if (!datasets) return datasets.error();
   for (DatasetInfo& info : *datasets) {
-    if (info.format == "mmdb") continue;
+    // mmdb files are read in place; update dumps hold events, not a table.
+    if (info.format == "mmdb" || info.format == "mrt-updates") continue;
     auto loaded = std::make_unique<LoadedDataset>();
     loaded->info = std::move(info);
     const auto read_start = Clock::now();

@@ -417,6 +417,7 @@ void BgpdumpFormatter::bgp4mp(const MrtRecord& record, std::string& out, std::st
       }
       out.push_back('\n');
     }
+    if (reader.truncated && problem.empty()) problem = "NLRI with a prefix longer than its family or cut short";
   };
   auto announce = [&](std::string_view nlri, bool v6, bool multiprotocol) {
     if (!announce_passes) return;
@@ -456,6 +457,7 @@ void BgpdumpFormatter::bgp4mp(const MrtRecord& record, std::string& out, std::st
       tail(out);
       out.push_back('\n');
     }
+    if (reader.truncated && problem.empty()) problem = "NLRI with a prefix longer than its family or cut short";
   };
   const bool mp_unreach_known = a.mp_unreach && a.mp_unreach_afi >= 1 && a.mp_unreach_afi <= 2 &&
                                 a.mp_unreach_safi >= 1 && a.mp_unreach_safi <= 3;
@@ -510,6 +512,7 @@ void BgpdumpFormatter::legacy(const MrtRecord& record, std::string& out, std::st
     append_prefix(prefix, out);
     out.push_back('\n');
   }
+  if (withdrawn.truncated && problem.empty()) problem = "NLRI with a prefix longer than its family or cut short";
   NlriReader announced{message_.announced, false, false};
   while (announce_passes && announced.next(prefix)) {
     if (!filter_.matches_prefix(prefix)) continue;
@@ -527,6 +530,7 @@ void BgpdumpFormatter::legacy(const MrtRecord& record, std::string& out, std::st
     tail(out);
     out.push_back('\n');
   }
+  if (announced.truncated && problem.empty()) problem = "NLRI with a prefix longer than its family or cut short";
 }
 
 }  // namespace sg::mrt

@@ -31,8 +31,8 @@ void append_prefix_json(const NlriPrefix& prefix, std::string& out) {
   out.push_back('"');
 }
 
-/// One element as a JSON object on one line. Every value is a number, a fixed
-/// word or an address: no text from the file reaches the output.
+}  // namespace
+
 void append_element_json(const MrtElement& e, std::string& out) {
   out += "{\"type\":\"";
   out += element_type_name(e.type);
@@ -140,6 +140,8 @@ void append_element_json(const MrtElement& e, std::string& out) {
   }
   out += "}\n";
 }
+
+namespace {
 
 bool flush(std::string& buffer, std::FILE* out) {
   const bool ok = std::fwrite(buffer.data(), 1, buffer.size(), out) == buffer.size();

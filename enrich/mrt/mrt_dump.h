@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "enrich/mrt/mrt_elements.h"
 #include "enrich/mrt/mrt_stream.h"
 #include "enrich/mrt/route_filter.h"
 
@@ -31,6 +32,10 @@ struct DumpReport {
   std::vector<MrtProblem> problems;
   uint64_t problem_count = 0;
 };
+
+/// Appends one element as a JSON object and a newline. Every value is a number, a
+/// fixed word or an address: no text from the file reaches the output.
+void append_element_json(const MrtElement& element, std::string& out);
 
 /// Writes `path`'s routes to `out`. The Error names the file (unreadable) or says
 /// the output could not be written; damage inside the file is in the report.

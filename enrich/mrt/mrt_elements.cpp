@@ -34,7 +34,7 @@ bool ElementDecoder::deliver(const ElementHandler& on_element, uint64_t& deliver
 }
 
 void ElementDecoder::decode_update(const BgpMessage& message, const ElementHandler& on_element, uint64_t& delivered,
-                                   bool& go_on) {
+                                   bool& go_on, std::string& problem) {
   element_.peer_ip = message.peer_ip;
   element_.peer_as = message.peer_as;
   if (!filter_.matches_peer(message.peer_ip, message.peer_as)) return;
@@ -53,6 +53,7 @@ void ElementDecoder::decode_update(const BgpMessage& message, const ElementHandl
       element_.prefix = prefix;
       go_on = deliver(on_element, delivered);
     }
+    if (reader.truncated && problem.empty()) problem = "NLRI with a prefix longer than its family or cut short";
   };
   each(message.withdrawn, false, ElementType::withdraw);
   // Attributes are decoded once per message, and only when something may be announced.
@@ -152,7 +153,7 @@ std::string ElementDecoder::decode(const MrtRecord& record, const ElementHandler
       }
       if (record.subtype == 2 || record.subtype == 3) break;  // ENTRY, SNAPSHOT: deprecated, never seen
       problem = parse_bgp4mp_message(record.subtype, record.body, message_);
-      if (message_.message_type == kUpdate) decode_update(message_, on_element, delivered, go_on);
+      if (message_.message_type == kUpdate) decode_update(message_, on_element, delivered, go_on, problem);
       break;
     }
     case kLegacyBgp: {
@@ -173,7 +174,7 @@ std::string ElementDecoder::decode(const MrtRecord& record, const ElementHandler
       }
       if (record.subtype != 1) break;
       problem = parse_legacy_update(record.body, message_);
-      if (message_.message_type == kUpdate) decode_update(message_, on_element, delivered, go_on);
+      if (message_.message_type == kUpdate) decode_update(message_, on_element, delivered, go_on, problem);
       break;
     }
     default: break;

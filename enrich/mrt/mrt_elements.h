@@ -65,7 +65,9 @@ class ElementDecoder {
   /// Decodes attributes into element_; false when the origin filter rejects them.
   bool load_attributes(std::string_view data, uint8_t asn_size);
   bool deliver(const ElementHandler& on_element, uint64_t& delivered);
-  void decode_update(const BgpMessage& message, const ElementHandler& on_element, uint64_t& delivered, bool& go_on);
+  /// The elements of an UPDATE; NLRI damage goes to `problem` when it is still empty.
+  void decode_update(const BgpMessage& message, const ElementHandler& on_element, uint64_t& delivered, bool& go_on,
+                     std::string& problem);
 
   ElementFilter filter_;
   PeerIndexTable peers_;
