@@ -45,6 +45,9 @@
 // sorted, an AS_SET as {a b c} in wire order). T (MRT timestamp, default 1704067200 =
 // 2024-01-01 00:00 UTC). The same arguments give the same bytes.
 // A summary goes to standard error.
+//
+// gen_rib --inflate FILE reads FILE through zlib alone (gzread into a 4 MB buffer)
+// and prints the number of uncompressed bytes: the floor of any reader of a .gz.
 #include <arpa/inet.h>
 #include <zlib.h>
 
@@ -754,8 +757,34 @@ void write_updates(Output& output, const Model& model, size_t messages, uint32_t
 [[noreturn]] void usage() {
   std::fprintf(stderr,
                "usage: gen_rib [--prefixes N] [--peers P] [--seed S] [--v6 FRACTION] [--time T]\n"
-               "               [--level L | --plain] [--truth FILE] [--updates MESSAGES] OUT\n");
+               "               [--level L | --plain] [--truth FILE] [--updates MESSAGES] OUT\n"
+               "       gen_rib --inflate FILE\n");
   std::exit(2);
+}
+
+/// --inflate: zlib alone, the floor of any reader of a .gz.
+int inflate_only(const char* path) {
+  gzFile gz = gzopen(path, "rb");
+  if (gz == nullptr) {
+    std::perror(path);
+    return 1;
+  }
+  gzbuffer(gz, 1 << 20);
+  std::vector<char> buffer(4 << 20);
+  uint64_t total = 0;
+  for (;;) {
+    const int n = gzread(gz, buffer.data(), static_cast<unsigned>(buffer.size()));
+    if (n < 0) {
+      int code = 0;
+      std::fprintf(stderr, "gen_rib: %s: %s\n", path, gzerror(gz, &code));
+      return 1;
+    }
+    if (n == 0) break;
+    total += static_cast<uint64_t>(n);
+  }
+  gzclose(gz);
+  std::printf("%llu\n", static_cast<unsigned long long>(total));
+  return 0;
 }
 
 uint64_t number(const char* text) {
@@ -768,6 +797,7 @@ uint64_t number(const char* text) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 3 && std::string_view(argv[1]) == "--inflate") return inflate_only(argv[2]);
   size_t prefix_count = 1'000'000, peer_count = 30, updates = 0;
   uint64_t seed = 1;
   double v6_share = 0.1;

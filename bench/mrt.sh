@@ -12,25 +12,29 @@
 #          (tests/data/fixtures/mrt/bgpdump/) when present. Both outputs are checked
 #          byte for byte (SHA-256) once per file, untimed.
 #   table  building the prefix -> origin table from a generated RIB of 200,000 prefixes
-#          x 30 peers with 10% IPv6:
-#          `spamgraph --db NEW.sqlite bgp import --all F` (a fresh store each run)
-#          against python3-pyasn's `pyasn_util_convert.py --single F OUT.dat`; then
-#          the two tables are compared (each pyasn origin must be in spamgraph's origin
-#          set of the prefix, the prefix sets equal) and spamgraph's with the
-#          generator's own truth (origins, and peers per origin).
+#          x 30 peers with 10% IPv6: `spamgraph --db NEW.sqlite bgp import --all F` (a
+#          fresh store each run) against python3-pyasn's
+#          `pyasn_util_convert.py --single F OUT.dat`; then the two tables are compared
+#          (the same prefixes, and each pyasn origin in spamgraph's origin set of the
+#          prefix) and spamgraph's with the generator's own truth (origins, and peers per
+#          origin). pyasn keeps one origin per prefix: that of the record's first RIB
+#          entry (the first peer listed): the last AS of its path that is not private or
+#          reserved, or any member of a final AS_SET; it drops 0.0.0.0/0 and ::/0. The
+#          generator makes neither private ASNs nor default routes.
 #   full   the full-size RIB, 1,000,000 prefixes x 30 peers: the import under
 #          /usr/bin/time -v (wall time, target < 60 s; max RSS against the input size,
 #          and against the 200k import's) and pyasn once on the same file.
-# For every gzip file, "inflate" is zlib decompressing it alone: the floor of anything
-# reading it. Targets (the issue): dump >= 3x bgpdump, table >= 20x pyasn, full import
-# < 60 s with bounded memory.
+# For every gzip file, "inflate" is zlib decompressing it alone (`gen_rib --inflate`):
+# the floor of anything reading it. Targets (the issue): dump >= 3x bgpdump, table >=
+# 20x pyasn, full import < 60 s with bounded memory.
 #
 #   bench/mrt.sh [--quick] [--runs N] [--no-full] [--check]
 #
 # Runs alternate the tools and keep each one's fastest wall time (default: best of 3;
 # the machine may be shared: the load average is printed). --quick: 20k-prefix RIBs
-# (5k with IPv6 for the dump), 20k updates, a 100k-prefix "full" RIB, one run each. --no-full skips the full-size
-# part. --check exits 1 when a target is missed or an output differs.
+# (5k with IPv6 for the dump), 20k updates, a 100k-prefix "full" RIB, one run each.
+# --no-full skips the full-size part. --check exits 1 when a target is missed or an
+# output differs.
 # Generated files are kept in bench/out/mrt/ (deterministic: built again only when
 # bench/gen_rib.cpp is newer); results go to bench/out/mrt/results.json. The import
 # parts are skipped when this build has no `bgp import`.
@@ -51,7 +55,7 @@ while [ $# -gt 0 ]; do
     --runs) RUNS="$2"; shift ;;
     --no-full) FULL=0 ;;
     --check) CHECK=1 ;;
-    -h|--help) sed -n '2,37p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     *) echo "mrt.sh: unknown argument: $1" >&2; exit 2 ;;
   esac
   shift
@@ -94,7 +98,10 @@ ROWS="$work/rows.jsonl"
 generate() {
   local file=$1
   shift
-  if [ -s "$file" ] && [ -s "$file.info" ] && [ ! "$file" -ot bench/gen_rib.cpp ]; then return 0; fi
+  if [ -s "$file" ] && [ -s "$file.info" ] && [ ! "$file" -ot bench/gen_rib.cpp ] &&
+     { [[ " $* " != *" --truth "* ]] || [ -s "$file.truth" ]; }; then
+    return 0
+  fi
   echo "== generating $(basename "$file")" >&2
   local tmp="$(dirname "$file")/tmp-$(basename "$file")"  # the same suffix: gen_rib compresses .gz
   "$GEN" "$@" "$tmp" 2>"$file.info.tmp"
@@ -122,13 +129,6 @@ timed() {
     'BEGIN { split(cpu, c, " [+] "); printf "  %-6s %-10s %-34s %7.2f s wall %7.2f s cpu %8.1f MB RSS\n",
              part, tool, label, wall, c[1] + c[2], rss / 1024 }' >&2
 }
-# zlib decompressing a .gz alone, in the biggest blocks Python's zlib takes: the
-# floor of any reader of that file.
-INFLATE='import sys, zlib
-d = zlib.decompressobj(31)
-with open(sys.argv[1], "rb") as f:
-    for block in iter(lambda: f.read(1 << 20), b""):
-        d.decompress(block)'
 fresh_store() { rm -f "$1" "$1-wal" "$1-shm" "$1-journal"; }
 
 echo "== $(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), load average $(cut -d' ' -f1-3 /proc/loadavg); best of $RUNS" >&2
@@ -137,13 +137,13 @@ printf '{"part":"meta","runs":%d,"machine":"%s cores, load average at start %s"}
 
 # ---------------------------------------------------------------- files
 k() { echo "$(($1 / 1000))k"; }
-rib_v4="$OUT/rib-$(k "$V4_PREFIXES")x$PEERS-ipv4.gz"
+rib_v4="$OUT/rib-$(k "$V4_PREFIXES")x$PEERS-ipv4-s1.gz"
 generate "$rib_v4" --prefixes "$V4_PREFIXES" --peers "$PEERS" --v6 0 --seed 1
-rib_mixed="$OUT/rib-$(k "$MIXED_PREFIXES")x$PEERS.gz"
+rib_mixed="$OUT/rib-$(k "$MIXED_PREFIXES")x$PEERS-s2.gz"
 generate "$rib_mixed" --prefixes "$MIXED_PREFIXES" --peers "$PEERS" --seed 2
-updates="$OUT/updates-$(k "$UPDATES")x$PEERS.gz"
+updates="$OUT/updates-$(k "$UPDATES")x$PEERS-s3.gz"
 generate "$updates" --updates "$UPDATES" --peers "$PEERS" --seed 3
-rib="$OUT/rib-$(k "$TABLE_PREFIXES")x$PEERS.gz"
+rib="$OUT/rib-$(k "$TABLE_PREFIXES")x$PEERS-s4.gz"
 generate "$rib" --prefixes "$TABLE_PREFIXES" --peers "$PEERS" --seed 4 --truth "$rib.truth"
 dump_files=("$rib_v4" "$rib_mixed" "$updates")
 dump_labels=("gen rib $(k "$V4_PREFIXES")x$PEERS IPv4 .gz" "gen rib $(k "$MIXED_PREFIXES")x$PEERS +10% IPv6 .gz"
@@ -173,7 +173,7 @@ for i in "${!dump_files[@]}"; do
   for run in $(seq "$RUNS"); do
     timed dump spamgraph "$label" /dev/null -- "$SPAMGRAPH" bgp dump "$f"
     timed dump bgpdump "$label" /dev/null -- bgpdump -m "$f"
-    case "$f" in *.gz) timed dump inflate "$label" /dev/null -- "$PYTHON" -c "$INFLATE" "$f" ;; esac
+    case "$f" in *.gz) timed dump inflate "$label" /dev/null -- "$GEN" --inflate "$f" ;; esac
   done
 done
 
@@ -188,7 +188,7 @@ for run in $(seq "$RUNS"); do
   if [ "$HAVE_PYASN" = 1 ]; then
     timed table pyasn "$label" /dev/null -- "$PYASN" --no-progress --single "$rib" "$work/table.dat"
   fi
-  timed table inflate "$label" /dev/null -- "$PYTHON" -c "$INFLATE" "$rib"
+  timed table inflate "$label" /dev/null -- "$GEN" --inflate "$rib"
 done
 compare=null
 if [ "$HAVE_IMPORT" = 1 ]; then
@@ -202,7 +202,7 @@ printf '{"part":"table-file","file":"%s","bytes":%d,"describe":"%s","compare":%s
 
 # ---------------------------------------------------------------- full
 if [ "$FULL" = 1 ]; then
-  full="$OUT/rib-$(k "$FULL_PREFIXES")x$PEERS.gz"
+  full="$OUT/rib-$(k "$FULL_PREFIXES")x$PEERS-s5.gz"
   generate "$full" --prefixes "$FULL_PREFIXES" --peers "$PEERS" --seed 5 --truth "$full.truth"
   label="gen rib $(k "$FULL_PREFIXES")x$PEERS +10% IPv6 .gz"
   echo "== full: /usr/bin/time -v spamgraph --db NEW bgp import --all $(basename "$full")" >&2
