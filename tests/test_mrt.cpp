@@ -200,6 +200,26 @@ TEST_CASE("mrt: where bgpdump 1.6.2 is wrong, the difference is exactly that") {
   }
 }
 
+TEST_CASE("mrt: the decoding thread hands every record over in order, and stops when the reader does") {
+  // The same records as a read from memory, which has no thread.
+  const std::string path = mrt_file("bgpdump/updates.20070211.0141.gz");
+  std::vector<uint64_t> threaded;
+  auto read = read_mrt_file(path, [&](const MrtRecord& r) { return threaded.push_back(r.offset), true; },
+                            [](const MrtProblem&) {});
+  REQUIRE(read);
+  std::vector<uint64_t> direct;
+  read_mrt_bytes(read_file(path), [&](const MrtRecord& r) { return direct.push_back(r.offset), true; },
+                 [](const MrtProblem&) {});
+  CHECK(threaded.size() == 23394);
+  CHECK(threaded == direct);
+  for (int stop_after : {1, 100, 5000}) {
+    int seen = 0;
+    auto stopped = read_mrt_file(path, [&](const MrtRecord&) { return ++seen < stop_after; }, [](const MrtProblem&) {});
+    REQUIRE(stopped);
+    CHECK(seen == stop_after);
+  }
+}
+
 TEST_CASE("mrt: elements of a RIB, one per prefix and peer, with filters") {
   const std::string rib = mrt_file("pyasn/rib.20140523.0600_firstMB.bz2");
   uint64_t all = 0;

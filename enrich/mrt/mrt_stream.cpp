@@ -1,9 +1,13 @@
 #include "enrich/mrt/mrt_stream.h"
 
 #include <cerrno>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 #include "enrich/decompress.h"
 #include "enrich/mrt/wire.h"
@@ -201,6 +205,56 @@ MrtReadStats read_mrt_bytes(std::string_view bytes, const RecordHandler& on_reco
   return stats;
 }
 
+namespace {
+
+/// Decoded chunks handed from the decoding thread to the reading one; bounded, so
+/// memory stays flat whatever the file inflates to.
+class ChunkQueue {
+ public:
+  /// Waits for room; false once the reader has stopped listening.
+  bool push(std::string chunk) {
+    std::unique_lock lock(mutex_);
+    room_.wait(lock, [&] { return chunks_.size() < kDepth || cancelled_; });
+    if (cancelled_) return false;
+    chunks_.push_back(std::move(chunk));
+    ready_.notify_one();
+    return true;
+  }
+  /// Waits for a chunk; false at the end of the stream.
+  bool pop(std::string& chunk) {
+    std::unique_lock lock(mutex_);
+    ready_.wait(lock, [&] { return !chunks_.empty() || done_; });
+    if (chunks_.empty()) return false;
+    chunk = std::move(chunks_.front());
+    chunks_.pop_front();
+    room_.notify_one();
+    return true;
+  }
+  /// The decoder has no more.
+  void finish() {
+    std::lock_guard lock(mutex_);
+    done_ = true;
+    ready_.notify_all();
+  }
+  /// The reader wants no more: the decoder stops at its next chunk.
+  void cancel() {
+    std::lock_guard lock(mutex_);
+    cancelled_ = true;
+    room_.notify_all();
+  }
+
+ private:
+  static constexpr size_t kDepth = 16;
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::condition_variable room_;
+  std::deque<std::string> chunks_;
+  bool done_ = false;
+  bool cancelled_ = false;
+};
+
+}  // namespace
+
 Result<MrtReadStats> read_mrt_file(const std::string& path, const RecordHandler& on_record,
                                    const ProblemHandler& on_problem, const MrtLimits& limits) {
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
@@ -209,12 +263,39 @@ Result<MrtReadStats> read_mrt_file(const std::string& path, const RecordHandler&
   const size_t have = std::fread(head, 1, sizeof head, file.get());
   MrtReadStats stats;
   Framer framer(on_record, on_problem, limits, stats);
-  const Status decoded = decompress(
-      detect_compression(std::string_view(head, have)), std::string_view(head, have),
-      [&](char* out, size_t capacity) { return std::fread(out, 1, capacity, file.get()); },
-      [&](const char* data, size_t size) { return framer.feed(data, size); });
+  // zlib and libbz2 decode on a thread of their own while this one frames and
+  // calls back: on two cores the two overlap instead of adding up.
+  ChunkQueue queue;
+  std::string decode_error;
+  std::thread decoder([&] {
+    try {
+      const Status decoded = decompress(
+          detect_compression(std::string_view(head, have)), std::string_view(head, have),
+          [&](char* out, size_t capacity) { return std::fread(out, 1, capacity, file.get()); },
+          [&](const char* data, size_t size) { return queue.push(std::string(data, size)); });
+      if (!decoded) decode_error = decoded.error().message;
+    } catch (const std::exception& error) {
+      decode_error = error.what();
+    }
+    queue.finish();
+  });
+  {
+    // Stops and joins the decoder however this block is left (a callback may throw).
+    struct Join {
+      ChunkQueue& queue;
+      std::thread& thread;
+      ~Join() {
+        queue.cancel();
+        thread.join();
+      }
+    } join{queue, decoder};
+    std::string chunk;
+    while (queue.pop(chunk)) {
+      if (!framer.feed(chunk.data(), chunk.size())) break;
+    }
+  }
   if (std::ferror(file.get())) return Error{"read error", path};
-  framer.finish(decoded ? std::string() : decoded.error().message);
+  framer.finish(decode_error);
   return stats;
 }
 
