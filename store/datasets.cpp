@@ -525,9 +525,12 @@ class FamilyCoverage {
 
 // Fills PrefixHistory::gone: per series, the first table dated after the prefix's last
 // sighting that holds its family and does not list (prefix, asn); `listed_by` holds
-// the datasets that do list each prefix for the AS.
+// the datasets that do list each prefix for the AS, `as_listed_in` those listing the
+// AS at all. A RIB dump (format mrt) may hold only what concerned the graph when it
+// was imported (the prefixes holding its IPs and every prefix of their origin ASes),
+// so it counts only when it lists the AS or the prefix.
 Status find_gone(Store& store, uint32_t asn, const std::map<std::string, std::set<int64_t>>& listed_by,
-                 std::vector<PrefixHistory>& history) {
+                 const std::set<int64_t>& as_listed_in, std::vector<PrefixHistory>& history) {
   auto datasets = list_datasets(store);
   if (!datasets) return datasets.error();
   std::vector<DatasetInfo> tables;
@@ -548,12 +551,13 @@ Status find_gone(Store& store, uint32_t asn, const std::map<std::string, std::se
       auto holds = coverage.holds(table.id, v4);
       if (!holds) return holds.error();
       if (!*holds) continue;
-      series_done.insert(table.name);
       PrefixHistory::Gone gone{table, {}};
       origins.bind(1, table.id).bind(2, row.prefix).bind(3, int64_t{asn});
       while (origins.step()) gone.origins.push_back(static_cast<uint32_t>(origins.int64(0)));
       if (!origins.error().empty()) return Error{origins.error(), db.path()};
       origins.reset();
+      if (table.format == "mrt" && gone.origins.empty() && !as_listed_in.count(table.id)) continue;
+      series_done.insert(table.name);
       row.gone.push_back(std::move(gone));
     }
   }
@@ -604,6 +608,7 @@ Result<std::vector<PrefixHistory>> asn_prefix_history(Store& store, uint32_t asn
 
   // The tables' rows, remembered per dataset: a later table without the row is a change.
   std::map<std::string, std::set<int64_t>> listed_by;  // canonical prefix -> datasets listing it for the AS
+  std::set<int64_t> as_listed_in;                        // datasets listing the AS at all
   auto rows = db.prepare(
       "SELECT p.prefix, d.name, d.date, d.id FROM dataset_prefix p JOIN dataset d ON d.id = p.dataset_id"
       " WHERE p.asn = ?1");
@@ -611,6 +616,7 @@ Result<std::vector<PrefixHistory>> asn_prefix_history(Store& store, uint32_t asn
   while (rows.step()) {
     add(rows.text(0), "dataset " + rows.text(1), rows.int64(2), rows.int64(2));
     if (auto parsed = IpPrefix::parse(rows.text_view(0))) listed_by[parsed->to_string()].insert(rows.int64(3));
+    as_listed_in.insert(rows.int64(3));
   }
   if (!rows.error().empty()) return Error{rows.error(), db.path()};
 
@@ -639,7 +645,7 @@ Result<std::vector<PrefixHistory>> asn_prefix_history(Store& store, uint32_t asn
   std::sort(history.begin(), history.end(), [](const PrefixHistory& a, const PrefixHistory& b) {
     return prefix_order(a.prefix) < prefix_order(b.prefix);
   });
-  if (auto gone = find_gone(store, asn, listed_by, history); !gone) return gone.error();
+  if (auto gone = find_gone(store, asn, listed_by, as_listed_in, history); !gone) return gone.error();
   return history;
 }
 

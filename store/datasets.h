@@ -206,7 +206,9 @@ struct PrefixHistory {
   };
   std::vector<Source> sources;  ///< by first time
   /// A table dated after `last` that covers the prefix's address family and does not
-  /// list the prefix for this AS: by then it was no longer originated by it.
+  /// list the prefix for this AS: by then it was no longer originated by it. A RIB
+  /// dump (format mrt, which may hold only what concerned the graph) counts only when
+  /// it lists the AS or the prefix.
   struct Gone {
     DatasetInfo dataset;
     std::vector<uint32_t> origins;  ///< the ASes that table gives the same prefix instead (none: not routed)

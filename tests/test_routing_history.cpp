@@ -434,6 +434,34 @@ TEST_CASE("routing history: asn history shows the tables that no longer carry a 
   CHECK(bgp->last == make_utc(2016, 3, 2, 6, 0, 0));
   REQUIRE(dropped->gone.size() == 1);
   CHECK(dataset_label(dropped->gone[0].dataset) == "pyasn-ipasn 2017-01-01");
+  // RIB dumps imported by `bgp import` may hold only what concerned the graph: one
+  // that lists neither the AS nor the prefix says nothing; one that lists the AS does.
+  const auto add_rib = [&](UnixTime date, const std::string& sha, const std::string& prefix, uint32_t origin) {
+    DatasetInfo rib;
+    rib.name = "routeviews-route-views2";
+    rib.format = "mrt";
+    rib.path = "rib." + sha + ".bz2";
+    rib.date = date;
+    rib.sha256 = sha;
+    REQUIRE(store->begin());
+    auto rib_id = add_dataset(*store, rib);
+    REQUIRE(rib_id);
+    auto writer = DatasetWriter::create(*store, *rib_id);
+    REQUIRE(writer);
+    REQUIRE(writer->add_prefix(prefix, origin, "", 12));
+    REQUIRE(writer->finish());
+    REQUIRE(store->commit());
+  };
+  add_rib(make_utc(2018, 1, 1, 0, 0, 0), "r1", "1.2.3.0/24", 64500);
+  add_rib(make_utc(2018, 2, 1, 0, 0, 0), "r2", "103.244.52.0/24", 58779);
+  history = asn_prefix_history(*store, 58779);
+  REQUIRE(history);
+  dropped = history_row(*history, "114.113.195.0/24");
+  REQUIRE(dropped);
+  REQUIRE(dropped->gone.size() == 2);
+  CHECK(dataset_label(dropped->gone[0].dataset) == "pyasn-ipasn 2017-01-01");
+  CHECK(dataset_label(dropped->gone[1].dataset) == "routeviews-route-views2 2018-02-01");
+
   auto other = asn_prefix_history(*store, 4134);
   REQUIRE(other);
   const PrefixHistory* taken = history_row(*other, "114.113.195.0/24");
