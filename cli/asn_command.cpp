@@ -107,8 +107,8 @@ int run_enrich(const CommandContext& context, const EnrichArgs& args) {
   if (!store) return fail(store.error());
   auto report = asn::enrich_asn(**store, options);
   if (!report) return fail(report.error());
-  std::cout << fmt::format("looked up {} IPs ({} prefixes of {} tables loaded and built in {:.2f} s)\n", report->ips,
-                           report->prefixes, report->tables, report->load_seconds);
+  std::cout << fmt::format("looked up {} IPs ({} prefixes of {} table{} loaded and built in {:.2f} s)\n", report->ips,
+                           report->prefixes, report->tables, report->tables == 1 ? "" : "s", report->load_seconds);
   const bool series = std::any_of(report->datasets.begin(), report->datasets.end(),
                                   [](const auto& d) { return d.series_size > 1; });
   if (options.as_of)
