@@ -2,6 +2,7 @@
 // parsing and printing over store/datasets.h and enrich/asn/.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -79,20 +80,50 @@ int run_import(const CommandContext& context, const ImportArgs& args) {
   return exit_code;
 }
 
-int run_enrich(const CommandContext& context, std::vector<std::string> mmdb, const std::string& dataset) {
+struct EnrichArgs {
+  std::vector<std::string> mmdb;
+  std::string dataset;
+  std::string as_of;
+};
+
+// "largest gap 7 days, table older": how far a table's date was from the messages it
+// answered for (gap = table date - message time).
+std::string gap_text(int64_t gap) {
+  const int64_t days = (gap < 0 ? -gap : gap) / 86400;
+  if (days == 0) return "largest gap under a day";
+  return fmt::format("largest gap {} day{}, table {}", days, days == 1 ? "" : "s", gap < 0 ? "older" : "newer");
+}
+
+int run_enrich(const CommandContext& context, const EnrichArgs& args) {
   // --mmdb replaces the config's list: naming files on the command line means "these".
   asn::EnrichAsnOptions options;
-  options.mmdb_paths = mmdb.empty() ? context.config.mmdb : std::move(mmdb);
-  options.dataset_name = dataset;
+  options.mmdb_paths = args.mmdb.empty() ? context.config.mmdb : args.mmdb;
+  options.dataset_name = args.dataset;
+  if (!args.as_of.empty()) {
+    options.as_of = parse_user_date(args.as_of);
+    if (!options.as_of) return fail(Error{"not a date (try 2024-01-31)", "--as-of " + args.as_of});
+  }
   auto store = Store::open(context.db_path);
   if (!store) return fail(store.error());
   auto report = asn::enrich_asn(**store, options);
   if (!report) return fail(report.error());
-  std::cout << fmt::format("looked up {} IPs ({} prefixes loaded in {:.2f} s, tables built in {:.2f} s)\n",
-                           report->ips, report->prefixes, report->read_seconds, report->build_seconds);
-  for (const auto& d : report->datasets)
-    std::cout << fmt::format("  {:<40} {:<15} matched {:>6}  new observations {}\n", shown(d.label), shown(d.format),
-                             d.matched, d.observations);
+  std::cout << fmt::format("looked up {} IPs ({} prefixes of {} table{} loaded and built in {:.2f} s)\n", report->ips,
+                           report->prefixes, report->tables, report->tables == 1 ? "" : "s", report->load_seconds);
+  const bool series = std::any_of(report->datasets.begin(), report->datasets.end(),
+                                  [](const auto& d) { return d.series_size > 1; });
+  if (options.as_of)
+    std::cout << fmt::format("routing as of {}: each series' table for that day\n",
+                             format_iso8601(*options.as_of).substr(0, 10));
+  else if (series)
+    std::cout << "routing of each message's day: of a series, the table of each day an IP was seen in mail, "
+                 "the latest for IPs in no message\n";
+  for (const auto& d : report->datasets) {
+    std::string line = fmt::format("  {:<40} {:<15} asked {:>6}  matched {:>6}  new observations {}", shown(d.label),
+                                   shown(d.format), d.asked, d.matched, d.observations);
+    if (d.series_size > 1) line += fmt::format("  (1 of {} tables of the series)", d.series_size);
+    if (d.largest_gap) line += "  " + gap_text(*d.largest_gap);
+    std::cout << line << "\n";
+  }
   std::cout << fmt::format("unmatched {}\n", report->unmatched.size());
   for (const auto& u : report->unmatched) std::cout << fmt::format("  {:<40} {}\n", shown(u.ip), shown(u.reason));
   return kExitOk;
@@ -179,12 +210,15 @@ std::vector<RegisteredCommand> add_asn_commands(CLI::App& app, CLI::App& enrich,
   remove->add_option("DATASET", *remove_which, "its id or name (see `data list`)")->required();
   commands.push_back({remove, [remove_which](const CommandContext& c) { return run_remove(c, *remove_which); }});
 
-  auto mmdb = std::make_shared<std::vector<std::string>>();
-  auto dataset = std::make_shared<std::string>();
+  auto enrich_args = std::make_shared<EnrichArgs>();
   auto* asn_enrich = enrich.add_subcommand("asn", "prefix, origin AS, AS name and country for every IP of the graph");
-  asn_enrich->add_option("--mmdb", *mmdb, ".mmdb file read in place (repeatable; default: the config's mmdb = lines)");
-  asn_enrich->add_option("--dataset", *dataset, "only the datasets (or mmdb files) of this name");
-  commands.push_back({asn_enrich, [mmdb, dataset](const CommandContext& c) { return run_enrich(c, *mmdb, *dataset); }});
+  asn_enrich->add_option("--mmdb", enrich_args->mmdb,
+                         ".mmdb file read in place (repeatable; default: the config's mmdb = lines)");
+  asn_enrich->add_option("--dataset", enrich_args->dataset, "only the datasets (or mmdb files) of this name");
+  asn_enrich->add_option("--as-of", enrich_args->as_of,
+                         "look every IP up in each series' table for DATE (default: the table of each day the IP was "
+                         "seen in mail, or the latest)");
+  commands.push_back({asn_enrich, [enrich_args](const CommandContext& c) { return run_enrich(c, *enrich_args); }});
 
   auto asn_query = std::make_shared<std::string>();
   auto asn_json = std::make_shared<bool>(false);

@@ -125,10 +125,18 @@ int run_show(const CommandContext& context, const ShowFlags& flags) {
     chain = std::move(*links);
   }
   const std::vector<ChainLink>* network = chain ? &*chain : nullptr;
+  // For an IP, which day's table of each series answers for each day it was seen in mail.
+  std::optional<std::vector<RoutingAsOf>> routing;
+  if (kind_shown == EntityKind::ip) {
+    auto rows = routing_as_of(**store, report->entity.key);
+    if (!rows) return fail_with(rows.error());
+    routing = std::move(*rows);
+  }
+  const std::vector<RoutingAsOf>* by_day = routing ? &*routing : nullptr;
   if (flags.json)
-    write_json(report_to_json(*report, hops, network), std::cout);
+    write_json(report_to_json(*report, hops, network, by_day), std::cout);
   else
-    print_report(*report, std::cout, hops, network);
+    print_report(*report, std::cout, hops, network, by_day);
   return kExitOk;
 }
 

@@ -103,8 +103,32 @@ nlohmann::json chain_to_json(const std::vector<ChainLink>& chain) {
   return out;
 }
 
+nlohmann::json routing_to_json(const std::vector<RoutingAsOf>& routing) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const RoutingAsOf& row : routing)
+    out.push_back({{"series", json_text(row.series)},
+                   {"dataset", json_text(dataset_label(row.dataset))},
+                   {"date", format_iso8601(row.dataset.date)},
+                   {"format", json_text(row.dataset.format)},
+                   {"message_time", row.message_time ? nlohmann::json(format_iso8601(*row.message_time)) : nlohmann::json()},
+                   {"gap_seconds", row.gap_seconds},
+                   {"gap_days", row.gap_days},
+                   {"prefix", json_text(row.prefix)},
+                   {"origins", json_texts(row.origins)}});
+  return out;
+}
+
+std::string routing_sentence(const RoutingAsOf& row) {
+  std::string text = "routing as of " + dataset_label(row.dataset);
+  if (!row.message_time) return text + " (the latest table: the IP is in no message)";
+  const int64_t days = row.gap_days < 0 ? -row.gap_days : row.gap_days;
+  text += " for the message of " + day(*row.message_time);
+  if (days == 0) return text + " (same day)";
+  return text + fmt::format(" ({} day{} {} it)", days, days == 1 ? "" : "s", row.gap_days < 0 ? "before" : "after");
+}
+
 nlohmann::json report_to_json(const EntityReport& report, const Evidence* analysis,
-                              const std::vector<ChainLink>* chain) {
+                              const std::vector<ChainLink>* chain, const std::vector<RoutingAsOf>* routing) {
   nlohmann::json out = entity_json(report.entity);
   if (!report.parent.empty()) out["parent"] = json_text(report.parent);
   if (!report.attributes.empty()) {
@@ -165,11 +189,12 @@ nlohmann::json report_to_json(const EntityReport& report, const Evidence* analys
     out["chain"] = chain_to_json(*chain);
     out["notes"] = json_texts(route_registration_notes(*chain));
   }
+  if (routing) out["routing"] = routing_to_json(*routing);
   return out;
 }
 
 void print_report(const EntityReport& report, std::ostream& out, const Evidence* analysis,
-                  const std::vector<ChainLink>* chain) {
+                  const std::vector<ChainLink>* chain, const std::vector<RoutingAsOf>* routing) {
   out << shown(to_text(report.entity.kind)) << " " << shown(report.entity.key);
   if (!report.parent.empty()) out << "  (under " << shown(report.parent) << ")";
   out << "\n";
@@ -222,6 +247,17 @@ void print_report(const EntityReport& report, std::ostream& out, const Evidence*
                          shown(link.relation.text()), shown(to_text(link.to.kind)), shown(link.to.key),
                          join_shown(link.datasets, "; "));
     for (const std::string& note : route_registration_notes(*chain)) out << "  note: " << shown(note) << "\n";
+  }
+  if (routing && !routing->empty()) {
+    out << "  routing by message day:\n";
+    for (const RoutingAsOf& row : *routing) {
+      out << "    " << shown(routing_sentence(row)) << ": ";
+      if (row.prefix.empty())
+        out << "no prefix recorded";
+      else
+        out << shown(row.prefix) << (row.origins.empty() ? "" : " ") << join_shown(row.origins, ", ");
+      out << "\n";
+    }
   }
 }
 
@@ -297,10 +333,20 @@ nlohmann::json prefix_history_to_json(uint32_t asn, const std::vector<PrefixHist
       sources.push_back({{"source", json_text(source.source)},
                          {"first", format_iso8601(source.first)},
                          {"last", format_iso8601(source.last)}});
-    rows.push_back({{"prefix", row.prefix},
+    nlohmann::json gone = nlohmann::json::array();
+    for (const auto& table : row.gone) {
+      nlohmann::json origins = nlohmann::json::array();
+      for (uint32_t origin : table.origins) origins.push_back(as_number_key(origin));
+      gone.push_back({{"dataset", json_text(table.dataset.name)},
+                      {"date", format_iso8601(table.dataset.date)},
+                      {"format", json_text(table.dataset.format)},
+                      {"origins", origins}});
+    }
+    rows.push_back({{"prefix", json_text(row.prefix)},
                     {"first", format_iso8601(row.first)},
                     {"last", format_iso8601(row.last)},
-                    {"sources", sources}});
+                    {"sources", sources},
+                    {"gone", gone}});
   }
   return {{"asn", as_number_key(asn)}, {"history", rows}};
 }
@@ -314,7 +360,15 @@ void print_prefix_history(uint32_t asn, const std::vector<PrefixHistory>& histor
   out << fmt::format("{}: {} prefixes, first and last seen, from every source\n", as_number_key(asn), history.size());
   const auto day = [](UnixTime time) { return format_iso8601(time).substr(0, 10); };
   for (const PrefixHistory& row : history) {
-    out << fmt::format("  {:<20} {} .. {}\n", row.prefix, day(row.first), day(row.last));
+    std::string gone;
+    for (const auto& table : row.gone) {
+      gone += gone.empty() ? "  gone by " : ", ";
+      gone += shown(dataset_label(table.dataset));
+      std::string now;
+      for (uint32_t origin : table.origins) now += (now.empty() ? " (now " : ", ") + as_number_key(origin);
+      if (!now.empty()) gone += now + ")";
+    }
+    out << fmt::format("  {:<20} {} .. {}{}\n", shown(row.prefix), day(row.first), day(row.last), gone);
     for (const auto& source : row.sources)
       out << fmt::format("      {:<28} {} .. {}\n", shown(source.source), day(source.first), day(source.last));
   }

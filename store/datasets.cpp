@@ -83,6 +83,141 @@ Result<int64_t> add_dataset(Store& store, const DatasetInfo& dataset) {
   return store.database().last_insert_id();
 }
 
+bool is_prefix_table_format(std::string_view format) {
+  for (std::string_view table : {"pfx2as", "ip2asn", "ip-location-db", "pyasn", "mrt"})
+    if (format == table) return true;
+  return false;
+}
+
+namespace {
+
+constexpr int64_t kDay = 86400;
+
+// The UTC day number of `time` (floor division: times before 1970 are days below 0).
+int64_t utc_day(UnixTime time) { return time >= 0 ? time / kDay : -((-time + kDay - 1) / kDay); }
+
+bool by_date_then_id(const DatasetInfo& a, const DatasetInfo& b) {
+  return a.date != b.date ? a.date < b.date : a.id < b.id;
+}
+
+}  // namespace
+
+int64_t utc_day_difference(UnixTime from, UnixTime to) { return utc_day(to) - utc_day(from); }
+
+UnixTime end_of_utc_day(UnixTime time) { return (utc_day(time) + 1) * kDay - 1; }
+
+std::map<std::string, std::vector<DatasetInfo>> dataset_series(std::vector<DatasetInfo> datasets) {
+  std::map<std::string, std::vector<DatasetInfo>> series;
+  for (DatasetInfo& dataset : datasets) series[dataset.name].push_back(std::move(dataset));
+  for (auto& [name, list] : series) std::sort(list.begin(), list.end(), by_date_then_id);
+  return series;
+}
+
+const DatasetInfo* choose_dataset_for(const std::vector<DatasetInfo>& series, UnixTime when) {
+  if (series.empty()) return nullptr;
+  const auto date_above = [](UnixTime t, const DatasetInfo& d) { return t < d.date; };
+  // The last of the datasets sharing the date of `*at` (the highest id).
+  const auto last_of_date = [&](std::vector<DatasetInfo>::const_iterator at) {
+    return &*(std::upper_bound(at, series.end(), at->date, date_above) - 1);
+  };
+  const auto after_day = std::upper_bound(series.begin(), series.end(), end_of_utc_day(when), date_above);
+  if (after_day == series.begin()) return last_of_date(series.begin());  // every table is later
+  const auto after_when = std::upper_bound(series.begin(), after_day, when, date_above);
+  if (after_when == after_day) return &*(after_day - 1);  // none later that day: the nearest before
+  if (after_when == series.begin()) return last_of_date(after_when);  // only later the same day
+  const DatasetInfo& before = *(after_when - 1);
+  const DatasetInfo* later = last_of_date(after_when);
+  return later->date - when < when - before.date ? later : &before;
+}
+
+Result<std::map<IpAddress, std::vector<UnixTime>>> ip_message_times(Store& store, const std::string& ip) {
+  auto& db = store.database();
+  const std::string join =
+      "SELECT e.key, m.time FROM message_link l JOIN entity e ON e.id = l.entity_id"
+      " JOIN message m ON m.id = l.message_id WHERE e.kind = 'ip'";
+  auto query = db.prepare(ip.empty() ? join : join + " AND e.key = ?1");
+  if (!ip.empty()) query.bind(1, ip);
+  std::map<IpAddress, std::vector<UnixTime>> times;
+  while (query.step())
+    if (auto address = IpAddress::parse(query.text_view(0))) times[*address].push_back(query.int64(1));
+  if (!query.error().empty()) return Error{query.error(), db.path()};
+  for (auto& [address, list] : times) {
+    std::sort(list.begin(), list.end());
+    list.erase(std::unique(list.begin(), list.end()), list.end());
+  }
+  return times;
+}
+
+Result<std::vector<RoutingAsOf>> routing_as_of(Store& store, const std::string& text) {
+  auto ip = IpAddress::parse(text);
+  if (!ip) return Error{"not an IP address", text};
+  const std::string key = ip->to_string();
+  std::vector<RoutingAsOf> rows;
+  auto id = store.find_entity(EntityRef{EntityKind::ip, key});
+  if (!id) return rows;
+
+  // What each dataset stated for the IP: its series are the ones that answer for it.
+  auto& db = store.database();
+  auto stated = db.prepare(
+      "SELECT DISTINCT o.source_id, p.key FROM edge e JOIN entity p ON p.id = e.dst JOIN observation o ON o.edge_id = e.id"
+      " WHERE e.src = ?1 AND e.relation = ?2 AND o.source_kind = 'dataset'");
+  stated.bind(1, *id).bind(2, kInPrefix.text());
+  std::map<int64_t, std::string> prefix_by_dataset;
+  while (stated.step()) prefix_by_dataset.emplace(stated.int64(0), stated.text(1));
+  if (!stated.error().empty()) return Error{stated.error(), db.path()};
+  auto datasets = list_datasets(store);
+  if (!datasets) return datasets.error();
+  std::set<std::string> names;
+  for (const DatasetInfo& d : *datasets)
+    if (prefix_by_dataset.count(d.id)) names.insert(d.name);
+  std::vector<DatasetInfo> answering;
+  for (DatasetInfo& d : *datasets)
+    if (names.count(d.name) && d.format != "mrt-updates") answering.push_back(std::move(d));
+  const auto series = dataset_series(std::move(answering));
+
+  auto times = ip_message_times(store, key);
+  if (!times) return times.error();
+  // The origins a dataset stated for a prefix: the prefix's edges are shared by every
+  // IP inside it, so only the dataset tells which AS routed it then.
+  auto origins = db.prepare(
+      "SELECT a.key FROM entity p JOIN edge e ON e.src = p.id JOIN entity a ON a.id = e.dst"
+      " JOIN observation o ON o.edge_id = e.id WHERE p.kind = 'prefix' AND p.key = ?1 AND e.relation = ?2"
+      " AND o.source_kind = 'dataset' AND o.source_id = ?3 ORDER BY a.key");
+  std::optional<Error> failed;
+  const auto row_for = [&](const std::string& name, const DatasetInfo& dataset, std::optional<UnixTime> when) {
+    RoutingAsOf row{name, when, dataset, 0, 0, "", {}};
+    if (when) {
+      row.gap_seconds = dataset.date - *when;
+      row.gap_days = utc_day_difference(*when, dataset.date);
+    }
+    auto stated_prefix = prefix_by_dataset.find(dataset.id);
+    if (stated_prefix == prefix_by_dataset.end()) return row;
+    row.prefix = stated_prefix->second;
+    origins.bind(1, row.prefix).bind(2, kOriginatedBy.text()).bind(3, dataset.id);
+    while (origins.step()) row.origins.push_back(origins.text(0));
+    if (!origins.error().empty()) failed = Error{origins.error(), db.path()};
+    origins.reset();
+    return row;
+  };
+  const auto found = times->find(*ip);
+  for (const auto& [name, list] : series) {
+    if (found == times->end()) {
+      rows.push_back(row_for(name, list.back(), std::nullopt));
+      continue;
+    }
+    std::set<std::pair<int64_t, int64_t>> done;  // (message day, dataset id)
+    for (UnixTime when : found->second) {
+      const DatasetInfo* chosen = choose_dataset_for(list, when);
+      if (done.insert({utc_day(when), chosen->id}).second) rows.push_back(row_for(name, *chosen, when));
+    }
+  }
+  if (failed) return *failed;
+  std::stable_sort(rows.begin(), rows.end(), [](const RoutingAsOf& a, const RoutingAsOf& b) {
+    return a.message_time.value_or(INT64_MAX) < b.message_time.value_or(INT64_MAX);
+  });
+  return rows;
+}
+
 namespace {
 
 // One statement with (?1 = dataset id); returns the rows it changed.
@@ -345,6 +480,92 @@ Result<GraphNetworks> networks_of_graph_ips(Store& store) {
   return networks;
 }
 
+namespace {
+
+// Which address families a dataset's rows hold, asked once per dataset and family.
+// A skip-scan of the (dataset_id, prefix) index: the text before the first '.' or ':'
+// of a row tells its family, and every row sharing that lead with the same separator
+// is of the same family, so the scan seeks past them: a few hundred seeks at most for
+// a table of one family, where a LIKE would read every row.
+class FamilyCoverage {
+ public:
+  explicit FamilyCoverage(sql::Database& db)
+      : db_(db),
+        next_(db.prepare("SELECT prefix FROM dataset_prefix WHERE dataset_id = ?1 AND prefix >= ?2"
+                         " ORDER BY prefix LIMIT 1")) {}
+
+  Result<bool> holds(int64_t dataset_id, bool v4) {
+    auto [it, inserted] = known_.try_emplace({dataset_id, v4}, false);
+    if (!inserted) return it->second;
+    std::string from;
+    for (int seeks = 0; seeks < 100000; ++seeks) {
+      next_.bind(1, dataset_id).bind(2, from);
+      if (!next_.step()) break;
+      const std::string text = next_.text(0);
+      next_.reset();
+      const size_t separator = text.find_first_of(".:");
+      if (separator == std::string::npos) {
+        from = text + '\x01';  // not an address: step over it
+        continue;
+      }
+      if ((text[separator] == '.') == v4) return it->second = true;
+      // '/' and ';' follow '.' and ':': past every row with this lead and separator.
+      from = text.substr(0, separator) + (text[separator] == '.' ? '/' : ';');
+    }
+    if (!next_.error().empty()) return Error{next_.error(), db_.path()};
+    next_.reset();
+    return false;
+  }
+
+ private:
+  sql::Database& db_;
+  sql::Statement next_;
+  std::map<std::pair<int64_t, bool>, bool> known_;
+};
+
+// Fills PrefixHistory::gone: per series, the first table dated after the prefix's last
+// sighting that holds its family and does not list (prefix, asn); `listed_by` holds
+// the datasets that do list each prefix for the AS, `as_listed_in` those listing the
+// AS at all. A RIB dump (format mrt) may hold only what concerned the graph when it
+// was imported (the prefixes holding its IPs and every prefix of their origin ASes),
+// so it counts only when it lists the AS or the prefix.
+Status find_gone(Store& store, uint32_t asn, const std::map<std::string, std::set<int64_t>>& listed_by,
+                 const std::set<int64_t>& as_listed_in, std::vector<PrefixHistory>& history) {
+  auto datasets = list_datasets(store);
+  if (!datasets) return datasets.error();
+  std::vector<DatasetInfo> tables;
+  for (DatasetInfo& d : *datasets)
+    if (is_prefix_table_format(d.format)) tables.push_back(std::move(d));
+  std::sort(tables.begin(), tables.end(), by_date_then_id);
+  auto& db = store.database();
+  FamilyCoverage coverage(db);
+  auto origins = db.prepare("SELECT asn FROM dataset_prefix WHERE dataset_id = ?1 AND prefix = ?2 AND asn != ?3");
+  static const std::set<int64_t> kNone;
+  for (PrefixHistory& row : history) {
+    const bool v4 = row.prefix.find(':') == std::string::npos;
+    const auto listed = listed_by.find(row.prefix);
+    const std::set<int64_t>& listing = listed == listed_by.end() ? kNone : listed->second;
+    std::set<std::string> series_done;
+    for (const DatasetInfo& table : tables) {
+      if (table.date <= row.last || listing.count(table.id) || series_done.count(table.name)) continue;
+      auto holds = coverage.holds(table.id, v4);
+      if (!holds) return holds.error();
+      if (!*holds) continue;
+      PrefixHistory::Gone gone{table, {}};
+      origins.bind(1, table.id).bind(2, row.prefix).bind(3, int64_t{asn});
+      while (origins.step()) gone.origins.push_back(static_cast<uint32_t>(origins.int64(0)));
+      if (!origins.error().empty()) return Error{origins.error(), db.path()};
+      origins.reset();
+      if (table.format == "mrt" && gone.origins.empty() && !as_listed_in.count(table.id)) continue;
+      series_done.insert(table.name);
+      row.gone.push_back(std::move(gone));
+    }
+  }
+  return Ok{};
+}
+
+}  // namespace
+
 Result<std::vector<PrefixHistory>> asn_prefix_history(Store& store, uint32_t asn) {
   auto& db = store.database();
   std::map<std::string, std::map<std::string, PrefixHistory::Source>> spans;  // prefix -> source -> span
@@ -385,12 +606,26 @@ Result<std::vector<PrefixHistory>> asn_prefix_history(Store& store, uint32_t asn
     if (!edges.error().empty()) return Error{edges.error(), db.path()};
   }
 
+  // The tables' rows, remembered per dataset: a later table without the row is a change.
+  std::map<std::string, std::set<int64_t>> listed_by;  // canonical prefix -> datasets listing it for the AS
+  std::set<int64_t> as_listed_in;                        // datasets listing the AS at all
   auto rows = db.prepare(
-      "SELECT p.prefix, d.name, MIN(d.date), MAX(d.date) FROM dataset_prefix p JOIN dataset d ON d.id = p.dataset_id"
-      " WHERE p.asn = ?1 GROUP BY p.prefix, d.name");
+      "SELECT p.prefix, d.name, d.date, d.id FROM dataset_prefix p JOIN dataset d ON d.id = p.dataset_id"
+      " WHERE p.asn = ?1");
   rows.bind(1, int64_t{asn});
-  while (rows.step()) add(rows.text(0), "dataset " + rows.text(1), rows.int64(2), rows.int64(3));
+  while (rows.step()) {
+    add(rows.text(0), "dataset " + rows.text(1), rows.int64(2), rows.int64(2));
+    if (auto parsed = IpPrefix::parse(rows.text_view(0))) listed_by[parsed->to_string()].insert(rows.int64(3));
+    as_listed_in.insert(rows.int64(3));
+  }
   if (!rows.error().empty()) return Error{rows.error(), db.path()};
+
+  auto updates = db.prepare(
+      "SELECT u.prefix, d.name, MIN(u.time), MAX(u.time) FROM bgp_update u JOIN dataset d ON d.id = u.dataset_id"
+      " WHERE u.origin_asn = ?1 AND u.kind = 'A' GROUP BY u.prefix, d.name");
+  updates.bind(1, int64_t{asn});
+  while (updates.step()) add(updates.text(0), "bgp updates " + updates.text(1), updates.int64(2), updates.int64(3));
+  if (!updates.error().empty()) return Error{updates.error(), db.path()};
 
   std::vector<PrefixHistory> history;
   for (auto& [prefix, sources] : spans) {
@@ -410,6 +645,7 @@ Result<std::vector<PrefixHistory>> asn_prefix_history(Store& store, uint32_t asn
   std::sort(history.begin(), history.end(), [](const PrefixHistory& a, const PrefixHistory& b) {
     return prefix_order(a.prefix) < prefix_order(b.prefix);
   });
+  if (auto gone = find_gone(store, asn, listed_by, as_listed_in, history); !gone) return gone.error();
   return history;
 }
 

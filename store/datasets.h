@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -54,6 +55,46 @@ Result<std::optional<DatasetInfo>> find_dataset_by_hash(Store& store, const std:
 Result<std::vector<DatasetInfo>> list_datasets(Store& store, const std::string& name = "");
 /// Inserts `dataset` (inside a batch) and returns its new id.
 Result<int64_t> add_dataset(Store& store, const DatasetInfo& dataset);
+
+// Routing over time. Datasets of one name form a series (daily RIB dumps of one
+// collector, pyasn files of several dates): an IP is attributed with the table of
+// the day its message arrived. See enrich/asn/README.md, "Which table answers".
+
+/// Whether `format` is a table of prefix rows (pfx2as, ip2asn, ip-location-db, pyasn,
+/// mrt): not an mmdb (read in place) and not mrt-updates (events, no table).
+bool is_prefix_table_format(std::string_view format);
+/// Whole UTC days from the day of `from` to the day of `to` (negative when `to`'s day is earlier).
+int64_t utc_day_difference(UnixTime from, UnixTime to);
+/// The last second of the UTC day holding `time`.
+UnixTime end_of_utc_day(UnixTime time);
+
+/// Groups datasets into series, one per name, each sorted by (date, id).
+std::map<std::string, std::vector<DatasetInfo>> dataset_series(std::vector<DatasetInfo> datasets);
+/// The dataset of `series` (sorted by (date, id)) that answers for a moment `when`: the
+/// one dated nearest `when` among those dated no later than the end of `when`'s UTC day
+/// (a table of that day, or the nearest before it); when none is that early, the
+/// earliest (a table taken after the moment). Equally near: the one not after `when`;
+/// the same date: the highest id (the last imported). Null when `series` is empty.
+const DatasetInfo* choose_dataset_for(const std::vector<DatasetInfo>& series, UnixTime when);
+
+/// The times of the messages each IP entity is linked to (message_link, any relation),
+/// ascending and distinct; only the IP `ip` when it is not empty. IPs in no message are absent.
+Result<std::map<IpAddress, std::vector<UnixTime>>> ip_message_times(Store& store, const std::string& ip = "");
+
+/// Which table of a series answers for one day an IP was seen in mail (`show ip`).
+struct RoutingAsOf {
+  std::string series;                    ///< the datasets' name
+  std::optional<UnixTime> message_time;  ///< the first message of that day; none: the IP is in no message (the latest table answers)
+  DatasetInfo dataset;                   ///< the table chosen by choose_dataset_for()
+  int64_t gap_seconds = 0;               ///< dataset.date - message_time: negative = the table is older than the message
+  int64_t gap_days = 0;                  ///< utc_day_difference(message_time, dataset.date): 0 = the same day
+  std::string prefix;                    ///< the prefix the table stated for the IP (in-prefix), "" = none recorded
+  std::vector<std::string> origins;      ///< the ASes the table stated for that prefix ("AS58779")
+};
+/// For each series that stated a prefix for `ip` (in-prefix observations from its
+/// datasets), the table chosen for each distinct UTC day of the IP's messages, by
+/// message time then series name. An Error when `ip` is not an address.
+Result<std::vector<RoutingAsOf>> routing_as_of(Store& store, const std::string& ip);
 
 /// What remove_dataset() took out of the store.
 struct DatasetRemoval {
@@ -157,17 +198,28 @@ struct PrefixHistory {
   struct Source {
     /// "ripestat", "cymru", "whois" (lookups by source), "dataset NAME" (imported
     /// prefix-to-AS tables, timed by their dates), "route object RADB" (IRR route
-    /// objects naming the AS as origin, timed when they were read)
+    /// objects naming the AS as origin, timed when they were read), "bgp updates NAME"
+    /// (announcements in imported MRT update dumps, timed by the updates)
     std::string source;
     UnixTime first = 0;
     UnixTime last = 0;
   };
   std::vector<Source> sources;  ///< by first time
+  /// A table dated after `last` that covers the prefix's address family and does not
+  /// list the prefix for this AS: by then it was no longer originated by it. A RIB
+  /// dump (format mrt, which may hold only what concerned the graph) counts only when
+  /// it lists the AS or the prefix.
+  struct Gone {
+    DatasetInfo dataset;
+    std::vector<uint32_t> origins;  ///< the ASes that table gives the same prefix instead (none: not routed)
+  };
+  std::vector<Gone> gone;  ///< per series (name), its first such table; oldest first
 };
 
 /// The prefixes `asn` originated, from every source (edges prefix -originated-by->
-/// AS with their observations' own times, the datasets' prefix rows, route objects),
-/// in address order. Empty when nothing is known.
+/// AS with their observations' own times, the datasets' prefix rows, route objects,
+/// BGP update announcements), in address order, each with the later tables that no
+/// longer list it for the AS (PrefixHistory::gone). Empty when nothing is known.
 Result<std::vector<PrefixHistory>> asn_prefix_history(Store& store, uint32_t asn);
 
 /// One edge of the chain from an IP to its network, with the datasets that state it.

@@ -259,7 +259,9 @@ TEST_CASE("datasets: enrichment edges, the chain of an IP, and the AS report") {
   CHECK(as->ips[1].ip == "114.113.195.101");
   CHECK(as->ips[1].prefixes == std::vector<std::string>{"114.113.195.0/24"});
 
-  CHECK_FALSE(enrich_asn(*store, EnrichAsnOptions{{}, "no-such-dataset"}));
+  EnrichAsnOptions unknown;
+  unknown.dataset_name = "no-such-dataset";
+  CHECK_FALSE(enrich_asn(*store, unknown));
 }
 
 TEST_CASE("datasets: a file read as the wrong format stores nothing and does not block the right one") {

@@ -1,8 +1,10 @@
 // `enrich asn`: gives every IP of the graph its prefix, origin AS, AS name and
-// country from every stored dataset and every given .mmdb, as edges whose provenance
-// is the dataset (observation time = the dataset's date). Graph shape: see README.md.
+// country from the stored datasets and the given .mmdb files, as edges whose provenance
+// is the dataset (observation time = the dataset's date). Of a series (datasets of one
+// name) an IP is looked up in the table of its messages' days only. See README.md.
 #pragma once
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +38,9 @@ Result<DatasetInfo> register_mmdb(Store& store, const std::string& path, const M
 struct EnrichAsnOptions {
   std::vector<std::string> mmdb_paths;  ///< .mmdb files read in place
   std::string dataset_name;             ///< "" = every dataset; else only datasets of that name
+  /// Every IP is looked up in each series' table for this moment (choose_dataset_for);
+  /// none: in the table of each day the IP was seen in mail, or the latest table.
+  std::optional<UnixTime> as_of;
 };
 
 /// What a run did.
@@ -44,18 +49,26 @@ struct EnrichAsnReport {
   struct PerDataset {
     std::string label;       ///< "name YYYY-MM-DD"
     std::string format;
+    size_t series_size = 1;  ///< datasets of its name in the run (more than 1: a time series)
+    size_t asked = 0;        ///< IPs looked up in it (the series' table for them)
     size_t matched = 0;      ///< IPs the dataset has a prefix for
     size_t observations = 0; ///< new observations written (re-runs write none)
+    /// The largest gap, by size, between the dataset's date and a message time (or
+    /// --as-of) it answered for: date - time, negative = the table is older. None when
+    /// it answered only for IPs in no message.
+    std::optional<int64_t> largest_gap;
   };
+  /// Datasets asked for at least one IP (and those alone in their series), stored
+  /// tables in id order, then the mmdb files in the order given.
   std::vector<PerDataset> datasets;
   struct Unmatched {
     std::string ip;
     std::string reason;  ///< special range name ("private (RFC 1918)"), or "no dataset has it"
   };
   std::vector<Unmatched> unmatched;  ///< IPs no dataset matched, in address order
+  size_t tables = 0;           ///< stored tables loaded (only those asked for some IP)
   size_t prefixes = 0;         ///< prefix rows loaded from the store
-  double read_seconds = 0;     ///< loading the tables from SQLite
-  double build_seconds = 0;    ///< building them
+  double load_seconds = 0;     ///< reading the tables from SQLite and building them
   double lookup_seconds = 0;   ///< lookups and writes
 };
 
