@@ -18,18 +18,6 @@ namespace {
 // Pinned in scripts/setup.sh, which CI runs first.
 const std::string kIpLocationDir = "data/downloads/ip-location-db-asn-2.3.2026061719";
 
-CommandResult spamgraph(const std::string& db, std::vector<std::string> args) {
-  args.insert(args.begin(), {SPAMGRAPH_BINARY, "--db", db});
-  return run_command(args);
-}
-
-json run_json(const std::string& db, std::vector<std::string> args) {
-  args.push_back("--json");
-  CommandResult result = spamgraph(db, args);
-  INFO(result.err);
-  REQUIRE(result.exit_code == 0);
-  return json::parse(result.out);
-}
 
 const json* find_link(const json& chain, const std::string& relation) { return find_row(chain, "relation", relation); }
 

@@ -143,18 +143,6 @@ const PrefixHistory* history_row(const std::vector<PrefixHistory>& history, cons
   return nullptr;
 }
 
-CommandResult spamgraph(const std::string& db, std::vector<std::string> args) {
-  args.insert(args.begin(), {SPAMGRAPH_BINARY, "--db", db});
-  return run_command(args);
-}
-
-json run_json(const std::string& db, std::vector<std::string> args) {
-  args.push_back("--json");
-  CommandResult result = spamgraph(db, args);
-  INFO(result.err);
-  REQUIRE(result.exit_code == 0);
-  return json::parse(result.out);
-}
 
 // The line of `text` that holds `needle`, or "".
 std::string line_with(const std::string& text, const std::string& needle) {
