@@ -50,7 +50,9 @@ Plan plan_lookups(const std::vector<Source>& sources, const std::vector<IpAddres
   plan.series_size.resize(sources.size());
   std::map<std::string, std::vector<size_t>> by_name;
   for (size_t i = 0; i < sources.size(); ++i) by_name[sources[i].info.name].push_back(i);
-  for (auto& [name, members] : by_name) {
+  for (auto& named : by_name) {
+    // Not a structured binding: the lambdas below capture it (clang 14 refuses that).
+    std::vector<size_t>& members = named.second;
     std::sort(members.begin(), members.end(), [&](size_t a, size_t b) {
       const DatasetInfo &x = sources[a].info, &y = sources[b].info;
       return x.date != y.date ? x.date < y.date : x.id < y.id;
