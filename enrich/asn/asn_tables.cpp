@@ -88,7 +88,7 @@ Result<AsnTables> load_asn_tables(Store& store, const std::string& name) {
   if (!datasets) return datasets.error();
   for (DatasetInfo& info : *datasets) {
     // mmdb files are read in place; update dumps hold events, not a table.
-    if (info.format == "mmdb" || info.format == "mrt-updates") continue;
+    if (!is_prefix_table_format(info.format)) continue;
     auto loaded = std::make_unique<LoadedDataset>();
     loaded->info = std::move(info);
     const auto read_start = Clock::now();

@@ -97,9 +97,10 @@ class GraphAddresses {
 class RibAggregator {
  public:
   void add(const MrtElement& element) {
-    if (element.record_offset != record_ || !(key_of(element.prefix) == key_)) flush();
+    const PrefixKey key = key_of(element.prefix);
+    if (element.record_offset != record_ || !(key == key_)) flush();
     record_ = element.record_offset;
-    key_ = key_of(element.prefix);
+    key_ = key;
     const uint64_t peer = peer_id(element);
     for (const uint32_t origin : element.origins) pending_.emplace_back(origin, peer);
   }
