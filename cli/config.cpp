@@ -2,6 +2,8 @@
 
 #include "core/ascii.h"
 
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -57,6 +59,12 @@ Result<Config> load_config(const std::string& path) {
     if (equals == std::string::npos) return Error{"expected `key = value`", where};
     const std::string key(trim_blanks(content.substr(0, equals)));
     const std::string value(trim_blanks(content.substr(equals + 1)));
+    if (key.starts_with("mail-password.") && key.size() > 14) {
+      // A password may hold '#': take the line's whole value.
+      const std::string raw(trim_blanks(std::string_view(line).substr(line.find('=') + 1)));
+      config.mail_passwords[key.substr(14)] = raw;
+      continue;
+    }
     if (key == "db") {
       config.db = value;
     } else if (key == "trusted") {
@@ -78,9 +86,15 @@ Result<Config> load_config(const std::string& path) {
     } else {
       return Error{"unknown key `" + key +
                        "` (known: db, trusted, resolver, mmdb, source.NAME, contact, rate.HOST, whois-server, "
-                       "irr-server, rdap-bootstrap, rdap-base, ripestat-url, sourceapp, cymru-resolver, cymru-server)",
+                       "irr-server, rdap-bootstrap, rdap-base, ripestat-url, sourceapp, cymru-resolver, cymru-server, "
+                       "mail-password.USER@HOST)",
                    where};
     }
+  }
+  if (!config.mail_passwords.empty()) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) == 0 && (info.st_mode & 077) != 0)
+      return Error{"holds a mail password but others may read it: chmod 600 " + path, path};
   }
   return config;
 }

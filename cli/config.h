@@ -36,6 +36,10 @@ struct Config {
   std::vector<std::string> mmdb;       ///< `mmdb = PATH` (repeatable; relative to the config file): .mmdb files for `enrich asn`
   std::map<std::string, std::string> sources;  ///< `source.NAME = URL`: where `data fetch NAME` downloads from
   RegistrySettings registry;  ///< the registry sources' keys
+  /// `mail-password.USER@HOST = SECRET`: the password `pull` logs in with (the value
+  /// runs to the end of the line, '#' included). A file holding one must be readable
+  /// by its owner only, or it is refused.
+  std::map<std::string, std::string> mail_passwords;
   std::string path;     ///< the file they came from ("" when none)
 };
 

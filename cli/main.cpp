@@ -37,6 +37,7 @@ int run(int argc, char** argv) {
   std::vector<RegisteredCommand> commands;
   commands.push_back(add_parse_command(app));
   commands.push_back(add_ingest_command(app));
+  commands.push_back(add_pull_command(app));
   append(commands, add_query_commands(app));
   auto* enrich = app.add_subcommand("enrich", "add facts from DNS, IP-to-AS data and the registries (WHOIS, IRR, RDAP, Team Cymru) to the graph");
   enrich->require_subcommand(1);

@@ -36,6 +36,9 @@ int fail_with(const Error& error);
 /// the config's; an error names the flag.
 Result<AnalysisOptions> analysis_with_trusted(const CommandContext& context, const std::string& trusted_flag);
 
+/// `pull` (cli/pull_command.cpp).
+RegisteredCommand add_pull_command(CLI::App& app);
+
 /// `parse` (cli/parse_command.cpp).
 RegisteredCommand add_parse_command(CLI::App& app);
 /// `ingest` (cli/ingest_command.cpp).

@@ -243,6 +243,11 @@ Result<std::unique_ptr<MessageReader>> MessageReader::open(const std::string& pa
     // Kept open: a FIFO opened twice would lose its writer to the first open.
     Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC), true);
     if (fd.get() < 0) return make_error("cannot open: " + errno_text(errno), path);
+    if (options.start_offset > 0) {
+      if (format != MailFormat::mbox) return make_error("only an mbox can be read from an offset", path);
+      if (::lseek(fd.get(), static_cast<off_t>(options.start_offset), SEEK_SET) < 0)
+        return make_error("cannot seek: " + errno_text(errno), path);
+    }
     impl->stack.push_back(file_source(path, format, SourceKind::eml, options, std::move(fd)));
   }
   return std::unique_ptr<MessageReader>(new MessageReader(std::move(impl)));

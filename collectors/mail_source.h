@@ -46,6 +46,8 @@ struct ReaderOptions {
   size_t chunk_size = 1u << 20;          ///< bytes read from a file at a time
   size_t max_message_size = 64u << 20;   ///< larger messages are skipped and reported
   size_t max_depth = 32;                 ///< folder nesting followed below the given path
+  uint64_t start_offset = 0;  ///< an mbox file opened as MailFormat::mbox: read from this byte on (where a
+                              ///< From line begins, as a pull resumes); offsets still count from the file's start
 };
 
 /// Pulls messages one at a time from a path. Folders are walked recursively,

@@ -80,6 +80,8 @@ class MboxSource : public Source {
     buffer_ = std::make_unique_for_overwrite<char[]>(std::max(max_line_, prefix.size()) + chunk_);
     std::memcpy(buffer_.get(), prefix.data(), prefix.size());
     end_ = prefix.size();
+    // The caller moved the descriptor to start_offset (an empty prefix then).
+    buffer_offset_ = prefix.empty() ? options.start_offset : 0;
   }
 
   Step next(RawMessage& into, std::vector<Error>& problems) override {

@@ -67,6 +67,11 @@ constexpr bool starts_with_nocase(std::string_view text, std::string_view lower_
   return true;
 }
 
+/// True when `text` equals `lower_word` ignoring ASCII case; the word must be lowercase.
+constexpr bool equals_nocase(std::string_view text, std::string_view lower_word) {
+  return text.size() == lower_word.size() && starts_with_nocase(text, lower_word);
+}
+
 /// True when `text` ends with `lower_suffix` ignoring ASCII case; the suffix must be lowercase.
 constexpr bool ends_with_nocase(std::string_view text, std::string_view lower_suffix) {
   return text.size() >= lower_suffix.size() &&

@@ -16,7 +16,7 @@ std::optional<Enum> parse_enum(std::string_view text, Enum last) {
 
 std::optional<EntityKind> parse_entity_kind(std::string_view text) { return parse_enum(text, EntityKind::maintainer); }
 std::optional<Role> parse_role(std::string_view text) { return parse_enum(text, Role::url_domain); }
-std::optional<SourceKind> parse_source_kind(std::string_view text) { return parse_enum(text, SourceKind::imap); }
+std::optional<SourceKind> parse_source_kind(std::string_view text) { return parse_enum(text, SourceKind::pop3); }
 std::optional<ProvenanceKind> parse_provenance_kind(std::string_view text) {
   return parse_enum(text, ProvenanceKind::dataset);
 }

@@ -54,7 +54,8 @@ enum class SourceKind : uint8_t {
   mbox,            ///< a message inside an mbox file (MessageSource::offset is where)
   paste,           ///< an excerpt of pasted headers (MessageSource::offset is where)
   standard_input,  ///< a message or mbox read from standard input ("stdin")
-  imap,            ///< a message fetched over IMAP
+  imap,            ///< a message fetched over IMAP (MessageSource::uidvalidity and uid say which)
+  pop3,            ///< a message fetched over POP3 (MessageSource::path ends in "#" and its UIDL)
 };
 
 /// What an observation's provenance is (observation.source_kind).
@@ -164,6 +165,7 @@ constexpr std::string_view to_text(SourceKind kind) {
     case SourceKind::paste: return "paste";
     case SourceKind::standard_input: return "stdin";
     case SourceKind::imap: return "imap";
+    case SourceKind::pop3: return "pop3";
   }
   return "";
 }

@@ -22,11 +22,6 @@ constexpr size_t kMaxPartlyReadExamples = 10;
 
 using Clock = std::chrono::steady_clock;
 
-// "file" or, inside an mbox, "file @offset".
-std::string where_from(const MessageSource& source) {
-  return source.kind == SourceKind::mbox ? fmt::format("{} @{}", source.path, source.offset) : source.path;
-}
-
 // What the reading thread hands to the storing thread.
 struct IngestItem {
   std::optional<Evidence> evidence;  ///< an analysed message, or
@@ -48,7 +43,7 @@ void produce(const IngestOptions& options, MailFormat format, BoundedQueue<Inges
       IngestItem item;
       item.bytes = message.raw.bytes.size();
       Evidence& evidence = message.evidence;
-      if (evidence.hops.empty() && evidence.raw_headers.find(':') == std::string::npos) {
+      if (!has_header_fields(evidence)) {
         item.problems.push_back(Error{"no header fields, not a message", where_from(message.raw.source)});
       } else {
         item.observations = std::move(message.observations);
@@ -70,8 +65,39 @@ void produce(const IngestOptions& options, MailFormat format, BoundedQueue<Inges
 
 }  // namespace
 
+std::string where_from(const MessageSource& source) {
+  if (source.kind == SourceKind::mbox) return fmt::format("{} @{}", source.path, source.offset);
+  if (source.kind == SourceKind::imap) return fmt::format("{} UID {}", source.path, source.uid);
+  return source.path;
+}
+
+bool has_header_fields(const Evidence& evidence) {
+  return !evidence.hops.empty() || evidence.raw_headers.find(':') != std::string::npos;
+}
+
 void IngestReport::note_error(const std::string& text) {
   if (errors.size() < kMaxReportedErrors) errors.push_back(text);
+}
+
+void IngestReport::count_message(const Evidence& evidence, uint64_t message_bytes) {
+  ++read;
+  bytes += message_bytes;
+  for (const Hop& hop : evidence.hops) {
+    ++received_fields;
+    if (!hop.parsed) ++received_unreadable[hop.dialect.empty() ? "unknown" : hop.dialect];
+  }
+  if (!evidence.problems.empty()) {
+    // Stored anyway; name where, so the user can look at the bytes.
+    ++partly_read;
+    if (partly_read_examples.size() < kMaxPartlyReadExamples)
+      partly_read_examples.push_back(where_from(evidence.source) + ": " + evidence.problems.front());
+  }
+}
+
+void IngestReport::count_unreadable(const Error& problem) {
+  ++unreadable;
+  ++unreadable_reasons[problem.message];
+  note_error(problem.to_string());
 }
 
 Result<IngestReport> run_ingest(Store& store, const IngestOptions& options, std::ostream& progress_out) {
@@ -109,27 +135,11 @@ Result<IngestReport> run_ingest(Store& store, const IngestOptions& options, std:
   while (auto item = queue.pop()) {
     if (!item->evidence) {
       if (item->bytes > 0) ++report.read;  // a message that is no message; else a source-level problem
-      for (const Error& problem : item->problems) {
-        ++report.unreadable;
-        ++report.unreadable_reasons[problem.message];
-        report.note_error(problem.to_string());
-      }
+      for (const Error& problem : item->problems) report.count_unreadable(problem);
       continue;
     }
     const Evidence& evidence = *item->evidence;
-    ++report.read;
-    report.bytes += item->bytes;
-    for (const Hop& hop : evidence.hops) {
-      ++report.received_fields;
-      if (!hop.parsed) ++report.received_unreadable[hop.dialect.empty() ? "unknown" : hop.dialect];
-    }
-    if (!evidence.problems.empty()) {
-      // Stored anyway; name where, so the user can look at the bytes.
-      ++report.partly_read;
-      if (report.partly_read_examples.size() < kMaxPartlyReadExamples) {
-        report.partly_read_examples.push_back(where_from(evidence.source) + ": " + evidence.problems.front());
-      }
-    }
+    report.count_message(evidence, item->bytes);
     if (in_batch == 0) {
       if (auto status = store.begin(); !status) {
         store_error = status.error();

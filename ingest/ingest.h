@@ -43,7 +43,18 @@ struct IngestReport {
   /// Keeps `text` in `errors` unless enough are kept already: a broken mailbox
   /// must not make the summary as long as the mailbox.
   void note_error(const std::string& text);
+  /// Counts one analysed message of `bytes` bytes about to be stored: read,
+  /// bytes, its Received fields, and what could not be read of it.
+  void count_message(const Evidence& evidence, uint64_t bytes);
+  /// Counts a message or source that could not be read at all.
+  void count_unreadable(const Error& problem);
 };
+
+/// False for bytes with no header field at all: not a message, not stored.
+bool has_header_fields(const Evidence& evidence);
+
+/// "file" or, inside an mbox, "file @offset", or for IMAP "mailbox UID n": where a message is.
+std::string where_from(const MessageSource& source);
 
 /// Reads every message of the sources, analyses it, stores it in batches; with
 /// format "indicators", reads indicator lists instead (see import_indicator_lists).

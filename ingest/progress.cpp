@@ -12,8 +12,9 @@ void IngestProgress::update(const IngestReport& report, bool final) {
   if (!final && now - last_ < std::chrono::milliseconds(100)) return;
   last_ = now;
   const double seconds = std::chrono::duration<double>(now - start_).count();
-  out_ << fmt::format("\r{} read, {} new, {} duplicates, {} unreadable  {:.0f} msg/s ", report.read, report.stored,
-                      report.duplicates, report.unreadable, seconds > 0 ? report.read / seconds : 0.0);
+  out_ << fmt::format("\r{} read ({:.1f} MiB), {} new, {} duplicates, {} unreadable  {:.0f} msg/s ", report.read,
+                      static_cast<double>(report.bytes) / (1 << 20), report.stored, report.duplicates,
+                      report.unreadable, seconds > 0 ? report.read / seconds : 0.0);
   if (final) out_ << "\n";
   out_.flush();
 }

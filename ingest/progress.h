@@ -7,7 +7,7 @@
 
 namespace sg {
 
-/// Redraws one line ("N read, N new, ...  N msg/s") on a terminal at most ten
+/// Redraws one line ("N read (M MiB), N new, ...  N msg/s") on a terminal at most ten
 /// times a second, so that drawing never slows the ingest it reports on.
 class IngestProgress {
  public:

@@ -196,6 +196,24 @@ CREATE INDEX bgp_update_prefix ON bgp_update(prefix, time);
 CREATE INDEX bgp_update_origin ON bgp_update(origin_asn, time);
 CREATE INDEX bgp_update_dataset ON bgp_update(dataset_id);
 )sql",
+      R"sql(
+-- Where `pull` stopped in each mailbox it reads, written in the same transaction
+-- as the messages it covers.
+CREATE TABLE mail_cursor (
+  source TEXT PRIMARY KEY,                 -- imap://user@host:port/MAILBOX, pop3://..., or a local path
+  uidvalidity INTEGER NOT NULL DEFAULT 0,  -- IMAP: the mailbox's UIDVALIDITY the UIDs belong to
+  last_uid INTEGER NOT NULL DEFAULT 0,     -- IMAP: every message up to this UID is stored
+  position INTEGER NOT NULL DEFAULT 0,     -- mbox: bytes read
+  fingerprint TEXT NOT NULL DEFAULT '',    -- mbox: the file's identity and the hash of the bytes before position
+  updated INTEGER NOT NULL
+);
+-- Maildir file names and POP3 UIDLs already read, per source.
+CREATE TABLE mail_seen (
+  source TEXT NOT NULL,
+  name TEXT NOT NULL,
+  PRIMARY KEY (source, name)
+) WITHOUT ROWID;
+)sql",
   };
   return kMigrations;
 }
