@@ -28,6 +28,8 @@ for target in "$build"/fuzz_*; do
                   *.bz2) bzip2 -dc "$f" 2>/dev/null | head -c 65536 ;;
                   *) head -c 65536 "$f" ;;
                 esac >"$seeds/$(echo "$f" | md5sum | cut -c1-16)" || true; done ;;
+    fuzz_imap) printf '\x07* OK [UIDVALIDITY 3857529045] ok\r\n* 3 EXISTS\r\n* 1 FETCH (UID 5 RFC822.SIZE 40 FLAGS (\\Seen) BODY[HEADER] {24}\r\nFrom: a@example.org\r\n\r\n)\r\ns3 OK done\r\n' >"$seeds/fetch"
+               printf '\x03* LIST (\\HasNoChildren) "." "&j,dg0TDhMPww6w-"\r\n* LIST (\\Noselect) NIL {3}\r\na b\r\n* ESEARCH (TAG "s4") UID ALL 1:3,7\r\n* SEARCH 1 2 9\r\n' >"$seeds/list" ;;
     fuzz_imported_text) cp data/lists/*.txt "$seeds/"
                         printf '1\t1399939200\t2014/05/routeviews-rv2-20140513-1200.pfx2as.gz\n' >"$seeds/log"
                         printf '%064d  GeoLite2-ASN.tar.gz\n' 0 >"$seeds/sha256" ;;

@@ -41,9 +41,9 @@ Result<size_t> ResponseFramer::complete_length(std::string_view buffer) {
     if (literal_end_ > 0) {
       if (buffer.size() < literal_end_) return size_t{0};
       scanned_ = literal_end_;
+      segment_start_ = literal_end_;
       literal_end_ = 0;
     }
-    const size_t segment_start = scanned_;
     const size_t newline = buffer.find('\n', scanned_);
     if (newline == std::string_view::npos) {
       line_bytes_ += buffer.size() - scanned_;
@@ -56,8 +56,8 @@ Result<size_t> ResponseFramer::complete_length(std::string_view buffer) {
     scanned_ = newline + 1;
     if (line_bytes_ > limits_.max_line)
       return Error{"a response line longer than " + std::to_string(limits_.max_line) + " bytes", "IMAP response"};
-    // The line may continue an earlier segment: look back only within this one.
-    auto announced = literal_announcement(buffer, newline, segment_start);
+    // Look back only within this segment: before it lies a literal's data.
+    auto announced = literal_announcement(buffer, newline, segment_start_);
     if (!announced) {
       const size_t length = scanned_;
       reset();
@@ -80,6 +80,7 @@ size_t ResponseFramer::literal_remaining(size_t buffered) const {
 
 void ResponseFramer::reset() {
   scanned_ = 0;
+  segment_start_ = 0;
   literal_end_ = 0;
   line_bytes_ = 0;
   literals_ = 0;

@@ -43,6 +43,7 @@ class ResponseFramer {
  private:
   ResponseLimits limits_;
   size_t scanned_ = 0;        // bytes of the buffer looked at
+  size_t segment_start_ = 0;  // where the line being scanned began (after the last literal)
   size_t literal_end_ = 0;    // inside a literal: where it ends
   size_t line_bytes_ = 0;     // bytes outside literals so far
   size_t literals_ = 0;

@@ -43,6 +43,13 @@ Result<std::string> convert(std::string_view text, const char* to, const char* f
 }  // namespace
 
 Result<std::string> decode_mailbox_name(std::string_view modified_utf7) {
+  // iconv accepts a shift that the name's end cuts off; RFC 3501 wants its '-'.
+  for (size_t i = 0; i < modified_utf7.size(); ++i) {
+    if (modified_utf7[i] != '&') continue;
+    const size_t end = modified_utf7.find('-', i);
+    if (end == std::string_view::npos) return Error{"a '&' shift without its closing '-'", "mailbox name"};
+    i = end;
+  }
   return convert(modified_utf7, "UTF-8", "UTF-7-IMAP", "modified UTF-7");
 }
 
