@@ -127,10 +127,13 @@ Result<std::unique_ptr<MailConnection>> MailConnection::open(const MailServerUrl
   if (curl == nullptr) return Error{"curl_easy_init failed", connection->server_};
   connection->curl_ = curl;
   char error_buffer[CURL_ERROR_SIZE] = {0};
-  const std::string server_url = url.server_url();
+  // The user goes in the URL, not CURLOPT_USERNAME: libcurl consults the netrc
+  // file only when that option is unset.
+  std::string server_url = url.server_url();
+  const size_t host = server_url.find("://") + 3;
+  server_url.insert(host, percent_encoded(url.user) + "@");
   curl_easy_setopt(curl, CURLOPT_URL, server_url.c_str());
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "imap,imaps,pop3,pop3s");
-  curl_easy_setopt(curl, CURLOPT_USERNAME, url.user.c_str());
   if (!options.password.empty()) {
     curl_easy_setopt(curl, CURLOPT_PASSWORD, options.password.c_str());
   } else {

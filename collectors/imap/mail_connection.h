@@ -28,7 +28,7 @@ struct MailServerUrl {
   uint16_t port = 0;          ///< the one written, else the scheme's default
   std::string mailbox;        ///< percent-decoded UTF-8 ("" = none given: INBOX for IMAP)
 
-  /// "imap://user@host:port/" with user and host percent-encoded: libcurl's URL.
+  /// "imap://host:port/": the server, without user or mailbox.
   std::string server_url() const;
   /// "imap://user@host:port/MAILBOX": the name of this mailbox in the store and in messages.
   std::string mailbox_url(std::string_view mailbox_name) const;
