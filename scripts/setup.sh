@@ -14,10 +14,14 @@ packages=(
   unbound dnsutils
   libmaxmind-db-writer-perl python3-pyasn
   spamassassin bgpdump
+  dovecot-imapd dovecot-pop3d openssl curl
 )
 # spamassassin: its Received parser is the reference test_spamassassin_received compares
 # ours with, through tests/spamassassin_relays.pl. bgpdump: the reference `bgp dump`
 # is compared with (test_mrt) and timed against (bench/mrt.sh), like python3-pyasn.
+# dovecot-imapd, dovecot-pop3d: the real mail server `pull` is tested against
+# (tests/dovecot_test_server.*, started by the tests on 127.0.0.1, never as a service);
+# openssl makes its self-signed certificate; curl is bench/imap.sh's comparison.
 # npm fetches the pinned ip-location-db ASN data below; a node install from elsewhere will do.
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 sudo_cmd=""

@@ -67,8 +67,9 @@ tsan=$(scripts/build.sh tsan)
 lap "tsan build"
 # The tests that run our threads or several writers: the analysis pipeline, ingest
 # with --jobs, the store shared by connections and processes, the concurrent DNS
-# resolver, crash safety. The rest is single-threaded; ASan covers it.
-threaded='thread|pipeline|ingest|sharing|jobs|concurren'
+# resolver, crash safety, pull (a reading, an analysing and a storing thread). The
+# rest is single-threaded; ASan covers it.
+threaded='thread|pipeline|ingest|sharing|jobs|concurren|pull'
 (cd "$tsan" && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest --output-on-failure -j "$jobs" -R "$threaded")
 lap "tsan tests"
 
