@@ -94,9 +94,10 @@ Result<Response> ImapClient::next_response() {
       }
       return response;
     }
-    // Inside a large literal, take the rest of it in as few reads as it needs.
-    const size_t want = std::max(kReceiveChunk, framer_.literal_remaining(buffer_.size() - start_));
-    if (auto status = connection_->receive(buffer_, want, deadline); !status) {
+    // Inside a large literal, make room for the rest of it at once.
+    if (const size_t remaining = framer_.literal_remaining(buffer_.size() - start_); remaining > 0)
+      buffer_.reserve(buffer_.size() + remaining);
+    if (auto status = connection_->receive(buffer_, kReceiveChunk, deadline); !status) {
       broken_ = true;
       return status.error();
     }

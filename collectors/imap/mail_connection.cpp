@@ -214,34 +214,28 @@ Status MailConnection::receive(std::string& buffer, size_t max_bytes, Clock::tim
   CURL* curl = static_cast<CURL*>(curl_);
   curl_socket_t socket = CURL_SOCKET_BAD;
   curl_easy_getinfo(curl, CURLINFO_ACTIVESOCKET, &socket);
-  const size_t old_size = buffer.size();
-  // Read straight into the buffer's tail: no copy of large literals.
-  buffer.resize(old_size + max_bytes);
+  // Into a chunk of our own, then appended: growing `buffer` to receive in place
+  // would zero-fill the room first, every time.
+  if (chunk_.size() < kChunk) chunk_.resize(kChunk);
+  const size_t want = std::min(max_bytes, chunk_.size());
   for (;;) {
     size_t received = 0;
     // Ask libcurl first: TLS may hold decrypted bytes the socket no longer shows.
-    const CURLcode code = curl_easy_recv(curl, buffer.data() + old_size, max_bytes, &received);
+    const CURLcode code = curl_easy_recv(curl, chunk_.data(), want, &received);
     if (code == CURLE_OK) {
-      buffer.resize(old_size + received);
       if (received == 0) return Error{"the server closed the connection", server_};
+      buffer.append(chunk_.data(), received);
       return Ok{};
     }
-    if (code != CURLE_AGAIN) {
-      buffer.resize(old_size);
-      return Error{std::string("receiving failed: ") + curl_easy_strerror(code), server_};
-    }
+    if (code != CURLE_AGAIN) return Error{std::string("receiving failed: ") + curl_easy_strerror(code), server_};
     const auto now = Clock::now();
-    if (now >= deadline) {
-      buffer.resize(old_size);
+    if (now >= deadline)
       return Error{"the server's answer took longer than " + seconds(options_.response_timeout), server_};
-    }
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
     const auto wait_for = std::min(options_.idle_timeout, left + std::chrono::milliseconds(1));
     pollfd wait{socket, POLLIN, 0};
-    if (::poll(&wait, 1, static_cast<int>(wait_for.count())) == 0 && wait_for == options_.idle_timeout) {
-      buffer.resize(old_size);
+    if (::poll(&wait, 1, static_cast<int>(wait_for.count())) == 0 && wait_for == options_.idle_timeout)
       return Error{"the server sent nothing for " + seconds(options_.idle_timeout), server_};
-    }
   }
 }
 

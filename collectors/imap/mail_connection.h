@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.h"
 
@@ -72,7 +73,7 @@ class MailConnection {
 
   /// Sends all of `bytes`, waiting at most idle_timeout for room to send.
   Status send(std::string_view bytes);
-  /// Appends what arrives (at least one byte, at most `max_bytes`) to `buffer`,
+  /// Appends what arrives (at least one byte, at most `max_bytes` and 256 KiB) to `buffer`,
   /// waiting at most idle_timeout and never past `deadline`. An Error on
   /// silence, a closed connection or a network error.
   Status receive(std::string& buffer, size_t max_bytes, std::chrono::steady_clock::time_point deadline);
@@ -83,7 +84,9 @@ class MailConnection {
 
  private:
   MailConnection() = default;
+  static constexpr size_t kChunk = 256u << 10;
   void* curl_ = nullptr;  // CURL*, kept out of this header
+  std::vector<char> chunk_;  // what one receive reads into
   std::string server_;
   ConnectOptions options_;
 };
