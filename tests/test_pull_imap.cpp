@@ -7,6 +7,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -366,4 +367,47 @@ TEST_CASE("pull imap: a server that announces a gigabyte or never answers ends t
     CHECK(took < std::chrono::seconds(5));
     CHECK(count(*store, "SELECT count(*) FROM message") == 0);
   }
+}
+
+TEST_CASE("pull imap: a config file may hold the password only when no one else can read it") {
+  auto server = start_dovecot();
+  REQUIRE(server->add_message("INBOX", spam(80)));
+  TempDir dir("pull-imap-config");
+  const std::string config = dir.path("config");
+  std::ofstream(config) << "# the account's password; '#' belongs to it\n"
+                        << "mail-password.test@127.0.0.1 = " << kPassword << "\n";
+  fs::permissions(config, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
+  const std::vector<std::string> command{"/usr/bin/env", "-u", "SPAMGRAPH_MAIL_PASSWORD", SPAMGRAPH_BINARY,
+                                         "--config", config, "--db", dir.path("store.db"), "pull", url(*server),
+                                         "--plain"};
+  CommandResult readable = run_command(command);
+  CHECK(readable.exit_code == 2);
+  CHECK(readable.err.find("chmod 600") != std::string::npos);
+  CHECK(readable.err.find(kPassword) == std::string::npos);
+  fs::permissions(config, fs::perms::owner_read | fs::perms::owner_write);
+  CommandResult own = run_command(command);
+  CHECK_MESSAGE(own.exit_code == 0, own.err);
+  CHECK(own.out.find("1 new, 1 stored") != std::string::npos);
+}
+
+TEST_CASE("pull imap --since: only messages that arrived on or after the day") {
+  auto server = start_dovecot();
+  REQUIRE(server->add_message("INBOX", spam(90)));
+  REQUIRE(server->add_message("INBOX", spam(91)));
+  // Dovecot takes a Maildir message's arrival time from its file's time: make the
+  // first one arrive in 2020, before Dovecot first looks.
+  std::vector<fs::path> files;
+  for (const char* part : {"new", "cur"})
+    for (const auto& entry : fs::directory_iterator(server->dir() + "/mail/test/" + part)) files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  REQUIRE(files.size() == 2);
+  fs::last_write_time(files[0], fs::file_time_type::clock::now() - std::chrono::hours(24 * 365 * 6));
+  TempDir dir("pull-imap-since");
+  auto store = open_store(dir);
+  PullOptions since = options_for(url(*server));
+  since.since = 1735689600;  // 2025-01-01
+  PullReport report = pull_ok(*store, since);
+  CHECK(report.mailboxes[0].new_on_server == 1);
+  CHECK(report.mailboxes[0].stored == 1);
+  CHECK(count(*store, "SELECT count(*) FROM message WHERE subject = 'offer 91'") == 1);
 }
