@@ -38,18 +38,6 @@ namespace {
 
 const char* const kWhere = "dovecot test server";
 
-bool accepts(uint16_t port) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return false;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  close(fd);
-  return ok;
-}
-
 /// Whether an IMAP server on `port` greets with its capabilities. Until Dovecot's
 /// auth process is up its login processes greet "* OK Waiting for authentication
 /// process to respond.." instead, and answer LOGIN only later.
@@ -80,17 +68,23 @@ std::string slurp(const std::string& path) {
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
-bool write_whole(const std::string& path, const std::string& bytes, mode_t mode) {
-  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) return false;
+/// Writes all of `bytes` to `fd`; false when a write fails.
+bool write_all(int fd, const std::string& bytes) {
   size_t done = 0;
   while (done < bytes.size()) {
     const ssize_t n = write(fd, bytes.data() + done, bytes.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
+    if (n <= 0) return false;
     done += static_cast<size_t>(n);
   }
-  return close(fd) == 0 && done == bytes.size();
+  return true;
+}
+
+bool write_whole(const std::string& path, const std::string& bytes, mode_t mode) {
+  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) return false;
+  const bool written = write_all(fd, bytes);
+  return close(fd) == 0 && written;
 }
 
 /// The uid and gid of nobody:nogroup, whom Dovecot's userdb makes the mail's owner.
@@ -337,7 +331,7 @@ Result<std::unique_ptr<DovecotTestServer>> DovecotTestServer::start_once(const D
   size_t ready = 0;  // ports[0, ready) accept connections
   bool greeted = false;
   while (std::chrono::steady_clock::now() < deadline) {
-    while (ready < ports.size() && (ports[ready] == 0 || accepts(ports[ready]))) ++ready;
+    while (ready < ports.size() && (ports[ready] == 0 || accepts_connections(ports[ready]))) ++ready;
     if (ready == ports.size() && !greeted) greeted = greets(server->imap_port_);
     if (greeted) return server;
     int status = 0;
@@ -415,15 +409,9 @@ Status DovecotTestServer::deliver(const std::string& folder, const std::string& 
   const std::string final_path = seen ? folder + "/cur/" + name + ":2,S" : folder + "/new/" + name;
   const int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return Error{"cannot create " + temporary + ": " + std::strerror(errno), kWhere};
-  size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    done += static_cast<size_t>(n);
-  }
+  const bool written = write_all(fd, bytes);
   const bool owned = fchown(fd, mail_owner().uid, mail_owner().gid) == 0;
-  if (close(fd) != 0 || done != bytes.size() || !owned) {
+  if (close(fd) != 0 || !written || !owned) {
     unlink(temporary.c_str());
     return Error{"cannot write " + temporary, kWhere};
   }

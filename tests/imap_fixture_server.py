@@ -50,30 +50,28 @@ class Handler(socketserver.BaseRequestHandler):
         except OSError as error:
             raise Gone() from error
 
+    def receive(self):
+        """Appends what arrives to the buffer; Gone when the client left."""
+        try:
+            chunk = self.request.recv(65536)
+        except OSError as error:
+            raise Gone() from error
+        if not chunk:
+            raise Gone()
+        self.buffer += chunk
+
     def line(self):
         """One line without its CRLF (LF alone is taken too)."""
         while b"\n" not in self.buffer:
             if len(self.buffer) > 1 << 20:
                 raise Gone()  # no line ending in 1 MiB: a broken client
-            try:
-                chunk = self.request.recv(65536)
-            except OSError as error:
-                raise Gone() from error
-            if not chunk:
-                raise Gone()
-            self.buffer += chunk
+            self.receive()
         line, self.buffer = self.buffer.split(b"\n", 1)
         return line.rstrip(b"\r")
 
     def exactly(self, count):
         while len(self.buffer) < count:
-            try:
-                chunk = self.request.recv(65536)
-            except OSError as error:
-                raise Gone() from error
-            if not chunk:
-                raise Gone()
-            self.buffer += chunk
+            self.receive()
         data, self.buffer = self.buffer[:count], self.buffer[count:]
         return data
 

@@ -21,7 +21,15 @@ extern char** environ;
 namespace sg {
 namespace {
 
-bool accepts(uint16_t port) {
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+}  // namespace
+
+bool accepts_connections(uint16_t port) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return false;
   sockaddr_in addr{};
@@ -32,13 +40,6 @@ bool accepts(uint16_t port) {
   close(fd);
   return ok;
 }
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-}  // namespace
 
 uint16_t free_tcp_port() {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -83,7 +84,7 @@ Status start_python_server(const std::string& script, uint16_t port, const std::
   }
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (std::chrono::steady_clock::now() < deadline) {
-    if (accepts(port)) return Ok{};
+    if (accepts_connections(port)) return Ok{};
     int status = 0;
     if (waitpid(pid, &status, WNOHANG) == pid) {
       pid = -1;

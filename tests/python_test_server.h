@@ -14,6 +14,9 @@ namespace sg {
 /// A TCP port on 127.0.0.1 that was free a moment ago (bound, then released); 0 when none.
 uint16_t free_tcp_port();
 
+/// True when something accepts TCP connections on 127.0.0.1:`port` right now.
+bool accepts_connections(uint16_t port);
+
 /// A new folder under the system's temporary folder, "spamgraph-NAME-XXXXXX".
 Result<std::string> make_server_dir(const std::string& name);
 
