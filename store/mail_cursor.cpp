@@ -29,8 +29,14 @@ Result<std::optional<MailCursor>> read_mail_cursor(Store& store, const std::stri
 
 Status write_mail_cursor(Store& store, const MailCursor& cursor) {
   auto query = store.database().prepare(
-      "INSERT OR REPLACE INTO mail_cursor(source, uidvalidity, last_uid, position, fingerprint, updated)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+      "INSERT INTO mail_cursor(source, uidvalidity, last_uid, position, fingerprint, updated)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(source) DO UPDATE SET"
+      // Two pulls of one mailbox at once: the one that commits last must not move
+      // the other's cursor back (the UIDs in between would be fetched again).
+      " last_uid = CASE WHEN uidvalidity = excluded.uidvalidity THEN max(last_uid, excluded.last_uid)"
+      "                 ELSE excluded.last_uid END,"
+      " uidvalidity = excluded.uidvalidity, position = excluded.position, fingerprint = excluded.fingerprint,"
+      " updated = excluded.updated");
   query.bind(1, cursor.source)
       .bind(2, static_cast<int64_t>(cursor.uidvalidity))
       .bind(3, static_cast<int64_t>(cursor.last_uid))

@@ -26,7 +26,8 @@ struct MailCursor {
 
 /// The cursor of `source`, or nullopt when it was never pulled.
 Result<std::optional<MailCursor>> read_mail_cursor(Store& store, const std::string& source);
-/// Writes (replaces) a cursor; inside a batch.
+/// Writes a cursor, inside a batch. Within one UIDVALIDITY the last UID only grows,
+/// so of two pulls of one mailbox at once the later commit keeps the farther cursor.
 Status write_mail_cursor(Store& store, const MailCursor& cursor);
 /// Every cursor, by source: what `pull --status` lists.
 Result<std::vector<MailCursor>> list_mail_cursors(Store& store);

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "ingest/pull.h"
@@ -410,4 +411,33 @@ TEST_CASE("pull imap --since: only messages that arrived on or after the day") {
   CHECK(report.mailboxes[0].new_on_server == 1);
   CHECK(report.mailboxes[0].stored == 1);
   CHECK(count(*store, "SELECT count(*) FROM message WHERE subject = 'offer 91'") == 1);
+}
+
+TEST_CASE("pull imap: two pulls of one mailbox at once store each message once and leave the farther cursor") {
+  auto server = start_dovecot();
+  std::vector<std::string> messages;
+  for (int n = 200; n < 240; ++n) messages.push_back(spam(n));
+  REQUIRE(server->add_messages("INBOX", messages));
+  TempDir dir("pull-imap-concurrent");
+  { auto created = open_store(dir); }  // the schema first, so neither pull creates it
+  std::vector<int64_t> stored(2, -1);
+  std::vector<std::thread> pulls;
+  for (size_t i = 0; i < 2; ++i)
+    pulls.emplace_back([&, i] {
+      auto store = Store::open(dir.path("store.db"));
+      if (!store) return;
+      std::ostringstream progress;
+      auto report = run_pull(**store, options_for(url(*server)), progress);
+      if (report && !report->stopped) stored[i] = report->totals.stored;
+    });
+  for (std::thread& pull : pulls) pull.join();
+  CHECK(stored[0] >= 0);
+  CHECK(stored[1] >= 0);
+  CHECK(stored[0] + stored[1] == 40);
+  auto store = open_store(dir);
+  CHECK(count(*store, "SELECT count(*) FROM message") == 40);
+  auto cursor = read_mail_cursor(*store, url(*server));
+  REQUIRE(cursor);
+  REQUIRE(*cursor);
+  CHECK((*cursor)->last_uid == 40);
 }
