@@ -68,7 +68,13 @@ Status pull_imap_mailbox(imap::ImapClient& client, const imap::MailServerUrl& ur
   auto cursor = read_mail_cursor(context.store, mailbox.source);
   if (!cursor) return cursor.error();
   auto status = client.examine(name);
-  if (!status) return status.error();
+  if (!status) {
+    // One mailbox of many (--all-mailboxes) that the server refuses to open is
+    // reported and the others are read; a connection that broke ends the pull.
+    if (!context.options.all_mailboxes || !client.usable()) return status.error();
+    context.report.totals.count_unreadable(status.error());
+    return Ok{};
+  }
   mailbox.uidvalidity = status->uidvalidity;
   if (*cursor && status->uidvalidity != 0 && (*cursor)->uidvalidity == status->uidvalidity) {
     mailbox.after_uid = (*cursor)->last_uid;

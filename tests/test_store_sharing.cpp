@@ -308,6 +308,7 @@ TEST_CASE("store: the migration to unique entity keys merges duplicates left by 
         " VALUES ('pfx2as-wrong', 'pfx2as', '/x', 0, 0, 'abc', 0);"
         "DROP TABLE attribute;"  // schema 4's
         "DROP TABLE bgp_update; ALTER TABLE dataset_prefix DROP COLUMN peers;"  // schema 5's
+        "DROP TABLE mail_cursor; DROP TABLE mail_seen;"  // schema 6's
         "UPDATE meta SET value = '2' WHERE key = 'schema_version';"));
     REQUIRE(count_rows(**store, "SELECT COUNT(*) FROM entity WHERE key = '198.51.100.10'") == 2);
   }

@@ -75,6 +75,9 @@ class ImapClient {
   /// handing each message to `on_message` as it arrives.
   Status collect(uint64_t ticket, const std::function<void(FetchedMessage&&)>& on_message);
 
+  /// False once a response could not be read or the connection failed: the
+  /// session cannot go on (a refused command leaves it usable).
+  bool usable() const { return !broken_; }
   /// Says goodbye (LOGOUT) without waiting for the answer.
   void logout();
 
