@@ -4,6 +4,7 @@
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <thread>
 
 namespace sg {
 
@@ -63,6 +64,25 @@ class BoundedQueue {
   std::deque<T> items_;
   std::deque<T> given_back_;
   bool closed_ = false;
+};
+
+/// Ends a thread that works a queue however the scope is left (an exception, an
+/// early return): closes the queue, so that the thread wakes from push() or pop(),
+/// then joins it. A joinable std::thread destroyed instead would call std::terminate.
+template <typename T>
+class JoinOnExit {
+ public:
+  JoinOnExit(std::thread& thread, BoundedQueue<T>& queue) : thread_(thread), queue_(queue) {}
+  ~JoinOnExit() {
+    queue_.close();
+    if (thread_.joinable()) thread_.join();
+  }
+  JoinOnExit(const JoinOnExit&) = delete;
+  JoinOnExit& operator=(const JoinOnExit&) = delete;
+
+ private:
+  std::thread& thread_;
+  BoundedQueue<T>& queue_;
 };
 
 }  // namespace sg

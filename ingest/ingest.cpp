@@ -119,14 +119,7 @@ Result<IngestReport> run_ingest(Store& store, const IngestOptions& options, std:
   });
   // ...and one thrown on this thread (by the store) must find the reader ended,
   // not a joinable std::thread whose destructor calls std::terminate.
-  struct JoinReader {
-    BoundedQueue<IngestItem>& queue;
-    std::thread& thread;
-    ~JoinReader() {
-      queue.close();
-      if (thread.joinable()) thread.join();
-    }
-  } join_reader{queue, reader};
+  JoinOnExit<IngestItem> join_reader(reader, queue);
   IngestProgress progress(progress_out, options.progress);
   size_t in_batch = 0;
   auto batch_started = Clock::now();

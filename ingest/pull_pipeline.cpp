@@ -20,17 +20,6 @@ void analyse(Analyzer& analyzer, PulledBatch& batch) {
   }
 }
 
-// Ends a thread however the scope is left: closes its queue first, so that a
-// thread blocked on it wakes up.
-struct Joining {
-  std::thread& thread;
-  BoundedQueue<PulledBatch>& queue;
-  ~Joining() {
-    queue.close();
-    if (thread.joinable()) thread.join();
-  }
-};
-
 }  // namespace
 
 BatchStore::BatchStore(Store& store, PullReport& report, std::ostream& progress_out, bool progress)
@@ -49,7 +38,7 @@ Status BatchStore::run(const BatchSource& source, const AnalysisOptions& analysi
     if (!status) source_failure = status.error();
     read.close();
   });
-  Joining join_reading{reading, read};
+  JoinOnExit<PulledBatch> join_reading(reading, read);
   std::thread analysing([&] {
     auto status = run_catching([&] {
       Analyzer analyzer(analysis);
@@ -62,7 +51,7 @@ Status BatchStore::run(const BatchSource& source, const AnalysisOptions& analysi
     read.close();  // a source still pushing stops
     analysed.close();
   });
-  Joining join_analysing{analysing, analysed};
+  JoinOnExit<PulledBatch> join_analysing(analysing, analysed);
 
   Status stored = Ok{};
   while (auto batch = analysed.pop()) {
