@@ -10,11 +10,13 @@ packages=(
   libcurl4-openssl-dev nlohmann-json3-dev libmaxminddb-dev mmdb-bin
   libsqlite3-dev sqlite3 libcli11-dev doctest-dev libc-ares-dev
   libpsl-dev libidn2-dev libbz2-dev zlib1g-dev liblzma-dev libfmt-dev libssl-dev
+  libgraphviz-dev
   clang-14 libclang-rt-14-dev python3 time
   unbound dnsutils
   libmaxmind-db-writer-perl python3-pyasn
   spamassassin bgpdump
   dovecot-imapd dovecot-pop3d openssl curl
+  chromium fonts-noto-cjk python3-markdown cmark
 )
 # spamassassin: its Received parser is the reference test_spamassassin_received compares
 # ours with, through tests/spamassassin_relays.pl. bgpdump: the reference `bgp dump`
@@ -22,6 +24,8 @@ packages=(
 # dovecot-imapd, dovecot-pop3d: the real mail server `pull` is tested against
 # (tests/dovecot_test_server.*, started by the tests on 127.0.0.1, never as a service);
 # openssl makes its self-signed certificate; curl is bench/imap.sh's comparison.
+# chromium opens the HTML report headless in test_report_html (fonts-noto-cjk draws its
+# Japanese); python3-markdown and cmark render the Markdown report in test_report_markdown.
 # npm fetches the pinned ip-location-db ASN data below; a node install from elsewhere will do.
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 sudo_cmd=""
@@ -34,7 +38,7 @@ for part in "$@"; do
       # Multi-Arch: same; nlohmann-json, CLI11 and doctest are the same for all).
       packages+=(g++-aarch64-linux-gnu)
       for p in libcurl4-openssl-dev libmaxminddb-dev libsqlite3-dev libc-ares-dev libpsl-dev libidn2-dev \
-               libbz2-dev zlib1g-dev libfmt-dev libssl-dev; do
+               libbz2-dev zlib1g-dev libfmt-dev libssl-dev libgraphviz-dev; do
         packages+=("$p:arm64")
       done
       dpkg --print-foreign-architectures | grep -qx arm64 || $sudo_cmd dpkg --add-architecture arm64 ;;
