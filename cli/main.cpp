@@ -39,6 +39,8 @@ int run(int argc, char** argv) {
   commands.push_back(add_ingest_command(app));
   commands.push_back(add_pull_command(app));
   append(commands, add_query_commands(app));
+  append(commands, add_campaign_commands(app));
+  append(commands, add_findings_commands(app));
   auto* enrich = app.add_subcommand("enrich", "add facts from DNS, IP-to-AS data and the registries (WHOIS, IRR, RDAP, Team Cymru) to the graph");
   enrich->require_subcommand(1);
   auto* data = app.add_subcommand("data", "import or download offline datasets");

@@ -11,6 +11,7 @@
 #include "cli/json_output.h"
 #include "cli/query_output.h"
 #include "cli/subcommand.h"
+#include "collectors/indicator_list.h"
 #include "core/ip.h"
 #include "core/time.h"
 #include "store/datasets.h"
@@ -58,7 +59,8 @@ Result<TimeRange> range_from(const std::string& since, const std::string& until)
   return range;
 }
 
-int run_shares(const CommandContext& context, const SharesFlags& flags) {
+int run_shares(const CommandContext& context, SharesFlags flags) {
+  flags.query = refang(flags.query);  // "103[.]244[.]54[.]137" is accepted everywhere
   auto store = Store::open(context.db_path, StoreAccess::read);
   if (!store) return fail_with(store.error());
   auto range = range_from(flags.since, flags.until);
@@ -106,7 +108,7 @@ int run_show(const CommandContext& context, const ShowFlags& flags) {
   if (!store) return fail_with(store.error());
   auto kind = parse_entity_kind(flags.kind);  // one of kShownKinds: the option checks it
   if (!kind) return fail_with(Error{"not a kind of entity", flags.kind});
-  auto report = (*store)->show(EntityRef{*kind, flags.key});
+  auto report = (*store)->show(EntityRef{*kind, refang(flags.key)});
   if (!report) return fail_with(report.error());
   // A message's hops come from its stored header block, analysed again with the
   // current trust settings (analysis is a pure function of the bytes).

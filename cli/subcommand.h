@@ -43,6 +43,10 @@ RegisteredCommand add_pull_command(CLI::App& app);
 RegisteredCommand add_parse_command(CLI::App& app);
 /// `ingest` (cli/ingest_command.cpp).
 RegisteredCommand add_ingest_command(CLI::App& app);
+/// `campaign auto|show|add|rename|merge|split` (cli/campaign_command.cpp).
+std::vector<RegisteredCommand> add_campaign_commands(CLI::App& app);
+/// `pivot`, `timeline` and `diff` (cli/findings_commands.cpp).
+std::vector<RegisteredCommand> add_findings_commands(CLI::App& app);
 /// `shares`, `stats` and `show` (cli/query_commands.cpp).
 std::vector<RegisteredCommand> add_query_commands(CLI::App& app);
 /// `enrich dns` (cli/dns_command.cpp).

@@ -57,6 +57,34 @@ std::string refang(std::string_view text) {
   return out;
 }
 
+std::optional<ListedIndicator> parse_indicator(std::string_view text, std::string& problem) {
+  const std::string value = refang(trim(text));
+  if (auto ip = IpAddress::parse(value)) return ListedIndicator{EntityKind::ip, ip->to_string(), 0};
+  if (auto prefix = IpPrefix::parse(value); prefix && value.find('/') != std::string::npos)
+    return ListedIndicator{EntityKind::prefix, prefix->to_string(), 0};
+  if (std::string asn = as_number(value); !asn.empty()) return ListedIndicator{EntityKind::asn, asn, 0};
+  if (value.find("://") != std::string::npos) {
+    if (url_host(value).empty()) {
+      problem = "URL without a host: " + value;
+      return std::nullopt;
+    }
+    return ListedIndicator{EntityKind::url, value, 0};
+  }
+  if (value.find('@') != std::string::npos) {
+    std::string address, domain;
+    if (!parse_single_address_into(value, address) || !normalize_domain_into(address_domain(address), domain)) {
+      problem = "not an e-mail address: " + value;
+      return std::nullopt;
+    }
+    const std::string_view local = std::string_view(address).substr(0, address.size() - address_domain(address).size());
+    return ListedIndicator{EntityKind::email, std::string(local) + domain, 0};
+  }
+  if (std::string domain; normalize_domain_into(value, domain))
+    return ListedIndicator{EntityKind::domain, std::move(domain), 0};
+  problem = "not a domain, IP, prefix, AS number, e-mail address or URL: " + value;
+  return std::nullopt;
+}
+
 std::vector<ListedIndicator> parse_indicator_list(std::string_view text, std::vector<std::string>& problems) {
   std::vector<ListedIndicator> indicators;
   size_t line_number = 0;
@@ -75,36 +103,14 @@ std::vector<ListedIndicator> parse_indicator_list(std::string_view text, std::ve
       problems.push_back(where + ": longer than " + std::to_string(kMaxLineLength) + " bytes");
       continue;
     }
-    const std::string value = refang(line);
-    ListedIndicator indicator;
-    indicator.line = line_number;
-    if (auto ip = IpAddress::parse(value)) {
-      indicator = {EntityKind::ip, ip->to_string(), line_number};
-    } else if (auto prefix = IpPrefix::parse(value); prefix && value.find('/') != std::string::npos) {
-      indicator = {EntityKind::prefix, prefix->to_string(), line_number};
-    } else if (std::string asn = as_number(value); !asn.empty()) {
-      indicator = {EntityKind::asn, asn, line_number};
-    } else if (value.find("://") != std::string::npos) {
-      if (url_host(value).empty()) {
-        problems.push_back(where + ": URL without a host: " + value);
-        continue;
-      }
-      indicator = {EntityKind::url, value, line_number};
-    } else if (value.find('@') != std::string::npos) {
-      std::string address, domain;
-      if (!parse_single_address_into(value, address) || !normalize_domain_into(address_domain(address), domain)) {
-        problems.push_back(where + ": not an e-mail address: " + value);
-        continue;
-      }
-      const std::string_view local = std::string_view(address).substr(0, address.size() - address_domain(address).size());
-      indicator = {EntityKind::email, std::string(local) + domain, line_number};
-    } else if (std::string domain; normalize_domain_into(value, domain)) {
-      indicator = {EntityKind::domain, std::move(domain), line_number};
-    } else {
-      problems.push_back(where + ": not a domain, IP, prefix, AS number, e-mail address or URL: " + value);
+    std::string problem;
+    auto indicator = parse_indicator(line, problem);
+    if (!indicator) {
+      problems.push_back(where + ": " + problem);
       continue;
     }
-    indicators.push_back(std::move(indicator));
+    indicator->line = line_number;
+    indicators.push_back(std::move(*indicator));
   }
   return indicators;
 }

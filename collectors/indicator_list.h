@@ -1,6 +1,7 @@
 // Indicator lists from elsewhere (another researcher's list, a blog post, a feed):
 // one domain, IP, prefix, AS number, e-mail address or URL per line.
 #pragma once
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,10 @@ struct ListedIndicator {
 /// Undoes the usual defanging: "103[.]244[.]54[.]137", "example(.)com",
 /// "example[dot]com", "hxxps://", "user[@]example.com", "[:]//".
 std::string refang(std::string_view text);
+
+/// Reads one indicator, defanged or not ("103[.]244[.]54[.]137", "hxxp://x[.]y/",
+/// "AS133027", "114.113.195.0/24"); nullopt with `problem` saying why when it is none.
+std::optional<ListedIndicator> parse_indicator(std::string_view text, std::string& problem);
 
 /// Reads a list: '#' starts a comment, blank lines are skipped, surrounding
 /// quotes and commas are ignored. Lines that are none of the kinds are reported

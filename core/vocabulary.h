@@ -116,6 +116,9 @@ inline constexpr Relation kHelo{"helo"};  ///< ip -> domain: the name it gave in
 inline constexpr Relation kPtr{"ptr"};    ///< ip -> domain: its reverse name (from a hop, or a PTR lookup)
 /// source -> entity: an imported list names the entity.
 inline constexpr Relation kLists{"lists"};
+/// DNS facts that queries follow across stages (enrich/dns writes them, with the rest in enrich/dns/derive.h).
+inline constexpr Relation kResolvesTo{"resolves-to"};  ///< domain -> ip (A/AAAA)
+inline constexpr Relation kNs{"ns"};                   ///< domain -> name server domain
 
 // ---- text forms (constexpr, so they cost nothing on the analysis path) ----
 

@@ -214,6 +214,55 @@ CREATE TABLE mail_seen (
   PRIMARY KEY (source, name)
 ) WITHOUT ROWID;
 )sql",
+      // 7: findings. When mail first and last named each entity (for diff and
+      // timeline without scanning every message), and campaigns.
+      R"sql(
+-- When mail named an entity, as any of a message's links or hop names: the first
+-- and last message time and how many messages. Kept up to date by every message
+-- stored, so "what is new since DATE" is one index range.
+CREATE TABLE entity_seen (
+  entity_id INTEGER PRIMARY KEY REFERENCES entity(id),
+  first_seen INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL,
+  messages INTEGER NOT NULL
+);
+INSERT INTO entity_seen
+  SELECT entity_id, MIN(time), MAX(time), COUNT(*) FROM (
+    SELECT DISTINCT ml.entity_id AS entity_id, m.id AS message_id, m.time AS time
+      FROM message_link ml JOIN message m ON m.id = ml.message_id
+    UNION
+    SELECT e.src, m.id, m.time FROM observation o JOIN edge e ON e.id = o.edge_id JOIN message m ON m.id = o.source_id
+      WHERE o.source_kind = 'message'
+    UNION
+    SELECT e.dst, m.id, m.time FROM observation o JOIN edge e ON e.id = o.edge_id JOIN message m ON m.id = o.source_id
+      WHERE o.source_kind = 'message')
+  GROUP BY entity_id;
+CREATE INDEX entity_seen_first ON entity_seen(first_seen);
+CREATE INDEX entity_seen_last ON entity_seen(last_seen);
+-- A campaign: messages grouped by shared infrastructure (`campaign auto`) or by hand.
+CREATE TABLE campaign (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  pinned INTEGER NOT NULL DEFAULT 0,  -- made or changed by hand: `campaign auto` only adds new mail to it
+  created INTEGER NOT NULL,
+  updated INTEGER NOT NULL
+);
+-- A message belongs to at most one campaign.
+CREATE TABLE campaign_message (
+  message_id INTEGER PRIMARY KEY REFERENCES message(id),
+  campaign_id INTEGER NOT NULL REFERENCES campaign(id)
+);
+CREATE INDEX campaign_message_campaign ON campaign_message(campaign_id);
+-- What the last `campaign auto` left out of the clustering, and why: an entity so
+-- widely shared (a large mail provider, a CDN, shared hosting) that it would merge
+-- unrelated campaigns.
+CREATE TABLE campaign_hub (
+  key TEXT PRIMARY KEY,     -- "domain gmail.com", "asn AS13335", "ip 8.8.8.8", "net 192.0.2.0/24"
+  reason TEXT NOT NULL,
+  degree INTEGER NOT NULL,  -- how many distinct counterparts it linked (sender domains or networks)
+  time INTEGER NOT NULL
+);
+)sql",
   };
   return kMigrations;
 }

@@ -103,6 +103,10 @@ Status Store::prepare_statements() {
       {&insert_edge_,
        "INSERT INTO edge(src, relation, dst, first_seen, last_seen, count, trusted) VALUES (?1, ?2, ?3, ?4, ?4, 1, ?5)"},
       {&update_edge_, "UPDATE edge SET first_seen = ?2, last_seen = ?3, count = ?4, trusted = ?5 WHERE id = ?1"},
+      {&upsert_seen_,
+       "INSERT INTO entity_seen(entity_id, first_seen, last_seen, messages) VALUES (?1, ?2, ?3, ?4)"
+       " ON CONFLICT DO UPDATE SET first_seen = MIN(first_seen, excluded.first_seen),"
+       " last_seen = MAX(last_seen, excluded.last_seen), messages = messages + excluded.messages"},
       {&insert_observation_,
        "INSERT INTO observation(edge_id, time, source_kind, source_id, trusted) VALUES (?1, ?2, ?3, ?4, ?5)"
        " ON CONFLICT DO UPDATE SET trusted = MAX(trusted, excluded.trusted)"},
@@ -160,6 +164,10 @@ Status Store::commit() {
     rollback();
     return status;
   }
+  if (auto status = flush_seen(); !status) {
+    rollback();
+    return status;
+  }
   if (auto status = db_.exec("COMMIT"); !status) {
     rollback();
     return status;
@@ -178,6 +186,7 @@ void Store::rollback() {
   entity_cache_.clear();
   edge_cache_.clear();
   dirty_edges_.clear();
+  seen_.clear();
   relation_cache_.clear();
 }
 
@@ -283,6 +292,16 @@ Status Store::flush_edges() {
   return Ok{};
 }
 
+Status Store::flush_seen() {
+  // min, max and sum commute: batches of several writers merge in any order.
+  for (const auto& [entity, seen] : seen_) {
+    upsert_seen_.bind(1, entity).bind(2, seen.first_seen).bind(3, seen.last_seen).bind(4, seen.messages);
+    if (!upsert_seen_.run()) return Error{"updating entity_seen: " + upsert_seen_.error(), db_.path()};
+  }
+  seen_.clear();
+  return Ok{};
+}
+
 Result<bool> Store::has_message(const std::string& header_hash) {
   find_message_.bind(1, header_hash);
   const bool found = find_message_.step();
@@ -332,9 +351,11 @@ Result<bool> Store::add_message(const Evidence& evidence, const std::vector<Obse
   // A message's own links are unique per (relation, entity): a relay seen in two
   // hops of one message is one link, trusted if either hop was.
   std::map<std::pair<int64_t, int64_t>, bool> links;
+  message_entities_.clear();
   for (const Observation& observation : observations) {
     auto object = entity_id(observation.object);
     if (!object) return fail(object.error());
+    message_entities_.push_back(*object);
     if (observation.subject.kind == EntityKind::message) {
       auto relation = relation_id(observation.relation);
       if (!relation) return fail(relation.error());
@@ -344,6 +365,7 @@ Result<bool> Store::add_message(const Evidence& evidence, const std::vector<Obse
     }
     auto subject = entity_id(observation.subject);
     if (!subject) return fail(subject.error());
+    message_entities_.push_back(*subject);
     auto edge = upsert_edge(*subject, observation.relation, *object, observation.time, observation.trusted);
     if (!edge) return fail(edge.error());
     insert_observation_.bind(1, *edge)
@@ -354,6 +376,15 @@ Result<bool> Store::add_message(const Evidence& evidence, const std::vector<Obse
     if (!insert_observation_.run()) return fail(Error{"storing observation: " + insert_observation_.error(), ""});
   }
   if (auto status = insert_links(message_id, links); !status) return fail(status.error());
+  std::sort(message_entities_.begin(), message_entities_.end());
+  message_entities_.erase(std::unique(message_entities_.begin(), message_entities_.end()), message_entities_.end());
+  for (int64_t entity : message_entities_) {
+    auto [it, fresh] = seen_.try_emplace(entity, SeenState{evidence.time, evidence.time, 0});
+    SeenState& seen = it->second;
+    seen.first_seen = std::min(seen.first_seen, evidence.time);
+    seen.last_seen = std::max(seen.last_seen, evidence.time);
+    seen.messages += 1;
+  }
   if (own_batch)
     if (auto status = commit(); !status) return status.error();
   return true;

@@ -183,6 +183,10 @@ class Store {
   /// Every edge of the entity with times and provenance; error if unknown.
   Result<EntityReport> show(const EntityRef& entity, int provenance_limit = 5);
 
+  /// The ids of the stored IP, or of every stored IP inside the prefix (and the
+  /// prefix itself when it is an entity); an error when the text is neither.
+  Result<std::vector<int64_t>> ip_ids(const std::string& ip_or_prefix);
+
   /// The underlying database: for migrations, tests and integrity checks.
   sql::Database& database() { return db_; }
 
@@ -190,8 +194,6 @@ class Store {
   Store() = default;
   /// Prepares the statements every write uses, once per connection.
   Status prepare_statements();
-  /// The ids of the stored IP, or of every stored IP inside the prefix.
-  Result<std::vector<int64_t>> ip_ids(const std::string& ip_or_prefix);
   /// `show` for a message, found by its header hash or a unique prefix of it.
   Result<EntityReport> show_message(const std::string& hash_or_prefix);
   /// Adds to `links` the domains tied to IP `id` directly or through its messages.
@@ -209,6 +211,8 @@ class Store {
   static constexpr size_t kMaxCachedEntities = 200000;
   /// Writes the edges updated in this batch (dirty_edges_) to the `edge` table.
   Status flush_edges();
+  /// Writes this batch's sightings of entities in mail (seen_) to `entity_seen`.
+  Status flush_seen();
   /// Inside a fresh batch: forgets cached edge state and learns new entity keys when
   /// another connection committed since this one last wrote.
   Status catch_up_with_other_writers();
@@ -233,6 +237,14 @@ class Store {
   /// relation name -> id; the names are a Relation's static text
   std::unordered_map<std::string_view, int64_t> relation_cache_;
   std::vector<EdgeState*> dirty_edges_;  ///< updated in this batch (unordered_map nodes do not move)
+  /// When this batch's messages named an entity: merged into `entity_seen` at commit.
+  struct SeenState {
+    UnixTime first_seen = 0;
+    UnixTime last_seen = 0;
+    int64_t messages = 0;
+  };
+  std::unordered_map<int64_t, SeenState> seen_;  ///< entity id -> this batch's sightings
+  std::vector<int64_t> message_entities_;  ///< scratch: the entities one message names
   std::vector<sql::Statement> link_inserts_;  ///< [n]: INSERT of n message links
   int64_t data_version_ = -1;  ///< PRAGMA data_version when this connection last held the lock
   sql::Statement find_entity_;
@@ -240,6 +252,7 @@ class Store {
   sql::Statement find_edge_;
   sql::Statement insert_edge_;
   sql::Statement update_edge_;
+  sql::Statement upsert_seen_;
   sql::Statement insert_observation_;
   sql::Statement insert_attribute_;
   sql::Statement find_message_;

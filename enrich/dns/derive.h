@@ -13,12 +13,12 @@
 namespace sg::dns {
 
 /// Relation names of DNS-derived edges (subject -relation-> object).
-inline constexpr Relation kResolvesTo{"resolves-to"};    ///< domain -> ip (A/AAAA)
+using sg::kResolvesTo;  ///< domain -> ip (A/AAAA), declared in core/vocabulary.h for the queries that follow it
 using sg::kPtr;  ///< ip -> domain (PTR): the relation hops use for a reverse name (core/vocabulary.h)
 inline constexpr Relation kFcrdns{"fcrdns"};             ///< ip -> domain: the PTR name resolves back to the ip
 inline constexpr Relation kCname{"cname"};               ///< domain -> domain, one per CNAME step
 inline constexpr Relation kMx{"mx"};                     ///< domain -> mail exchanger domain
-inline constexpr Relation kNs{"ns"};                     ///< domain -> name server domain
+using sg::kNs;  ///< domain -> name server domain (core/vocabulary.h)
 inline constexpr Relation kSpfInclude{"spf-include"};    ///< domain -> domain (include:)
 inline constexpr Relation kSpfRedirect{"spf-redirect"};  ///< domain -> domain (redirect=)
 inline constexpr Relation kSpfA{"spf-a"};                ///< domain -> domain (a:DOMAIN)

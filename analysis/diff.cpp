@@ -1,0 +1,228 @@
+#include "analysis/diff.h"
+
+#include <algorithm>
+#include <map>
+
+#include "store/campaigns.h"
+#include "store/datasets.h"
+#include "store/graph_queries.h"
+
+namespace sg {
+
+namespace {
+
+size_t kind_rank(EntityKind kind) {
+  for (size_t i = 0; i < std::size(kIndicatorKinds); ++i)
+    if (kIndicatorKinds[i] == kind) return i;
+  return std::size(kIndicatorKinds);
+}
+
+void sort_by(std::vector<IndicatorStats>& rows, bool by_first) {
+  std::sort(rows.begin(), rows.end(), [by_first](const IndicatorStats& a, const IndicatorStats& b) {
+    if (kind_rank(a.kind) != kind_rank(b.kind)) return kind_rank(a.kind) < kind_rank(b.kind);
+    const UnixTime ta = by_first ? a.first_seen : a.last_seen;
+    const UnixTime tb = by_first ? b.first_seen : b.last_seen;
+    if (ta != tb) return ta < tb;
+    return a.value < b.value;
+  });
+}
+
+// Diff of two indicator sets: what `now` has that `before` lacks, and what `previous` had that `now` lacks.
+void compare(const IndicatorSet& before, const IndicatorSet& previous, const IndicatorSet& now, DiffResult& result) {
+  for (const auto& [key, stats] : now)
+    if (!before.count(key)) result.appeared.push_back(stats);
+  for (const auto& [key, stats] : previous)
+    if (!now.count(key)) result.vanished.push_back(stats);
+}
+
+std::vector<int64_t> in_range(const std::vector<MessageSummary>& messages, UnixTime since, UnixTime until) {
+  std::vector<int64_t> ids;
+  for (const MessageSummary& message : messages)
+    if (message.time >= since && message.time <= until) ids.push_back(message.id);
+  return ids;
+}
+
+// Messages read for a period: the campaign's, or the store's by time.
+Result<IndicatorSet> period_indicators(Store& store, const std::vector<MessageSummary>* campaign, UnixTime since,
+                                       UnixTime until) {
+  std::vector<int64_t> ids;
+  if (campaign) {
+    ids = in_range(*campaign, since, until);
+  } else {
+    auto found = messages_between(store, since, until);
+    if (!found) return found.error();
+    ids = std::move(*found);
+  }
+  return indicators_of_messages(store, ids, since, until);
+}
+
+// The IPs a domain is tied to: where its mail came from, what gave it as a name, what it resolves to.
+Status add_ties(Store& store, IndicatorStats& stats, size_t limit) {
+  auto add = [&](const std::vector<EdgeEnd>& ends) {
+    for (const EdgeEnd& end : ends)
+      if (end.other.ref.kind == EntityKind::ip && stats.ips.size() < limit) stats.ips.insert(end.other.ref.key);
+  };
+  for (Relation relation : {kHelo, kPtr}) {
+    auto ends = edges_to(store, stats.entity_id, relation);
+    if (!ends) return ends.error();
+    add(*ends);
+  }
+  auto addresses = edges_from(store, stats.entity_id, kResolvesTo);
+  if (!addresses) return addresses.error();
+  add(*addresses);
+  auto messages = messages_naming(store, EntityRef{EntityKind::domain, stats.value});
+  if (!messages) return messages.error();
+  if (messages->size() > 200) messages->resize(200);
+  auto links = message_links(store, *messages);
+  if (!links) return links.error();
+  for (const MessageLinkRow& link : *links)
+    if (link.relation == kSentFrom.text() && stats.ips.size() < limit) stats.ips.insert(link.entity.ref.key);
+  return Ok{};
+}
+
+IndicatorStats from_seen(const SeenEntity& seen, EntityKind kind, const std::string& value, int64_t id,
+                         std::pair<UnixTime, UnixTime> span) {
+  IndicatorStats stats;
+  stats.kind = kind;
+  stats.value = value;
+  stats.entity_id = id;
+  stats.first_seen = span.first;
+  stats.last_seen = span.second;
+  stats.messages = seen.messages;
+  return stats;
+}
+
+// The whole store up to now: entity_seen answers both sides.
+Result<DiffResult> diff_open_end(Store& store, DiffResult result, size_t tie_limit) {
+  std::map<std::pair<EntityKind, std::string>, IndicatorStats> appeared, vanished;
+  // side: true for appeared (first_seen in [since, until]), false for vanished (last_seen in the previous period).
+  for (bool appearing : {true, false}) {
+    auto rows = appearing ? entities_first_seen(store, result.since, result.until)
+                          : entities_last_seen(store, result.previous_since, result.since - 1);
+    if (!rows) return rows.error();
+    auto& into = appearing ? appeared : vanished;
+    auto qualifies = [&](std::pair<UnixTime, UnixTime> span) {
+      return appearing ? span.first >= result.since : span.second < result.since;
+    };
+    std::set<int64_t> networks_done;
+    for (const SeenEntity& seen : *rows) {
+      const StoredEntity& entity = seen.entity;
+      if (entity.ref.kind == EntityKind::domain) {
+        auto registrable_id = entity.registrable == entity.ref.key
+                                  ? std::optional<int64_t>(entity.id)
+                                  : store.find_entity(EntityRef{EntityKind::domain, entity.registrable});
+        if (!registrable_id || into.count({EntityKind::domain, entity.registrable})) continue;
+        auto span = domain_family_seen(store, *registrable_id);
+        if (!span) return span.error();
+        if (*span && qualifies(**span))
+          into[{EntityKind::domain, entity.registrable}] =
+              from_seen(seen, EntityKind::domain, entity.registrable, *registrable_id, **span);
+        continue;
+      }
+      if (entity.ref.kind != EntityKind::ip) continue;
+      into[{EntityKind::ip, entity.ref.key}] =
+          from_seen(seen, EntityKind::ip, entity.ref.key, entity.id, {seen.first_seen, seen.last_seen});
+      // The networks behind it appeared (vanished) if no other IP inside them was seen before (since).
+      auto prefixes = edges_from(store, entity.id, kInPrefix);
+      if (!prefixes) return prefixes.error();
+      std::vector<StoredEntity> networks;
+      for (const EdgeEnd& prefix : *prefixes) {
+        networks.push_back(prefix.other);
+        for (Relation relation : {kOriginatedBy, kRouteObject}) {
+          auto ends = edges_from(store, prefix.other.id, relation);
+          if (!ends) return ends.error();
+          for (const EdgeEnd& end : *ends) networks.push_back(end.other);
+        }
+      }
+      for (const StoredEntity& network : networks) {
+        if (!networks_done.insert(network.id).second) continue;
+        auto span = network_seen(store, network);
+        if (!span) return span.error();
+        if (*span && qualifies(**span))
+          into[{network.ref.kind, network.ref.key}] = from_seen(seen, network.ref.kind, network.ref.key, network.id, **span);
+      }
+    }
+  }
+  for (auto& [key, stats] : appeared) {
+    if (stats.kind == EntityKind::domain)
+      if (auto status = add_ties(store, stats, tie_limit); !status) return status.error();
+    result.appeared.push_back(std::move(stats));
+  }
+  for (auto& [key, stats] : vanished) result.vanished.push_back(std::move(stats));
+  return result;
+}
+
+// When any mail first named the indicator (for networks: any IP inside it).
+Result<UnixTime> first_seen_anywhere(Store& store, const IndicatorStats& stats) {
+  std::optional<int64_t> id = stats.entity_id ? std::optional<int64_t>(stats.entity_id)
+                                              : store.find_entity(EntityRef{stats.kind, stats.value});
+  if (!id) return stats.first_seen;
+  std::optional<std::pair<UnixTime, UnixTime>> span;
+  if (stats.kind == EntityKind::domain) {
+    auto found = domain_family_seen(store, *id);
+    if (!found) return found.error();
+    span = *found;
+  } else if (stats.kind == EntityKind::ip) {
+    auto found = entity_seen(store, *id);
+    if (!found) return found.error();
+    if (*found) span = std::pair{(*found)->first_seen, (*found)->last_seen};
+  } else {
+    auto found = network_seen(store, StoredEntity{*id, EntityRef{stats.kind, stats.value}, ""});
+    if (!found) return found.error();
+    span = *found;
+  }
+  return span ? std::min(span->first, stats.first_seen) : stats.first_seen;
+}
+
+}  // namespace
+
+Result<DiffResult> diff_period(Store& store, const DiffOptions& options) {
+  DiffResult result;
+  result.since = options.since;
+  auto newest = newest_message_time(store);
+  if (!newest) return newest.error();
+  result.until = options.until.value_or(std::max(options.now, newest->value_or(options.now)));
+  if (result.until < result.since) return Error{"the period ends before it starts", "--until"};
+  result.previous_since = result.since - (result.until - result.since) - 1;
+
+  const bool open_end = !options.until || !*newest || *options.until >= **newest;
+  if (!options.campaign && open_end) {
+    auto diff = diff_open_end(store, result, options.tie_limit);
+    if (!diff) return diff.error();
+    result = std::move(*diff);
+  } else {
+    std::optional<std::vector<MessageSummary>> campaign;
+    if (options.campaign) {
+      auto ids = campaign_message_ids(store, *options.campaign);
+      if (!ids) return ids.error();
+      auto messages = message_summaries(store, *ids);
+      if (!messages) return messages.error();
+      campaign = std::move(*messages);
+    }
+    const std::vector<MessageSummary>* scope = campaign ? &*campaign : nullptr;
+    // Before the period: the campaign's own mail, or for the whole store what
+    // entity_seen says of each indicator of the period.
+    IndicatorSet before;
+    if (scope) {
+      auto earlier = period_indicators(store, scope, INT64_MIN, result.since - 1);
+      if (!earlier) return earlier.error();
+      before = std::move(*earlier);
+    }
+    auto previous = period_indicators(store, scope, result.previous_since, result.since - 1);
+    if (!previous) return previous.error();
+    auto now = period_indicators(store, scope, result.since, result.until);
+    if (!now) return now.error();
+    if (!scope)
+      for (const auto& [key, stats] : *now) {
+        auto first = first_seen_anywhere(store, stats);
+        if (!first) return first.error();
+        if (*first < result.since) before.emplace(key, stats);
+      }
+    compare(before, *previous, *now, result);
+  }
+  sort_by(result.appeared, true);
+  sort_by(result.vanished, false);
+  return result;
+}
+
+}  // namespace sg

@@ -1,0 +1,42 @@
+// `diff`: what infrastructure appeared and what vanished in a period. An
+// indicator appeared when mail first named it in [since, until] and never
+// before; it vanished when mail named it in the previous period of the same
+// length but not in [since, until]. Over the whole store with an open end this
+// is two index ranges of entity_seen; with an end in the past, or for one
+// campaign, the messages of the periods are read.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "analysis/indicator_set.h"
+#include "core/result.h"
+#include "core/time.h"
+#include "store/store.h"
+
+namespace sg {
+
+/// The period and scope of a diff.
+struct DiffOptions {
+  UnixTime since = 0;
+  std::optional<UnixTime> until;         ///< unset: up to now
+  std::optional<int64_t> campaign;       ///< only this campaign's mail
+  UnixTime now = 0;                      ///< the open end's time
+  size_t tie_limit = 10;                 ///< IPs named per domain ("now on 103.244.54.137")
+};
+
+/// A diff.
+struct DiffResult {
+  UnixTime since = 0;
+  UnixTime until = 0;
+  UnixTime previous_since = 0;  ///< the previous period is [previous_since, since)
+  std::vector<IndicatorStats> appeared;  ///< by kind (kIndicatorKinds order), then first_seen and value
+  std::vector<IndicatorStats> vanished;  ///< by kind, then last_seen and value
+};
+
+/// The diff of the store, or of one campaign.
+Result<DiffResult> diff_period(Store& store, const DiffOptions& options);
+
+}  // namespace sg
