@@ -186,7 +186,7 @@ Result<DiffResult> diff_period(Store& store, const DiffOptions& options) {
   result.previous_since = result.since - (result.until - result.since) - 1;
 
   const bool open_end = !options.until || !*newest || *options.until >= **newest;
-  if (!options.campaign && open_end) {
+  if (!options.campaign && open_end && !options.read_messages) {
     auto diff = diff_open_end(store, result, options.tie_limit);
     if (!diff) return diff.error();
     result = std::move(*diff);

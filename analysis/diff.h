@@ -25,6 +25,7 @@ struct DiffOptions {
   std::optional<int64_t> campaign;       ///< only this campaign's mail
   UnixTime now = 0;                      ///< the open end's time
   size_t tie_limit = 10;                 ///< IPs named per domain ("now on 103.244.54.137")
+  bool read_messages = false;            ///< read the periods' messages even where entity_seen would answer
 };
 
 /// A diff.

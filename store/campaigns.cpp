@@ -162,6 +162,7 @@ Result<std::vector<int64_t>> messages_naming(Store& store, const EntityRef& enti
   sql::Database& db = store.database();
   std::vector<int64_t> entities;  // the entities whose messages count
   std::vector<int64_t> ips;       // IPs whose sent or relayed messages count
+  std::vector<int64_t> hop_messages;  // messages whose hops named the domain
   auto collect = [&](const char* text, int64_t id, std::vector<int64_t>& into) -> Status {
     auto query = db.prepare(text);
     query.bind(1, id);
@@ -178,8 +179,7 @@ Result<std::vector<int64_t>> messages_naming(Store& store, const EntityRef& enti
     Status status = Ok{};
     switch (entity.kind) {
       case EntityKind::domain:
-        // A registrable domain stands for its subdomains; a domain for the IPs that
-        // gave it as their HELO or reverse name.
+        // A registrable domain stands for its subdomains.
         status = collect("SELECT id FROM entity WHERE parent_id = ?1 AND kind = 'domain'", *id, entities);
         break;
       case EntityKind::prefix:
@@ -197,9 +197,13 @@ Result<std::vector<int64_t>> messages_naming(Store& store, const EntityRef& enti
     }
     if (!status) return status.error();
     if (entity.kind == EntityKind::domain) {
+      // The messages whose hops gave the name (not every message of those IPs).
       const std::vector<int64_t> names = entities;
       for (int64_t name : names)
-        if (auto status = collect("SELECT src FROM edge WHERE dst = ?1 AND relation IN ('helo', 'ptr')", name, ips);
+        if (auto status = collect(
+                "SELECT o.source_id FROM edge e JOIN observation o ON o.edge_id = e.id"
+                " WHERE e.dst = ?1 AND e.relation IN ('helo', 'ptr') AND o.source_kind = 'message'",
+                name, hop_messages);
             !status)
           return status.error();
     }
@@ -217,6 +221,7 @@ Result<std::vector<int64_t>> messages_naming(Store& store, const EntityRef& enti
     if (!query.error().empty()) return Error{query.error(), db.path()};
     query.reset();
   }
+  messages.insert(messages.end(), hop_messages.begin(), hop_messages.end());
   std::sort(messages.begin(), messages.end());
   messages.erase(std::unique(messages.begin(), messages.end()), messages.end());
   return messages;

@@ -65,9 +65,9 @@ Status replace_campaign_hubs(Store& store, const std::vector<CampaignHub>& hubs,
 Result<std::vector<CampaignHub>> list_campaign_hubs(Store& store);
 
 /// The ids of the messages that name `entity`: as one of their links (for a domain,
-/// also its subdomains when it is a registrable domain), or through the IP they
-/// were sent from or relayed by (its HELO or reverse name is the domain; the IP
-/// lies in the prefix; the prefix is originated by the AS). Ascending.
+/// also its subdomains when it is a registrable domain), as a HELO or reverse name
+/// their hops gave, or through the IP they were sent from or relayed by (the IP lies
+/// in the prefix; the prefix is originated by the AS). Ascending.
 Result<std::vector<int64_t>> messages_naming(Store& store, const EntityRef& entity);
 
 }  // namespace sg

@@ -32,6 +32,9 @@ struct CommandResult {
   std::string err;
 };
 
+/// ip-location-db's ASN data as scripts/setup.sh pins and fetches it (CI runs setup first).
+inline const std::string kIpLocationDir = "data/downloads/ip-location-db-asn-2.3.2026061719";
+
 /// Runs argv[0] with the arguments (no shell), feeding `input` to stdin.
 CommandResult run_command(const std::vector<std::string>& argv, const std::string& input = "");
 

@@ -15,8 +15,6 @@ using nlohmann::json;
 
 namespace {
 
-// Pinned in scripts/setup.sh, which CI runs first.
-const std::string kIpLocationDir = "data/downloads/ip-location-db-asn-2.3.2026061719";
 
 
 const json* find_link(const json& chain, const std::string& relation) { return find_row(chain, "relation", relation); }

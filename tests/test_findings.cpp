@@ -1,0 +1,314 @@
+// Campaigns, pivots, timelines and diffs (analysis/) through the library and the
+// real binary: the bundled case with DNS (a real unbound on 127.0.0.1) and ASN
+// enrichment, the repository's corpus for clustering against big providers, id
+// continuity across runs, hand edits, and the two ways a diff is computed.
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "analysis/campaign_auto.h"
+#include "analysis/diff.h"
+#include "analysis/pivot.h"
+#include "analysis/timeline.h"
+#include "core/time.h"
+#include "store/campaigns.h"
+#include "store/store.h"
+#include "tests/dns_test_server.h"
+#include "tests/helpers.h"
+#include "tests/json_helpers.h"
+
+using namespace sg;
+using nlohmann::json;
+
+namespace {
+
+const UnixTime kFirstDay = make_utc(2020, 1, 10, 9, 0, 0);   // when the first excerpt is dated
+const UnixTime kSecondDay = make_utc(2020, 2, 20, 9, 0, 0);  // and the second
+
+// Ingests the two excerpts of the bundled case a month apart (they carry no date).
+void ingest_seed_dated(const std::string& db) {
+  for (const auto& [file, day] : {std::pair{"data/seed/jacks-1.txt", "2020-01-10T09:00:00Z"},
+                                  std::pair{"data/seed/jacks-2.txt", "2020-02-20T09:00:00Z"}}) {
+    CommandResult ingest = spamgraph(db, {"ingest", "--assume-time", day, repo_path(file)});
+    INFO(ingest.err);
+    REQUIRE(ingest.exit_code == 0);
+  }
+}
+
+std::unique_ptr<Store> open(const std::string& db) {
+  auto store = Store::open(db);
+  REQUIRE_MESSAGE(store, (store ? "" : store.error().to_string()));
+  return std::move(store.value());
+}
+
+// The campaign (id) holding the message stored from `source_path`, 0 when none.
+int64_t campaign_of(Store& store, const std::string& source_path) {
+  auto query = store.database().prepare(
+      "SELECT COALESCE(cm.campaign_id, 0) FROM message m LEFT JOIN campaign_message cm ON cm.message_id = m.id"
+      " WHERE m.source_path = ?1");
+  query.bind(1, source_path);
+  return query.step() ? query.int64(0) : -1;
+}
+
+std::set<std::string> values_of(const json& rows, const std::string& kind) {
+  std::set<std::string> values;
+  for (const json& row : rows)
+    if (row["kind"] == kind) values.insert(row["value"].get<std::string>());
+  return values;
+}
+
+// A third message of the campaign: the same origin, a new sender domain.
+std::string third_message(const TempDir& dir) {
+  const std::string path = dir.path("jacks-3.txt");
+  std::ofstream(path) << "Received: from 114.113.195.12  (EHLO re27.leadw.link) (114.113.195.12)\n"
+                         "Received: from newdomain42.xyz (static-ip.137.54.244.103.rev.i4hk.com [103.244.54.137])\n"
+                         "Return-Path: <bounce-1@newdomain42.xyz>\n";
+  return path;
+}
+
+}  // namespace
+
+TEST_CASE("campaign auto: the bundled case is one campaign; corpus mail shared only through big providers stays out") {
+  TempDir dir("findings-corpus");
+  const std::string db = dir.path("graph.db");
+  ingest_seed_dated(db);
+  CommandResult corpus = spamgraph(db, {"ingest", test_data("corpus")});
+  INFO(corpus.err);
+  REQUIRE(corpus.exit_code <= 1);  // some corpus files are deliberately damaged
+
+  const json summary = run_json(db, {"campaign", "auto", "--json"});
+  auto store = open(db);
+  const int64_t seed = campaign_of(*store, repo_path("data/seed/jacks-1.txt"));
+  CHECK(seed > 0);
+  CHECK(campaign_of(*store, repo_path("data/seed/jacks-2.txt")) == seed);
+  auto members = campaign_message_ids(*store, seed);
+  REQUIRE(members);
+  CHECK(members->size() == 2);  // nothing of the corpus joined it
+
+  // The big providers the corpus shares were suppressed, and listed with the reason.
+  std::set<std::string> hubs;
+  for (const json& hub : summary["hubs"]) hubs.insert(hub["key"].get<std::string>() + " | " + hub["reason"].get<std::string>());
+  INFO(summary.dump(2));
+  CHECK(hubs.count("domain gmail.com | large mail provider"));
+  CHECK(summary["campaigns"].get<int>() >= 2);
+
+  // Without the suppression, mail merges through those providers: the list matters.
+  const json unsuppressed = run_json(db, {"campaign", "auto", "--no-known-hubs", "--json"});
+  const json all = run_json(db, {"campaign", "show", "--json"});
+  int64_t largest_before = 0, largest_after = 0;
+  // `campaign show --json` lists objects with id, name, messages, first_seen, last_seen.
+  for (const json& campaign : all) {
+    CHECK(campaign.contains("id"));
+    CHECK(campaign.contains("name"));
+    CHECK(campaign.contains("first_seen"));
+    CHECK(campaign.contains("last_seen"));
+    largest_after = std::max<int64_t>(largest_after, campaign["messages"].get<int64_t>());
+  }
+  CHECK(unsuppressed["clustered"].get<int64_t>() >= summary["clustered"].get<int64_t>());
+  (void)largest_before;
+  CHECK(largest_after > 2);
+}
+
+TEST_CASE("campaign auto: a campaign that continues keeps its id and name; hand edits survive") {
+  TempDir dir("findings-continuity");
+  const std::string db = dir.path("graph.db");
+  ingest_seed_dated(db);
+  const json first = run_json(db, {"campaign", "auto", "--json"});
+  CHECK(first["created"] == 1);
+  json list = run_json(db, {"campaign", "show", "--json"});
+  REQUIRE(list.size() == 1);
+  const int64_t id = list[0]["id"].get<int64_t>();
+  const std::string name = list[0]["name"].get<std::string>();
+  CHECK(list[0]["messages"] == 2);
+  CHECK(list[0]["first_seen"] == "2020-01-10T09:00:00Z");
+  CHECK(list[0]["last_seen"] == "2020-02-20T09:00:00Z");
+
+  // New mail of the campaign: same id, same name, three messages.
+  REQUIRE(spamgraph(db, {"ingest", "--assume-time", "2020-03-01T00:00:00Z", third_message(dir)}).exit_code == 0);
+  const json second = run_json(db, {"campaign", "auto", "--json"});
+  CHECK(second["continued"] == 1);
+  CHECK(second["created"] == 0);
+  list = run_json(db, {"campaign", "show", "--json"});
+  REQUIRE(list.size() == 1);
+  CHECK(list[0]["id"] == id);
+  CHECK(list[0]["name"] == name);
+  CHECK(list[0]["messages"] == 3);
+
+  // Renamed by hand, split by hand: both survive the next run.
+  REQUIRE(spamgraph(db, {"campaign", "rename", std::to_string(id), "JA-CKS"}).exit_code == 0);
+  CommandResult split = spamgraph(db, {"campaign", "split", "JA-CKS", "newdomain42[.]xyz", "--name", "later wave"});
+  INFO(split.out << split.err);
+  REQUIRE(split.exit_code == 0);
+  run_json(db, {"campaign", "auto", "--json"});
+  list = run_json(db, {"campaign", "show", "--json"});
+  REQUIRE(list.size() == 2);
+  CHECK(list[0]["name"] == "JA-CKS");
+  CHECK(list[0]["messages"] == 2);
+  CHECK(list[1]["name"] == "later wave");
+  CHECK(list[1]["messages"] == 1);
+  // Merged back by name: one campaign of three.
+  REQUIRE(spamgraph(db, {"campaign", "merge", "JA-CKS", "later wave"}).exit_code == 0);
+  const json merged = run_json(db, {"campaign", "show", "JA-CKS", "--json"});
+  CHECK(merged["messages"] == 3);
+  CHECK(values_of(merged["members"], "domain").count("newdomain42.xyz"));
+
+  // A name that is a number, or holds control characters, is refused; nothing changes.
+  CommandResult numeric = spamgraph(db, {"campaign", "rename", "JA-CKS", "42"});
+  CHECK(numeric.exit_code == 2);
+  CHECK(numeric.err.find("number") != std::string::npos);
+  CHECK(spamgraph(db, {"campaign", "rename", "JA-CKS", "bad\x1bname"}).exit_code == 2);
+  CHECK(run_json(db, {"campaign", "show", "--json"})[0]["name"] == "JA-CKS");
+  CommandResult missing = spamgraph(db, {"campaign", "show", "no such"});
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err.find("no such campaign") != std::string::npos);
+}
+
+TEST_CASE("findings: the bundled case with DNS and ASN enrichment (acceptance)") {
+  const std::string v4 = repo_path(kIpLocationDir + "/asn-ipv4.csv");
+  REQUIRE_MESSAGE(std::filesystem::exists(v4), v4 << " is missing: run scripts/setup.sh");
+  TempDir dir("findings-acceptance");
+  const std::string db = dir.path("graph.db");
+  ingest_seed_dated(db);
+  auto dns = DnsTestServer::start(blog_zone());
+  REQUIRE_MESSAGE(dns, (dns ? "" : dns.error().to_string()));
+  CommandResult enrich_dns = spamgraph(db, {"enrich", "dns", "--resolver", (*dns)->address(), "--now", "2020-03-01"});
+  INFO(enrich_dns.out << enrich_dns.err);
+  REQUIRE(enrich_dns.exit_code == 0);
+  REQUIRE(spamgraph(db, {"data", "import", "ip-location-db", v4}).exit_code == 0);
+  REQUIRE(spamgraph(db, {"enrich", "asn"}).exit_code == 0);
+
+  // One campaign holds both messages.
+  const json summary = run_json(db, {"campaign", "auto", "--json"});
+  CHECK(summary["campaigns"] == 1);
+  CHECK(summary["clustered"] == 2);
+
+  // Between the two dates, somach789.xyz and authoranz.xyz appeared, on 103.244.54.137;
+  // the first message's domains vanished.
+  const json diff = run_json(db, {"diff", "--since", "2020-01-11", "--until", "2020-02-28", "--json"});
+  INFO(diff.dump(2));
+  const std::set<std::string> appeared = values_of(diff["appeared"], "domain");
+  CHECK(appeared == std::set<std::string>{"authoranz.xyz", "somach789.xyz"});
+  for (const json& row : diff["appeared"])
+    if (row["kind"] == "domain") CHECK(json_contains(row["ips"], "103.244.54.137"));
+  CHECK(values_of(diff["appeared"], "ip") == std::set<std::string>{"114.113.195.11"});
+  CHECK(values_of(diff["vanished"], "domain") == std::set<std::string>{"g0zs8omwfqere.link", "kldoqzn6x62p3.top"});
+  // The same for the campaign alone.
+  const json campaign_diff = run_json(db, {"diff", "--since", "2020-01-11", "--until", "2020-02-28", "--campaign", "1", "--json"});
+  CHECK(values_of(campaign_diff["appeared"], "domain") == appeared);
+
+  // A pivot from the defanged IP reaches the domains through HELO, shared messages and DNS.
+  const json tree = run_json(db, {"pivot", "103[.]244[.]54[.]137", "--depth", "2", "--json"});
+  CHECK(tree["value"] == "103.244.54.137");
+  std::set<std::string> linked;
+  for (const json& child : tree["children"]) linked.insert(child["kind"].get<std::string>() + " " + child["value"].get<std::string>());
+  CHECK(linked.count("domain somach789.xyz"));
+  CHECK(linked.count("domain authoranz.xyz"));
+  CHECK(linked.count("prefix 103.244.52.0/22"));
+  const json* prefix = find_row(tree["children"], "value", "103.244.52.0/22");
+  REQUIRE(prefix);
+  CHECK((*prefix)["trust"] == "fact");
+  CHECK(find_row((*prefix)["children"], "value", "AS58779"));
+  // --rel keeps only the relations asked for.
+  const json helo_only = run_json(db, {"pivot", "103.244.54.137", "--rel", "helo", "--json"});
+  CHECK(values_of(helo_only["children"], "domain") == std::set<std::string>{"kldoqzn6x62p3.top", "somach789.xyz"});
+
+  // The timeline: two messages six weeks apart, the second week with the new domains.
+  const json timeline = run_json(db, {"timeline", "1", "--json"});
+  CHECK(timeline["messages"] == 2);
+  REQUIRE(timeline["weeks"].size() == 7);
+  CHECK(timeline["weeks"][0]["week"] == "2020-01-06");
+  CHECK(timeline["weeks"][0]["messages"] == 1);
+  CHECK(timeline["weeks"][6]["messages"] == 1);
+  CHECK(json_contains(timeline["weeks"][6]["new"], "domain somach789.xyz"));
+  CHECK(json_contains(timeline["weeks"][6]["new"], "domain authoranz.xyz"));
+  const json by_ip = run_json(db, {"timeline", "114[.]113[.]195[.]11", "--json"});
+  CHECK(by_ip["messages"] == 1);
+  // shares takes the defanged form too.
+  const json shares = run_json(db, {"shares", "103[.]244[.]54[.]137", "--json"});
+  CHECK(find_row(shares, "domain", "somach789.xyz"));
+}
+
+TEST_CASE("diff: entity_seen and reading the messages agree, on the corpus") {
+  TempDir dir("findings-diff-paths");
+  const std::string db = dir.path("graph.db");
+  ingest_seed_dated(db);
+  REQUIRE(spamgraph(db, {"ingest", test_data("corpus")}).exit_code <= 1);
+  auto store = open(db);
+  auto newest = store->database().prepare("SELECT MAX(time), MIN(time) FROM message");
+  REQUIRE(newest.step());
+  const UnixTime last = newest.int64(0), first = newest.int64(1);
+  int compared = 0;
+  for (UnixTime since : {first + 1, kFirstDay + 1, kSecondDay, (first + last) / 2, last}) {
+    DiffOptions options;
+    options.since = since;
+    options.now = last;
+    auto fast = diff_period(*store, options);
+    options.read_messages = true;
+    auto slow = diff_period(*store, options);
+    REQUIRE(fast);
+    REQUIRE(slow);
+    auto keys = [](const std::vector<IndicatorStats>& rows) {
+      std::set<std::string> out;
+      for (const IndicatorStats& row : rows) out.insert(std::string(to_text(row.kind)) + " " + row.value);
+      return out;
+    };
+    INFO("since " << format_iso8601(since));
+    CHECK(keys(fast->appeared) == keys(slow->appeared));
+    CHECK(keys(fast->vanished) == keys(slow->vanished));
+    compared += static_cast<int>(fast->appeared.size() + fast->vanished.size());
+  }
+  CHECK(compared > 10);  // the periods were not all empty
+}
+
+TEST_CASE("entity_seen: what ingest keeps equals what the migration computes from the messages") {
+  TempDir dir("findings-entity-seen");
+  const std::string db = dir.path("graph.db");
+  ingest_seed_dated(db);
+  REQUIRE(spamgraph(db, {"ingest", test_data("corpus/spamassassin")}).exit_code <= 1);
+  REQUIRE(spamgraph(db, {"ingest", "--assume-time", "2020-03-01T00:00:00Z", third_message(dir)}).exit_code == 0);
+  auto store = open(db);
+  auto differences = store->database().prepare(R"sql(
+    WITH fresh AS (
+      SELECT entity_id, MIN(time) AS first_seen, MAX(time) AS last_seen, COUNT(*) AS messages FROM (
+        SELECT DISTINCT ml.entity_id AS entity_id, m.id AS message_id, m.time AS time
+          FROM message_link ml JOIN message m ON m.id = ml.message_id
+        UNION
+        SELECT e.src, m.id, m.time FROM observation o JOIN edge e ON e.id = o.edge_id JOIN message m ON m.id = o.source_id
+          WHERE o.source_kind = 'message'
+        UNION
+        SELECT e.dst, m.id, m.time FROM observation o JOIN edge e ON e.id = o.edge_id JOIN message m ON m.id = o.source_id
+          WHERE o.source_kind = 'message')
+      GROUP BY entity_id)
+    SELECT (SELECT COUNT(*) FROM fresh), (SELECT COUNT(*) FROM entity_seen),
+           (SELECT COUNT(*) FROM fresh f JOIN entity_seen s USING (entity_id)
+             WHERE f.first_seen = s.first_seen AND f.last_seen = s.last_seen AND f.messages = s.messages))sql");
+  REQUIRE(differences.step());
+  CHECK(differences.int64(0) > 50);
+  CHECK(differences.int64(1) == differences.int64(0));
+  CHECK(differences.int64(2) == differences.int64(0));
+}
+
+TEST_CASE("timeline: weeks start on Monday, UTC") {
+  CHECK(week_start(make_utc(2020, 1, 10, 9, 0, 0)) == make_utc(2020, 1, 6, 0, 0, 0));  // a Friday
+  CHECK(week_start(make_utc(2020, 1, 6, 0, 0, 0)) == make_utc(2020, 1, 6, 0, 0, 0));   // a Monday
+  CHECK(week_start(make_utc(2020, 1, 5, 23, 59, 59)) == make_utc(2019, 12, 30, 0, 0, 0));
+  CHECK(week_start(make_utc(1969, 12, 31, 12, 0, 0)) == make_utc(1969, 12, 29, 0, 0, 0));
+}
+
+TEST_CASE("pivot and timeline: errors name what is missing") {
+  TempDir dir("findings-errors");
+  const std::string db = dir.path("graph.db");
+  ingest_seed_dated(db);
+  CommandResult unknown = spamgraph(db, {"pivot", "198.51.100.7"});
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.err.find("198.51.100.7") != std::string::npos);
+  CHECK(unknown.err.find("not in the store") != std::string::npos);
+  CommandResult garbage = spamgraph(db, {"timeline", "not an indicator at all"});
+  CHECK(garbage.exit_code == 2);
+  CommandResult bad_date = spamgraph(db, {"diff", "--since", "yesterday-ish"});
+  CHECK(bad_date.exit_code == 2);
+  CHECK(bad_date.err.find("--since") != std::string::npos);
+}
