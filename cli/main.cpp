@@ -41,6 +41,7 @@ int run(int argc, char** argv) {
   append(commands, add_query_commands(app));
   append(commands, add_campaign_commands(app));
   append(commands, add_findings_commands(app));
+  commands.push_back(add_report_command(app));
   auto* enrich = app.add_subcommand("enrich", "add facts from DNS, IP-to-AS data and the registries (WHOIS, IRR, RDAP, Team Cymru) to the graph");
   enrich->require_subcommand(1);
   auto* data = app.add_subcommand("data", "import or download offline datasets");

@@ -47,6 +47,8 @@ RegisteredCommand add_ingest_command(CLI::App& app);
 std::vector<RegisteredCommand> add_campaign_commands(CLI::App& app);
 /// `pivot`, `timeline` and `diff` (cli/findings_commands.cpp).
 std::vector<RegisteredCommand> add_findings_commands(CLI::App& app);
+/// `report` (cli/report_command.cpp).
+RegisteredCommand add_report_command(CLI::App& app);
 /// `shares`, `stats` and `show` (cli/query_commands.cpp).
 std::vector<RegisteredCommand> add_query_commands(CLI::App& app);
 /// `enrich dns` (cli/dns_command.cpp).

@@ -66,6 +66,8 @@ std::string canonical_dump(Store& store) {
       " JOIN entity s ON s.id = x.src JOIN entity d ON d.id = x.dst"
       " LEFT JOIN message m ON o.source_kind = 'message' AND m.id = o.source_id"},
       {5, "SELECT 'message', header_hash, time, time_source, subject FROM message"},
+      {5, "SELECT 'seen', e.kind || ' ' || e.key, s.first_seen, s.last_seen, s.messages FROM entity_seen s"
+      " JOIN entity e ON e.id = s.entity_id"},
       {5, "SELECT 'link', m.header_hash, r.name, e.kind || ' ' || e.key, l.trusted FROM message_link l"
       " JOIN message m ON m.id = l.message_id JOIN relation r ON r.id = l.relation_id JOIN entity e ON e.id = l.entity_id"},
   };
