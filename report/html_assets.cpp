@@ -15,6 +15,7 @@ h2{font-size:1.25em;margin:1.8em 0 .5em;padding-bottom:.2em;border-bottom:1px so
 .note{color:var(--muted);font-size:.9em}
 .figure{overflow-x:auto;border:1px solid var(--line);border-radius:6px;padding:8px;background:#fff}
 .figure svg{display:block;max-width:100%;height:auto;margin:0 auto}
+@media (max-width:700px){.figure.graph svg{max-width:none}}
 .filter{display:block;width:min(100%,320px);margin:0 0 8px;padding:6px 10px;font:inherit;border:1px solid #cbd5e1;border-radius:6px}
 .table-wrap{overflow-x:auto;max-width:100%;border:1px solid var(--line);border-radius:6px}
 table{border-collapse:collapse;width:100%;font-size:.92em}

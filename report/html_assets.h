@@ -5,7 +5,8 @@
 namespace sg {
 
 /// The report's CSS: a readable column, responsive type, tables that scroll
-/// sideways in their own wrapper on narrow screens, figures that shrink to fit,
+/// sideways in their own wrapper on narrow screens, figures that shrink to fit
+/// (the graph keeps its size on a phone and scrolls, its labels stay legible),
 /// sort arrows on sorted headers.
 std::string_view report_css();
 

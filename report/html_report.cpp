@@ -94,7 +94,7 @@ Result<std::string> render_page(const CampaignReport& report, ReportLanguage lan
   out += "</section>\n";
 
   section_start(out, "graph", label(language, LabelId::graph));
-  out += "<div class=\"figure\">" + graph.value() + "</div>\n";
+  out += "<div class=\"figure graph\">" + graph.value() + "</div>\n";
   std::vector<std::string> graph_notes = {
       ja ? "実線は事実、破線は主張を表します。" : "Solid lines are facts, dashed lines are claims."};
   if (const size_t left_out = graph_nodes_left_out(report); left_out > 0)

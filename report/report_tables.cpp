@@ -76,9 +76,9 @@ std::string address_sort_key(std::string_view address) {
 ReportTable sender_table(const CampaignReport& report, ReportLanguage language) {
   ReportTable table{"senders", LabelId::sender_infrastructure, {}, {}};
   table.columns = {indicator_column(LabelId::ip),         indicator_column(LabelId::rdns),
-                   indicator_column(LabelId::prefix),     text_column(LabelId::asn),
+                   indicator_column(LabelId::prefix),     indicator_column(LabelId::asn),
                    text_column(LabelId::as_holder),  text_column(LabelId::country),
-                   indicator_column(LabelId::route),      text_column(LabelId::maintainer),
+                   indicator_column(LabelId::route),      indicator_column(LabelId::maintainer),
                    date_column(LabelId::first_seen), date_column(LabelId::last_seen),
                    count_column(LabelId::messages), text_column(LabelId::basis)};
   for (const SenderRow& row : report.senders)
@@ -122,7 +122,7 @@ ReportTable relay_table(const CampaignReport& report, ReportLanguage language) {
   ReportTable table{"relays", LabelId::relays, {}, {}};
   table.columns = {indicator_column(LabelId::ip),           indicator_column(LabelId::helo),
                    indicator_column(LabelId::rdns),         indicator_column(LabelId::prefix),
-                   text_column(LabelId::asn),          date_column(LabelId::first_seen),
+                   indicator_column(LabelId::asn),          date_column(LabelId::first_seen),
                    date_column(LabelId::last_seen),  count_column(LabelId::messages),
                    text_column(LabelId::basis)};
   for (const RelayRow& row : report.relays)

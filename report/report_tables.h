@@ -22,7 +22,7 @@ struct ReportCell {
 /// What a column holds, for alignment, wrapping and sorting.
 enum class ColumnKind {
   text,       ///< free text (a subject, a holder's name): wraps
-  indicator,  ///< defanged addresses and names: one line, monospace
+  indicator,  ///< addresses, names, AS numbers, maintainers: one line, monospace
   count,      ///< counts: right-aligned, sort keys are decimal numbers
   date,       ///< dates: one line, sort keys are Unix times
 };

@@ -4,8 +4,13 @@
 // the tables and figures are there, nothing from spam became an element, the
 // page has ink where it should and does not overflow a phone's width. A copy of
 // the page with a test script added (and allowed by its CSP) clicks headers and
-// types into a filter box to check sorting and filtering.
+// types into a filter box to check sorting and filtering. When the environment
+// variable SPAMGRAPH_KEEP_REPORTS names a folder, the pages and screenshots are
+// copied there for a person to look at.
 #include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -62,11 +67,23 @@ json dom_after_scripts(const TempDir& dir, const std::string& file, const std::s
   return probe_html(file + ".dom.html");
 }
 
+// A copy of `path` in the folder SPAMGRAPH_KEEP_REPORTS names, if it names one.
+void keep(const std::string& path) {
+  const char* folder = std::getenv("SPAMGRAPH_KEEP_REPORTS");
+  if (folder == nullptr || *folder == '\0') return;
+  std::error_code ignored;
+  std::filesystem::create_directories(folder, ignored);
+  std::filesystem::copy_file(path, std::filesystem::path(folder) / std::filesystem::path(path).filename(),
+                             std::filesystem::copy_options::overwrite_existing, ignored);
+}
+
 // A screenshot of `file` read by report_png_probe.py, with the ink inside the box.
 json screenshot(const TempDir& dir, const std::string& file, const std::string& window, int x0, int y0, int x1,
                 int y1) {
   const std::string png = file + "." + window.substr(0, window.find(',')) + ".png";
   chromium(dir, window, {"--screenshot=" + png}, file);
+  keep(file);
+  keep(png);
   const CommandResult result = run_command({kPython, repo_path("tests/report_png_probe.py"), png,
                                             std::to_string(x0), std::to_string(y0), std::to_string(x1),
                                             std::to_string(y1)});
