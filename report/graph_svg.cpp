@@ -162,12 +162,18 @@ Result<std::string> render_locked(const CampaignReport& report, ReportLanguage l
     set(created, "fontsize", "11");
     nodes.emplace(node.id, created);
   }
+  size_t edges_drawn = 0, edges_left_out = 0;
   for (const GraphEdge& edge : report.edges) {
     const auto from = nodes.find(edge.from);
     const auto to = nodes.find(edge.to);
     if (from == nodes.end() || to == nodes.end()) continue;
-    std::string empty_name;
-    Agedge_t* created = agedge(graph, from->second, to->second, empty_name.data(), 1);
+    if (edges_drawn == kMaxGraphEdges) {
+      ++edges_left_out;
+      continue;
+    }
+    // No name: each call adds an edge, so two relations between one pair both show.
+    Agedge_t* created = agedge(graph, from->second, to->second, nullptr, 1);
+    ++edges_drawn;
     if (created == nullptr) return Error{"Graphviz could not add an edge: " + g_graphviz_error, "graph"};
     set(created, "label", graphviz_label(relation_label(language, edge.relation)));
     set(created, "style", edge.fact ? "solid" : "dashed");
@@ -176,8 +182,14 @@ Result<std::string> render_locked(const CampaignReport& report, ReportLanguage l
     set(created, "fontsize", "9");
     set(created, "fontcolor", "#475569");
   }
-  if (distinct > drawn.size()) {
-    set(graph, "label", graphviz_label(nodes_left_out_text(distinct - drawn.size(), language)));
+  std::string caption;
+  if (distinct > drawn.size()) caption = nodes_left_out_text(distinct - drawn.size(), language);
+  if (edges_left_out > 0) {
+    if (!caption.empty()) caption += language == ReportLanguage::ja ? "。" : "; ";
+    caption += edges_left_out_text(edges_left_out, language);
+  }
+  if (!caption.empty()) {
+    set(graph, "label", graphviz_label(caption));
     set(graph, "labelloc", "b");
   }
 

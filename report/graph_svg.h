@@ -11,6 +11,9 @@ namespace sg {
 
 /// At most this many nodes are drawn; dot lays out 150 nodes in well under a second.
 inline constexpr size_t kMaxGraphNodes = 150;
+/// At most this many edges between drawn nodes are drawn (the report's first), so
+/// that a dense graph cannot make the layout slow.
+inline constexpr size_t kMaxGraphEdges = 4 * kMaxGraphNodes;
 
 /// How many of the report's distinct nodes (by GraphNode::id) render_graph_svg
 /// leaves out because of kMaxGraphNodes; 0 when all are drawn.
@@ -27,8 +30,9 @@ size_t graph_nodes_left_out(const CampaignReport& report);
 /// 60 characters are shortened with an ellipsis. When there are more than
 /// kMaxGraphNodes distinct nodes, the best connected ones are kept (the report's
 /// order breaks ties), edges to dropped nodes are not drawn, and the graph's
-/// caption says how many nodes were left out. Edges naming an unknown node are
-/// skipped. An empty graph is still an <svg>.
+/// caption says how many nodes were left out; so it does for edges past
+/// kMaxGraphEdges. Edges naming an unknown node are skipped; two edges between
+/// the same nodes are both drawn. An empty graph is still an <svg>.
 ///
 /// Graphviz keeps global state (its error handler, the layout plugins' statics)
 /// and some versions are not safe to use from several threads even with one

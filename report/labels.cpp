@@ -60,6 +60,7 @@ constexpr Text kLabels[] = {
     {LabelId::sort_hint, "Click to sort", "クリックで並べ替え"},
     {LabelId::unknown, "\u2014", "\u2014"},
     {LabelId::nodes_left_out, "more nodes are not drawn", "個のノードは描画を省略しました"},
+    {LabelId::edges_left_out, "more edges are not drawn", "本のエッジは描画を省略しました"},
     {LabelId::html_has_figures,
      "The HTML version of this report also draws the infrastructure graph and the weekly timeline.",
      "この報告のHTML版には、インフラの関係図と週ごとの推移のグラフもあります。"},

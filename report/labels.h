@@ -57,7 +57,8 @@ enum class LabelId {
   filter,               ///< placeholder of a table's filter box
   sort_hint,            ///< tooltip of a sortable column header
   unknown,              ///< what an empty cell shows
-  nodes_left_out,       ///< "nodes not drawn" (a count precedes it)
+  nodes_left_out,       ///< "more nodes are not drawn" (a count precedes it)
+  edges_left_out,       ///< "more edges are not drawn" (a count precedes it)
   html_has_figures,     ///< Markdown's note that the HTML version draws the graph and timeline
 };
 

@@ -100,7 +100,7 @@ ReportTable domain_table(const CampaignReport& report, ReportLanguage language) 
   for (const DomainRow& row : report.domains) {
     std::string roles, ips;
     for (const std::string& role : row.roles) {
-      if (!roles.empty()) roles += ", ";
+      if (!roles.empty()) roles += language == ReportLanguage::ja ? "、" : ", ";
       roles += role_label(language, role);
     }
     for (const std::string& ip : row.ips) {

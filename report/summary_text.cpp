@@ -144,6 +144,10 @@ std::string fact_paragraph(const CampaignReport& report, ReportLanguage language
     std::string text;
     if (senders == 0)
       text = "送信元はまだ分かっていません。";
+    else if (facts == senders && senders == 1)
+      text = "送信元は、自組織の信頼できるメールサーバーが記録した事実です。";
+    else if (facts == 0 && senders == 1)
+      text = "送信元は、送信者が制御し得るサーバーの主張にすぎません。";
     else if (facts == senders)
       text = "送信元" + format_count(senders, language) + "件はすべて、自組織の信頼できるメールサーバーが記録した事実です。";
     else if (facts == 0)
@@ -255,6 +259,12 @@ std::string nodes_left_out_text(size_t count, ReportLanguage language) {
   const std::string number = format_count(static_cast<int64_t>(count), language);
   if (is_ja(language)) return number + std::string(label(language, LabelId::nodes_left_out));
   return number + " " + std::string(label(language, LabelId::nodes_left_out));
+}
+
+std::string edges_left_out_text(size_t count, ReportLanguage language) {
+  const std::string number = format_count(static_cast<int64_t>(count), language);
+  if (is_ja(language)) return number + std::string(label(language, LabelId::edges_left_out));
+  return number + " " + std::string(label(language, LabelId::edges_left_out));
 }
 
 }  // namespace sg

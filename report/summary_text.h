@@ -19,8 +19,8 @@ using EscapeText = std::string (*)(std::string_view);
 /// ("Campaign report #ID" when the name is empty).
 std::string report_title(const CampaignReport& report, ReportLanguage language, EscapeText escape);
 
-/// "Generated 2026-12-07 · Period: since 2026-11-23" (or all time), with `escape`
-/// applied to nothing (it is all our own text); one line.
+/// "Generated: 2026-12-07 07:28 UTC · Period: since 2026-11-23" (or all time): one
+/// line of our own text only, so it needs no escaping.
 std::string generated_line(const CampaignReport& report, ReportLanguage language);
 
 /// The summary as paragraphs of plain text: how many messages between which
@@ -35,5 +35,8 @@ std::vector<std::string> fact_claim_paragraphs(ReportLanguage language);
 
 /// "12 more nodes are not drawn" / "12個のノードは描画を省略しました".
 std::string nodes_left_out_text(size_t count, ReportLanguage language);
+
+/// "12 more edges are not drawn" / "12本のエッジは描画を省略しました".
+std::string edges_left_out_text(size_t count, ReportLanguage language);
 
 }  // namespace sg

@@ -4,6 +4,8 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -20,6 +22,17 @@ inline void write_text(const std::string& path, const std::string& bytes) {
   std::ofstream out(path, std::ios::binary);
   out << bytes;
   REQUIRE(out.good());
+}
+
+/// A copy of `path` in the folder the environment variable SPAMGRAPH_KEEP_REPORTS
+/// names, for a person to look at; nothing when it is unset.
+inline void keep(const std::string& path) {
+  const char* folder = std::getenv("SPAMGRAPH_KEEP_REPORTS");
+  if (folder == nullptr || *folder == '\0') return;
+  std::error_code ignored;
+  std::filesystem::create_directories(folder, ignored);
+  std::filesystem::copy_file(path, std::filesystem::path(folder) / std::filesystem::path(path).filename(),
+                             std::filesystem::copy_options::overwrite_existing, ignored);
 }
 
 /// Fails the test (never skips it) when `program` is missing, naming the package.

@@ -9,8 +9,6 @@
 // copied there for a person to look at.
 #include <doctest/doctest.h>
 
-#include <cstdlib>
-#include <filesystem>
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -65,16 +63,6 @@ json dom_after_scripts(const TempDir& dir, const std::string& file, const std::s
   REQUIRE(result.out.find("<html") != std::string::npos);
   write_text(file + ".dom.html", result.out);
   return probe_html(file + ".dom.html");
-}
-
-// A copy of `path` in the folder SPAMGRAPH_KEEP_REPORTS names, if it names one.
-void keep(const std::string& path) {
-  const char* folder = std::getenv("SPAMGRAPH_KEEP_REPORTS");
-  if (folder == nullptr || *folder == '\0') return;
-  std::error_code ignored;
-  std::filesystem::create_directories(folder, ignored);
-  std::filesystem::copy_file(path, std::filesystem::path(folder) / std::filesystem::path(path).filename(),
-                             std::filesystem::copy_options::overwrite_existing, ignored);
 }
 
 // A screenshot of `file` read by report_png_probe.py, with the ink inside the box.

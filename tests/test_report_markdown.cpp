@@ -1,6 +1,7 @@
 // report/markdown_report.h: the Markdown report read by two real Markdown
 // processors: Python-Markdown with tables (the tables, row by row) and cmark with
-// raw HTML allowed (no HTML, link or image may come from spam).
+// raw HTML allowed (no HTML, link or image may come from spam). SPAMGRAPH_KEEP_REPORTS
+// keeps the Markdown for a person to read (tests/report_test_helpers.h).
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
@@ -25,6 +26,7 @@ std::string python_markdown(const TempDir& dir, const std::string& markdown) {
   const CommandResult check = run_command({kPython, "-c", "import markdown"});
   REQUIRE_MESSAGE(check.exit_code == 0, "Python-Markdown is missing: install the Debian package python3-markdown");
   write_text(dir.path("report.md"), markdown);
+  keep(dir.path("report.md"));
   const CommandResult result = run_command({kPython, "-m", "markdown", "-x", "tables", dir.path("report.md")});
   INFO(result.err);
   REQUIRE(result.exit_code == 0);
@@ -140,6 +142,7 @@ TEST_CASE("report markdown: Japanese labels, dates and sentences") {
   }();
   CHECK(contains(probe["text"].get<std::string>(), "2026年11月30日以降、somach789[.]xyz、authoranz[.]xyz が新たに現れました。"));
   CHECK(contains(probe["text"].get<std::string>(), "送信元はAS58779（i4HK Limited、HK、プレフィックス 103[.]244[.]52[.]0/22）にあります。"));
+  CHECK(contains(probe["text"].get<std::string>(), "送信元は、自組織の信頼できるメールサーバーが記録した事実です。グラフ全体では、事実が12件、主張が5件です。"));
   REQUIRE(probe["tables"].size() == 6);
   CHECK(probe["tables"][0]["headers"][8] == "初観測");
   CHECK(probe["tables"][0]["headers"][9] == "最終観測");

@@ -103,7 +103,7 @@ TEST_CASE("report tables: sort keys for addresses and numbers") {
   CHECK(senders.rows[0][10].sort_key == "37");
   const ReportTable domains = domain_table(seed_report(), ReportLanguage::ja);
   CHECK(domains.rows[1][3].text == "\u2014");  // no registration date
-  CHECK(domains.rows[0][1].text == "HELO名, エンベロープ送信者");
+  CHECK(domains.rows[0][1].text == "HELO名、エンベロープ送信者");
 }
 
 TEST_CASE("report csp: the script hash is base64 of SHA-256") {
@@ -155,6 +155,24 @@ TEST_CASE("report graph_svg: at most kMaxGraphNodes nodes, the rest counted") {
   REQUIRE(svg.has_value());
   CHECK(count_of(svg.value(), "class=\"node\"") == kMaxGraphNodes);
   CHECK(contains(svg.value(), "50 more nodes are not drawn"));
+  // A dense graph: edges past kMaxGraphEdges are counted, not drawn.
+  CampaignReport dense;
+  for (int i = 0; i < 40; ++i) dense.nodes.push_back({"n" + std::to_string(i), "domain", "d" + std::to_string(i)});
+  for (int i = 0; i < 40; ++i)
+    for (int j = 0; j < 40; ++j)
+      if (i != j) dense.edges.push_back({"n" + std::to_string(i), "n" + std::to_string(j), "resolves-to", true});
+  const Result<std::string> dense_svg = render_graph_svg(dense, ReportLanguage::en);
+  REQUIRE(dense_svg.has_value());
+  CHECK(count_of(dense_svg.value(), "class=\"edge\"") == kMaxGraphEdges);
+  CHECK(contains(dense_svg.value(), format_count(40 * 39 - static_cast<int64_t>(kMaxGraphEdges), ReportLanguage::en) +
+                                        " more edges are not drawn"));
+  // Two relations between the same pair are two edges.
+  CampaignReport pair;
+  pair.nodes = {{"a", "ip", "192.0.2.1"}, {"b", "domain", "example.com"}};
+  pair.edges = {{"a", "b", "helo", false}, {"a", "b", "ptr", true}};
+  const Result<std::string> pair_svg = render_graph_svg(pair, ReportLanguage::en);
+  REQUIRE(pair_svg.has_value());
+  CHECK(count_of(pair_svg.value(), "class=\"edge\"") == 2);
   const Result<std::string> empty = render_graph_svg(CampaignReport{}, ReportLanguage::ja);
   REQUIRE(empty.has_value());
   CHECK(empty.value().rfind("<svg", 0) == 0);
