@@ -208,3 +208,16 @@ TEST_CASE("report timeline_svg: a bar per week, markers for new indicators, esca
   CHECK(count_of(empty, "<rect") == 1);
   CHECK(is_well_formed_utf8(ja));
 }
+
+TEST_CASE("report timeline_svg: two years of weeks keep about a dozen date labels") {
+  CampaignReport report;
+  for (int i = 0; i < 104; ++i)
+    report.weeks.push_back({make_utc(2025, 1, 6, 0, 0, 0) + i * 7 * 86400, i * 3, i % 10 == 0 ? 2 : 0});
+  const std::string svg = render_timeline_svg(report, ReportLanguage::en);
+  CHECK(count_of(svg, "<rect") == 1 + 104);
+  CHECK(count_of(svg, "<circle") == 1 + 11);
+  // Date labels on the x axis: every ninth week of 104.
+  CHECK(count_of(svg, "text-anchor=\"middle\">") - 1 == 12);  // less the x axis title (the y one is rotated)
+  CHECK(contains(svg, ">500<"));  // the y axis rounds the peak of 309 up to 500
+  CHECK(contains(svg, ">250<"));
+}
