@@ -35,7 +35,7 @@ case "$flavour" in
   # the compile time of -O3 -g.
   aarch64) compile_only=true
            flags=(-DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE=-O1
-                  -DCMAKE_TOOLCHAIN_FILE=cmake/aarch64-linux-gnu.cmake) ;;
+                  -DCMAKE_TOOLCHAIN_FILE=cmake/aarch64-linux-gnu.cmake -DSPAMGRAPH_COMPILE_ONLY=ON) ;;
   # -O1 -g1, as libFuzzer's documentation builds targets: fast enough to explore,
   # and quicker to compile than -O3 -g.
   fuzz) flags=(-DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" -DSPAMGRAPH_FUZZ=ON
