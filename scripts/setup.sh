@@ -36,9 +36,12 @@ for part in "$@"; do
       # The libraries' arm64 headers and CMake/pkg-config files the Debian way:
       # multiarch -dev packages, installed beside the native ones (all are
       # Multi-Arch: same; nlohmann-json, CLI11 and doctest are the same for all).
+      # Not Graphviz: libgraphviz-dev:arm64 depends on libgvc6-plugins-gtk:arm64, an
+      # arm64 GTK stack; the aarch64 flavour links nothing and compiles against the
+      # native /usr/include/graphviz, the same files for every architecture (CMakeLists.txt).
       packages+=(g++-aarch64-linux-gnu)
       for p in libcurl4-openssl-dev libmaxminddb-dev libsqlite3-dev libc-ares-dev libpsl-dev libidn2-dev \
-               libbz2-dev zlib1g-dev libfmt-dev libssl-dev libgraphviz-dev; do
+               libbz2-dev zlib1g-dev libfmt-dev libssl-dev; do
         packages+=("$p:arm64")
       done
       dpkg --print-foreign-architectures | grep -qx arm64 || $sudo_cmd dpkg --add-architecture arm64 ;;
