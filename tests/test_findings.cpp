@@ -71,7 +71,7 @@ std::string third_message(const TempDir& dir) {
 
 }  // namespace
 
-TEST_CASE("campaign auto: the bundled case is one campaign; corpus mail shared only through big providers stays out") {
+TEST_CASE("campaign auto: the bundled case is one campaign, and corpus mail shared only through big providers stays out") {
   TempDir dir("findings-corpus");
   const std::string db = dir.path("graph.db");
   ingest_seed_dated(db);
@@ -112,7 +112,7 @@ TEST_CASE("campaign auto: the bundled case is one campaign; corpus mail shared o
   CHECK(largest_after > 2);
 }
 
-TEST_CASE("campaign auto: a campaign that continues keeps its id and name; hand edits survive") {
+TEST_CASE("campaign auto: a campaign that continues keeps its id and name, and hand edits survive") {
   TempDir dir("findings-continuity");
   const std::string db = dir.path("graph.db");
   ingest_seed_dated(db);
