@@ -97,14 +97,38 @@ std::vector<size_t> drawn_nodes(const CampaignReport& report, size_t& distinct) 
   return unique;
 }
 
-// Owns one Graphviz context, graph and layout for the duration of a rendering.
+// The one Graphviz context of the process, made on first use and freed at exit.
+// A context per call is not safe with Graphviz 2.43: its pango plugin remembers
+// the last font name in a static pointer into the context's font table, which
+// gvFreeContext frees, and the next context's first layout reads it
+// (AddressSanitizer: heap-use-after-free in textspan_size). Used only under
+// g_graphviz_mutex.
+class GraphvizContext {
+ public:
+  GraphvizContext() : context_(gvContext()) {}
+  ~GraphvizContext() {
+    if (context_ != nullptr) gvFreeContext(context_);
+  }
+  GraphvizContext(const GraphvizContext&) = delete;
+  GraphvizContext& operator=(const GraphvizContext&) = delete;
+  GVC_t* get() const { return context_; }
+
+ private:
+  GVC_t* context_;
+};
+
+GVC_t* graphviz_context() {
+  static GraphvizContext context;
+  return context.get();
+}
+
+// Owns one graph and its layout for the duration of a rendering.
 class GraphvizRun {
  public:
-  GraphvizRun() : context_(gvContext()) {}
+  GraphvizRun() : context_(graphviz_context()) {}
   ~GraphvizRun() {
     if (context_ != nullptr && graph_ != nullptr && laid_out_) gvFreeLayout(context_, graph_);
     if (graph_ != nullptr) agclose(graph_);
-    if (context_ != nullptr) gvFreeContext(context_);
   }
   GraphvizRun(const GraphvizRun&) = delete;
   GraphvizRun& operator=(const GraphvizRun&) = delete;

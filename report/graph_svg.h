@@ -34,9 +34,11 @@ size_t graph_nodes_left_out(const CampaignReport& report);
 /// kMaxGraphEdges. Edges naming an unknown node are skipped; two edges between
 /// the same nodes are both drawn. An empty graph is still an <svg>.
 ///
-/// Graphviz keeps global state (its error handler, the layout plugins' statics)
-/// and some versions are not safe to use from several threads even with one
-/// context each: every call is serialised by a mutex inside this function.
+/// Graphviz keeps global state (its error handler, the layout and text plugins'
+/// statics) and is not safe to use from several threads, nor, in 2.43, with a
+/// fresh context per graph (its pango plugin keeps a pointer into the previous
+/// context's font table): the process has one context, made on first use and
+/// freed at exit, and every call is serialised by a mutex inside this function.
 /// Errors (a layout or rendering failure, with Graphviz's message) come back as
 /// values.
 Result<std::string> render_graph_svg(const CampaignReport& report, ReportLanguage language);
