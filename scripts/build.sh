@@ -2,7 +2,8 @@
 # Configures and builds one flavour of spamgraph, each in a folder of its own:
 #   scripts/build.sh [FLAVOUR[+portable]]     (default: release)
 # release   build/          RelWithDebInfo: -O3 -g1, what the README's commands use
-# asan      build-asan/     -O1 with AddressSanitizer + UndefinedBehaviorSanitizer
+# asan      build-asan/     -O1 with AddressSanitizer + UndefinedBehaviorSanitizer, and the
+#                           portable byte scans of core/byte_scan.h instead of SSE2
 # tsan      build-tsan/     -O1 with ThreadSanitizer
 # portable  build-portable/ -O1, with the portable byte scans of core/byte_scan.h, never SSE2
 # aarch64   build-aarch64/  every source compiled for 64-bit ARM by Debian's cross compiler, not
@@ -32,7 +33,9 @@ case "$flavour" in
            else dir=build; flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O3 -g1 -DNDEBUG"); fi ;;
   # -O1 -g1: the sanitizers' usual setting; unoptimised code under ASan runs the
   # tests about twice as slowly, and -g1 keeps line numbers in the reports.
-  asan) targets=(spamgraph_tests)
+  # The portable byte scans: the release build runs the tests on the SSE2 ones, this
+  # one on the portable ones, under the sanitizers (the fuzz targets run SSE2 under ASan).
+  asan) portable=ON; targets=(spamgraph_tests)
         flags=(-DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1 -fno-omit-frame-pointer" -DSPAMGRAPH_SANITIZE=ON) ;;
   # -O1: ThreadSanitizer slows code down 5-15 times, unoptimised code more; -g1:
   # line numbers in its reports, at a fraction of the compile time of -g.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up and runs the whole test suite: the release build, the same tests under
-# AddressSanitizer + UndefinedBehaviorSanitizer and with the portable byte scans
-# instead of SSE2, the threaded ones under ThreadSanitizer; every source compiled for aarch64; and
+# AddressSanitizer + UndefinedBehaviorSanitizer with the portable byte scans instead of
+# SSE2, the threaded ones under ThreadSanitizer; every source compiled for aarch64; and
 # short fuzz runs. Each flavour builds in a folder of its own (scripts/build.sh),
 # so a second run only rebuilds what changed.
 # SPAMGRAPH_LONG_FUZZ=SECONDS runs each fuzz target that long instead.
@@ -56,8 +56,13 @@ if [ -n "$extra_corpus" ]; then
 fi
 lap "release tests"
 
+# The asan build uses the portable byte scans (core/byte_scan.h) where the release
+# build uses SSE2: they must read mail exactly as the SSE2 ones do, so every test runs
+# on them, on the extra mail too when it is at hand. (SSE2 runs under ASan in the fuzz
+# targets.)
 asan=$(scripts/build.sh asan)
 lap "asan build"
+# (SPAMGRAPH_EXTRA_CORPUS and SPAMGRAPH_EXTRA_SEED, when set, are in ctest's environment.)
 (cd "$asan" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j "$jobs")
 lap "asan tests"
 
@@ -72,18 +77,6 @@ lap "tsan build"
 threaded='thread|pipeline|ingest|sharing|jobs|concurren|pull'
 (cd "$tsan" && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest --output-on-failure -j "$jobs" -R "$threaded")
 lap "tsan tests"
-
-# The portable byte scans (core/byte_scan.h) must read mail exactly as the SSE2
-# ones do: every test, on the extra mail too when it is at hand.
-portable=$(scripts/build.sh portable)
-lap "portable build"
-if [ -n "$extra_corpus" ]; then
-  (cd "$portable" && SPAMGRAPH_EXTRA_CORPUS="$extra_corpus" SPAMGRAPH_EXTRA_SEED="$extra_seed" \
-     ctest --output-on-failure -j "$jobs")
-else
-  (cd "$portable" && ctest --output-on-failure -j "$jobs")
-fi
-lap "portable tests"
 
 # Compiled for aarch64 (no SSE2 there), not linked or run.
 aarch64=$(scripts/build.sh aarch64)
