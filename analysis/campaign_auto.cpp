@@ -70,11 +70,13 @@ using Adjacency = std::unordered_map<int64_t, std::vector<int64_t>>;
 struct GraphFacts {
   std::vector<int64_t> parent;          // by entity id: registrable domain, 0 when none
   std::vector<uint8_t> is_network;      // by entity id: an ip, prefix or asn
+  std::vector<uint8_t> is_domain;       // by entity id: a domain (not an address or URL)
   std::unordered_map<int64_t, uint64_t> net_of_ip;
   Adjacency in_prefix, originated_by, name_servers, resolves_to;
   std::unordered_set<int64_t> hub_entities;  // known or given hubs
   std::unordered_map<int64_t, std::string_view> hub_reason;
 
+  bool domain(int64_t id) const { return id < static_cast<int64_t>(is_domain.size()) && is_domain[id]; }
   int64_t registrable(int64_t domain) const {
     return domain < static_cast<int64_t>(parent.size()) && parent[domain] ? parent[domain] : domain;
   }
@@ -95,6 +97,7 @@ Status read_graph_facts(Store& store, const CampaignAutoOptions& options, GraphF
     if (id >= static_cast<int64_t>(facts.parent.size())) {
       facts.parent.resize(static_cast<size_t>(id) + 1, 0);
       facts.is_network.resize(static_cast<size_t>(id) + 1, 0);
+      facts.is_domain.resize(static_cast<size_t>(id) + 1, 0);
     }
   };
   auto status = scan_entities(store, {EntityKind::ip, EntityKind::prefix, EntityKind::asn, EntityKind::domain},
@@ -102,6 +105,7 @@ Status read_graph_facts(Store& store, const CampaignAutoOptions& options, GraphF
                                 grow(id);
                                 facts.parent[id] = kind == EntityKind::domain ? parent : 0;
                                 facts.is_network[id] = kind != EntityKind::domain;
+                                facts.is_domain[id] = kind == EntityKind::domain;
                                 if (kind == EntityKind::ip)
                                   if (auto ip = IpAddress::parse(key)) facts.net_of_ip.emplace(id, net_feature(*ip));
                                 // Amazon's name servers are awsdns-NN.com, .net, .org, .co.uk.
@@ -197,6 +201,8 @@ class MessageFeatures {
           break;
         case LinkUse::sender_domain:
         case LinkUse::link_domain: {
+          // The same relations link the address (and the URL); its domain is linked too, and counts.
+          if (!facts_.domain(entity)) break;
           const int64_t registrable = facts_.registrable(entity);
           const uint8_t flag = use == LinkUse::sender_domain ? kSenderDomainFlag : 0;
           out.push_back({static_cast<uint64_t>(registrable), static_cast<uint8_t>(kStrong | flag)});
@@ -211,6 +217,7 @@ class MessageFeatures {
           break;
         }
         case LinkUse::weak_domain:
+          if (!facts_.domain(entity)) break;
           out.push_back({static_cast<uint64_t>(facts_.registrable(entity)), kHalf});
           break;
         case LinkUse::skip:
