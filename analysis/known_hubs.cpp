@@ -9,6 +9,7 @@ const std::vector<KnownHub>& known_hubs() {
   static constexpr std::string_view kDns = "DNS hosting";
   static constexpr std::string_view kWeb = "common link target";
   static constexpr std::string_view kResolver = "public resolver";
+  static constexpr std::string_view kShortener = "URL shortener";
   static const std::vector<KnownHub> kHubs = {
       // Mailbox providers: millions of unrelated senders use the same domains and servers.
       {EntityKind::domain, "gmail.com", kMail}, {EntityKind::domain, "googlemail.com", kMail},
@@ -49,6 +50,16 @@ const std::vector<KnownHub>& known_hubs() {
       {EntityKind::domain, "x.com", kWeb}, {EntityKind::domain, "instagram.com", kWeb},
       {EntityKind::domain, "linkedin.com", kWeb}, {EntityKind::domain, "bit.ly", kWeb},
       {EntityKind::domain, "t.co", kWeb}, {EntityKind::domain, "googleusercontent.com", kWeb},
+      // URL shorteners and file hosts: anyone's links go through them.
+      {EntityKind::domain, "is.gd", kShortener}, {EntityKind::domain, "x.gd", kShortener},
+      {EntityKind::domain, "tinyurl.com", kShortener}, {EntityKind::domain, "ow.ly", kShortener},
+      {EntityKind::domain, "buff.ly", kShortener}, {EntityKind::domain, "rebrand.ly", kShortener},
+      {EntityKind::domain, "cutt.ly", kShortener}, {EntityKind::domain, "goo.gl", kShortener},
+      {EntityKind::domain, "t.ly", kShortener}, {EntityKind::domain, "shorturl.at", kShortener},
+      {EntityKind::domain, "rb.gy", kShortener}, {EntityKind::domain, "lnkd.in", kShortener},
+      {EntityKind::domain, "amzn.to", kShortener}, {EntityKind::domain, "s.id", kShortener},
+      {EntityKind::domain, "googleapis.com", kCloud}, {EntityKind::domain, "firebaseapp.com", kCloud},
+      {EntityKind::domain, "web.app", kCloud}, {EntityKind::domain, "blob.core.windows.net", kCloud},
       {EntityKind::domain, "amazonaws.com", kCloud}, {EntityKind::domain, "cloudfront.net", kCloud},
       {EntityKind::domain, "akamaiedge.net", kCloud}, {EntityKind::domain, "azurewebsites.net", kCloud},
       {EntityKind::domain, "windows.net", kCloud}, {EntityKind::domain, "schema.org", kWeb},
