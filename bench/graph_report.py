@@ -173,6 +173,14 @@ def flags(lines):
     return out
 
 
+def prepare_count(trace_path):
+    """How many statements the traced run prepared, repeats included."""
+    if not os.path.exists(trace_path):
+        return 0
+    with open(trace_path, encoding="utf-8", errors="replace") as f:
+        return sum(1 for line in f if line == "--;\n")
+
+
 def statements(trace_path):
     if not os.path.exists(trace_path):
         return []
@@ -192,9 +200,9 @@ def statements(trace_path):
 
 def write_plans(args, q, plans_path):
     db = sqlite3.connect(args.db)
-    trace_dir = os.path.join(os.path.dirname(plans_path), "graph-trace")
+    trace_dir = re.sub(r"-plans\.txt$", "", plans_path) + "-trace"
     os.makedirs(trace_dir, exist_ok=True)
-    sections, flagged = [], {}
+    sections, flagged, prepares = [], {}, {}
     for name, sg_args, _ in q:
         trace = os.path.join(trace_dir, re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") + ".sql")
         if os.path.exists(trace):
@@ -206,6 +214,7 @@ def write_plans(args, q, plans_path):
         except subprocess.TimeoutExpired:
             pass  # the statements it prepared are in the trace already
         sections.append((name, sg_args, statements(trace), True))
+        prepares[name] = prepare_count(trace)
     if args.campaign_trace:
         sections.append(("campaign auto", ["campaign", "auto"], statements(args.campaign_trace), False))
     # Statements every command prepares when it opens the store (the write path's,
@@ -227,8 +236,10 @@ def write_plans(args, q, plans_path):
                   "(traced with bench/graph_sqltrace.c; parameters unbound). Store: %s\n"
                   "'!!' marks a scan of a whole big table or index in a per-question path.\n\n" % args.db)
         for name, sg_args, sqls, per_query in sections:
-            out.write("=" * 100 + "\n%s%s\n" % (name, "    (spamgraph %s)" % " ".join(sg_args) if sg_args else "")
-                      + "=" * 100 + "\n")
+            out.write("=" * 100 + "\n%s%s\n" % (name, "    (spamgraph %s)" % " ".join(sg_args) if sg_args else ""))
+            if name in prepares:
+                out.write("statements prepared: %d (%d distinct, below)\n" % (prepares[name], len(sqls)))
+            out.write("=" * 100 + "\n")
             for sql in sqls:
                 lines = explain(db, sql)
                 marks = flags(lines)
@@ -240,7 +251,7 @@ def write_plans(args, q, plans_path):
                     flagged.setdefault(name, []).extend(marks)
             out.write("\n")
     db.close()
-    return flagged
+    return flagged, prepares
 
 
 def main():
@@ -263,9 +274,9 @@ def main():
     if args.only:
         wanted = args.only.split(",")
         q = [x for x in q if any(w in x[0] for w in wanted)]
-    flagged = {}
+    flagged, prepares = {}, {}
     if args.plans and args.trace_lib:
-        flagged = write_plans(args, q, args.plans)
+        flagged, prepares = write_plans(args, q, args.plans)
 
     baseline = os.path.join(HERE, "graph_baseline.py")
     rows = []
@@ -276,7 +287,8 @@ def main():
                "spamgraph_ms": sg[0], "spamgraph_min_ms": sg[1], "spamgraph_runs": sg[2],
                "spamgraph_json_bytes": sg[3], "spamgraph_error": sg[4],
                "python_ms": py[0], "python_min_ms": py[1], "python_runs": py[2], "python_json_bytes": py[3],
-               "python_error": py[4], "target_ms": TARGET_MS, "plan_flags": flagged.get(name, [])}
+               "python_error": py[4], "target_ms": TARGET_MS, "plan_flags": flagged.get(name, []),
+               "statements_prepared": prepares.get(name)}
         row["ratio"] = (py[0] / sg[0]) if sg[0] and py[0] else None
         row["target_met"] = sg[0] is not None and sg[0] < TARGET_MS
         rows.append(row)
