@@ -104,14 +104,14 @@ Result<DiffResult> diff_open_end(Store& store, DiffResult result, size_t tie_lim
     auto qualifies = [&](std::pair<UnixTime, UnixTime> span) {
       return appearing ? span.first >= result.since : span.second < result.since;
     };
-    std::set<int64_t> networks_done;
+    std::set<int64_t> networks_done, families_done;  // each family and network is judged once
     for (const SeenEntity& seen : *rows) {
       const StoredEntity& entity = seen.entity;
       if (entity.ref.kind == EntityKind::domain) {
         auto registrable_id = entity.registrable == entity.ref.key
                                   ? std::optional<int64_t>(entity.id)
                                   : store.find_entity(EntityRef{EntityKind::domain, entity.registrable});
-        if (!registrable_id || into.count({EntityKind::domain, entity.registrable})) continue;
+        if (!registrable_id || !families_done.insert(*registrable_id).second) continue;
         auto span = domain_family_seen(store, *registrable_id);
         if (!span) return span.error();
         if (*span && qualifies(**span))

@@ -50,7 +50,8 @@ Result<std::vector<SeenEntity>> seen_range(Store& store, const char* column, Uni
   auto query = store.database().prepare(joined({"SELECT ", kEntityColumns,
                                              ", s.first_seen, s.last_seen, s.messages FROM entity_seen s"
                                              " JOIN entity e ON e.id = s.entity_id ",
-                                             kEntityJoin, " WHERE s.", column, " BETWEEN ?1 AND ?2"}));
+                                             kEntityJoin, " WHERE s.", column,
+                                             " BETWEEN ?1 AND ?2 AND e.kind IN ('ip', 'domain')"}));
   query.bind(1, since).bind(2, until);
   std::vector<SeenEntity> rows;
   while (query.step()) rows.push_back({entity_at(query, 0), query.int64(4), query.int64(5), query.int64(6)});

@@ -90,9 +90,9 @@ struct SeenEntity {
   UnixTime last_seen = 0;
   int64_t messages = 0;
 };
-/// Entities mail first named in [since, until].
+/// IPs and domains mail first named in [since, until].
 Result<std::vector<SeenEntity>> entities_first_seen(Store& store, UnixTime since, UnixTime until);
-/// Entities mail last named in [since, until].
+/// IPs and domains mail last named in [since, until].
 Result<std::vector<SeenEntity>> entities_last_seen(Store& store, UnixTime since, UnixTime until);
 /// When mail named one entity; nullopt when it never did.
 Result<std::optional<SeenEntity>> entity_seen(Store& store, int64_t id);
