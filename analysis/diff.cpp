@@ -181,7 +181,9 @@ Result<DiffResult> diff_period(Store& store, const DiffOptions& options) {
   result.since = options.since;
   auto newest = newest_message_time(store);
   if (!newest) return newest.error();
-  result.until = options.until.value_or(std::max(options.now, newest->value_or(options.now)));
+  // An open end is the newest mail: the previous period is then as long as the
+  // stretch of mail the period covers, not the time since the last message came.
+  result.until = options.until.value_or(std::max(options.since, newest->value_or(options.now)));
   if (result.until < result.since) return Error{"the period ends before it starts", "--until"};
   result.previous_since = result.since - (result.until - result.since) - 1;
 

@@ -21,9 +21,9 @@ namespace sg {
 /// The period and scope of a diff.
 struct DiffOptions {
   UnixTime since = 0;
-  std::optional<UnixTime> until;         ///< unset: up to now
+  std::optional<UnixTime> until;         ///< unset: up to the newest message
   std::optional<int64_t> campaign;       ///< only this campaign's mail
-  UnixTime now = 0;                      ///< the open end's time
+  UnixTime now = 0;                      ///< the open end's time when the store holds no message
   size_t tie_limit = 10;                 ///< IPs named per domain ("now on 103.244.54.137")
   bool read_messages = false;            ///< read the periods' messages even where entity_seen would answer
 };
