@@ -151,7 +151,7 @@ std::vector<RegisteredCommand> add_findings_commands(CLI::App& app) {
   auto* diff = app.add_subcommand(
       "diff", "domains, IPs, prefixes, ASNs and route objects that appeared or vanished in a period");
   diff->add_option("--since", diff_flags->since, "the period's first day")->required();
-  diff->add_option("--until", diff_flags->until, "its last day (default: now)");
+  diff->add_option("--until", diff_flags->until, "its last day (default: the newest message)");
   diff->add_option("--campaign", diff_flags->campaign, "only this campaign's mail (id or name)");
   diff->add_flag("--json", diff_flags->json, "JSON output");
   commands.push_back({diff, [diff_flags](const CommandContext& context) { return run_diff(context, *diff_flags); }});
