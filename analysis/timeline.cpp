@@ -64,12 +64,10 @@ Result<Timeline> timeline_of_messages(Store& store, const std::vector<int64_t>& 
   return timeline;
 }
 
-Result<Timeline> campaign_timeline(Store& store, int64_t campaign_id) {
-  auto campaign = find_campaign(store, std::to_string(campaign_id));
-  if (!campaign) return campaign.error();
-  auto ids = campaign_message_ids(store, campaign_id);
+Result<Timeline> campaign_timeline(Store& store, const CampaignSummary& campaign) {
+  auto ids = campaign_message_ids(store, campaign.id);
   if (!ids) return ids.error();
-  return timeline_of_messages(store, *ids, campaign->name);
+  return timeline_of_messages(store, *ids, campaign.name);
 }
 
 Result<Timeline> indicator_timeline(Store& store, const EntityRef& indicator) {

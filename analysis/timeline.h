@@ -10,6 +10,7 @@
 #include "core/observation.h"
 #include "core/result.h"
 #include "core/time.h"
+#include "store/campaigns.h"
 #include "store/store.h"
 
 namespace sg {
@@ -38,8 +39,8 @@ inline constexpr size_t kMaxWeeks = 520;
 /// The Monday 00:00 UTC on or before `time`.
 UnixTime week_start(UnixTime time);
 
-/// The timeline of a campaign.
-Result<Timeline> campaign_timeline(Store& store, int64_t campaign_id);
+/// The timeline of a campaign, as find_campaign() gave it (its summary is not read again).
+Result<Timeline> campaign_timeline(Store& store, const CampaignSummary& campaign);
 /// The timeline of the messages naming an indicator (messages_naming()).
 Result<Timeline> indicator_timeline(Store& store, const EntityRef& indicator);
 /// The timeline of any set of messages, named `subject`.

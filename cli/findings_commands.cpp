@@ -79,7 +79,7 @@ int run_timeline(const CommandContext& context, const TimelineFlags& flags) {
   if (!flags.indicator)
     if (auto found = find_campaign(**store, flags.subject)) campaign = *found;
   if (campaign) {
-    timeline = campaign_timeline(**store, campaign->id);
+    timeline = campaign_timeline(**store, *campaign);
   } else {
     auto indicator = indicator_arg(flags.subject, "CAMPAIGN|INDICATOR");
     if (!indicator) return fail_with(Error{"neither a campaign nor an indicator", flags.subject});
