@@ -164,7 +164,8 @@ Result<std::vector<int64_t>> messages_naming(Store& store, const EntityRef& enti
   std::vector<int64_t> ips;       // IPs whose sent or relayed messages count
   std::vector<int64_t> hop_messages;  // messages whose hops named the domain
   auto collect = [&](const char* text, int64_t id, std::vector<int64_t>& into) -> Status {
-    auto query = db.prepare(text);
+    auto lease = db.cached(text);
+    sql::Statement& query = *lease;
     query.bind(1, id);
     while (query.step()) into.push_back(query.int64(0));
     if (!query.error().empty()) return Error{query.error(), db.path()};
@@ -214,7 +215,8 @@ Result<std::vector<int64_t>> messages_naming(Store& store, const EntityRef& enti
   std::sort(entities.begin(), entities.end());
   entities.erase(std::unique(entities.begin(), entities.end()), entities.end());
   std::vector<int64_t> messages;
-  auto query = db.prepare("SELECT message_id FROM message_link WHERE entity_id = ?1");
+  auto lease = db.cached("SELECT message_id FROM message_link WHERE entity_id = ?1");
+  sql::Statement& query = *lease;
   for (int64_t id : entities) {
     query.bind(1, id);
     while (query.step()) messages.push_back(query.int64(0));

@@ -16,7 +16,9 @@ struct EntityHashes {
 /// Open addressing with linear probing: one cache line per lookup, no allocation,
 /// where a node-based std::unordered_map<std::string, ...> cost a miss per node and a
 /// key string per call (the largest user-space cost of the ingest writer).
-/// When it holds `capacity` entries it is emptied: it only saves lookups.
+/// The table starts small and doubles as it fills, so a process that looks up a few
+/// entities (a query) does not pay for the writer's table. When it holds `capacity`
+/// entries it is emptied: it only saves lookups.
 class EntityIdCache {
  public:
   /// Room for `capacity` ids (the table is twice that, rounded up to a power of two).
@@ -36,8 +38,12 @@ class EntityIdCache {
     uint64_t secondary = 0;
     int64_t id = 0;  ///< 0 = empty (row ids start at 1)
   };
+  /// Moves every entry into a table of `slot_count` slots (a power of two).
+  void rehash(size_t slot_count);
+
   size_t capacity_;
   size_t size_ = 0;
+  size_t max_slots_;  ///< the table's size at `capacity` entries
   uint64_t mask_;
   std::vector<Slot> slots_;
 };

@@ -34,10 +34,11 @@ std::string joined(std::initializer_list<std::string_view> parts) {
 }
 
 Result<std::vector<EdgeEnd>> edge_ends(Store& store, int64_t id, Relation relation, bool outgoing) {
-  auto query = store.database().prepare(
+  auto query_lease = store.database().cached(
       joined({"SELECT ", kEntityColumns, ", x.first_seen, x.last_seen, x.count, x.trusted, x.id FROM edge x JOIN entity e ON e.id = ",
            outgoing ? "x.dst" : "x.src", " ", kEntityJoin, " WHERE ", outgoing ? "x.src" : "x.dst",
            " = ?1 AND x.relation = ?2"}));
+  sql::Statement& query = *query_lease;
   query.bind(1, id).bind(2, relation.text());
   std::vector<EdgeEnd> ends;
   while (query.step())
@@ -47,11 +48,12 @@ Result<std::vector<EdgeEnd>> edge_ends(Store& store, int64_t id, Relation relati
 }
 
 Result<std::vector<SeenEntity>> seen_range(Store& store, const char* column, UnixTime since, UnixTime until) {
-  auto query = store.database().prepare(joined({"SELECT ", kEntityColumns,
+  auto query_lease = store.database().cached(joined({"SELECT ", kEntityColumns,
                                              ", s.first_seen, s.last_seen, s.messages FROM entity_seen s"
                                              " JOIN entity e ON e.id = s.entity_id ",
                                              kEntityJoin, " WHERE s.", column,
                                              " BETWEEN ?1 AND ?2 AND e.kind IN ('ip', 'domain')"}));
+  sql::Statement& query = *query_lease;
   query.bind(1, since).bind(2, until);
   std::vector<SeenEntity> rows;
   while (query.step()) rows.push_back({entity_at(query, 0), query.int64(4), query.int64(5), query.int64(6)});
@@ -64,10 +66,11 @@ Result<std::vector<SeenEntity>> seen_range(Store& store, const char* column, Uni
 Result<std::vector<Neighbour>> entity_neighbours(Store& store, int64_t id, size_t message_limit, bool& truncated) {
   std::vector<Neighbour> out;
   for (bool outgoing : {true, false}) {
-    auto query = store.database().prepare(
+    auto query_lease = store.database().cached(
         joined({"SELECT ", kEntityColumns, ", x.relation, x.first_seen, x.last_seen, x.count, x.trusted FROM edge x",
              " JOIN entity e ON e.id = ", outgoing ? "x.dst" : "x.src", " ", kEntityJoin, " WHERE ",
              outgoing ? "x.src" : "x.dst", " = ?1"}));
+    sql::Statement& query = *query_lease;
     query.bind(1, id);
     while (query.step()) {
       Neighbour link;
@@ -83,12 +86,13 @@ Result<std::vector<Neighbour>> entity_neighbours(Store& store, int64_t id, size_
     if (!query.error().empty()) return read_error(store, query, "reading edges");
   }
   // Shared messages: the newest `message_limit` that name the entity, and what else they name.
-  auto count = store.database().prepare("SELECT COUNT(*) FROM message_link WHERE entity_id = ?1");
+  auto count_lease = store.database().cached("SELECT COUNT(*) FROM message_link WHERE entity_id = ?1");
+  sql::Statement& count = *count_lease;
   count.bind(1, id);
   truncated = count.step() && static_cast<size_t>(count.int64(0)) > message_limit;
-  auto query = store.database().prepare(
-      joined({"WITH mine AS (SELECT ml.message_id, ml.relation_id, m.time FROM message_link ml"
-           " JOIN message m ON m.id = ml.message_id WHERE ml.entity_id = ?1 ORDER BY m.time DESC LIMIT ?2)"
+  auto query_lease = store.database().cached(
+      joined({"WITH mine AS (SELECT ml.message_id, ml.relation_id, ml.time FROM message_link ml"
+           " WHERE ml.entity_id = ?1 ORDER BY ml.time DESC LIMIT ?2)"
            " SELECT ",
            kEntityColumns,
            ", GROUP_CONCAT(DISTINCT r.name), GROUP_CONCAT(DISTINCT rm.name), MIN(mine.time), MAX(mine.time),"
@@ -97,6 +101,7 @@ Result<std::vector<Neighbour>> entity_neighbours(Store& store, int64_t id, size_
            " JOIN relation r ON r.id = other.relation_id JOIN relation rm ON rm.id = mine.relation_id"
            " JOIN entity e ON e.id = other.entity_id ",
            kEntityJoin, " GROUP BY other.entity_id"}));
+  sql::Statement& query = *query_lease;
   query.bind(1, id).bind(2, static_cast<int64_t>(message_limit));
   while (query.step()) {
     Neighbour link;
@@ -115,11 +120,11 @@ Result<std::vector<Neighbour>> entity_neighbours(Store& store, int64_t id, size_
 }
 
 Result<std::vector<MessageLinkRow>> message_links(Store& store, const std::vector<int64_t>& message_ids) {
-  auto query = store.database().prepare(
-      joined({"SELECT m.id, m.time, r.name, ml.trusted, ", kEntityColumns,
-           " FROM message m JOIN message_link ml ON ml.message_id = m.id JOIN relation r ON r.id = ml.relation_id"
-           " JOIN entity e ON e.id = ml.entity_id ",
-           kEntityJoin, " WHERE m.id = ?1"}));
+  auto query_lease = store.database().cached(
+      joined({"SELECT ml.message_id, ml.time, r.name, ml.trusted, ", kEntityColumns,
+           " FROM message_link ml JOIN relation r ON r.id = ml.relation_id JOIN entity e ON e.id = ml.entity_id ",
+           kEntityJoin, " WHERE ml.message_id = ?1"}));
+  sql::Statement& query = *query_lease;
   std::vector<MessageLinkRow> rows;
   for (int64_t id : message_ids) {
     query.bind(1, id);
@@ -132,7 +137,8 @@ Result<std::vector<MessageLinkRow>> message_links(Store& store, const std::vecto
 }
 
 Result<std::vector<MessageSummary>> message_summaries(Store& store, const std::vector<int64_t>& message_ids) {
-  auto query = store.database().prepare("SELECT id, time, header_hash, COALESCE(subject, '') FROM message WHERE id = ?1");
+  auto query_lease = store.database().cached("SELECT id, time, header_hash, COALESCE(subject, '') FROM message WHERE id = ?1");
+  sql::Statement& query = *query_lease;
   std::vector<MessageSummary> rows;
   for (int64_t id : message_ids) {
     query.bind(1, id);
@@ -144,7 +150,8 @@ Result<std::vector<MessageSummary>> message_summaries(Store& store, const std::v
 }
 
 Result<std::vector<int64_t>> messages_between(Store& store, UnixTime since, UnixTime until) {
-  auto query = store.database().prepare("SELECT id FROM message WHERE time BETWEEN ?1 AND ?2 ORDER BY id");
+  auto query_lease = store.database().cached("SELECT id FROM message WHERE time BETWEEN ?1 AND ?2 ORDER BY id");
+  sql::Statement& query = *query_lease;
   query.bind(1, since).bind(2, until);
   std::vector<int64_t> ids;
   while (query.step()) ids.push_back(query.int64(0));
@@ -161,9 +168,10 @@ Result<std::vector<EdgeEnd>> edges_to(Store& store, int64_t id, Relation relatio
 }
 
 Result<std::vector<Sighting>> edge_sightings(Store& store, int64_t edge_id, UnixTime since, UnixTime until) {
-  auto query = store.database().prepare(
+  auto query_lease = store.database().cached(
       "SELECT source_id, time, trusted FROM observation"
       " WHERE edge_id = ?1 AND time BETWEEN ?2 AND ?3 AND source_kind = 'message' ORDER BY time");
+  sql::Statement& query = *query_lease;
   query.bind(1, edge_id).bind(2, since).bind(3, until);
   std::vector<Sighting> sightings;
   while (query.step()) sightings.push_back({query.int64(0), query.int64(1), query.int64(2) != 0});
@@ -180,10 +188,11 @@ Result<std::vector<SeenEntity>> entities_last_seen(Store& store, UnixTime since,
 }
 
 Result<std::optional<SeenEntity>> entity_seen(Store& store, int64_t id) {
-  auto query = store.database().prepare(joined({"SELECT ", kEntityColumns,
+  auto query_lease = store.database().cached(joined({"SELECT ", kEntityColumns,
                                              ", s.first_seen, s.last_seen, s.messages FROM entity_seen s"
                                              " JOIN entity e ON e.id = s.entity_id ",
                                              kEntityJoin, " WHERE s.entity_id = ?1"}));
+  sql::Statement& query = *query_lease;
   query.bind(1, id);
   if (query.step()) return std::optional<SeenEntity>(SeenEntity{entity_at(query, 0), query.int64(4), query.int64(5), query.int64(6)});
   if (!query.error().empty()) return read_error(store, query, "reading entity_seen");
@@ -191,9 +200,10 @@ Result<std::optional<SeenEntity>> entity_seen(Store& store, int64_t id) {
 }
 
 Result<std::optional<std::pair<UnixTime, UnixTime>>> domain_family_seen(Store& store, int64_t registrable_id) {
-  auto query = store.database().prepare(
+  auto query_lease = store.database().cached(
       "SELECT MIN(s.first_seen), MAX(s.last_seen) FROM entity_seen s WHERE s.entity_id = ?1"
       " OR s.entity_id IN (SELECT id FROM entity WHERE parent_id = ?1)");
+  sql::Statement& query = *query_lease;
   query.bind(1, registrable_id);
   using Span = std::optional<std::pair<UnixTime, UnixTime>>;
   if (query.step() && !query.is_null(0)) return Span(std::pair{query.int64(0), query.int64(1)});
@@ -208,9 +218,10 @@ Result<std::optional<std::pair<UnixTime, UnixTime>>> network_seen(Store& store, 
     prefixes = "SELECT src FROM edge WHERE dst = ?1 AND relation = 'originated-by'";
   else if (network.ref.kind == EntityKind::route)
     prefixes = "SELECT src FROM edge WHERE dst = ?1 AND relation = 'route-object'";
-  auto query = store.database().prepare(
+  auto query_lease = store.database().cached(
       joined({"SELECT MIN(s.first_seen), MAX(s.last_seen) FROM edge x JOIN entity_seen s ON s.entity_id = x.src"
               " WHERE x.relation = 'in-prefix' AND x.dst IN (", prefixes, ")"}));
+  sql::Statement& query = *query_lease;
   query.bind(1, network.id);
   using Span = std::optional<std::pair<UnixTime, UnixTime>>;
   if (query.step() && !query.is_null(0)) return Span(std::pair{query.int64(0), query.int64(1)});
@@ -219,15 +230,17 @@ Result<std::optional<std::pair<UnixTime, UnixTime>>> network_seen(Store& store, 
 }
 
 Result<std::optional<UnixTime>> newest_message_time(Store& store) {
-  auto query = store.database().prepare("SELECT MAX(time) FROM message");
+  auto query_lease = store.database().cached("SELECT MAX(time) FROM message");
+  sql::Statement& query = *query_lease;
   if (query.step() && !query.is_null(0)) return std::optional<UnixTime>(query.int64(0));
   if (!query.error().empty()) return read_error(store, query, "reading messages");
   return std::optional<UnixTime>();
 }
 
 Result<std::optional<std::string>> entity_attribute(Store& store, int64_t id, std::string_view name) {
-  auto query = store.database().prepare(
+  auto query_lease = store.database().cached(
       "SELECT value FROM attribute WHERE entity_id = ?1 AND name = ?2 ORDER BY time DESC LIMIT 1");
+  sql::Statement& query = *query_lease;
   query.bind(1, id).bind(2, name);
   if (query.step()) return std::optional<std::string>(query.text(0));
   if (!query.error().empty()) return read_error(store, query, "reading attributes");

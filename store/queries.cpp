@@ -25,6 +25,21 @@ class LinkCollector {
     entry.trusted = entry.trusted || trusted;
   }
 
+  // A total kept at ingest: `messages` distinct messages behind one kind of link.
+  // Totals of different kinds cannot be united message by message, so the link counts
+  // the largest (a lower bound when they differ).
+  void add_total(const std::string& value, const char* role, const char* via, UnixTime first, UnixTime last,
+                 int64_t messages, bool trusted) {
+    Entry& entry = entries_[value];
+    if (role) entry.roles.insert(role);
+    if (via) entry.via.insert(via);
+    if (!entry.seen || first < entry.first) entry.first = first;
+    if (!entry.seen || last > entry.last) entry.last = last;
+    entry.seen = true;
+    entry.counted = std::max(entry.counted, messages);
+    entry.trusted = entry.trusted || trusted;
+  }
+
   std::vector<SharedLink> take() {
     std::vector<SharedLink> links;
     for (auto& [value, entry] : entries_) {
@@ -34,7 +49,7 @@ class LinkCollector {
       link.via.assign(entry.via.begin(), entry.via.end());
       link.first_seen = entry.first;
       link.last_seen = entry.last;
-      link.messages = static_cast<int64_t>(entry.messages.size());
+      link.messages = std::max(static_cast<int64_t>(entry.messages.size()), entry.counted);
       link.trusted = entry.trusted;
       links.push_back(std::move(link));
     }
@@ -50,6 +65,7 @@ class LinkCollector {
     UnixTime first = 0, last = 0;
     bool seen = false;
     std::set<int64_t> messages;
+    int64_t counted = 0;
     bool trusted = false;
   };
   std::map<std::string, Entry> entries_;
@@ -100,6 +116,40 @@ Status add_direct_rows(sql::Statement& direct, LinkCollector& links, const std::
   return Ok{};
 }
 
+// Rows of an edge query grouped by edge and source kind: (other key, relation,
+// source kind, first, last, messages, trusted).
+Status add_direct_totals(sql::Statement& direct, LinkCollector& links, const std::string& db_path) {
+  while (direct.step()) {
+    const char* via = direct.text_view(2) == to_text(ProvenanceKind::lookup) ? "dns" : "direct";
+    links.add_total(direct.text(0), direct.text(1).c_str(), via, direct.int64(3), direct.int64(4), direct.int64(5),
+                    direct.int64(6) != 0);
+  }
+  if (!direct.error().empty()) return Error{direct.error(), db_path};
+  return Ok{};
+}
+
+// Rows of ip_domain_seen: (other key, IP relation, domain relation, first, last,
+// messages, trusted); both relations are NULL on a pair's total row. For an IP the
+// domain's relation is the role and the IP's the way; for a domain, the other way round.
+Status add_pair_totals(sql::Statement& pairs, LinkCollector& links, bool for_ip, const std::string& db_path) {
+  while (pairs.step()) {
+    if (pairs.is_null(1)) {
+      links.add_total(pairs.text(0), nullptr, nullptr, pairs.int64(3), pairs.int64(4), pairs.int64(5),
+                      pairs.int64(6) != 0);
+      continue;
+    }
+    const std::string ip_role = ip_role_for(pairs.text_view(1));
+    const std::string domain_relation = pairs.text(2);
+    links.add_total(pairs.text(0), for_ip ? domain_relation.c_str() : ip_role.c_str(),
+                    for_ip ? ip_role.c_str() : domain_relation.c_str(), pairs.int64(3), pairs.int64(4), 0,
+                    pairs.int64(6) != 0);
+  }
+  if (!pairs.error().empty()) return Error{pairs.error(), db_path};
+  return Ok{};
+}
+
+bool whole_time(const TimeRange& range) { return !range.since && !range.until; }
+
 }  // namespace
 
 Result<std::vector<int64_t>> Store::ip_ids(const std::string& ip_or_prefix) {
@@ -148,25 +198,45 @@ Result<std::vector<SharedLink>> Store::domains_sharing_prefixes(const std::vecto
 }
 
 Status Store::collect_domains_of_ip(int64_t id, const TimeRange& range, LinkCollector& links) {
+  if (whole_time(range)) {
+    // The whole history: the totals kept at ingest answer without reading each message.
+    auto direct_lease = db_.cached(
+        "SELECT d.key, e.relation, o.source_kind, MIN(o.time), MAX(o.time),"
+        " COUNT(DISTINCT CASE WHEN o.source_kind = 'message' THEN o.source_id END), MAX(o.trusted)"
+        " FROM edge e JOIN entity d ON d.id = CASE WHEN e.src = ?1 THEN e.dst ELSE e.src END"
+        " JOIN observation o ON o.edge_id = e.id"
+        " WHERE (e.src = ?1 OR e.dst = ?1) AND d.kind = 'domain' GROUP BY e.id, o.source_kind");
+    sql::Statement& direct = *direct_lease;
+    direct.bind(1, id);
+    if (auto status = add_direct_totals(direct, links, db_.path()); !status) return status;
+    auto pairs_lease = db_.cached(
+        "SELECT d.key, ri.name, rd.name, s.first_seen, s.last_seen, s.messages, s.trusted FROM ip_domain_seen s"
+        " JOIN entity d ON d.id = s.domain_id LEFT JOIN relation ri ON ri.id = s.ip_relation_id"
+        " LEFT JOIN relation rd ON rd.id = s.domain_relation_id WHERE s.ip_id = ?1");
+    sql::Statement& pairs = *pairs_lease;
+    pairs.bind(1, id);
+    return add_pair_totals(pairs, links, true, db_.path());
+  }
   // Direct: ip -helo/ptr-> domain and domain -resolves-to-> ip, timed by their observations.
-  auto direct = db_.prepare(
+  auto direct_lease = db_.cached(
       "SELECT d.key, e.relation, MIN(o.time), MAX(o.time), o.source_kind, o.source_id, MAX(o.trusted)"
       " FROM edge e JOIN entity d ON d.id = CASE WHEN e.src = ?1 THEN e.dst ELSE e.src END"
       " JOIN observation o ON o.edge_id = e.id"
       " WHERE (e.src = ?1 OR e.dst = ?1) AND d.kind = 'domain' AND o.time BETWEEN ?2 AND ?3"
       " GROUP BY e.id, o.source_kind, o.source_id");
+  sql::Statement& direct = *direct_lease;
   direct.bind(1, id).bind(2, range.lower()).bind(3, range.upper());
   if (auto status = add_direct_rows(direct, links, db_.path()); !status) return status;
 
   // Through messages: message -sent-from/relayed-by-> ip, message -role-> domain.
-  auto via_messages = db_.prepare(std::string(
-      "SELECT d.key, r2.name, r1.name, m.time, m.id, l1.trusted"
+  auto via_messages_lease = db_.cached(std::string(
+      "SELECT d.key, r2.name, r1.name, l1.time, l1.message_id, l1.trusted"
       " FROM message_link l1 JOIN relation r1 ON r1.id = l1.relation_id"
-      " JOIN message m ON m.id = l1.message_id"
       " JOIN message_link l2 ON l2.message_id = l1.message_id JOIN relation r2 ON r2.id = l2.relation_id"
       " JOIN entity d ON d.id = l2.entity_id"
       " WHERE l1.entity_id = ?1 AND r1.name IN ") + message_ip_relations() +
-      " AND d.kind = 'domain' AND m.time BETWEEN ?2 AND ?3");
+      " AND d.kind = 'domain' AND l1.time BETWEEN ?2 AND ?3");
+  sql::Statement& via_messages = *via_messages_lease;
   via_messages.bind(1, id).bind(2, range.lower()).bind(3, range.upper());
   while (via_messages.step()) {
     const UnixTime time = via_messages.int64(3);
@@ -186,6 +256,26 @@ Result<std::vector<SharedLink>> Store::ips_sharing_domain(const std::string& dom
 
   // The domain itself and, for a registrable domain, every name under it.
   const char* kTargets = "(SELECT ?1 UNION SELECT id FROM entity WHERE parent_id = ?1 AND kind = 'domain')";
+  if (whole_time(range)) {
+    auto direct_lease = db_.cached(std::string(
+        "SELECT i.key, e.relation, o.source_kind, MIN(o.time), MAX(o.time),"
+        " COUNT(DISTINCT CASE WHEN o.source_kind = 'message' THEN o.source_id END), MAX(o.trusted)"
+        " FROM edge e JOIN entity i ON i.id = CASE WHEN e.dst IN ") + kTargets + " THEN e.src ELSE e.dst END"
+        " JOIN observation o ON o.edge_id = e.id"
+        " WHERE (e.dst IN " + kTargets + " OR e.src IN " + kTargets + ") AND i.kind = 'ip'"
+        " GROUP BY e.id, o.source_kind");
+    sql::Statement& direct = *direct_lease;
+    direct.bind(1, *id);
+    if (auto status = add_direct_totals(direct, links, db_.path()); !status) return status.error();
+    auto pairs_lease = db_.cached(std::string(
+        "SELECT i.key, ri.name, rd.name, s.first_seen, s.last_seen, s.messages, s.trusted FROM ip_domain_seen s"
+        " JOIN entity i ON i.id = s.ip_id LEFT JOIN relation ri ON ri.id = s.ip_relation_id"
+        " LEFT JOIN relation rd ON rd.id = s.domain_relation_id WHERE s.domain_id IN ") + kTargets);
+    sql::Statement& pairs = *pairs_lease;
+    pairs.bind(1, *id);
+    if (auto status = add_pair_totals(pairs, links, false, db_.path()); !status) return status.error();
+    return links.take();
+  }
   auto direct = db_.prepare(std::string(
       "SELECT i.key, e.relation, MIN(o.time), MAX(o.time), o.source_kind, o.source_id, MAX(o.trusted)"
       " FROM edge e JOIN entity i ON i.id = CASE WHEN e.dst IN ") + kTargets + " THEN e.src ELSE e.dst END"
@@ -196,13 +286,12 @@ Result<std::vector<SharedLink>> Store::ips_sharing_domain(const std::string& dom
   if (auto status = add_direct_rows(direct, links, db_.path()); !status) return status.error();
 
   auto via_messages = db_.prepare(std::string(
-      "SELECT i.key, r2.name, r1.name, m.time, m.id, l2.trusted"
+      "SELECT i.key, r2.name, r1.name, l1.time, l1.message_id, l2.trusted"
       " FROM message_link l1 JOIN relation r1 ON r1.id = l1.relation_id"
-      " JOIN message m ON m.id = l1.message_id"
       " JOIN message_link l2 ON l2.message_id = l1.message_id JOIN relation r2 ON r2.id = l2.relation_id"
       " JOIN entity i ON i.id = l2.entity_id"
       " WHERE l1.entity_id IN ") + kTargets + " AND r2.name IN " + message_ip_relations() +
-      " AND m.time BETWEEN ?2 AND ?3");
+      " AND l1.time BETWEEN ?2 AND ?3");
   via_messages.bind(1, *id).bind(2, range.lower()).bind(3, range.upper());
   while (via_messages.step()) {
     const UnixTime time = via_messages.int64(3);

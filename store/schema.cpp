@@ -263,6 +263,46 @@ CREATE TABLE campaign_hub (
   time INTEGER NOT NULL
 );
 )sql",
+      // 8: read paths at scale. The message's time on each of its links, so the
+      // messages naming an entity, newest first or in a period, are one index range
+      // that never reads the message rows (they hold the raw headers); and the IPs and
+      // domains mail tied together, totalled as messages arrive, for `shares`.
+      R"sql(
+ALTER TABLE message_link ADD COLUMN time INTEGER NOT NULL DEFAULT 0;
+UPDATE message_link SET time = (SELECT m.time FROM message m WHERE m.id = message_link.message_id);
+DROP INDEX message_link_entity;
+-- Also serves (entity_id, relation_id) lookups: the table's key columns are in every entry.
+CREATE INDEX message_link_entity ON message_link(entity_id, time);
+-- One row per IP, domain and the pair of relations that tied them in one message (the
+-- IP's: sent-from, relayed-by, originating-ip; the domain's: envelope-from, url, ...),
+-- and one row with both relations 0 that counts the messages naming both at all.
+-- `trusted` is 1 once the IP's link was a fact in any of them.
+CREATE TABLE ip_domain_seen (
+  ip_id INTEGER NOT NULL REFERENCES entity(id),
+  domain_id INTEGER NOT NULL REFERENCES entity(id),
+  ip_relation_id INTEGER NOT NULL,
+  domain_relation_id INTEGER NOT NULL,
+  first_seen INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL,
+  messages INTEGER NOT NULL,
+  trusted INTEGER NOT NULL,
+  PRIMARY KEY (ip_id, domain_id, ip_relation_id, domain_relation_id)
+) WITHOUT ROWID;
+CREATE TEMP TABLE pair_link AS
+  SELECT i.message_id AS message_id, i.entity_id AS ip_id, d.entity_id AS domain_id, i.relation_id AS ip_relation_id,
+         d.relation_id AS domain_relation_id, i.time AS time, i.trusted AS trusted
+  FROM message_link i JOIN message_link d ON d.message_id = i.message_id
+  WHERE i.relation_id IN (SELECT id FROM relation WHERE name IN ('sent-from', 'relayed-by', 'originating-ip'))
+    AND d.entity_id IN (SELECT id FROM entity WHERE kind = 'domain');
+INSERT INTO ip_domain_seen
+  SELECT ip_id, domain_id, ip_relation_id, domain_relation_id, MIN(time), MAX(time), COUNT(*), MAX(trusted)
+  FROM pair_link GROUP BY ip_id, domain_id, ip_relation_id, domain_relation_id;
+INSERT INTO ip_domain_seen
+  SELECT ip_id, domain_id, 0, 0, MIN(time), MAX(time), COUNT(DISTINCT message_id), MAX(trusted)
+  FROM pair_link GROUP BY ip_id, domain_id;
+DROP TABLE pair_link;
+CREATE INDEX ip_domain_seen_domain ON ip_domain_seen(domain_id);
+)sql",
   };
   return kMigrations;
 }

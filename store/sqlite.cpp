@@ -84,7 +84,43 @@ std::string_view Statement::text_view(int column) const {
 
 bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
-Database::~Database() { sqlite3_close_v2(db_); }
+StatementLease::StatementLease(Statement* cached, bool* in_use) : statement_(cached), in_use_(in_use) {
+  *in_use_ = true;
+}
+
+StatementLease::StatementLease(Statement owned) : owned_(std::move(owned)), statement_(&owned_), in_use_(nullptr) {}
+
+StatementLease::StatementLease(StatementLease&& other) noexcept
+    : owned_(std::move(other.owned_)),
+      statement_(other.in_use_ != nullptr ? other.statement_ : &owned_),
+      in_use_(std::exchange(other.in_use_, nullptr)) {
+  other.statement_ = nullptr;
+}
+
+StatementLease::~StatementLease() {
+  if (in_use_ == nullptr) return;  // owned (finalised with owned_) or moved from
+  statement_->reset();
+  statement_->clear_error();
+  *in_use_ = false;
+}
+
+StatementLease Database::cached(std::string_view sql) {
+  auto found = cache_.find(std::string(sql));
+  if (found == cache_.end()) {
+    Statement statement(db_, sql);
+    if (!statement.ok()) return StatementLease(std::move(statement));
+    found = cache_.emplace(std::string(sql), std::make_unique<CachedStatement>()).first;
+    found->second->statement = std::move(statement);
+  }
+  CachedStatement& entry = *found->second;
+  if (entry.in_use) return StatementLease(Statement(db_, sql));
+  return StatementLease(&entry.statement, &entry.in_use);
+}
+
+Database::~Database() {
+  cache_.clear();
+  sqlite3_close_v2(db_);
+}
 
 Status Database::open(const std::string& path, OpenMode mode) {
   // Memory statistics take a global mutex on every SQLite allocation; nothing here
@@ -94,6 +130,7 @@ Status Database::open(const std::string& path, OpenMode mode) {
     return true;
   }();
   (void)configured;
+  cache_.clear();
   path_ = path;
   // NOMUTEX: a connection is only ever used by one thread at a time (the store's
   // writer, or one reader), so SQLite's per-call connection mutex is pure cost.

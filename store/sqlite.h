@@ -3,8 +3,10 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "core/result.h"
 
@@ -32,6 +34,7 @@ class Statement {
   /// Steps until done (for INSERT/UPDATE); returns false on error.
   bool run();
   void reset();  ///< resets and clears bindings
+  void clear_error() { error_.clear(); }
   int64_t int64(int column) const;
   std::string text(int column) const;
   std::string_view text_view(int column) const;  ///< valid until the next step/reset
@@ -42,6 +45,28 @@ class Statement {
   sqlite3* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
   std::string error_;
+};
+
+/// A statement from Database::cached(), on loan to one caller: ready to bind, and reset
+/// (bindings cleared) when the lease ends, so an idle cached statement holds no read
+/// snapshot open.
+class StatementLease {
+ public:
+  StatementLease(StatementLease&& other) noexcept;
+  StatementLease& operator=(StatementLease&&) = delete;
+  StatementLease(const StatementLease&) = delete;
+  StatementLease& operator=(const StatementLease&) = delete;
+  ~StatementLease();
+  Statement& operator*() { return *statement_; }
+  Statement* operator->() { return statement_; }
+
+ private:
+  friend class Database;
+  StatementLease(Statement* cached, bool* in_use);  // a cached statement, marked in use
+  explicit StatementLease(Statement owned);         // a fresh one, when the cached one is on loan
+  Statement owned_;
+  Statement* statement_;
+  bool* in_use_;
 };
 
 /// Whether Database::open may create the file.
@@ -68,6 +93,11 @@ class Database {
   /// a lock SQLite's busy handler does not wait for (switching a new file to WAL).
   Status exec_retrying(std::string_view sql);
   Statement prepare(std::string_view sql) { return Statement(db_, sql); }
+  /// The statement for `sql`, prepared once per connection and kept: for queries asked
+  /// again and again (per entity, per message). A caller that asks for a statement
+  /// already on loan (a nested call) gets a fresh one. A statement that does not
+  /// prepare is not kept; its error() says why.
+  StatementLease cached(std::string_view sql);
   int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
   /// Rows changed by the last INSERT, UPDATE or DELETE.
   int64_t changes() const { return sqlite3_changes64(db_); }
@@ -76,8 +106,14 @@ class Database {
   const std::string& path() const { return path_; }
 
  private:
+  struct CachedStatement {
+    Statement statement;
+    bool in_use = false;
+  };
   sqlite3* db_ = nullptr;
   std::string path_;
+  // Statements are finalised before the connection closes (members die first).
+  std::unordered_map<std::string, std::unique_ptr<CachedStatement>> cache_;
 };
 
 }  // namespace sg::sql

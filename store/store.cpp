@@ -13,6 +13,12 @@ namespace sg {
 
 namespace {
 
+// The relations of a message to an IP that `shares` counts: its origin, its relays,
+// and the IP its sender's client had (X-Originating-IP).
+bool is_mail_ip_relation(Relation relation) {
+  return relation == kSentFrom || relation == kRelayedBy || relation == relation_of(Role::originating_ip);
+}
+
 // FNV-1a over kind, a separator and key: stable across builds and platforms,
 // which std::hash is not.
 int64_t entity_key_hash(const EntityRef& entity) {
@@ -107,6 +113,12 @@ Status Store::prepare_statements() {
        "INSERT INTO entity_seen(entity_id, first_seen, last_seen, messages) VALUES (?1, ?2, ?3, ?4)"
        " ON CONFLICT DO UPDATE SET first_seen = MIN(first_seen, excluded.first_seen),"
        " last_seen = MAX(last_seen, excluded.last_seen), messages = messages + excluded.messages"},
+      {&upsert_pair_,
+       "INSERT INTO ip_domain_seen(ip_id, domain_id, ip_relation_id, domain_relation_id, first_seen, last_seen, messages,"
+       " trusted) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+       " ON CONFLICT DO UPDATE SET first_seen = MIN(first_seen, excluded.first_seen),"
+       " last_seen = MAX(last_seen, excluded.last_seen), messages = messages + excluded.messages,"
+       " trusted = MAX(trusted, excluded.trusted)"},
       {&insert_observation_,
        "INSERT INTO observation(edge_id, time, source_kind, source_id, trusted) VALUES (?1, ?2, ?3, ?4, ?5)"
        " ON CONFLICT DO UPDATE SET trusted = MAX(trusted, excluded.trusted)"},
@@ -187,6 +199,7 @@ void Store::rollback() {
   edge_cache_.clear();
   dirty_edges_.clear();
   seen_.clear();
+  pair_seen_.clear();
   relation_cache_.clear();
 }
 
@@ -299,7 +312,41 @@ Status Store::flush_seen() {
     if (!upsert_seen_.run()) return Error{"updating entity_seen: " + upsert_seen_.error(), db_.path()};
   }
   seen_.clear();
+  for (const auto& [key, pair] : pair_seen_) {
+    upsert_pair_.bind(1, key.ip).bind(2, key.domain).bind(3, key.ip_relation).bind(4, key.domain_relation);
+    upsert_pair_.bind(5, pair.first_seen).bind(6, pair.last_seen).bind(7, pair.messages).bind(8, int64_t{pair.trusted});
+    if (!upsert_pair_.run()) return Error{"updating ip_domain_seen: " + upsert_pair_.error(), db_.path()};
+  }
+  pair_seen_.clear();
   return Ok{};
+}
+
+size_t Store::PairKeyHash::operator()(const PairKey& key) const noexcept {
+  // Ids are small and dense: mixing them with odd multipliers spreads them well enough.
+  uint64_t h = static_cast<uint64_t>(key.ip) * 0x9E3779B97F4A7C15ULL;
+  h ^= static_cast<uint64_t>(key.domain) * 0xC2B2AE3D27D4EB4FULL + (h << 6) + (h >> 2);
+  h ^= static_cast<uint64_t>(key.ip_relation) * 0x165667B19E3779F9ULL + (key.domain_relation << 16);
+  return static_cast<size_t>(h ^ (h >> 29));
+}
+
+void Store::count_pairs(UnixTime time) {
+  auto add = [&](const PairKey& key, bool trusted) {
+    auto [it, fresh] = pair_seen_.try_emplace(key, PairState{time, time, 0, false});
+    PairState& pair = it->second;
+    pair.first_seen = std::min(pair.first_seen, time);
+    pair.last_seen = std::max(pair.last_seen, time);
+    pair.messages += 1;
+    pair.trusted = pair.trusted || trusted;
+  };
+  // Each IP and domain once per message for the (0, 0) row, however many relations name them.
+  std::map<std::pair<int64_t, int64_t>, bool> any;
+  for (const auto& [ip_relation, ip, trusted] : message_ip_links_)
+    for (const auto& [domain_relation, domain] : message_domain_links_) {
+      add(PairKey{ip, domain, ip_relation, domain_relation}, trusted);
+      bool& any_trusted = any[{ip, domain}];
+      any_trusted = any_trusted || trusted;
+    }
+  for (const auto& [pair, trusted] : any) add(PairKey{pair.first, pair.second, 0, 0}, trusted);
 }
 
 Result<bool> Store::has_message(const std::string& header_hash) {
@@ -352,6 +399,8 @@ Result<bool> Store::add_message(const Evidence& evidence, const std::vector<Obse
   // hops of one message is one link, trusted if either hop was.
   std::map<std::pair<int64_t, int64_t>, bool> links;
   message_entities_.clear();
+  message_ip_links_.clear();
+  message_domain_links_.clear();
   for (const Observation& observation : observations) {
     auto object = entity_id(observation.object);
     if (!object) return fail(object.error());
@@ -361,6 +410,9 @@ Result<bool> Store::add_message(const Evidence& evidence, const std::vector<Obse
       if (!relation) return fail(relation.error());
       bool& trusted = links[{*relation, *object}];
       trusted = trusted || observation.trusted;
+      if (observation.object.kind == EntityKind::domain) message_domain_links_.push_back({*relation, *object});
+      if (observation.object.kind == EntityKind::ip && is_mail_ip_relation(observation.relation))
+        message_ip_links_.push_back({*relation, *object, false});
       continue;
     }
     auto subject = entity_id(observation.subject);
@@ -375,7 +427,19 @@ Result<bool> Store::add_message(const Evidence& evidence, const std::vector<Obse
         .bind(5, int64_t{observation.trusted});
     if (!insert_observation_.run()) return fail(Error{"storing observation: " + insert_observation_.error(), ""});
   }
-  if (auto status = insert_links(message_id, links); !status) return fail(status.error());
+  if (auto status = insert_links(message_id, evidence.time, links); !status) return fail(status.error());
+  // Each (relation, IP) once, trusted if any of its hops was (links holds the answer).
+  std::sort(message_ip_links_.begin(), message_ip_links_.end());
+  message_ip_links_.erase(std::unique(message_ip_links_.begin(), message_ip_links_.end(),
+                                      [](const auto& a, const auto& b) {
+                                        return std::get<0>(a) == std::get<0>(b) && std::get<1>(a) == std::get<1>(b);
+                                      }),
+                          message_ip_links_.end());
+  for (auto& [relation, ip, trusted] : message_ip_links_) trusted = links[{relation, ip}];
+  std::sort(message_domain_links_.begin(), message_domain_links_.end());
+  message_domain_links_.erase(std::unique(message_domain_links_.begin(), message_domain_links_.end()),
+                              message_domain_links_.end());
+  count_pairs(evidence.time);
   std::sort(message_entities_.begin(), message_entities_.end());
   message_entities_.erase(std::unique(message_entities_.begin(), message_entities_.end()), message_entities_.end());
   for (int64_t entity : message_entities_) {
@@ -390,7 +454,8 @@ Result<bool> Store::add_message(const Evidence& evidence, const std::vector<Obse
   return true;
 }
 
-Status Store::insert_links(int64_t message_id, const std::map<std::pair<int64_t, int64_t>, bool>& links) {
+Status Store::insert_links(int64_t message_id, UnixTime time,
+                           const std::map<std::pair<int64_t, int64_t>, bool>& links) {
   // One multi-row INSERT per message instead of one statement per link: the
   // per-statement overhead dominated the ingest profile.
   auto it = links.begin();
@@ -398,9 +463,9 @@ Status Store::insert_links(int64_t message_id, const std::map<std::pair<int64_t,
     const size_t rows = std::min<size_t>(kMaxLinkRows, static_cast<size_t>(std::distance(it, links.end())));
     sql::Statement& insert = link_insert(rows);
     for (int row = 0; row < static_cast<int>(rows); ++row, ++it) {
-      const int base = row * 4;
+      const int base = row * 5;
       insert.bind(base + 1, message_id).bind(base + 2, it->first.first).bind(base + 3, it->first.second).bind(
-          base + 4, int64_t{it->second});
+          base + 4, int64_t{it->second}).bind(base + 5, time);
     }
     if (!insert.run()) return Error{"storing message links: " + insert.error(), db_.path()};
   }
@@ -413,8 +478,8 @@ sql::Statement& Store::link_insert(size_t rows) {
   if (!statement.ok()) {
     // OR IGNORE: a message's links are distinct by construction, and without a possible
     // ABORT SQLite skips the statement journal a multi-row INSERT otherwise opens.
-    std::string text = "INSERT OR IGNORE INTO message_link(message_id, relation_id, entity_id, trusted) VALUES ";
-    for (size_t row = 0; row < rows; ++row) text += row ? ",(?,?,?,?)" : "(?,?,?,?)";
+    std::string text = "INSERT OR IGNORE INTO message_link(message_id, relation_id, entity_id, trusted, time) VALUES ";
+    for (size_t row = 0; row < rows; ++row) text += row ? ",(?,?,?,?,?)" : "(?,?,?,?,?)";
     statement = db_.prepare(text);
   }
   return statement;

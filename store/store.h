@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -204,14 +205,17 @@ class Store {
   /// The id of a relation name in the `relation` table, creating it when new.
   Result<int64_t> relation_id(Relation relation);
   /// Writes a message's own edges, (relation id, entity id) -> trusted, to `message_link`.
-  Status insert_links(int64_t message_id, const std::map<std::pair<int64_t, int64_t>, bool>& links);
+  Status insert_links(int64_t message_id, UnixTime time, const std::map<std::pair<int64_t, int64_t>, bool>& links);
+  /// Adds one message's IP-domain pairs (from its links) to this batch's pair_seen_.
+  void count_pairs(UnixTime time);
   /// The INSERT statement for `rows` message links at once (1..kMaxLinkRows).
   sql::Statement& link_insert(size_t rows);
   static constexpr size_t kMaxLinkRows = 16;
   static constexpr size_t kMaxCachedEntities = 200000;
   /// Writes the edges updated in this batch (dirty_edges_) to the `edge` table.
   Status flush_edges();
-  /// Writes this batch's sightings of entities in mail (seen_) to `entity_seen`.
+  /// Writes this batch's sightings of entities in mail (seen_) to `entity_seen`, and
+  /// its IP-domain pairs (pair_seen_) to `ip_domain_seen`.
   Status flush_seen();
   /// Inside a fresh batch: forgets cached edge state and learns new entity keys when
   /// another connection committed since this one last wrote.
@@ -244,6 +248,26 @@ class Store {
     int64_t messages = 0;
   };
   std::unordered_map<int64_t, SeenState> seen_;  ///< entity id -> this batch's sightings
+  /// An IP and a domain one message named, with the relations that named them (both 0:
+  /// the pair whatever the relations).
+  struct PairKey {
+    int64_t ip = 0, domain = 0, ip_relation = 0, domain_relation = 0;
+    bool operator==(const PairKey&) const = default;
+  };
+  struct PairKeyHash {
+    size_t operator()(const PairKey& key) const noexcept;
+  };
+  struct PairState {
+    UnixTime first_seen = 0;
+    UnixTime last_seen = 0;
+    int64_t messages = 0;
+    bool trusted = false;
+  };
+  std::unordered_map<PairKey, PairState, PairKeyHash> pair_seen_;  ///< merged into `ip_domain_seen` at commit
+  /// Scratch for one message: its links to IPs as origin, relay or originating IP
+  /// (relation, entity, trusted), and its links to domains (relation, entity).
+  std::vector<std::tuple<int64_t, int64_t, bool>> message_ip_links_;
+  std::vector<std::pair<int64_t, int64_t>> message_domain_links_;
   std::vector<int64_t> message_entities_;  ///< scratch: the entities one message names
   std::vector<sql::Statement> link_inserts_;  ///< [n]: INSERT of n message links
   int64_t data_version_ = -1;  ///< PRAGMA data_version when this connection last held the lock
@@ -253,6 +277,7 @@ class Store {
   sql::Statement insert_edge_;
   sql::Statement update_edge_;
   sql::Statement upsert_seen_;
+  sql::Statement upsert_pair_;
   sql::Statement insert_observation_;
   sql::Statement insert_attribute_;
   sql::Statement find_message_;

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -311,4 +312,61 @@ TEST_CASE("pivot and timeline: errors name what is missing") {
   CommandResult bad_date = spamgraph(db, {"diff", "--since", "yesterday-ish"});
   CHECK(bad_date.exit_code == 2);
   CHECK(bad_date.err.find("--since") != std::string::npos);
+}
+
+TEST_CASE("shares: the totals kept at ingest give what reading every message gives, on the corpus") {
+  TempDir dir("findings-shares-totals");
+  const std::string db = dir.path("graph.db");
+  ingest_seed_dated(db);
+  REQUIRE(spamgraph(db, {"ingest", test_data("corpus")}).exit_code <= 1);
+  auto store = open(db);
+  // Every IP a message named, and every domain name such an IP was tied to.
+  std::vector<std::string> ips, domains;
+  auto keys = store->database().prepare(
+      "SELECT DISTINCT e.kind, e.key FROM message_link l JOIN entity e ON e.id = l.entity_id"
+      " WHERE e.kind IN ('ip', 'domain') ORDER BY 1, 2");
+  while (keys.step()) (keys.text(0) == "ip" ? ips : domains).push_back(keys.text(1));
+  REQUIRE(ips.size() > 20);
+  REQUIRE(domains.size() > 20);
+  // A range that covers everything makes the store read each message instead.
+  const TimeRange totals{}, everything{INT64_MIN, INT64_MAX};
+  int links = 0, exact = 0;
+  auto compare = [&](const std::vector<SharedLink>& fast, const std::vector<SharedLink>& slow, bool for_ip) {
+    REQUIRE(fast.size() == slow.size());
+    for (size_t i = 0; i < fast.size(); ++i) {
+      INFO(slow[i].value);
+      CHECK(fast[i].value == slow[i].value);
+      CHECK(fast[i].roles == slow[i].roles);
+      CHECK(fast[i].via == slow[i].via);
+      CHECK(fast[i].first_seen == slow[i].first_seen);
+      CHECK(fast[i].last_seen == slow[i].last_seen);
+      CHECK(fast[i].trusted == slow[i].trusted);
+      // Totals of different kinds of link cannot be united message by message: the
+      // largest is a lower bound, and exact when the messages tie them one way only.
+      CHECK(fast[i].messages <= slow[i].messages);
+      const bool one_way = std::none_of(slow[i].via.begin(), slow[i].via.end(),
+                                        [](const std::string& via) { return via == "direct" || via == "dns"; });
+      if (for_ip && one_way) CHECK(fast[i].messages == slow[i].messages);
+      exact += fast[i].messages == slow[i].messages;
+      ++links;
+    }
+  };
+  for (const std::string& ip : ips) {
+    INFO("shares " << ip);
+    auto fast = store->domains_sharing_ip(ip, totals);
+    auto slow = store->domains_sharing_ip(ip, everything);
+    REQUIRE(fast);
+    REQUIRE(slow);
+    compare(*fast, *slow, true);
+  }
+  for (const std::string& domain : domains) {
+    INFO("shares " << domain);
+    auto fast = store->ips_sharing_domain(domain, totals);
+    auto slow = store->ips_sharing_domain(domain, everything);
+    REQUIRE(fast);
+    REQUIRE(slow);
+    compare(*fast, *slow, false);
+  }
+  CHECK(links > 100);
+  CHECK(exact * 10 >= links * 9);  // lower bounds are the exception
 }

@@ -68,8 +68,11 @@ std::string canonical_dump(Store& store) {
       {5, "SELECT 'message', header_hash, time, time_source, subject FROM message"},
       {5, "SELECT 'seen', e.kind || ' ' || e.key, s.first_seen, s.last_seen, s.messages FROM entity_seen s"
       " JOIN entity e ON e.id = s.entity_id"},
-      {5, "SELECT 'link', m.header_hash, r.name, e.kind || ' ' || e.key, l.trusted FROM message_link l"
+      {6, "SELECT 'link', m.header_hash, r.name, e.kind || ' ' || e.key, l.trusted, l.time FROM message_link l"
       " JOIN message m ON m.id = l.message_id JOIN relation r ON r.id = l.relation_id JOIN entity e ON e.id = l.entity_id"},
+      {9, "SELECT 'pair', i.key, d.key, COALESCE(ri.name, '-'), COALESCE(rd.name, '-'), s.first_seen, s.last_seen,"
+      " s.messages, s.trusted FROM ip_domain_seen s JOIN entity i ON i.id = s.ip_id JOIN entity d ON d.id = s.domain_id"
+      " LEFT JOIN relation ri ON ri.id = s.ip_relation_id LEFT JOIN relation rd ON rd.id = s.domain_relation_id"},
   };
   std::vector<std::string> lines;
   for (const auto& [columns, text] : queries) {
@@ -313,6 +316,9 @@ TEST_CASE("store: the migration to unique entity keys merges duplicates left by 
         "DROP TABLE mail_cursor; DROP TABLE mail_seen;"  // schema 6's
         // schema 7's: entity_seen is computed again from the messages by the migration
         "DROP TABLE entity_seen; DROP TABLE campaign_message; DROP TABLE campaign; DROP TABLE campaign_hub;"
+        // schema 8's: link times and IP-domain totals are computed again from the messages
+        "DROP TABLE ip_domain_seen; DROP INDEX message_link_entity; ALTER TABLE message_link DROP COLUMN time;"
+        "CREATE INDEX message_link_entity ON message_link(entity_id, relation_id);"
         "UPDATE meta SET value = '2' WHERE key = 'schema_version';"));
     REQUIRE(count_rows(**store, "SELECT COUNT(*) FROM entity WHERE key = '198.51.100.10'") == 2);
   }
