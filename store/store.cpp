@@ -67,6 +67,9 @@ std::optional<EntityRef> parent_of(const EntityRef& entity, PublicSuffixCache& s
 
 }  // namespace
 
+// How much of the file a reading connection maps (address space, not memory).
+constexpr int64_t kReaderMmapBytes = int64_t{16} << 30;
+
 Result<std::unique_ptr<Store>> Store::open(const std::string& path, StoreAccess access) {
   std::unique_ptr<Store> store(new Store());
   const bool reading = access == StoreAccess::read;
@@ -88,6 +91,11 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, StoreAccess 
     return status.error();
   if (schema->version != current_schema_version())
     if (auto status = migrate(store->db_); !status) return status.error();
+  // A question reads pages scattered over the file once each: mapped, they come
+  // straight from the page cache instead of being copied into SQLite's own cache.
+  if (reading)
+    if (auto status = store->db_.exec("PRAGMA mmap_size=" + std::to_string(kReaderMmapBytes)); !status)
+      return status.error();
   if (auto status = store->prepare_statements(); !status) return status.error();
   return store;
 }
