@@ -12,6 +12,7 @@
 #include "cli/json_output.h"
 #include "cli/subcommand.h"
 #include "store/campaigns.h"
+#include "store/graph_scan.h"
 
 namespace sg {
 
@@ -82,6 +83,8 @@ int run_auto(Store& store, const CampaignFlags& flags) {
 }
 
 int run_show(Store& store, const CampaignFlags& flags) {
+  ReadSnapshot snapshot(store);  // one state of the store, and no lock round per read
+  if (!snapshot.status()) return fail_with(snapshot.status().error());
   if (flags.campaign.empty()) {
     auto campaigns = list_campaigns(store);
     if (!campaigns) return fail_with(campaigns.error());

@@ -15,6 +15,7 @@
 #include "cli/subcommand.h"
 #include "core/time.h"
 #include "store/campaigns.h"
+#include "store/graph_scan.h"
 
 namespace sg {
 
@@ -55,6 +56,10 @@ std::vector<std::string> split_commas(const std::vector<std::string>& values) {
 int run_pivot(const CommandContext& context, const PivotFlags& flags) {
   auto store = Store::open(context.db_path, StoreAccess::read);
   if (!store) return fail_with(store.error());
+  // One read transaction: the question sees one state of the store however long it
+  // takes, and its many small reads skip a lock round each.
+  ReadSnapshot snapshot(**store);
+  if (!snapshot.status()) return fail_with(snapshot.status().error());
   auto root = indicator_arg(flags.indicator, "INDICATOR");
   if (!root) return fail_with(root.error());
   PivotOptions options;
@@ -73,6 +78,10 @@ int run_pivot(const CommandContext& context, const PivotFlags& flags) {
 int run_timeline(const CommandContext& context, const TimelineFlags& flags) {
   auto store = Store::open(context.db_path, StoreAccess::read);
   if (!store) return fail_with(store.error());
+  // One read transaction: the question sees one state of the store however long it
+  // takes, and its many small reads skip a lock round each.
+  ReadSnapshot snapshot(**store);
+  if (!snapshot.status()) return fail_with(snapshot.status().error());
   // A campaign's id or name first, unless --indicator says otherwise.
   Result<Timeline> timeline = Error{"", ""};
   std::optional<CampaignSummary> campaign;
@@ -96,6 +105,10 @@ int run_timeline(const CommandContext& context, const TimelineFlags& flags) {
 int run_diff(const CommandContext& context, const DiffFlags& flags) {
   auto store = Store::open(context.db_path, StoreAccess::read);
   if (!store) return fail_with(store.error());
+  // One read transaction: the question sees one state of the store however long it
+  // takes, and its many small reads skip a lock round each.
+  ReadSnapshot snapshot(**store);
+  if (!snapshot.status()) return fail_with(snapshot.status().error());
   DiffOptions options;
   options.now = static_cast<UnixTime>(std::time(nullptr));
   auto since = parse_user_date(flags.since);

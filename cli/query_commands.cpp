@@ -15,6 +15,7 @@
 #include "core/ip.h"
 #include "core/time.h"
 #include "store/datasets.h"
+#include "store/graph_scan.h"
 #include "store/store.h"
 
 namespace sg {
@@ -63,6 +64,10 @@ int run_shares(const CommandContext& context, SharesFlags flags) {
   flags.query = refang(flags.query);  // "103[.]244[.]54[.]137" is accepted everywhere
   auto store = Store::open(context.db_path, StoreAccess::read);
   if (!store) return fail_with(store.error());
+  // One read transaction: the question sees one state of the store however long it
+  // takes, and its many small reads skip a lock round each.
+  ReadSnapshot snapshot(**store);
+  if (!snapshot.status()) return fail_with(snapshot.status().error());
   auto range = range_from(flags.since, flags.until);
   if (!range) return fail_with(range.error());
   // An AS stands for every prefix any source says it originated.
@@ -94,6 +99,10 @@ int run_shares(const CommandContext& context, SharesFlags flags) {
 int run_stats(const CommandContext& context, bool json) {
   auto store = Store::open(context.db_path, StoreAccess::read);
   if (!store) return fail_with(store.error());
+  // One read transaction: the question sees one state of the store however long it
+  // takes, and its many small reads skip a lock round each.
+  ReadSnapshot snapshot(**store);
+  if (!snapshot.status()) return fail_with(snapshot.status().error());
   auto result = (*store)->stats();
   if (!result) return fail_with(result.error());
   if (json)
@@ -106,6 +115,10 @@ int run_stats(const CommandContext& context, bool json) {
 int run_show(const CommandContext& context, const ShowFlags& flags) {
   auto store = Store::open(context.db_path, StoreAccess::read);
   if (!store) return fail_with(store.error());
+  // One read transaction: the question sees one state of the store however long it
+  // takes, and its many small reads skip a lock round each.
+  ReadSnapshot snapshot(**store);
+  if (!snapshot.status()) return fail_with(snapshot.status().error());
   auto kind = parse_entity_kind(flags.kind);  // one of kShownKinds: the option checks it
   if (!kind) return fail_with(Error{"not a kind of entity", flags.kind});
   auto report = (*store)->show(EntityRef{*kind, refang(flags.key)});

@@ -13,6 +13,7 @@
 #include "report/html_report.h"
 #include "report/markdown_report.h"
 #include "store/campaigns.h"
+#include "store/graph_scan.h"
 
 namespace sg {
 
@@ -29,6 +30,10 @@ struct ReportFlags {
 int run_report(const CommandContext& context, const ReportFlags& flags) {
   auto store = Store::open(context.db_path, StoreAccess::read);
   if (!store) return fail_with(store.error());
+  // One read transaction: the question sees one state of the store however long it
+  // takes, and its many small reads skip a lock round each.
+  ReadSnapshot snapshot(**store);
+  if (!snapshot.status()) return fail_with(snapshot.status().error());
   auto campaign = find_campaign(**store, flags.campaign);
   if (!campaign) return fail_with(campaign.error());
   ReportOptions options;
