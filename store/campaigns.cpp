@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <set>
 
 #include "core/utf8.h"
 
@@ -10,9 +11,7 @@ namespace sg {
 namespace {
 
 constexpr const char* kSummaryColumns =
-    "SELECT c.id, c.name, c.pinned, c.created, c.updated, COUNT(m.id), COALESCE(MIN(m.time), 0),"
-    " COALESCE(MAX(m.time), 0) FROM campaign c LEFT JOIN campaign_message cm ON cm.campaign_id = c.id"
-    " LEFT JOIN message m ON m.id = cm.message_id";
+    "SELECT c.id, c.name, c.pinned, c.created, c.updated, c.messages, c.first_seen, c.last_seen FROM campaign c";
 
 CampaignSummary summary_from(const sql::Statement& row) {
   CampaignSummary summary;
@@ -52,7 +51,7 @@ Status run_statement(Store& store, const char* text, std::initializer_list<int64
 }  // namespace
 
 Result<std::vector<CampaignSummary>> list_campaigns(Store& store) {
-  auto query = store.database().prepare(std::string(kSummaryColumns) + " GROUP BY c.id ORDER BY c.id");
+  auto query = store.database().prepare(std::string(kSummaryColumns) + " ORDER BY c.id");
   std::vector<CampaignSummary> campaigns;
   while (query.step()) campaigns.push_back(summary_from(query));
   if (!query.error().empty()) return Error{"reading campaigns: " + query.error(), store.database().path()};
@@ -61,8 +60,7 @@ Result<std::vector<CampaignSummary>> list_campaigns(Store& store) {
 
 Result<CampaignSummary> find_campaign(Store& store, std::string_view id_or_name) {
   auto query = store.database().prepare(std::string(kSummaryColumns) +
-                                        (all_digits(id_or_name) ? " WHERE c.id = ?1" : " WHERE c.name = ?1") +
-                                        " GROUP BY c.id");
+                                        (all_digits(id_or_name) ? " WHERE c.id = ?1" : " WHERE c.name = ?1"));
   if (all_digits(id_or_name)) {
     int64_t id = 0;
     auto [end, error] = std::from_chars(id_or_name.data(), id_or_name.data() + id_or_name.size(), id);
@@ -99,14 +97,31 @@ Status rename_campaign(Store& store, int64_t id, std::string_view name, UnixTime
 }
 
 Status assign_messages(Store& store, int64_t campaign_id, const std::vector<int64_t>& message_ids, UnixTime now) {
+  auto holder = store.database().prepare("SELECT campaign_id FROM campaign_message WHERE message_id = ?1");
   auto upsert = store.database().prepare(
       "INSERT INTO campaign_message(message_id, campaign_id) VALUES (?1, ?2)"
       " ON CONFLICT(message_id) DO UPDATE SET campaign_id = excluded.campaign_id");
+  std::set<int64_t> changed{campaign_id};  // the campaign, and those its new messages leave
   for (int64_t message : message_ids) {
+    holder.bind(1, message);
+    if (holder.step()) changed.insert(holder.int64(0));
+    if (!holder.error().empty()) return Error{"assigning messages: " + holder.error(), store.database().path()};
+    holder.reset();
     upsert.bind(1, message).bind(2, campaign_id);
     if (!upsert.run()) return Error{"assigning messages: " + upsert.error(), store.database().path()};
   }
+  for (int64_t id : changed)
+    if (auto status = refresh_campaign_totals(store, id); !status) return status;
   return run_statement(store, "UPDATE campaign SET updated = ?2 WHERE id = ?1", {campaign_id, now});
+}
+
+Status refresh_campaign_totals(Store& store, int64_t id) {
+  return run_statement(store,
+                       "UPDATE campaign SET (messages, first_seen, last_seen) = ("
+                       "SELECT COUNT(*), COALESCE(MIN(m.time), 0), COALESCE(MAX(m.time), 0)"
+                       " FROM campaign_message cm JOIN message m ON m.id = cm.message_id WHERE cm.campaign_id = ?1)"
+                       " WHERE id = ?1",
+                       {id});
 }
 
 Status delete_campaign(Store& store, int64_t id) {

@@ -47,6 +47,9 @@ Status rename_campaign(Store& store, int64_t id, std::string_view name, UnixTime
 Status assign_messages(Store& store, int64_t campaign_id, const std::vector<int64_t>& message_ids, UnixTime now);
 /// Deletes a campaign; its messages belong to none afterwards (inside a batch).
 Status delete_campaign(Store& store, int64_t id);
+/// Counts the campaign's messages and their span again, onto its row (assign_messages
+/// does it for every campaign it changes; a writer that removes messages directly calls it).
+Status refresh_campaign_totals(Store& store, int64_t id);
 /// Marks a campaign as changed by hand (inside a batch).
 Status pin_campaign(Store& store, int64_t id, UnixTime now);
 /// The message ids of a campaign, ascending.

@@ -303,6 +303,16 @@ INSERT INTO ip_domain_seen
 DROP TABLE pair_link;
 CREATE INDEX ip_domain_seen_domain ON ip_domain_seen(domain_id);
 )sql",
+      // 9: a campaign's size and span kept on its row by whatever changes its
+      // messages, so listing and finding campaigns reads no message.
+      R"sql(
+ALTER TABLE campaign ADD COLUMN messages INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE campaign ADD COLUMN first_seen INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE campaign ADD COLUMN last_seen INTEGER NOT NULL DEFAULT 0;
+UPDATE campaign SET (messages, first_seen, last_seen) = (
+  SELECT COUNT(*), COALESCE(MIN(m.time), 0), COALESCE(MAX(m.time), 0)
+  FROM campaign_message cm JOIN message m ON m.id = cm.message_id WHERE cm.campaign_id = campaign.id);
+)sql",
   };
   return kMigrations;
 }
