@@ -73,7 +73,7 @@ Status add_ties(Store& store, IndicatorStats& stats, size_t limit) {
   auto messages = messages_naming(store, EntityRef{EntityKind::domain, stats.value});
   if (!messages) return messages.error();
   if (messages->size() > 200) messages->resize(200);
-  auto links = message_links(store, *messages);
+  auto links = message_links(store, *messages, LinkKinds::ips_and_domains);
   if (!links) return links.error();
   for (const MessageLinkRow& link : *links)
     if (link.relation == kSentFrom.text() && stats.ips.size() < limit) stats.ips.insert(link.entity.ref.key);
@@ -197,7 +197,7 @@ Result<DiffResult> diff_period(Store& store, const DiffOptions& options) {
     if (options.campaign) {
       auto ids = campaign_message_ids(store, *options.campaign);
       if (!ids) return ids.error();
-      auto messages = message_summaries(store, *ids);
+      auto messages = message_times(store, *ids);
       if (!messages) return messages.error();
       campaign = std::move(*messages);
     }

@@ -64,7 +64,7 @@ struct IpSighting {
 
 Result<IndicatorSet> indicators_of_messages(Store& store, const std::vector<int64_t>& message_ids, UnixTime since,
                                             UnixTime until) {
-  auto links = message_links(store, message_ids);
+  auto links = message_links(store, message_ids, LinkKinds::ips_and_domains);
   if (!links) return links.error();
   std::vector<int64_t> sorted_ids = message_ids;
   std::sort(sorted_ids.begin(), sorted_ids.end());

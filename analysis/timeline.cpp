@@ -29,7 +29,7 @@ UnixTime week_start(UnixTime time) {
 Result<Timeline> timeline_of_messages(Store& store, const std::vector<int64_t>& message_ids, std::string subject) {
   Timeline timeline;
   timeline.subject = std::move(subject);
-  auto messages = message_summaries(store, message_ids);
+  auto messages = message_times(store, message_ids);
   if (!messages) return messages.error();
   timeline.messages = static_cast<int64_t>(messages->size());
   if (messages->empty()) return timeline;

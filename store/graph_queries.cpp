@@ -119,11 +119,15 @@ Result<std::vector<Neighbour>> entity_neighbours(Store& store, int64_t id, size_
   return out;
 }
 
-Result<std::vector<MessageLinkRow>> message_links(Store& store, const std::vector<int64_t>& message_ids) {
+Result<std::vector<MessageLinkRow>> message_links(Store& store, const std::vector<int64_t>& message_ids,
+                                                  LinkKinds kinds) {
+  // Most of a message's links are to URLs and addresses: questions about networks
+  // skip them before any of their text is copied.
   auto query_lease = store.database().cached(
       joined({"SELECT ml.message_id, ml.time, r.name, ml.trusted, ", kEntityColumns,
            " FROM message_link ml JOIN relation r ON r.id = ml.relation_id JOIN entity e ON e.id = ml.entity_id ",
-           kEntityJoin, " WHERE ml.message_id = ?1"}));
+           kEntityJoin, " WHERE ml.message_id = ?1",
+           kinds == LinkKinds::ips_and_domains ? " AND e.kind IN ('ip', 'domain')" : ""}));
   sql::Statement& query = *query_lease;
   std::vector<MessageLinkRow> rows;
   for (int64_t id : message_ids) {
@@ -143,6 +147,20 @@ Result<std::vector<MessageSummary>> message_summaries(Store& store, const std::v
   for (int64_t id : message_ids) {
     query.bind(1, id);
     if (query.step()) rows.push_back({query.int64(0), query.int64(1), query.text(2), query.text(3)});
+    if (!query.error().empty()) return read_error(store, query, "reading messages");
+    query.reset();
+  }
+  return rows;
+}
+
+Result<std::vector<MessageSummary>> message_times(Store& store, const std::vector<int64_t>& message_ids) {
+  auto query_lease = store.database().cached("SELECT time FROM message WHERE id = ?1");
+  sql::Statement& query = *query_lease;
+  std::vector<MessageSummary> rows;
+  rows.reserve(message_ids.size());
+  for (int64_t id : message_ids) {
+    query.bind(1, id);
+    if (query.step()) rows.push_back({id, query.int64(0), {}, {}});
     if (!query.error().empty()) return read_error(store, query, "reading messages");
     query.reset();
   }

@@ -45,8 +45,11 @@ struct MessageLinkRow {
   StoredEntity entity;
   bool trusted = false;
 };
+/// Which links message_links reads.
+enum class LinkKinds { all, ips_and_domains };
 /// The links of the given messages, by message.
-Result<std::vector<MessageLinkRow>> message_links(Store& store, const std::vector<int64_t>& message_ids);
+Result<std::vector<MessageLinkRow>> message_links(Store& store, const std::vector<int64_t>& message_ids,
+                                                  LinkKinds kinds = LinkKinds::all);
 
 /// One stored message's summary.
 struct MessageSummary {
@@ -57,6 +60,8 @@ struct MessageSummary {
 };
 /// The given messages' summaries, by id.
 Result<std::vector<MessageSummary>> message_summaries(Store& store, const std::vector<int64_t>& message_ids);
+/// The same with only `id` and `time` filled: for counting and dating many messages.
+Result<std::vector<MessageSummary>> message_times(Store& store, const std::vector<int64_t>& message_ids);
 /// The ids of the messages received in [since, until], by id.
 Result<std::vector<int64_t>> messages_between(Store& store, UnixTime since, UnixTime until);
 
