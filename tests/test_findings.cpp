@@ -45,6 +45,14 @@ std::unique_ptr<Store> open(const std::string& db) {
   return std::move(store.value());
 }
 
+// A store of the bundled case (dated) and the repository's corpus.
+std::unique_ptr<Store> seed_and_corpus(const TempDir& dir) {
+  const std::string db = dir.path("graph.db");
+  ingest_seed_dated(db);
+  REQUIRE(spamgraph(db, {"ingest", test_data("corpus")}).exit_code <= 1);
+  return open(db);
+}
+
 // The campaign (id) holding the message stored from `source_path`, 0 when none.
 int64_t campaign_of(Store& store, const std::string& source_path) {
   auto query = store.database().prepare(
@@ -234,10 +242,7 @@ TEST_CASE("findings: the bundled case with DNS and ASN enrichment (acceptance)")
 
 TEST_CASE("diff: entity_seen and reading the messages agree, on the corpus") {
   TempDir dir("findings-diff-paths");
-  const std::string db = dir.path("graph.db");
-  ingest_seed_dated(db);
-  REQUIRE(spamgraph(db, {"ingest", test_data("corpus")}).exit_code <= 1);
-  auto store = open(db);
+  auto store = seed_and_corpus(dir);
   auto newest = store->database().prepare("SELECT MAX(time), MIN(time) FROM message");
   REQUIRE(newest.step());
   const UnixTime last = newest.int64(0), first = newest.int64(1);
@@ -316,10 +321,7 @@ TEST_CASE("pivot and timeline: errors name what is missing") {
 
 TEST_CASE("shares: the totals kept at ingest give what reading every message gives, on the corpus") {
   TempDir dir("findings-shares-totals");
-  const std::string db = dir.path("graph.db");
-  ingest_seed_dated(db);
-  REQUIRE(spamgraph(db, {"ingest", test_data("corpus")}).exit_code <= 1);
-  auto store = open(db);
+  auto store = seed_and_corpus(dir);
   // Every IP a message named, and every domain name such an IP was tied to.
   std::vector<std::string> ips, domains;
   auto keys = store->database().prepare(
@@ -351,22 +353,15 @@ TEST_CASE("shares: the totals kept at ingest give what reading every message giv
       ++links;
     }
   };
-  for (const std::string& ip : ips) {
-    INFO("shares " << ip);
-    auto fast = store->domains_sharing_ip(ip, totals);
-    auto slow = store->domains_sharing_ip(ip, everything);
-    REQUIRE(fast);
-    REQUIRE(slow);
-    compare(*fast, *slow, true);
-  }
-  for (const std::string& domain : domains) {
-    INFO("shares " << domain);
-    auto fast = store->ips_sharing_domain(domain, totals);
-    auto slow = store->ips_sharing_domain(domain, everything);
-    REQUIRE(fast);
-    REQUIRE(slow);
-    compare(*fast, *slow, false);
-  }
+  for (bool for_ip : {true, false})
+    for (const std::string& value : for_ip ? ips : domains) {
+      INFO("shares " << value);
+      auto fast = for_ip ? store->domains_sharing_ip(value, totals) : store->ips_sharing_domain(value, totals);
+      auto slow = for_ip ? store->domains_sharing_ip(value, everything) : store->ips_sharing_domain(value, everything);
+      REQUIRE(fast);
+      REQUIRE(slow);
+      compare(*fast, *slow, for_ip);
+    }
   CHECK(links > 100);
   CHECK(exact * 10 >= links * 9);  // lower bounds are the exception
 }
