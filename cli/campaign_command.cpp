@@ -209,7 +209,7 @@ std::vector<RegisteredCommand> add_campaign_commands(CLI::App& app) {
                       "do not suppress the built-in list of mail providers, clouds and DNS hosts");
   automatic->add_option("--hub", auto_flags->hubs, "also suppress this indicator (your own domain, say)");
   automatic->add_flag("--json", auto_flags->json, "JSON output");
-  add(automatic, run_auto, auto_flags, StoreAccess::read);
+  add(automatic, run_auto, auto_flags, StoreAccess::scan);
 
   auto show_flags = std::make_shared<CampaignFlags>();
   auto* show = campaign->add_subcommand("show", "list the campaigns, or show one with its members");

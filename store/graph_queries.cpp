@@ -50,7 +50,10 @@ Result<std::vector<EdgeEnd>> edge_ends(Store& store, int64_t id, Relation relati
 Result<std::vector<SeenEntity>> seen_range(Store& store, const char* column, UnixTime since, UnixTime until) {
   auto query_lease = store.database().cached(joined({"SELECT ", kEntityColumns,
                                              ", s.first_seen, s.last_seen, s.messages FROM entity_seen s"
-                                             " JOIN entity e ON e.id = s.entity_id ",
+                                             // CROSS JOIN keeps this order: the time range first.
+                                             // Left to itself SQLite walked every IP and
+                                             // domain by kind (2 s a question at 200,000 messages).
+                                             " CROSS JOIN entity e ON e.id = s.entity_id ",
                                              kEntityJoin, " WHERE s.", column,
                                              " BETWEEN ?1 AND ?2 AND e.kind IN ('ip', 'domain')"}));
   sql::Statement& query = *query_lease;

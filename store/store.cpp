@@ -72,7 +72,7 @@ constexpr int64_t kReaderMmapBytes = int64_t{16} << 30;
 
 Result<std::unique_ptr<Store>> Store::open(const std::string& path, StoreAccess access) {
   std::unique_ptr<Store> store(new Store());
-  const bool reading = access == StoreAccess::read;
+  const bool reading = access != StoreAccess::write;
   if (auto status = store->db_.open(path, reading ? sql::OpenMode::existing : sql::OpenMode::create); !status) {
     if (reading) return Error{"no spamgraph store here (ingest something first, or give --db)", path};
     return status.error();
@@ -93,7 +93,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, StoreAccess 
     if (auto status = migrate(store->db_); !status) return status.error();
   // A question reads pages scattered over the file once each: mapped, they come
   // straight from the page cache instead of being copied into SQLite's own cache.
-  if (reading)
+  if (access == StoreAccess::read)
     if (auto status = store->db_.exec("PRAGMA mmap_size=" + std::to_string(kReaderMmapBytes)); !status)
       return status.error();
   if (auto status = store->prepare_statements(); !status) return status.error();

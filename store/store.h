@@ -121,6 +121,8 @@ struct EntityReport {
 enum class StoreAccess {
   write,  ///< may create the file and its tables
   read,   ///< the store must exist already: a query never creates a file or tables
+  scan,   ///< as read, for a job that reads whole tables once (`campaign auto`): the file is
+          ///< not mapped, so its memory stays bounded by SQLite's own page cache
 };
 
 /// The store. Several processes may read and write one file at once: each write
