@@ -101,9 +101,9 @@ Result<DiffResult> diff_open_end(Store& store, DiffResult result, size_t tie_lim
                           : entities_last_seen(store, result.previous_since, result.since - 1);
     if (!rows) return rows.error();
     auto& into = appearing ? appeared : vanished;
-    auto qualifies = [&](std::pair<UnixTime, UnixTime> span) {
-      return appearing ? span.first >= result.since : span.second < result.since;
-    };
+    // Appeared: nothing of it was seen before the period; vanished: nothing of it since.
+    // The cheap existence test first; the span only for what qualifies.
+    const SeenSide disqualifying = appearing ? SeenSide::before : SeenSide::since;
     std::set<int64_t> networks_done, families_done;  // each family and network is judged once
     for (const SeenEntity& seen : *rows) {
       const StoredEntity& entity = seen.entity;
@@ -112,9 +112,12 @@ Result<DiffResult> diff_open_end(Store& store, DiffResult result, size_t tie_lim
                                   ? std::optional<int64_t>(entity.id)
                                   : store.find_entity(EntityRef{EntityKind::domain, entity.registrable});
         if (!registrable_id || !families_done.insert(*registrable_id).second) continue;
+        auto seen_outside = domain_family_seen_on(store, *registrable_id, disqualifying, result.since);
+        if (!seen_outside) return seen_outside.error();
+        if (*seen_outside) continue;
         auto span = domain_family_seen(store, *registrable_id);
         if (!span) return span.error();
-        if (*span && qualifies(**span))
+        if (*span)
           into[{EntityKind::domain, entity.registrable}] =
               from_seen(seen, EntityKind::domain, entity.registrable, *registrable_id, **span);
         continue;
@@ -136,9 +139,12 @@ Result<DiffResult> diff_open_end(Store& store, DiffResult result, size_t tie_lim
       }
       for (const StoredEntity& network : networks) {
         if (!networks_done.insert(network.id).second) continue;
+        auto seen_outside = network_seen_on(store, network, disqualifying, result.since);
+        if (!seen_outside) return seen_outside.error();
+        if (*seen_outside) continue;
         auto span = network_seen(store, network);
         if (!span) return span.error();
-        if (*span && qualifies(**span))
+        if (*span)
           into[{network.ref.kind, network.ref.key}] = from_seen(seen, network.ref.kind, network.ref.key, network.id, **span);
       }
     }

@@ -232,13 +232,44 @@ Result<std::optional<std::pair<UnixTime, UnixTime>>> domain_family_seen(Store& s
   return Span();
 }
 
+Result<bool> domain_family_seen_on(Store& store, int64_t registrable_id, SeenSide side, UnixTime time) {
+  auto query_lease = store.database().cached(joined(
+      {"SELECT EXISTS (SELECT 1 FROM entity_seen s WHERE (s.entity_id = ?1"
+       " OR s.entity_id IN (SELECT id FROM entity WHERE parent_id = ?1)) AND ",
+       side == SeenSide::before ? "s.first_seen < ?2" : "s.last_seen >= ?2", ")"}));
+  sql::Statement& query = *query_lease;
+  query.bind(1, registrable_id).bind(2, time);
+  const bool seen = query.step() && query.int64(0) != 0;
+  if (!query.error().empty()) return read_error(store, query, "reading entity_seen");
+  return seen;
+}
+
+namespace {
+
+// The prefixes of a network, as SQL giving their ids from ?1 (the network's id).
+// The IPs inside: prefix <- in-prefix - ip; asn <- originated-by - prefix; route <- route-object - prefix.
+const char* prefixes_of(const StoredEntity& network) {
+  if (network.ref.kind == EntityKind::asn) return "SELECT src FROM edge WHERE dst = ?1 AND relation = 'originated-by'";
+  if (network.ref.kind == EntityKind::route) return "SELECT src FROM edge WHERE dst = ?1 AND relation = 'route-object'";
+  return "SELECT ?1";
+}
+
+}  // namespace
+
+Result<bool> network_seen_on(Store& store, const StoredEntity& network, SeenSide side, UnixTime time) {
+  auto query_lease = store.database().cached(
+      joined({"SELECT EXISTS (SELECT 1 FROM edge x JOIN entity_seen s ON s.entity_id = x.src"
+              " WHERE x.relation = 'in-prefix' AND x.dst IN (", prefixes_of(network), ") AND ",
+              side == SeenSide::before ? "s.first_seen < ?2" : "s.last_seen >= ?2", ")"}));
+  sql::Statement& query = *query_lease;
+  query.bind(1, network.id).bind(2, time);
+  const bool seen = query.step() && query.int64(0) != 0;
+  if (!query.error().empty()) return read_error(store, query, "reading entity_seen");
+  return seen;
+}
+
 Result<std::optional<std::pair<UnixTime, UnixTime>>> network_seen(Store& store, const StoredEntity& network) {
-  // The IPs inside: prefix <- in-prefix - ip; asn <- originated-by - prefix; route <- route-object - prefix.
-  const char* prefixes = "SELECT ?1";
-  if (network.ref.kind == EntityKind::asn)
-    prefixes = "SELECT src FROM edge WHERE dst = ?1 AND relation = 'originated-by'";
-  else if (network.ref.kind == EntityKind::route)
-    prefixes = "SELECT src FROM edge WHERE dst = ?1 AND relation = 'route-object'";
+  const char* prefixes = prefixes_of(network);
   auto query_lease = store.database().cached(
       joined({"SELECT MIN(s.first_seen), MAX(s.last_seen) FROM edge x JOIN entity_seen s ON s.entity_id = x.src"
               " WHERE x.relation = 'in-prefix' AND x.dst IN (", prefixes, ")"}));

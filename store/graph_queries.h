@@ -107,6 +107,14 @@ Result<std::optional<std::pair<UnixTime, UnixTime>>> domain_family_seen(Store& s
 /// The same over the IPs inside a prefix (`in-prefix` edges), or inside the prefixes
 /// an AS originates (`originated-by`), or under a route object's prefixes.
 Result<std::optional<std::pair<UnixTime, UnixTime>>> network_seen(Store& store, const StoredEntity& network);
+/// A side of a moment: mail first named something before it, or last named it at or after it.
+enum class SeenSide { before, since };
+/// Whether mail named any name of the family (see domain_family_seen) on `side` of
+/// `time`. Stops at the first such name: a family of 268,089 host names that was seen
+/// long ago costs one row, where its span costs them all.
+Result<bool> domain_family_seen_on(Store& store, int64_t registrable_id, SeenSide side, UnixTime time);
+/// The same over the IPs inside a network (see network_seen).
+Result<bool> network_seen_on(Store& store, const StoredEntity& network, SeenSide side, UnixTime time);
 /// The time of the newest message; nullopt for an empty store.
 Result<std::optional<UnixTime>> newest_message_time(Store& store);
 
