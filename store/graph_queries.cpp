@@ -233,10 +233,12 @@ Result<std::optional<std::pair<UnixTime, UnixTime>>> domain_family_seen(Store& s
 }
 
 Result<bool> domain_family_seen_on(Store& store, int64_t registrable_id, SeenSide side, UnixTime time) {
+  // Two EXISTS, not one with OR: SQLite gathers every row of an OR before it tests any.
+  const char* condition = side == SeenSide::before ? "s.first_seen < ?2" : "s.last_seen >= ?2";
   auto query_lease = store.database().cached(joined(
-      {"SELECT EXISTS (SELECT 1 FROM entity_seen s WHERE (s.entity_id = ?1"
-       " OR s.entity_id IN (SELECT id FROM entity WHERE parent_id = ?1)) AND ",
-       side == SeenSide::before ? "s.first_seen < ?2" : "s.last_seen >= ?2", ")"}));
+      {"SELECT EXISTS (SELECT 1 FROM entity_seen s WHERE s.entity_id = ?1 AND ", condition,
+       ") OR EXISTS (SELECT 1 FROM entity e CROSS JOIN entity_seen s ON s.entity_id = e.id WHERE e.parent_id = ?1 AND ",
+       condition, ")"}));
   sql::Statement& query = *query_lease;
   query.bind(1, registrable_id).bind(2, time);
   const bool seen = query.step() && query.int64(0) != 0;
