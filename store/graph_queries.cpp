@@ -246,6 +246,18 @@ Result<bool> domain_family_seen_on(Store& store, int64_t registrable_id, SeenSid
   return seen;
 }
 
+Result<std::unordered_set<int64_t>> domain_families_seen_since(Store& store, UnixTime time) {
+  auto query_lease = store.database().cached(
+      "SELECT COALESCE(e.parent_id, e.id) FROM entity_seen s CROSS JOIN entity e ON e.id = s.entity_id"
+      " WHERE s.last_seen >= ?1 AND e.kind = 'domain'");
+  sql::Statement& query = *query_lease;
+  query.bind(1, time);
+  std::unordered_set<int64_t> families;
+  while (query.step()) families.insert(query.int64(0));
+  if (!query.error().empty()) return read_error(store, query, "reading entity_seen");
+  return families;
+}
+
 namespace {
 
 // The prefixes of a network, as SQL giving their ids from ?1 (the network's id).

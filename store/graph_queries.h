@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "core/observation.h"
@@ -113,6 +114,9 @@ enum class SeenSide { before, since };
 /// `time`. Stops at the first such name: a family of 268,089 host names that was seen
 /// long ago costs one row, where its span costs them all.
 Result<bool> domain_family_seen_on(Store& store, int64_t registrable_id, SeenSide side, UnixTime time);
+/// The registrable domains (their ids) of every domain mail last named at or after
+/// `time`: one index range, for testing many families against SeenSide::since at once.
+Result<std::unordered_set<int64_t>> domain_families_seen_since(Store& store, UnixTime time);
 /// The same over the IPs inside a network (see network_seen).
 Result<bool> network_seen_on(Store& store, const StoredEntity& network, SeenSide side, UnixTime time);
 /// The time of the newest message; nullopt for an empty store.
