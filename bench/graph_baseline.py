@@ -121,9 +121,11 @@ def is_ip(text):
 def shares(db, value):
     out = {}
 
-    def add(key, roles, via, first, last, messages, trusted):
+    def add(key, roles, via, first, last, messages, trusted, names=None):
         row = out.setdefault(key, {"value": key, "roles": set(), "via": set(), "first_seen": first,
                                    "last_seen": last, "messages": 0, "trusted": False})
+        if names is not None:
+            row["names"] = max(row.get("names", 0), names)
         row["roles"].update(roles.split(","))
         row["via"].add(via)
         row["first_seen"] = min(row["first_seen"], first)
@@ -137,20 +139,23 @@ def shares(db, value):
         ip = entity_id(db, "ip", value)
         if ip is None:
             return []
+        # By registrable domain, as spamgraph answers by default: a family is the domain
+        # and every name under it (its parent).
         for row in db.execute(
-                "SELECT d.key, GROUP_CONCAT(DISTINCT x.relation), MIN(o.time), MAX(o.time),"
-                " COUNT(DISTINCT CASE WHEN o.source_kind = 'message' THEN o.source_id END), MAX(o.trusted)"
+                "SELECT COALESCE(p.key, d.key), GROUP_CONCAT(DISTINCT x.relation), MIN(o.time), MAX(o.time),"
+                " COUNT(DISTINCT CASE WHEN o.source_kind = 'message' THEN o.source_id END), MAX(o.trusted),"
+                " COUNT(DISTINCT d.id)"
                 " FROM edge x JOIN entity d ON d.id = CASE WHEN x.src = ?1 THEN x.dst ELSE x.src END"
-                " JOIN observation o ON o.edge_id = x.id"
-                " WHERE (x.src = ?1 OR x.dst = ?1) AND d.kind = 'domain' GROUP BY d.id", (ip,)):
+                " LEFT JOIN entity p ON p.id = d.parent_id JOIN observation o ON o.edge_id = x.id"
+                " WHERE (x.src = ?1 OR x.dst = ?1) AND d.kind = 'domain' GROUP BY 1", (ip,)):
             add(row[0], row[1], "direct", *row[2:])
         for row in db.execute(
-                "SELECT d.key, GROUP_CONCAT(DISTINCT r2.name), MIN(m.time), MAX(m.time), COUNT(DISTINCT m.id),"
-                " MAX(l1.trusted)"
-                " FROM message_link l1 JOIN message m ON m.id = l1.message_id"
+                "SELECT COALESCE(p.key, d.key), GROUP_CONCAT(DISTINCT r2.name), MIN(l1.time), MAX(l1.time),"
+                " COUNT(DISTINCT l1.message_id), MAX(l1.trusted), COUNT(DISTINCT d.id)"
+                " FROM message_link l1"
                 " JOIN message_link l2 ON l2.message_id = l1.message_id JOIN relation r2 ON r2.id = l2.relation_id"
-                " JOIN entity d ON d.id = l2.entity_id"
-                " WHERE l1.entity_id = ? AND l1.relation_id IN (%s) AND d.kind = 'domain' GROUP BY d.id" % marks,
+                " JOIN entity d ON d.id = l2.entity_id LEFT JOIN entity p ON p.id = d.parent_id"
+                " WHERE l1.entity_id = ? AND l1.relation_id IN (%s) AND d.kind = 'domain' GROUP BY 1" % marks,
                 [ip] + ip_rel):
             add(row[0], row[1], "message", *row[2:])
     else:

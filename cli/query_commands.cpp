@@ -27,6 +27,7 @@ struct SharesFlags {
   bool json = false;
   std::string since;
   std::string until;
+  bool names = false;  ///< one row per domain name instead of per registrable domain
 };
 
 struct ShowFlags {
@@ -70,6 +71,7 @@ int run_shares(const CommandContext& context, SharesFlags flags) {
   if (!snapshot.status()) return fail_with(snapshot.status().error());
   auto range = range_from(flags.since, flags.until);
   if (!range) return fail_with(range.error());
+  const ShareGrouping grouping = flags.names ? ShareGrouping::name : ShareGrouping::family;
   // An AS stands for every prefix any source says it originated.
   if (auto asn = parse_as_number(flags.query); asn && !IpAddress::parse(flags.query)) {
     auto history = asn_prefix_history(**store, *asn);
@@ -77,22 +79,23 @@ int run_shares(const CommandContext& context, SharesFlags flags) {
     std::vector<IpPrefix> prefixes;
     for (const PrefixHistory& row : *history)
       if (auto prefix = IpPrefix::parse(row.prefix)) prefixes.push_back(*prefix);
-    auto links = (*store)->domains_sharing_prefixes(prefixes, *range);
+    auto links = (*store)->domains_sharing_prefixes(prefixes, *range, grouping);
     if (!links) return fail_with(links.error());
     if (flags.json)
       write_json(shares_to_json(*links, true), std::cout);
     else
-      print_shares(flags.query + " (" + std::to_string(prefixes.size()) + " prefixes)", *links, true, std::cout);
+      print_shares(flags.query + " (" + std::to_string(prefixes.size()) + " prefixes)", *links, true, grouping,
+                   std::cout);
     return kExitOk;
   }
   const bool is_address = IpAddress::parse(flags.query) || IpPrefix::parse(flags.query);
-  auto links = is_address ? (*store)->domains_sharing_ip(flags.query, *range)
+  auto links = is_address ? (*store)->domains_sharing_ip(flags.query, *range, grouping)
                           : (*store)->ips_sharing_domain(flags.query, *range);
   if (!links) return fail_with(links.error());
   if (flags.json)
     write_json(shares_to_json(*links, is_address), std::cout);
   else
-    print_shares(flags.query, *links, is_address, std::cout);
+    print_shares(flags.query, *links, is_address, grouping, std::cout);
   return kExitOk;
 }
 
@@ -167,6 +170,8 @@ std::vector<RegisteredCommand> add_query_commands(CLI::App& app) {
   shares->add_flag("--json", shares_flags->json, "JSON output");
   shares->add_option("--since", shares_flags->since, "only links seen on or after DATE");
   shares->add_option("--until", shares_flags->until, "only links seen on or before DATE");
+  shares->add_flag("--names", shares_flags->names,
+                   "a row per domain name (default: a row per registrable domain, with how many names it stands for)");
   commands.push_back(
       {shares, [shares_flags](const CommandContext& context) { return run_shares(context, *shares_flags); }});
 

@@ -39,36 +39,49 @@ std::string day(UnixTime time) { return format_iso8601(time).substr(0, 10); }
 
 nlohmann::json shares_to_json(const std::vector<SharedLink>& links, bool values_are_domains) {
   nlohmann::json out = nlohmann::json::array();
-  for (const SharedLink& link : links)
-    out.push_back({{values_are_domains ? "domain" : "ip", json_text(link.value)},
-                   {"roles", json_texts(link.roles)},
-                   {"via", json_texts(link.via)},
-                   {"first_seen", format_iso8601(link.first_seen)},
-                   {"last_seen", format_iso8601(link.last_seen)},
-                   {"messages", link.messages},
-                   {"trusted", link.trusted}});
+  for (const SharedLink& link : links) {
+    nlohmann::json row = {{values_are_domains ? "domain" : "ip", json_text(link.value)},
+                          {"roles", json_texts(link.roles)},
+                          {"via", json_texts(link.via)},
+                          {"first_seen", format_iso8601(link.first_seen)},
+                          {"last_seen", format_iso8601(link.last_seen)},
+                          {"messages", link.messages},
+                          {"trusted", link.trusted}};
+    if (values_are_domains) row["names"] = link.names;
+    out.push_back(std::move(row));
+  }
   return out;
 }
 
 void print_shares(const std::string& query, const std::vector<SharedLink>& links, bool values_are_domains,
-                  std::ostream& out) {
+                  ShareGrouping grouping, std::ostream& out) {
   if (links.empty()) {
     out << "No " << (values_are_domains ? "domains" : "IP addresses") << " known for " << shown(query) << ".\n";
     return;
   }
-  out << (values_are_domains ? "Domains" : "IP addresses") << " sharing " << shown(query) << " (" << links.size()
-      << "):\n";
+  const bool families = values_are_domains && grouping == ShareGrouping::family;
+  if (families) {
+    int64_t names = 0;
+    for (const SharedLink& link : links) names += link.names;
+    out << "Registrable domains sharing " << shown(query) << " (" << links.size() << ", standing for " << names
+        << (names == 1 ? " name" : " names") << "; --names lists each):\n";
+  } else {
+    out << (values_are_domains ? "Domains" : "IP addresses") << " sharing " << shown(query) << " (" << links.size()
+        << "):\n";
+  }
   size_t width = values_are_domains ? 6 : 2;
   std::vector<std::string> values;
   for (const SharedLink& link : links) values.push_back(shown(link.value));
   for (const std::string& value : values) width = std::max(width, value.size());
-  out << fmt::format("  {:<{}}  {:<10}  {:<10}  {:>4}  {:<5}  {}\n", values_are_domains ? "DOMAIN" : "IP", width,
-                     "FIRST", "LAST", "MSGS", "TRUST", "ROLES (VIA)");
+  const std::string names_header = families ? fmt::format("  {:>5}", "NAMES") : "";
+  out << fmt::format("  {:<{}}{}  {:<10}  {:<10}  {:>4}  {:<5}  {}\n", values_are_domains ? "DOMAIN" : "IP", width,
+                     names_header, "FIRST", "LAST", "MSGS", "TRUST", "ROLES (VIA)");
   for (size_t i = 0; i < links.size(); ++i) {
     const SharedLink& link = links[i];
-    out << fmt::format("  {:<{}}  {:<10}  {:<10}  {:>4}  {:<5}  {} ({})\n", values[i], width, day(link.first_seen),
-                       day(link.last_seen), link.messages, link.trusted ? "fact" : "claim", join_shown(link.roles),
-                       join_shown(link.via));
+    const std::string names = families ? fmt::format("  {:>5}", link.names) : "";
+    out << fmt::format("  {:<{}}{}  {:<10}  {:<10}  {:>4}  {:<5}  {} ({})\n", values[i], width, names,
+                       day(link.first_seen), day(link.last_seen), link.messages, link.trusted ? "fact" : "claim",
+                       join_shown(link.roles), join_shown(link.via));
   }
 }
 

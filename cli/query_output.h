@@ -13,11 +13,12 @@
 
 namespace sg {
 
-/// `shares` as JSON: an array of {"domain"|"ip", "roles", "via", "first_seen", "last_seen", "messages", "trusted"}.
+/// `shares` as JSON: an array of {"domain"|"ip", "roles", "via", "first_seen", "last_seen", "messages", "trusted"},
+/// domains with "names" (how many names a registrable domain stands for; 1 listing names).
 nlohmann::json shares_to_json(const std::vector<SharedLink>& links, bool values_are_domains);
-/// `shares` as a table with a heading naming the query.
+/// `shares` as a table with a heading naming the query; domains grouped by family get a NAMES column.
 void print_shares(const std::string& query, const std::vector<SharedLink>& links, bool values_are_domains,
-                  std::ostream& out);
+                  ShareGrouping grouping, std::ostream& out);
 
 nlohmann::json stats_to_json(const StoreStats& stats);
 void print_stats(const StoreStats& stats, std::ostream& out);

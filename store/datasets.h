@@ -171,7 +171,7 @@ struct AsnReport {
   struct Ip {
     std::string ip;
     std::vector<std::string> prefixes;  ///< the AS's prefixes holding it
-    std::vector<std::string> domains;   ///< domains tied to the IP (Store::domains_sharing_ip)
+    std::vector<std::string> domains;   ///< registrable domains tied to the IP (Store::domains_sharing_ip)
   };
   std::vector<Ip> ips;  ///< graph IPs inside any of the prefixes, in address order
   /// Prefixes learnt from mmdb lookups (edges to the asn entity), with their dataset:

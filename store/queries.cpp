@@ -10,38 +10,51 @@
 
 namespace sg {
 
-// Accumulates rows into one SharedLink per value.
+// Accumulates rows into one SharedLink per value: per name, or per registrable
+// domain (family) with the names behind it.
 class LinkCollector {
  public:
-  void add(const std::string& value, const std::string& role, const std::string& via, UnixTime first,
-           UnixTime last, int64_t message_id, bool trusted) {
-    Entry& entry = entries_[value];
+  explicit LinkCollector(ShareGrouping grouping) : grouping_(grouping) {}
+  ShareGrouping grouping() const { return grouping_; }
+
+  // One sighting: `name` belongs to `family` (itself for an IP or a registrable domain).
+  void add(const std::string& name, const std::string& family, const std::string& role, const std::string& via,
+           UnixTime first, UnixTime last, int64_t message_id, bool trusted) {
+    Entry& entry = entry_for(name, family);
     entry.roles.insert(role);
     entry.via.insert(via);
-    if (!entry.seen || first < entry.first) entry.first = first;
-    if (!entry.seen || last > entry.last) entry.last = last;
-    entry.seen = true;
+    widen(entry, first, last, trusted);
     if (message_id) entry.messages.insert(message_id);
-    entry.trusted = entry.trusted || trusted;
   }
 
-  // A total kept at ingest: `messages` distinct messages behind one kind of link.
-  // Totals of different kinds cannot be united message by message, so the link counts
-  // the largest (a lower bound when they differ).
-  void add_total(const std::string& value, const char* role, const char* via, UnixTime first, UnixTime last,
-                 int64_t messages, bool trusted) {
-    Entry& entry = entries_[value];
+  // A total kept at ingest: `messages` distinct messages behind one kind of link, and
+  // `names` names of the family (ip_family_seen's whole-pair row). Totals of different
+  // kinds cannot be united message by message, so the link counts the largest (a lower
+  // bound when they differ).
+  void add_total(const std::string& name, const std::string& family, const char* role, const char* via,
+                 UnixTime first, UnixTime last, int64_t messages, bool trusted, int64_t names = 0) {
+    Entry& entry = entry_for(name, family);
     if (role) entry.roles.insert(role);
     if (via) entry.via.insert(via);
-    if (!entry.seen || first < entry.first) entry.first = first;
-    if (!entry.seen || last > entry.last) entry.last = last;
-    entry.seen = true;
+    widen(entry, first, last, trusted);
     entry.counted = std::max(entry.counted, messages);
-    entry.trusted = entry.trusted || trusted;
+    entry.names_counted = std::max(entry.names_counted, names);
   }
 
-  std::vector<SharedLink> take() {
+  // A total of a whole family, from ip_family_seen (grouping by family only).
+  void add_family_total(const std::string& family, const char* role, const char* via, UnixTime first, UnixTime last,
+                        int64_t messages, bool trusted, int64_t names) {
+    Entry& entry = entries_[family];
+    if (role) entry.roles.insert(role);
+    if (via) entry.via.insert(via);
+    widen(entry, first, last, trusted);
+    entry.counted = std::max(entry.counted, messages);
+    entry.names_counted = std::max(entry.names_counted, names);
+  }
+
+  std::vector<SharedLink> take(bool values_are_domains) {
     std::vector<SharedLink> links;
+    links.reserve(entries_.size());
     for (auto& [value, entry] : entries_) {
       SharedLink link;
       link.value = value;
@@ -51,6 +64,10 @@ class LinkCollector {
       link.last_seen = entry.last;
       link.messages = std::max(static_cast<int64_t>(entry.messages.size()), entry.counted);
       link.trusted = entry.trusted;
+      if (values_are_domains)
+        link.names = grouping_ == ShareGrouping::name
+                         ? 1
+                         : std::max<int64_t>({static_cast<int64_t>(entry.names.size()), entry.names_counted, 1});
       links.push_back(std::move(link));
     }
     std::sort(links.begin(), links.end(), [](const SharedLink& a, const SharedLink& b) {
@@ -66,8 +83,26 @@ class LinkCollector {
     bool seen = false;
     std::set<int64_t> messages;
     int64_t counted = 0;
+    std::set<std::string> names;  ///< grouping by family: the names seen one by one
+    int64_t names_counted = 0;
     bool trusted = false;
   };
+
+  Entry& entry_for(const std::string& name, const std::string& family) {
+    if (grouping_ == ShareGrouping::name) return entries_[name];
+    Entry& entry = entries_[family];
+    entry.names.insert(name);
+    return entry;
+  }
+
+  static void widen(Entry& entry, UnixTime first, UnixTime last, bool trusted) {
+    if (!entry.seen || first < entry.first) entry.first = first;
+    if (!entry.seen || last > entry.last) entry.last = last;
+    entry.seen = true;
+    entry.trusted = entry.trusted || trusted;
+  }
+
+  ShareGrouping grouping_;
   std::map<std::string, Entry> entries_;
 };
 
@@ -101,15 +136,15 @@ Result<EntityRef> stored_entity(std::string_view kind, std::string key) {
 }
 
 // Rows of an entity-to-entity edge query: (other key, relation, first, last,
-// source kind, source id, trusted), one per edge and source. The relation is the
-// role (helo, ptr, resolves-to, fcrdns, spf-ip, ...); `via` tells a link a DNS
-// answer made ("dns") from one a message or list stated ("direct"). Only message
-// sources count as messages, so a DNS-only link shows 0.
+// source kind, source id, trusted, other's family), one per edge and source. The
+// relation is the role (helo, ptr, resolves-to, fcrdns, spf-ip, ...); `via` tells a
+// link a DNS answer made ("dns") from one a message or list stated ("direct"). Only
+// message sources count as messages, so a DNS-only link shows 0.
 Status add_direct_rows(sql::Statement& direct, LinkCollector& links, const std::string& db_path) {
   while (direct.step()) {
     const std::string_view source_kind = direct.text_view(4);
     const char* via = source_kind == to_text(ProvenanceKind::lookup) ? "dns" : "direct";
-    links.add(direct.text(0), direct.text(1), via, direct.int64(2), direct.int64(3),
+    links.add(direct.text(0), direct.text(7), direct.text(1), via, direct.int64(2), direct.int64(3),
               source_kind == to_text(ProvenanceKind::message) ? direct.int64(5) : 0, direct.int64(6) != 0);
   }
   if (!direct.error().empty()) return Error{direct.error(), db_path};
@@ -117,32 +152,38 @@ Status add_direct_rows(sql::Statement& direct, LinkCollector& links, const std::
 }
 
 // Rows of an edge query grouped by edge and source kind: (other key, relation,
-// source kind, first, last, messages, trusted).
+// source kind, first, last, messages, trusted, other's family).
 Status add_direct_totals(sql::Statement& direct, LinkCollector& links, const std::string& db_path) {
   while (direct.step()) {
     const char* via = direct.text_view(2) == to_text(ProvenanceKind::lookup) ? "dns" : "direct";
-    links.add_total(direct.text(0), direct.text(1).c_str(), via, direct.int64(3), direct.int64(4), direct.int64(5),
-                    direct.int64(6) != 0);
+    links.add_total(direct.text(0), direct.text(7), direct.text(1).c_str(), via, direct.int64(3), direct.int64(4),
+                    direct.int64(5), direct.int64(6) != 0);
   }
   if (!direct.error().empty()) return Error{direct.error(), db_path};
   return Ok{};
 }
 
-// Rows of ip_domain_seen: (other key, IP relation, domain relation, first, last,
-// messages, trusted); both relations are NULL on a pair's total row. For an IP the
-// domain's relation is the role and the IP's the way; for a domain, the other way round.
-Status add_pair_totals(sql::Statement& pairs, LinkCollector& links, bool for_ip, const std::string& db_path) {
+// Rows of ip_domain_seen or ip_family_seen: (other key, IP relation, domain relation,
+// first, last, messages, trusted, names); both relations are NULL on a pair's total
+// row, and only that row counts names. For an IP the domain's relation is the role
+// and the IP's the way; for a domain, the other way round.
+Status add_pair_totals(sql::Statement& pairs, LinkCollector& links, bool for_ip, bool families,
+                       const std::string& db_path) {
   while (pairs.step()) {
+    const std::string value = pairs.text(0);
+    auto add = [&](const char* role, const char* via, int64_t messages, int64_t names) {
+      if (families)
+        links.add_family_total(value, role, via, pairs.int64(3), pairs.int64(4), messages, pairs.int64(6) != 0, names);
+      else
+        links.add_total(value, value, role, via, pairs.int64(3), pairs.int64(4), messages, pairs.int64(6) != 0);
+    };
     if (pairs.is_null(1)) {
-      links.add_total(pairs.text(0), nullptr, nullptr, pairs.int64(3), pairs.int64(4), pairs.int64(5),
-                      pairs.int64(6) != 0);
+      add(nullptr, nullptr, pairs.int64(5), pairs.int64(7));
       continue;
     }
     const std::string ip_role = ip_role_for(pairs.text_view(1));
     const std::string domain_relation = pairs.text(2);
-    links.add_total(pairs.text(0), for_ip ? domain_relation.c_str() : ip_role.c_str(),
-                    for_ip ? ip_role.c_str() : domain_relation.c_str(), pairs.int64(3), pairs.int64(4), 0,
-                    pairs.int64(6) != 0);
+    add(for_ip ? domain_relation.c_str() : ip_role.c_str(), for_ip ? ip_role.c_str() : domain_relation.c_str(), 0, 0);
   }
   if (!pairs.error().empty()) return Error{pairs.error(), db_path};
   return Ok{};
@@ -171,19 +212,20 @@ Result<std::vector<int64_t>> Store::ip_ids(const std::string& ip_or_prefix) {
   return ids;
 }
 
-Result<std::vector<SharedLink>> Store::domains_sharing_ip(const std::string& ip_text, const TimeRange& range) {
+Result<std::vector<SharedLink>> Store::domains_sharing_ip(const std::string& ip_text, const TimeRange& range,
+                                                          ShareGrouping grouping) {
   auto ids = ip_ids(ip_text);
   if (!ids) return ids.error();
-  LinkCollector links;
+  LinkCollector links(grouping);
   for (int64_t id : *ids)
     if (auto status = collect_domains_of_ip(id, range, links); !status) return status.error();
-  return links.take();
+  return links.take(true);
 }
 
 Result<std::vector<SharedLink>> Store::domains_sharing_prefixes(const std::vector<IpPrefix>& prefixes,
-                                                                const TimeRange& range) {
-  LinkCollector links;
-  if (prefixes.empty()) return links.take();
+                                                                const TimeRange& range, ShareGrouping grouping) {
+  LinkCollector links(grouping);
+  if (prefixes.empty()) return links.take(true);
   std::vector<int64_t> ids;
   auto scan = db_.prepare("SELECT id, key FROM entity WHERE kind = 'ip'");
   while (scan.step()) {
@@ -194,34 +236,44 @@ Result<std::vector<SharedLink>> Store::domains_sharing_prefixes(const std::vecto
   if (!scan.error().empty()) return Error{scan.error(), db_.path()};
   for (int64_t id : ids)
     if (auto status = collect_domains_of_ip(id, range, links); !status) return status.error();
-  return links.take();
+  return links.take(true);
 }
 
+// In the statements below, `COALESCE(p.key, d.key)` is the family of domain d: its
+// registrable domain (its parent p), or itself when it is one.
 Status Store::collect_domains_of_ip(int64_t id, const TimeRange& range, LinkCollector& links) {
   if (whole_time(range)) {
     // The whole history: the totals kept at ingest answer without reading each message.
     auto direct_lease = db_.cached(
         "SELECT d.key, e.relation, o.source_kind, MIN(o.time), MAX(o.time),"
-        " COUNT(DISTINCT CASE WHEN o.source_kind = 'message' THEN o.source_id END), MAX(o.trusted)"
+        " COUNT(DISTINCT CASE WHEN o.source_kind = 'message' THEN o.source_id END), MAX(o.trusted),"
+        " COALESCE(p.key, d.key)"
         " FROM edge e JOIN entity d ON d.id = CASE WHEN e.src = ?1 THEN e.dst ELSE e.src END"
-        " JOIN observation o ON o.edge_id = e.id"
+        " LEFT JOIN entity p ON p.id = d.parent_id JOIN observation o ON o.edge_id = e.id"
         " WHERE (e.src = ?1 OR e.dst = ?1) AND d.kind = 'domain' GROUP BY e.id, o.source_kind");
     sql::Statement& direct = *direct_lease;
     direct.bind(1, id);
     if (auto status = add_direct_totals(direct, links, db_.path()); !status) return status;
+    const bool families = links.grouping() == ShareGrouping::family;
     auto pairs_lease = db_.cached(
-        "SELECT d.key, ri.name, rd.name, s.first_seen, s.last_seen, s.messages, s.trusted FROM ip_domain_seen s"
-        " JOIN entity d ON d.id = s.domain_id LEFT JOIN relation ri ON ri.id = s.ip_relation_id"
-        " LEFT JOIN relation rd ON rd.id = s.domain_relation_id WHERE s.ip_id = ?1");
+        families ? "SELECT d.key, ri.name, rd.name, s.first_seen, s.last_seen, s.messages, s.trusted, s.names"
+                   " FROM ip_family_seen s JOIN entity d ON d.id = s.family_id"
+                   " LEFT JOIN relation ri ON ri.id = s.ip_relation_id"
+                   " LEFT JOIN relation rd ON rd.id = s.domain_relation_id WHERE s.ip_id = ?1"
+                 : "SELECT d.key, ri.name, rd.name, s.first_seen, s.last_seen, s.messages, s.trusted, 1"
+                   " FROM ip_domain_seen s JOIN entity d ON d.id = s.domain_id"
+                   " LEFT JOIN relation ri ON ri.id = s.ip_relation_id"
+                   " LEFT JOIN relation rd ON rd.id = s.domain_relation_id WHERE s.ip_id = ?1");
     sql::Statement& pairs = *pairs_lease;
     pairs.bind(1, id);
-    return add_pair_totals(pairs, links, true, db_.path());
+    return add_pair_totals(pairs, links, true, families, db_.path());
   }
   // Direct: ip -helo/ptr-> domain and domain -resolves-to-> ip, timed by their observations.
   auto direct_lease = db_.cached(
-      "SELECT d.key, e.relation, MIN(o.time), MAX(o.time), o.source_kind, o.source_id, MAX(o.trusted)"
+      "SELECT d.key, e.relation, MIN(o.time), MAX(o.time), o.source_kind, o.source_id, MAX(o.trusted),"
+      " COALESCE(p.key, d.key)"
       " FROM edge e JOIN entity d ON d.id = CASE WHEN e.src = ?1 THEN e.dst ELSE e.src END"
-      " JOIN observation o ON o.edge_id = e.id"
+      " LEFT JOIN entity p ON p.id = d.parent_id JOIN observation o ON o.edge_id = e.id"
       " WHERE (e.src = ?1 OR e.dst = ?1) AND d.kind = 'domain' AND o.time BETWEEN ?2 AND ?3"
       " GROUP BY e.id, o.source_kind, o.source_id");
   sql::Statement& direct = *direct_lease;
@@ -230,18 +282,18 @@ Status Store::collect_domains_of_ip(int64_t id, const TimeRange& range, LinkColl
 
   // Through messages: message -sent-from/relayed-by-> ip, message -role-> domain.
   auto via_messages_lease = db_.cached(std::string(
-      "SELECT d.key, r2.name, r1.name, l1.time, l1.message_id, l1.trusted"
+      "SELECT d.key, r2.name, r1.name, l1.time, l1.message_id, l1.trusted, COALESCE(p.key, d.key)"
       " FROM message_link l1 JOIN relation r1 ON r1.id = l1.relation_id"
       " JOIN message_link l2 ON l2.message_id = l1.message_id JOIN relation r2 ON r2.id = l2.relation_id"
-      " JOIN entity d ON d.id = l2.entity_id"
+      " JOIN entity d ON d.id = l2.entity_id LEFT JOIN entity p ON p.id = d.parent_id"
       " WHERE l1.entity_id = ?1 AND r1.name IN ") + message_ip_relations() +
       " AND d.kind = 'domain' AND l1.time BETWEEN ?2 AND ?3");
   sql::Statement& via_messages = *via_messages_lease;
   via_messages.bind(1, id).bind(2, range.lower()).bind(3, range.upper());
   while (via_messages.step()) {
     const UnixTime time = via_messages.int64(3);
-    links.add(via_messages.text(0), via_messages.text(1), ip_role_for(via_messages.text_view(2)), time, time,
-              via_messages.int64(4), via_messages.int64(5) != 0);
+    links.add(via_messages.text(0), via_messages.text(6), via_messages.text(1), ip_role_for(via_messages.text_view(2)),
+              time, time, via_messages.int64(4), via_messages.int64(5) != 0);
   }
   if (!via_messages.error().empty()) return Error{via_messages.error(), db_.path()};
   return Ok{};
@@ -251,33 +303,50 @@ Result<std::vector<SharedLink>> Store::ips_sharing_domain(const std::string& dom
   std::string domain;
   if (!normalize_domain_into(domain_text, domain)) return Error{"not a domain name", domain_text};
   auto id = find_entity(EntityRef{EntityKind::domain, domain});
-  LinkCollector links;
-  if (!id) return links.take();
+  LinkCollector links(ShareGrouping::name);
+  if (!id) return links.take(false);
 
   // The domain itself and, for a registrable domain, every name under it.
   const char* kTargets = "(SELECT ?1 UNION SELECT id FROM entity WHERE parent_id = ?1 AND kind = 'domain')";
   if (whole_time(range)) {
-    auto direct_lease = db_.cached(std::string(
-        "SELECT i.key, e.relation, o.source_kind, MIN(o.time), MAX(o.time),"
-        " COUNT(DISTINCT CASE WHEN o.source_kind = 'message' THEN o.source_id END), MAX(o.trusted)"
-        " FROM edge e JOIN entity i ON i.id = CASE WHEN e.dst IN ") + kTargets + " THEN e.src ELSE e.dst END"
-        " JOIN observation o ON o.edge_id = e.id"
-        " WHERE (e.dst IN " + kTargets + " OR e.src IN " + kTargets + ") AND i.kind = 'ip'"
-        " GROUP BY e.id, o.source_kind");
-    sql::Statement& direct = *direct_lease;
-    direct.bind(1, *id);
-    if (auto status = add_direct_totals(direct, links, db_.path()); !status) return status.error();
-    auto pairs_lease = db_.cached(std::string(
-        "SELECT i.key, ri.name, rd.name, s.first_seen, s.last_seen, s.messages, s.trusted FROM ip_domain_seen s"
+    // Edges name one entity each: probing each name of the family by itself keeps to the
+    // edge indexes (one IN list over a family of thousands of names cost 200 ms).
+    std::vector<int64_t> targets{*id};
+    auto children_lease = db_.cached("SELECT id FROM entity WHERE parent_id = ?1 AND kind = 'domain'");
+    sql::Statement& children = *children_lease;
+    children.bind(1, *id);
+    while (children.step()) targets.push_back(children.int64(0));
+    if (!children.error().empty()) return Error{children.error(), db_.path()};
+    for (int64_t target : targets) {
+      auto direct_lease = db_.cached(
+          "SELECT i.key, e.relation, o.source_kind, MIN(o.time), MAX(o.time),"
+          " COUNT(DISTINCT CASE WHEN o.source_kind = 'message' THEN o.source_id END), MAX(o.trusted), i.key"
+          " FROM edge e JOIN entity i ON i.id = CASE WHEN e.src = ?1 THEN e.dst ELSE e.src END"
+          " JOIN observation o ON o.edge_id = e.id"
+          " WHERE (e.src = ?1 OR e.dst = ?1) AND i.kind = 'ip' GROUP BY e.id, o.source_kind");
+      sql::Statement& direct = *direct_lease;
+      direct.bind(1, target);
+      if (auto status = add_direct_totals(direct, links, db_.path()); !status) return status.error();
+    }
+    // The family's totals count each message once, however many of its names it gave;
+    // a name under a registrable domain has its own.
+    auto pairs_lease = db_.cached(
+        "SELECT i.key, ri.name, rd.name, s.first_seen, s.last_seen, s.messages, s.trusted, 0 FROM ip_family_seen s"
         " JOIN entity i ON i.id = s.ip_id LEFT JOIN relation ri ON ri.id = s.ip_relation_id"
-        " LEFT JOIN relation rd ON rd.id = s.domain_relation_id WHERE s.domain_id IN ") + kTargets);
+        " LEFT JOIN relation rd ON rd.id = s.domain_relation_id WHERE s.family_id = ?1"
+        " AND NOT EXISTS (SELECT 1 FROM entity n WHERE n.id = ?1 AND n.parent_id IS NOT NULL)"
+        " UNION ALL "
+        "SELECT i.key, ri.name, rd.name, s.first_seen, s.last_seen, s.messages, s.trusted, 0 FROM ip_domain_seen s"
+        " JOIN entity i ON i.id = s.ip_id LEFT JOIN relation ri ON ri.id = s.ip_relation_id"
+        " LEFT JOIN relation rd ON rd.id = s.domain_relation_id WHERE s.domain_id = ?1"
+        " AND EXISTS (SELECT 1 FROM entity n WHERE n.id = ?1 AND n.parent_id IS NOT NULL)");
     sql::Statement& pairs = *pairs_lease;
     pairs.bind(1, *id);
-    if (auto status = add_pair_totals(pairs, links, false, db_.path()); !status) return status.error();
-    return links.take();
+    if (auto status = add_pair_totals(pairs, links, false, false, db_.path()); !status) return status.error();
+    return links.take(false);
   }
   auto direct = db_.prepare(std::string(
-      "SELECT i.key, e.relation, MIN(o.time), MAX(o.time), o.source_kind, o.source_id, MAX(o.trusted)"
+      "SELECT i.key, e.relation, MIN(o.time), MAX(o.time), o.source_kind, o.source_id, MAX(o.trusted), i.key"
       " FROM edge e JOIN entity i ON i.id = CASE WHEN e.dst IN ") + kTargets + " THEN e.src ELSE e.dst END"
       " JOIN observation o ON o.edge_id = e.id"
       " WHERE (e.dst IN " + kTargets + " OR e.src IN " + kTargets + ") AND i.kind = 'ip'"
@@ -295,11 +364,12 @@ Result<std::vector<SharedLink>> Store::ips_sharing_domain(const std::string& dom
   via_messages.bind(1, *id).bind(2, range.lower()).bind(3, range.upper());
   while (via_messages.step()) {
     const UnixTime time = via_messages.int64(3);
-    links.add(via_messages.text(0), ip_role_for(via_messages.text_view(1)), via_messages.text(2), time, time,
+    const std::string ip = via_messages.text(0);
+    links.add(ip, ip, ip_role_for(via_messages.text_view(1)), via_messages.text(2), time, time,
               via_messages.int64(4), via_messages.int64(5) != 0);
   }
   if (!via_messages.error().empty()) return Error{via_messages.error(), db_.path()};
-  return links.take();
+  return links.take(false);
 }
 
 Result<StoreStats> Store::stats() {

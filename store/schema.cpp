@@ -313,6 +313,43 @@ UPDATE campaign SET (messages, first_seen, last_seen) = (
   SELECT COUNT(*), COALESCE(MIN(m.time), 0), COALESCE(MAX(m.time), 0)
   FROM campaign_message cm JOIN message m ON m.id = cm.message_id WHERE cm.campaign_id = campaign.id);
 )sql",
+      // 10: ip_domain_seen by registrable domain. Spam names thousands of one-off host
+      // names under each of its domains; `shares` answers per registrable domain
+      // (the family: the domain and every name under it) from these rows.
+      R"sql(
+-- Like ip_domain_seen, with the family's registrable domain in place of the name:
+-- `messages` counts each message once however many names of the family it gave, and
+-- on the row with both relations 0, `names` counts the distinct names of the family
+-- that mail tied to the IP (0 on the other rows).
+CREATE TABLE ip_family_seen (
+  ip_id INTEGER NOT NULL REFERENCES entity(id),
+  family_id INTEGER NOT NULL REFERENCES entity(id),
+  ip_relation_id INTEGER NOT NULL,
+  domain_relation_id INTEGER NOT NULL,
+  first_seen INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL,
+  messages INTEGER NOT NULL,
+  names INTEGER NOT NULL,
+  trusted INTEGER NOT NULL,
+  PRIMARY KEY (ip_id, family_id, ip_relation_id, domain_relation_id)
+) WITHOUT ROWID;
+CREATE TEMP TABLE family_link AS
+  SELECT i.message_id AS message_id, i.entity_id AS ip_id, COALESCE(e.parent_id, e.id) AS family_id,
+         d.entity_id AS domain_id, i.relation_id AS ip_relation_id, d.relation_id AS domain_relation_id, i.time AS time, i.trusted AS trusted
+  FROM message_link i JOIN message_link d ON d.message_id = i.message_id JOIN entity e ON e.id = d.entity_id
+  WHERE i.relation_id IN (SELECT id FROM relation WHERE name IN ('sent-from', 'relayed-by', 'originating-ip'))
+    AND e.kind = 'domain';
+INSERT INTO ip_family_seen
+  SELECT ip_id, family_id, ip_relation_id, domain_relation_id, MIN(time), MAX(time), COUNT(DISTINCT message_id), 0,
+         MAX(trusted)
+  FROM family_link GROUP BY ip_id, family_id, ip_relation_id, domain_relation_id;
+INSERT INTO ip_family_seen
+  SELECT ip_id, family_id, 0, 0, MIN(time), MAX(time), COUNT(DISTINCT message_id), COUNT(DISTINCT domain_id),
+         MAX(trusted)
+  FROM family_link GROUP BY ip_id, family_id;
+DROP TABLE family_link;
+CREATE INDEX ip_family_seen_family ON ip_family_seen(family_id);
+)sql",
   };
   return kMigrations;
 }

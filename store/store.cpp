@@ -126,7 +126,13 @@ Status Store::prepare_statements() {
        " trusted) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
        " ON CONFLICT DO UPDATE SET first_seen = MIN(first_seen, excluded.first_seen),"
        " last_seen = MAX(last_seen, excluded.last_seen), messages = messages + excluded.messages,"
-       " trusted = MAX(trusted, excluded.trusted)"},
+       " trusted = MAX(trusted, excluded.trusted) RETURNING messages"},
+      {&upsert_family_,
+       "INSERT INTO ip_family_seen(ip_id, family_id, ip_relation_id, domain_relation_id, first_seen, last_seen,"
+       " messages, names, trusted) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+       " ON CONFLICT DO UPDATE SET first_seen = MIN(first_seen, excluded.first_seen),"
+       " last_seen = MAX(last_seen, excluded.last_seen), messages = messages + excluded.messages,"
+       " names = names + excluded.names, trusted = MAX(trusted, excluded.trusted)"},
       {&insert_observation_,
        "INSERT INTO observation(edge_id, time, source_kind, source_id, trusted) VALUES (?1, ?2, ?3, ?4, ?5)"
        " ON CONFLICT DO UPDATE SET trusted = MAX(trusted, excluded.trusted)"},
@@ -208,6 +214,8 @@ void Store::rollback() {
   dirty_edges_.clear();
   seen_.clear();
   pair_seen_.clear();
+  family_seen_.clear();
+  family_cache_.clear();
   relation_cache_.clear();
 }
 
@@ -323,9 +331,28 @@ Status Store::flush_seen() {
   for (const auto& [key, pair] : pair_seen_) {
     upsert_pair_.bind(1, key.ip).bind(2, key.domain).bind(3, key.ip_relation).bind(4, key.domain_relation);
     upsert_pair_.bind(5, pair.first_seen).bind(6, pair.last_seen).bind(7, pair.messages).bind(8, int64_t{pair.trusted});
-    if (!upsert_pair_.run()) return Error{"updating ip_domain_seen: " + upsert_pair_.error(), db_.path()};
+    // The row holds only this batch's messages when it is new: a name new to the IP,
+    // which its family's whole-pair row counts.
+    upsert_pair_.clear_error();
+    const bool stepped = upsert_pair_.step();
+    const bool fresh = stepped && upsert_pair_.int64(0) == pair.messages;
+    while (upsert_pair_.step()) {
+    }
+    const std::string error = upsert_pair_.error();
+    upsert_pair_.reset();
+    if (!error.empty() || !stepped) return Error{"updating ip_domain_seen: " + error, db_.path()};
+    if (fresh && key.ip_relation == 0 && key.domain_relation == 0)
+      if (auto family = family_seen_.find(PairKey{key.ip, pair.family, 0, 0}); family != family_seen_.end())
+        family->second.names += 1;
   }
   pair_seen_.clear();
+  for (const auto& [key, family] : family_seen_) {
+    upsert_family_.bind(1, key.ip).bind(2, key.domain).bind(3, key.ip_relation).bind(4, key.domain_relation);
+    upsert_family_.bind(5, family.first_seen).bind(6, family.last_seen).bind(7, family.messages);
+    upsert_family_.bind(8, family.names).bind(9, int64_t{family.trusted});
+    if (!upsert_family_.run()) return Error{"updating ip_family_seen: " + upsert_family_.error(), db_.path()};
+  }
+  family_seen_.clear();
   return Ok{};
 }
 
@@ -338,23 +365,50 @@ size_t Store::PairKeyHash::operator()(const PairKey& key) const noexcept {
 }
 
 void Store::count_pairs(UnixTime time) {
-  auto add = [&](const PairKey& key, bool trusted) {
-    auto [it, fresh] = pair_seen_.try_emplace(key, PairState{time, time, 0, false});
+  auto add = [&](auto& table, const PairKey& key, bool trusted) -> PairState& {
+    auto [it, fresh] = table.try_emplace(key, PairState{time, time, 0, false});
     PairState& pair = it->second;
     pair.first_seen = std::min(pair.first_seen, time);
     pair.last_seen = std::max(pair.last_seen, time);
     pair.messages += 1;
     pair.trusted = pair.trusted || trusted;
+    return pair;
   };
-  // Each IP and domain once per message for the (0, 0) row, however many relations name them.
-  std::map<std::pair<int64_t, int64_t>, bool> any;
+  // Each IP and domain once per message for the (0, 0) row, however many relations name
+  // them; each IP and family once per message for each of its rows.
+  std::map<std::pair<int64_t, int64_t>, std::pair<bool, int64_t>> any;  // -> (trusted, family)
+  message_family_keys_.clear();
   for (const auto& [ip_relation, ip, trusted] : message_ip_links_)
-    for (const auto& [domain_relation, domain] : message_domain_links_) {
-      add(PairKey{ip, domain, ip_relation, domain_relation}, trusted);
-      bool& any_trusted = any[{ip, domain}];
+    for (const auto& [domain_relation, domain, family] : message_domain_links_) {
+      add(pair_seen_, PairKey{ip, domain, ip_relation, domain_relation}, trusted);
+      auto& [any_trusted, any_family] = any[{ip, domain}];
       any_trusted = any_trusted || trusted;
+      any_family = family;
+      message_family_keys_.push_back({PairKey{ip, family, ip_relation, domain_relation}, trusted});
+      message_family_keys_.push_back({PairKey{ip, family, 0, 0}, trusted});
     }
-  for (const auto& [pair, trusted] : any) add(PairKey{pair.first, pair.second, 0, 0}, trusted);
+  for (const auto& [pair, state] : any) add(pair_seen_, PairKey{pair.first, pair.second, 0, 0}, state.first).family = state.second;
+  std::sort(message_family_keys_.begin(), message_family_keys_.end());
+  for (size_t i = 0; i < message_family_keys_.size();) {
+    const PairKey& key = message_family_keys_[i].first;
+    bool trusted = false;
+    for (; i < message_family_keys_.size() && message_family_keys_[i].first == key; ++i)
+      trusted = trusted || message_family_keys_[i].second;
+    add(family_seen_, key, trusted);
+  }
+}
+
+Result<int64_t> Store::family_id(int64_t domain_id, const std::string& key) {
+  if (auto cached = family_cache_.find(domain_id); cached != family_cache_.end()) return cached->second;
+  int64_t family = domain_id;
+  if (auto parent = parent_of(EntityRef{EntityKind::domain, key}, suffixes_)) {
+    auto id = entity_id(*parent);
+    if (!id) return id.error();
+    family = *id;
+  }
+  if (family_cache_.size() >= kMaxCachedFamilies) family_cache_.clear();
+  family_cache_.emplace(domain_id, family);
+  return family;
 }
 
 Result<bool> Store::has_message(const std::string& header_hash) {
@@ -418,7 +472,11 @@ Result<bool> Store::add_message(const Evidence& evidence, const std::vector<Obse
       if (!relation) return fail(relation.error());
       bool& trusted = links[{*relation, *object}];
       trusted = trusted || observation.trusted;
-      if (observation.object.kind == EntityKind::domain) message_domain_links_.push_back({*relation, *object});
+      if (observation.object.kind == EntityKind::domain) {
+        auto family = family_id(*object, observation.object.key);
+        if (!family) return fail(family.error());
+        message_domain_links_.push_back({*relation, *object, *family});
+      }
       if (observation.object.kind == EntityKind::ip && is_mail_ip_relation(observation.relation))
         message_ip_links_.push_back({*relation, *object, false});
       continue;

@@ -32,14 +32,23 @@ struct TimeRange {
 };
 
 /// One answer row of `shares`: a domain (for an IP query) or an IP (for a domain query).
+/// How `shares` names the domains it finds.
+enum class ShareGrouping {
+  family,  ///< one link per registrable domain, standing for it and every name under it
+  name,    ///< one link per domain name
+};
+
 struct SharedLink {
-  std::string value;               ///< the domain or IP tied to the queried entity
+  std::string value;               ///< the domain (registrable, when grouped by family) or IP tied to the queried entity
   std::vector<std::string> roles;  ///< how `value` appeared: helo, ptr, envelope-from, origin-ip, ...
   std::vector<std::string> via;    ///< how the link was made: "direct" or the message relation(s) of the IP
   UnixTime first_seen = 0;
   UnixTime last_seen = 0;
   int64_t messages = 0;            ///< distinct messages behind the link
   bool trusted = false;            ///< at least one observation was a fact, not a claim
+  /// A domain grouped by family: how many names of the family the link stands for (a
+  /// lower bound when names came from both messages and DNS); 1 for a name, 0 for an IP.
+  int64_t names = 0;
 };
 
 /// Counts for `stats`.
@@ -173,12 +182,15 @@ class Store {
   std::optional<int64_t> find_entity(const EntityRef& entity);
 
   /// For an IP, or every stored IP inside a prefix ("114.113.195.0/24"): the domains
-  /// tied to it directly (helo, ptr, resolves-to) or through the messages it sent or relayed.
-  Result<std::vector<SharedLink>> domains_sharing_ip(const std::string& ip, const TimeRange& range);
+  /// tied to it directly (helo, ptr, resolves-to) or through the messages it sent or
+  /// relayed, one per registrable domain or one per name.
+  Result<std::vector<SharedLink>> domains_sharing_ip(const std::string& ip, const TimeRange& range,
+                                                     ShareGrouping grouping = ShareGrouping::family);
   /// Domains tied to any graph IP inside any of `prefixes` (an AS's networks), as
   /// domains_sharing_ip gives them.
   Result<std::vector<SharedLink>> domains_sharing_prefixes(const std::vector<IpPrefix>& prefixes,
-                                                           const TimeRange& range);
+                                                           const TimeRange& range,
+                                                           ShareGrouping grouping = ShareGrouping::family);
   /// For a domain (and its subdomains when it is a registrable domain): the IPs.
   Result<std::vector<SharedLink>> ips_sharing_domain(const std::string& domain, const TimeRange& range);
   /// Counts of messages, entities per kind, edges and observations, and the time span.
@@ -208,16 +220,21 @@ class Store {
   Result<int64_t> relation_id(Relation relation);
   /// Writes a message's own edges, (relation id, entity id) -> trusted, to `message_link`.
   Status insert_links(int64_t message_id, UnixTime time, const std::map<std::pair<int64_t, int64_t>, bool>& links);
-  /// Adds one message's IP-domain pairs (from its links) to this batch's pair_seen_.
+  /// Adds one message's IP-domain pairs (from its links) to this batch's pair_seen_,
+  /// and the same by registrable domain to family_seen_.
   void count_pairs(UnixTime time);
+  /// The id of the registrable domain of domain `domain_id` (named `key`): itself when
+  /// it is one. Creates the entity when unknown (inside a batch only).
+  Result<int64_t> family_id(int64_t domain_id, const std::string& key);
   /// The INSERT statement for `rows` message links at once (1..kMaxLinkRows).
   sql::Statement& link_insert(size_t rows);
   static constexpr size_t kMaxLinkRows = 16;
   static constexpr size_t kMaxCachedEntities = 200000;
   /// Writes the edges updated in this batch (dirty_edges_) to the `edge` table.
   Status flush_edges();
-  /// Writes this batch's sightings of entities in mail (seen_) to `entity_seen`, and
-  /// its IP-domain pairs (pair_seen_) to `ip_domain_seen`.
+  /// Writes this batch's sightings of entities in mail (seen_) to `entity_seen`, its
+  /// IP-domain pairs (pair_seen_) to `ip_domain_seen` and its IP-family pairs
+  /// (family_seen_) to `ip_family_seen`.
   Status flush_seen();
   /// Inside a fresh batch: forgets cached edge state and learns new entity keys when
   /// another connection committed since this one last wrote.
@@ -254,7 +271,7 @@ class Store {
   /// the pair whatever the relations).
   struct PairKey {
     int64_t ip = 0, domain = 0, ip_relation = 0, domain_relation = 0;
-    bool operator==(const PairKey&) const = default;
+    auto operator<=>(const PairKey&) const = default;
   };
   struct PairKeyHash {
     size_t operator()(const PairKey& key) const noexcept;
@@ -264,12 +281,22 @@ class Store {
     UnixTime last_seen = 0;
     int64_t messages = 0;
     bool trusted = false;
+    int64_t family = 0;  ///< pair_seen_'s whole-pair rows: the domain's registrable domain
+    int64_t names = 0;   ///< family_seen_'s whole-pair rows: names new to the IP in this batch
   };
   std::unordered_map<PairKey, PairState, PairKeyHash> pair_seen_;  ///< merged into `ip_domain_seen` at commit
+  /// Keyed by registrable domain (PairKey::domain is the family): into `ip_family_seen`.
+  std::unordered_map<PairKey, PairState, PairKeyHash> family_seen_;
+  /// domain id -> its registrable domain's id; ids never change, so it is only emptied
+  /// when full or when a rollback may have removed the rows.
+  std::unordered_map<int64_t, int64_t> family_cache_;
+  static constexpr size_t kMaxCachedFamilies = 1 << 20;
   /// Scratch for one message: its links to IPs as origin, relay or originating IP
-  /// (relation, entity, trusted), and its links to domains (relation, entity).
+  /// (relation, entity, trusted), its links to domains (relation, entity, family), and
+  /// its IP-family keys (several names of one family give the same key).
   std::vector<std::tuple<int64_t, int64_t, bool>> message_ip_links_;
-  std::vector<std::pair<int64_t, int64_t>> message_domain_links_;
+  std::vector<std::tuple<int64_t, int64_t, int64_t>> message_domain_links_;
+  std::vector<std::pair<PairKey, bool>> message_family_keys_;
   std::vector<int64_t> message_entities_;  ///< scratch: the entities one message names
   std::vector<sql::Statement> link_inserts_;  ///< [n]: INSERT of n message links
   int64_t data_version_ = -1;  ///< PRAGMA data_version when this connection last held the lock
@@ -280,6 +307,7 @@ class Store {
   sql::Statement update_edge_;
   sql::Statement upsert_seen_;
   sql::Statement upsert_pair_;
+  sql::Statement upsert_family_;
   sql::Statement insert_observation_;
   sql::Statement insert_attribute_;
   sql::Statement find_message_;

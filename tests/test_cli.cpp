@@ -58,9 +58,22 @@ TEST_CASE("cli: the bundled case answers as the blog did") {
     CHECK(json_contains((*row)["roles"], "envelope-from"));
     CHECK(json_contains((*row)["via"], "origin-ip"));
   }
-  CHECK(find_row(rows, "domain", "static-ip.137.54.244.103.rev.i4hk.com"));
+  // The PTR name stands under its registrable domain, or by itself with --names.
+  CHECK_FALSE(find_row(rows, "domain", "static-ip.137.54.244.103.rev.i4hk.com"));
+  REQUIRE(find_row(rows, "domain", "i4hk.com"));
+  CHECK((*find_row(rows, "domain", "i4hk.com"))["names"] == 1);
+  CHECK(json_contains((*find_row(rows, "domain", "i4hk.com"))["roles"], "ptr"));
+  const json names =
+      json::parse(run_command({SPAMGRAPH_BINARY, "--db", db, "shares", "103.244.54.137", "--json", "--names"}).out);
+  CHECK(find_row(names, "domain", "static-ip.137.54.244.103.rev.i4hk.com"));
+  CHECK_FALSE(find_row(names, "domain", "i4hk.com"));
+  CHECK(names.size() == rows.size());
   // The relay's own HELO is not a domain of 103.244.54.137.
   CHECK_FALSE(find_row(rows, "domain", "re27.leadw.link"));
+  CHECK_FALSE(find_row(rows, "domain", "leadw.link"));
+  CommandResult table = run_command({SPAMGRAPH_BINARY, "--db", db, "shares", "103.244.54.137"});
+  CHECK(table.out.find("Registrable domains sharing 103.244.54.137 (5, standing for 5 names") != std::string::npos);
+  CHECK(table.out.find("NAMES") != std::string::npos);
 
   // The relays that handed the messages on.
   CommandResult relays = run_command({SPAMGRAPH_BINARY, "--db", db, "shares", "g0zs8omwfqere.link", "--json"});

@@ -567,11 +567,18 @@ TEST_CASE("dns enrich: the blog's 20 domains share 103.244.54.137, and a day lat
   CHECK(json_contains((*sender)["roles"], "envelope-from"));
   CHECK(json_contains((*sender)["roles"], "spf-ip"));
   CHECK((*sender)["messages"].get<int>() >= 1);
-  // The rDNS name: PTR and forward-confirmed.
-  const json* rdns = find_row(rows1, "domain", kBlogRdns);
+  // The rDNS name: PTR and forward-confirmed, under its registrable domain, and by
+  // itself with --names.
+  const json* rdns_family = find_row(rows1, "domain", "i4hk.com");
+  REQUIRE(rdns_family);
+  CHECK(json_contains((*rdns_family)["roles"], "fcrdns"));
+  CHECK(json_contains((*rdns_family)["roles"], "ptr"));
+  const json names1 = json::parse(run_command({SPAMGRAPH_BINARY, "--db", db, "shares", kBlogIp, "--json", "--names"}).out);
+  const json* rdns = find_row(names1, "domain", kBlogRdns);
   REQUIRE(rdns);
   CHECK(json_contains((*rdns)["roles"], "fcrdns"));
   CHECK(json_contains((*rdns)["roles"], "ptr"));
+  CHECK((*rdns)["names"] == 1);
 
   // A day later, two domains have moved to another address.
   const std::vector<std::string> moved{"p963kr435uqq.link", "1eyv7xaaktsre.club"};

@@ -333,7 +333,7 @@ TEST_CASE("shares: the totals kept at ingest give what reading every message giv
   // A range that covers everything makes the store read each message instead.
   const TimeRange totals{}, everything{INT64_MIN, INT64_MAX};
   int links = 0, exact = 0;
-  auto compare = [&](const std::vector<SharedLink>& fast, const std::vector<SharedLink>& slow, bool for_ip) {
+  auto compare = [&](const std::vector<SharedLink>& fast, const std::vector<SharedLink>& slow) {
     REQUIRE(fast.size() == slow.size());
     for (size_t i = 0; i < fast.size(); ++i) {
       INFO(slow[i].value);
@@ -346,22 +346,31 @@ TEST_CASE("shares: the totals kept at ingest give what reading every message giv
       // Totals of different kinds of link cannot be united message by message: the
       // largest is a lower bound, and exact when the messages tie them one way only.
       CHECK(fast[i].messages <= slow[i].messages);
+      CHECK(fast[i].names <= slow[i].names);
       const bool one_way = std::none_of(slow[i].via.begin(), slow[i].via.end(),
                                         [](const std::string& via) { return via == "direct" || via == "dns"; });
-      if (for_ip && one_way) CHECK(fast[i].messages == slow[i].messages);
+      if (one_way) CHECK(fast[i].messages == slow[i].messages);
+      if (one_way) CHECK(fast[i].names == slow[i].names);
       exact += fast[i].messages == slow[i].messages;
       ++links;
     }
   };
+  int grouped = 0;
   for (bool for_ip : {true, false})
-    for (const std::string& value : for_ip ? ips : domains) {
-      INFO("shares " << value);
-      auto fast = for_ip ? store->domains_sharing_ip(value, totals) : store->ips_sharing_domain(value, totals);
-      auto slow = for_ip ? store->domains_sharing_ip(value, everything) : store->ips_sharing_domain(value, everything);
-      REQUIRE(fast);
-      REQUIRE(slow);
-      compare(*fast, *slow, for_ip);
-    }
+    for (ShareGrouping grouping : {ShareGrouping::family, ShareGrouping::name})
+      for (const std::string& value : for_ip ? ips : domains) {
+        if (!for_ip && grouping == ShareGrouping::name) continue;  // IPs have no families
+        INFO("shares " << value << (grouping == ShareGrouping::family ? " by family" : " by name"));
+        auto fast = for_ip ? store->domains_sharing_ip(value, totals, grouping) : store->ips_sharing_domain(value, totals);
+        auto slow =
+            for_ip ? store->domains_sharing_ip(value, everything, grouping) : store->ips_sharing_domain(value, everything);
+        REQUIRE(fast);
+        REQUIRE(slow);
+        compare(*fast, *slow);
+        if (for_ip && grouping == ShareGrouping::family)
+          for (const SharedLink& link : *fast) grouped += link.names > 1;
+      }
   CHECK(links > 100);
+  CHECK(grouped > 0);  // some families stand for several names
   CHECK(exact * 10 >= links * 9);  // lower bounds are the exception
 }

@@ -68,8 +68,9 @@ TEST_CASE("store: messages become edges, and shares answers both directions with
   REQUIRE(again);
   CHECK_FALSE(*again);  // same header block: nothing changes
 
-  auto links = (*store)->domains_sharing_ip("103.244.54.137", TimeRange{});
+  auto links = (*store)->domains_sharing_ip("103.244.54.137", TimeRange{}, ShareGrouping::name);
   REQUIRE(links);
+  for (const SharedLink& link : *links) CHECK(link.names == 1);
   const SharedLink* helo = find(*links, "kldoqzn6x62p3.top");
   REQUIRE(helo);
   CHECK(has_role(*helo, "helo"));
@@ -86,16 +87,34 @@ TEST_CASE("store: messages become edges, and shares answers both directions with
   CHECK(ptr->last_seen == t2);
   CHECK(ptr->messages == 2);
 
-  auto since = (*store)->domains_sharing_ip("103.244.54.137", TimeRange{make_utc(2020, 1, 1, 0, 0, 0), {}});
+  // By registrable domain (the default), the PTR name stands under i4hk.com.
+  auto families = (*store)->domains_sharing_ip("103.244.54.137", TimeRange{});
+  REQUIRE(families);
+  CHECK_FALSE(find(*families, "static-ip.137.54.244.103.rev.i4hk.com"));
+  const SharedLink* i4hk = find(*families, "i4hk.com");
+  REQUIRE(i4hk);
+  CHECK(i4hk->names == 1);
+  CHECK(i4hk->roles == std::vector<std::string>{"ptr"});
+  CHECK(i4hk->messages == 2);
+  CHECK(find(*families, "kldoqzn6x62p3.top")->names == 1);
+
+  auto since = (*store)->domains_sharing_ip("103.244.54.137", TimeRange{make_utc(2020, 1, 1, 0, 0, 0), {}},
+                                            ShareGrouping::name);
   REQUIRE(since);
   CHECK(find(*since, "somach789.xyz"));
   CHECK_FALSE(find(*since, "kldoqzn6x62p3.top"));
   CHECK(find(*since, "static-ip.137.54.244.103.rev.i4hk.com")->first_seen == t2);
 
-  auto relays = (*store)->domains_sharing_ip("114.113.195.0/24", TimeRange{});
+  auto relays = (*store)->domains_sharing_ip("114.113.195.0/24", TimeRange{}, ShareGrouping::name);
   REQUIRE(relays);
   CHECK(find(*relays, "re27.leadw.link"));
   CHECK(find(*relays, "g0zs8omwfqere.link")->via == std::vector<std::string>{"relay-ip"});
+  auto relay_families = (*store)->domains_sharing_ip("114.113.195.0/24", TimeRange{});
+  REQUIRE(relay_families);
+  CHECK_FALSE(find(*relay_families, "re27.leadw.link"));
+  REQUIRE(find(*relay_families, "leadw.link"));
+  CHECK(find(*relay_families, "leadw.link")->names == 1);
+  CHECK(find(*relay_families, "leadw.link")->messages >= 1);
 
   auto ips = (*store)->ips_sharing_domain("i4hk.com", TimeRange{});  // registrable: includes the PTR name
   REQUIRE(ips);

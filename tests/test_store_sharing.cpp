@@ -73,6 +73,10 @@ std::string canonical_dump(Store& store) {
       {9, "SELECT 'pair', i.key, d.key, COALESCE(ri.name, '-'), COALESCE(rd.name, '-'), s.first_seen, s.last_seen,"
       " s.messages, s.trusted FROM ip_domain_seen s JOIN entity i ON i.id = s.ip_id JOIN entity d ON d.id = s.domain_id"
       " LEFT JOIN relation ri ON ri.id = s.ip_relation_id LEFT JOIN relation rd ON rd.id = s.domain_relation_id"},
+      {10, "SELECT 'family', i.key, d.key, COALESCE(ri.name, '-'), COALESCE(rd.name, '-'), s.first_seen, s.last_seen,"
+      " s.messages, s.names, s.trusted FROM ip_family_seen s JOIN entity i ON i.id = s.ip_id"
+      " JOIN entity d ON d.id = s.family_id LEFT JOIN relation ri ON ri.id = s.ip_relation_id"
+      " LEFT JOIN relation rd ON rd.id = s.domain_relation_id"},
   };
   std::vector<std::string> lines;
   for (const auto& [columns, text] : queries) {
@@ -319,6 +323,7 @@ TEST_CASE("store: the migration to unique entity keys merges duplicates left by 
         // schema 8's: link times and IP-domain totals are computed again from the messages
         "DROP TABLE ip_domain_seen; DROP INDEX message_link_entity; ALTER TABLE message_link DROP COLUMN time;"
         "CREATE INDEX message_link_entity ON message_link(entity_id, relation_id);"
+        "DROP TABLE ip_family_seen;"  // schema 10's: the same by registrable domain
         "UPDATE meta SET value = '2' WHERE key = 'schema_version';"));
     REQUIRE(count_rows(**store, "SELECT COUNT(*) FROM entity WHERE key = '198.51.100.10'") == 2);
   }
