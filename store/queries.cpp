@@ -17,6 +17,21 @@ class LinkCollector {
   explicit LinkCollector(ShareGrouping grouping) : grouping_(grouping) {}
   ShareGrouping grouping() const { return grouping_; }
 
+  // Relation names by id, for the bit sets of ip_domain_seen and ip_family_seen.
+  Status load_relations(sql::Database& db) {
+    auto query = db.cached("SELECT id, name FROM relation WHERE id BETWEEN 1 AND 63");
+    while (query->step()) relations_.push_back({query->int64(0), query->text(1)});
+    if (!query->error().empty()) return Error{query->error(), db.path()};
+    return Ok{};
+  }
+  // The names of the relations in a bit set.
+  std::vector<const std::string*> relations_in(uint64_t bits) const {
+    std::vector<const std::string*> names;
+    for (const auto& [id, name] : relations_)
+      if (bits & (uint64_t{1} << id)) names.push_back(&name);
+    return names;
+  }
+
   // One sighting: `name` belongs to `family` (itself for an IP or a registrable domain).
   void add(const std::string& name, const std::string& family, const std::string& role, const std::string& via,
            UnixTime first, UnixTime last, int64_t message_id, bool trusted) {
@@ -103,6 +118,7 @@ class LinkCollector {
   }
 
   ShareGrouping grouping_;
+  std::vector<std::pair<int64_t, std::string>> relations_;
   std::map<std::string, Entry> entries_;
 };
 
@@ -163,27 +179,31 @@ Status add_direct_totals(sql::Statement& direct, LinkCollector& links, const std
   return Ok{};
 }
 
-// Rows of ip_domain_seen or ip_family_seen: (other key, IP relation, domain relation,
-// first, last, messages, trusted, names); both relations are NULL on a pair's total
-// row, and only that row counts names. For an IP the domain's relation is the role
-// and the IP's the way; for a domain, the other way round.
+// Rows of ip_domain_seen or ip_family_seen: (other key, first, last, messages, trusted,
+// IP relations, domain relations, names), the relations as bit sets. For an IP the
+// domain's relations are the roles and the IP's the ways; for a domain, the other way
+// round.
 Status add_pair_totals(sql::Statement& pairs, LinkCollector& links, bool for_ip, bool families,
                        const std::string& db_path) {
   while (pairs.step()) {
     const std::string value = pairs.text(0);
-    auto add = [&](const char* role, const char* via, int64_t messages, int64_t names) {
+    const UnixTime first = pairs.int64(1), last = pairs.int64(2);
+    const int64_t messages = pairs.int64(3);
+    const bool trusted = pairs.int64(4) != 0;
+    std::vector<std::string> ip_roles;
+    for (const std::string* name : links.relations_in(static_cast<uint64_t>(pairs.int64(5))))
+      ip_roles.push_back(ip_role_for(*name));
+    const auto domain_relations = links.relations_in(static_cast<uint64_t>(pairs.int64(6)));
+    auto add = [&](const char* role, const char* via) {
       if (families)
-        links.add_family_total(value, role, via, pairs.int64(3), pairs.int64(4), messages, pairs.int64(6) != 0, names);
+        links.add_family_total(value, role, via, first, last, messages, trusted, pairs.int64(7));
       else
-        links.add_total(value, value, role, via, pairs.int64(3), pairs.int64(4), messages, pairs.int64(6) != 0);
+        links.add_total(value, value, role, via, first, last, messages, trusted);
     };
-    if (pairs.is_null(1)) {
-      add(nullptr, nullptr, pairs.int64(5), pairs.int64(7));
-      continue;
-    }
-    const std::string ip_role = ip_role_for(pairs.text_view(1));
-    const std::string domain_relation = pairs.text(2);
-    add(for_ip ? domain_relation.c_str() : ip_role.c_str(), for_ip ? ip_role.c_str() : domain_relation.c_str(), 0, 0);
+    add(nullptr, nullptr);
+    for (const std::string& ip_role : ip_roles) add(for_ip ? nullptr : ip_role.c_str(), for_ip ? ip_role.c_str() : nullptr);
+    for (const std::string* relation : domain_relations)
+      add(for_ip ? relation->c_str() : nullptr, for_ip ? nullptr : relation->c_str());
   }
   if (!pairs.error().empty()) return Error{pairs.error(), db_path};
   return Ok{};
@@ -217,6 +237,7 @@ Result<std::vector<SharedLink>> Store::domains_sharing_ip(const std::string& ip_
   auto ids = ip_ids(ip_text);
   if (!ids) return ids.error();
   LinkCollector links(grouping);
+  if (auto status = links.load_relations(db_); !status) return status.error();
   for (int64_t id : *ids)
     if (auto status = collect_domains_of_ip(id, range, links); !status) return status.error();
   return links.take(true);
@@ -226,6 +247,7 @@ Result<std::vector<SharedLink>> Store::domains_sharing_prefixes(const std::vecto
                                                                 const TimeRange& range, ShareGrouping grouping) {
   LinkCollector links(grouping);
   if (prefixes.empty()) return links.take(true);
+  if (auto status = links.load_relations(db_); !status) return status.error();
   std::vector<int64_t> ids;
   auto scan = db_.prepare("SELECT id, key FROM entity WHERE kind = 'ip'");
   while (scan.step()) {
@@ -256,14 +278,10 @@ Status Store::collect_domains_of_ip(int64_t id, const TimeRange& range, LinkColl
     if (auto status = add_direct_totals(direct, links, db_.path()); !status) return status;
     const bool families = links.grouping() == ShareGrouping::family;
     auto pairs_lease = db_.cached(
-        families ? "SELECT d.key, ri.name, rd.name, s.first_seen, s.last_seen, s.messages, s.trusted, s.names"
-                   " FROM ip_family_seen s JOIN entity d ON d.id = s.family_id"
-                   " LEFT JOIN relation ri ON ri.id = s.ip_relation_id"
-                   " LEFT JOIN relation rd ON rd.id = s.domain_relation_id WHERE s.ip_id = ?1"
-                 : "SELECT d.key, ri.name, rd.name, s.first_seen, s.last_seen, s.messages, s.trusted, 1"
-                   " FROM ip_domain_seen s JOIN entity d ON d.id = s.domain_id"
-                   " LEFT JOIN relation ri ON ri.id = s.ip_relation_id"
-                   " LEFT JOIN relation rd ON rd.id = s.domain_relation_id WHERE s.ip_id = ?1");
+        families ? "SELECT d.key, s.first_seen, s.last_seen, s.messages, s.trusted, s.ip_relations, s.domain_relations,"
+                   " s.names FROM ip_family_seen s JOIN entity d ON d.id = s.family_id WHERE s.ip_id = ?1"
+                 : "SELECT d.key, s.first_seen, s.last_seen, s.messages, s.trusted, s.ip_relations, s.domain_relations,"
+                   " 1 FROM ip_domain_seen s JOIN entity d ON d.id = s.domain_id WHERE s.ip_id = ?1");
     sql::Statement& pairs = *pairs_lease;
     pairs.bind(1, id);
     return add_pair_totals(pairs, links, true, families, db_.path());
@@ -305,6 +323,7 @@ Result<std::vector<SharedLink>> Store::ips_sharing_domain(const std::string& dom
   auto id = find_entity(EntityRef{EntityKind::domain, domain});
   LinkCollector links(ShareGrouping::name);
   if (!id) return links.take(false);
+  if (auto status = links.load_relations(db_); !status) return status.error();
 
   // The domain itself and, for a registrable domain, every name under it.
   const char* kTargets = "(SELECT ?1 UNION SELECT id FROM entity WHERE parent_id = ?1 AND kind = 'domain')";
@@ -331,14 +350,12 @@ Result<std::vector<SharedLink>> Store::ips_sharing_domain(const std::string& dom
     // The family's totals count each message once, however many of its names it gave;
     // a name under a registrable domain has its own.
     auto pairs_lease = db_.cached(
-        "SELECT i.key, ri.name, rd.name, s.first_seen, s.last_seen, s.messages, s.trusted, 0 FROM ip_family_seen s"
-        " JOIN entity i ON i.id = s.ip_id LEFT JOIN relation ri ON ri.id = s.ip_relation_id"
-        " LEFT JOIN relation rd ON rd.id = s.domain_relation_id WHERE s.family_id = ?1"
+        "SELECT i.key, s.first_seen, s.last_seen, s.messages, s.trusted, s.ip_relations, s.domain_relations, 0"
+        " FROM ip_family_seen s JOIN entity i ON i.id = s.ip_id WHERE s.family_id = ?1"
         " AND NOT EXISTS (SELECT 1 FROM entity n WHERE n.id = ?1 AND n.parent_id IS NOT NULL)"
         " UNION ALL "
-        "SELECT i.key, ri.name, rd.name, s.first_seen, s.last_seen, s.messages, s.trusted, 0 FROM ip_domain_seen s"
-        " JOIN entity i ON i.id = s.ip_id LEFT JOIN relation ri ON ri.id = s.ip_relation_id"
-        " LEFT JOIN relation rd ON rd.id = s.domain_relation_id WHERE s.domain_id = ?1"
+        "SELECT i.key, s.first_seen, s.last_seen, s.messages, s.trusted, s.ip_relations, s.domain_relations, 0"
+        " FROM ip_domain_seen s JOIN entity i ON i.id = s.ip_id WHERE s.domain_id = ?1"
         " AND EXISTS (SELECT 1 FROM entity n WHERE n.id = ?1 AND n.parent_id IS NOT NULL)");
     sql::Statement& pairs = *pairs_lease;
     pairs.bind(1, *id);

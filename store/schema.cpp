@@ -313,39 +313,63 @@ UPDATE campaign SET (messages, first_seen, last_seen) = (
   SELECT COUNT(*), COALESCE(MIN(m.time), 0), COALESCE(MAX(m.time), 0)
   FROM campaign_message cm JOIN message m ON m.id = cm.message_id WHERE cm.campaign_id = campaign.id);
 )sql",
-      // 10: ip_domain_seen by registrable domain. Spam names thousands of one-off host
-      // names under each of its domains; `shares` answers per registrable domain
-      // (the family: the domain and every name under it) from these rows.
+      // 10: the IP-domain totals by registrable domain too. Spam names thousands of
+      // one-off host names under each of its domains; `shares` answers per registrable
+      // domain (the family: the domain and every name under it). And one row per pair
+      // instead of one per pair of relations: `shares` shows a pair's relations as a
+      // set, and its times and count as a whole, so the relations are two bit sets.
       R"sql(
--- Like ip_domain_seen, with the family's registrable domain in place of the name:
--- `messages` counts each message once however many names of the family it gave, and
--- on the row with both relations 0, `names` counts the distinct names of the family
--- that mail tied to the IP (0 on the other rows).
+ALTER TABLE ip_domain_seen RENAME TO ip_domain_seen_by_relation;
+DROP INDEX ip_domain_seen_domain;
+-- An IP and a domain that one message named: first and last time, how many messages,
+-- whether the IP's link was a fact in any, and the relations that named them, as bit
+-- sets of relation ids (bit n: relation n; the IP's: sent-from, relayed-by,
+-- originating-ip; the domain's: envelope-from, url-domain, ...).
+CREATE TABLE ip_domain_seen (
+  ip_id INTEGER NOT NULL REFERENCES entity(id),
+  domain_id INTEGER NOT NULL REFERENCES entity(id),
+  first_seen INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL,
+  messages INTEGER NOT NULL,
+  trusted INTEGER NOT NULL,
+  ip_relations INTEGER NOT NULL,
+  domain_relations INTEGER NOT NULL,
+  PRIMARY KEY (ip_id, domain_id)
+) WITHOUT ROWID;
+-- The bits are powers of two: the sum of the distinct ones is their union.
+INSERT INTO ip_domain_seen
+  SELECT ip_id, domain_id, MIN(first_seen), MAX(last_seen),
+         MAX(CASE WHEN ip_relation_id = 0 THEN messages ELSE 0 END), MAX(trusted),
+         SUM(DISTINCT CASE WHEN ip_relation_id > 0 THEN 1 << ip_relation_id ELSE 0 END),
+         SUM(DISTINCT CASE WHEN domain_relation_id > 0 THEN 1 << domain_relation_id ELSE 0 END)
+  FROM ip_domain_seen_by_relation GROUP BY ip_id, domain_id;
+DROP TABLE ip_domain_seen_by_relation;
+CREATE INDEX ip_domain_seen_domain ON ip_domain_seen(domain_id);
+-- The same with the family's registrable domain in place of the name: `messages`
+-- counts each message once however many names of the family it gave, and `names`
+-- how many distinct names of the family mail tied to the IP.
 CREATE TABLE ip_family_seen (
   ip_id INTEGER NOT NULL REFERENCES entity(id),
   family_id INTEGER NOT NULL REFERENCES entity(id),
-  ip_relation_id INTEGER NOT NULL,
-  domain_relation_id INTEGER NOT NULL,
   first_seen INTEGER NOT NULL,
   last_seen INTEGER NOT NULL,
   messages INTEGER NOT NULL,
   names INTEGER NOT NULL,
   trusted INTEGER NOT NULL,
-  PRIMARY KEY (ip_id, family_id, ip_relation_id, domain_relation_id)
+  ip_relations INTEGER NOT NULL,
+  domain_relations INTEGER NOT NULL,
+  PRIMARY KEY (ip_id, family_id)
 ) WITHOUT ROWID;
 CREATE TEMP TABLE family_link AS
   SELECT i.message_id AS message_id, i.entity_id AS ip_id, COALESCE(e.parent_id, e.id) AS family_id,
-         d.entity_id AS domain_id, i.relation_id AS ip_relation_id, d.relation_id AS domain_relation_id, i.time AS time, i.trusted AS trusted
+         d.entity_id AS domain_id, i.relation_id AS ip_relation_id, d.relation_id AS domain_relation_id,
+         i.time AS time, i.trusted AS trusted
   FROM message_link i JOIN message_link d ON d.message_id = i.message_id JOIN entity e ON e.id = d.entity_id
   WHERE i.relation_id IN (SELECT id FROM relation WHERE name IN ('sent-from', 'relayed-by', 'originating-ip'))
     AND e.kind = 'domain';
 INSERT INTO ip_family_seen
-  SELECT ip_id, family_id, ip_relation_id, domain_relation_id, MIN(time), MAX(time), COUNT(DISTINCT message_id), 0,
-         MAX(trusted)
-  FROM family_link GROUP BY ip_id, family_id, ip_relation_id, domain_relation_id;
-INSERT INTO ip_family_seen
-  SELECT ip_id, family_id, 0, 0, MIN(time), MAX(time), COUNT(DISTINCT message_id), COUNT(DISTINCT domain_id),
-         MAX(trusted)
+  SELECT ip_id, family_id, MIN(time), MAX(time), COUNT(DISTINCT message_id), COUNT(DISTINCT domain_id), MAX(trusted),
+         SUM(DISTINCT 1 << ip_relation_id), SUM(DISTINCT 1 << domain_relation_id)
   FROM family_link GROUP BY ip_id, family_id;
 DROP TABLE family_link;
 CREATE INDEX ip_family_seen_family ON ip_family_seen(family_id);

@@ -121,18 +121,22 @@ Status Store::prepare_statements() {
        "INSERT INTO entity_seen(entity_id, first_seen, last_seen, messages) VALUES (?1, ?2, ?3, ?4)"
        " ON CONFLICT DO UPDATE SET first_seen = MIN(first_seen, excluded.first_seen),"
        " last_seen = MAX(last_seen, excluded.last_seen), messages = messages + excluded.messages"},
+      // Times, counts and relation bit sets commute: batches of several writers merge in any order.
       {&upsert_pair_,
-       "INSERT INTO ip_domain_seen(ip_id, domain_id, ip_relation_id, domain_relation_id, first_seen, last_seen, messages,"
-       " trusted) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+       "INSERT INTO ip_domain_seen(ip_id, domain_id, first_seen, last_seen, messages, trusted, ip_relations,"
+       " domain_relations) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
        " ON CONFLICT DO UPDATE SET first_seen = MIN(first_seen, excluded.first_seen),"
        " last_seen = MAX(last_seen, excluded.last_seen), messages = messages + excluded.messages,"
-       " trusted = MAX(trusted, excluded.trusted) RETURNING messages"},
+       " trusted = MAX(trusted, excluded.trusted), ip_relations = ip_relations | excluded.ip_relations,"
+       " domain_relations = domain_relations | excluded.domain_relations RETURNING messages"},
       {&upsert_family_,
-       "INSERT INTO ip_family_seen(ip_id, family_id, ip_relation_id, domain_relation_id, first_seen, last_seen,"
-       " messages, names, trusted) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+       "INSERT INTO ip_family_seen(ip_id, family_id, first_seen, last_seen, messages, names, trusted, ip_relations,"
+       " domain_relations) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
        " ON CONFLICT DO UPDATE SET first_seen = MIN(first_seen, excluded.first_seen),"
        " last_seen = MAX(last_seen, excluded.last_seen), messages = messages + excluded.messages,"
-       " names = names + excluded.names, trusted = MAX(trusted, excluded.trusted)"},
+       " names = names + excluded.names, trusted = MAX(trusted, excluded.trusted),"
+       " ip_relations = ip_relations | excluded.ip_relations,"
+       " domain_relations = domain_relations | excluded.domain_relations"},
       {&insert_observation_,
        "INSERT INTO observation(edge_id, time, source_kind, source_id, trusted) VALUES (?1, ?2, ?3, ?4, ?5)"
        " ON CONFLICT DO UPDATE SET trusted = MAX(trusted, excluded.trusted)"},
@@ -329,10 +333,11 @@ Status Store::flush_seen() {
   }
   seen_.clear();
   for (const auto& [key, pair] : pair_seen_) {
-    upsert_pair_.bind(1, key.ip).bind(2, key.domain).bind(3, key.ip_relation).bind(4, key.domain_relation);
-    upsert_pair_.bind(5, pair.first_seen).bind(6, pair.last_seen).bind(7, pair.messages).bind(8, int64_t{pair.trusted});
+    upsert_pair_.bind(1, key.ip).bind(2, key.domain).bind(3, pair.first_seen).bind(4, pair.last_seen);
+    upsert_pair_.bind(5, pair.messages).bind(6, int64_t{pair.trusted});
+    upsert_pair_.bind(7, static_cast<int64_t>(pair.ip_relations)).bind(8, static_cast<int64_t>(pair.domain_relations));
     // The row holds only this batch's messages when it is new: a name new to the IP,
-    // which its family's whole-pair row counts.
+    // which its family's row counts.
     upsert_pair_.clear_error();
     const bool stepped = upsert_pair_.step();
     const bool fresh = stepped && upsert_pair_.int64(0) == pair.messages;
@@ -341,15 +346,16 @@ Status Store::flush_seen() {
     const std::string error = upsert_pair_.error();
     upsert_pair_.reset();
     if (!error.empty() || !stepped) return Error{"updating ip_domain_seen: " + error, db_.path()};
-    if (fresh && key.ip_relation == 0 && key.domain_relation == 0)
-      if (auto family = family_seen_.find(PairKey{key.ip, pair.family, 0, 0}); family != family_seen_.end())
+    if (fresh)
+      if (auto family = family_seen_.find(PairKey{key.ip, pair.family}); family != family_seen_.end())
         family->second.names += 1;
   }
   pair_seen_.clear();
   for (const auto& [key, family] : family_seen_) {
-    upsert_family_.bind(1, key.ip).bind(2, key.domain).bind(3, key.ip_relation).bind(4, key.domain_relation);
-    upsert_family_.bind(5, family.first_seen).bind(6, family.last_seen).bind(7, family.messages);
-    upsert_family_.bind(8, family.names).bind(9, int64_t{family.trusted});
+    upsert_family_.bind(1, key.ip).bind(2, key.domain).bind(3, family.first_seen).bind(4, family.last_seen);
+    upsert_family_.bind(5, family.messages).bind(6, family.names).bind(7, int64_t{family.trusted});
+    upsert_family_.bind(8, static_cast<int64_t>(family.ip_relations));
+    upsert_family_.bind(9, static_cast<int64_t>(family.domain_relations));
     if (!upsert_family_.run()) return Error{"updating ip_family_seen: " + upsert_family_.error(), db_.path()};
   }
   family_seen_.clear();
@@ -360,42 +366,60 @@ size_t Store::PairKeyHash::operator()(const PairKey& key) const noexcept {
   // Ids are small and dense: mixing them with odd multipliers spreads them well enough.
   uint64_t h = static_cast<uint64_t>(key.ip) * 0x9E3779B97F4A7C15ULL;
   h ^= static_cast<uint64_t>(key.domain) * 0xC2B2AE3D27D4EB4FULL + (h << 6) + (h >> 2);
-  h ^= static_cast<uint64_t>(key.ip_relation) * 0x165667B19E3779F9ULL + (key.domain_relation << 16);
   return static_cast<size_t>(h ^ (h >> 29));
 }
 
+namespace {
+
+// A relation id as its bit in ip_domain_seen's bit sets. Relation ids are the message
+// relations (one per Role) in the order first stored, far below 64.
+uint64_t relation_bit(int64_t relation_id) {
+  return relation_id > 0 && relation_id < 64 ? uint64_t{1} << relation_id : 0;
+}
+
+// Merges one message's pairs with the same key (sorted first), so that each counts
+// the message once.
+template <typename Pairs, typename Add>
+void merge_sorted(Pairs& pairs, Add add) {
+  std::sort(pairs.begin(), pairs.end());
+  for (size_t i = 0; i < pairs.size();) {
+    auto merged = pairs[i];
+    for (++i; i < pairs.size() && pairs[i].key == merged.key; ++i) {
+      merged.ip_relations |= pairs[i].ip_relations;
+      merged.domain_relations |= pairs[i].domain_relations;
+      merged.trusted = merged.trusted || pairs[i].trusted;
+    }
+    add(merged);
+  }
+}
+
+}  // namespace
+
 void Store::count_pairs(UnixTime time) {
-  auto add = [&](auto& table, const PairKey& key, bool trusted) -> PairState& {
-    auto [it, fresh] = table.try_emplace(key, PairState{time, time, 0, false});
-    PairState& pair = it->second;
-    pair.first_seen = std::min(pair.first_seen, time);
-    pair.last_seen = std::max(pair.last_seen, time);
-    pair.messages += 1;
-    pair.trusted = pair.trusted || trusted;
-    return pair;
-  };
-  // Each IP and domain once per message for the (0, 0) row, however many relations name
-  // them; each IP and family once per message for each of its rows.
-  std::map<std::pair<int64_t, int64_t>, std::pair<bool, int64_t>> any;  // -> (trusted, family)
-  message_family_keys_.clear();
+  message_pairs_.clear();
+  message_families_.clear();
   for (const auto& [ip_relation, ip, trusted] : message_ip_links_)
     for (const auto& [domain_relation, domain, family] : message_domain_links_) {
-      add(pair_seen_, PairKey{ip, domain, ip_relation, domain_relation}, trusted);
-      auto& [any_trusted, any_family] = any[{ip, domain}];
-      any_trusted = any_trusted || trusted;
-      any_family = family;
-      message_family_keys_.push_back({PairKey{ip, family, ip_relation, domain_relation}, trusted});
-      message_family_keys_.push_back({PairKey{ip, family, 0, 0}, trusted});
+      const uint64_t ip_bit = relation_bit(ip_relation), domain_bit = relation_bit(domain_relation);
+      message_pairs_.push_back({PairKey{ip, domain}, ip_bit, domain_bit, trusted, family});
+      message_families_.push_back({PairKey{ip, family}, ip_bit, domain_bit, trusted, family});
     }
-  for (const auto& [pair, state] : any) add(pair_seen_, PairKey{pair.first, pair.second, 0, 0}, state.first).family = state.second;
-  std::sort(message_family_keys_.begin(), message_family_keys_.end());
-  for (size_t i = 0; i < message_family_keys_.size();) {
-    const PairKey& key = message_family_keys_[i].first;
-    bool trusted = false;
-    for (; i < message_family_keys_.size() && message_family_keys_[i].first == key; ++i)
-      trusted = trusted || message_family_keys_[i].second;
-    add(family_seen_, key, trusted);
-  }
+  auto add_to = [time](auto& table) {
+    return [&table, time](const MessagePair& pair) -> PairState& {
+      auto [it, fresh] = table.try_emplace(pair.key, PairState{time, time, 0, false});
+      PairState& state = it->second;
+      state.first_seen = std::min(state.first_seen, time);
+      state.last_seen = std::max(state.last_seen, time);
+      state.messages += 1;
+      state.trusted = state.trusted || pair.trusted;
+      state.ip_relations |= pair.ip_relations;
+      state.domain_relations |= pair.domain_relations;
+      state.family = pair.family;
+      return state;
+    };
+  };
+  merge_sorted(message_pairs_, add_to(pair_seen_));
+  merge_sorted(message_families_, add_to(family_seen_));
 }
 
 Result<int64_t> Store::family_id(int64_t domain_id, const std::string& key) {

@@ -267,22 +267,24 @@ class Store {
     int64_t messages = 0;
   };
   std::unordered_map<int64_t, SeenState> seen_;  ///< entity id -> this batch's sightings
-  /// An IP and a domain one message named, with the relations that named them (both 0:
-  /// the pair whatever the relations).
+  /// An IP and a domain (or family) one message named.
   struct PairKey {
-    int64_t ip = 0, domain = 0, ip_relation = 0, domain_relation = 0;
+    int64_t ip = 0, domain = 0;
     auto operator<=>(const PairKey&) const = default;
   };
   struct PairKeyHash {
     size_t operator()(const PairKey& key) const noexcept;
   };
+  /// A pair's sightings in this batch; the relations are bit sets of relation ids.
   struct PairState {
     UnixTime first_seen = 0;
     UnixTime last_seen = 0;
     int64_t messages = 0;
     bool trusted = false;
-    int64_t family = 0;  ///< pair_seen_'s whole-pair rows: the domain's registrable domain
-    int64_t names = 0;   ///< family_seen_'s whole-pair rows: names new to the IP in this batch
+    uint64_t ip_relations = 0;
+    uint64_t domain_relations = 0;
+    int64_t family = 0;  ///< pair_seen_: the domain's registrable domain
+    int64_t names = 0;   ///< family_seen_: names new to the IP in this batch
   };
   std::unordered_map<PairKey, PairState, PairKeyHash> pair_seen_;  ///< merged into `ip_domain_seen` at commit
   /// Keyed by registrable domain (PairKey::domain is the family): into `ip_family_seen`.
@@ -292,11 +294,18 @@ class Store {
   std::unordered_map<int64_t, int64_t> family_cache_;
   static constexpr size_t kMaxCachedFamilies = 1 << 20;
   /// Scratch for one message: its links to IPs as origin, relay or originating IP
-  /// (relation, entity, trusted), its links to domains (relation, entity, family), and
-  /// its IP-family keys (several names of one family give the same key).
+  /// (relation, entity, trusted), and its links to domains (relation, entity, family).
   std::vector<std::tuple<int64_t, int64_t, bool>> message_ip_links_;
   std::vector<std::tuple<int64_t, int64_t, int64_t>> message_domain_links_;
-  std::vector<std::pair<PairKey, bool>> message_family_keys_;
+  /// Scratch: one message's (IP, domain) and (IP, family) pairs before they are merged.
+  struct MessagePair {
+    PairKey key;
+    uint64_t ip_relations = 0, domain_relations = 0;
+    bool trusted = false;
+    int64_t family = 0;
+    bool operator<(const MessagePair& other) const { return key < other.key; }
+  };
+  std::vector<MessagePair> message_pairs_, message_families_;
   std::vector<int64_t> message_entities_;  ///< scratch: the entities one message names
   std::vector<sql::Statement> link_inserts_;  ///< [n]: INSERT of n message links
   int64_t data_version_ = -1;  ///< PRAGMA data_version when this connection last held the lock

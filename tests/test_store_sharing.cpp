@@ -70,13 +70,15 @@ std::string canonical_dump(Store& store) {
       " JOIN entity e ON e.id = s.entity_id"},
       {6, "SELECT 'link', m.header_hash, r.name, e.kind || ' ' || e.key, l.trusted, l.time FROM message_link l"
       " JOIN message m ON m.id = l.message_id JOIN relation r ON r.id = l.relation_id JOIN entity e ON e.id = l.entity_id"},
-      {9, "SELECT 'pair', i.key, d.key, COALESCE(ri.name, '-'), COALESCE(rd.name, '-'), s.first_seen, s.last_seen,"
-      " s.messages, s.trusted FROM ip_domain_seen s JOIN entity i ON i.id = s.ip_id JOIN entity d ON d.id = s.domain_id"
-      " LEFT JOIN relation ri ON ri.id = s.ip_relation_id LEFT JOIN relation rd ON rd.id = s.domain_relation_id"},
-      {10, "SELECT 'family', i.key, d.key, COALESCE(ri.name, '-'), COALESCE(rd.name, '-'), s.first_seen, s.last_seen,"
-      " s.messages, s.names, s.trusted FROM ip_family_seen s JOIN entity i ON i.id = s.ip_id"
-      " JOIN entity d ON d.id = s.family_id LEFT JOIN relation ri ON ri.id = s.ip_relation_id"
-      " LEFT JOIN relation rd ON rd.id = s.domain_relation_id"},
+      // Relation ids depend on which writer stored a relation first: the bit sets by name.
+      {8, "SELECT 'pair', i.key, d.key, s.first_seen, s.last_seen, s.messages, s.trusted,"
+      " (SELECT GROUP_CONCAT(name) FROM (SELECT name FROM relation r WHERE s.ip_relations & (1 << r.id) ORDER BY name))"
+      " || ' ' || (SELECT GROUP_CONCAT(name) FROM (SELECT name FROM relation r WHERE s.domain_relations & (1 << r.id)"
+      " ORDER BY name)) FROM ip_domain_seen s JOIN entity i ON i.id = s.ip_id JOIN entity d ON d.id = s.domain_id"},
+      {9, "SELECT 'family', i.key, d.key, s.first_seen, s.last_seen, s.messages, s.names, s.trusted,"
+      " (SELECT GROUP_CONCAT(name) FROM (SELECT name FROM relation r WHERE s.ip_relations & (1 << r.id) ORDER BY name))"
+      " || ' ' || (SELECT GROUP_CONCAT(name) FROM (SELECT name FROM relation r WHERE s.domain_relations & (1 << r.id)"
+      " ORDER BY name)) FROM ip_family_seen s JOIN entity i ON i.id = s.ip_id JOIN entity d ON d.id = s.family_id"},
   };
   std::vector<std::string> lines;
   for (const auto& [columns, text] : queries) {
