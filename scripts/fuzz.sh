@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Runs every libFuzzer target for SECONDS (default 20) each, seeded from the test data.
-# scripts/fuzz.sh 600 is the long run; crashes land in build-fuzz/crashes/.
+# Runs every libFuzzer target for SECONDS (default 20) each, seeded from the test data,
+# as many at once as there are cores. scripts/fuzz.sh 600 is the long run; crashes land
+# in build-fuzz/crashes/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-20}"
 build=$(scripts/build.sh fuzz)
 mkdir -p "$build/crashes"
-for target in "$build"/fuzz_*; do
-  [ -x "$target" ] || continue
+# Seeds one target with real input of its kind and runs it; the log is $build/NAME.log.
+run_target() {
+  local target="$1" name seeds
   name=$(basename "$target")
   seeds="$build/seeds/$name"
   mkdir -p "$seeds"
@@ -37,8 +39,29 @@ for target in "$build"/fuzz_*; do
          cp "$f" "$seeds/$(echo "$f" | md5sum | cut -c1-16)"; done || true ;;
   esac
   echo "fuzz: $name for ${seconds}s" >&2
-  "$target" -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
-    -artifact_prefix="$build/crashes/$name-" "$seeds" >"$build/$name.log" 2>&1 || {
-      echo "fuzz: $name failed, see $build/$name.log" >&2; tail -40 "$build/$name.log" >&2; exit 1; }
-  grep -E "^#[0-9]+.*DONE|Done [0-9]+ runs" "$build/$name.log" | tail -1 >&2 || true
+  if ! "$target" -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+       -artifact_prefix="$build/crashes/$name-" "$seeds" >"$build/$name.log" 2>&1; then
+    echo "fuzz: $name failed, see $build/$name.log" >&2
+    tail -40 "$build/$name.log" >&2
+    return 1
+  fi
+  echo "fuzz: $name $(grep -E "^#[0-9]+.*DONE|Done [0-9]+ runs" "$build/$name.log" | tail -1)" >&2
+}
+
+# Each target is single-threaded: one per core.
+failed=0
+running=0
+for target in "$build"/fuzz_*; do
+  [ -x "$target" ] || continue
+  if [ "$running" -ge "$(nproc)" ]; then
+    wait -n || failed=1
+    running=$((running - 1))
+  fi
+  run_target "$target" &
+  running=$((running + 1))
 done
+while [ "$running" -gt 0 ]; do
+  wait -n || failed=1
+  running=$((running - 1))
+done
+exit "$failed"

@@ -74,7 +74,7 @@ lap "tsan build"
 # with --jobs, the store shared by connections and processes, the concurrent DNS
 # resolver, crash safety, pull (a reading, an analysing and a storing thread). The
 # rest is single-threaded; ASan covers it.
-threaded='thread|pipeline|ingest|sharing|jobs|concurren|pull'
+threaded=$(tr -d '\n' <tests/threaded_tests.regex)
 # The suppressions name races inside Graphviz's font libraries and glibc's module
 # loader, which ThreadSanitizer cannot see the locking of (the file says why).
 tsan_suppressions="$PWD/tests/tsan_suppressions.txt"
