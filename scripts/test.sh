@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up and runs the whole test suite: the release build, the same tests under
 # AddressSanitizer + UndefinedBehaviorSanitizer with the portable byte scans instead of
-# SSE2, the threaded ones under ThreadSanitizer; every source compiled for aarch64; and
+# SSE2, the threaded ones under ThreadSanitizer; the product's sources compiled for aarch64; and
 # short fuzz runs. Each flavour builds in a folder of its own (scripts/build.sh),
 # so a second run only rebuilds what changed.
 # SPAMGRAPH_LONG_FUZZ=SECONDS runs each fuzz target that long instead.
