@@ -179,6 +179,22 @@ Status add_direct_totals(sql::Statement& direct, LinkCollector& links, const std
   return Ok{};
 }
 
+// Adds the edges of entity `id` to entities of `other_kind` (an IP's HELO, PTR and DNS
+// names; a domain's addresses), each with its totals per source kind. `family` is the
+// SQL of the other end's family (`o` is the other entity, `p` its parent).
+Status add_edge_totals(sql::Database& db, int64_t id, const char* other_kind, const char* family,
+                       LinkCollector& links) {
+  auto direct_lease = db.cached(std::string(
+      "SELECT x.key, e.relation, o.source_kind, MIN(o.time), MAX(o.time),"
+      " COUNT(DISTINCT CASE WHEN o.source_kind = 'message' THEN o.source_id END), MAX(o.trusted), ") + family +
+      " FROM edge e JOIN entity x ON x.id = CASE WHEN e.src = ?1 THEN e.dst ELSE e.src END"
+      " LEFT JOIN entity p ON p.id = x.parent_id JOIN observation o ON o.edge_id = e.id"
+      " WHERE (e.src = ?1 OR e.dst = ?1) AND x.kind = ?2 GROUP BY e.id, o.source_kind");
+  sql::Statement& direct = *direct_lease;
+  direct.bind(1, id).bind(2, other_kind);
+  return add_direct_totals(direct, links, db.path());
+}
+
 // Rows of ip_domain_seen or ip_family_seen: (other key, first, last, messages, trusted,
 // IP relations, domain relations, names), the relations as bit sets. For an IP the
 // domain's relations are the roles and the IP's the ways; for a domain, the other way
@@ -266,16 +282,7 @@ Result<std::vector<SharedLink>> Store::domains_sharing_prefixes(const std::vecto
 Status Store::collect_domains_of_ip(int64_t id, const TimeRange& range, LinkCollector& links) {
   if (whole_time(range)) {
     // The whole history: the totals kept at ingest answer without reading each message.
-    auto direct_lease = db_.cached(
-        "SELECT d.key, e.relation, o.source_kind, MIN(o.time), MAX(o.time),"
-        " COUNT(DISTINCT CASE WHEN o.source_kind = 'message' THEN o.source_id END), MAX(o.trusted),"
-        " COALESCE(p.key, d.key)"
-        " FROM edge e JOIN entity d ON d.id = CASE WHEN e.src = ?1 THEN e.dst ELSE e.src END"
-        " LEFT JOIN entity p ON p.id = d.parent_id JOIN observation o ON o.edge_id = e.id"
-        " WHERE (e.src = ?1 OR e.dst = ?1) AND d.kind = 'domain' GROUP BY e.id, o.source_kind");
-    sql::Statement& direct = *direct_lease;
-    direct.bind(1, id);
-    if (auto status = add_direct_totals(direct, links, db_.path()); !status) return status;
+    if (auto status = add_edge_totals(db_, id, "domain", "COALESCE(p.key, x.key)", links); !status) return status;
     const bool families = links.grouping() == ShareGrouping::family;
     auto pairs_lease = db_.cached(
         families ? "SELECT d.key, s.first_seen, s.last_seen, s.messages, s.trusted, s.ip_relations, s.domain_relations,"
@@ -336,17 +343,8 @@ Result<std::vector<SharedLink>> Store::ips_sharing_domain(const std::string& dom
     children.bind(1, *id);
     while (children.step()) targets.push_back(children.int64(0));
     if (!children.error().empty()) return Error{children.error(), db_.path()};
-    for (int64_t target : targets) {
-      auto direct_lease = db_.cached(
-          "SELECT i.key, e.relation, o.source_kind, MIN(o.time), MAX(o.time),"
-          " COUNT(DISTINCT CASE WHEN o.source_kind = 'message' THEN o.source_id END), MAX(o.trusted), i.key"
-          " FROM edge e JOIN entity i ON i.id = CASE WHEN e.src = ?1 THEN e.dst ELSE e.src END"
-          " JOIN observation o ON o.edge_id = e.id"
-          " WHERE (e.src = ?1 OR e.dst = ?1) AND i.kind = 'ip' GROUP BY e.id, o.source_kind");
-      sql::Statement& direct = *direct_lease;
-      direct.bind(1, target);
-      if (auto status = add_direct_totals(direct, links, db_.path()); !status) return status.error();
-    }
+    for (int64_t target : targets)
+      if (auto status = add_edge_totals(db_, target, "ip", "x.key", links); !status) return status.error();
     // The family's totals count each message once, however many of its names it gave;
     // a name under a registrable domain has its own.
     auto pairs_lease = db_.cached(
