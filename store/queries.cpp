@@ -181,7 +181,7 @@ Status add_direct_totals(sql::Statement& direct, LinkCollector& links, const std
 
 // Adds the edges of entity `id` to entities of `other_kind` (an IP's HELO, PTR and DNS
 // names; a domain's addresses), each with its totals per source kind. `family` is the
-// SQL of the other end's family (`o` is the other entity, `p` its parent).
+// SQL of the other end's family (`x` is the other entity, `p` its parent).
 Status add_edge_totals(sql::Database& db, int64_t id, const char* other_kind, const char* family,
                        LinkCollector& links) {
   auto direct_lease = db.cached(std::string(
