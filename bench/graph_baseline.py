@@ -30,8 +30,9 @@ different question:
 
 * shares IP: domains tied to the IP by an edge (helo, ptr, resolves-to; timed by
   the edge's observations) and through its messages (message -sent-from/relayed-by/
-  originating-ip-> IP, same message -ROLE-> domain), one row per domain with its
-  roles, first and last time and distinct messages.
+  originating-ip-> IP, same message -ROLE-> domain), one row per registrable domain
+  (the domain's parent, or itself), as spamgraph answers by default, with its roles,
+  first and last time, distinct messages and how many names it stands for.
 * shares DOMAIN: the same from a domain (and every name under a registrable one)
   to IPs.
 * pivot: spamgraph's algorithm with its SQL: per node its edges in and out and the
