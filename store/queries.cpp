@@ -277,7 +277,7 @@ Result<std::vector<SharedLink>> Store::domains_sharing_prefixes(const std::vecto
   return links.take(true);
 }
 
-// In the statements below, `COALESCE(p.key, d.key)` is the family of domain d: its
+// In the period statements below, `COALESCE(p.key, d.key)` is the family of domain d: its
 // registrable domain (its parent p), or itself when it is one.
 Status Store::collect_domains_of_ip(int64_t id, const TimeRange& range, LinkCollector& links) {
   if (whole_time(range)) {
