@@ -40,36 +40,52 @@ bool wanted(const PivotOptions& options, const Neighbour& link) {
 Status expand(Store& store, int64_t id, PivotNode& node, int depth, const PivotOptions& options,
               std::set<int64_t>& shown) {
   bool truncated = false;
-  auto links = entity_neighbours(store, id, options.message_limit, truncated);
+  const bool is_root = depth == options.depth;
+  auto links = entity_neighbours(store, id, is_root ? options.message_limit : options.child_message_limit, truncated);
   if (!links) return links.error();
   node.messages_truncated = truncated;
   std::vector<Neighbour> kept;
   for (Neighbour& link : *links) {
     if (!wanted(options, link)) continue;
-    if (shown.count(link.other.id)) {
+    if (shown.count(link.other_id)) {
       node.already_shown += 1;
       continue;
     }
     kept.push_back(std::move(link));
   }
-  // An entity linked several ways (an edge and shared messages) is listed once, by its most seen link.
+  // An entity linked several ways (an edge and shared messages) is listed once, by its
+  // most seen link (ties: the first relation by name).
   std::sort(kept.begin(), kept.end(), [](const Neighbour& a, const Neighbour& b) {
+    if (a.other_id != b.other_id) return a.other_id < b.other_id;
     if (a.count != b.count) return a.count > b.count;
-    if (a.other.ref.kind != b.other.ref.kind) return a.other.ref.kind < b.other.ref.kind;
-    if (a.other.ref.key != b.other.ref.key) return a.other.ref.key < b.other.ref.key;
     return a.relation < b.relation;
   });
-  std::set<int64_t> listed;
-  kept.erase(std::remove_if(kept.begin(), kept.end(), [&](const Neighbour& link) { return !listed.insert(link.other.id).second; }),
+  kept.erase(std::unique(kept.begin(), kept.end(),
+                         [](const Neighbour& a, const Neighbour& b) { return a.other_id == b.other_id; }),
              kept.end());
+  // The most seen first, then the most recently seen, then the first stored: all known
+  // without a name, so names are read for the links shown only, not a hub's thousands
+  // (a pivot of depth 2 at a million messages had 7,466 ties to name for 625 shown).
+  std::sort(kept.begin(), kept.end(), [](const Neighbour& a, const Neighbour& b) {
+    if (a.count != b.count) return a.count > b.count;
+    if (a.last_seen != b.last_seen) return a.last_seen > b.last_seen;
+    return a.other_id < b.other_id;
+  });
   if (kept.size() > options.limit) {
     node.more = static_cast<int64_t>(kept.size() - options.limit);
     kept.resize(options.limit);
   }
-  std::vector<std::pair<size_t, int64_t>> to_expand;  // (child index, entity id)
+  std::vector<std::pair<StoredEntity, Neighbour>> named;
+  named.reserve(kept.size());
   for (Neighbour& link : kept) {
+    auto entity = stored_entity(store, link.other_id);
+    if (!entity) return entity.error();
+    named.emplace_back(std::move(*entity), std::move(link));
+  }
+  std::vector<std::pair<size_t, int64_t>> to_expand;  // (child index, entity id)
+  for (auto& [entity, link] : named) {
     PivotNode child;
-    child.entity = link.other.ref;
+    child.entity = entity.ref;
     child.relation = link.relation;
     child.direction = direction_text(link.via);
     child.via_relation = link.via_relation;
@@ -77,8 +93,8 @@ Status expand(Store& store, int64_t id, PivotNode& node, int depth, const PivotO
     child.last_seen = link.last_seen;
     child.count = link.count;
     child.fact = link.trusted;
-    shown.insert(link.other.id);
-    if (depth > 1) to_expand.push_back({node.children.size(), link.other.id});
+    shown.insert(entity.id);
+    if (depth > 1) to_expand.push_back({node.children.size(), entity.id});
     node.children.push_back(std::move(child));
   }
   // Breadth first: every child is marked as shown before any is expanded.

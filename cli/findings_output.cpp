@@ -135,6 +135,8 @@ void print_pivot_node(const PivotNode& node, int level, std::ostream& out) {
     print_pivot_node(child, level + 1, out);
   }
   if (node.more) out << std::string(static_cast<size_t>(level) * 2, ' ') << "... " << node.more << " more\n";
+  if (node.messages_truncated)
+    out << std::string(static_cast<size_t>(level) * 2, ' ') << "(shared messages: its newest only)\n";
   if (node.already_shown && level == 1)
     out << std::string(static_cast<size_t>(level) * 2, ' ') << "(" << node.already_shown << " links to entities shown above left out)\n";
 }

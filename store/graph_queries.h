@@ -22,8 +22,10 @@ struct StoredEntity {
 };
 
 /// A link from a known entity to another: an edge either way, or shared messages.
+/// Only the other end's id is read: a hub has thousands of links, and a pivot names
+/// the few it shows (stored_entity).
 struct Neighbour {
-  StoredEntity other;
+  int64_t other_id = 0;
   std::string relation;     ///< the edge's relation, or for shared messages what `other` was in them ("a,b")
   enum class Via : uint8_t { outgoing, incoming, messages } via = Via::outgoing;
   std::string via_relation;  ///< for Via::messages: what the known entity was in them ("sent-from")
@@ -35,8 +37,12 @@ struct Neighbour {
 
 /// Everything linked to entity `id`: its edges both ways, and the entities that
 /// the messages naming it also name (of at most `message_limit` of its newest
-/// messages; `truncated` tells whether there were more).
+/// links to messages; `truncated` tells whether there were more). Relations of
+/// shared messages are listed in the order of their ids ("sent-from,originating-ip").
 Result<std::vector<Neighbour>> entity_neighbours(Store& store, int64_t id, size_t message_limit, bool& truncated);
+
+/// The entity stored under `id`; an error when there is none.
+Result<StoredEntity> stored_entity(Store& store, int64_t id);
 
 /// One link of a message, with the message's time.
 struct MessageLinkRow {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include "analysis/campaign_auto.h"
@@ -16,6 +17,7 @@
 #include "analysis/timeline.h"
 #include "core/time.h"
 #include "store/campaigns.h"
+#include "store/graph_queries.h"
 #include "store/store.h"
 #include "tests/dns_test_server.h"
 #include "tests/helpers.h"
@@ -302,6 +304,88 @@ TEST_CASE("timeline: weeks start on Monday, UTC") {
   CHECK(week_start(make_utc(2020, 1, 6, 0, 0, 0)) == make_utc(2020, 1, 6, 0, 0, 0));   // a Monday
   CHECK(week_start(make_utc(2020, 1, 5, 23, 59, 59)) == make_utc(2019, 12, 30, 0, 0, 0));
   CHECK(week_start(make_utc(1969, 12, 31, 12, 0, 0)) == make_utc(1969, 12, 29, 0, 0, 0));
+}
+
+TEST_CASE("pivot: shared messages counted in memory equal SQL's grouping, and a limit cuts the full order") {
+  TempDir dir("findings-pivot");
+  auto store = seed_and_corpus(dir);
+  // The entities that most messages name: each shares messages with many others.
+  std::vector<int64_t> roots;
+  auto busiest = store->database().prepare(
+      "SELECT entity_id FROM message_link GROUP BY entity_id ORDER BY COUNT(*) DESC, entity_id LIMIT 8");
+  while (busiest.step()) roots.push_back(busiest.int64(0));
+  REQUIRE(roots.size() == 8);
+  // What SQL says the messages naming `root` also name: distinct messages, both
+  // relation sets in the order of their ids, times and trust.
+  auto expected = store->database().prepare(
+      "SELECT o.entity_id, COUNT(DISTINCT o.message_id), MIN(o.time), MAX(o.time), MAX(o.trusted),"
+      " (SELECT GROUP_CONCAT(name, ',') FROM (SELECT DISTINCT r.id, r.name FROM message_link m2"
+      "   JOIN message_link o2 ON o2.message_id = m2.message_id JOIN relation r ON r.id = o2.relation_id"
+      "   WHERE m2.entity_id = ?1 AND o2.entity_id = o.entity_id ORDER BY r.id)),"
+      " (SELECT GROUP_CONCAT(name, ',') FROM (SELECT DISTINCT r.id, r.name FROM message_link m2"
+      "   JOIN message_link o2 ON o2.message_id = m2.message_id JOIN relation r ON r.id = m2.relation_id"
+      "   WHERE m2.entity_id = ?1 AND o2.entity_id = o.entity_id ORDER BY r.id))"
+      " FROM message_link m JOIN message_link o ON o.message_id = m.message_id AND o.entity_id <> ?1"
+      " WHERE m.entity_id = ?1 GROUP BY o.entity_id");
+  int compared = 0, cuts = 0;
+  for (int64_t root : roots) {
+    std::map<int64_t, Neighbour> by_id;
+    bool truncated = true;
+    auto links = entity_neighbours(*store, root, 1000000, truncated);
+    REQUIRE(links);
+    CHECK_FALSE(truncated);
+    for (Neighbour& link : *links)
+      if (link.via == Neighbour::Via::messages) by_id.emplace(link.other_id, std::move(link));
+    expected.bind(1, root);
+    size_t rows = 0;
+    while (expected.step()) {
+      ++rows;
+      auto found = by_id.find(expected.int64(0));
+      REQUIRE(found != by_id.end());
+      const Neighbour& link = found->second;
+      CHECK(link.count == expected.int64(1));
+      CHECK(link.first_seen == expected.int64(2));
+      CHECK(link.last_seen == expected.int64(3));
+      CHECK(link.trusted == (expected.int64(4) != 0));
+      CHECK(link.relation == expected.text(5));
+      CHECK(link.via_relation == expected.text(6));
+      ++compared;
+    }
+    expected.reset();
+    CHECK(rows == by_id.size());
+    // Reading only the newest links says so.
+    bool cut = false;
+    REQUIRE(entity_neighbours(*store, root, 1, cut));
+    CHECK(cut);
+
+    // A limit keeps the first links of the whole ordered list and counts the rest.
+    auto entity = stored_entity(*store, root);
+    REQUIRE(entity);
+    PivotOptions all;
+    all.limit = 100000;
+    auto full = pivot(*store, entity->ref, all);
+    REQUIRE(full);
+    if (full->children.size() <= 3) continue;
+    ++cuts;
+    for (size_t i = 1; i < full->children.size(); ++i) {
+      const PivotNode& before = full->children[i - 1];
+      const PivotNode& after = full->children[i];
+      CHECK((before.count > after.count || (before.count == after.count && before.last_seen >= after.last_seen)));
+    }
+    PivotOptions three;
+    three.limit = 3;
+    auto top = pivot(*store, entity->ref, three);
+    REQUIRE(top);
+    REQUIRE(top->children.size() == 3);
+    CHECK(top->more == static_cast<int64_t>(full->children.size()) - 3);
+    for (size_t i = 0; i < 3; ++i) {
+      CHECK(top->children[i].entity.key == full->children[i].entity.key);
+      CHECK(top->children[i].relation == full->children[i].relation);
+      CHECK(top->children[i].count == full->children[i].count);
+    }
+  }
+  CHECK(compared > 100);
+  CHECK(cuts >= 4);
 }
 
 TEST_CASE("pivot and timeline: errors name what is missing") {
