@@ -374,6 +374,14 @@ INSERT INTO ip_family_seen
 DROP TABLE family_link;
 CREATE INDEX ip_family_seen_family ON ip_family_seen(family_id);
 )sql",
+      // 10 -> 11: the names under a registrable domain (its subdomains, its email
+      // addresses) by kind from the index alone. `shares` asks for a family's domain
+      // names: reading each row's kind from the table cost 1,875 scattered page reads
+      // for a domain with 1,875 addresses and no subdomain.
+      R"sql(
+CREATE INDEX entity_parent_kind ON entity(parent_id, kind);
+DROP INDEX entity_parent;
+)sql",
   };
   return kMigrations;
 }
