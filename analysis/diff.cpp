@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <map>
 #include <set>
-#include <unordered_set>
 
 #include "store/campaigns.h"
 #include "store/datasets.h"
@@ -94,51 +93,32 @@ IndicatorStats from_seen(const SeenEntity& seen, EntityKind kind, const std::str
   return stats;
 }
 
-// The whole store up to now: entity_seen answers both sides.
+// The whole store up to now: family_seen answers both sides for domains, entity_seen
+// for IPs, and the IPs inside a network for it.
 Result<DiffResult> diff_open_end(Store& store, DiffResult result, size_t tie_limit) {
   std::map<std::pair<EntityKind, std::string>, IndicatorStats> appeared, vanished;
   // side: true for appeared (first_seen in [since, until]), false for vanished (last_seen in the previous period).
   for (bool appearing : {true, false}) {
-    auto rows = appearing ? entities_first_seen(store, result.since, result.until)
-                          : entities_last_seen(store, result.previous_since, result.since - 1);
-    if (!rows) return rows.error();
     auto& into = appearing ? appeared : vanished;
-    // Appeared: nothing of it was seen before the period; vanished: nothing of it since.
-    // The cheap existence test first; the span only for what qualifies.
+    // A family appeared when mail first named any of its names in the period, and
+    // vanished when it last named one in the previous period.
+    auto families = appearing ? families_first_seen(store, result.since, result.until)
+                              : families_last_seen(store, result.previous_since, result.since - 1);
+    if (!families) return families.error();
+    for (const SeenEntity& family : *families)
+      into[{EntityKind::domain, family.entity.ref.key}] = from_seen(
+          family, EntityKind::domain, family.entity.ref.key, family.entity.id, {family.first_seen, family.last_seen});
+
+    auto ips = appearing ? ips_first_seen(store, result.since, result.until)
+                         : ips_last_seen(store, result.previous_since, result.since - 1);
+    if (!ips) return ips.error();
+    // Networks: appeared (vanished) if no other IP inside them was seen before (since).
     const SeenSide disqualifying = appearing ? SeenSide::before : SeenSide::since;
-    std::set<int64_t> networks_done, families_done;  // each family and network is judged once
-    // For vanished families, those named since the period began, read at once: most
-    // families of a busy store were, and testing each alone read its every name.
-    std::unordered_set<int64_t> families_seen_since;
-    if (!appearing) {
-      auto seen_since = domain_families_seen_since(store, result.since);
-      if (!seen_since) return seen_since.error();
-      families_seen_since = std::move(*seen_since);
-    }
-    for (const SeenEntity& seen : *rows) {
+    std::set<int64_t> networks_done;  // each network is judged once
+    for (const SeenEntity& seen : *ips) {
       const StoredEntity& entity = seen.entity;
-      if (entity.ref.kind == EntityKind::domain) {
-        auto registrable_id = entity.registrable == entity.ref.key
-                                  ? std::optional<int64_t>(entity.id)
-                                  : store.find_entity(EntityRef{EntityKind::domain, entity.registrable});
-        if (!registrable_id || !families_done.insert(*registrable_id).second) continue;
-        if (!appearing && families_seen_since.count(*registrable_id)) continue;
-        if (appearing) {
-          auto seen_before = domain_family_seen_on(store, *registrable_id, SeenSide::before, result.since);
-          if (!seen_before) return seen_before.error();
-          if (*seen_before) continue;
-        }
-        auto span = domain_family_seen(store, *registrable_id);
-        if (!span) return span.error();
-        if (*span)
-          into[{EntityKind::domain, entity.registrable}] =
-              from_seen(seen, EntityKind::domain, entity.registrable, *registrable_id, **span);
-        continue;
-      }
-      if (entity.ref.kind != EntityKind::ip) continue;
       into[{EntityKind::ip, entity.ref.key}] =
           from_seen(seen, EntityKind::ip, entity.ref.key, entity.id, {seen.first_seen, seen.last_seen});
-      // The networks behind it appeared (vanished) if no other IP inside them was seen before (since).
       auto prefixes = edges_from(store, entity.id, kInPrefix);
       if (!prefixes) return prefixes.error();
       std::vector<StoredEntity> networks;

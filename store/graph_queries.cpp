@@ -52,16 +52,29 @@ Result<std::vector<SeenEntity>> seen_range(Store& store, const char* column, Uni
   auto query_lease = store.database().cached(joined({"SELECT ", kEntityColumns,
                                              ", s.first_seen, s.last_seen, s.messages FROM entity_seen s"
                                              // CROSS JOIN keeps this order: the time range first.
-                                             // Left to itself SQLite walked every IP and
-                                             // domain by kind (2 s a question at 200,000 messages).
+                                             // Left to itself SQLite walked every IP by kind
+                                             // (2 s a question at 200,000 messages).
                                              " CROSS JOIN entity e ON e.id = s.entity_id ",
                                              kEntityJoin, " WHERE s.", column,
-                                             " BETWEEN ?1 AND ?2 AND e.kind IN ('ip', 'domain')"}));
+                                             " BETWEEN ?1 AND ?2 AND e.kind = 'ip'"}));
   sql::Statement& query = *query_lease;
   query.bind(1, since).bind(2, until);
   std::vector<SeenEntity> rows;
   while (query.step()) rows.push_back({entity_at(query, 0), query.int64(4), query.int64(5), query.int64(6)});
   if (!query.error().empty()) return read_error(store, query, "reading entity_seen");
+  return rows;
+}
+
+Result<std::vector<SeenEntity>> family_range(Store& store, const char* column, UnixTime since, UnixTime until) {
+  auto query_lease = store.database().cached(joined({"SELECT ", kEntityColumns,
+                                             ", s.first_seen, s.last_seen, s.messages FROM family_seen s"
+                                             " CROSS JOIN entity e ON e.id = s.family_id ",
+                                             kEntityJoin, " WHERE s.", column, " BETWEEN ?1 AND ?2"}));
+  sql::Statement& query = *query_lease;
+  query.bind(1, since).bind(2, until);
+  std::vector<SeenEntity> rows;
+  while (query.step()) rows.push_back({entity_at(query, 0), query.int64(4), query.int64(5), query.int64(6)});
+  if (!query.error().empty()) return read_error(store, query, "reading family_seen");
   return rows;
 }
 
@@ -289,12 +302,20 @@ Result<std::vector<Sighting>> edge_sightings(Store& store, int64_t edge_id, Unix
   return sightings;
 }
 
-Result<std::vector<SeenEntity>> entities_first_seen(Store& store, UnixTime since, UnixTime until) {
+Result<std::vector<SeenEntity>> ips_first_seen(Store& store, UnixTime since, UnixTime until) {
   return seen_range(store, "first_seen", since, until);
 }
 
-Result<std::vector<SeenEntity>> entities_last_seen(Store& store, UnixTime since, UnixTime until) {
+Result<std::vector<SeenEntity>> ips_last_seen(Store& store, UnixTime since, UnixTime until) {
   return seen_range(store, "last_seen", since, until);
+}
+
+Result<std::vector<SeenEntity>> families_first_seen(Store& store, UnixTime since, UnixTime until) {
+  return family_range(store, "first_seen", since, until);
+}
+
+Result<std::vector<SeenEntity>> families_last_seen(Store& store, UnixTime since, UnixTime until) {
+  return family_range(store, "last_seen", since, until);
 }
 
 Result<std::optional<SeenEntity>> entity_seen(Store& store, int64_t id) {
@@ -310,41 +331,13 @@ Result<std::optional<SeenEntity>> entity_seen(Store& store, int64_t id) {
 }
 
 Result<std::optional<std::pair<UnixTime, UnixTime>>> domain_family_seen(Store& store, int64_t registrable_id) {
-  auto query_lease = store.database().cached(
-      "SELECT MIN(s.first_seen), MAX(s.last_seen) FROM entity_seen s WHERE s.entity_id = ?1"
-      " OR s.entity_id IN (SELECT id FROM entity WHERE parent_id = ?1)");
+  auto query_lease = store.database().cached("SELECT first_seen, last_seen FROM family_seen WHERE family_id = ?1");
   sql::Statement& query = *query_lease;
   query.bind(1, registrable_id);
   using Span = std::optional<std::pair<UnixTime, UnixTime>>;
-  if (query.step() && !query.is_null(0)) return Span(std::pair{query.int64(0), query.int64(1)});
-  if (!query.error().empty()) return read_error(store, query, "reading entity_seen");
+  if (query.step()) return Span(std::pair{query.int64(0), query.int64(1)});
+  if (!query.error().empty()) return read_error(store, query, "reading family_seen");
   return Span();
-}
-
-Result<bool> domain_family_seen_on(Store& store, int64_t registrable_id, SeenSide side, UnixTime time) {
-  // Two EXISTS, not one with OR: SQLite gathers every row of an OR before it tests any.
-  const char* condition = side == SeenSide::before ? "s.first_seen < ?2" : "s.last_seen >= ?2";
-  auto query_lease = store.database().cached(joined(
-      {"SELECT EXISTS (SELECT 1 FROM entity_seen s WHERE s.entity_id = ?1 AND ", condition,
-       ") OR EXISTS (SELECT 1 FROM entity e CROSS JOIN entity_seen s ON s.entity_id = e.id WHERE e.parent_id = ?1 AND ",
-       condition, ")"}));
-  sql::Statement& query = *query_lease;
-  query.bind(1, registrable_id).bind(2, time);
-  const bool seen = query.step() && query.int64(0) != 0;
-  if (!query.error().empty()) return read_error(store, query, "reading entity_seen");
-  return seen;
-}
-
-Result<std::unordered_set<int64_t>> domain_families_seen_since(Store& store, UnixTime time) {
-  auto query_lease = store.database().cached(
-      "SELECT COALESCE(e.parent_id, e.id) FROM entity_seen s CROSS JOIN entity e ON e.id = s.entity_id"
-      " WHERE s.last_seen >= ?1 AND e.kind = 'domain'");
-  sql::Statement& query = *query_lease;
-  query.bind(1, time);
-  std::unordered_set<int64_t> families;
-  while (query.step()) families.insert(query.int64(0));
-  if (!query.error().empty()) return read_error(store, query, "reading entity_seen");
-  return families;
 }
 
 namespace {

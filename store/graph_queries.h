@@ -4,7 +4,6 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 #include "core/observation.h"
@@ -102,27 +101,25 @@ struct SeenEntity {
   UnixTime last_seen = 0;
   int64_t messages = 0;
 };
-/// IPs and domains mail first named in [since, until].
-Result<std::vector<SeenEntity>> entities_first_seen(Store& store, UnixTime since, UnixTime until);
-/// IPs and domains mail last named in [since, until].
-Result<std::vector<SeenEntity>> entities_last_seen(Store& store, UnixTime since, UnixTime until);
+/// IPs mail first named in [since, until].
+Result<std::vector<SeenEntity>> ips_first_seen(Store& store, UnixTime since, UnixTime until);
+/// IPs mail last named in [since, until].
+Result<std::vector<SeenEntity>> ips_last_seen(Store& store, UnixTime since, UnixTime until);
 /// When mail named one entity; nullopt when it never did.
 Result<std::optional<SeenEntity>> entity_seen(Store& store, int64_t id);
 /// The earliest first_seen and latest last_seen of a registrable domain and every
-/// subdomain of it; nullopt when mail never named any.
+/// subdomain of it (family_seen); nullopt when mail never named any.
 Result<std::optional<std::pair<UnixTime, UnixTime>>> domain_family_seen(Store& store, int64_t registrable_id);
+/// Registrable domains whose family mail first named in [since, until]
+/// (`entity.registrable` is the key itself; `messages` counts each message once).
+Result<std::vector<SeenEntity>> families_first_seen(Store& store, UnixTime since, UnixTime until);
+/// Registrable domains whose family mail last named in [since, until].
+Result<std::vector<SeenEntity>> families_last_seen(Store& store, UnixTime since, UnixTime until);
 /// The same over the IPs inside a prefix (`in-prefix` edges), or inside the prefixes
 /// an AS originates (`originated-by`), or under a route object's prefixes.
 Result<std::optional<std::pair<UnixTime, UnixTime>>> network_seen(Store& store, const StoredEntity& network);
 /// A side of a moment: mail first named something before it, or last named it at or after it.
 enum class SeenSide { before, since };
-/// Whether mail named any name of the family (see domain_family_seen) on `side` of
-/// `time`. Stops at the first such name: a family of 268,089 host names that was seen
-/// long ago costs one row, where its span costs them all.
-Result<bool> domain_family_seen_on(Store& store, int64_t registrable_id, SeenSide side, UnixTime time);
-/// The registrable domains (their ids) of every domain mail last named at or after
-/// `time`: one index range, for testing many families against SeenSide::since at once.
-Result<std::unordered_set<int64_t>> domain_families_seen_since(Store& store, UnixTime time);
 /// The same over the IPs inside a network (see network_seen).
 Result<bool> network_seen_on(Store& store, const StoredEntity& network, SeenSide side, UnixTime time);
 /// The time of the newest message; nullopt for an empty store.

@@ -121,6 +121,10 @@ Status Store::prepare_statements() {
        "INSERT INTO entity_seen(entity_id, first_seen, last_seen, messages) VALUES (?1, ?2, ?3, ?4)"
        " ON CONFLICT DO UPDATE SET first_seen = MIN(first_seen, excluded.first_seen),"
        " last_seen = MAX(last_seen, excluded.last_seen), messages = messages + excluded.messages"},
+      {&upsert_family_named_,
+       "INSERT INTO family_seen(family_id, first_seen, last_seen, messages) VALUES (?1, ?2, ?3, ?4)"
+       " ON CONFLICT DO UPDATE SET first_seen = MIN(first_seen, excluded.first_seen),"
+       " last_seen = MAX(last_seen, excluded.last_seen), messages = messages + excluded.messages"},
       // Times, counts and relation bit sets commute: batches of several writers merge in any order.
       {&upsert_pair_,
        "INSERT INTO ip_domain_seen(ip_id, domain_id, first_seen, last_seen, messages, trusted, ip_relations,"
@@ -217,6 +221,7 @@ void Store::rollback() {
   edge_cache_.clear();
   dirty_edges_.clear();
   seen_.clear();
+  families_named_.clear();
   pair_seen_.clear();
   family_seen_.clear();
   family_cache_.clear();
@@ -332,6 +337,12 @@ Status Store::flush_seen() {
     if (!upsert_seen_.run()) return Error{"updating entity_seen: " + upsert_seen_.error(), db_.path()};
   }
   seen_.clear();
+  for (const auto& [family, seen] : families_named_) {
+    upsert_family_named_.bind(1, family).bind(2, seen.first_seen).bind(3, seen.last_seen).bind(4, seen.messages);
+    if (!upsert_family_named_.run())
+      return Error{"updating family_seen: " + upsert_family_named_.error(), db_.path()};
+  }
+  families_named_.clear();
   for (const auto& [key, pair] : pair_seen_) {
     upsert_pair_.bind(1, key.ip).bind(2, key.domain).bind(3, pair.first_seen).bind(4, pair.last_seen);
     upsert_pair_.bind(5, pair.messages).bind(6, int64_t{pair.trusted});
@@ -485,6 +496,7 @@ Result<bool> Store::add_message(const Evidence& evidence, const std::vector<Obse
   // hops of one message is one link, trusted if either hop was.
   std::map<std::pair<int64_t, int64_t>, bool> links;
   message_entities_.clear();
+  message_families_named_.clear();
   message_ip_links_.clear();
   message_domain_links_.clear();
   for (const Observation& observation : observations) {
@@ -500,6 +512,7 @@ Result<bool> Store::add_message(const Evidence& evidence, const std::vector<Obse
         auto family = family_id(*object, observation.object.key);
         if (!family) return fail(family.error());
         message_domain_links_.push_back({*relation, *object, *family});
+        message_families_named_.push_back(*family);
       }
       if (observation.object.kind == EntityKind::ip && is_mail_ip_relation(observation.relation))
         message_ip_links_.push_back({*relation, *object, false});
@@ -508,6 +521,13 @@ Result<bool> Store::add_message(const Evidence& evidence, const std::vector<Obse
     auto subject = entity_id(observation.subject);
     if (!subject) return fail(subject.error());
     message_entities_.push_back(*subject);
+    // A hop's names (HELO, reverse name) belong to their families too.
+    for (const auto& [end, id] : {std::pair{&observation.subject, *subject}, std::pair{&observation.object, *object}}) {
+      if (end->kind != EntityKind::domain) continue;
+      auto family = family_id(id, end->key);
+      if (!family) return fail(family.error());
+      message_families_named_.push_back(*family);
+    }
     auto edge = upsert_edge(*subject, observation.relation, *object, observation.time, observation.trusted);
     if (!edge) return fail(edge.error());
     insert_observation_.bind(1, *edge)
@@ -530,18 +550,23 @@ Result<bool> Store::add_message(const Evidence& evidence, const std::vector<Obse
   message_domain_links_.erase(std::unique(message_domain_links_.begin(), message_domain_links_.end()),
                               message_domain_links_.end());
   count_pairs(evidence.time);
-  std::sort(message_entities_.begin(), message_entities_.end());
-  message_entities_.erase(std::unique(message_entities_.begin(), message_entities_.end()), message_entities_.end());
-  for (int64_t entity : message_entities_) {
-    auto [it, fresh] = seen_.try_emplace(entity, SeenState{evidence.time, evidence.time, 0});
-    SeenState& seen = it->second;
-    seen.first_seen = std::min(seen.first_seen, evidence.time);
-    seen.last_seen = std::max(seen.last_seen, evidence.time);
-    seen.messages += 1;
-  }
+  note_sightings(message_entities_, evidence.time, seen_);
+  note_sightings(message_families_named_, evidence.time, families_named_);
   if (own_batch)
     if (auto status = commit(); !status) return status.error();
   return true;
+}
+
+void Store::note_sightings(std::vector<int64_t>& ids, UnixTime time, std::unordered_map<int64_t, SeenState>& into) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  for (int64_t id : ids) {
+    auto [it, fresh] = into.try_emplace(id, SeenState{time, time, 0});
+    SeenState& seen = it->second;
+    seen.first_seen = std::min(seen.first_seen, time);
+    seen.last_seen = std::max(seen.last_seen, time);
+    seen.messages += 1;
+  }
 }
 
 Status Store::insert_links(int64_t message_id, UnixTime time,

@@ -232,9 +232,9 @@ class Store {
   static constexpr size_t kMaxCachedEntities = 200000;
   /// Writes the edges updated in this batch (dirty_edges_) to the `edge` table.
   Status flush_edges();
-  /// Writes this batch's sightings of entities in mail (seen_) to `entity_seen`, its
-  /// IP-domain pairs (pair_seen_) to `ip_domain_seen` and its IP-family pairs
-  /// (family_seen_) to `ip_family_seen`.
+  /// Writes this batch's sightings of entities in mail (seen_) to `entity_seen` and of
+  /// families (families_named_) to `family_seen`, its IP-domain pairs (pair_seen_) to
+  /// `ip_domain_seen` and its IP-family pairs (family_seen_) to `ip_family_seen`.
   Status flush_seen();
   /// Inside a fresh batch: forgets cached edge state and learns new entity keys when
   /// another connection committed since this one last wrote.
@@ -267,6 +267,10 @@ class Store {
     int64_t messages = 0;
   };
   std::unordered_map<int64_t, SeenState> seen_;  ///< entity id -> this batch's sightings
+  /// Adds one message (at `time`) to the sightings of each id in `ids` (deduplicated here).
+  static void note_sightings(std::vector<int64_t>& ids, UnixTime time, std::unordered_map<int64_t, SeenState>& into);
+  /// registrable domain id -> this batch's sightings of it or any name under it: into `family_seen`
+  std::unordered_map<int64_t, SeenState> families_named_;
   /// An IP and a domain (or family) one message named.
   struct PairKey {
     int64_t ip = 0, domain = 0;
@@ -307,6 +311,7 @@ class Store {
   };
   std::vector<MessagePair> message_pairs_, message_families_;
   std::vector<int64_t> message_entities_;  ///< scratch: the entities one message names
+  std::vector<int64_t> message_families_named_;  ///< scratch: the families of the domains it names
   std::vector<sql::Statement> link_inserts_;  ///< [n]: INSERT of n message links
   int64_t data_version_ = -1;  ///< PRAGMA data_version when this connection last held the lock
   sql::Statement find_entity_;
@@ -315,6 +320,7 @@ class Store {
   sql::Statement insert_edge_;
   sql::Statement update_edge_;
   sql::Statement upsert_seen_;
+  sql::Statement upsert_family_named_;
   sql::Statement upsert_pair_;
   sql::Statement upsert_family_;
   sql::Statement insert_observation_;

@@ -271,7 +271,7 @@ TEST_CASE("diff: entity_seen and reading the messages agree, on the corpus") {
   CHECK(compared > 10);  // the periods were not all empty
 }
 
-TEST_CASE("entity_seen: what ingest keeps equals what the migration computes from the messages") {
+TEST_CASE("entity_seen and family_seen: what ingest keeps equals what the migration computes from the messages") {
   TempDir dir("findings-entity-seen");
   const std::string db = dir.path("graph.db");
   ingest_seed_dated(db);
@@ -297,6 +297,31 @@ TEST_CASE("entity_seen: what ingest keeps equals what the migration computes fro
   CHECK(differences.int64(0) > 50);
   CHECK(differences.int64(1) == differences.int64(0));
   CHECK(differences.int64(2) == differences.int64(0));
+  // The same by registrable domain: a message counts once for its domain's family,
+  // however many names of it the message gave.
+  auto family_differences = store->database().prepare(R"sql(
+    WITH named AS (
+      SELECT ml.entity_id AS entity_id, m.id AS message_id, m.time AS time
+        FROM message_link ml JOIN message m ON m.id = ml.message_id
+      UNION
+      SELECT e.src, m.id, m.time FROM observation o JOIN edge e ON e.id = o.edge_id JOIN message m ON m.id = o.source_id
+        WHERE o.source_kind = 'message'
+      UNION
+      SELECT e.dst, m.id, m.time FROM observation o JOIN edge e ON e.id = o.edge_id JOIN message m ON m.id = o.source_id
+        WHERE o.source_kind = 'message'),
+    fresh AS (
+      SELECT COALESCE(d.parent_id, d.id) AS family_id, MIN(n.time) AS first_seen, MAX(n.time) AS last_seen,
+             COUNT(DISTINCT n.message_id) AS messages
+        FROM named n JOIN entity d ON d.id = n.entity_id WHERE d.kind = 'domain' GROUP BY 1)
+    SELECT (SELECT COUNT(*) FROM fresh), (SELECT COUNT(*) FROM family_seen),
+           (SELECT COUNT(*) FROM fresh f JOIN family_seen s USING (family_id)
+             WHERE f.first_seen = s.first_seen AND f.last_seen = s.last_seen AND f.messages = s.messages),
+           (SELECT COUNT(*) FROM fresh WHERE messages > 1))sql");
+  REQUIRE(family_differences.step());
+  CHECK(family_differences.int64(0) > 20);
+  CHECK(family_differences.int64(3) > 5);  // families some messages shared
+  CHECK(family_differences.int64(1) == family_differences.int64(0));
+  CHECK(family_differences.int64(2) == family_differences.int64(0));
 }
 
 TEST_CASE("timeline: weeks start on Monday, UTC") {
