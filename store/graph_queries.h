@@ -25,7 +25,7 @@ struct StoredEntity {
 /// the few it shows (stored_entity).
 struct Neighbour {
   int64_t other_id = 0;
-  std::string relation;     ///< the edge's relation, or for shared messages what `other` was in them ("a,b")
+  std::string relation;     ///< the edge's relation, or for shared messages what the other end was in them ("a,b")
   enum class Via : uint8_t { outgoing, incoming, messages } via = Via::outgoing;
   std::string via_relation;  ///< for Via::messages: what the known entity was in them ("sent-from")
   UnixTime first_seen = 0;
@@ -115,8 +115,9 @@ Result<std::optional<std::pair<UnixTime, UnixTime>>> domain_family_seen(Store& s
 Result<std::vector<SeenEntity>> families_first_seen(Store& store, UnixTime since, UnixTime until);
 /// Registrable domains whose family mail last named in [since, until].
 Result<std::vector<SeenEntity>> families_last_seen(Store& store, UnixTime since, UnixTime until);
-/// The same over the IPs inside a prefix (`in-prefix` edges), or inside the prefixes
-/// an AS originates (`originated-by`), or under a route object's prefixes.
+/// The earliest first_seen and latest last_seen of the IPs inside a prefix (`in-prefix`
+/// edges), or inside the prefixes an AS originates (`originated-by`), or under a route
+/// object's prefixes; nullopt when mail never named any.
 Result<std::optional<std::pair<UnixTime, UnixTime>>> network_seen(Store& store, const StoredEntity& network);
 /// A side of a moment: mail first named something before it, or last named it at or after it.
 enum class SeenSide { before, since };
