@@ -22,12 +22,7 @@ lap() {
   timings+=("$(printf '%-22s %3dm%02ds' "$1" $(((SECONDS - last) / 60)) $(((SECONDS - last) % 60)))")
   last=$SECONDS
 }
-background=()  # builds running meanwhile (below), stopped if the run ends early
-finish() {
-  for pid in "${background[@]}"; do kill -- "-$pid" 2>/dev/null || true; done
-  ((${#timings[@]})) && printf "test.sh: %s\n" "${timings[@]}" >&2
-}
-trap finish EXIT
+trap '((${#timings[@]})) && printf "test.sh: %s\n" "${timings[@]}" >&2' EXIT
 
 scripts/setup.sh aarch64
 jobs=$(nproc)
@@ -45,31 +40,6 @@ fi
 
 build=$(scripts/build.sh release)
 lap "release build"
-
-# The aarch64 compile and the fuzz build need nothing the tests do, only CPU, and the
-# tests leave a core idle about a third of the time: they build meanwhile, at the
-# lowest priority, each in a process group of its own (so that it can be stopped
-# whole), logging to build-logs/. Their steps below wait for them. (Not a session of
-# its own: with the kernel's autogroup scheduling a new session gets an equal share of
-# the CPU whatever its nice value, and the release tests took three times as long.)
-start_background() {  # NAME FLAVOUR
-  mkdir -p build-logs
-  set -m
-  nice -n 19 scripts/build.sh "$2" >"build-logs/$1.out" 2>"build-logs/$1.log" &
-  set +m
-  background+=($!)
-  eval "${1}_pid=$!"
-}
-wait_background() {  # NAME: waits for the build; on failure shows its log and stops the run
-  local pid_var="${1}_pid"
-  if ! wait "${!pid_var}"; then
-    echo "test.sh: the $1 build failed:" >&2
-    tail -60 "build-logs/$1.log" >&2
-    exit 1
-  fi
-}
-start_background aarch64 aarch64
-start_background fuzz fuzz
 (cd "$build" && env -u SPAMGRAPH_EXTRA_CORPUS -u SPAMGRAPH_EXTRA_SEED ctest --output-on-failure -j "$test_jobs") |
   tee "$build/ctest-plain.log"
 
@@ -116,14 +86,12 @@ tsan_suppressions="$PWD/tests/tsan_suppressions.txt"
 lap "tsan tests"
 
 # Compiled for aarch64 (no SSE2 there), not linked or run.
-wait_background aarch64
-aarch64=$(cat build-logs/aarch64.out)
+aarch64=$(scripts/build.sh aarch64)
 if ! readelf -h "$aarch64/CMakeFiles/sg_core.dir/core/domain.cpp.o" | grep -q 'Machine:.*AArch64'; then
   echo "test.sh: $aarch64 does not hold aarch64 objects" >&2
   exit 1
 fi
 lap "aarch64 compile"
 
-wait_background fuzz
 scripts/fuzz.sh "${SPAMGRAPH_LONG_FUZZ:-20}"
 lap "fuzz build and runs"
