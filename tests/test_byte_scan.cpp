@@ -56,7 +56,9 @@ TEST_CASE("byte scan: each comparison marks exactly the bytes it names, whatever
             reference_mask(bytes, [&](unsigned char b) { return static_cast<signed char>(b) < signed_c; }));
     }
     const std::pair<char, char> ranges[] = {{'A', 'Z'}, {'a', 'z'}, {'0', '9'}, {'!', '~'}, {'\0', ' '}};
-    for (const auto& [low, high] : ranges) {
+    for (const auto& range : ranges) {
+      // Named copies: lambdas cannot capture structured bindings before clang 16.
+      const char low = range.first, high = range.second;
       CAPTURE(low);
       CHECK(scan::mask(scan::between(block, low, high)) ==
             reference_mask(bytes, [&](unsigned char b) { return b >= low && b <= high; }));
