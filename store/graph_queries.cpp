@@ -48,33 +48,23 @@ Result<std::vector<EdgeEnd>> edge_ends(Store& store, int64_t id, Relation relati
   return ends;
 }
 
-Result<std::vector<SeenEntity>> seen_range(Store& store, const char* column, UnixTime since, UnixTime until) {
+// Rows of a sightings table (entity_seen by entity_id, family_seen by family_id)
+// whose `column` (first_seen or last_seen) falls in [since, until]; `filter` is
+// more of the WHERE clause, on the entity `e`.
+Result<std::vector<SeenEntity>> seen_range(Store& store, const char* table, const char* id_column,
+                                           const char* filter, const char* column, UnixTime since, UnixTime until) {
   auto query_lease = store.database().cached(joined({"SELECT ", kEntityColumns,
-                                             ", s.first_seen, s.last_seen, s.messages FROM entity_seen s"
+                                             ", s.first_seen, s.last_seen, s.messages FROM ", table, " s"
                                              // CROSS JOIN keeps this order: the time range first.
                                              // Left to itself SQLite walked every IP by kind
                                              // (2 s a question at 200,000 messages).
-                                             " CROSS JOIN entity e ON e.id = s.entity_id ",
-                                             kEntityJoin, " WHERE s.", column,
-                                             " BETWEEN ?1 AND ?2 AND e.kind = 'ip'"}));
+                                             " CROSS JOIN entity e ON e.id = s.", id_column, " ",
+                                             kEntityJoin, " WHERE s.", column, " BETWEEN ?1 AND ?2", filter}));
   sql::Statement& query = *query_lease;
   query.bind(1, since).bind(2, until);
   std::vector<SeenEntity> rows;
   while (query.step()) rows.push_back({entity_at(query, 0), query.int64(4), query.int64(5), query.int64(6)});
-  if (!query.error().empty()) return read_error(store, query, "reading entity_seen");
-  return rows;
-}
-
-Result<std::vector<SeenEntity>> family_range(Store& store, const char* column, UnixTime since, UnixTime until) {
-  auto query_lease = store.database().cached(joined({"SELECT ", kEntityColumns,
-                                             ", s.first_seen, s.last_seen, s.messages FROM family_seen s"
-                                             " CROSS JOIN entity e ON e.id = s.family_id ",
-                                             kEntityJoin, " WHERE s.", column, " BETWEEN ?1 AND ?2"}));
-  sql::Statement& query = *query_lease;
-  query.bind(1, since).bind(2, until);
-  std::vector<SeenEntity> rows;
-  while (query.step()) rows.push_back({entity_at(query, 0), query.int64(4), query.int64(5), query.int64(6)});
-  if (!query.error().empty()) return read_error(store, query, "reading family_seen");
+  if (!query.error().empty()) return read_error(store, query, (std::string("reading ") + table).c_str());
   return rows;
 }
 
@@ -303,19 +293,19 @@ Result<std::vector<Sighting>> edge_sightings(Store& store, int64_t edge_id, Unix
 }
 
 Result<std::vector<SeenEntity>> ips_first_seen(Store& store, UnixTime since, UnixTime until) {
-  return seen_range(store, "first_seen", since, until);
+  return seen_range(store, "entity_seen", "entity_id", " AND e.kind = 'ip'", "first_seen", since, until);
 }
 
 Result<std::vector<SeenEntity>> ips_last_seen(Store& store, UnixTime since, UnixTime until) {
-  return seen_range(store, "last_seen", since, until);
+  return seen_range(store, "entity_seen", "entity_id", " AND e.kind = 'ip'", "last_seen", since, until);
 }
 
 Result<std::vector<SeenEntity>> families_first_seen(Store& store, UnixTime since, UnixTime until) {
-  return family_range(store, "first_seen", since, until);
+  return seen_range(store, "family_seen", "family_id", "", "first_seen", since, until);
 }
 
 Result<std::vector<SeenEntity>> families_last_seen(Store& store, UnixTime since, UnixTime until) {
-  return family_range(store, "last_seen", since, until);
+  return seen_range(store, "family_seen", "family_id", "", "last_seen", since, until);
 }
 
 Result<std::optional<SeenEntity>> entity_seen(Store& store, int64_t id) {

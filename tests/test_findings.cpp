@@ -278,18 +278,22 @@ TEST_CASE("entity_seen and family_seen: what ingest keeps equals what the migrat
   REQUIRE(spamgraph(db, {"ingest", test_data("corpus/spamassassin")}).exit_code <= 1);
   REQUIRE(spamgraph(db, {"ingest", "--assume-time", "2020-03-01T00:00:00Z", third_message(dir)}).exit_code == 0);
   auto store = open(db);
-  auto differences = store->database().prepare(R"sql(
-    WITH fresh AS (
-      SELECT entity_id, MIN(time) AS first_seen, MAX(time) AS last_seen, COUNT(*) AS messages FROM (
-        SELECT DISTINCT ml.entity_id AS entity_id, m.id AS message_id, m.time AS time
-          FROM message_link ml JOIN message m ON m.id = ml.message_id
-        UNION
-        SELECT e.src, m.id, m.time FROM observation o JOIN edge e ON e.id = o.edge_id JOIN message m ON m.id = o.source_id
-          WHERE o.source_kind = 'message'
-        UNION
-        SELECT e.dst, m.id, m.time FROM observation o JOIN edge e ON e.id = o.edge_id JOIN message m ON m.id = o.source_id
-          WHERE o.source_kind = 'message')
-      GROUP BY entity_id)
+  // Every (entity, message) pair mail gave: a link of the message, or either end of
+  // an edge the message stated.
+  const std::string named = R"sql(
+    WITH named AS (
+      SELECT ml.entity_id AS entity_id, m.id AS message_id, m.time AS time
+        FROM message_link ml JOIN message m ON m.id = ml.message_id
+      UNION
+      SELECT e.src, m.id, m.time FROM observation o JOIN edge e ON e.id = o.edge_id JOIN message m ON m.id = o.source_id
+        WHERE o.source_kind = 'message'
+      UNION
+      SELECT e.dst, m.id, m.time FROM observation o JOIN edge e ON e.id = o.edge_id JOIN message m ON m.id = o.source_id
+        WHERE o.source_kind = 'message'),)sql";
+  auto differences = store->database().prepare(named + R"sql(
+    fresh AS (
+      SELECT entity_id, MIN(time) AS first_seen, MAX(time) AS last_seen, COUNT(*) AS messages
+        FROM named GROUP BY entity_id)
     SELECT (SELECT COUNT(*) FROM fresh), (SELECT COUNT(*) FROM entity_seen),
            (SELECT COUNT(*) FROM fresh f JOIN entity_seen s USING (entity_id)
              WHERE f.first_seen = s.first_seen AND f.last_seen = s.last_seen AND f.messages = s.messages))sql");
@@ -299,16 +303,7 @@ TEST_CASE("entity_seen and family_seen: what ingest keeps equals what the migrat
   CHECK(differences.int64(2) == differences.int64(0));
   // The same by registrable domain: a message counts once for its domain's family,
   // however many names of it the message gave.
-  auto family_differences = store->database().prepare(R"sql(
-    WITH named AS (
-      SELECT ml.entity_id AS entity_id, m.id AS message_id, m.time AS time
-        FROM message_link ml JOIN message m ON m.id = ml.message_id
-      UNION
-      SELECT e.src, m.id, m.time FROM observation o JOIN edge e ON e.id = o.edge_id JOIN message m ON m.id = o.source_id
-        WHERE o.source_kind = 'message'
-      UNION
-      SELECT e.dst, m.id, m.time FROM observation o JOIN edge e ON e.id = o.edge_id JOIN message m ON m.id = o.source_id
-        WHERE o.source_kind = 'message'),
+  auto family_differences = store->database().prepare(named + R"sql(
     fresh AS (
       SELECT COALESCE(d.parent_id, d.id) AS family_id, MIN(n.time) AS first_seen, MAX(n.time) AS last_seen,
              COUNT(DISTINCT n.message_id) AS messages
