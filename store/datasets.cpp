@@ -276,6 +276,15 @@ Result<DatasetRemoval> remove_dataset(Store& store, int64_t id) {
       id);
   if (!narrowed) return fail(narrowed.error());
   removal.edges_narrowed = *narrowed;
+  // The edges' totals from datasets, from the datasets' observations that remain.
+  for (const char* text :
+       {"DELETE FROM edge_source WHERE source_kind = 'dataset' AND edge_id IN (SELECT edge_id FROM removed_edge)"
+        " AND ?1 = ?1",
+        ("INSERT INTO edge_source(edge_id, source_kind, first_seen, last_seen, messages, trusted)"
+         " SELECT edge_id, source_kind, MIN(time), MAX(time), 0, MAX(trusted) FROM observation"
+         " WHERE source_kind = 'dataset' AND edge_id IN (SELECT edge_id FROM removed_edge) AND ?1 = ?1"
+         " GROUP BY edge_id, source_kind")})
+    if (auto done = run_for_dataset(db, text, id); !done) return fail(done.error());
   for (const char* text : {"DELETE FROM dataset_prefix WHERE dataset_id = ?1", "DELETE FROM dataset_asn WHERE dataset_id = ?1",
                            "DELETE FROM bgp_update WHERE dataset_id = ?1", "DELETE FROM dataset WHERE id = ?1"})
     if (auto done = run_for_dataset(db, text, id); !done) return fail(done.error());

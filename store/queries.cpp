@@ -188,41 +188,21 @@ Status add_edge_totals(sql::Database& db, int64_t id, const char* other_kind, co
     while (query.step()) edges.push_back({query.int64(0), query.text(1), query.text(2), query.text(3)});
     if (!query.error().empty()) return Error{query.error(), db.path()};
   }
-  // Each edge's sightings are totalled here, per source kind: SQLite's
-  // COUNT(DISTINCT source_id) over the 39,496 sightings of one PTR edge took ten
-  // times as long as reading them.
-  struct SourceTotals {
-    UnixTime first = INT64_MAX, last = INT64_MIN;
-    std::vector<int64_t> messages;
-    bool trusted = false;
-  };
-  auto sightings_lease = db.cached("SELECT source_kind, time, source_id, trusted FROM observation WHERE edge_id = ?1");
-  sql::Statement& sightings = *sightings_lease;
-  const std::string_view message_kind = to_text(ProvenanceKind::message);
+  // Each edge's sightings totalled per kind of source, as ingest and enrichment keep
+  // them (edge_source): a busy IP's name edges have tens of thousands of sightings.
+  auto totals_lease = db.cached(
+      "SELECT source_kind, first_seen, last_seen, messages, trusted FROM edge_source WHERE edge_id = ?1"
+      " ORDER BY source_kind");
+  sql::Statement& totals = *totals_lease;
   for (const EdgeEnd& edge : edges) {
-    std::map<std::string, SourceTotals, std::less<>> by_kind;
-    sightings.bind(1, edge.edge_id);
-    while (sightings.step()) {
-      const std::string_view kind = sightings.text_view(0);
-      auto at = by_kind.find(kind);
-      if (at == by_kind.end()) at = by_kind.emplace(std::string(kind), SourceTotals{}).first;
-      SourceTotals& totals = at->second;
-      const UnixTime time = sightings.int64(1);
-      totals.first = std::min(totals.first, time);
-      totals.last = std::max(totals.last, time);
-      if (kind == message_kind) totals.messages.push_back(sightings.int64(2));
-      totals.trusted = totals.trusted || sightings.int64(3) != 0;
+    totals.bind(1, edge.edge_id);
+    while (totals.step()) {
+      const char* via = totals.text_view(0) == to_text(ProvenanceKind::lookup) ? "dns" : "direct";
+      links.add_total(edge.key, edge.family, edge.relation.c_str(), via, totals.int64(1), totals.int64(2),
+                      totals.int64(3), totals.int64(4) != 0);
     }
-    if (!sightings.error().empty()) return Error{sightings.error(), db.path()};
-    sightings.reset();
-    for (auto& [kind, totals] : by_kind) {
-      // A message that states the edge at two hop times is one message.
-      std::sort(totals.messages.begin(), totals.messages.end());
-      const auto messages = std::unique(totals.messages.begin(), totals.messages.end()) - totals.messages.begin();
-      const char* via = kind == to_text(ProvenanceKind::lookup) ? "dns" : "direct";
-      links.add_total(edge.key, edge.family, edge.relation.c_str(), via, totals.first, totals.last, messages,
-                      totals.trusted);
-    }
+    if (!totals.error().empty()) return Error{totals.error(), db.path()};
+    totals.reset();
   }
   return Ok{};
 }

@@ -410,6 +410,27 @@ INSERT INTO family_seen
 CREATE INDEX family_seen_first ON family_seen(first_seen);
 CREATE INDEX family_seen_last ON family_seen(last_seen);
 )sql",
+      // 12 -> 13: an edge's sightings totalled per kind of source. `shares IP` read
+      // the 80,000 sightings of a busy IP's 23 name edges to count their messages.
+      R"sql(
+-- The observations of one edge from one kind of source (message, lookup, dataset,
+-- import): first and last time, whether any was a fact, and for messages how many
+-- distinct messages stated it. Kept up to date with every observation stored, and
+-- when a dataset's observations are removed.
+CREATE TABLE edge_source (
+  edge_id INTEGER NOT NULL REFERENCES edge(id),
+  source_kind TEXT NOT NULL,
+  first_seen INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL,
+  messages INTEGER NOT NULL,  -- distinct messages; 0 for other kinds of source
+  trusted INTEGER NOT NULL,
+  PRIMARY KEY (edge_id, source_kind)
+) WITHOUT ROWID;
+INSERT INTO edge_source
+  SELECT edge_id, source_kind, MIN(time), MAX(time),
+         CASE WHEN source_kind = 'message' THEN COUNT(DISTINCT source_id) ELSE 0 END, MAX(trusted)
+    FROM observation GROUP BY edge_id, source_kind;
+)sql",
   };
   return kMigrations;
 }

@@ -141,6 +141,12 @@ Status Store::prepare_statements() {
        " names = names + excluded.names, trusted = MAX(trusted, excluded.trusted),"
        " ip_relations = ip_relations | excluded.ip_relations,"
        " domain_relations = domain_relations | excluded.domain_relations"},
+      {&upsert_edge_source_,
+       "INSERT INTO edge_source(edge_id, source_kind, first_seen, last_seen, messages, trusted)"
+       " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+       " ON CONFLICT DO UPDATE SET first_seen = MIN(first_seen, excluded.first_seen),"
+       " last_seen = MAX(last_seen, excluded.last_seen), messages = messages + excluded.messages,"
+       " trusted = MAX(trusted, excluded.trusted)"},
       {&insert_observation_,
        "INSERT INTO observation(edge_id, time, source_kind, source_id, trusted) VALUES (?1, ?2, ?3, ?4, ?5)"
        " ON CONFLICT DO UPDATE SET trusted = MAX(trusted, excluded.trusted)"},
@@ -220,6 +226,7 @@ void Store::rollback() {
   entity_cache_.clear();
   edge_cache_.clear();
   dirty_edges_.clear();
+  edge_sources_.clear();
   seen_.clear();
   families_named_.clear();
   pair_seen_.clear();
@@ -327,7 +334,23 @@ Status Store::flush_edges() {
     state.dirty = false;
   }
   dirty_edges_.clear();
+  // min, max, sum and or commute: batches of several writers merge in any order.
+  for (const auto& [key, totals] : edge_sources_) {
+    upsert_edge_source_.bind(1, key.first).bind(2, to_text(key.second)).bind(3, totals.first_seen);
+    upsert_edge_source_.bind(4, totals.last_seen).bind(5, totals.messages).bind(6, int64_t{totals.trusted});
+    if (!upsert_edge_source_.run()) return Error{"updating edge_source: " + upsert_edge_source_.error(), db_.path()};
+  }
+  edge_sources_.clear();
   return Ok{};
+}
+
+void Store::note_edge_source(int64_t edge, ProvenanceKind kind, UnixTime time, bool trusted) {
+  auto [at, fresh] = edge_sources_.try_emplace({edge, kind}, EdgeSourceState{time, time, 0, trusted});
+  if (fresh) return;
+  EdgeSourceState& totals = at->second;
+  totals.first_seen = std::min(totals.first_seen, time);
+  totals.last_seen = std::max(totals.last_seen, time);
+  totals.trusted = totals.trusted || trusted;
 }
 
 Status Store::flush_seen() {
@@ -496,6 +519,7 @@ Result<bool> Store::add_message(const Evidence& evidence, const std::vector<Obse
   // hops of one message is one link, trusted if either hop was.
   std::map<std::pair<int64_t, int64_t>, bool> links;
   message_entities_.clear();
+  message_edges_.clear();
   message_families_named_.clear();
   message_ip_links_.clear();
   message_domain_links_.clear();
@@ -536,7 +560,13 @@ Result<bool> Store::add_message(const Evidence& evidence, const std::vector<Obse
         .bind(4, message_id)
         .bind(5, int64_t{observation.trusted});
     if (!insert_observation_.run()) return fail(Error{"storing observation: " + insert_observation_.error(), ""});
+    note_edge_source(*edge, ProvenanceKind::message, observation.time, observation.trusted);
+    message_edges_.push_back(*edge);
   }
+  // A message that states an edge at two hops counts once for it.
+  std::sort(message_edges_.begin(), message_edges_.end());
+  message_edges_.erase(std::unique(message_edges_.begin(), message_edges_.end()), message_edges_.end());
+  for (int64_t edge : message_edges_) edge_sources_[{edge, ProvenanceKind::message}].messages += 1;
   if (auto status = insert_links(message_id, evidence.time, links); !status) return fail(status.error());
   // Each (relation, IP) once, trusted if any of its hops was (links holds the answer).
   std::sort(message_ip_links_.begin(), message_ip_links_.end());
@@ -618,6 +648,7 @@ Result<bool> Store::observe(const Observation& observation, ProvenanceKind sourc
   insert_observation_.bind(1, *edge).bind(2, observation.time).bind(3, to_text(source_kind)).bind(4, source_id).bind(
       5, int64_t{observation.trusted});
   if (!insert_observation_.run()) return Error{"storing observation: " + insert_observation_.error(), ""};
+  note_edge_source(*edge, source_kind, observation.time, observation.trusted);
   return inserted;
 }
 

@@ -230,8 +230,12 @@ class Store {
   sql::Statement& link_insert(size_t rows);
   static constexpr size_t kMaxLinkRows = 16;
   static constexpr size_t kMaxCachedEntities = 200000;
-  /// Writes the edges updated in this batch (dirty_edges_) to the `edge` table.
+  /// Writes the edges updated in this batch (dirty_edges_) to the `edge` table, and
+  /// their sightings per kind of source (edge_sources_) to `edge_source`.
   Status flush_edges();
+  /// Adds one observation of edge `edge` from a source of `kind` to this batch's
+  /// totals (edge_sources_); messages are counted by add_message, once each.
+  void note_edge_source(int64_t edge, ProvenanceKind kind, UnixTime time, bool trusted);
   /// Writes this batch's sightings of entities in mail (seen_) to `entity_seen` and of
   /// families (families_named_) to `family_seen`, its IP-domain pairs (pair_seen_) to
   /// `ip_domain_seen` and its IP-family pairs (family_seen_) to `ip_family_seen`.
@@ -260,6 +264,15 @@ class Store {
   /// relation name -> id; the names are a Relation's static text
   std::unordered_map<std::string_view, int64_t> relation_cache_;
   std::vector<EdgeState*> dirty_edges_;  ///< updated in this batch (unordered_map nodes do not move)
+  /// An edge's observations from one kind of source in this batch.
+  struct EdgeSourceState {
+    UnixTime first_seen = 0;
+    UnixTime last_seen = 0;
+    int64_t messages = 0;
+    bool trusted = false;
+  };
+  /// (edge id, kind of source) -> this batch's observations: merged into `edge_source` at commit.
+  std::map<std::pair<int64_t, ProvenanceKind>, EdgeSourceState> edge_sources_;
   /// When this batch's messages named an entity: merged into `entity_seen` at commit.
   struct SeenState {
     UnixTime first_seen = 0;
@@ -311,6 +324,7 @@ class Store {
   };
   std::vector<MessagePair> message_pairs_, message_families_;
   std::vector<int64_t> message_entities_;  ///< scratch: the entities one message names
+  std::vector<int64_t> message_edges_;     ///< scratch: the edges one message states
   std::vector<int64_t> message_families_named_;  ///< scratch: the families of the domains it names
   std::vector<sql::Statement> link_inserts_;  ///< [n]: INSERT of n message links
   int64_t data_version_ = -1;  ///< PRAGMA data_version when this connection last held the lock
@@ -323,6 +337,7 @@ class Store {
   sql::Statement upsert_family_named_;
   sql::Statement upsert_pair_;
   sql::Statement upsert_family_;
+  sql::Statement upsert_edge_source_;
   sql::Statement insert_observation_;
   sql::Statement insert_attribute_;
   sql::Statement find_message_;

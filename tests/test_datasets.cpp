@@ -303,6 +303,15 @@ TEST_CASE("datasets: removing a dataset takes its rows and the edges only it sta
   REQUIRE(enriched);
   REQUIRE(count(*store, "SELECT COUNT(*) FROM observation WHERE source_kind = 'dataset'") >= 2);
   const int64_t edges_before = count(*store, "SELECT COUNT(*) FROM edge");
+  // edge_source totals each edge's observations per kind of source.
+  const char* kEdgeSourceMismatches =
+      "SELECT COUNT(*) FROM (SELECT edge_id, source_kind, MIN(time) AS first_seen, MAX(time) AS last_seen,"
+      " MAX(trusted) AS trusted FROM observation GROUP BY edge_id, source_kind) f"
+      " FULL JOIN edge_source t USING (edge_id, source_kind)"
+      " WHERE f.first_seen IS NOT t.first_seen OR f.last_seen IS NOT t.last_seen OR f.trusted IS NOT t.trusted"
+      " OR t.messages IS NOT 0";
+  CHECK(count(*store, "SELECT COUNT(*) FROM edge_source WHERE source_kind = 'dataset'") == edges_before);
+  CHECK(count(*store, kEdgeSourceMismatches) == 0);
 
   auto removal = remove_dataset(*store, imported.dataset.id);
   REQUIRE_MESSAGE(removal, (removal ? "" : removal.error().to_string()));
@@ -316,6 +325,10 @@ TEST_CASE("datasets: removing a dataset takes its rows and the edges only it sta
   CHECK(count(*store, "SELECT first_seen FROM edge") == 1500000000);
   CHECK(count(*store, "SELECT count FROM edge") == 1);
   CHECK(count(*store, "SELECT trusted FROM edge") == 0);
+  // Only the other source's totals are left.
+  CHECK(count(*store, "SELECT COUNT(*) FROM edge_source") == 1);
+  CHECK(count(*store, "SELECT COUNT(*) FROM edge_source WHERE source_kind = 'import' AND first_seen = 1500000000") == 1);
+  CHECK(count(*store, kEdgeSourceMismatches) == 0);
   CHECK_FALSE(remove_dataset(*store, imported.dataset.id));
   // The file can come back.
   CHECK_FALSE(import(*store, AsnFormat::pyasn, file).already_imported);

@@ -271,7 +271,7 @@ TEST_CASE("diff: entity_seen and reading the messages agree, on the corpus") {
   CHECK(compared > 10);  // the periods were not all empty
 }
 
-TEST_CASE("entity_seen and family_seen: what ingest keeps equals what the migration computes from the messages") {
+TEST_CASE("entity_seen, family_seen and edge_source: what ingest keeps equals what the migration computes") {
   TempDir dir("findings-entity-seen");
   const std::string db = dir.path("graph.db");
   ingest_seed_dated(db);
@@ -317,6 +317,24 @@ TEST_CASE("entity_seen and family_seen: what ingest keeps equals what the migrat
   CHECK(family_differences.int64(3) > 5);  // families some messages shared
   CHECK(family_differences.int64(1) == family_differences.int64(0));
   CHECK(family_differences.int64(2) == family_differences.int64(0));
+  // And each edge's sightings per kind of source: messages counted once however many
+  // hops of one message stated the edge.
+  auto edge_differences = store->database().prepare(R"sql(
+    WITH fresh AS (
+      SELECT edge_id, source_kind, MIN(time) AS first_seen, MAX(time) AS last_seen,
+             CASE WHEN source_kind = 'message' THEN COUNT(DISTINCT source_id) ELSE 0 END AS messages,
+             MAX(trusted) AS trusted, COUNT(*) AS sightings
+        FROM observation GROUP BY edge_id, source_kind)
+    SELECT (SELECT COUNT(*) FROM fresh), (SELECT COUNT(*) FROM edge_source),
+           (SELECT COUNT(*) FROM fresh f JOIN edge_source t USING (edge_id, source_kind)
+             WHERE f.first_seen = t.first_seen AND f.last_seen = t.last_seen AND f.messages = t.messages
+               AND f.trusted = t.trusted),
+           (SELECT COUNT(*) FROM fresh WHERE messages > 1))sql");
+  REQUIRE(edge_differences.step());
+  CHECK(edge_differences.int64(0) > 50);
+  CHECK(edge_differences.int64(3) > 5);  // edges several messages stated
+  CHECK(edge_differences.int64(1) == edge_differences.int64(0));
+  CHECK(edge_differences.int64(2) == edge_differences.int64(0));
 }
 
 TEST_CASE("timeline: weeks start on Monday, UTC") {

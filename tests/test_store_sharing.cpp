@@ -65,6 +65,11 @@ std::string canonical_dump(Store& store) {
       " COALESCE(m.header_hash, o.source_id), o.trusted FROM observation o JOIN edge x ON x.id = o.edge_id"
       " JOIN entity s ON s.id = x.src JOIN entity d ON d.id = x.dst"
       " LEFT JOIN message m ON o.source_kind = 'message' AND m.id = o.source_id"},
+      {7, "SELECT 'edge_source', s.kind || ' ' || s.key, x.relation, d.kind || ' ' || d.key, t.source_kind,"
+      " t.first_seen || ' ' || t.last_seen, t.messages || ' ' || t.trusted FROM edge_source t"
+      " JOIN edge x ON x.id = t.edge_id JOIN entity s ON s.id = x.src JOIN entity d ON d.id = x.dst"},
+      {5, "SELECT 'family_seen', e.kind || ' ' || e.key, s.first_seen, s.last_seen, s.messages FROM family_seen s"
+      " JOIN entity e ON e.id = s.family_id"},
       {5, "SELECT 'message', header_hash, time, time_source, subject FROM message"},
       {5, "SELECT 'seen', e.kind || ' ' || e.key, s.first_seen, s.last_seen, s.messages FROM entity_seen s"
       " JOIN entity e ON e.id = s.entity_id"},
@@ -328,6 +333,7 @@ TEST_CASE("store: the migration to unique entity keys merges duplicates left by 
         "DROP TABLE ip_family_seen;"  // schema 10's: the same by registrable domain
         "DROP INDEX entity_parent_kind; CREATE INDEX entity_parent ON entity(parent_id);"  // schema 11's
         "DROP TABLE family_seen;"  // schema 12's: computed again from the messages
+        "DROP TABLE edge_source;"  // schema 13's: computed again from the observations
         "UPDATE meta SET value = '2' WHERE key = 'schema_version';"));
     REQUIRE(count_rows(**store, "SELECT COUNT(*) FROM entity WHERE key = '198.51.100.10'") == 2);
   }
