@@ -347,10 +347,12 @@ Result<std::vector<SharedLink>> Store::ips_sharing_domain(const std::string& dom
   // The domain itself and, for a registrable domain, every name under it.
   const char* kTargets = "(SELECT ?1 UNION SELECT id FROM entity WHERE parent_id = ?1 AND kind = 'domain')";
   if (whole_time(range)) {
-    // Edges name one entity each: probing each name of the family by itself keeps to the
-    // edge indexes (one IN list over a family of thousands of names cost 200 ms).
+    // Edges name one entity each: the family's names that are an end of some edge
+    // (family_edge_name), each probed by itself, keep to the edge indexes (one IN list
+    // over a family of thousands of names cost 200 ms; probing every name, nearly all
+    // URL hosts without edges, 27 ms of page reads for 1,091 names).
     std::vector<int64_t> targets{*id};
-    auto children_lease = db_.cached("SELECT id FROM entity WHERE parent_id = ?1 AND kind = 'domain'");
+    auto children_lease = db_.cached("SELECT entity_id FROM family_edge_name WHERE family_id = ?1");
     sql::Statement& children = *children_lease;
     children.bind(1, *id);
     while (children.step()) targets.push_back(children.int64(0));

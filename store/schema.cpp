@@ -431,6 +431,24 @@ INSERT INTO edge_source
          CASE WHEN source_kind = 'message' THEN COUNT(DISTINCT source_id) ELSE 0 END, MAX(trusted)
     FROM observation GROUP BY edge_id, source_kind;
 )sql",
+      // 13 -> 14: which names under a registrable domain have edges. `shares DOMAIN`
+      // probed the edge indexes for each of a family's 1,091 names, nearly all URL
+      // hosts without any edge: 27 ms of page reads.
+      R"sql(
+-- A name under a registrable domain (family_id, its parent) that is an end of some
+-- edge: a HELO or reverse name, a name DNS resolved. Kept when ingest or enrichment
+-- stores an edge. Rows are never removed: a row whose edges are gone costs a probe
+-- and changes no answer.
+CREATE TABLE family_edge_name (
+  family_id INTEGER NOT NULL REFERENCES entity(id),
+  entity_id INTEGER NOT NULL REFERENCES entity(id),
+  PRIMARY KEY (family_id, entity_id)
+) WITHOUT ROWID;
+INSERT INTO family_edge_name
+  SELECT x.parent_id, x.id FROM edge e JOIN entity x ON x.id = e.src WHERE x.kind = 'domain' AND x.parent_id IS NOT NULL
+  UNION
+  SELECT x.parent_id, x.id FROM edge e JOIN entity x ON x.id = e.dst WHERE x.kind = 'domain' AND x.parent_id IS NOT NULL;
+)sql",
   };
   return kMigrations;
 }

@@ -147,6 +147,8 @@ Status Store::prepare_statements() {
        " ON CONFLICT DO UPDATE SET first_seen = MIN(first_seen, excluded.first_seen),"
        " last_seen = MAX(last_seen, excluded.last_seen), messages = messages + excluded.messages,"
        " trusted = MAX(trusted, excluded.trusted)"},
+      {&insert_family_edge_name_,
+       "INSERT INTO family_edge_name(family_id, entity_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING"},
       {&insert_observation_,
        "INSERT INTO observation(edge_id, time, source_kind, source_id, trusted) VALUES (?1, ?2, ?3, ?4, ?5)"
        " ON CONFLICT DO UPDATE SET trusted = MAX(trusted, excluded.trusted)"},
@@ -341,6 +343,16 @@ Status Store::flush_edges() {
     if (!upsert_edge_source_.run()) return Error{"updating edge_source: " + upsert_edge_source_.error(), db_.path()};
   }
   edge_sources_.clear();
+  return Ok{};
+}
+
+Status Store::note_family_edge_name(int64_t domain_id, const std::string& key) {
+  auto family = family_id(domain_id, key);
+  if (!family) return family.error();
+  if (*family == domain_id) return Ok{};
+  insert_family_edge_name_.bind(1, *family).bind(2, domain_id);
+  if (!insert_family_edge_name_.run())
+    return Error{"storing family_edge_name: " + insert_family_edge_name_.error(), db_.path()};
   return Ok{};
 }
 
@@ -552,8 +564,12 @@ Result<bool> Store::add_message(const Evidence& evidence, const std::vector<Obse
       if (!family) return fail(family.error());
       message_families_named_.push_back(*family);
     }
-    auto edge = upsert_edge(*subject, observation.relation, *object, observation.time, observation.trusted);
+    bool new_edge = false;
+    auto edge = upsert_edge(*subject, observation.relation, *object, observation.time, observation.trusted, &new_edge);
     if (!edge) return fail(edge.error());
+    for (const auto& [end, id] : {std::pair{&observation.subject, *subject}, std::pair{&observation.object, *object}})
+      if (new_edge && end->kind == EntityKind::domain)
+        if (auto status = note_family_edge_name(id, end->key); !status) return fail(status.error());
     insert_observation_.bind(1, *edge)
         .bind(2, observation.time)
         .bind(3, to_text(ProvenanceKind::message))
@@ -645,6 +661,9 @@ Result<bool> Store::observe(const Observation& observation, ProvenanceKind sourc
   bool inserted = false;
   auto edge = upsert_edge(*subject, observation.relation, *object, observation.time, observation.trusted, &inserted);
   if (!edge) return edge.error();
+  for (const auto& [end, id] : {std::pair{&observation.subject, *subject}, std::pair{&observation.object, *object}})
+    if (inserted && end->kind == EntityKind::domain)
+      if (auto status = note_family_edge_name(id, end->key); !status) return status.error();
   insert_observation_.bind(1, *edge).bind(2, observation.time).bind(3, to_text(source_kind)).bind(4, source_id).bind(
       5, int64_t{observation.trusted});
   if (!insert_observation_.run()) return Error{"storing observation: " + insert_observation_.error(), ""};

@@ -233,6 +233,9 @@ class Store {
   /// Writes the edges updated in this batch (dirty_edges_) to the `edge` table, and
   /// their sightings per kind of source (edge_sources_) to `edge_source`.
   Status flush_edges();
+  /// Records in `family_edge_name` that domain `domain_id` (named `key`) is an end of
+  /// an edge, when it is a name under a registrable domain.
+  Status note_family_edge_name(int64_t domain_id, const std::string& key);
   /// Adds one observation of edge `edge` from a source of `kind` to this batch's
   /// totals (edge_sources_); messages are counted by add_message, once each.
   void note_edge_source(int64_t edge, ProvenanceKind kind, UnixTime time, bool trusted);
@@ -338,6 +341,7 @@ class Store {
   sql::Statement upsert_pair_;
   sql::Statement upsert_family_;
   sql::Statement upsert_edge_source_;
+  sql::Statement insert_family_edge_name_;
   sql::Statement insert_observation_;
   sql::Statement insert_attribute_;
   sql::Statement find_message_;

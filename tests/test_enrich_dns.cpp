@@ -424,6 +424,13 @@ TEST_CASE("dns enrich: CNAME chains, MX, NS and SPF terms become edges") {
   CHECK(txt.int64(0) == 300);
   // The chain's names are entities of their own now, ready for the next run.
   CHECK(store->find_entity(domain("track.authoranz.xyz")));
+  // Names under a registrable domain with edges are listed for `shares` of their family.
+  CHECK(count_rows(*store, "SELECT COUNT(*) FROM family_edge_name n JOIN entity f ON f.id = n.family_id"
+                           " JOIN entity e ON e.id = n.entity_id WHERE f.key = 'somach789.xyz'"
+                           " AND e.key = 'www.somach789.xyz'") == 1);
+  CHECK(count_rows(*store, "SELECT COUNT(*) FROM family_edge_name n JOIN entity f ON f.id = n.family_id"
+                           " JOIN entity e ON e.id = n.entity_id WHERE f.key = 'authoranz.xyz'"
+                           " AND e.key = 'track.authoranz.xyz'") == 1);
   // MX and NS.
   CHECK(edge(*store, domain("kldoqzn6x62p3.top"), kMx, domain("mx1.kldoqzn6x62p3.top")).count == 1);
   CHECK(edge(*store, domain("kldoqzn6x62p3.top"), kMx, domain("mx2.kldoqzn6x62p3.top")).count == 1);

@@ -271,7 +271,7 @@ TEST_CASE("diff: entity_seen and reading the messages agree, on the corpus") {
   CHECK(compared > 10);  // the periods were not all empty
 }
 
-TEST_CASE("entity_seen, family_seen and edge_source: what ingest keeps equals what the migration computes") {
+TEST_CASE("entity_seen, family_seen, edge_source, family_edge_name: what ingest keeps equals what the migration computes") {
   TempDir dir("findings-entity-seen");
   const std::string db = dir.path("graph.db");
   ingest_seed_dated(db);
@@ -335,6 +335,17 @@ TEST_CASE("entity_seen, family_seen and edge_source: what ingest keeps equals wh
   CHECK(edge_differences.int64(3) > 5);  // edges several messages stated
   CHECK(edge_differences.int64(1) == edge_differences.int64(0));
   CHECK(edge_differences.int64(2) == edge_differences.int64(0));
+  // And the names under a registrable domain that are an end of some edge.
+  auto name_differences = store->database().prepare(R"sql(
+    WITH fresh AS (
+      SELECT x.parent_id AS family_id, x.id AS entity_id FROM edge e JOIN entity x ON x.id IN (e.src, e.dst)
+        WHERE x.kind = 'domain' AND x.parent_id IS NOT NULL GROUP BY 1, 2)
+    SELECT (SELECT COUNT(*) FROM fresh), (SELECT COUNT(*) FROM family_edge_name),
+           (SELECT COUNT(*) FROM fresh JOIN family_edge_name USING (family_id, entity_id)))sql");
+  REQUIRE(name_differences.step());
+  CHECK(name_differences.int64(0) > 5);
+  CHECK(name_differences.int64(1) == name_differences.int64(0));
+  CHECK(name_differences.int64(2) == name_differences.int64(0));
 }
 
 TEST_CASE("timeline: weeks start on Monday, UTC") {
