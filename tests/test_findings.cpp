@@ -290,62 +290,61 @@ TEST_CASE("entity_seen, family_seen, edge_source, family_edge_name: what ingest 
       UNION
       SELECT e.dst, m.id, m.time FROM observation o JOIN edge e ON e.id = o.edge_id JOIN message m ON m.id = o.source_id
         WHERE o.source_kind = 'message'),)sql";
-  auto differences = store->database().prepare(named + R"sql(
+  // Rows computed afresh (the CTE `fresh`), rows kept, rows of both equal in `columns`
+  // (joined on `keys`), and fresh rows with more than one message.
+  struct Comparison {
+    int64_t fresh = 0, kept = 0, equal = 0, shared = 0;
+  };
+  auto compare = [&](const std::string& with, const std::string& table, const std::string& keys,
+                     const std::vector<std::string>& columns) {
+    std::string equal;
+    for (const std::string& column : columns) equal += (equal.empty() ? "" : " AND ") + ("f." + column + " = t." + column);
+    auto query = store->database().prepare(with + " SELECT (SELECT COUNT(*) FROM fresh), (SELECT COUNT(*) FROM " + table +
+                                           "), (SELECT COUNT(*) FROM fresh f JOIN " + table + " t USING (" + keys +
+                                           ") WHERE " + (equal.empty() ? "1" : equal) +
+                                           "), (SELECT COUNT(*) FROM fresh WHERE messages > 1)");
+    REQUIRE(query.step());
+    const Comparison result{query.int64(0), query.int64(1), query.int64(2), query.int64(3)};
+    CAPTURE(table);
+    CHECK(result.kept == result.fresh);
+    CHECK(result.equal == result.fresh);
+    return result;
+  };
+  const Comparison entities = compare(named + R"sql(
     fresh AS (
       SELECT entity_id, MIN(time) AS first_seen, MAX(time) AS last_seen, COUNT(*) AS messages
-        FROM named GROUP BY entity_id)
-    SELECT (SELECT COUNT(*) FROM fresh), (SELECT COUNT(*) FROM entity_seen),
-           (SELECT COUNT(*) FROM fresh f JOIN entity_seen s USING (entity_id)
-             WHERE f.first_seen = s.first_seen AND f.last_seen = s.last_seen AND f.messages = s.messages))sql");
-  REQUIRE(differences.step());
-  CHECK(differences.int64(0) > 50);
-  CHECK(differences.int64(1) == differences.int64(0));
-  CHECK(differences.int64(2) == differences.int64(0));
+        FROM named GROUP BY entity_id))sql",
+                                      "entity_seen", "entity_id", {"first_seen", "last_seen", "messages"});
+  CHECK(entities.fresh > 50);
   // The same by registrable domain: a message counts once for its domain's family,
   // however many names of it the message gave.
-  auto family_differences = store->database().prepare(named + R"sql(
+  const Comparison families = compare(named + R"sql(
     fresh AS (
       SELECT COALESCE(d.parent_id, d.id) AS family_id, MIN(n.time) AS first_seen, MAX(n.time) AS last_seen,
              COUNT(DISTINCT n.message_id) AS messages
-        FROM named n JOIN entity d ON d.id = n.entity_id WHERE d.kind = 'domain' GROUP BY 1)
-    SELECT (SELECT COUNT(*) FROM fresh), (SELECT COUNT(*) FROM family_seen),
-           (SELECT COUNT(*) FROM fresh f JOIN family_seen s USING (family_id)
-             WHERE f.first_seen = s.first_seen AND f.last_seen = s.last_seen AND f.messages = s.messages),
-           (SELECT COUNT(*) FROM fresh WHERE messages > 1))sql");
-  REQUIRE(family_differences.step());
-  CHECK(family_differences.int64(0) > 20);
-  CHECK(family_differences.int64(3) > 5);  // families some messages shared
-  CHECK(family_differences.int64(1) == family_differences.int64(0));
-  CHECK(family_differences.int64(2) == family_differences.int64(0));
-  // And each edge's sightings per kind of source: messages counted once however many
+        FROM named n JOIN entity d ON d.id = n.entity_id WHERE d.kind = 'domain' GROUP BY 1))sql",
+                                      "family_seen", "family_id", {"first_seen", "last_seen", "messages"});
+  CHECK(families.fresh > 20);
+  CHECK(families.shared > 5);  // families some messages shared
+  // Each edge's sightings per kind of source: messages counted once however many
   // hops of one message stated the edge.
-  auto edge_differences = store->database().prepare(R"sql(
+  const Comparison edges = compare(R"sql(
     WITH fresh AS (
       SELECT edge_id, source_kind, MIN(time) AS first_seen, MAX(time) AS last_seen,
              CASE WHEN source_kind = 'message' THEN COUNT(DISTINCT source_id) ELSE 0 END AS messages,
-             MAX(trusted) AS trusted, COUNT(*) AS sightings
-        FROM observation GROUP BY edge_id, source_kind)
-    SELECT (SELECT COUNT(*) FROM fresh), (SELECT COUNT(*) FROM edge_source),
-           (SELECT COUNT(*) FROM fresh f JOIN edge_source t USING (edge_id, source_kind)
-             WHERE f.first_seen = t.first_seen AND f.last_seen = t.last_seen AND f.messages = t.messages
-               AND f.trusted = t.trusted),
-           (SELECT COUNT(*) FROM fresh WHERE messages > 1))sql");
-  REQUIRE(edge_differences.step());
-  CHECK(edge_differences.int64(0) > 50);
-  CHECK(edge_differences.int64(3) > 5);  // edges several messages stated
-  CHECK(edge_differences.int64(1) == edge_differences.int64(0));
-  CHECK(edge_differences.int64(2) == edge_differences.int64(0));
-  // And the names under a registrable domain that are an end of some edge.
-  auto name_differences = store->database().prepare(R"sql(
+             MAX(trusted) AS trusted
+        FROM observation GROUP BY edge_id, source_kind))sql",
+                                   "edge_source", "edge_id, source_kind",
+                                   {"first_seen", "last_seen", "messages", "trusted"});
+  CHECK(edges.fresh > 50);
+  CHECK(edges.shared > 5);  // edges several messages stated
+  // The names under a registrable domain that are an end of some edge.
+  const Comparison names = compare(R"sql(
     WITH fresh AS (
-      SELECT x.parent_id AS family_id, x.id AS entity_id FROM edge e JOIN entity x ON x.id IN (e.src, e.dst)
-        WHERE x.kind = 'domain' AND x.parent_id IS NOT NULL GROUP BY 1, 2)
-    SELECT (SELECT COUNT(*) FROM fresh), (SELECT COUNT(*) FROM family_edge_name),
-           (SELECT COUNT(*) FROM fresh JOIN family_edge_name USING (family_id, entity_id)))sql");
-  REQUIRE(name_differences.step());
-  CHECK(name_differences.int64(0) > 5);
-  CHECK(name_differences.int64(1) == name_differences.int64(0));
-  CHECK(name_differences.int64(2) == name_differences.int64(0));
+      SELECT x.parent_id AS family_id, x.id AS entity_id, 0 AS messages FROM edge e JOIN entity x ON x.id IN (e.src, e.dst)
+        WHERE x.kind = 'domain' AND x.parent_id IS NOT NULL GROUP BY 1, 2))sql",
+                                   "family_edge_name", "family_id, entity_id", {});
+  CHECK(names.fresh > 5);
 }
 
 TEST_CASE("timeline: weeks start on Monday, UTC") {
