@@ -346,13 +346,16 @@ Status Store::flush_edges() {
   return Ok{};
 }
 
-Status Store::note_family_edge_name(int64_t domain_id, const std::string& key) {
-  auto family = family_id(domain_id, key);
-  if (!family) return family.error();
-  if (*family == domain_id) return Ok{};
-  insert_family_edge_name_.bind(1, *family).bind(2, domain_id);
-  if (!insert_family_edge_name_.run())
-    return Error{"storing family_edge_name: " + insert_family_edge_name_.error(), db_.path()};
+Status Store::note_edge_names(const Observation& observation, int64_t subject, int64_t object) {
+  for (const auto& [end, id] : {std::pair{&observation.subject, subject}, std::pair{&observation.object, object}}) {
+    if (end->kind != EntityKind::domain) continue;
+    auto family = family_id(id, end->key);
+    if (!family) return family.error();
+    if (*family == id) continue;
+    insert_family_edge_name_.bind(1, *family).bind(2, id);
+    if (!insert_family_edge_name_.run())
+      return Error{"storing family_edge_name: " + insert_family_edge_name_.error(), db_.path()};
+  }
   return Ok{};
 }
 
@@ -567,9 +570,8 @@ Result<bool> Store::add_message(const Evidence& evidence, const std::vector<Obse
     bool new_edge = false;
     auto edge = upsert_edge(*subject, observation.relation, *object, observation.time, observation.trusted, &new_edge);
     if (!edge) return fail(edge.error());
-    for (const auto& [end, id] : {std::pair{&observation.subject, *subject}, std::pair{&observation.object, *object}})
-      if (new_edge && end->kind == EntityKind::domain)
-        if (auto status = note_family_edge_name(id, end->key); !status) return fail(status.error());
+    if (new_edge)
+      if (auto status = note_edge_names(observation, *subject, *object); !status) return fail(status.error());
     insert_observation_.bind(1, *edge)
         .bind(2, observation.time)
         .bind(3, to_text(ProvenanceKind::message))
@@ -661,9 +663,8 @@ Result<bool> Store::observe(const Observation& observation, ProvenanceKind sourc
   bool inserted = false;
   auto edge = upsert_edge(*subject, observation.relation, *object, observation.time, observation.trusted, &inserted);
   if (!edge) return edge.error();
-  for (const auto& [end, id] : {std::pair{&observation.subject, *subject}, std::pair{&observation.object, *object}})
-    if (inserted && end->kind == EntityKind::domain)
-      if (auto status = note_family_edge_name(id, end->key); !status) return status.error();
+  if (inserted)
+    if (auto status = note_edge_names(observation, *subject, *object); !status) return status.error();
   insert_observation_.bind(1, *edge).bind(2, observation.time).bind(3, to_text(source_kind)).bind(4, source_id).bind(
       5, int64_t{observation.trusted});
   if (!insert_observation_.run()) return Error{"storing observation: " + insert_observation_.error(), ""};

@@ -233,9 +233,9 @@ class Store {
   /// Writes the edges updated in this batch (dirty_edges_) to the `edge` table, and
   /// their sightings per kind of source (edge_sources_) to `edge_source`.
   Status flush_edges();
-  /// Records in `family_edge_name` that domain `domain_id` (named `key`) is an end of
-  /// an edge, when it is a name under a registrable domain.
-  Status note_family_edge_name(int64_t domain_id, const std::string& key);
+  /// For a newly stored edge (`observation`'s, between entities `subject` and `object`):
+  /// records each end that is a name under a registrable domain in `family_edge_name`.
+  Status note_edge_names(const Observation& observation, int64_t subject, int64_t object);
   /// Adds one observation of edge `edge` from a source of `kind` to this batch's
   /// totals (edge_sources_); messages are counted by add_message, once each.
   void note_edge_source(int64_t edge, ProvenanceKind kind, UnixTime time, bool trusted);
