@@ -1,5 +1,5 @@
-// `data import`, `enrich asn` and `asn`: argument
-// parsing and printing over store/datasets.h and enrich/asn/.
+// `data import|list|remove` and `enrich asn`: argument parsing and printing over
+// store/datasets.h and enrich/asn/ (the `asn` question is cli/asn_query_command.cpp).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -129,29 +129,6 @@ int run_enrich(const CommandContext& context, const EnrichArgs& args) {
   return kExitOk;
 }
 
-int run_asn(const CommandContext& context, const std::string& query, bool json, bool history) {
-  auto asn = parse_as_number(query);
-  if (!asn) return fail(Error{"not an AS number (AS133027, as133027 or 133027)", query});
-  auto store = Store::open(context.db_path, StoreAccess::read);
-  if (!store) return fail(store.error());
-  if (history) {
-    auto rows = asn_prefix_history(**store, *asn);
-    if (!rows) return fail(rows.error());
-    if (json)
-      write_json(prefix_history_to_json(*asn, *rows), std::cout);
-    else
-      print_prefix_history(*asn, *rows, std::cout);
-    return kExitOk;
-  }
-  auto report = asn_report(**store, *asn);
-  if (!report) return fail(report.error());
-  if (json)
-    write_json(asn_report_to_json(*report), std::cout);
-  else
-    print_asn_report(*report, std::cout);
-  return kExitOk;
-}
-
 int run_list(const CommandContext& context) {
   auto store = Store::open(context.db_path, StoreAccess::read);
   if (!store) return fail(store.error());
@@ -185,7 +162,7 @@ int run_remove(const CommandContext& context, const std::string& which) {
 
 }  // namespace
 
-std::vector<RegisteredCommand> add_asn_commands(CLI::App& app, CLI::App& enrich, CLI::App& data) {
+std::vector<RegisteredCommand> add_asn_commands(CLI::App& enrich, CLI::App& data) {
   std::vector<RegisteredCommand> commands;
 
   auto import_args = std::make_shared<ImportArgs>();
@@ -219,18 +196,6 @@ std::vector<RegisteredCommand> add_asn_commands(CLI::App& app, CLI::App& enrich,
                          "look every IP up in each series' table for DATE (default: the table of each day the IP was "
                          "seen in mail, or the latest)");
   commands.push_back({asn_enrich, [enrich_args](const CommandContext& c) { return run_enrich(c, *enrich_args); }});
-
-  auto asn_query = std::make_shared<std::string>();
-  auto asn_json = std::make_shared<bool>(false);
-  auto asn_history = std::make_shared<bool>(false);
-  auto* asn = app.add_subcommand("asn", "an AS: its names, prefixes per dataset, and the graph's IPs and domains in them");
-  asn->add_option("ASN", *asn_query, "AS133027, as133027 or 133027")->required();
-  asn->add_flag("--history", *asn_history,
-                "the prefixes it originated with first and last dates, from every source (BGP, IRR, datasets)");
-  asn->add_flag("--json", *asn_json, "JSON output");
-  commands.push_back({asn, [asn_query, asn_json, asn_history](const CommandContext& c) {
-                        return run_asn(c, *asn_query, *asn_json, *asn_history);
-                      }});
 
   return commands;
 }

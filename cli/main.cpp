@@ -1,38 +1,22 @@
-// spamgraph: builds the command line from the commands each cli/*_command(s).cpp
-// registers (cli/subcommand.h), resolves the global options and runs the one given.
-#include <CLI/CLI.hpp>
-
-#include <ctime>
+// spamgraph-full: every command of spamgraph (cli/front_main.cpp hands it what
+// the front binary does not answer itself), registered from the cli/*_command(s).cpp
+// files (cli/subcommand.h).
 #include <iterator>
 #include <vector>
 
-#include "cli/commands.h"
-#include "cli/config.h"
 #include "cli/subcommand.h"
-#include "core/run_catching.h"
 
 namespace {
 
 using namespace sg;
-
-Result<TrustConfig> trust_from(const Config& config) {
-  TrustConfig trust;
-  if (auto status = trust.add(config.trusted); !status)
-    return Error{"trusted: " + status.error().to_string(), config.path};
-  return trust;
-}
 
 void append(std::vector<RegisteredCommand>& commands, std::vector<RegisteredCommand> more) {
   commands.insert(commands.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
 }
 
 int run(int argc, char** argv) {
-  CLI::App app{"spamgraph: spam headers in, campaign graph out"};
-  app.require_subcommand(1);
-  std::string db_flag, config_flag;
-  app.add_option("--db", db_flag, "SQLite store (default: $SPAMGRAPH_DB, else ./spamgraph.db)");
-  app.add_option("--config", config_flag, "config file (default: $SPAMGRAPH_CONFIG or ~/.config/spamgraph/config)");
-
+  CommandLine line;
+  CLI::App& app = line.app;
   // Registered in the order `spamgraph --help` lists them.
   std::vector<RegisteredCommand> commands;
   commands.push_back(add_parse_command(app));
@@ -47,7 +31,8 @@ int run(int argc, char** argv) {
   auto* data = app.add_subcommand("data", "import or download offline datasets");
   data->require_subcommand(1);
   commands.push_back(add_enrich_dns_command(*enrich));
-  append(commands, add_asn_commands(app, *enrich, *data));
+  append(commands, add_asn_commands(*enrich, *data));
+  commands.push_back(add_asn_query_command(app));
   append(commands, add_whois_commands(app, *enrich));
   commands.push_back(add_enrich_rdap_command(*enrich));
   commands.push_back(add_enrich_bgp_command(*enrich));
@@ -55,36 +40,11 @@ int run(int argc, char** argv) {
   commands.push_back(add_enrich_cymru_command(*enrich));
   commands.push_back(add_data_fetch_command(*data));
   append(commands, add_bgp_archive_commands(app));
-
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& error) {
-    const int code = app.exit(error);
-    return code == 0 ? kExitOk : kExitFatal;
-  }
-
-  auto config = load_config(default_config_path(config_flag));
-  if (!config) return fail_with(config.error());
-  auto trust = trust_from(*config);
-  if (!trust) return fail_with(trust.error());
-  CommandContext context;
-  context.db_path = resolve_db_path(db_flag, *config);
-  context.config = std::move(*config);
-  context.analysis.trust = std::move(*trust);
-  context.analysis.fallback_time = static_cast<UnixTime>(std::time(nullptr));
-
-  for (const auto& command : commands) {
-    if (command.app->parsed()) return command.run(context);
-  }
-  return kExitFatal;
+  return run_command_line(line, commands, argc, argv);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  int exit_code = kExitFatal;
-  if (auto status = run_catching([&] { exit_code = run(argc, argv); }); !status) exit_code = fail_with(status.error());
-  // An answer that did not reach its file must not look like success.
-  if (auto status = flush_standard_output(); !status) exit_code = fail_with(status.error());
-  return exit_code;
+  return exit_code_of([&] { return run(argc, argv); });
 }

@@ -1,7 +1,9 @@
 // How every command of the `spamgraph` binary plugs in: each command family has
 // its own file, whose add_*_command function registers the command's options on
 // a CLI11 app and returns what runs it once the global options (--db, --config)
-// are known. main.cpp builds the app, gathers these and runs the parsed one.
+// are known. A binary's main() makes a CommandLine, registers the commands it
+// holds and calls run_command_line(): cli/main.cpp (spamgraph-full, every command)
+// and cli/front_main.cpp (spamgraph, the questions, handing the rest over).
 #pragma once
 #include <CLI/CLI.hpp>
 
@@ -28,6 +30,22 @@ struct RegisteredCommand {
   std::function<int(const CommandContext&)> run;  ///< returns the exit code
 };
 
+/// The app with the global options every binary takes; commands register on `app`.
+struct CommandLine {
+  CommandLine();
+  CLI::App app;
+  std::string db_flag;      ///< --db
+  std::string config_flag;  ///< --config
+};
+
+/// Parses `argv` against the registered `commands`, loads the config and runs the
+/// parsed command: its exit code (help and parse errors print as CLI11 does).
+int run_command_line(CommandLine& line, const std::vector<RegisteredCommand>& commands, int argc, char** argv);
+
+/// What a main() returns: `body`'s exit code, kExitFatal when it threw (the error
+/// printed), and not 0 when standard output was not all written.
+int exit_code_of(const std::function<int()>& body);
+
 /// Prints "spamgraph: ERROR" on standard error, escaped like every value from
 /// spam (errors quote file names, arguments and message text); returns kExitFatal.
 int fail_with(const Error& error);
@@ -53,8 +71,10 @@ RegisteredCommand add_report_command(CLI::App& app);
 std::vector<RegisteredCommand> add_query_commands(CLI::App& app);
 /// `enrich dns` (cli/dns_command.cpp).
 RegisteredCommand add_enrich_dns_command(CLI::App& enrich);
-/// `enrich asn`, `data import` and `asn` (cli/asn_command.cpp).
-std::vector<RegisteredCommand> add_asn_commands(CLI::App& app, CLI::App& enrich, CLI::App& data);
+/// `asn` (cli/asn_query_command.cpp).
+RegisteredCommand add_asn_query_command(CLI::App& app);
+/// `enrich asn`, `data import|list|remove` (cli/asn_command.cpp).
+std::vector<RegisteredCommand> add_asn_commands(CLI::App& enrich, CLI::App& data);
 /// `enrich whois`, `enrich irr` and `whois` (cli/whois_command.cpp).
 std::vector<RegisteredCommand> add_whois_commands(CLI::App& app, CLI::App& enrich);
 /// `enrich rdap` (cli/rdap_command.cpp).

@@ -78,7 +78,7 @@ if $compile_only; then
   # the code that ships is the point, not a binary to run. (The tests and benchmarks
   # hold no platform-specific code; compiling them too doubled the step's time.)
   mapfile -t objects < <(ninja -C "$dir" -t targets all |
-                         sed -n 's/^\(CMakeFiles\/\(sg_[a-z_]*\|spamgraph\)\.dir\/.*\.o\): .*/\1/p')
+                         sed -n 's/^\(CMakeFiles\/\(sg_[a-z_]*\|spamgraph\|spamgraph-full\)\.dir\/.*\.o\): .*/\1/p')
   ninja -C "$dir" "${objects[@]}" >&2
 else
   ninja -C "$dir" "${targets[@]}" >&2

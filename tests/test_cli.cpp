@@ -305,3 +305,44 @@ TEST_CASE("cli: a FIFO named on the command line is read as a pipe is, opened on
   CHECK(ingest.exit_code == 0);
   CHECK(mentions(ingest, "read 1, new 1, duplicates 0, unreadable 0"));
 }
+
+TEST_CASE("cli: questions start without the download and drawing libraries; other commands are handed over") {
+  TempDir dir("cli-front");
+  const std::string db = dir.path("f.db");
+  // ingest is not a question: spamgraph hands it to spamgraph-full beside it.
+  CommandResult ingest = run_command({SPAMGRAPH_BINARY, "--db", db, "ingest", repo_path("data/seed")});
+  REQUIRE(ingest.exit_code == 0);
+
+  // The dynamic loader's own trace of a question: libcurl and Graphviz never load.
+  CommandResult traced = run_command({"/usr/bin/env", "LD_DEBUG=libs", SPAMGRAPH_BINARY, "--db=" + db, "stats", "--json"});
+  REQUIRE(traced.exit_code == 0);
+  CHECK(json::parse(traced.out)["messages"] == 2);
+  CHECK(traced.err.find("libsqlite3") != std::string::npos);  // the trace is there
+  CHECK(traced.err.find("libcurl") == std::string::npos);
+  CHECK(traced.err.find("libgvc") == std::string::npos);
+  // The same for a command that needs them: they load in the binary it was handed to.
+  CommandResult handed = run_command({"/usr/bin/env", "LD_DEBUG=libs", SPAMGRAPH_BINARY, "--db", db, "data", "list"});
+  CHECK(handed.exit_code == 0);
+  CHECK(handed.err.find("libcurl") != std::string::npos);
+
+  // The help lists every command, the handed-over ones too.
+  CommandResult help = run_command({SPAMGRAPH_BINARY, "--help"});
+  CHECK(help.exit_code == 0);
+  for (const char* command : {"ingest", "enrich", "report", "shares", "pivot", "asn"}) {
+    CAPTURE(command);
+    CHECK(mentions(help, command));
+  }
+
+  // Without spamgraph-full beside it, a question is still answered, and a command
+  // to hand over fails naming what it could not run.
+  const std::string alone = dir.path("alone/spamgraph");
+  fs::create_directories(dir.path("alone"));
+  fs::copy_file(SPAMGRAPH_BINARY, alone);
+  fs::permissions(alone, fs::perms::owner_all);
+  CommandResult question = run_command({alone, "--db", db, "stats", "--json"});
+  CHECK(question.exit_code == 0);
+  CHECK(json::parse(question.out)["messages"] == 2);
+  CommandResult lost = run_command({alone, "--db", db, "ingest", repo_path("data/seed")});
+  CHECK(lost.exit_code == 2);
+  CHECK(lost.err.find(dir.path("alone/spamgraph-full")) != std::string::npos);
+}
