@@ -69,6 +69,8 @@ std::optional<EntityRef> parent_of(const EntityRef& entity, PublicSuffixCache& s
 
 // How much of the file a reading connection maps (address space, not memory).
 constexpr int64_t kReaderMmapBytes = int64_t{16} << 30;
+// The page cache of a reading connection, in KiB (see Store::open).
+constexpr int64_t kReaderCacheKiB = 2048;
 
 Result<std::unique_ptr<Store>> Store::open(const std::string& path, StoreAccess access) {
   std::unique_ptr<Store> store(new Store());
@@ -93,8 +95,16 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, StoreAccess 
     if (auto status = migrate(store->db_); !status) return status.error();
   // A question reads pages scattered over the file once each: mapped, they come
   // straight from the page cache instead of being copied into SQLite's own cache.
+  // SQLite maps at most its first 2 GiB (Debian's SQLITE_MAX_MMAP_SIZE); pages
+  // beyond are copied into its cache, and a small one is faster there: every page
+  // of a large cache is fresh memory, a page fault at first use, while a small one
+  // reuses its buffers and keeps the inner pages of the indexes. At a million
+  // messages, 2 MiB instead of 64 MiB took `diff` from 362 to 180 ms and
+  // `pivot --depth 2` from 54 to 45 ms.
   if (access == StoreAccess::read)
-    if (auto status = store->db_.exec("PRAGMA mmap_size=" + std::to_string(kReaderMmapBytes)); !status)
+    if (auto status = store->db_.exec("PRAGMA mmap_size=" + std::to_string(kReaderMmapBytes) +
+                                      "; PRAGMA cache_size=-" + std::to_string(kReaderCacheKiB));
+        !status)
       return status.error();
   if (auto status = store->prepare_statements(); !status) return status.error();
   return store;
