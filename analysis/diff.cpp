@@ -94,7 +94,7 @@ IndicatorStats from_seen(const SeenEntity& seen, EntityKind kind, const std::str
 }
 
 // The whole store up to now: family_seen answers both sides for domains, entity_seen
-// for IPs, and the IPs inside a network for it.
+// for IPs, and network_seen (the IPs inside) for networks.
 Result<DiffResult> diff_open_end(Store& store, DiffResult result, size_t tie_limit) {
   std::map<std::pair<EntityKind, std::string>, IndicatorStats> appeared, vanished;
   // side: true for appeared (first_seen in [since, until]), false for vanished (last_seen in the previous period).
@@ -112,34 +112,18 @@ Result<DiffResult> diff_open_end(Store& store, DiffResult result, size_t tie_lim
     auto ips = appearing ? ips_first_seen(store, result.since, result.until)
                          : ips_last_seen(store, result.previous_since, result.since - 1);
     if (!ips) return ips.error();
-    // Networks: appeared (vanished) if no other IP inside them was seen before (since).
-    const SeenSide disqualifying = appearing ? SeenSide::before : SeenSide::since;
-    std::set<int64_t> networks_done;  // each network is judged once
-    for (const SeenEntity& seen : *ips) {
-      const StoredEntity& entity = seen.entity;
-      into[{EntityKind::ip, entity.ref.key}] =
-          from_seen(seen, EntityKind::ip, entity.ref.key, entity.id, {seen.first_seen, seen.last_seen});
-      auto prefixes = edges_from(store, entity.id, kInPrefix);
-      if (!prefixes) return prefixes.error();
-      std::vector<StoredEntity> networks;
-      for (const EdgeEnd& prefix : *prefixes) {
-        networks.push_back(prefix.other);
-        for (Relation relation : {kOriginatedBy, kRouteObject}) {
-          auto ends = edges_from(store, prefix.other.id, relation);
-          if (!ends) return ends.error();
-          for (const EdgeEnd& end : *ends) networks.push_back(end.other);
-        }
-      }
-      for (const StoredEntity& network : networks) {
-        if (!networks_done.insert(network.id).second) continue;
-        auto seen_outside = network_seen_on(store, network, disqualifying, result.since);
-        if (!seen_outside) return seen_outside.error();
-        if (*seen_outside) continue;
-        auto span = network_seen(store, network);
-        if (!span) return span.error();
-        if (*span)
-          into[{network.ref.kind, network.ref.key}] = from_seen(seen, network.ref.kind, network.ref.key, network.id, **span);
-      }
+    for (const SeenEntity& seen : *ips)
+      into[{EntityKind::ip, seen.entity.ref.key}] =
+          from_seen(seen, EntityKind::ip, seen.entity.ref.key, seen.entity.id, {seen.first_seen, seen.last_seen});
+    // A network appeared when mail first came from any IP inside it in the period, and
+    // vanished when it last did in the previous period.
+    auto networks = appearing ? networks_first_seen(store, result.since, result.until)
+                              : networks_last_seen(store, result.previous_since, result.since - 1);
+    if (!networks) return networks.error();
+    for (const SeenEntity& seen : *networks) {
+      const StoredEntity& network = seen.entity;
+      into[{network.ref.kind, network.ref.key}] =
+          from_seen(seen, network.ref.kind, network.ref.key, network.id, {seen.first_seen, seen.last_seen});
     }
   }
   for (auto& [key, stats] : appeared) {

@@ -45,6 +45,7 @@ Status expand(Store& store, int64_t id, PivotNode& node, int depth, const PivotO
   if (!links) return links.error();
   node.messages_truncated = truncated;
   std::vector<Neighbour> kept;
+  kept.reserve(links->size());
   for (Neighbour& link : *links) {
     if (!wanted(options, link)) continue;
     if (shown.count(link.other_id)) {

@@ -7,6 +7,8 @@
 #include <map>
 #include <unordered_set>
 
+#include "store/schema.h"
+
 namespace sg {
 namespace {
 
@@ -266,6 +268,10 @@ Result<DatasetRemoval> remove_dataset(Store& store, int64_t id) {
                               id);
   if (!gone) return fail(gone.error());
   removal.edges_removed = *gone;
+  // An IP may have left a prefix, or a prefix an AS: the networks' spans can only shrink
+  // by being computed again.
+  if (*gone > 0)
+    if (auto rebuilt = rebuild_network_seen(db); !rebuilt) return fail(rebuilt.error());
   auto narrowed = run_for_dataset(
       db,
       "UPDATE edge SET count = MAX(1, count - (SELECT observations FROM removed_edge WHERE edge_id = edge.id)),"

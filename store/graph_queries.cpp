@@ -300,6 +300,14 @@ Result<std::vector<SeenEntity>> ips_last_seen(Store& store, UnixTime since, Unix
   return seen_range(store, "entity_seen", "entity_id", " AND e.kind = 'ip'", "last_seen", since, until);
 }
 
+Result<std::vector<SeenEntity>> networks_first_seen(Store& store, UnixTime since, UnixTime until) {
+  return seen_range(store, "network_seen", "network_id", "", "first_seen", since, until);
+}
+
+Result<std::vector<SeenEntity>> networks_last_seen(Store& store, UnixTime since, UnixTime until) {
+  return seen_range(store, "network_seen", "network_id", "", "last_seen", since, until);
+}
+
 Result<std::vector<SeenEntity>> families_first_seen(Store& store, UnixTime since, UnixTime until) {
   return seen_range(store, "family_seen", "family_id", "", "first_seen", since, until);
 }
@@ -330,40 +338,13 @@ Result<std::optional<std::pair<UnixTime, UnixTime>>> domain_family_seen(Store& s
   return Span();
 }
 
-namespace {
-
-// The prefixes of a network, as SQL giving their ids from ?1 (the network's id).
-// The IPs inside: prefix <- in-prefix - ip; asn <- originated-by - prefix; route <- route-object - prefix.
-const char* prefixes_of(const StoredEntity& network) {
-  if (network.ref.kind == EntityKind::asn) return "SELECT src FROM edge WHERE dst = ?1 AND relation = 'originated-by'";
-  if (network.ref.kind == EntityKind::route) return "SELECT src FROM edge WHERE dst = ?1 AND relation = 'route-object'";
-  return "SELECT ?1";
-}
-
-}  // namespace
-
-Result<bool> network_seen_on(Store& store, const StoredEntity& network, SeenSide side, UnixTime time) {
-  auto query_lease = store.database().cached(
-      joined({"SELECT EXISTS (SELECT 1 FROM edge x JOIN entity_seen s ON s.entity_id = x.src"
-              " WHERE x.relation = 'in-prefix' AND x.dst IN (", prefixes_of(network), ") AND ",
-              side == SeenSide::before ? "s.first_seen < ?2" : "s.last_seen >= ?2", ")"}));
-  sql::Statement& query = *query_lease;
-  query.bind(1, network.id).bind(2, time);
-  const bool seen = query.step() && query.int64(0) != 0;
-  if (!query.error().empty()) return read_error(store, query, "reading entity_seen");
-  return seen;
-}
-
 Result<std::optional<std::pair<UnixTime, UnixTime>>> network_seen(Store& store, const StoredEntity& network) {
-  const char* prefixes = prefixes_of(network);
-  auto query_lease = store.database().cached(
-      joined({"SELECT MIN(s.first_seen), MAX(s.last_seen) FROM edge x JOIN entity_seen s ON s.entity_id = x.src"
-              " WHERE x.relation = 'in-prefix' AND x.dst IN (", prefixes, ")"}));
+  auto query_lease = store.database().cached("SELECT first_seen, last_seen FROM network_seen WHERE network_id = ?1");
   sql::Statement& query = *query_lease;
   query.bind(1, network.id);
   using Span = std::optional<std::pair<UnixTime, UnixTime>>;
-  if (query.step() && !query.is_null(0)) return Span(std::pair{query.int64(0), query.int64(1)});
-  if (!query.error().empty()) return read_error(store, query, "reading entity_seen");
+  if (query.step()) return Span(std::pair{query.int64(0), query.int64(1)});
+  if (!query.error().empty()) return read_error(store, query, "reading network_seen");
   return Span();
 }
 

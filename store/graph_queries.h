@@ -115,14 +115,16 @@ Result<std::optional<std::pair<UnixTime, UnixTime>>> domain_family_seen(Store& s
 Result<std::vector<SeenEntity>> families_first_seen(Store& store, UnixTime since, UnixTime until);
 /// Registrable domains whose family mail last named in [since, until].
 Result<std::vector<SeenEntity>> families_last_seen(Store& store, UnixTime since, UnixTime until);
+/// Networks (prefixes, ASes, route objects) that mail from an IP inside first came
+/// from in [since, until]; `messages` sums their IPs' (network_seen).
+Result<std::vector<SeenEntity>> networks_first_seen(Store& store, UnixTime since, UnixTime until);
+/// Networks that mail from an IP inside last came from in [since, until].
+Result<std::vector<SeenEntity>> networks_last_seen(Store& store, UnixTime since, UnixTime until);
 /// The earliest first_seen and latest last_seen of the IPs inside a prefix (`in-prefix`
 /// edges), or inside the prefixes an AS originates (`originated-by`), or under a route
-/// object's prefixes; nullopt when mail never named any.
+/// object's prefixes; nullopt when mail never named any. One row of network_seen,
+/// which the writers keep.
 Result<std::optional<std::pair<UnixTime, UnixTime>>> network_seen(Store& store, const StoredEntity& network);
-/// A side of a moment: mail first named something before it, or last named it at or after it.
-enum class SeenSide { before, since };
-/// The same over the IPs inside a network (see network_seen).
-Result<bool> network_seen_on(Store& store, const StoredEntity& network, SeenSide side, UnixTime time);
 /// The time of the newest message; nullopt for an empty store.
 Result<std::optional<UnixTime>> newest_message_time(Store& store);
 

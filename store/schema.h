@@ -33,4 +33,8 @@ std::optional<int> parse_schema_version(std::string_view text);
 /// spamgraph. A current store is only read, without taking the write lock.
 Status migrate(sql::Database& db);
 
+/// Recomputes network_seen from the edges and entity_seen, inside the caller's
+/// transaction: after edges were removed, which the maintained rows cannot undo.
+Status rebuild_network_seen(sql::Database& db);
+
 }  // namespace sg

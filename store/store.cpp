@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "core/domain.h"
+#include "store/datasets.h"
 #include "store/schema.h"
 
 namespace sg {
@@ -69,6 +70,11 @@ std::optional<EntityRef> parent_of(const EntityRef& entity, PublicSuffixCache& s
 
 // How much of the file a reading connection maps (address space, not memory).
 constexpr int64_t kReaderMmapBytes = int64_t{16} << 30;
+// The end of every upsert into network_seen.
+#define SG_NETWORK_SEEN_ON_CONFLICT \
+  " ON CONFLICT DO UPDATE SET first_seen = MIN(first_seen, excluded.first_seen)," \
+  " last_seen = MAX(last_seen, excluded.last_seen), messages = messages + excluded.messages"
+
 // The page cache of a reading connection, in KiB (see Store::open).
 constexpr int64_t kReaderCacheKiB = 2048;
 
@@ -159,6 +165,21 @@ Status Store::prepare_statements() {
        " trusted = MAX(trusted, excluded.trusted)"},
       {&insert_family_edge_name_,
        "INSERT INTO family_edge_name(family_id, entity_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING"},
+      // network_seen: min and max commute too, so its rows merge like the others.
+      {&widen_networks_of_ip_,
+       "INSERT INTO network_seen(network_id, first_seen, last_seen, messages) SELECT * FROM ("
+       "SELECT x.dst, ?2, ?3, ?4 FROM edge x WHERE x.src = ?1 AND x.relation = 'in-prefix' UNION ALL "
+       "SELECT y.dst, ?2, ?3, ?4 FROM edge x JOIN edge y ON y.src = x.dst AND y.relation IN ('originated-by', 'route-object')"
+       " WHERE x.src = ?1 AND x.relation = 'in-prefix') WHERE true" SG_NETWORK_SEEN_ON_CONFLICT},
+      {&widen_networks_by_prefix_,
+       "INSERT INTO network_seen(network_id, first_seen, last_seen, messages) SELECT * FROM ("
+       "SELECT ?2, s.first_seen, s.last_seen, s.messages FROM entity_seen s WHERE s.entity_id = ?1 UNION ALL "
+       "SELECT y.dst, s.first_seen, s.last_seen, s.messages FROM entity_seen s"
+       " JOIN edge y ON y.src = ?2 AND y.relation IN ('originated-by', 'route-object') WHERE s.entity_id = ?1) WHERE true"
+       SG_NETWORK_SEEN_ON_CONFLICT},
+      {&widen_network_by_member_,
+       "INSERT INTO network_seen(network_id, first_seen, last_seen, messages)"
+       " SELECT ?2, first_seen, last_seen, messages FROM network_seen WHERE network_id = ?1" SG_NETWORK_SEEN_ON_CONFLICT},
       {&insert_observation_,
        "INSERT INTO observation(edge_id, time, source_kind, source_id, trusted) VALUES (?1, ?2, ?3, ?4, ?5)"
        " ON CONFLICT DO UPDATE SET trusted = MAX(trusted, excluded.trusted)"},
@@ -333,6 +354,7 @@ Result<int64_t> Store::upsert_edge(int64_t src, Relation relation, int64_t dst, 
   if (!insert_edge_.run()) return Error{"storing edge: " + insert_edge_.error(), std::string(relation.text())};
   if (inserted) *inserted = true;
   const int64_t id = db_.last_insert_id();
+  if (auto status = widen_network_seen(src, relation, dst); !status) return status.error();
   edge_cache_.emplace(key, EdgeState{id, time, time, 1, trusted, false});
   return id;
 }
@@ -353,6 +375,18 @@ Status Store::flush_edges() {
     if (!upsert_edge_source_.run()) return Error{"updating edge_source: " + upsert_edge_source_.error(), db_.path()};
   }
   edge_sources_.clear();
+  return Ok{};
+}
+
+Status Store::widen_network_seen(int64_t src, Relation relation, int64_t dst) {
+  sql::Statement* widen = nullptr;
+  if (relation == kInPrefix)
+    widen = &widen_networks_by_prefix_;
+  else if (relation == kOriginatedBy || relation == kRouteObject)
+    widen = &widen_network_by_member_;
+  if (!widen) return Ok{};
+  widen->bind(1, src).bind(2, dst);
+  if (!widen->run()) return Error{"updating network_seen: " + widen->error(), db_.path()};
   return Ok{};
 }
 
@@ -383,6 +417,9 @@ Status Store::flush_seen() {
   for (const auto& [entity, seen] : seen_) {
     upsert_seen_.bind(1, entity).bind(2, seen.first_seen).bind(3, seen.last_seen).bind(4, seen.messages);
     if (!upsert_seen_.run()) return Error{"updating entity_seen: " + upsert_seen_.error(), db_.path()};
+    if (!seen.ip) continue;
+    widen_networks_of_ip_.bind(1, entity).bind(2, seen.first_seen).bind(3, seen.last_seen).bind(4, seen.messages);
+    if (!widen_networks_of_ip_.run()) return Error{"updating network_seen: " + widen_networks_of_ip_.error(), db_.path()};
   }
   seen_.clear();
   for (const auto& [family, seen] : families_named_) {
@@ -544,6 +581,7 @@ Result<bool> Store::add_message(const Evidence& evidence, const std::vector<Obse
   // hops of one message is one link, trusted if either hop was.
   std::map<std::pair<int64_t, int64_t>, bool> links;
   message_entities_.clear();
+  message_ips_.clear();
   message_edges_.clear();
   message_families_named_.clear();
   message_ip_links_.clear();
@@ -552,6 +590,7 @@ Result<bool> Store::add_message(const Evidence& evidence, const std::vector<Obse
     auto object = entity_id(observation.object);
     if (!object) return fail(object.error());
     message_entities_.push_back(*object);
+    if (observation.object.kind == EntityKind::ip) message_ips_.push_back(*object);
     if (observation.subject.kind == EntityKind::message) {
       auto relation = relation_id(observation.relation);
       if (!relation) return fail(relation.error());
@@ -570,6 +609,7 @@ Result<bool> Store::add_message(const Evidence& evidence, const std::vector<Obse
     auto subject = entity_id(observation.subject);
     if (!subject) return fail(subject.error());
     message_entities_.push_back(*subject);
+    if (observation.subject.kind == EntityKind::ip) message_ips_.push_back(*subject);
     // A hop's names (HELO, reverse name) belong to their families too.
     for (const auto& [end, id] : {std::pair{&observation.subject, *subject}, std::pair{&observation.object, *object}}) {
       if (end->kind != EntityKind::domain) continue;
@@ -609,6 +649,7 @@ Result<bool> Store::add_message(const Evidence& evidence, const std::vector<Obse
                               message_domain_links_.end());
   count_pairs(evidence.time);
   note_sightings(message_entities_, evidence.time, seen_);
+  for (int64_t ip : message_ips_) seen_[ip].ip = true;
   note_sightings(message_families_named_, evidence.time, families_named_);
   if (own_batch)
     if (auto status = commit(); !status) return status.error();

@@ -236,6 +236,9 @@ class Store {
   /// For a newly stored edge (`observation`'s, between entities `subject` and `object`):
   /// records each end that is a name under a registrable domain in `family_edge_name`.
   Status note_edge_names(const Observation& observation, int64_t subject, int64_t object);
+  /// For a new edge that puts an IP in a prefix, or a prefix under an AS or route
+  /// object: widens network_seen of the networks now holding more seen IPs.
+  Status widen_network_seen(int64_t src, Relation relation, int64_t dst);
   /// Adds one observation of edge `edge` from a source of `kind` to this batch's
   /// totals (edge_sources_); messages are counted by add_message, once each.
   void note_edge_source(int64_t edge, ProvenanceKind kind, UnixTime time, bool trusted);
@@ -281,6 +284,7 @@ class Store {
     UnixTime first_seen = 0;
     UnixTime last_seen = 0;
     int64_t messages = 0;
+    bool ip = false;  ///< seen_: an IP, whose sightings widen network_seen of the networks it is in
   };
   std::unordered_map<int64_t, SeenState> seen_;  ///< entity id -> this batch's sightings
   /// Adds one message (at `time`) to the sightings of each id in `ids` (deduplicated here).
@@ -327,6 +331,7 @@ class Store {
   };
   std::vector<MessagePair> message_pairs_, message_families_;
   std::vector<int64_t> message_entities_;  ///< scratch: the entities one message names
+  std::vector<int64_t> message_ips_;       ///< scratch: those of them that are IPs
   std::vector<int64_t> message_edges_;     ///< scratch: the edges one message states
   std::vector<int64_t> message_families_named_;  ///< scratch: the families of the domains it names
   std::vector<sql::Statement> link_inserts_;  ///< [n]: INSERT of n message links
@@ -342,6 +347,9 @@ class Store {
   sql::Statement upsert_family_;
   sql::Statement upsert_edge_source_;
   sql::Statement insert_family_edge_name_;
+  sql::Statement widen_networks_of_ip_;      ///< network_seen from an IP's sightings (?1 ip, ?2 first, ?3 last)
+  sql::Statement widen_networks_by_prefix_;  ///< network_seen for a new in-prefix edge (?1 ip, ?2 prefix)
+  sql::Statement widen_network_by_member_;   ///< network_seen for a new prefix -> AS or route edge (?1, ?2)
   sql::Statement insert_observation_;
   sql::Statement insert_attribute_;
   sql::Statement find_message_;

@@ -80,6 +80,29 @@ std::string third_message(const TempDir& dir) {
   return path;
 }
 
+// Rows computed afresh (the CTE `fresh`), rows kept in `table`, rows of both equal
+// in `columns` (joined on `keys`), and fresh rows with more than one message. Checks
+// that the kept rows are the fresh ones.
+struct Comparison {
+  int64_t fresh = 0, kept = 0, equal = 0, shared = 0;
+};
+Comparison compare(Store& store, const std::string& with, const std::string& table, const std::string& keys,
+                   const std::vector<std::string>& columns) {
+  std::string equal;
+  for (const std::string& column : columns) equal += (equal.empty() ? "" : " AND ") + ("f." + column + " = t." + column);
+  auto query = store.database().prepare(with + " SELECT (SELECT COUNT(*) FROM fresh), (SELECT COUNT(*) FROM " + table +
+                                        "), (SELECT COUNT(*) FROM fresh f JOIN " + table + " t USING (" + keys +
+                                        ") WHERE " + (equal.empty() ? "1" : equal) +
+                                        "), (SELECT COUNT(*) FROM fresh WHERE messages > 1)");
+  Comparison result;
+  REQUIRE(query.step());
+  result = Comparison{query.int64(0), query.int64(1), query.int64(2), query.int64(3)};
+  CAPTURE(table);
+  CHECK(result.kept == result.fresh);
+  CHECK(result.equal == result.fresh);
+  return result;
+}
+
 }  // namespace
 
 TEST_CASE("campaign auto: the bundled case is one campaign, and corpus mail shared only through big providers stays out") {
@@ -243,12 +266,17 @@ TEST_CASE("findings: the bundled case with DNS and ASN enrichment (acceptance)")
 }
 
 TEST_CASE("diff: entity_seen and reading the messages agree, on the corpus") {
+  const std::string v4 = repo_path(kIpLocationDir + "/asn-ipv4.csv");
+  REQUIRE_MESSAGE(std::filesystem::exists(v4), v4 << " is missing: run scripts/setup.sh");
   TempDir dir("findings-diff-paths");
   auto store = seed_and_corpus(dir);
+  // Networks too: the IPs' prefixes and ASes.
+  REQUIRE(spamgraph(dir.path("graph.db"), {"data", "import", "ip-location-db", v4}).exit_code == 0);
+  REQUIRE(spamgraph(dir.path("graph.db"), {"enrich", "asn"}).exit_code == 0);
   auto newest = store->database().prepare("SELECT MAX(time), MIN(time) FROM message");
   REQUIRE(newest.step());
   const UnixTime last = newest.int64(0), first = newest.int64(1);
-  int compared = 0;
+  int compared = 0, networks = 0;
   for (UnixTime since : {first + 1, kFirstDay + 1, kSecondDay, (first + last) / 2, last}) {
     DiffOptions options;
     options.since = since;
@@ -267,8 +295,11 @@ TEST_CASE("diff: entity_seen and reading the messages agree, on the corpus") {
     CHECK(keys(fast->appeared) == keys(slow->appeared));
     CHECK(keys(fast->vanished) == keys(slow->vanished));
     compared += static_cast<int>(fast->appeared.size() + fast->vanished.size());
+    for (const auto* rows : {&fast->appeared, &fast->vanished})
+      for (const IndicatorStats& row : *rows) networks += row.kind == EntityKind::asn || row.kind == EntityKind::prefix;
   }
   CHECK(compared > 10);  // the periods were not all empty
+  CHECK(networks > 5);
 }
 
 TEST_CASE("entity_seen, family_seen, edge_source, family_edge_name: what ingest keeps equals what the migration computes") {
@@ -290,27 +321,7 @@ TEST_CASE("entity_seen, family_seen, edge_source, family_edge_name: what ingest 
       UNION
       SELECT e.dst, m.id, m.time FROM observation o JOIN edge e ON e.id = o.edge_id JOIN message m ON m.id = o.source_id
         WHERE o.source_kind = 'message'),)sql";
-  // Rows computed afresh (the CTE `fresh`), rows kept, rows of both equal in `columns`
-  // (joined on `keys`), and fresh rows with more than one message.
-  struct Comparison {
-    int64_t fresh = 0, kept = 0, equal = 0, shared = 0;
-  };
-  auto compare = [&](const std::string& with, const std::string& table, const std::string& keys,
-                     const std::vector<std::string>& columns) {
-    std::string equal;
-    for (const std::string& column : columns) equal += (equal.empty() ? "" : " AND ") + ("f." + column + " = t." + column);
-    auto query = store->database().prepare(with + " SELECT (SELECT COUNT(*) FROM fresh), (SELECT COUNT(*) FROM " + table +
-                                           "), (SELECT COUNT(*) FROM fresh f JOIN " + table + " t USING (" + keys +
-                                           ") WHERE " + (equal.empty() ? "1" : equal) +
-                                           "), (SELECT COUNT(*) FROM fresh WHERE messages > 1)");
-    REQUIRE(query.step());
-    const Comparison result{query.int64(0), query.int64(1), query.int64(2), query.int64(3)};
-    CAPTURE(table);
-    CHECK(result.kept == result.fresh);
-    CHECK(result.equal == result.fresh);
-    return result;
-  };
-  const Comparison entities = compare(named + R"sql(
+  const Comparison entities = compare(*store, named + R"sql(
     fresh AS (
       SELECT entity_id, MIN(time) AS first_seen, MAX(time) AS last_seen, COUNT(*) AS messages
         FROM named GROUP BY entity_id))sql",
@@ -318,7 +329,7 @@ TEST_CASE("entity_seen, family_seen, edge_source, family_edge_name: what ingest 
   CHECK(entities.fresh > 50);
   // The same by registrable domain: a message counts once for its domain's family,
   // however many names of it the message gave.
-  const Comparison families = compare(named + R"sql(
+  const Comparison families = compare(*store, named + R"sql(
     fresh AS (
       SELECT COALESCE(d.parent_id, d.id) AS family_id, MIN(n.time) AS first_seen, MAX(n.time) AS last_seen,
              COUNT(DISTINCT n.message_id) AS messages
@@ -328,7 +339,7 @@ TEST_CASE("entity_seen, family_seen, edge_source, family_edge_name: what ingest 
   CHECK(families.shared > 5);  // families some messages shared
   // Each edge's sightings per kind of source: messages counted once however many
   // hops of one message stated the edge.
-  const Comparison edges = compare(R"sql(
+  const Comparison edges = compare(*store, R"sql(
     WITH fresh AS (
       SELECT edge_id, source_kind, MIN(time) AS first_seen, MAX(time) AS last_seen,
              CASE WHEN source_kind = 'message' THEN COUNT(DISTINCT source_id) ELSE 0 END AS messages,
@@ -339,12 +350,68 @@ TEST_CASE("entity_seen, family_seen, edge_source, family_edge_name: what ingest 
   CHECK(edges.fresh > 50);
   CHECK(edges.shared > 5);  // edges several messages stated
   // The names under a registrable domain that are an end of some edge.
-  const Comparison names = compare(R"sql(
+  const Comparison names = compare(*store, R"sql(
     WITH fresh AS (
       SELECT x.parent_id AS family_id, x.id AS entity_id, 0 AS messages FROM edge e JOIN entity x ON x.id IN (e.src, e.dst)
         WHERE x.kind = 'domain' AND x.parent_id IS NOT NULL GROUP BY 1, 2))sql",
                                    "family_edge_name", "family_id, entity_id", {});
   CHECK(names.fresh > 5);
+}
+
+TEST_CASE("network_seen: what ingest and enrichment keep equals what the migration computes, also after a removal") {
+  const std::string v4 = repo_path(kIpLocationDir + "/asn-ipv4.csv");
+  REQUIRE_MESSAGE(std::filesystem::exists(v4), v4 << " is missing: run scripts/setup.sh");
+  TempDir dir("findings-network-seen");
+  const std::string db = dir.path("graph.db");
+  ingest_seed_dated(db);
+  REQUIRE(spamgraph(db, {"ingest", test_data("corpus/spamassassin")}).exit_code <= 1);
+  // Each network from its IPs' entity_seen: prefixes through in-prefix edges, then
+  // ASes and route objects through their prefixes. (The messages of fresh rows are
+  // their IPs' sum, so `shared` counts networks with more than one.)
+  const std::string fresh = R"sql(
+    WITH inside AS (
+      SELECT x.dst AS network_id, s.first_seen, s.last_seen, s.messages FROM edge x
+        JOIN entity_seen s ON s.entity_id = x.src WHERE x.relation = 'in-prefix'),
+    fresh AS (
+      SELECT network_id, MIN(first_seen) AS first_seen, MAX(last_seen) AS last_seen, SUM(messages) AS messages FROM (
+        SELECT * FROM inside UNION ALL
+        SELECT y.dst, i.first_seen, i.last_seen, i.messages FROM inside i JOIN edge y ON y.src = i.network_id
+          WHERE y.relation IN ('originated-by', 'route-object'))
+        GROUP BY network_id))sql";
+  auto check = [&](const char* when, int64_t at_least) {
+    CAPTURE(when);
+    auto store = open(db);
+    const Comparison networks =
+        compare(*store, fresh, "network_seen", "network_id", {"first_seen", "last_seen", "messages"});
+    CHECK(networks.fresh >= at_least);
+    CHECK(networks.shared >= at_least / 10);
+  };
+  check("before enrichment", 0);
+  // New edges put seen IPs in prefixes, and the prefixes under ASes.
+  REQUIRE(spamgraph(db, {"data", "import", "ip-location-db", v4}).exit_code == 0);
+  REQUIRE(spamgraph(db, {"enrich", "asn"}).exit_code == 0);
+  check("after enrich asn", 20);
+  // New mail from IPs already inside networks widens them: 103.244.54.137 again, later.
+  REQUIRE(spamgraph(db, {"ingest", "--assume-time", "2020-03-01T00:00:00Z", third_message(dir)}).exit_code == 0);
+  {
+    auto store = open(db);
+    auto query = store->database().prepare(
+        "SELECT n.last_seen FROM network_seen n JOIN entity e ON e.id = n.network_id WHERE e.kind = 'asn' AND e.key = ?1");
+    query.bind(1, "AS58779");
+    REQUIRE(query.step());
+    CHECK(query.int64(0) == make_utc(2020, 3, 1, 0, 0, 0));
+  }
+  check("after new mail", 20);
+  // The new relay's IP joins its prefix at the next enrichment.
+  REQUIRE(spamgraph(db, {"enrich", "asn"}).exit_code == 0);
+  check("after enriching the new IP", 20);
+  // Removing the dataset removes the edges, and the networks' spans with them.
+  REQUIRE(spamgraph(db, {"data", "remove", "1"}).exit_code == 0);
+  check("after the dataset's removal", 0);
+  auto store = open(db);
+  auto left = store->database().prepare("SELECT COUNT(*) FROM network_seen");
+  REQUIRE(left.step());
+  CHECK(left.int64(0) == 0);
 }
 
 TEST_CASE("timeline: weeks start on Monday, UTC") {
