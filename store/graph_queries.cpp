@@ -293,11 +293,11 @@ Result<std::vector<Sighting>> edge_sightings(Store& store, int64_t edge_id, Unix
 }
 
 Result<std::vector<SeenEntity>> ips_first_seen(Store& store, UnixTime since, UnixTime until) {
-  return seen_range(store, "entity_seen", "entity_id", " AND e.kind = 'ip'", "first_seen", since, until);
+  return seen_range(store, "ip_seen", "ip_id", "", "first_seen", since, until);
 }
 
 Result<std::vector<SeenEntity>> ips_last_seen(Store& store, UnixTime since, UnixTime until) {
-  return seen_range(store, "entity_seen", "entity_id", " AND e.kind = 'ip'", "last_seen", since, until);
+  return seen_range(store, "ip_seen", "ip_id", "", "last_seen", since, until);
 }
 
 Result<std::vector<SeenEntity>> networks_first_seen(Store& store, UnixTime since, UnixTime until) {

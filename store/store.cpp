@@ -112,7 +112,10 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, StoreAccess 
                                       "; PRAGMA cache_size=-" + std::to_string(kReaderCacheKiB));
         !status)
       return status.error();
-  if (auto status = store->prepare_statements(); !status) return status.error();
+  // A question never writes: the statements of a batch are prepared by its first begin().
+  if (auto status = store->prepare_statements(false); !status) return status.error();
+  if (access == StoreAccess::write)
+    if (auto status = store->prepare_statements(true); !status) return status.error();
   return store;
 }
 
@@ -120,13 +123,14 @@ Store::~Store() {
   if (in_batch_) rollback();
 }
 
-Status Store::prepare_statements() {
+Status Store::prepare_statements(bool writes) {
   struct Item {
     sql::Statement* target;
     const char* text;
+    bool write = true;  ///< used only inside a batch
   };
   const Item items[] = {
-      {&find_entity_, "SELECT id FROM entity WHERE kind = ?1 AND key = ?2 AND key_hash = ?3"},
+      {&find_entity_, "SELECT id FROM entity WHERE kind = ?1 AND key = ?2 AND key_hash = ?3", false},
       {&insert_entity_,
        "INSERT INTO entity(kind, key, parent_id, key_hash) VALUES (?1, ?2, ?3, ?4) ON CONFLICT(kind, key) DO NOTHING"},
       {&find_edge_, "SELECT id, first_seen, last_seen, count, trusted FROM edge WHERE src = ?1 AND relation = ?2 AND dst = ?3"},
@@ -165,7 +169,11 @@ Status Store::prepare_statements() {
        " trusted = MAX(trusted, excluded.trusted)"},
       {&insert_family_edge_name_,
        "INSERT INTO family_edge_name(family_id, entity_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING"},
-      // network_seen: min and max commute too, so its rows merge like the others.
+      {&upsert_ip_seen_,
+       "INSERT INTO ip_seen(ip_id, first_seen, last_seen, messages) VALUES (?1, ?2, ?3, ?4)"
+       " ON CONFLICT DO UPDATE SET first_seen = MIN(first_seen, excluded.first_seen),"
+       " last_seen = MAX(last_seen, excluded.last_seen), messages = messages + excluded.messages"},
+      // network_seen: min, max and sum commute too, so its rows merge like the others.
       {&widen_networks_of_ip_,
        "INSERT INTO network_seen(network_id, first_seen, last_seen, messages) SELECT * FROM ("
        "SELECT x.dst, ?2, ?3, ?4 FROM edge x WHERE x.src = ?1 AND x.relation = 'in-prefix' UNION ALL "
@@ -186,24 +194,28 @@ Status Store::prepare_statements() {
       {&insert_attribute_,
        "INSERT INTO attribute(entity_id, name, value, time, source_kind, source_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
        " ON CONFLICT DO UPDATE SET time = MAX(time, excluded.time)"},
-      {&find_message_, "SELECT id FROM message WHERE header_hash = ?1"},
+      {&find_message_, "SELECT id FROM message WHERE header_hash = ?1", false},
       {&insert_message_,
        "INSERT INTO message(header_hash, time, time_source, subject, source_kind, source_path, source_offset,"
        " uidvalidity, uid, ingested_at, raw_headers) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"},
-      {&find_relation_, "SELECT id FROM relation WHERE name = ?1"},
+      {&find_relation_, "SELECT id FROM relation WHERE name = ?1", false},
       {&insert_relation_, "INSERT INTO relation(name) VALUES (?1)"},
-      {&data_version_query_, "PRAGMA data_version"},
+      {&data_version_query_, "PRAGMA data_version", false},
   };
 
   for (const Item& item : items) {
+    if (item.write != writes) continue;
     *item.target = db_.prepare(item.text);
     if (!item.target->ok()) return Error{"preparing statement: " + item.target->error(), db_.path()};
   }
+  if (writes) write_statements_ready_ = true;
   return Ok{};
 }
 
 Status Store::begin() {
   if (in_batch_) return Ok{};
+  if (!write_statements_ready_)
+    if (auto status = prepare_statements(true); !status) return status;
   if (auto status = db_.exec("BEGIN IMMEDIATE"); !status) return status;
   in_batch_ = true;
   if (auto status = catch_up_with_other_writers(); !status) {
@@ -418,6 +430,8 @@ Status Store::flush_seen() {
     upsert_seen_.bind(1, entity).bind(2, seen.first_seen).bind(3, seen.last_seen).bind(4, seen.messages);
     if (!upsert_seen_.run()) return Error{"updating entity_seen: " + upsert_seen_.error(), db_.path()};
     if (!seen.ip) continue;
+    upsert_ip_seen_.bind(1, entity).bind(2, seen.first_seen).bind(3, seen.last_seen).bind(4, seen.messages);
+    if (!upsert_ip_seen_.run()) return Error{"updating ip_seen: " + upsert_ip_seen_.error(), db_.path()};
     widen_networks_of_ip_.bind(1, entity).bind(2, seen.first_seen).bind(3, seen.last_seen).bind(4, seen.messages);
     if (!widen_networks_of_ip_.run()) return Error{"updating network_seen: " + widen_networks_of_ip_.error(), db_.path()};
   }

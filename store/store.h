@@ -208,7 +208,9 @@ class Store {
  private:
   Store() = default;
   /// Prepares the statements every write uses, once per connection.
-  Status prepare_statements();
+  /// Prepares the statements only a batch uses (`writes`), or the others.
+  Status prepare_statements(bool writes);
+  bool write_statements_ready_ = false;
   /// `show` for a message, found by its header hash or a unique prefix of it.
   Result<EntityReport> show_message(const std::string& hash_or_prefix);
   /// Adds to `links` the domains tied to IP `id` directly or through its messages.
@@ -284,7 +286,7 @@ class Store {
     UnixTime first_seen = 0;
     UnixTime last_seen = 0;
     int64_t messages = 0;
-    bool ip = false;  ///< seen_: an IP, whose sightings widen network_seen of the networks it is in
+    bool ip = false;  ///< seen_: an IP, also kept in ip_seen, whose sightings widen network_seen
   };
   std::unordered_map<int64_t, SeenState> seen_;  ///< entity id -> this batch's sightings
   /// Adds one message (at `time`) to the sightings of each id in `ids` (deduplicated here).
@@ -347,6 +349,7 @@ class Store {
   sql::Statement upsert_family_;
   sql::Statement upsert_edge_source_;
   sql::Statement insert_family_edge_name_;
+  sql::Statement upsert_ip_seen_;
   sql::Statement widen_networks_of_ip_;      ///< network_seen from an IP's sightings (?1 ip, ?2 first, ?3 last)
   sql::Statement widen_networks_by_prefix_;  ///< network_seen for a new in-prefix edge (?1 ip, ?2 prefix)
   sql::Statement widen_network_by_member_;   ///< network_seen for a new prefix -> AS or route edge (?1, ?2)

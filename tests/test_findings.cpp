@@ -302,7 +302,7 @@ TEST_CASE("diff: entity_seen and reading the messages agree, on the corpus") {
   CHECK(networks > 5);
 }
 
-TEST_CASE("entity_seen, family_seen, edge_source, family_edge_name: what ingest keeps equals what the migration computes") {
+TEST_CASE("entity_seen, ip_seen, family_seen, edge_source, family_edge_name: what ingest keeps equals what the migration computes") {
   TempDir dir("findings-entity-seen");
   const std::string db = dir.path("graph.db");
   ingest_seed_dated(db);
@@ -327,6 +327,14 @@ TEST_CASE("entity_seen, family_seen, edge_source, family_edge_name: what ingest 
         FROM named GROUP BY entity_id))sql",
                                       "entity_seen", "entity_id", {"first_seen", "last_seen", "messages"});
   CHECK(entities.fresh > 50);
+  // The IPs among them, kept apart.
+  const Comparison ips = compare(*store, named + R"sql(
+    fresh AS (
+      SELECT entity_id AS ip_id, MIN(time) AS first_seen, MAX(time) AS last_seen, COUNT(*) AS messages
+        FROM named n JOIN entity e ON e.id = n.entity_id WHERE e.kind = 'ip' GROUP BY entity_id))sql",
+                                 "ip_seen", "ip_id", {"first_seen", "last_seen", "messages"});
+  CHECK(ips.fresh > 10);
+  CHECK(ips.shared > 3);
   // The same by registrable domain: a message counts once for its domain's family,
   // however many names of it the message gave.
   const Comparison families = compare(*store, named + R"sql(

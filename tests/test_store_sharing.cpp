@@ -72,6 +72,7 @@ std::string canonical_dump(Store& store) {
       " JOIN entity e ON e.id = s.family_id"},
       {3, "SELECT 'family_edge_name', f.key, e.key FROM family_edge_name n JOIN entity f ON f.id = n.family_id"
       " JOIN entity e ON e.id = n.entity_id"},
+      {5, "SELECT 'ip_seen', e.key, s.first_seen, s.last_seen, s.messages FROM ip_seen s JOIN entity e ON e.id = s.ip_id"},
       {4, "SELECT 'network_seen', e.kind || ' ' || e.key, n.first_seen, n.last_seen FROM network_seen n"
       " JOIN entity e ON e.id = n.network_id"},
       {5, "SELECT 'message', header_hash, time, time_source, subject FROM message"},
@@ -339,7 +340,7 @@ TEST_CASE("store: the migration to unique entity keys merges duplicates left by 
         "DROP TABLE family_seen;"  // schema 12's: computed again from the messages
         "DROP TABLE edge_source;"  // schema 13's: computed again from the observations
         "DROP TABLE family_edge_name;"  // schema 14's: computed again from the edges
-        "DROP TABLE network_seen;"  // schema 15's: computed again from the edges and entity_seen
+        "DROP TABLE network_seen; DROP TABLE ip_seen;"  // schema 15's: computed again from entity_seen
         "UPDATE meta SET value = '2' WHERE key = 'schema_version';"));
     REQUIRE(count_rows(**store, "SELECT COUNT(*) FROM entity WHERE key = '198.51.100.10'") == 2);
   }
