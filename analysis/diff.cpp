@@ -57,27 +57,20 @@ Result<IndicatorSet> period_indicators(Store& store, const std::vector<MessageSu
   return indicators_of_messages(store, ids, since, until);
 }
 
-// The IPs a domain is tied to: where its mail came from, what gave it as a name, what it resolves to.
+// The IPs a domain is tied to: where its mail came from, what gave it as a name, what
+// it resolves to; as `shares DOMAIN` finds them (from totals kept at ingest), the most
+// seen first. Relays do not count: every mail passes some.
 Status add_ties(Store& store, IndicatorStats& stats, size_t limit) {
-  auto add = [&](const std::vector<EdgeEnd>& ends) {
-    for (const EdgeEnd& end : ends)
-      if (end.other.ref.kind == EntityKind::ip && stats.ips.size() < limit) stats.ips.insert(end.other.ref.key);
-  };
-  for (Relation relation : {kHelo, kPtr}) {
-    auto ends = edges_to(store, stats.entity_id, relation);
-    if (!ends) return ends.error();
-    add(*ends);
-  }
-  auto addresses = edges_from(store, stats.entity_id, kResolvesTo);
-  if (!addresses) return addresses.error();
-  add(*addresses);
-  auto messages = messages_naming(store, EntityRef{EntityKind::domain, stats.value});
-  if (!messages) return messages.error();
-  if (messages->size() > 200) messages->resize(200);
-  auto links = message_links(store, *messages, LinkKinds::ips_and_domains);
+  auto links = store.ips_sharing_domain(stats.value, TimeRange{});
   if (!links) return links.error();
-  for (const MessageLinkRow& link : *links)
-    if (link.relation == kSentFrom.text() && stats.ips.size() < limit) stats.ips.insert(link.entity.ref.key);
+  for (const SharedLink& link : *links) {
+    if (stats.ips.size() >= limit) break;
+    for (const std::string& role : link.roles)
+      if (role == kHelo.text() || role == kPtr.text() || role == kResolvesTo.text() || role == "origin-ip") {
+        stats.ips.insert(link.value);
+        break;
+      }
+  }
   return Ok{};
 }
 
