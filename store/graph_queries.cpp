@@ -1,6 +1,8 @@
 #include "store/graph_queries.h"
 
 #include <algorithm>
+#include <optional>
+#include <string>
 #include <unordered_map>
 
 namespace sg {
@@ -216,21 +218,58 @@ Result<StoredEntity> stored_entity(Store& store, int64_t id) {
 
 Result<std::vector<MessageLinkRow>> message_links(Store& store, const std::vector<int64_t>& message_ids,
                                                   LinkKinds kinds) {
-  // Most of a message's links are to URLs and addresses: questions about networks
-  // skip them before any of their text is copied.
-  auto query_lease = store.database().cached(
-      joined({"SELECT ml.message_id, ml.time, r.name, ml.trusted, ", kEntityColumns,
-           " FROM message_link ml JOIN relation r ON r.id = ml.relation_id JOIN entity e ON e.id = ml.entity_id ",
-           kEntityJoin, " WHERE ml.message_id = ?1",
-           kinds == LinkKinds::ips_and_domains ? " AND e.kind IN ('ip', 'domain')" : ""}));
-  sql::Statement& query = *query_lease;
+  // Relation names by id, and those naming only URLs (never an IP or a domain).
+  std::unordered_map<int64_t, std::string> relation_names;
+  {
+    auto query_lease = store.database().cached("SELECT id, name FROM relation");
+    sql::Statement& query = *query_lease;
+    while (query.step()) relation_names.emplace(query.int64(0), query.text(1));
+    if (!query.error().empty()) return read_error(store, query, "reading relations");
+  }
+  const std::string_view url_relation = relation_of(Role::url).text();
+  // The links as integers first, then each distinct entity read once: a campaign's
+  // links name the same IPs and domains thousands of times, and joining the entity
+  // table row by row read its pages again for each.
+  struct Link {
+    int64_t message_id, time, relation_id, entity_id;
+    bool trusted;
+  };
+  std::vector<Link> links;
+  {
+    auto query_lease = store.database().cached(
+        "SELECT message_id, time, relation_id, entity_id, trusted FROM message_link WHERE message_id = ?1");
+    sql::Statement& query = *query_lease;
+    for (int64_t id : message_ids) {
+      query.bind(1, id);
+      while (query.step()) {
+        const int64_t relation_id = query.int64(2);
+        if (kinds == LinkKinds::ips_and_domains) {
+          auto name = relation_names.find(relation_id);
+          if (name != relation_names.end() && name->second == url_relation) continue;
+        }
+        links.push_back({query.int64(0), query.int64(1), relation_id, query.int64(3), query.int64(4) != 0});
+      }
+      if (!query.error().empty()) return read_error(store, query, "reading message links");
+      query.reset();
+    }
+  }
+  std::unordered_map<int64_t, std::optional<StoredEntity>> entities;  // nullopt: a kind not asked for
+  for (const Link& link : links) {
+    auto [at, fresh] = entities.try_emplace(link.entity_id);
+    if (!fresh) continue;
+    auto entity = stored_entity(store, link.entity_id);
+    if (!entity) return entity.error();
+    if (kinds == LinkKinds::all || entity->ref.kind == EntityKind::ip || entity->ref.kind == EntityKind::domain)
+      at->second = std::move(*entity);
+  }
   std::vector<MessageLinkRow> rows;
-  for (int64_t id : message_ids) {
-    query.bind(1, id);
-    while (query.step())
-      rows.push_back(MessageLinkRow{query.int64(0), query.int64(1), query.text(2), entity_at(query, 4), query.int64(3) != 0});
-    if (!query.error().empty()) return read_error(store, query, "reading message links");
-    query.reset();
+  rows.reserve(links.size());
+  for (const Link& link : links) {
+    const std::optional<StoredEntity>& entity = entities.at(link.entity_id);
+    if (!entity) continue;
+    auto name = relation_names.find(link.relation_id);
+    rows.push_back(MessageLinkRow{link.message_id, link.time, name == relation_names.end() ? "" : name->second,
+                                  *entity, link.trusted});
   }
   return rows;
 }
