@@ -12,7 +12,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
-#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,10 +50,6 @@ int hand_over(char** argv) {
   path = path.substr(0, path.rfind('/') + 1) + "spamgraph-full";
   execv(path.c_str(), argv);
   return fail_with(Error{std::string("cannot run it: ") + std::strerror(errno), path});
-}
-
-void append(std::vector<RegisteredCommand>& commands, std::vector<RegisteredCommand> more) {
-  commands.insert(commands.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
 }
 
 int run(int argc, char** argv) {

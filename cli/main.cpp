@@ -1,7 +1,6 @@
 // spamgraph-full: every command of spamgraph (cli/front_main.cpp hands it what
 // the front binary does not answer itself), registered from the cli/*_command(s).cpp
 // files (cli/subcommand.h).
-#include <iterator>
 #include <vector>
 
 #include "cli/subcommand.h"
@@ -9,10 +8,6 @@
 namespace {
 
 using namespace sg;
-
-void append(std::vector<RegisteredCommand>& commands, std::vector<RegisteredCommand> more) {
-  commands.insert(commands.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
-}
 
 int run(int argc, char** argv) {
   CommandLine line;

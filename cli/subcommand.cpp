@@ -2,6 +2,7 @@
 
 #include <ctime>
 #include <iostream>
+#include <iterator>
 
 #include "cli/commands.h"
 #include "core/run_catching.h"
@@ -24,6 +25,10 @@ CommandLine::CommandLine() : app("spamgraph: spam headers in, campaign graph out
   app.require_subcommand(1);
   app.add_option("--db", db_flag, "SQLite store (default: $SPAMGRAPH_DB, else ./spamgraph.db)");
   app.add_option("--config", config_flag, "config file (default: $SPAMGRAPH_CONFIG or ~/.config/spamgraph/config)");
+}
+
+void append(std::vector<RegisteredCommand>& commands, std::vector<RegisteredCommand> more) {
+  commands.insert(commands.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
 }
 
 int run_command_line(CommandLine& line, const std::vector<RegisteredCommand>& commands, int argc, char** argv) {

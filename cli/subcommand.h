@@ -38,6 +38,9 @@ struct CommandLine {
   std::string config_flag;  ///< --config
 };
 
+/// Adds `more` at the end of `commands`.
+void append(std::vector<RegisteredCommand>& commands, std::vector<RegisteredCommand> more);
+
 /// Parses `argv` against the registered `commands`, loads the config and runs the
 /// parsed command: its exit code (help and parse errors print as CLI11 does).
 int run_command_line(CommandLine& line, const std::vector<RegisteredCommand>& commands, int argc, char** argv);
