@@ -306,7 +306,7 @@ TEST_CASE("cli: a FIFO named on the command line is read as a pipe is, opened on
   CHECK(mentions(ingest, "read 1, new 1, duplicates 0, unreadable 0"));
 }
 
-TEST_CASE("cli: questions start without the download and drawing libraries; other commands are handed over") {
+TEST_CASE("cli: questions start without the download and drawing libraries, and other commands are handed over") {
   TempDir dir("cli-front");
   const std::string db = dir.path("f.db");
   // ingest is not a question: spamgraph hands it to spamgraph-full beside it.
