@@ -2,150 +2,164 @@
 
 #include <algorithm>
 #include <unordered_map>
-#include <unordered_set>
 
+#include "analysis/indicator_tally.h"
 #include "store/datasets.h"
 #include "store/graph_queries.h"
+#include "store/graph_scan.h"
 
 namespace sg {
 
 namespace {
 
-// Relations of a message to an IP, and the role the IP plays.
-const char* ip_role(std::string_view relation) {
-  if (relation == kSentFrom.text()) return "origin-ip";
-  if (relation == kRelayedBy.text()) return "relay-ip";
-  if (relation == relation_of(Role::originating_ip).text()) return "originating-ip";
-  return nullptr;
-}
-
-class Collector {
+// The graph read by indexed lookups, each entity and IP once.
+class LookupGraph final : public TallyGraph {
  public:
-  IndicatorStats& at(EntityKind kind, const std::string& value, int64_t entity_id) {
-    IndicatorStats& stats = set_[{kind, value}];
-    if (stats.value.empty()) {
-      stats.kind = kind;
-      stats.value = value;
-      stats.first_seen = INT64_MAX;
-      stats.last_seen = INT64_MIN;
+  explicit LookupGraph(Store& store) : store_(store) {}
+
+  Result<TallyEntity> entity(int64_t id) override {
+    auto known = entities_.find(id);
+    if (known != entities_.end()) return known->second.basics;
+    auto entity = stored_entity(store_, id);
+    if (!entity) return entity.error();
+    Known row;
+    row.basics.kind = entity->ref.kind;
+    row.key = entity->ref.key;
+    if (entity->ref.kind == EntityKind::domain) {
+      row.basics.registrable = id;
+      if (entity->registrable != entity->ref.key) {
+        if (auto parent = store_.find_entity({EntityKind::domain, entity->registrable})) row.basics.registrable = *parent;
+      }
     }
-    if (!stats.entity_id) stats.entity_id = entity_id;
-    return stats;
+    return entities_.emplace(id, std::move(row)).first->second.basics;
   }
 
-  // One sighting in one message: counted once per message.
-  void sight(IndicatorStats& stats, int64_t message, UnixTime time, bool trusted, std::string_view role) {
-    stats.first_seen = std::min(stats.first_seen, time);
-    stats.last_seen = std::max(stats.last_seen, time);
-    stats.fact = stats.fact || trusted;
-    if (!role.empty()) stats.roles.emplace(role);
-    messages_[&stats].insert(message);
+  Result<std::string> key(int64_t id) override {
+    if (auto known = entities_.find(id); known != entities_.end()) return known->second.key;
+    auto entity = stored_entity(store_, id);
+    if (!entity) return entity.error();
+    return entity->ref.key;
   }
 
-  IndicatorSet take() {
-    for (auto& [stats, messages] : messages_) stats->messages = static_cast<int64_t>(messages.size());
-    messages_.clear();
-    return std::move(set_);
+  Result<std::vector<TallyNetwork>> networks(int64_t ip) override {
+    if (auto known = networks_.find(ip); known != networks_.end()) return known->second;
+    std::vector<TallyNetwork> networks;
+    auto prefixes = edges_from(store_, ip, kInPrefix);
+    if (!prefixes) return prefixes.error();
+    for (const EdgeEnd& prefix : *prefixes) {
+      networks.push_back({prefix.other.id, EntityKind::prefix});
+      remember(prefix.other);
+      for (auto [relation, kind] : {std::pair{kOriginatedBy, EntityKind::asn}, std::pair{kRouteObject, EntityKind::route}}) {
+        auto ends = edges_from(store_, prefix.other.id, relation);
+        if (!ends) return ends.error();
+        for (const EdgeEnd& end : *ends) {
+          networks.push_back({end.other.id, kind});
+          remember(end.other);
+        }
+      }
+    }
+    return networks_.emplace(ip, std::move(networks)).first->second;
+  }
+
+  Result<std::vector<int64_t>> resolves_to(int64_t domain) override {
+    auto addresses = edges_from(store_, domain, kResolvesTo);
+    if (!addresses) return addresses.error();
+    std::vector<int64_t> ids;
+    for (const EdgeEnd& address : *addresses) {
+      ids.push_back(address.other.id);
+      remember(address.other);
+    }
+    return ids;
   }
 
  private:
-  IndicatorSet set_;  // std::map: the addresses of its values stay put
-  std::unordered_map<IndicatorStats*, std::unordered_set<int64_t>> messages_;
-};
+  struct Known {
+    TallyEntity basics;
+    std::string key;
+  };
+  // Only the key: a network's or address's kind is known from the edge.
+  void remember(const StoredEntity& entity) {
+    if (!entities_.count(entity.id)) entities_.emplace(entity.id, Known{{entity.ref.kind, entity.id}, entity.ref.key});
+  }
 
-struct IpSighting {
-  int64_t entity_id = 0;
-  std::string key;
-  std::vector<std::pair<int64_t, UnixTime>> messages;  // (message, time)
-  bool origin = false;
+  Store& store_;
+  std::unordered_map<int64_t, Known> entities_;
+  std::unordered_map<int64_t, std::vector<TallyNetwork>> networks_;
 };
 
 }  // namespace
 
 Result<IndicatorSet> indicators_of_messages(Store& store, const std::vector<int64_t>& message_ids, UnixTime since,
                                             UnixTime until) {
-  auto links = message_links(store, message_ids, LinkKinds::ips_and_domains);
-  if (!links) return links.error();
+  auto relations = relation_ids(store);
+  if (!relations) return relations.error();
+  std::unordered_map<int64_t, std::string> relation_names;
+  for (auto& [name, id] : *relations) relation_names.emplace(id, name);
+  IndicatorTally tally(relation_names);
+  LookupGraph graph(store);
+
   std::vector<int64_t> sorted_ids = message_ids;
   std::sort(sorted_ids.begin(), sorted_ids.end());
-  Collector collect;
-  std::map<int64_t, IpSighting> ips;  // by entity id
-  std::unordered_map<int64_t, std::vector<std::string>> origin_of_message;  // message -> origin IPs
-  for (const MessageLinkRow& link : *links) {
-    const StoredEntity& entity = link.entity;
-    if (entity.ref.kind == EntityKind::ip) {
-      const char* role = ip_role(link.relation);
-      if (!role) continue;
-      IndicatorStats& stats = collect.at(EntityKind::ip, entity.ref.key, entity.id);
-      collect.sight(stats, link.message_id, link.time, link.trusted, role);
-      IpSighting& ip = ips[entity.id];
-      ip.entity_id = entity.id;
-      ip.key = entity.ref.key;
-      ip.messages.push_back({link.message_id, link.time});
-      if (link.relation == kSentFrom.text()) {
-        ip.origin = true;
-        origin_of_message[link.message_id].push_back(entity.ref.key);
+  sorted_ids.erase(std::unique(sorted_ids.begin(), sorted_ids.end()), sorted_ids.end());
+  struct Message {
+    UnixTime time = 0;
+    std::vector<TallyLink> links;
+    std::vector<TallyHop> hops;
+  };
+  std::vector<Message> messages(sorted_ids.size());
+  std::vector<int64_t> hop_ips;  // every IP the messages came from or through
+  {
+    auto query_lease = store.database().cached(
+        "SELECT time, relation_id, entity_id, trusted FROM message_link WHERE message_id = ?1");
+    sql::Statement& query = *query_lease;
+    for (size_t i = 0; i < sorted_ids.size(); ++i) {
+      query.bind(1, sorted_ids[i]);
+      while (query.step()) {
+        messages[i].time = query.int64(0);
+        messages[i].links.push_back({query.int64(2), query.int64(1), query.int64(3) != 0});
+        const std::string& relation = relation_names[query.int64(1)];
+        if (relation == kSentFrom.text() || relation == kRelayedBy.text() ||
+            relation == relation_of(Role::originating_ip).text())
+          hop_ips.push_back(query.int64(2));
       }
+      if (!query.error().empty())
+        return Error{"reading message links: " + query.error(), store.database().path()};
+      query.reset();
     }
   }
-  for (const MessageLinkRow& link : *links) {
-    if (link.entity.ref.kind != EntityKind::domain) continue;
-    IndicatorStats& stats = collect.at(EntityKind::domain, link.entity.registrable,
-                                       link.entity.registrable == link.entity.ref.key ? link.entity.id : 0);
-    collect.sight(stats, link.message_id, link.time, link.trusted, link.relation);
-    if (auto origins = origin_of_message.find(link.message_id); origins != origin_of_message.end())
-      stats.ips.insert(origins->second.begin(), origins->second.end());
-  }
-  // Hop names the messages' IPs gave, and the networks behind the IPs.
-  for (auto& [id, ip] : ips) {
+  std::sort(hop_ips.begin(), hop_ips.end());
+  hop_ips.erase(std::unique(hop_ips.begin(), hop_ips.end()), hop_ips.end());
+  // The names the messages' hops gave: each IP's HELO and PTR edges, and which of
+  // the set's messages stated them.
+  for (int64_t ip : hop_ips) {
+    auto entity = graph.entity(ip);
+    if (!entity) return entity.error();
+    if (entity->kind != EntityKind::ip) continue;
     for (Relation relation : {kHelo, kPtr}) {
-      auto names = edges_from(store, id, relation);
+      auto names = edges_from(store, ip, relation);
       if (!names) return names.error();
       for (const EdgeEnd& name : *names) {
         auto sightings = edge_sightings(store, name.edge_id, since, until);
         if (!sightings) return sightings.error();
-        IndicatorStats* stats = nullptr;
         for (const Sighting& sighting : *sightings) {
-          // The same IP may have given the name in mail outside the set.
-          if (!std::binary_search(sorted_ids.begin(), sorted_ids.end(), sighting.message_id)) continue;
-          if (!stats) {
-            stats = &collect.at(EntityKind::domain, name.other.registrable,
-                                name.other.registrable == name.other.ref.key ? name.other.id : 0);
-            stats->ips.insert(ip.key);
-          }
-          collect.sight(*stats, sighting.message_id, sighting.time, sighting.trusted, relation.text());
+          auto at = std::lower_bound(sorted_ids.begin(), sorted_ids.end(), sighting.message_id);
+          if (at == sorted_ids.end() || *at != sighting.message_id) continue;
+          messages[static_cast<size_t>(at - sorted_ids.begin())].hops.push_back(
+              {ip, name.other.id, relation == kPtr, sighting.time, sighting.trusted});
         }
       }
     }
-    auto prefixes = edges_from(store, id, kInPrefix);
-    if (!prefixes) return prefixes.error();
-    const char* network_role = ip.origin ? "origin-network" : "relay-network";
-    for (const EdgeEnd& prefix : *prefixes) {
-      IndicatorStats& prefix_stats = collect.at(EntityKind::prefix, prefix.other.ref.key, prefix.other.id);
-      for (const auto& [message, time] : ip.messages) collect.sight(prefix_stats, message, time, false, network_role);
-      auto asns = edges_from(store, prefix.other.id, kOriginatedBy);
-      if (!asns) return asns.error();
-      for (const EdgeEnd& asn : *asns) {
-        IndicatorStats& asn_stats = collect.at(EntityKind::asn, asn.other.ref.key, asn.other.id);
-        for (const auto& [message, time] : ip.messages) collect.sight(asn_stats, message, time, false, network_role);
-      }
-      auto routes = edges_from(store, prefix.other.id, kRouteObject);
-      if (!routes) return routes.error();
-      for (const EdgeEnd& route : *routes) {
-        IndicatorStats& route_stats = collect.at(EntityKind::route, route.other.ref.key, route.other.id);
-        for (const auto& [message, time] : ip.messages) collect.sight(route_stats, message, time, false, network_role);
-      }
-    }
   }
-  IndicatorSet set = collect.take();
-  // A domain resolving to an address is tied to it too.
-  for (auto& [key, stats] : set) {
-    if (stats.kind != EntityKind::domain || !stats.entity_id) continue;
-    auto addresses = edges_from(store, stats.entity_id, kResolvesTo);
-    if (!addresses) return addresses.error();
-    for (const EdgeEnd& address : *addresses) stats.ips.insert(address.other.ref.key);
-  }
-  return set;
+  for (size_t i = 0; i < sorted_ids.size(); ++i)
+    if (auto status = tally.add(0, sorted_ids[i], messages[i].time, messages[i].links, messages[i].hops, graph); !status)
+      return status.error();
+  IndicatorSet result;
+  auto status = tally.take(graph, [&](uint32_t, IndicatorSet&& set) -> Status {
+    result = std::move(set);
+    return Ok{};
+  });
+  if (!status) return status.error();
+  return result;
 }
 
 }  // namespace sg

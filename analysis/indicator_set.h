@@ -28,8 +28,13 @@ struct IndicatorStats {
   UnixTime last_seen = 0;
   int64_t messages = 0;  ///< messages that name it (for networks: sent or relayed from inside it)
   bool fact = false;     ///< some sighting was stated by a trusted hop
-  std::set<std::string> ips;  ///< for a domain: the IPs it was sent from, gave HELO from, or resolves to
+  std::set<std::string> ips;  ///< for a domain: the IPs it was sent from, gave HELO from, or resolves to (at most kMaxIndicatorIps, the first in text order)
+  int64_t ips_total = 0;      ///< how many IPs `ips` would hold without the cap (0 when not counted)
 };
+
+/// IPs an indicator lists at most: a shortener in 50,000 messages is tied to
+/// thousands, which no table shows and every reader of the set would copy.
+inline constexpr size_t kMaxIndicatorIps = 100;
 
 /// Indicators by (kind, value), in that order.
 using IndicatorSet = std::map<std::pair<EntityKind, std::string>, IndicatorStats>;

@@ -133,7 +133,7 @@ Result<CampaignReport> build_campaign_report(Store& store, int64_t campaign_id, 
   if (!campaign) return campaign.error();
   auto ids = campaign_message_ids(store, campaign_id);
   if (!ids) return ids.error();
-  auto timeline = timeline_of_messages(store, *ids, campaign->name);
+  auto timeline = campaign_timeline(store, *campaign);
   if (!timeline) return timeline.error();
 
   CampaignReport report;
@@ -145,7 +145,7 @@ Result<CampaignReport> build_campaign_report(Store& store, int64_t campaign_id, 
   report.since = options.since;
   report.generated_at = options.now;
   for (const TimelineWeekRow& week : timeline->weeks)
-    report.weeks.push_back({week.week_start, week.messages, static_cast<int64_t>(week.new_indicators.size())});
+    report.weeks.push_back({week.week_start, week.messages, week.new_count});
 
   // A masked value (the user's own) is left out of every table and the graph.
   auto masked = [&](const IndicatorStats& stats) {

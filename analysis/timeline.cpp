@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <map>
 
+#include "analysis/campaign_facts.h"
 #include "store/campaigns.h"
 #include "store/graph_queries.h"
+#include "store/graph_scan.h"
 
 namespace sg {
 
@@ -17,6 +19,63 @@ std::string indicator_text(const IndicatorStats& stats) {
   return std::string(to_text(stats.kind)) + " " + stats.value;
 }
 
+// Every week from the first sighting to the last, at most kMaxWeeks (the newest).
+void lay_out_weeks(Timeline& timeline) {
+  UnixTime first_week = week_start(timeline.first_seen);
+  const UnixTime last_week = week_start(timeline.last_seen);
+  if ((last_week - first_week) / kWeek + 1 > static_cast<UnixTime>(kMaxWeeks)) {
+    first_week = last_week - static_cast<UnixTime>(kMaxWeeks - 1) * kWeek;
+    timeline.weeks_truncated = true;
+  }
+  for (UnixTime week = first_week; week <= last_week; week += kWeek) timeline.weeks.push_back({week, 0, 0, {}});
+}
+
+// The row of the week holding `time`; nullptr before the first row.
+TimelineWeekRow* week_of(Timeline& timeline, UnixTime time) {
+  if (timeline.weeks.empty()) return nullptr;
+  const UnixTime week = week_start(time);
+  if (week < timeline.weeks.front().week_start || week > timeline.weeks.back().week_start) return nullptr;
+  return &timeline.weeks[static_cast<size_t>((week - timeline.weeks.front().week_start) / kWeek)];
+}
+
+void name_new(TimelineWeekRow& row, const IndicatorStats& stats, const TimelineLimits& limits) {
+  if (!limits.names_per_week || row.new_indicators.size() < limits.names_per_week)
+    row.new_indicators.push_back(indicator_text(stats));
+}
+
+Result<Timeline> from_stored_facts(Store& store, const CampaignSummary& campaign, const CampaignFactsTotals& totals,
+                                   const TimelineLimits& limits) {
+  Timeline timeline;
+  timeline.subject = campaign.name;
+  timeline.messages = totals.messages;
+  timeline.indicators_total = totals.indicators;
+  if (!totals.messages) return timeline;
+  timeline.first_seen = totals.first_seen;
+  timeline.last_seen = totals.last_seen;
+  auto indicators = stored_campaign_indicators(store, campaign.id, limits.indicators);
+  if (!indicators) return indicators.error();
+  timeline.indicators = std::move(*indicators);
+  lay_out_weeks(timeline);
+  auto weeks = stored_campaign_weeks(store, campaign.id);
+  if (!weeks) return weeks.error();
+  const bool all_listed = static_cast<int64_t>(timeline.indicators.size()) == totals.indicators;
+  for (const CampaignFactsWeek& week : *weeks) {
+    TimelineWeekRow* row = week_of(timeline, week.week_start);
+    if (!row) continue;
+    row->messages = week.messages;
+    row->new_count = week.new_indicators;
+    if (!week.new_indicators || all_listed) continue;
+    auto named = stored_campaign_indicators_between(store, campaign.id, week.week_start, week.week_start + kWeek,
+                                                    limits.names_per_week);
+    if (!named) return named.error();
+    for (const IndicatorStats& stats : *named) row->new_indicators.push_back(indicator_text(stats));
+  }
+  if (all_listed)
+    for (const IndicatorStats& stats : timeline.indicators)
+      if (TimelineWeekRow* row = week_of(timeline, stats.first_seen)) name_new(*row, stats, limits);
+  return timeline;
+}
+
 }  // namespace
 
 UnixTime week_start(UnixTime time) {
@@ -26,7 +85,8 @@ UnixTime week_start(UnixTime time) {
   return (day - since_monday) * kDay;
 }
 
-Result<Timeline> timeline_of_messages(Store& store, const std::vector<int64_t>& message_ids, std::string subject) {
+Result<Timeline> timeline_of_messages(Store& store, const std::vector<int64_t>& message_ids, std::string subject,
+                                      const TimelineLimits& limits) {
   Timeline timeline;
   timeline.subject = std::move(subject);
   auto messages = message_times(store, message_ids);
@@ -44,36 +104,38 @@ Result<Timeline> timeline_of_messages(Store& store, const std::vector<int64_t>& 
   for (auto& [key, stats] : *set) timeline.indicators.push_back(std::move(stats));
   std::stable_sort(timeline.indicators.begin(), timeline.indicators.end(),
                    [](const IndicatorStats& a, const IndicatorStats& b) { return a.first_seen < b.first_seen; });
+  timeline.indicators_total = static_cast<int64_t>(timeline.indicators.size());
 
-  UnixTime first_week = week_start(timeline.first_seen);
-  const UnixTime last_week = week_start(timeline.last_seen);
-  if ((last_week - first_week) / kWeek + 1 > static_cast<UnixTime>(kMaxWeeks)) {
-    first_week = last_week - static_cast<UnixTime>(kMaxWeeks - 1) * kWeek;
-    timeline.weeks_truncated = true;
-  }
-  for (UnixTime week = first_week; week <= last_week; week += kWeek) timeline.weeks.push_back({week, 0, {}});
-  auto row_of = [&](UnixTime time) -> TimelineWeekRow* {
-    const UnixTime week = week_start(time);
-    if (week < first_week) return nullptr;
-    return &timeline.weeks[static_cast<size_t>((week - first_week) / kWeek)];
-  };
+  lay_out_weeks(timeline);
   for (const MessageSummary& message : *messages)
-    if (TimelineWeekRow* row = row_of(message.time)) row->messages += 1;
+    if (TimelineWeekRow* row = week_of(timeline, message.time)) row->messages += 1;
   for (const IndicatorStats& stats : timeline.indicators)
-    if (TimelineWeekRow* row = row_of(stats.first_seen)) row->new_indicators.push_back(indicator_text(stats));
+    if (TimelineWeekRow* row = week_of(timeline, stats.first_seen)) {
+      row->new_count += 1;
+      name_new(*row, stats, limits);
+    }
+  if (limits.indicators && timeline.indicators.size() > limits.indicators) timeline.indicators.resize(limits.indicators);
   return timeline;
 }
 
-Result<Timeline> campaign_timeline(Store& store, const CampaignSummary& campaign) {
+Result<Timeline> campaign_timeline(Store& store, const CampaignSummary& campaign, const TimelineLimits& limits) {
+  {
+    // The freshness check and the facts it vouches for, from one snapshot. Inside a
+    // caller's transaction the snapshot is that one.
+    ReadSnapshot snapshot(store);
+    auto totals = fresh_campaign_facts(store, campaign.id);
+    if (!totals) return totals.error();
+    if (*totals) return from_stored_facts(store, campaign, **totals, limits);
+  }
   auto ids = campaign_message_ids(store, campaign.id);
   if (!ids) return ids.error();
-  return timeline_of_messages(store, *ids, campaign.name);
+  return timeline_of_messages(store, *ids, campaign.name, limits);
 }
 
-Result<Timeline> indicator_timeline(Store& store, const EntityRef& indicator) {
+Result<Timeline> indicator_timeline(Store& store, const EntityRef& indicator, const TimelineLimits& limits) {
   auto ids = messages_naming(store, indicator);
   if (!ids) return ids.error();
-  return timeline_of_messages(store, *ids, describe(indicator));
+  return timeline_of_messages(store, *ids, describe(indicator), limits);
 }
 
 }  // namespace sg

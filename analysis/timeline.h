@@ -19,7 +19,14 @@ namespace sg {
 struct TimelineWeekRow {
   UnixTime week_start = 0;
   int64_t messages = 0;
-  std::vector<std::string> new_indicators;  ///< "domain somach789.xyz", first seen that week
+  int64_t new_count = 0;                    ///< indicators first seen that week
+  std::vector<std::string> new_indicators;  ///< "domain somach789.xyz": all of them, or the first TimelineLimits::names_per_week
+};
+
+/// How much of a timeline to list; the totals always count everything.
+struct TimelineLimits {
+  size_t indicators = 0;      ///< indicators listed at most (0: all)
+  size_t names_per_week = 0;  ///< new indicators named per week at most (0: all)
 };
 
 /// A timeline.
@@ -28,7 +35,8 @@ struct Timeline {
   int64_t messages = 0;
   UnixTime first_seen = 0;
   UnixTime last_seen = 0;
-  std::vector<IndicatorStats> indicators;  ///< by first_seen, then kind and value
+  int64_t indicators_total = 0;            ///< indicators in all, listed or not
+  std::vector<IndicatorStats> indicators;  ///< by first_seen, then kind and value; at most TimelineLimits::indicators
   std::vector<TimelineWeekRow> weeks;      ///< every week from the first to the last (at most kMaxWeeks)
   bool weeks_truncated = false;            ///< the span was longer than kMaxWeeks: the newest are shown
 };
@@ -39,11 +47,13 @@ inline constexpr size_t kMaxWeeks = 520;
 /// The Monday 00:00 UTC on or before `time`.
 UnixTime week_start(UnixTime time);
 
-/// The timeline of a campaign, as find_campaign() gave it (its summary is not read again).
-Result<Timeline> campaign_timeline(Store& store, const CampaignSummary& campaign);
+/// The timeline of a campaign, as find_campaign() gave it: from its stored facts
+/// (analysis/campaign_facts.h) while they are true, else from its messages.
+Result<Timeline> campaign_timeline(Store& store, const CampaignSummary& campaign, const TimelineLimits& limits = {});
 /// The timeline of the messages naming an indicator (messages_naming()).
-Result<Timeline> indicator_timeline(Store& store, const EntityRef& indicator);
+Result<Timeline> indicator_timeline(Store& store, const EntityRef& indicator, const TimelineLimits& limits = {});
 /// The timeline of any set of messages, named `subject`.
-Result<Timeline> timeline_of_messages(Store& store, const std::vector<int64_t>& message_ids, std::string subject);
+Result<Timeline> timeline_of_messages(Store& store, const std::vector<int64_t>& message_ids, std::string subject,
+                                      const TimelineLimits& limits = {});
 
 }  // namespace sg

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "analysis/campaign_auto.h"
+#include "analysis/campaign_facts.h"
 #include "analysis/indicator_set.h"
 #include "cli/commands.h"
 #include "cli/findings_output.h"
@@ -50,6 +51,14 @@ Result<std::vector<int64_t>> messages_of(Store& store, const std::vector<std::st
   return all;
 }
 
+// Stores the facts of the campaigns a change made stale, so that their timelines
+// read them. A failure leaves the change in place: timelines then read the messages.
+void store_campaign_facts(Store& store) {
+  if (auto refreshed = refresh_campaign_facts(store); !refreshed)
+    std::cerr << "warning: campaign facts not stored (timelines read the messages instead): "
+              << refreshed.error().message << '\n';
+}
+
 // Runs `change` inside one write batch; commits when it succeeds.
 int in_batch(Store& store, const std::function<Status()>& change) {
   if (auto status = store.begin(); !status) return fail_with(status.error());
@@ -58,6 +67,7 @@ int in_batch(Store& store, const std::function<Status()>& change) {
     return fail_with(status.error());
   }
   if (auto status = store.commit(); !status) return fail_with(status.error());
+  store_campaign_facts(store);
   return kExitOk;
 }
 
@@ -75,6 +85,7 @@ int run_auto(Store& store, const CampaignFlags& flags) {
   }
   auto summary = cluster_campaigns(store, options);
   if (!summary) return fail_with(summary.error());
+  store_campaign_facts(store);
   if (flags.json)
     write_json(campaign_auto_to_json(*summary), std::cout);
   else

@@ -29,9 +29,16 @@ struct PivotFlags {
   bool json = false;
 };
 
+// A timeline lists this many indicators unless told otherwise: the largest campaigns
+// have hundreds of thousands, more than anyone reads in a terminal.
+constexpr size_t kTimelineLimit = 1000;
+// And names this many of each week's new indicators (the weeks count them all).
+constexpr size_t kNamesPerWeek = 20;
+
 struct TimelineFlags {
   std::string subject;
   bool indicator = false;
+  size_t limit = kTimelineLimit;
   bool json = false;
 };
 
@@ -82,17 +89,20 @@ int run_timeline(const CommandContext& context, const TimelineFlags& flags) {
   // takes, and its many small reads skip a lock round each.
   ReadSnapshot snapshot(**store);
   if (!snapshot.status()) return fail_with(snapshot.status().error());
+  TimelineLimits limits;
+  limits.indicators = flags.limit;
+  limits.names_per_week = flags.limit ? kNamesPerWeek : 0;
   // A campaign's id or name first, unless --indicator says otherwise.
   Result<Timeline> timeline = Error{"", ""};
   std::optional<CampaignSummary> campaign;
   if (!flags.indicator)
     if (auto found = find_campaign(**store, flags.subject)) campaign = *found;
   if (campaign) {
-    timeline = campaign_timeline(**store, *campaign);
+    timeline = campaign_timeline(**store, *campaign, limits);
   } else {
     auto indicator = indicator_arg(flags.subject, "CAMPAIGN|INDICATOR");
     if (!indicator) return fail_with(Error{"neither a campaign nor an indicator", flags.subject});
-    timeline = indicator_timeline(**store, *indicator);
+    timeline = indicator_timeline(**store, *indicator, limits);
   }
   if (!timeline) return fail_with(timeline.error());
   if (flags.json)
@@ -156,6 +166,9 @@ std::vector<RegisteredCommand> add_findings_commands(CLI::App& app) {
   timeline->add_option("CAMPAIGN|INDICATOR", timeline_flags->subject, "a campaign's id or name, or an indicator")
       ->required();
   timeline->add_flag("--indicator", timeline_flags->indicator, "read the argument as an indicator even if a campaign has that name");
+  timeline->add_option("--limit", timeline_flags->limit,
+                       "list at most this many indicators, and name at most " + std::to_string(kNamesPerWeek) +
+                           " new ones per week (default " + std::to_string(kTimelineLimit) + "; 0: all)");
   timeline->add_flag("--json", timeline_flags->json, "JSON output");
   commands.push_back(
       {timeline, [timeline_flags](const CommandContext& context) { return run_timeline(context, *timeline_flags); }});

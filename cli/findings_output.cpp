@@ -46,14 +46,17 @@ void print_indicator_rows(const std::vector<IndicatorStats>& rows, std::ostream&
 }  // namespace
 
 nlohmann::json indicator_to_json(const IndicatorStats& stats) {
-  return {{"kind", to_text(stats.kind)},
-          {"value", json_text(stats.value)},
-          {"roles", texts(stats.roles)},
-          {"first_seen", format_iso8601(stats.first_seen)},
-          {"last_seen", format_iso8601(stats.last_seen)},
-          {"messages", stats.messages},
-          {"trust", stats.fact ? "fact" : "claim"},
-          {"ips", texts(stats.ips)}};
+  nlohmann::json json = {{"kind", to_text(stats.kind)},
+                         {"value", json_text(stats.value)},
+                         {"roles", texts(stats.roles)},
+                         {"first_seen", format_iso8601(stats.first_seen)},
+                         {"last_seen", format_iso8601(stats.last_seen)},
+                         {"messages", stats.messages},
+                         {"trust", stats.fact ? "fact" : "claim"},
+                         {"ips", texts(stats.ips)}};
+  // Only when the list is cut short: how many there are in all.
+  if (stats.ips_total > static_cast<int64_t>(stats.ips.size())) json["ips_total"] = stats.ips_total;
+  return json;
 }
 
 void print_campaign_list(const std::vector<CampaignSummary>& campaigns, std::ostream& out) {
@@ -179,12 +182,16 @@ void print_timeline(const Timeline& t, std::ostream& out) {
   if (t.messages) out << ", " << day(t.first_seen) << " to " << day(t.last_seen);
   out << "\n\nindicators, by first sighting:\n";
   print_indicator_rows(t.indicators, out, false);
+  const int64_t unlisted = t.indicators_total - static_cast<int64_t>(t.indicators.size());
+  if (unlisted > 0) out << "  ... and " << unlisted << " more (--limit 0 lists all)\n";
   out << "\nweeks" << (t.weeks_truncated ? " (the newest only)" : "") << ":\n";
   for (const TimelineWeekRow& week : t.weeks) {
     out << fmt::format("  {}  {:>6} messages", day(week.week_start), week.messages);
-    if (!week.new_indicators.empty()) {
+    if (week.new_count) {
       out << "  new:";
       for (const std::string& item : week.new_indicators) out << ' ' << shown(item) << ';';
+      const int64_t unnamed = week.new_count - static_cast<int64_t>(week.new_indicators.size());
+      if (unnamed > 0) out << " and " << unnamed << " more";
     }
     out << '\n';
   }
@@ -197,11 +204,13 @@ nlohmann::json timeline_to_json(const Timeline& t) {
   for (const TimelineWeekRow& week : t.weeks)
     weeks.push_back({{"week", day(week.week_start)},
                      {"messages", week.messages},
+                     {"new_count", week.new_count},
                      {"new", json_texts(week.new_indicators)}});
   return {{"subject", json_text(t.subject)},
           {"messages", t.messages},
           {"first_seen", t.messages ? nlohmann::json(format_iso8601(t.first_seen)) : nlohmann::json()},
           {"last_seen", t.messages ? nlohmann::json(format_iso8601(t.last_seen)) : nlohmann::json()},
+          {"indicators_total", t.indicators_total},
           {"indicators", std::move(indicators)},
           {"weeks", std::move(weeks)},
           {"weeks_truncated", t.weeks_truncated}};

@@ -341,6 +341,11 @@ TEST_CASE("store: the migration to unique entity keys merges duplicates left by 
         "DROP TABLE edge_source;"  // schema 13's: computed again from the observations
         "DROP TABLE family_edge_name;"  // schema 14's: computed again from the edges
         "DROP TABLE network_seen; DROP TABLE ip_seen;"  // schema 15's: computed again from entity_seen
+        // schema 16's: stored campaign facts and the triggers that stamp changes
+        "DROP TABLE graph_clock; DROP TABLE campaign_facts; DROP TABLE campaign_indicator; DROP TABLE campaign_week;"
+        "DROP TRIGGER graph_clock_edge_in; DROP TRIGGER graph_clock_edge_out; DROP TRIGGER graph_clock_edge_moved;"
+        "DROP TRIGGER graph_clock_link_out; DROP TRIGGER graph_clock_link_moved; DROP TRIGGER graph_clock_sighting_out;"
+        "DROP TRIGGER graph_clock_message_out; DROP TRIGGER graph_clock_entity_moved;"
         "UPDATE meta SET value = '2' WHERE key = 'schema_version';"));
     REQUIRE(count_rows(**store, "SELECT COUNT(*) FROM entity WHERE key = '198.51.100.10'") == 2);
   }
