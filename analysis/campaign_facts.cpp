@@ -359,8 +359,10 @@ Result<FactsRefreshSummary> refresh_campaign_facts(Store& store, const FactsRefr
   {
     auto stale = store.database().prepare(
         "SELECT c.id, c.members_version FROM campaign c LEFT JOIN campaign_facts f ON f.campaign_id = c.id"
-        " WHERE f.campaign_id IS NULL OR f.members_version != c.members_version OR f.graph_version != ?1 ORDER BY c.id");
+        " WHERE (f.campaign_id IS NULL OR f.members_version != c.members_version OR f.graph_version != ?1)"
+        " AND (?2 IS NULL OR c.id = ?2) ORDER BY c.id");
     stale.bind(1, *version);
+    if (options.campaign) stale.bind(2, *options.campaign);
     while (stale.step()) {
       Pending campaign;
       campaign.id = stale.int64(0);

@@ -49,6 +49,8 @@ struct FactsRefreshOptions {
   /// Stale campaigns with at most this many messages in all are computed by lookups
   /// around their messages; above it, by one scan of the whole store.
   int64_t lookup_limit = 50000;
+  /// Only this campaign (when stale); nullopt: every stale campaign.
+  std::optional<int64_t> campaign;
 };
 
 /// What refresh_campaign_facts() did.
@@ -59,7 +61,7 @@ struct FactsRefreshSummary {
 };
 
 /// Computes and stores the facts of every campaign whose stored facts are missing or
-/// stale, in one write transaction of its own.
+/// stale, in one write transaction of its own (an error inside another transaction).
 Result<FactsRefreshSummary> refresh_campaign_facts(Store& store, const FactsRefreshOptions& options = {});
 
 }  // namespace sg

@@ -48,7 +48,9 @@ inline constexpr size_t kMaxWeeks = 520;
 UnixTime week_start(UnixTime time);
 
 /// The timeline of a campaign, as find_campaign() gave it: from its stored facts
-/// (analysis/campaign_facts.h) while they are true, else from its messages.
+/// (analysis/campaign_facts.h). Stale facts are made again and stored first; where
+/// that fails (inside a transaction, a store this process cannot write) the
+/// campaign's messages are read instead.
 Result<Timeline> campaign_timeline(Store& store, const CampaignSummary& campaign, const TimelineLimits& limits = {});
 /// The timeline of the messages naming an indicator (messages_naming()).
 Result<Timeline> indicator_timeline(Store& store, const EntityRef& indicator, const TimelineLimits& limits = {});

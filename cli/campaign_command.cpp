@@ -1,5 +1,6 @@
 // `spamgraph campaign auto|show|add|rename|merge|split`: campaigns made by
 // clustering (analysis/campaign_auto.h) or by hand (store/campaigns.h).
+#include <algorithm>
 #include <ctime>
 #include <iostream>
 #include <memory>
@@ -7,6 +8,7 @@
 #include "analysis/campaign_auto.h"
 #include "analysis/campaign_facts.h"
 #include "analysis/indicator_set.h"
+#include "analysis/timeline.h"
 #include "cli/commands.h"
 #include "cli/findings_output.h"
 #include "cli/indicator_arg.h"
@@ -107,12 +109,13 @@ int run_show(Store& store, const CampaignFlags& flags) {
   }
   auto campaign = find_campaign(store, flags.campaign);
   if (!campaign) return fail_with(campaign.error());
-  auto ids = campaign_message_ids(store, campaign->id);
-  if (!ids) return fail_with(ids.error());
-  auto set = indicators_of_messages(store, *ids, campaign->first_seen, campaign->last_seen);
-  if (!set) return fail_with(set.error());
-  std::vector<IndicatorStats> members;
-  for (auto& [key, stats] : *set) members.push_back(std::move(stats));
+  // Its stored facts when they are true (a timeline with everything listed).
+  auto timeline = campaign_timeline(store, *campaign);
+  if (!timeline) return fail_with(timeline.error());
+  std::vector<IndicatorStats> members = std::move(timeline->indicators);
+  std::sort(members.begin(), members.end(), [](const IndicatorStats& a, const IndicatorStats& b) {
+    return a.kind != b.kind ? a.kind < b.kind : a.value < b.value;
+  });
   if (flags.json)
     write_json(campaign_to_json(*campaign, members), std::cout);
   else
