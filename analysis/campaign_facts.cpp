@@ -337,6 +337,60 @@ Result<std::vector<IndicatorStats>> stored_campaign_indicators_between(Store& st
   return read_indicators(store, *query);
 }
 
+Result<std::vector<IndicatorStats>> stored_campaign_indicators_last_between(Store& store, int64_t id, UnixTime since,
+                                                                           UnixTime until, size_t limit) {
+  auto query = store.database().cached(std::string("SELECT ") + kIndicatorColumns +
+                                       " FROM campaign_indicator WHERE campaign_id = ?1 AND last_seen >= ?2"
+                                       " AND last_seen < ?3 ORDER BY kind, value LIMIT ?4");
+  query->bind(1, id).bind(2, since).bind(3, until).bind(4, limit ? static_cast<int64_t>(limit) : -1);
+  return read_indicators(store, *query);
+}
+
+Result<std::vector<IndicatorStats>> stored_campaign_changes(Store& store, int64_t id, bool by_first, UnixTime since,
+                                                           UnixTime until, size_t limit,
+                                                           std::map<EntityKind, int64_t>& by_kind) {
+  const std::string time = by_first ? "first_seen" : "last_seen";
+  const std::string range = " FROM campaign_indicator WHERE campaign_id = ?1 AND " + time + " >= ?2 AND " + time + " < ?3";
+  std::string rank = "CASE kind";
+  for (size_t i = 0; i < std::size(kIndicatorKinds); ++i)
+    rank += " WHEN " + std::to_string(static_cast<int>(kIndicatorKinds[i])) + " THEN " + std::to_string(i);
+  rank += " ELSE " + std::to_string(std::size(kIndicatorKinds)) + " END";
+  auto counts = store.database().cached("SELECT kind, COUNT(*)" + range + " GROUP BY kind");
+  counts->bind(1, id).bind(2, since).bind(3, until);
+  while (counts->step()) by_kind[static_cast<EntityKind>(counts->int64(0))] = counts->int64(1);
+  if (!counts->error().empty()) return read_error(store, *counts, "counting campaign indicators");
+  // The keys first (the index entries hold them: no row is read), sorted keeping only
+  // the first `limit`; then those rows whole. Sorting whole rows copied every IP list.
+  auto keys = store.database().cached("SELECT first_seen, kind, value" + range + " ORDER BY " + rank + ", " + time +
+                                      ", value LIMIT ?4");
+  keys->bind(1, id).bind(2, since).bind(3, until).bind(4, limit ? static_cast<int64_t>(limit) : -1);
+  auto row = store.database().cached(std::string("SELECT ") + kIndicatorColumns +
+                                     " FROM campaign_indicator WHERE campaign_id = ?1 AND first_seen = ?2 AND kind = ?3"
+                                     " AND value = ?4");
+  std::vector<IndicatorStats> rows;
+  while (keys->step()) {
+    row->bind(1, id).bind(2, keys->int64(0)).bind(3, keys->int64(1)).bind(4, keys->text_view(2));
+    auto found = read_indicators(store, *row);
+    if (!found) return found.error();
+    for (IndicatorStats& stats : *found) rows.push_back(std::move(stats));
+    row->reset();
+  }
+  if (!keys->error().empty()) return read_error(store, *keys, "reading campaign indicators");
+  return rows;
+}
+
+bool ensure_campaign_facts(Store& store, int64_t id) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto totals = fresh_campaign_facts(store, id);
+    if (!totals) return false;
+    if (*totals) return true;
+    FactsRefreshOptions options;
+    options.campaign = id;
+    if (attempt > 0 || !refresh_campaign_facts(store, options)) return false;
+  }
+  return false;
+}
+
 Result<std::vector<CampaignFactsWeek>> stored_campaign_weeks(Store& store, int64_t id) {
   auto query = store.database().cached(
       "SELECT week_start, messages, new_indicators FROM campaign_week WHERE campaign_id = ?1 ORDER BY week_start");

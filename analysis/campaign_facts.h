@@ -5,6 +5,7 @@
 // fall back to computing from the messages.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +42,15 @@ Result<std::vector<IndicatorStats>> stored_campaign_indicators(Store& store, int
 /// The stored indicators of campaign `id` first seen in [since, until), in the same order, at most `limit` (0: all).
 Result<std::vector<IndicatorStats>> stored_campaign_indicators_between(Store& store, int64_t id, UnixTime since,
                                                                       UnixTime until, size_t limit);
+/// The stored indicators of campaign `id` last seen in [since, until), by kind and value, at most `limit` (0: all).
+Result<std::vector<IndicatorStats>> stored_campaign_indicators_last_between(Store& store, int64_t id, UnixTime since,
+                                                                           UnixTime until, size_t limit);
+/// The stored indicators of campaign `id` first seen (`by_first`) or last seen in
+/// [since, until), as a diff lists them: by kind in kIndicatorKinds order, then that
+/// time and value; at most `limit` (0: all). `by_kind` counts them all.
+Result<std::vector<IndicatorStats>> stored_campaign_changes(Store& store, int64_t id, bool by_first, UnixTime since,
+                                                           UnixTime until, size_t limit,
+                                                           std::map<EntityKind, int64_t>& by_kind);
 /// The stored weeks of campaign `id` that had mail or new indicators, oldest first.
 Result<std::vector<CampaignFactsWeek>> stored_campaign_weeks(Store& store, int64_t id);
 
@@ -59,6 +69,12 @@ struct FactsRefreshSummary {
   int64_t messages = 0;   ///< their messages
   bool scanned = false;   ///< read by a scan of the whole store, not by lookups
 };
+
+/// Makes campaign `id`'s stored facts true when they are missing or stale
+/// (refresh_campaign_facts() for it alone), and tells whether they are true now:
+/// false, not an error, where they cannot be stored (inside a transaction, in a
+/// store this process cannot write), and the caller reads the messages instead.
+bool ensure_campaign_facts(Store& store, int64_t id);
 
 /// Computes and stores the facts of every campaign whose stored facts are missing or
 /// stale, in one write transaction of its own (an error inside another transaction).

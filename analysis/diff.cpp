@@ -1,10 +1,12 @@
 #include "analysis/diff.h"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
-#include <set>
 
+#include "analysis/campaign_facts.h"
 #include "store/campaigns.h"
+#include "store/graph_scan.h"
 #include "store/datasets.h"
 #include "store/graph_queries.h"
 
@@ -26,6 +28,26 @@ void sort_by(std::vector<IndicatorStats>& rows, bool by_first) {
     if (ta != tb) return ta < tb;
     return a.value < b.value;
   });
+}
+
+// Sorts both lists, counts them by kind, and keeps the first `limit` of each (0: all).
+void finish(DiffResult& result, size_t limit) {
+  sort_by(result.appeared, true);
+  sort_by(result.vanished, false);
+  for (auto [rows, counts] : {std::pair{&result.appeared, &result.appeared_by_kind},
+                              std::pair{&result.vanished, &result.vanished_by_kind}}) {
+    for (const IndicatorStats& stats : *rows) (*counts)[stats.kind] += 1;
+    if (limit && rows->size() > limit) rows->resize(limit);
+  }
+}
+
+// At most `limit` IPs per domain (the first in text order); ips_total counts all.
+void cap_ties(DiffResult& result, size_t limit) {
+  for (auto* rows : {&result.appeared, &result.vanished})
+    for (IndicatorStats& stats : *rows) {
+      stats.ips_total = std::max(stats.ips_total, static_cast<int64_t>(stats.ips.size()));
+      while (stats.ips.size() > limit) stats.ips.erase(std::prev(stats.ips.end()));
+    }
 }
 
 // Diff of two indicator sets: what `now` has that `before` lacks, and what `previous` had that `now` lacks.
@@ -87,8 +109,9 @@ IndicatorStats from_seen(const SeenEntity& seen, EntityKind kind, const std::str
 }
 
 // The whole store up to now: family_seen answers both sides for domains, entity_seen
-// for IPs, and network_seen (the IPs inside) for networks.
-Result<DiffResult> diff_open_end(Store& store, DiffResult result, size_t tie_limit) {
+// for IPs, and network_seen (the IPs inside) for networks. Domains come without
+// their IPs (add_ties() names them for the ones listed).
+Result<DiffResult> diff_open_end(Store& store, DiffResult result) {
   std::map<std::pair<EntityKind, std::string>, IndicatorStats> appeared, vanished;
   // side: true for appeared (first_seen in [since, until]), false for vanished (last_seen in the previous period).
   for (bool appearing : {true, false}) {
@@ -119,13 +142,30 @@ Result<DiffResult> diff_open_end(Store& store, DiffResult result, size_t tie_lim
           from_seen(seen, network.ref.kind, network.ref.key, network.id, {seen.first_seen, seen.last_seen});
     }
   }
-  for (auto& [key, stats] : appeared) {
-    if (stats.kind == EntityKind::domain)
-      if (auto status = add_ties(store, stats, tie_limit); !status) return status.error();
-    result.appeared.push_back(std::move(stats));
-  }
+  for (auto& [key, stats] : appeared) result.appeared.push_back(std::move(stats));
   for (auto& [key, stats] : vanished) result.vanished.push_back(std::move(stats));
   return result;
+}
+
+// One campaign up to now, from its stored facts (nullopt when they are stale): an
+// indicator appeared when the campaign first named it in the period, and vanished
+// when it last named it in the previous one. As for the whole store, a vanished
+// indicator's times and messages are over all of the campaign's mail.
+Result<std::optional<DiffResult>> campaign_diff_from_facts(Store& store, int64_t campaign, DiffResult result,
+                                                           size_t limit) {
+  ReadSnapshot snapshot(store);  // the facts the freshness check vouches for (inside a caller's, that one)
+  auto totals = fresh_campaign_facts(store, campaign);
+  if (!totals) return totals.error();
+  if (!*totals) return std::optional<DiffResult>{};
+  auto appeared = stored_campaign_changes(store, campaign, true, result.since, result.until + 1, limit,
+                                          result.appeared_by_kind);
+  if (!appeared) return appeared.error();
+  auto vanished = stored_campaign_changes(store, campaign, false, result.previous_since, result.since, limit,
+                                          result.vanished_by_kind);
+  if (!vanished) return vanished.error();
+  result.appeared = std::move(*appeared);
+  result.vanished = std::move(*vanished);
+  return std::optional<DiffResult>{std::move(result)};
 }
 
 // When any mail first named the indicator (for networks: any IP inside it).
@@ -164,8 +204,18 @@ Result<DiffResult> diff_period(Store& store, const DiffOptions& options) {
   result.previous_since = result.since - (result.until - result.since) - 1;
 
   const bool open_end = !options.until || !*newest || *options.until >= **newest;
-  if (!options.campaign && open_end && !options.read_messages) {
-    auto diff = diff_open_end(store, result, options.tie_limit);
+  if (options.campaign && open_end && !options.read_messages && ensure_campaign_facts(store, *options.campaign)) {
+    auto stored = campaign_diff_from_facts(store, *options.campaign, result, options.limit);
+    if (!stored) return stored.error();
+    if (*stored) {
+      result = std::move(**stored);
+      cap_ties(result, options.tie_limit);
+      return result;
+    }
+  }
+  const bool from_seen_tables = !options.campaign && open_end && !options.read_messages;
+  if (from_seen_tables) {
+    auto diff = diff_open_end(store, result);
     if (!diff) return diff.error();
     result = std::move(*diff);
   } else {
@@ -198,8 +248,12 @@ Result<DiffResult> diff_period(Store& store, const DiffOptions& options) {
       }
     compare(before, *previous, *now, result);
   }
-  sort_by(result.appeared, true);
-  sort_by(result.vanished, false);
+  finish(result, options.limit);
+  if (from_seen_tables)
+    for (IndicatorStats& stats : result.appeared)
+      if (stats.kind == EntityKind::domain)
+        if (auto status = add_ties(store, stats, options.tie_limit); !status) return status.error();
+  cap_ties(result, options.tie_limit);
   return result;
 }
 

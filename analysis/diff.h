@@ -6,8 +6,8 @@
 // campaign, the messages of the periods are read.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -26,6 +26,7 @@ struct DiffOptions {
   UnixTime now = 0;                      ///< the open end's time when the store holds no message
   size_t tie_limit = 10;                 ///< IPs named per domain ("now on 103.244.54.137")
   bool read_messages = false;            ///< read the periods' messages even where entity_seen would answer
+  size_t limit = 0;                      ///< indicators listed per list at most (0: all); the totals count all
 };
 
 /// A diff.
@@ -35,6 +36,8 @@ struct DiffResult {
   UnixTime previous_since = 0;  ///< the previous period is [previous_since, since)
   std::vector<IndicatorStats> appeared;  ///< by kind (kIndicatorKinds order), then first_seen and value
   std::vector<IndicatorStats> vanished;  ///< by kind, then last_seen and value
+  std::map<EntityKind, int64_t> appeared_by_kind;  ///< how many appeared, listed or not
+  std::map<EntityKind, int64_t> vanished_by_kind;  ///< how many vanished, listed or not
 };
 
 /// The diff of the store, or of one campaign.

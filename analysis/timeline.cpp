@@ -119,21 +119,13 @@ Result<Timeline> timeline_of_messages(Store& store, const std::vector<int64_t>& 
 }
 
 Result<Timeline> campaign_timeline(Store& store, const CampaignSummary& campaign, const TimelineLimits& limits) {
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    {
-      // The freshness check and the facts it vouches for, from one snapshot. Inside a
-      // caller's transaction the snapshot is that one.
-      ReadSnapshot snapshot(store);
-      auto totals = fresh_campaign_facts(store, campaign.id);
-      if (!totals) return totals.error();
-      if (*totals) return from_stored_facts(store, campaign, **totals, limits);
-    }
-    // Stale (enrichment changed networks, say): computed and stored once, for every
-    // later question. Inside a caller's transaction, or in a store this process may
-    // not write, that fails, and the messages are read instead.
-    FactsRefreshOptions options;
-    options.campaign = campaign.id;
-    if (attempt > 0 || !refresh_campaign_facts(store, options)) break;
+  if (ensure_campaign_facts(store, campaign.id)) {
+    // The freshness check and the facts it vouches for, from one snapshot (inside a
+    // caller's transaction, that one): another process may have changed them since.
+    ReadSnapshot snapshot(store);
+    auto totals = fresh_campaign_facts(store, campaign.id);
+    if (!totals) return totals.error();
+    if (*totals) return from_stored_facts(store, campaign, **totals, limits);
   }
   auto ids = campaign_message_ids(store, campaign.id);
   if (!ids) return ids.error();

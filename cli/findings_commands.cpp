@@ -29,16 +29,17 @@ struct PivotFlags {
   bool json = false;
 };
 
-// A timeline lists this many indicators unless told otherwise: the largest campaigns
-// have hundreds of thousands, more than anyone reads in a terminal.
-constexpr size_t kTimelineLimit = 1000;
+// A timeline or a diff lists this many indicators (per list) unless told otherwise:
+// the largest campaigns have hundreds of thousands, more than anyone reads in a
+// terminal. The totals count all.
+constexpr size_t kListLimit = 1000;
 // And names this many of each week's new indicators (the weeks count them all).
 constexpr size_t kNamesPerWeek = 20;
 
 struct TimelineFlags {
   std::string subject;
   bool indicator = false;
-  size_t limit = kTimelineLimit;
+  size_t limit = kListLimit;
   bool json = false;
 };
 
@@ -46,6 +47,7 @@ struct DiffFlags {
   std::string since;
   std::string until;
   std::string campaign;
+  size_t limit = kListLimit;
   bool json = false;
 };
 
@@ -116,12 +118,9 @@ int run_timeline(const CommandContext& context, const TimelineFlags& flags) {
 int run_diff(const CommandContext& context, const DiffFlags& flags) {
   auto store = Store::open(context.db_path, StoreAccess::read);
   if (!store) return fail_with(store.error());
-  // One read transaction: the question sees one state of the store however long it
-  // takes, and its many small reads skip a lock round each.
-  ReadSnapshot snapshot(**store);
-  if (!snapshot.status()) return fail_with(snapshot.status().error());
   DiffOptions options;
   options.now = static_cast<UnixTime>(std::time(nullptr));
+  options.limit = flags.limit;
   auto since = parse_user_date(flags.since);
   if (!since) return fail_with(Error{"not a date (try 2024-01-31)", "--since " + flags.since});
   options.since = *since;
@@ -134,6 +133,14 @@ int run_diff(const CommandContext& context, const DiffFlags& flags) {
     auto campaign = find_campaign(**store, flags.campaign);
     if (!campaign) return fail_with(campaign.error());
     options.campaign = campaign->id;
+  }
+  // A campaign's diff may store the campaign's facts first: it takes its own snapshot.
+  std::optional<ReadSnapshot> snapshot;
+  if (!options.campaign) {
+    // One read transaction: the question sees one state of the store however long it
+    // takes, and its many small reads skip a lock round each.
+    snapshot.emplace(**store);
+    if (!snapshot->status()) return fail_with(snapshot->status().error());
   }
   auto diff = diff_period(**store, options);
   if (!diff) return fail_with(diff.error());
@@ -169,7 +176,7 @@ std::vector<RegisteredCommand> add_findings_commands(CLI::App& app) {
   timeline->add_flag("--indicator", timeline_flags->indicator, "read the argument as an indicator even if a campaign has that name");
   timeline->add_option("--limit", timeline_flags->limit,
                        "list at most this many indicators, and name at most " + std::to_string(kNamesPerWeek) +
-                           " new ones per week (default " + std::to_string(kTimelineLimit) + "; 0: all)");
+                           " new ones per week (default " + std::to_string(kListLimit) + "; 0: all)");
   timeline->add_flag("--json", timeline_flags->json, "JSON output");
   commands.push_back(
       {timeline, [timeline_flags](const CommandContext& context) { return run_timeline(context, *timeline_flags); }});
@@ -180,6 +187,9 @@ std::vector<RegisteredCommand> add_findings_commands(CLI::App& app) {
   diff->add_option("--since", diff_flags->since, "the period's first day")->required();
   diff->add_option("--until", diff_flags->until, "its last day (default: the newest message)");
   diff->add_option("--campaign", diff_flags->campaign, "only this campaign's mail (id or name)");
+  diff->add_option("--limit", diff_flags->limit,
+                   "list at most this many appeared and vanished indicators each (default " +
+                       std::to_string(kListLimit) + "; 0: all)");
   diff->add_flag("--json", diff_flags->json, "JSON output");
   commands.push_back({diff, [diff_flags](const CommandContext& context) { return run_diff(context, *diff_flags); }});
   return commands;

@@ -216,14 +216,51 @@ nlohmann::json timeline_to_json(const Timeline& t) {
           {"weeks_truncated", t.weeks_truncated}};
 }
 
+namespace {
+
+int64_t total(const std::map<EntityKind, int64_t>& by_kind) {
+  int64_t sum = 0;
+  for (const auto& [kind, count] : by_kind) sum += count;
+  return sum;
+}
+
+// "12: 3 domain, 9 ip", or "0".
+std::string counted(const std::map<EntityKind, int64_t>& by_kind) {
+  std::string text = std::to_string(total(by_kind));
+  const char* separator = ": ";
+  for (EntityKind kind : kIndicatorKinds)
+    if (auto count = by_kind.find(kind); count != by_kind.end()) {
+      text += separator + std::to_string(count->second) + " " + std::string(to_text(kind));
+      separator = ", ";
+    }
+  return text;
+}
+
+void print_unlisted(const std::vector<IndicatorStats>& listed, const std::map<EntityKind, int64_t>& by_kind,
+                    std::ostream& out) {
+  const int64_t unlisted = total(by_kind) - static_cast<int64_t>(listed.size());
+  if (unlisted > 0) out << "  ... and " << unlisted << " more (--limit 0 lists all)\n";
+}
+
+nlohmann::json kind_counts(const std::map<EntityKind, int64_t>& by_kind) {
+  nlohmann::json counts = nlohmann::json::object();
+  for (const auto& [kind, count] : by_kind) counts[std::string(to_text(kind))] = count;
+  return counts;
+}
+
+}  // namespace
+
 void print_diff(const DiffResult& diff, std::ostream& out) {
   out << "period " << format_iso8601(diff.since) << " to " << format_iso8601(diff.until) << " (previous from "
       << format_iso8601(diff.previous_since) << ")\n";
-  out << "\nappeared (" << diff.appeared.size() << "):\n";
+  out << "\nappeared (" << counted(diff.appeared_by_kind) << "):\n";
   print_indicator_rows(diff.appeared, out, true);
-  out << "\nvanished (" << diff.vanished.size() << "): seen in the previous period, not in this one\n";
+  print_unlisted(diff.appeared, diff.appeared_by_kind, out);
+  out << "\nvanished (" << counted(diff.vanished_by_kind) << "): seen in the previous period, not in this one\n";
   print_indicator_rows(diff.vanished, out, false);
+  print_unlisted(diff.vanished, diff.vanished_by_kind, out);
 }
+
 
 nlohmann::json diff_to_json(const DiffResult& diff) {
   nlohmann::json appeared = nlohmann::json::array();
@@ -233,7 +270,11 @@ nlohmann::json diff_to_json(const DiffResult& diff) {
   return {{"since", format_iso8601(diff.since)},
           {"until", format_iso8601(diff.until)},
           {"previous_since", format_iso8601(diff.previous_since)},
+          {"appeared_total", total(diff.appeared_by_kind)},
+          {"appeared_by_kind", kind_counts(diff.appeared_by_kind)},
           {"appeared", std::move(appeared)},
+          {"vanished_total", total(diff.vanished_by_kind)},
+          {"vanished_by_kind", kind_counts(diff.vanished_by_kind)},
           {"vanished", std::move(vanished)}};
 }
 

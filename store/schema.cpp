@@ -572,6 +572,7 @@ CREATE TABLE campaign_indicator (
   ips_total INTEGER NOT NULL,
   PRIMARY KEY (campaign_id, first_seen, kind, value)
 ) WITHOUT ROWID;
+CREATE INDEX campaign_indicator_last ON campaign_indicator(campaign_id, last_seen);
 -- Each week of a campaign (Monday 00:00 UTC onwards) with mail in it, or new indicators.
 CREATE TABLE campaign_week (
   campaign_id INTEGER NOT NULL,

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "analysis/campaign_facts.h"
+#include "analysis/diff.h"
 #include "analysis/timeline.h"
 #include "store/campaigns.h"
 #include "store/graph_scan.h"
@@ -161,6 +162,58 @@ TEST_CASE("campaign facts: stored ones equal reading the messages, and every cha
     auto again = refresh_campaign_facts(*store);
     REQUIRE(again);
     CHECK(again->campaigns == 0);
+  }
+
+  // A campaign's diff up to now reads the facts; reading the messages names the same
+  // indicators (a vanished one's counts there are the previous period's alone).
+  {
+    auto store = open(db);
+    auto campaigns = list_campaigns(*store);
+    REQUIRE(campaigns);
+    int compared = 0;
+    for (const CampaignSummary& campaign : *campaigns) {
+      for (UnixTime since : {campaign.first_seen, campaign.first_seen + 1, (campaign.first_seen + campaign.last_seen) / 2,
+                             campaign.last_seen}) {
+        CAPTURE(campaign.name);
+        CAPTURE(since);
+        DiffOptions options;
+        options.since = since;
+        options.campaign = campaign.id;
+        auto stored = diff_period(*store, options);
+        options.read_messages = true;
+        auto read = diff_period(*store, options);
+        REQUIRE(stored);
+        REQUIRE(read);
+        auto rows = [](const std::vector<IndicatorStats>& list, bool whole) {
+          Timeline t;
+          t.indicators = list;
+          if (whole) return dump(t);
+          std::string keys;
+          for (const IndicatorStats& s : list) keys += std::string(to_text(s.kind)) + ' ' + s.value + '\n';
+          return keys;
+        };
+        CHECK(rows(stored->appeared, true) == rows(read->appeared, true));
+        CHECK(rows(stored->vanished, false) == rows(read->vanished, false));
+        CHECK(stored->appeared_by_kind == read->appeared_by_kind);
+        CHECK(stored->vanished_by_kind == read->vanished_by_kind);
+        // A limit lists the first of each, and still counts all.
+        options.limit = 2;
+        for (bool from_facts : {true, false}) {
+          options.read_messages = !from_facts;
+          auto cut = diff_period(*store, options);
+          REQUIRE(cut);
+          const auto& full = from_facts ? *stored : *read;
+          CHECK(cut->appeared.size() == std::min<size_t>(2, full.appeared.size()));
+          CHECK(cut->vanished.size() == std::min<size_t>(2, full.vanished.size()));
+          for (size_t i = 0; i < cut->appeared.size(); ++i) CHECK(cut->appeared[i].value == full.appeared[i].value);
+          for (size_t i = 0; i < cut->vanished.size(); ++i) CHECK(cut->vanished[i].value == full.vanished[i].value);
+          CHECK(cut->appeared_by_kind == full.appeared_by_kind);
+          CHECK(cut->vanished_by_kind == full.vanished_by_kind);
+        }
+        compared += static_cast<int>(stored->appeared.size() + stored->vanished.size());
+      }
+    }
+    CHECK(compared > 20);
   }
 
   // New mail joins no campaign: the facts stay true.
