@@ -330,9 +330,9 @@ TEST_CASE("entity_seen, ip_seen, family_seen, edge_source, family_edge_name: wha
   // The IPs among them, kept apart.
   const Comparison ips = compare(*store, named + R"sql(
     fresh AS (
-      SELECT entity_id AS ip_id, MIN(time) AS first_seen, MAX(time) AS last_seen, COUNT(*) AS messages
+      SELECT entity_id AS ip_id, MIN(time) AS first_seen, MAX(time) AS last_seen, COUNT(*) AS messages, e.key AS key
         FROM named n JOIN entity e ON e.id = n.entity_id WHERE e.kind = 'ip' GROUP BY entity_id))sql",
-                                 "ip_seen", "ip_id", {"first_seen", "last_seen", "messages"});
+                                 "ip_seen", "ip_id", {"first_seen", "last_seen", "messages", "key"});
   CHECK(ips.fresh > 10);
   CHECK(ips.shared > 3);
   // The same by registrable domain: a message counts once for its domain's family,
@@ -340,9 +340,9 @@ TEST_CASE("entity_seen, ip_seen, family_seen, edge_source, family_edge_name: wha
   const Comparison families = compare(*store, named + R"sql(
     fresh AS (
       SELECT COALESCE(d.parent_id, d.id) AS family_id, MIN(n.time) AS first_seen, MAX(n.time) AS last_seen,
-             COUNT(DISTINCT n.message_id) AS messages
+             COUNT(DISTINCT n.message_id) AS messages, (SELECT key FROM entity WHERE id = COALESCE(d.parent_id, d.id)) AS key
         FROM named n JOIN entity d ON d.id = n.entity_id WHERE d.kind = 'domain' GROUP BY 1))sql",
-                                      "family_seen", "family_id", {"first_seen", "last_seen", "messages"});
+                                      "family_seen", "family_id", {"first_seen", "last_seen", "messages", "key"});
   CHECK(families.fresh > 20);
   CHECK(families.shared > 5);  // families some messages shared
   // Each edge's sightings per kind of source: messages counted once however many
@@ -381,7 +381,9 @@ TEST_CASE("network_seen: what ingest and enrichment keep equals what the migrati
       SELECT x.dst AS network_id, s.first_seen, s.last_seen, s.messages FROM edge x
         JOIN entity_seen s ON s.entity_id = x.src WHERE x.relation = 'in-prefix'),
     fresh AS (
-      SELECT network_id, MIN(first_seen) AS first_seen, MAX(last_seen) AS last_seen, SUM(messages) AS messages FROM (
+      SELECT network_id, MIN(first_seen) AS first_seen, MAX(last_seen) AS last_seen, SUM(messages) AS messages,
+             (SELECT kind FROM entity WHERE id = network_id) AS kind, (SELECT key FROM entity WHERE id = network_id) AS key
+        FROM (
         SELECT * FROM inside UNION ALL
         SELECT y.dst, i.first_seen, i.last_seen, i.messages FROM inside i JOIN edge y ON y.src = i.network_id
           WHERE y.relation IN ('originated-by', 'route-object'))
@@ -390,7 +392,7 @@ TEST_CASE("network_seen: what ingest and enrichment keep equals what the migrati
     CAPTURE(when);
     auto store = open(db);
     const Comparison networks =
-        compare(*store, fresh, "network_seen", "network_id", {"first_seen", "last_seen", "messages"});
+        compare(*store, fresh, "network_seen", "network_id", {"first_seen", "last_seen", "messages", "kind", "key"});
     CHECK(networks.fresh >= at_least);
     CHECK(networks.shared >= at_least / 10);
   };
