@@ -83,7 +83,8 @@ Result<IndicatorSet> period_indicators(Store& store, const std::vector<MessageSu
 // it resolves to; as `shares DOMAIN` finds them (from totals kept at ingest), the most
 // seen first. Relays do not count: every mail passes some.
 Status add_ties(Store& store, IndicatorStats& stats, size_t limit) {
-  auto links = store.ips_sharing_domain(stats.value, TimeRange{});
+  auto links = stats.entity_id ? store.ips_sharing_domain(stats.entity_id, TimeRange{})
+                               : store.ips_sharing_domain(stats.value, TimeRange{});
   if (!links) return links.error();
   for (const SharedLink& link : *links) {
     if (stats.ips.size() >= limit) break;
@@ -96,14 +97,13 @@ Status add_ties(Store& store, IndicatorStats& stats, size_t limit) {
   return Ok{};
 }
 
-IndicatorStats from_seen(const SeenEntity& seen, EntityKind kind, const std::string& value, int64_t id,
-                         std::pair<UnixTime, UnixTime> span) {
+IndicatorStats from_seen(SeenEntity& seen) {
   IndicatorStats stats;
-  stats.kind = kind;
-  stats.value = value;
-  stats.entity_id = id;
-  stats.first_seen = span.first;
-  stats.last_seen = span.second;
+  stats.kind = seen.entity.ref.kind;
+  stats.value = std::move(seen.entity.ref.key);
+  stats.entity_id = seen.entity.id;
+  stats.first_seen = seen.first_seen;
+  stats.last_seen = seen.last_seen;
   stats.messages = seen.messages;
   return stats;
 }
@@ -112,38 +112,24 @@ IndicatorStats from_seen(const SeenEntity& seen, EntityKind kind, const std::str
 // for IPs, and network_seen (the IPs inside) for networks. Domains come without
 // their IPs (add_ties() names them for the ones listed).
 Result<DiffResult> diff_open_end(Store& store, DiffResult result) {
-  std::map<std::pair<EntityKind, std::string>, IndicatorStats> appeared, vanished;
-  // side: true for appeared (first_seen in [since, until]), false for vanished (last_seen in the previous period).
-  for (bool appearing : {true, false}) {
-    auto& into = appearing ? appeared : vanished;
-    // A family appeared when mail first named any of its names in the period, and
-    // vanished when it last named one in the previous period.
-    auto families = appearing ? families_first_seen(store, result.since, result.until)
-                              : families_last_seen(store, result.previous_since, result.since - 1);
-    if (!families) return families.error();
-    for (const SeenEntity& family : *families)
-      into[{EntityKind::domain, family.entity.ref.key}] = from_seen(
-          family, EntityKind::domain, family.entity.ref.key, family.entity.id, {family.first_seen, family.last_seen});
-
-    auto ips = appearing ? ips_first_seen(store, result.since, result.until)
-                         : ips_last_seen(store, result.previous_since, result.since - 1);
-    if (!ips) return ips.error();
-    for (const SeenEntity& seen : *ips)
-      into[{EntityKind::ip, seen.entity.ref.key}] =
-          from_seen(seen, EntityKind::ip, seen.entity.ref.key, seen.entity.id, {seen.first_seen, seen.last_seen});
-    // A network appeared when mail first came from any IP inside it in the period, and
-    // vanished when it last did in the previous period.
-    auto networks = appearing ? networks_first_seen(store, result.since, result.until)
-                              : networks_last_seen(store, result.previous_since, result.since - 1);
-    if (!networks) return networks.error();
-    for (const SeenEntity& seen : *networks) {
-      const StoredEntity& network = seen.entity;
-      into[{network.ref.kind, network.ref.key}] =
-          from_seen(seen, network.ref.kind, network.ref.key, network.id, {seen.first_seen, seen.last_seen});
+  using SeenRange = Result<std::vector<SeenEntity>> (*)(Store&, UnixTime, UnixTime);
+  // A family appeared when mail first named any of its names in the period, and
+  // vanished when it last named one in the previous period; a network when mail
+  // first (last) came from any IP inside it. Each table holds its own kinds, each
+  // key once: no indicator comes twice.
+  const std::pair<SeenRange, SeenRange> tables[] = {{families_first_seen, families_last_seen},
+                                                    {ips_first_seen, ips_last_seen},
+                                                    {networks_first_seen, networks_last_seen}};
+  for (const auto& [first_seen_in, last_seen_in] : tables) {
+    for (bool appearing : {true, false}) {
+      auto rows = appearing ? first_seen_in(store, result.since, result.until)
+                            : last_seen_in(store, result.previous_since, result.since - 1);
+      if (!rows) return rows.error();
+      std::vector<IndicatorStats>& into = appearing ? result.appeared : result.vanished;
+      into.reserve(into.size() + rows->size());
+      for (SeenEntity& seen : *rows) into.push_back(from_seen(seen));
     }
   }
-  for (auto& [key, stats] : appeared) result.appeared.push_back(std::move(stats));
-  for (auto& [key, stats] : vanished) result.vanished.push_back(std::move(stats));
   return result;
 }
 

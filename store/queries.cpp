@@ -340,8 +340,13 @@ Result<std::vector<SharedLink>> Store::ips_sharing_domain(const std::string& dom
   std::string domain;
   if (!normalize_domain_into(domain_text, domain)) return Error{"not a domain name", domain_text};
   auto id = find_entity(EntityRef{EntityKind::domain, domain});
+  if (!id) return LinkCollector(ShareGrouping::name).take(false);
+  return ips_sharing_domain(*id, range);
+}
+
+Result<std::vector<SharedLink>> Store::ips_sharing_domain(int64_t domain_id, const TimeRange& range) {
+  const std::optional<int64_t> id = domain_id;
   LinkCollector links(ShareGrouping::name);
-  if (!id) return links.take(false);
   if (auto status = links.load_relations(db_); !status) return status.error();
 
   // The domain itself and, for a registrable domain, every name under it.

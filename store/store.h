@@ -193,6 +193,8 @@ class Store {
                                                            ShareGrouping grouping = ShareGrouping::family);
   /// For a domain (and its subdomains when it is a registrable domain): the IPs.
   Result<std::vector<SharedLink>> ips_sharing_domain(const std::string& domain, const TimeRange& range);
+  /// The same for the domain stored under `domain_id`.
+  Result<std::vector<SharedLink>> ips_sharing_domain(int64_t domain_id, const TimeRange& range);
   /// Counts of messages, entities per kind, edges and observations, and the time span.
   Result<StoreStats> stats();
   /// Every edge of the entity with times and provenance; error if unknown.
