@@ -142,7 +142,8 @@ Status Store::prepare_statements(bool writes) {
        " ON CONFLICT DO UPDATE SET first_seen = MIN(first_seen, excluded.first_seen),"
        " last_seen = MAX(last_seen, excluded.last_seen), messages = messages + excluded.messages"},
       {&upsert_family_named_,
-       "INSERT INTO family_seen(family_id, first_seen, last_seen, messages) VALUES (?1, ?2, ?3, ?4)"
+       "INSERT INTO family_seen(family_id, first_seen, last_seen, messages, key)"
+       " VALUES (?1, ?2, ?3, ?4, (SELECT key FROM entity WHERE id = ?1))"
        " ON CONFLICT DO UPDATE SET first_seen = MIN(first_seen, excluded.first_seen),"
        " last_seen = MAX(last_seen, excluded.last_seen), messages = messages + excluded.messages"},
       // Times, counts and relation bit sets commute: batches of several writers merge in any order.
@@ -170,24 +171,27 @@ Status Store::prepare_statements(bool writes) {
       {&insert_family_edge_name_,
        "INSERT INTO family_edge_name(family_id, entity_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING"},
       {&upsert_ip_seen_,
-       "INSERT INTO ip_seen(ip_id, first_seen, last_seen, messages) VALUES (?1, ?2, ?3, ?4)"
+       "INSERT INTO ip_seen(ip_id, first_seen, last_seen, messages, key)"
+       " VALUES (?1, ?2, ?3, ?4, (SELECT key FROM entity WHERE id = ?1))"
        " ON CONFLICT DO UPDATE SET first_seen = MIN(first_seen, excluded.first_seen),"
        " last_seen = MAX(last_seen, excluded.last_seen), messages = messages + excluded.messages"},
       // network_seen: min, max and sum commute too, so its rows merge like the others.
       {&widen_networks_of_ip_,
-       "INSERT INTO network_seen(network_id, first_seen, last_seen, messages) SELECT * FROM ("
+       "INSERT INTO network_seen(network_id, first_seen, last_seen, messages, kind, key) SELECT n.*, e.kind, e.key FROM ("
        "SELECT x.dst, ?2, ?3, ?4 FROM edge x WHERE x.src = ?1 AND x.relation = 'in-prefix' UNION ALL "
        "SELECT y.dst, ?2, ?3, ?4 FROM edge x JOIN edge y ON y.src = x.dst AND y.relation IN ('originated-by', 'route-object')"
-       " WHERE x.src = ?1 AND x.relation = 'in-prefix') WHERE true" SG_NETWORK_SEEN_ON_CONFLICT},
-      {&widen_networks_by_prefix_,
-       "INSERT INTO network_seen(network_id, first_seen, last_seen, messages) SELECT * FROM ("
-       "SELECT ?2, s.first_seen, s.last_seen, s.messages FROM entity_seen s WHERE s.entity_id = ?1 UNION ALL "
-       "SELECT y.dst, s.first_seen, s.last_seen, s.messages FROM entity_seen s"
-       " JOIN edge y ON y.src = ?2 AND y.relation IN ('originated-by', 'route-object') WHERE s.entity_id = ?1) WHERE true"
+       " WHERE x.src = ?1 AND x.relation = 'in-prefix') n JOIN entity e ON e.id = n.dst WHERE true"
        SG_NETWORK_SEEN_ON_CONFLICT},
+      {&widen_networks_by_prefix_,
+       "INSERT INTO network_seen(network_id, first_seen, last_seen, messages, kind, key) SELECT n.*, e.kind, e.key FROM ("
+       "SELECT ?2 AS id, s.first_seen, s.last_seen, s.messages FROM entity_seen s WHERE s.entity_id = ?1 UNION ALL "
+       "SELECT y.dst, s.first_seen, s.last_seen, s.messages FROM entity_seen s"
+       " JOIN edge y ON y.src = ?2 AND y.relation IN ('originated-by', 'route-object') WHERE s.entity_id = ?1) n"
+       " JOIN entity e ON e.id = n.id WHERE true" SG_NETWORK_SEEN_ON_CONFLICT},
       {&widen_network_by_member_,
-       "INSERT INTO network_seen(network_id, first_seen, last_seen, messages)"
-       " SELECT ?2, first_seen, last_seen, messages FROM network_seen WHERE network_id = ?1" SG_NETWORK_SEEN_ON_CONFLICT},
+       "INSERT INTO network_seen(network_id, first_seen, last_seen, messages, kind, key)"
+       " SELECT ?2, n.first_seen, n.last_seen, n.messages, e.kind, e.key FROM network_seen n JOIN entity e ON e.id = ?2"
+       " WHERE n.network_id = ?1" SG_NETWORK_SEEN_ON_CONFLICT},
       {&insert_observation_,
        "INSERT INTO observation(edge_id, time, source_kind, source_id, trusted) VALUES (?1, ?2, ?3, ?4, ?5)"
        " ON CONFLICT DO UPDATE SET trusted = MAX(trusted, excluded.trusted)"},
@@ -253,6 +257,12 @@ Status Store::commit() {
     rollback();
     return status;
   }
+  if (graph_changed_)
+    if (auto status = db_.exec("UPDATE graph_clock SET version = version + 1"); !status) {
+      rollback();
+      return status;
+    }
+  graph_changed_ = false;
   if (auto status = db_.exec("COMMIT"); !status) {
     rollback();
     return status;
@@ -267,6 +277,7 @@ Status Store::commit() {
 void Store::rollback() {
   (void)db_.exec("ROLLBACK");
   in_batch_ = false;
+  graph_changed_ = false;
   // Cached ids may name rows that no longer exist.
   entity_cache_.clear();
   edge_cache_.clear();
@@ -367,6 +378,9 @@ Result<int64_t> Store::upsert_edge(int64_t src, Relation relation, int64_t dst, 
   if (inserted) *inserted = true;
   const int64_t id = db_.last_insert_id();
   if (auto status = widen_network_seen(src, relation, dst); !status) return status.error();
+  // This is where every edge is inserted: a trigger would cost each insert more.
+  if (relation == kInPrefix || relation == kOriginatedBy || relation == kRouteObject || relation == kResolvesTo)
+    graph_changed_ = true;
   edge_cache_.emplace(key, EdgeState{id, time, time, 1, trusted, false});
   return id;
 }

@@ -267,6 +267,7 @@ class Store {
 
   sql::Database db_;
   bool in_batch_ = false;
+  bool graph_changed_ = false;  ///< this batch inserted an edge that moves graph_clock (store/schema.cpp)
   EntityIdCache entity_cache_{kMaxCachedEntities};  ///< (kind, key) hashes -> id
   std::unordered_map<std::string, EdgeState> edge_cache_;  ///< "src\0relation\0dst" -> state
   KeyHashFilter key_filter_;  ///< loaded at the first write batch

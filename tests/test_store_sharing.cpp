@@ -343,7 +343,7 @@ TEST_CASE("store: the migration to unique entity keys merges duplicates left by 
         "DROP TABLE network_seen; DROP TABLE ip_seen;"  // schema 15's: computed again from entity_seen
         // schema 16's: stored campaign facts and the triggers that stamp changes
         "DROP TABLE graph_clock; DROP TABLE campaign_facts; DROP TABLE campaign_indicator; DROP TABLE campaign_week;"
-        "DROP TRIGGER graph_clock_edge_in; DROP TRIGGER graph_clock_edge_out; DROP TRIGGER graph_clock_edge_moved;"
+        "DROP TRIGGER graph_clock_edge_out; DROP TRIGGER graph_clock_edge_moved;"
         "DROP TRIGGER graph_clock_link_out; DROP TRIGGER graph_clock_link_moved; DROP TRIGGER graph_clock_sighting_out;"
         "DROP TRIGGER graph_clock_message_out; DROP TRIGGER graph_clock_entity_moved;"
         "UPDATE meta SET value = '2' WHERE key = 'schema_version';"));
