@@ -495,6 +495,7 @@ Result<CampaignAutoSummary> cluster_campaigns(Store& store, const CampaignAutoOp
 
   std::unordered_set<int64_t> claimed;
   std::vector<int64_t> to_assign;
+  std::set<int64_t> changed;  // campaigns whose totals are counted again at the end
   for (const std::vector<uint32_t>& members : clusters) {
     std::map<int64_t, int64_t> pinned_overlap, automatic_overlap;
     for (uint32_t m : members)
@@ -528,8 +529,12 @@ Result<CampaignAutoSummary> cluster_campaigns(Store& store, const CampaignAutoOp
       auto it = held.find(table.message_ids[m]);
       if (it == held.end() || !it->second.second) to_assign.push_back(table.message_ids[m]);
     }
-    if (auto status = assign_messages(store, target, to_assign, options.now); !status) return fail(status.error());
+    if (auto status = move_messages(store, target, to_assign, options.now, changed); !status) return fail(status.error());
   }
+  // Counted once each: a pinned campaign that many clusters join was counted again
+  // for each of them, every one of its messages read each time.
+  for (int64_t id : changed)
+    if (auto status = refresh_campaign_totals(store, id); !status) return fail(status.error());
   for (int64_t id : automatic)
     if (!claimed.count(id)) {
       if (auto status = delete_campaign(store, id); !status) return fail(status.error());

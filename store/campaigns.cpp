@@ -97,11 +97,20 @@ Status rename_campaign(Store& store, int64_t id, std::string_view name, UnixTime
 }
 
 Status assign_messages(Store& store, int64_t campaign_id, const std::vector<int64_t>& message_ids, UnixTime now) {
+  std::set<int64_t> changed;
+  if (auto status = move_messages(store, campaign_id, message_ids, now, changed); !status) return status;
+  for (int64_t id : changed)
+    if (auto status = refresh_campaign_totals(store, id); !status) return status;
+  return Ok{};
+}
+
+Status move_messages(Store& store, int64_t campaign_id, const std::vector<int64_t>& message_ids, UnixTime now,
+                     std::set<int64_t>& changed) {
   auto holder = store.database().prepare("SELECT campaign_id FROM campaign_message WHERE message_id = ?1");
   auto upsert = store.database().prepare(
       "INSERT INTO campaign_message(message_id, campaign_id) VALUES (?1, ?2)"
       " ON CONFLICT(message_id) DO UPDATE SET campaign_id = excluded.campaign_id");
-  std::set<int64_t> changed{campaign_id};  // the campaign, and those its new messages leave
+  changed.insert(campaign_id);  // the campaign, and those its new messages leave
   for (int64_t message : message_ids) {
     holder.bind(1, message);
     if (holder.step()) changed.insert(holder.int64(0));
@@ -110,8 +119,6 @@ Status assign_messages(Store& store, int64_t campaign_id, const std::vector<int6
     upsert.bind(1, message).bind(2, campaign_id);
     if (!upsert.run()) return Error{"assigning messages: " + upsert.error(), store.database().path()};
   }
-  for (int64_t id : changed)
-    if (auto status = refresh_campaign_totals(store, id); !status) return status;
   return run_statement(store, "UPDATE campaign SET updated = ?2 WHERE id = ?1", {campaign_id, now});
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +46,10 @@ Result<int64_t> create_campaign(Store& store, std::string_view name, bool pinned
 Status rename_campaign(Store& store, int64_t id, std::string_view name, UnixTime now);
 /// Moves messages (by message.id) into a campaign, out of whichever held them (inside a batch).
 Status assign_messages(Store& store, int64_t campaign_id, const std::vector<int64_t>& message_ids, UnixTime now);
+/// The same without counting the campaigns again: adds to `changed` the campaigns whose
+/// totals refresh_campaign_totals() must count (a caller moving many batches counts once).
+Status move_messages(Store& store, int64_t campaign_id, const std::vector<int64_t>& message_ids, UnixTime now,
+                     std::set<int64_t>& changed);
 /// Deletes a campaign; its messages belong to none afterwards (inside a batch).
 Status delete_campaign(Store& store, int64_t id);
 /// Counts the campaign's messages and their span again, onto its row (assign_messages
