@@ -328,13 +328,17 @@ Result<std::vector<IndicatorStats>> stored_campaign_indicators(Store& store, int
   return read_indicators(store, *query);
 }
 
-Result<std::vector<IndicatorStats>> stored_campaign_indicators_between(Store& store, int64_t id, UnixTime since,
-                                                                      UnixTime until, size_t limit) {
-  auto query = store.database().cached(std::string("SELECT ") + kIndicatorColumns +
-                                       " FROM campaign_indicator WHERE campaign_id = ?1 AND first_seen >= ?2"
-                                       " AND first_seen < ?3 ORDER BY first_seen, kind, value LIMIT ?4");
+Result<std::vector<std::string>> stored_campaign_names_between(Store& store, int64_t id, UnixTime since,
+                                                               UnixTime until, size_t limit) {
+  auto query = store.database().cached(
+      "SELECT kind, value FROM campaign_indicator WHERE campaign_id = ?1 AND first_seen >= ?2 AND first_seen < ?3"
+      " ORDER BY first_seen, kind, value LIMIT ?4");
   query->bind(1, id).bind(2, since).bind(3, until).bind(4, limit ? static_cast<int64_t>(limit) : -1);
-  return read_indicators(store, *query);
+  std::vector<std::string> names;
+  while (query->step())
+    names.push_back(std::string(to_text(static_cast<EntityKind>(query->int64(0)))) + " " + query->text(1));
+  if (!query->error().empty()) return read_error(store, *query, "reading campaign indicators");
+  return names;
 }
 
 Result<std::vector<IndicatorStats>> stored_campaign_indicators_last_between(Store& store, int64_t id, UnixTime since,

@@ -39,9 +39,10 @@ Result<std::optional<CampaignFactsTotals>> fresh_campaign_facts(Store& store, in
 /// The stored indicators of campaign `id` by first sighting, then kind and value; at
 /// most `limit` of them (0: all).
 Result<std::vector<IndicatorStats>> stored_campaign_indicators(Store& store, int64_t id, size_t limit);
-/// The stored indicators of campaign `id` first seen in [since, until), in the same order, at most `limit` (0: all).
-Result<std::vector<IndicatorStats>> stored_campaign_indicators_between(Store& store, int64_t id, UnixTime since,
-                                                                      UnixTime until, size_t limit);
+/// The stored indicators of campaign `id` first seen in [since, until), in the same
+/// order, at most `limit` (0: all), as "kind value" ("domain somach789.xyz").
+Result<std::vector<std::string>> stored_campaign_names_between(Store& store, int64_t id, UnixTime since,
+                                                               UnixTime until, size_t limit);
 /// The stored indicators of campaign `id` last seen in [since, until), by kind and value, at most `limit` (0: all).
 Result<std::vector<IndicatorStats>> stored_campaign_indicators_last_between(Store& store, int64_t id, UnixTime since,
                                                                            UnixTime until, size_t limit);

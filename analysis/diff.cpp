@@ -6,9 +6,9 @@
 
 #include "analysis/campaign_facts.h"
 #include "store/campaigns.h"
-#include "store/graph_scan.h"
 #include "store/datasets.h"
 #include "store/graph_queries.h"
+#include "store/graph_scan.h"
 
 namespace sg {
 

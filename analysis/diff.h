@@ -2,8 +2,9 @@
 // indicator appeared when mail first named it in [since, until] and never
 // before; it vanished when mail named it in the previous period of the same
 // length but not in [since, until]. Over the whole store with an open end this
-// is two index ranges of entity_seen; with an end in the past, or for one
-// campaign, the messages of the periods are read.
+// is index ranges of the seen tables (family_seen, ip_seen, network_seen); for
+// one campaign with an open end, ranges of its stored facts; with an end in the
+// past (or stale facts), the messages of the periods are read.
 #pragma once
 #include <cstdint>
 #include <map>

@@ -33,8 +33,9 @@ struct IndicatorStats {
 };
 
 /// IPs an indicator lists at most: a shortener in 50,000 messages is tied to
-/// thousands, which no table shows and every reader of the set would copy.
-inline constexpr size_t kMaxIndicatorIps = 100;
+/// thousands, which no table shows and every reader of the set would copy
+/// (`shares DOMAIN` lists them all).
+inline constexpr size_t kMaxIndicatorIps = 20;
 
 /// Indicators by (kind, value), in that order.
 using IndicatorSet = std::map<std::pair<EntityKind, std::string>, IndicatorStats>;

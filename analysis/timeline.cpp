@@ -65,10 +65,10 @@ Result<Timeline> from_stored_facts(Store& store, const CampaignSummary& campaign
     row->messages = week.messages;
     row->new_count = week.new_indicators;
     if (!week.new_indicators || all_listed) continue;
-    auto named = stored_campaign_indicators_between(store, campaign.id, week.week_start, week.week_start + kWeek,
-                                                    limits.names_per_week);
+    auto named = stored_campaign_names_between(store, campaign.id, week.week_start, week.week_start + kWeek,
+                                               limits.names_per_week);
     if (!named) return named.error();
-    for (const IndicatorStats& stats : *named) row->new_indicators.push_back(indicator_text(stats));
+    row->new_indicators = std::move(*named);
   }
   if (all_listed)
     for (const IndicatorStats& stats : timeline.indicators)

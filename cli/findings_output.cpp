@@ -261,7 +261,6 @@ void print_diff(const DiffResult& diff, std::ostream& out) {
   print_unlisted(diff.vanished, diff.vanished_by_kind, out);
 }
 
-
 nlohmann::json diff_to_json(const DiffResult& diff) {
   nlohmann::json appeared = nlohmann::json::array();
   for (const IndicatorStats& stats : diff.appeared) appeared.push_back(indicator_to_json(stats));
